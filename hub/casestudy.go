@@ -1,0 +1,90 @@
+package hub
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// CaseStudy is a structured account of what a group tried. Its sections are
+// Markdown.
+type CaseStudy struct {
+	ID           int64
+	Slug         string
+	Title        string
+	Summary      string // plain text abstract
+	Problem      string // the problem
+	Approach     string // what we tried
+	Tools        string // tools used
+	Outcome      string // what happened
+	Lessons      string // what we would do differently
+	Organisation string
+	PlaceID      int64
+	Place        *Place // filled on read
+	Tags         []string
+	Contact      string // how to reach the group: email, web address or a name
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// CaseStudySection names a section for display, in reading order.
+type CaseStudySection struct {
+	Key, Heading, Text string
+}
+
+// Sections returns the non-empty sections with their headings, in order.
+func (c *CaseStudy) Sections() []CaseStudySection {
+	all := []CaseStudySection{
+		{"problem", "The problem", c.Problem},
+		{"approach", "What we tried", c.Approach},
+		{"tools", "Tools used", c.Tools},
+		{"outcome", "What happened", c.Outcome},
+		{"lessons", "What we would do differently", c.Lessons},
+	}
+	var out []CaseStudySection
+	for _, s := range all {
+		if strings.TrimSpace(s.Text) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Validate checks and normalises a case study.
+func (c *CaseStudy) Validate() error {
+	f := fieldErrors{}
+	c.Title = strings.TrimSpace(c.Title)
+	c.Summary = strings.TrimSpace(c.Summary)
+	checkText(f, "title", "Title", c.Title, true, MaxTitle)
+	checkText(f, "summary", "Summary", c.Summary, false, MaxSummary)
+	checkText(f, "problem", "The problem", c.Problem, true, MaxBody)
+	checkText(f, "approach", "What we tried", c.Approach, false, MaxBody)
+	checkText(f, "tools", "Tools used", c.Tools, false, MaxBody)
+	checkText(f, "outcome", "What happened", c.Outcome, false, MaxBody)
+	checkText(f, "lessons", "What we would do differently", c.Lessons, false, MaxBody)
+	checkText(f, "organisation", "Organisation", c.Organisation, false, MaxTitle)
+	checkText(f, "contact", "Contact", c.Contact, false, MaxShort)
+	c.Tags = normaliseTags(c.Tags)
+	checkTags(f, c.Tags)
+	return f.err("case study")
+}
+
+// CaseStudyFilter selects case studies. Zero fields do not filter.
+type CaseStudyFilter struct {
+	Tag     string // tag slug
+	PlaceID int64
+	Query   string
+	Limit   int
+	Offset  int
+}
+
+// CaseStudyStore keeps case studies. Missing ones give an ENOTFOUND *Error.
+type CaseStudyStore interface {
+	FindCaseStudyByID(ctx context.Context, id int64) (*CaseStudy, error)
+	FindCaseStudyBySlug(ctx context.Context, slug string) (*CaseStudy, error)
+	// FindCaseStudies returns case studies newest first, with the total.
+	FindCaseStudies(ctx context.Context, f CaseStudyFilter) ([]*CaseStudy, int, error)
+	CreateCaseStudy(ctx context.Context, c *CaseStudy) error
+	UpdateCaseStudy(ctx context.Context, c *CaseStudy) error
+	DeleteCaseStudy(ctx context.Context, id int64) error
+}

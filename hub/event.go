@@ -1,0 +1,336 @@
+package hub
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Event is something that happens at a time: once, or repeatedly by a
+// recurrence rule. Times are kept as instants with the event's IANA zone, so
+// a weekly 19:00 event stays at 19:00 local time across DST changes.
+type Event struct {
+	ID          int64
+	Slug        string // stable URL segment, assigned on create
+	Title       string
+	Description string // Markdown
+	TimeZone    string // IANA name, e.g. "Europe/London"
+	// Start and End of the first occurrence. End is exclusive: an all-day
+	// event on 3 May has Start 3 May 00:00 and End 4 May 00:00, local time.
+	Start  time.Time
+	End    time.Time
+	AllDay bool
+	// Recurrence is an RFC 5545 RRULE value such as "FREQ=WEEKLY;BYDAY=TU",
+	// or "" for a one-off event. Exceptions are local dates (YYYY-MM-DD) on
+	// which an occurrence is skipped.
+	Recurrence string
+	Exceptions []string
+	// SeriesEnd is when the last occurrence ends; nil for a series without
+	// an end. The Service computes it on save.
+	SeriesEnd *time.Time
+
+	PlaceID       int64  // 0: no place
+	Place         *Place // filled on read; on save, a Place with ID 0 and a Name creates it
+	OnlineURL     string
+	Tags          []string
+	Organiser     string // organiser or partner organisation
+	Accessibility string
+	BookingURL    string
+
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Recurring reports whether the event repeats.
+func (e *Event) Recurring() bool { return e.Recurrence != "" }
+
+// Location returns the event's time zone, UTC when it is unknown.
+func (e *Event) Location() *time.Location {
+	if loc, err := time.LoadLocation(e.TimeZone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// Occurrence is one happening of an event.
+type Occurrence struct {
+	Event *Event
+	Start time.Time // in the event's zone
+	End   time.Time
+}
+
+// Date is the occurrence's local start date, YYYY-MM-DD, which identifies it
+// within its series.
+func (o Occurrence) Date() string { return o.Start.Format("2006-01-02") }
+
+// EventFilter selects events for listing. Zero fields do not filter.
+type EventFilter struct {
+	// From and To select events with an occurrence that may overlap
+	// [From, To): a one-off event overlapping it, or a series that starts
+	// before To and has not ended by From.
+	From, To time.Time
+	Tag      string // tag slug
+	PlaceID  int64
+	Query    string // case-insensitive substring of the title
+	Limit    int
+	Offset   int
+}
+
+// EventStore keeps events. Implementations return an *Error with code
+// ENOTFOUND when an event does not exist.
+type EventStore interface {
+	// FindEventByID returns the event with its Place and Tags.
+	FindEventByID(ctx context.Context, id int64) (*Event, error)
+	// FindEventBySlug returns the event with its Place and Tags.
+	FindEventBySlug(ctx context.Context, slug string) (*Event, error)
+	// FindEvents returns events matching the filter, ordered by Start,
+	// with their Place and Tags, and the total count ignoring Limit/Offset.
+	FindEvents(ctx context.Context, f EventFilter) ([]*Event, int, error)
+	// CreateEvent stores a new event with its tags (created as needed). It
+	// sets ID, CreatedAt and UpdatedAt, and makes Slug unique by adding a
+	// suffix when another event has it.
+	CreateEvent(ctx context.Context, e *Event) error
+	// UpdateEvent replaces every field of the event but ID, Slug and
+	// CreatedAt, and sets UpdatedAt.
+	UpdateEvent(ctx context.Context, e *Event) error
+	// DeleteEvent removes the event.
+	DeleteEvent(ctx context.Context, id int64) error
+}
+
+// OccurrenceFilter selects occurrences for the public calendar.
+type OccurrenceFilter struct {
+	From, To time.Time // required: occurrences overlapping [From, To)
+	Tag      string    // tag slug
+	PlaceID  int64
+	Limit    int // at most this many occurrences; 0 means 500
+}
+
+// maxOccurrencesPerEvent bounds expansion of one series in one query.
+const maxOccurrencesPerEvent = 1000
+
+// Occurrences returns the event's occurrences that overlap [from, to), in
+// order, at most max of them (max <= 0 means maxOccurrencesPerEvent).
+func (e *Event) Occurrences(from, to time.Time, max int) []Occurrence {
+	if max <= 0 || max > maxOccurrencesPerEvent {
+		max = maxOccurrencesPerEvent
+	}
+	loc := e.Location()
+	start := e.Start.In(loc)
+	end := e.End.In(loc)
+	days := 0
+	if e.AllDay {
+		days = civilDays(start, end)
+	}
+	dur := end.Sub(start)
+	endOf := func(s time.Time) time.Time {
+		if e.AllDay {
+			return s.AddDate(0, 0, days)
+		}
+		return s.Add(dur)
+	}
+	if !e.Recurring() {
+		if start.Before(to) && end.After(from) {
+			return []Occurrence{{Event: e, Start: start, End: end}}
+		}
+		return nil
+	}
+	rule, err := parseRule(e.Recurrence, start)
+	if err != nil {
+		// Stored rules were validated; an unparsable one degrades to the
+		// first occurrence rather than hiding the event.
+		if start.Before(to) && end.After(from) {
+			return []Occurrence{{Event: e, Start: start, End: end}}
+		}
+		return nil
+	}
+	skip := make(map[string]bool, len(e.Exceptions))
+	for _, d := range e.Exceptions {
+		skip[d] = true
+	}
+	// An occurrence starting up to one duration before from can still overlap.
+	lookback := dur
+	if e.AllDay {
+		lookback = time.Duration(days+1) * 24 * time.Hour
+	}
+	var out []Occurrence
+	it := rule.Iterator()
+	for {
+		s, ok := it()
+		if !ok || !s.Before(to) {
+			break
+		}
+		if s.Before(from.Add(-lookback)) {
+			continue
+		}
+		s = s.In(loc)
+		en := endOf(s)
+		if !en.After(from) || skip[s.Format("2006-01-02")] {
+			continue
+		}
+		out = append(out, Occurrence{Event: e, Start: s, End: en})
+		if len(out) >= max {
+			break
+		}
+	}
+	return out
+}
+
+// civilDays counts calendar days from a to b in a's zone.
+func civilDays(a, b time.Time) int {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.In(a.Location()).Date()
+	da := time.Date(ay, am, ad, 0, 0, 0, 0, time.UTC)
+	db := time.Date(by, bm, bd, 0, 0, 0, 0, time.UTC)
+	return int(db.Sub(da).Hours() / 24)
+}
+
+// NextOccurrences returns up to n occurrences ending after now.
+func (e *Event) NextOccurrences(now time.Time, n int) []Occurrence {
+	return e.Occurrences(now, now.AddDate(5, 0, 0), n)
+}
+
+// Validate checks an event, normalising what it can (trimming, tag spelling,
+// times in the event's zone, all-day times at local midnight). It returns an
+// EINVALID *Error with a message per faulty field.
+func (e *Event) Validate() error {
+	f := fieldErrors{}
+	e.Title = strings.TrimSpace(e.Title)
+	checkText(f, "title", "Title", e.Title, true, MaxTitle)
+	checkText(f, "description", "Description", e.Description, false, MaxBody)
+	checkText(f, "organiser", "Organiser", e.Organiser, false, MaxTitle)
+	checkText(f, "accessibility", "Accessibility notes", e.Accessibility, false, MaxSummary)
+	e.OnlineURL = strings.TrimSpace(e.OnlineURL)
+	if e.OnlineURL != "" {
+		if msg := checkURL(e.OnlineURL); msg != "" {
+			f.add("online_url", msg)
+		}
+	}
+	e.BookingURL = strings.TrimSpace(e.BookingURL)
+	if e.BookingURL != "" {
+		if msg := checkURL(e.BookingURL); msg != "" {
+			f.add("booking_url", msg)
+		}
+	}
+	e.Tags = normaliseTags(e.Tags)
+	checkTags(f, e.Tags)
+
+	loc, err := time.LoadLocation(e.TimeZone)
+	if e.TimeZone == "" || err != nil {
+		f.add("timezone", "Choose a time zone such as Europe/London.")
+		loc = time.UTC
+	}
+	switch {
+	case e.Start.IsZero():
+		f.add("start", "Enter when the event starts.")
+	case e.End.IsZero() && !e.AllDay:
+		f.add("end", "Enter when the event ends.")
+	}
+	if !e.Start.IsZero() {
+		e.Start = e.Start.In(loc)
+		if e.AllDay {
+			y, m, d := e.Start.Date()
+			e.Start = time.Date(y, m, d, 0, 0, 0, 0, loc)
+			if e.End.IsZero() || !e.End.After(e.Start) {
+				// A one-day event; an end date before the start is caught below.
+				if !e.End.IsZero() && e.End.Before(e.Start) {
+					f.add("end", "The end date must be on or after the start date.")
+				}
+				e.End = e.Start.AddDate(0, 0, 1)
+			} else {
+				ey, em, ed := e.End.In(loc).Date()
+				e.End = time.Date(ey, em, ed, 0, 0, 0, 0, loc)
+				if !e.End.After(e.Start) {
+					e.End = e.Start.AddDate(0, 0, 1)
+				}
+			}
+		} else if !e.End.IsZero() {
+			e.End = e.End.In(loc)
+			if !e.End.After(e.Start) {
+				f.add("end", "The end must be after the start.")
+			} else if e.End.Sub(e.Start) > 31*24*time.Hour {
+				f.add("end", "An event can last at most 31 days; use a recurrence for repeated events.")
+			}
+		}
+	}
+
+	e.Recurrence = strings.TrimPrefix(strings.TrimSpace(strings.ToUpper(e.Recurrence)), "RRULE:")
+	var exc []string
+	for _, d := range e.Exceptions {
+		d = strings.TrimSpace(d)
+		if d == "" {
+			continue
+		}
+		if _, err := time.Parse("2006-01-02", d); err != nil {
+			f.add("exceptions", "Write each date to skip as YYYY-MM-DD, one per line (found \""+d+"\").")
+			continue
+		}
+		exc = append(exc, d)
+	}
+	sort.Strings(exc)
+	e.Exceptions = dedupeSorted(exc)
+	e.SeriesEnd = nil
+	if e.Recurrence != "" && !e.Start.IsZero() {
+		if msg := checkRule(e.Recurrence, e.Start); msg != "" {
+			f.add("recurrence", msg)
+		}
+	}
+	if e.Place != nil && e.Place.ID == 0 && e.PlaceID == 0 && strings.TrimSpace(e.Place.Name) != "" {
+		if err := e.Place.Validate(); err != nil {
+			for k, v := range ErrorFields(err) {
+				f.add("place_"+k, v)
+			}
+		}
+	}
+	if err := f.err("event"); err != nil {
+		return err
+	}
+	e.SeriesEnd = seriesEnd(e)
+	return nil
+}
+
+func dedupeSorted(s []string) []string {
+	var out []string
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// seriesEnd computes when the last occurrence ends: End for a one-off event,
+// nil for an unbounded series.
+func seriesEnd(e *Event) *time.Time {
+	if !e.Recurring() {
+		t := e.End
+		return &t
+	}
+	rule, err := parseRule(e.Recurrence, e.Start.In(e.Location()))
+	if err != nil || !rule.bounded() {
+		return nil
+	}
+	var last time.Time
+	it := rule.Iterator()
+	for n := 0; ; n++ {
+		s, ok := it()
+		if !ok {
+			break
+		}
+		if n > 100_000 {
+			return nil
+		}
+		last = s
+	}
+	if last.IsZero() {
+		t := e.End
+		return &t
+	}
+	occ := Occurrence{Start: last.In(e.Location())}
+	if e.AllDay {
+		occ.End = occ.Start.AddDate(0, 0, civilDays(e.Start.In(e.Location()), e.End.In(e.Location())))
+	} else {
+		occ.End = occ.Start.Add(e.End.Sub(e.Start))
+	}
+	return &occ.End
+}

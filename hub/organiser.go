@@ -1,0 +1,178 @@
+package hub
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Roles an organiser can have.
+const (
+	RoleAdmin  = "admin"  // everything, including settings and organisers
+	RoleEditor = "editor" // content: events, guides, case studies, places, tags
+)
+
+// Organiser is a person who can log in and manage the hub.
+type Organiser struct {
+	ID           int64
+	Email        string
+	Name         string
+	Role         string
+	PasswordHash string // argon2id, PHC string format
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// IsAdmin reports whether the organiser has the admin role.
+func (o *Organiser) IsAdmin() bool { return o != nil && o.Role == RoleAdmin }
+
+// MinPasswordLength is the shortest password accepted.
+const MinPasswordLength = 10
+
+// Validate checks an organiser's email, name and role.
+func (o *Organiser) Validate() error {
+	f := fieldErrors{}
+	o.Email = strings.ToLower(strings.TrimSpace(o.Email))
+	o.Name = strings.TrimSpace(o.Name)
+	if a, err := mail.ParseAddress(o.Email); err != nil || a.Address != o.Email {
+		f.add("email", "Enter an email address such as sam@example.org.")
+	}
+	checkText(f, "name", "Name", o.Name, true, MaxTitle)
+	if o.Role != RoleAdmin && o.Role != RoleEditor {
+		f.add("role", "Choose admin or editor.")
+	}
+	return f.err("organiser")
+}
+
+func checkPassword(f fieldErrors, field, pw string) {
+	if utf8.RuneCountInString(pw) < MinPasswordLength {
+		f.add(field, "Use at least "+itoa(MinPasswordLength)+" characters; a few words together make a good password.")
+	} else if len(pw) > 1024 {
+		f.add(field, "That password is too long.")
+	}
+}
+
+// OrganiserStore keeps organisers. Missing ones give an ENOTFOUND *Error; a
+// second organiser with the same email gives ECONFLICT.
+type OrganiserStore interface {
+	FindOrganiserByID(ctx context.Context, id int64) (*Organiser, error)
+	FindOrganiserByEmail(ctx context.Context, email string) (*Organiser, error)
+	// FindOrganisers returns every organiser ordered by name.
+	FindOrganisers(ctx context.Context) ([]*Organiser, error)
+	CreateOrganiser(ctx context.Context, o *Organiser) error
+	// UpdateOrganiser saves email, name, role and password hash.
+	UpdateOrganiser(ctx context.Context, o *Organiser) error
+	// DeleteOrganiser removes an organiser with their sessions and tokens.
+	DeleteOrganiser(ctx context.Context, id int64) error
+}
+
+// Session is a logged-in browser. The cookie holds a random token; only its
+// SHA-256 hash is stored.
+type Session struct {
+	TokenHash   string
+	OrganiserID int64
+	CSRFToken   string // random; forms must echo it
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+}
+
+// SessionStore keeps sessions.
+type SessionStore interface {
+	CreateSession(ctx context.Context, s *Session) error
+	// FindSession returns an unexpired session, or ENOTFOUND.
+	FindSession(ctx context.Context, tokenHash string, now time.Time) (*Session, error)
+	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteExpiredSessions removes sessions that expired before now.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) error
+}
+
+// APIToken is a bearer token for the JSON API, acting as its organiser.
+// Only the SHA-256 hash of the secret is stored; the secret is shown once.
+type APIToken struct {
+	ID          int64
+	OrganiserID int64
+	Name        string
+	Hash        string
+	CreatedAt   time.Time
+	LastUsedAt  *time.Time
+}
+
+// TokenStore keeps API tokens.
+type TokenStore interface {
+	CreateToken(ctx context.Context, t *APIToken) error
+	// FindTokenByHash returns the token, or ENOTFOUND.
+	FindTokenByHash(ctx context.Context, hash string) (*APIToken, error)
+	// FindTokens lists an organiser's tokens, newest first; organiserID 0 lists all.
+	FindTokens(ctx context.Context, organiserID int64) ([]*APIToken, error)
+	// TouchToken records a use.
+	TouchToken(ctx context.Context, id int64, at time.Time) error
+	DeleteToken(ctx context.Context, id int64) error
+}
+
+// Settings are the hub-wide choices an admin makes.
+type Settings struct {
+	Name         string // the hub's name, e.g. "Hulme Community Hub"
+	Description  string // one paragraph, plain text
+	TimeZone     string // default zone for new events
+	Language     string // BCP 47, e.g. "en-GB"
+	AccentColour string // #rrggbb, used for links and buttons
+	LogoType     string // MIME type of the uploaded logo, "" for none
+	UpdatedAt    time.Time
+}
+
+// DefaultSettings are used until an admin changes them.
+func DefaultSettings() Settings {
+	return Settings{
+		Name:         "Commonplace hub",
+		Description:  "Events, guides and case studies from our community.",
+		TimeZone:     "Europe/London",
+		Language:     "en-GB",
+		AccentColour: "#1d6b57",
+	}
+}
+
+// Validate checks settings.
+func (s *Settings) Validate() error {
+	f := fieldErrors{}
+	s.Name = strings.TrimSpace(s.Name)
+	checkText(f, "name", "Hub name", s.Name, true, 100)
+	checkText(f, "description", "Description", s.Description, false, MaxSummary)
+	if _, err := time.LoadLocation(s.TimeZone); s.TimeZone == "" || err != nil {
+		f.add("timezone", "Choose a time zone such as Europe/London.")
+	}
+	if s.Language == "" {
+		s.Language = "en"
+	}
+	if len(s.Language) > 20 {
+		f.add("language", "Use a language code such as en-GB.")
+	}
+	if !isHexColour(s.AccentColour) {
+		f.add("accent_colour", "Use a colour in the form #1d6b57.")
+	}
+	return f.err("settings")
+}
+
+func isHexColour(s string) bool {
+	if len(s) != 7 || s[0] != '#' {
+		return false
+	}
+	for _, c := range s[1:] {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
+			return false
+		}
+	}
+	return true
+}
+
+// SettingsStore keeps settings and the logo.
+type SettingsStore interface {
+	// FindSettings returns the stored settings, or DefaultSettings when none are stored.
+	FindSettings(ctx context.Context) (Settings, error)
+	UpdateSettings(ctx context.Context, s Settings) error
+	// FindLogo returns the logo bytes and MIME type, or ENOTFOUND.
+	FindLogo(ctx context.Context) ([]byte, string, error)
+	// UpdateLogo stores the logo; nil data removes it.
+	UpdateLogo(ctx context.Context, data []byte, mimeType string) error
+}

@@ -1,0 +1,232 @@
+package hub
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/teambition/rrule-go"
+)
+
+// recurrenceRule wraps an RFC 5545 rule from rrule-go, anchored at a local
+// start time so that occurrences keep their wall-clock time across DST.
+type recurrenceRule struct {
+	r *rrule.RRule
+}
+
+func parseRule(value string, dtstart time.Time) (*recurrenceRule, error) {
+	opt, err := rrule.StrToROption(value)
+	if err != nil {
+		return nil, err
+	}
+	opt.Dtstart = dtstart
+	r, err := rrule.NewRRule(*opt)
+	if err != nil {
+		return nil, err
+	}
+	return &recurrenceRule{r: r}, nil
+}
+
+// Iterator yields occurrence start times in order.
+func (r *recurrenceRule) Iterator() rrule.Next { return r.r.Iterator() }
+
+// bounded reports whether the rule has COUNT or UNTIL.
+func (r *recurrenceRule) bounded() bool {
+	o := r.r.OrigOptions
+	return o.Count > 0 || !o.Until.IsZero()
+}
+
+// checkRule returns what is wrong with a recurrence value, or "".
+func checkRule(value string, dtstart time.Time) string {
+	opt, err := rrule.StrToROption(value)
+	if err != nil {
+		return "This repeat rule could not be understood (" + err.Error() + "). Use the simple repeat options, or a rule such as FREQ=WEEKLY;BYDAY=TU."
+	}
+	switch opt.Freq {
+	case rrule.SECONDLY, rrule.MINUTELY, rrule.HOURLY:
+		return "Events can repeat daily, weekly, monthly or yearly, not more often."
+	}
+	if opt.Count > 5000 {
+		return "A series can have at most 5000 occurrences."
+	}
+	r, err := parseRule(value, dtstart)
+	if err != nil {
+		return "This repeat rule could not be understood (" + err.Error() + ")."
+	}
+	if first := r.r.After(dtstart.Add(-time.Second), true); first.IsZero() {
+		return "This repeat rule never happens after the start date; check the end date or count."
+	}
+	return ""
+}
+
+// Weekdays in RFC 5545 order, as used in BYDAY.
+var Weekdays = []string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
+
+// RepeatRule is the simple form of a recurrence that organiser forms offer:
+// every N days/weeks/months/years, on chosen weekdays, or on the Nth weekday
+// of the month, until a date or for a number of times.
+type RepeatRule struct {
+	Frequency string   // "", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"
+	Interval  int      // 1 = every, 2 = every other...
+	Weekdays  []string // WEEKLY: MO..SU
+	// MonthWeek for MONTHLY: 0 repeats on the same day of the month; 1-4 or
+	// -1 (last) repeats on that week's weekday of the start date.
+	MonthWeek int
+	Until     string // YYYY-MM-DD, inclusive, or ""
+	Count     int
+}
+
+// RRule returns the RRULE value for the simple rule, "" when it does not repeat.
+// start is the event's local start, which gives the weekday for MonthWeek.
+func (r RepeatRule) RRule(start time.Time) string {
+	if r.Frequency == "" {
+		return ""
+	}
+	parts := []string{"FREQ=" + r.Frequency}
+	if r.Interval > 1 {
+		parts = append(parts, "INTERVAL="+strconv.Itoa(r.Interval))
+	}
+	switch r.Frequency {
+	case "WEEKLY":
+		if len(r.Weekdays) > 0 {
+			parts = append(parts, "BYDAY="+strings.Join(r.Weekdays, ","))
+		}
+	case "MONTHLY":
+		if r.MonthWeek != 0 && !start.IsZero() {
+			wd := Weekdays[(int(start.Weekday())+6)%7]
+			parts = append(parts, "BYDAY="+strconv.Itoa(r.MonthWeek)+wd)
+		}
+	}
+	if r.Count > 0 {
+		parts = append(parts, "COUNT="+strconv.Itoa(r.Count))
+	} else if r.Until != "" {
+		if d, err := time.Parse("2006-01-02", r.Until); err == nil {
+			// Inclusive of the whole last day, expressed in UTC as RFC 5545 requires.
+			parts = append(parts, "UNTIL="+d.Add(24*time.Hour-time.Second).Format("20060102T150405Z"))
+		}
+	}
+	return strings.Join(parts, ";")
+}
+
+// ParseRepeatRule turns an RRULE value into the simple form. ok is false when
+// the rule uses more than the simple form can show; forms then show the
+// rule as text.
+func ParseRepeatRule(value string) (r RepeatRule, ok bool) {
+	value = strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(value)), "RRULE:")
+	if value == "" {
+		return RepeatRule{}, true
+	}
+	ok = true
+	for _, part := range strings.Split(value, ";") {
+		k, v, _ := strings.Cut(part, "=")
+		switch k {
+		case "FREQ":
+			switch v {
+			case "DAILY", "WEEKLY", "MONTHLY", "YEARLY":
+				r.Frequency = v
+			default:
+				ok = false
+			}
+		case "INTERVAL":
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				ok = false
+			}
+			r.Interval = n
+		case "COUNT":
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				ok = false
+			}
+			r.Count = n
+		case "UNTIL":
+			if len(v) < 8 {
+				ok = false
+				break
+			}
+			d, err := time.Parse("20060102", v[:8])
+			if err != nil {
+				ok = false
+				break
+			}
+			r.Until = d.Format("2006-01-02")
+		case "BYDAY":
+			days := strings.Split(v, ",")
+			for _, d := range days {
+				if len(d) > 2 {
+					n, err := strconv.Atoi(d[:len(d)-2])
+					if err != nil || len(days) > 1 || (n < -1 || n > 4 || n == 0) {
+						ok = false
+					}
+					r.MonthWeek = n
+				} else {
+					r.Weekdays = append(r.Weekdays, d)
+				}
+			}
+		case "WKST":
+		default:
+			ok = false
+		}
+	}
+	if r.MonthWeek != 0 && r.Frequency != "MONTHLY" {
+		ok = false
+	}
+	if len(r.Weekdays) > 0 && r.Frequency != "WEEKLY" {
+		ok = false
+	}
+	return r, ok
+}
+
+// Describe returns a short English description of a recurrence value, such
+// as "Every week on Tuesday", or "" for a one-off event.
+func Describe(value string, start time.Time) string {
+	if value == "" {
+		return ""
+	}
+	r, ok := ParseRepeatRule(value)
+	if !ok {
+		return "Repeats (" + value + ")"
+	}
+	unit := map[string]string{"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}[r.Frequency]
+	var b strings.Builder
+	switch {
+	case r.Interval <= 1:
+		b.WriteString("Every " + unit)
+	case r.Interval == 2:
+		b.WriteString("Every other " + unit)
+	default:
+		b.WriteString("Every " + strconv.Itoa(r.Interval) + " " + unit + "s")
+	}
+	names := map[string]string{"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday", "SA": "Saturday", "SU": "Sunday"}
+	if len(r.Weekdays) > 0 {
+		var ds []string
+		for _, d := range r.Weekdays {
+			ds = append(ds, names[d])
+		}
+		b.WriteString(" on " + joinAnd(ds))
+	} else if r.Frequency == "WEEKLY" && !start.IsZero() {
+		b.WriteString(" on " + start.Weekday().String())
+	}
+	if r.MonthWeek != 0 && !start.IsZero() {
+		ord := map[int]string{1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}[r.MonthWeek]
+		b.WriteString(" on the " + ord + " " + start.Weekday().String())
+	}
+	if r.Count > 0 {
+		b.WriteString(", " + strconv.Itoa(r.Count) + " times")
+	} else if r.Until != "" {
+		if d, err := time.Parse("2006-01-02", r.Until); err == nil {
+			b.WriteString(", until " + d.Format("2 January 2006"))
+		}
+	}
+	return b.String()
+}
+
+func joinAnd(s []string) string {
+	switch len(s) {
+	case 0:
+		return ""
+	case 1:
+		return s[0]
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}

@@ -1,0 +1,548 @@
+package hub
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"log/slog"
+	"sort"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+)
+
+// Stores bundles the storage adapters the Service needs.
+type Stores struct {
+	Events      EventStore
+	Places      PlaceStore
+	Tags        TagStore
+	Guides      GuideStore
+	CaseStudies CaseStudyStore
+	Organisers  OrganiserStore
+	Sessions    SessionStore
+	Tokens      TokenStore
+	Settings    SettingsStore
+}
+
+// Service is the hub's application service: every front end calls it, and
+// it enforces validation and roles. Methods that change anything need an
+// organiser on the context (WithOrganiser); reads of public content do not.
+type Service struct {
+	Stores
+	Now    Clock
+	Logger *slog.Logger
+	// SessionLifetime is how long a login lasts.
+	SessionLifetime time.Duration
+	// PasswordParams tune argon2id; tests may lower them.
+	PasswordParams *argon2id.Params
+}
+
+// NewService returns a Service over the given stores.
+func NewService(s Stores, logger *slog.Logger) *Service {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &Service{
+		Stores:          s,
+		Now:             time.Now,
+		Logger:          logger,
+		SessionLifetime: 14 * 24 * time.Hour,
+		// OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane.
+		PasswordParams: &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32},
+	}
+}
+
+type ctxKey int
+
+const organiserKey ctxKey = 1
+
+// WithOrganiser returns a context acting as the organiser.
+func WithOrganiser(ctx context.Context, o *Organiser) context.Context {
+	return context.WithValue(ctx, organiserKey, o)
+}
+
+// OrganiserFrom returns the organiser acting in ctx, or nil.
+func OrganiserFrom(ctx context.Context) *Organiser {
+	o, _ := ctx.Value(organiserKey).(*Organiser)
+	return o
+}
+
+// HostContext returns a context acting as the host running the command line,
+// who may do everything an admin can.
+func HostContext(ctx context.Context) context.Context {
+	return WithOrganiser(ctx, &Organiser{Name: "Host (command line)", Role: RoleAdmin})
+}
+
+func requireEditor(ctx context.Context) error {
+	o := OrganiserFrom(ctx)
+	if o == nil {
+		return Errorf(EUNAUTHORIZED, "Please log in first.")
+	}
+	if o.Role != RoleAdmin && o.Role != RoleEditor {
+		return Errorf(EFORBIDDEN, "Your role does not allow changing content.")
+	}
+	return nil
+}
+
+func requireAdmin(ctx context.Context) error {
+	o := OrganiserFrom(ctx)
+	if o == nil {
+		return Errorf(EUNAUTHORIZED, "Please log in first.")
+	}
+	if !o.IsAdmin() {
+		return Errorf(EFORBIDDEN, "Only admins can do this. Ask an admin of this hub.")
+	}
+	return nil
+}
+
+// ---- events ----
+
+// Event returns an event by ID.
+func (s *Service) Event(ctx context.Context, id int64) (*Event, error) {
+	return s.Events.FindEventByID(ctx, id)
+}
+
+// EventBySlug returns an event by its URL slug.
+func (s *Service) EventBySlug(ctx context.Context, slug string) (*Event, error) {
+	return s.Events.FindEventBySlug(ctx, slug)
+}
+
+// ListEvents returns events (not occurrences) matching f, and the total.
+func (s *Service) ListEvents(ctx context.Context, f EventFilter) ([]*Event, int, error) {
+	return s.Events.FindEvents(ctx, f)
+}
+
+// Occurrences expands the events matching f into occurrences overlapping
+// [f.From, f.To), in start order.
+func (s *Service) Occurrences(ctx context.Context, f OccurrenceFilter) ([]Occurrence, error) {
+	if f.Limit <= 0 {
+		f.Limit = 500
+	}
+	if f.To.IsZero() {
+		f.To = f.From.AddDate(1, 0, 0)
+	}
+	events, _, err := s.Events.FindEvents(ctx, EventFilter{From: f.From, To: f.To, Tag: f.Tag, PlaceID: f.PlaceID})
+	if err != nil {
+		return nil, err
+	}
+	var out []Occurrence
+	for _, e := range events {
+		out = append(out, e.Occurrences(f.From, f.To, f.Limit)...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	if len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
+	return out, nil
+}
+
+// prepareEventPlace creates the event's new place, if it names one.
+func (s *Service) prepareEventPlace(ctx context.Context, e *Event) error {
+	if e.PlaceID != 0 {
+		if _, err := s.Places.FindPlaceByID(ctx, e.PlaceID); err != nil {
+			if ErrorCode(err) == ENOTFOUND {
+				return &Error{Code: EINVALID, Message: "The chosen place no longer exists.", Fields: map[string]string{"place_id": "Choose another place."}}
+			}
+			return err
+		}
+		return nil
+	}
+	if e.Place != nil && e.Place.ID == 0 && e.Place.Name != "" {
+		p := *e.Place
+		p.Slug = Slugify(p.Name)
+		if err := s.Places.CreatePlace(ctx, &p); err != nil {
+			return err
+		}
+		e.Place, e.PlaceID = &p, p.ID
+	}
+	return nil
+}
+
+// CreateEvent validates and stores a new event; a new Place given inline is
+// created with it.
+func (s *Service) CreateEvent(ctx context.Context, e *Event) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	if err := s.prepareEventPlace(ctx, e); err != nil {
+		return err
+	}
+	e.Slug = Slugify(e.Title)
+	if err := s.Events.CreateEvent(ctx, e); err != nil {
+		return err
+	}
+	s.Logger.Info("event created", slog.Group("event", "id", e.ID, "slug", e.Slug), "by", actorName(ctx))
+	return nil
+}
+
+// UpdateEvent validates and saves an existing event.
+func (s *Service) UpdateEvent(ctx context.Context, e *Event) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	old, err := s.Events.FindEventByID(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	if err := s.prepareEventPlace(ctx, e); err != nil {
+		return err
+	}
+	e.Slug, e.CreatedAt = old.Slug, old.CreatedAt
+	if err := s.Events.UpdateEvent(ctx, e); err != nil {
+		return err
+	}
+	s.Logger.Info("event updated", slog.Group("event", "id", e.ID, "slug", e.Slug), "by", actorName(ctx))
+	return nil
+}
+
+// DeleteEvent removes an event.
+func (s *Service) DeleteEvent(ctx context.Context, id int64) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	if err := s.Events.DeleteEvent(ctx, id); err != nil {
+		return err
+	}
+	s.Logger.Info("event deleted", slog.Group("event", "id", id), "by", actorName(ctx))
+	return nil
+}
+
+// ---- places and tags ----
+
+// Place returns a place by ID.
+func (s *Service) Place(ctx context.Context, id int64) (*Place, error) {
+	return s.Places.FindPlaceByID(ctx, id)
+}
+
+// PlaceBySlug returns a place by slug.
+func (s *Service) PlaceBySlug(ctx context.Context, slug string) (*Place, error) {
+	return s.Places.FindPlaceBySlug(ctx, slug)
+}
+
+// ListPlaces returns every place by name.
+func (s *Service) ListPlaces(ctx context.Context) ([]*Place, error) {
+	return s.Places.FindPlaces(ctx)
+}
+
+// CreatePlace validates and stores a place.
+func (s *Service) CreatePlace(ctx context.Context, p *Place) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	p.Slug = Slugify(p.Name)
+	return s.Places.CreatePlace(ctx, p)
+}
+
+// UpdatePlace validates and saves a place.
+func (s *Service) UpdatePlace(ctx context.Context, p *Place) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	old, err := s.Places.FindPlaceByID(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	p.Slug, p.CreatedAt = old.Slug, old.CreatedAt
+	return s.Places.UpdatePlace(ctx, p)
+}
+
+// DeletePlace removes a place no content refers to.
+func (s *Service) DeletePlace(ctx context.Context, id int64) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	return s.Places.DeletePlace(ctx, id)
+}
+
+// TagBySlug returns a tag.
+func (s *Service) TagBySlug(ctx context.Context, slug string) (*Tag, error) {
+	return s.Tags.FindTagBySlug(ctx, slug)
+}
+
+// ListTags returns every tag with its use count.
+func (s *Service) ListTags(ctx context.Context) ([]*Tag, error) {
+	return s.Tags.FindTags(ctx)
+}
+
+// UpdateTag renames or describes a tag.
+func (s *Service) UpdateTag(ctx context.Context, t *Tag) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return s.Tags.UpdateTag(ctx, t)
+}
+
+// DeleteTag removes a tag from all content.
+func (s *Service) DeleteTag(ctx context.Context, id int64) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	return s.Tags.DeleteTag(ctx, id)
+}
+
+// ---- guides ----
+
+// Guide returns a guide by ID.
+func (s *Service) Guide(ctx context.Context, id int64) (*Guide, error) {
+	return s.Guides.FindGuideByID(ctx, id)
+}
+
+// GuideBySlug returns a guide by slug.
+func (s *Service) GuideBySlug(ctx context.Context, slug string) (*Guide, error) {
+	return s.Guides.FindGuideBySlug(ctx, slug)
+}
+
+// ListGuides returns guides newest first, and the total.
+func (s *Service) ListGuides(ctx context.Context, f GuideFilter) ([]*Guide, int, error) {
+	return s.Guides.FindGuides(ctx, f)
+}
+
+func revisionOf(ctx context.Context, g *Guide, note string) *GuideRevision {
+	return &GuideRevision{Title: g.Title, Summary: g.Summary, Body: g.Body, Tags: g.Tags, Author: actorName(ctx), Note: note}
+}
+
+// CreateGuide validates and stores a guide as its first revision.
+func (s *Service) CreateGuide(ctx context.Context, g *Guide) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	g.Slug = Slugify(g.Title)
+	if err := s.Guides.CreateGuide(ctx, g, revisionOf(ctx, g, "Created")); err != nil {
+		return err
+	}
+	s.Logger.Info("guide created", slog.Group("guide", "id", g.ID, "slug", g.Slug), "by", actorName(ctx))
+	return nil
+}
+
+// UpdateGuide saves a guide as a new revision.
+func (s *Service) UpdateGuide(ctx context.Context, g *Guide) error {
+	return s.updateGuide(ctx, g, "")
+}
+
+func (s *Service) updateGuide(ctx context.Context, g *Guide, note string) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	old, err := s.Guides.FindGuideByID(ctx, g.ID)
+	if err != nil {
+		return err
+	}
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	g.Slug, g.CreatedAt = old.Slug, old.CreatedAt
+	if err := s.Guides.UpdateGuide(ctx, g, revisionOf(ctx, g, note)); err != nil {
+		return err
+	}
+	s.Logger.Info("guide updated", slog.Group("guide", "id", g.ID, "revision", g.Revision), "by", actorName(ctx))
+	return nil
+}
+
+// DeleteGuide removes a guide and its revisions.
+func (s *Service) DeleteGuide(ctx context.Context, id int64) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	return s.Guides.DeleteGuide(ctx, id)
+}
+
+// GuideRevisions lists a guide's revisions, newest first.
+func (s *Service) GuideRevisions(ctx context.Context, guideID int64) ([]*GuideRevision, error) {
+	if _, err := s.Guides.FindGuideByID(ctx, guideID); err != nil {
+		return nil, err
+	}
+	return s.Guides.FindGuideRevisions(ctx, guideID)
+}
+
+// GuideRevision returns one revision of a guide.
+func (s *Service) GuideRevision(ctx context.Context, guideID int64, number int) (*GuideRevision, error) {
+	return s.Guides.FindGuideRevision(ctx, guideID, number)
+}
+
+// RestoreGuideRevision makes an old revision current again, as a new
+// revision, so nothing is lost.
+func (s *Service) RestoreGuideRevision(ctx context.Context, guideID int64, number int) (*Guide, error) {
+	if err := requireEditor(ctx); err != nil {
+		return nil, err
+	}
+	rev, err := s.Guides.FindGuideRevision(ctx, guideID, number)
+	if err != nil {
+		return nil, err
+	}
+	g, err := s.Guides.FindGuideByID(ctx, guideID)
+	if err != nil {
+		return nil, err
+	}
+	g.Title, g.Summary, g.Body, g.Tags = rev.Title, rev.Summary, rev.Body, rev.Tags
+	if err := s.updateGuide(ctx, g, "Restored from revision "+itoa(number)); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// ---- case studies ----
+
+// CaseStudy returns a case study by ID.
+func (s *Service) CaseStudy(ctx context.Context, id int64) (*CaseStudy, error) {
+	return s.CaseStudies.FindCaseStudyByID(ctx, id)
+}
+
+// CaseStudyBySlug returns a case study by slug.
+func (s *Service) CaseStudyBySlug(ctx context.Context, slug string) (*CaseStudy, error) {
+	return s.CaseStudies.FindCaseStudyBySlug(ctx, slug)
+}
+
+// ListCaseStudies returns case studies newest first, and the total.
+func (s *Service) ListCaseStudies(ctx context.Context, f CaseStudyFilter) ([]*CaseStudy, int, error) {
+	return s.CaseStudies.FindCaseStudies(ctx, f)
+}
+
+func (s *Service) checkPlaceRef(ctx context.Context, id int64) error {
+	if id == 0 {
+		return nil
+	}
+	if _, err := s.Places.FindPlaceByID(ctx, id); err != nil {
+		if ErrorCode(err) == ENOTFOUND {
+			return &Error{Code: EINVALID, Message: "The chosen place no longer exists.", Fields: map[string]string{"place_id": "Choose another place."}}
+		}
+		return err
+	}
+	return nil
+}
+
+// CreateCaseStudy validates and stores a case study.
+func (s *Service) CreateCaseStudy(ctx context.Context, c *CaseStudy) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if err := s.checkPlaceRef(ctx, c.PlaceID); err != nil {
+		return err
+	}
+	c.Slug = Slugify(c.Title)
+	if err := s.CaseStudies.CreateCaseStudy(ctx, c); err != nil {
+		return err
+	}
+	s.Logger.Info("case study created", slog.Group("case_study", "id", c.ID, "slug", c.Slug), "by", actorName(ctx))
+	return nil
+}
+
+// UpdateCaseStudy validates and saves a case study.
+func (s *Service) UpdateCaseStudy(ctx context.Context, c *CaseStudy) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	old, err := s.CaseStudies.FindCaseStudyByID(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if err := s.checkPlaceRef(ctx, c.PlaceID); err != nil {
+		return err
+	}
+	c.Slug, c.CreatedAt = old.Slug, old.CreatedAt
+	return s.CaseStudies.UpdateCaseStudy(ctx, c)
+}
+
+// DeleteCaseStudy removes a case study.
+func (s *Service) DeleteCaseStudy(ctx context.Context, id int64) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	return s.CaseStudies.DeleteCaseStudy(ctx, id)
+}
+
+// ---- settings ----
+
+// Settings returns the hub's settings.
+func (s *Service) Settings(ctx context.Context) (Settings, error) {
+	return s.Stores.Settings.FindSettings(ctx)
+}
+
+// UpdateSettings validates and saves settings; admins only.
+func (s *Service) UpdateSettings(ctx context.Context, st Settings) error {
+	if err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	if err := st.Validate(); err != nil {
+		return err
+	}
+	return s.Stores.Settings.UpdateSettings(ctx, st)
+}
+
+// Logo returns the uploaded logo and its MIME type, or ENOTFOUND.
+func (s *Service) Logo(ctx context.Context) ([]byte, string, error) {
+	return s.Stores.Settings.FindLogo(ctx)
+}
+
+// MaxLogoSize is the largest logo accepted, in bytes.
+const MaxLogoSize = 512 << 10
+
+// UpdateLogo stores a PNG, JPEG, GIF or WebP logo; nil removes it. Admins only.
+func (s *Service) UpdateLogo(ctx context.Context, data []byte, mimeType string) error {
+	if err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	if data != nil {
+		if len(data) > MaxLogoSize {
+			return &Error{Code: EINVALID, Message: "The logo is too large.", Fields: map[string]string{"logo": "Use an image under 512 KB."}}
+		}
+		switch mimeType {
+		case "image/png", "image/jpeg", "image/gif", "image/webp":
+		default:
+			return &Error{Code: EINVALID, Message: "The logo must be an image.", Fields: map[string]string{"logo": "Use a PNG, JPEG, GIF or WebP image."}}
+		}
+	}
+	return s.Stores.Settings.UpdateLogo(ctx, data, mimeType)
+}
+
+// ---- helpers ----
+
+func actorName(ctx context.Context) string {
+	if o := OrganiserFrom(ctx); o != nil {
+		if o.Name != "" {
+			return o.Name
+		}
+		return o.Email
+	}
+	return ""
+}
+
+// randomToken returns n random bytes, URL-safe base64 encoded.
+func randomToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// HashToken returns the stored form of a session or API token.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
