@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -337,6 +338,15 @@ func (s *Service) CreateGuide(ctx context.Context, g *Guide) error {
 // UpdateGuide saves a guide as a new revision.
 func (s *Service) UpdateGuide(ctx context.Context, g *Guide) error {
 	return s.updateGuide(ctx, g, "")
+}
+
+// UpdateGuideWithNote saves a guide as a new revision with the editor's
+// note on what changed.
+func (s *Service) UpdateGuideWithNote(ctx context.Context, g *Guide, note string) error {
+	if len(note) > MaxShort {
+		return &Error{Code: EINVALID, Message: "Please correct the guide.", Fields: map[string]string{"note": "Keep the note under 500 characters."}}
+	}
+	return s.updateGuide(ctx, g, strings.TrimSpace(note))
 }
 
 func (s *Service) updateGuide(ctx context.Context, g *Guide, note string) error {

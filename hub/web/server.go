@@ -1,16 +1,24 @@
 // Package web is the hub's HTTP front end: public pages, organiser pages
 // under /admin and the JSON organiser API under /api/v1. Handlers only parse
-// the request, call hub.Service and render the result.
+// the request, call hub.Service and render the result; the routes below
+// declare who may reach each one.
 package web
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/themes"
 )
 
 // Config is what a Server needs.
@@ -22,26 +30,130 @@ type Config struct {
 	// Ready reports whether the hub is ready to serve; /healthz answers 503
 	// until it returns nil. Nil means always ready.
 	Ready func() error
+	// Theme overrides the embedded default theme.
+	Theme fs.FS
+	// LoginRate is how many login attempts one client address may make per
+	// minute (default 10), with the same number as burst.
+	LoginRate int
 }
 
 // Server is the hub's http.Handler.
 type Server struct {
-	cfg    Config
-	svc    *hub.Service
-	log    *slog.Logger
-	router chi.Router
+	cfg     Config
+	svc     *hub.Service
+	log     *slog.Logger
+	base    *url.URL
+	views   *renderer
+	md      *markdown
+	logins  *rateLimiter
+	static  http.Handler
+	router  chi.Router
+	started time.Time
 }
 
-// New returns a Server for cfg.
+// Limits on request bodies.
+const (
+	maxFormBody = 1 << 20 // forms and JSON
+	maxLogoBody = hub.MaxLogoSize + 64<<10
+)
+
+// New returns a Server for cfg. It parses every template, so a broken theme
+// fails here rather than on a reader's request.
 func New(cfg Config) (*Server, error) {
+	if cfg.Service == nil {
+		return nil, errors.New("web: Config.Service is required")
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{cfg: cfg, svc: cfg.Service, log: cfg.Logger}
-	r := chi.NewRouter()
-	r.Get("/healthz", s.healthz)
-	s.router = r
+	if cfg.BaseURL == nil {
+		cfg.BaseURL = &url.URL{Scheme: "http", Host: "localhost:8080"}
+	}
+	if cfg.Theme == nil {
+		cfg.Theme = themes.Default()
+	}
+	if cfg.LoginRate <= 0 {
+		cfg.LoginRate = 10
+	}
+	md := newMarkdown()
+	views, err := newRenderer(cfg.Theme, md)
+	if err != nil {
+		return nil, err
+	}
+	staticFS, err := fs.Sub(cfg.Theme, "static")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:     cfg,
+		svc:     cfg.Service,
+		log:     cfg.Logger,
+		base:    cfg.BaseURL,
+		views:   views,
+		md:      md,
+		logins:  newRateLimiter(cfg.LoginRate),
+		static:  http.StripPrefix("/static/", http.FileServerFS(staticFS)),
+		started: time.Now(),
+	}
+	s.router = s.routes()
 	return s, nil
+}
+
+func (s *Server) routes() chi.Router {
+	r := chi.NewRouter()
+	r.Use(s.recoverPanics, s.logRequests, securityHeaders)
+	r.NotFound(s.html(func(w http.ResponseWriter, r *http.Request) error {
+		return hub.Errorf(hub.ENOTFOUND, "There is no page at this address.")
+	}))
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	})
+
+	r.Get("/healthz", s.healthz)
+	r.Get("/static/*", s.serveStatic)
+	r.Get("/theme.css", s.html(s.themeCSS))
+	r.Get("/logo", s.html(s.logo))
+
+	// Public pages: anyone, no cookies set.
+	r.Get("/", s.html(s.home))
+	r.Get("/events", s.html(s.eventList))
+	r.Get("/events/{slug}", s.html(s.eventShow))
+	r.Get("/guides", s.html(s.guideList))
+	r.Get("/guides/{slug}", s.html(s.guideShow))
+	r.Get("/case-studies", s.html(s.caseStudyList))
+	r.Get("/case-studies/{slug}", s.html(s.caseStudyShow))
+	r.Get("/tags", s.html(s.tagList))
+	r.Get("/tags/{slug}", s.html(s.tagShow))
+	r.Get("/places", s.html(s.placeList))
+	r.Get("/places/{slug}", s.html(s.placeShow))
+
+	// Organiser pages: a session cookie scoped to /admin, CSRF tokens on
+	// every form and cross-origin protection for every unsafe method.
+	r.Route("/admin", func(r chi.Router) {
+		r.Use(limitBody(maxFormBody, "/admin/settings/logo"), crossOriginProtection, noStore)
+		r.Get("/login", s.html(s.loginForm))
+		r.Post("/login", s.html(s.login))
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireSession)
+			s.adminRoutes(r)
+		})
+	})
+
+	// Organiser API: bearer tokens, JSON in and out.
+	r.Route("/api/v1", func(r chi.Router) {
+		r.Use(limitBody(maxFormBody, "/api/v1/settings/logo"), noStore)
+		r.NotFound(s.api(func(w http.ResponseWriter, r *http.Request) error {
+			return hub.Errorf(hub.ENOTFOUND, "No such API endpoint.")
+		}))
+		r.MethodNotAllowed(s.api(func(w http.ResponseWriter, r *http.Request) error {
+			return &apiError{status: http.StatusMethodNotAllowed, code: "EMETHOD", msg: "This endpoint does not support " + r.Method + "."}
+		}))
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireToken)
+			s.apiRoutes(r)
+		})
+	})
+	return r
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
@@ -54,5 +166,180 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
 	w.Write([]byte("ok\n"))
 }
+
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	s.static.ServeHTTP(w, r)
+}
+
+// handlerFunc is a handler that returns its error to one place, which
+// turns it into a page or a JSON body with the right status.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// html adapts h for pages: errors render the error page.
+func (s *Server) html(h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.renderError(w, r, err)
+		}
+	}
+}
+
+// statusOf maps a hub error code to an HTTP status.
+func statusOf(err error) int {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return http.StatusRequestEntityTooLarge
+	}
+	switch hub.ErrorCode(err) {
+	case hub.EINVALID:
+		return http.StatusUnprocessableEntity
+	case hub.ENOTFOUND:
+		return http.StatusNotFound
+	case hub.ECONFLICT:
+		return http.StatusConflict
+	case hub.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case hub.EFORBIDDEN:
+		return http.StatusForbidden
+	case hub.ETOOMANY:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// renderError shows a reader a safe message; the log gets the cause.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	msg := hub.ErrorMessage(err)
+	if status == http.StatusRequestEntityTooLarge {
+		msg = "What you sent is too large."
+	}
+	if status >= 500 {
+		s.log.Error("request failed", slog.Group("request", "method", r.Method, "path", r.URL.Path), "error", err)
+	}
+	data := s.page(r, "Sorry", nil)
+	data.NoIndex = true
+	data.Data = struct {
+		Status  int
+		Heading string
+		Message string
+	}{status, http.StatusText(status), msg}
+	if rerr := s.views.render(w, status, "public/error", data); rerr != nil {
+		s.log.Error("render error page", "error", rerr)
+		http.Error(w, msg, status)
+	}
+}
+
+// recoverPanics turns a panic into a logged 500 instead of a dropped
+// connection.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "value", fmt.Sprint(v), "stack", string(debug.Stack()))
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		level := slog.LevelDebug
+		if rec.status >= 500 {
+			level = slog.LevelWarn
+		}
+		s.log.Log(r.Context(), level, "http request",
+			slog.Group("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"duration_ms", float64(time.Since(start).Microseconds())/1000))
+	})
+}
+
+// securityHeaders keeps pages free of inline script and third-party loads.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Permissions-Policy", "interest-cohort=(), browsing-topics=()")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody caps request bodies; paths in larger get room for a logo.
+func limitBody(n int64, larger ...string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			limit := n
+			for _, p := range larger {
+				if r.URL.Path == p {
+					limit = maxLogoBody
+				}
+			}
+			if r.ContentLength > limit {
+				w.Header().Set("Connection", "close")
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+var cop = http.NewCrossOriginProtection()
+
+// crossOriginProtection rejects cross-site unsafe requests using the
+// browser's Sec-Fetch-Site and Origin headers (Go's CSRF defence), in
+// addition to the per-session form token.
+func crossOriginProtection(next http.Handler) http.Handler {
+	return cop.Handler(next)
+}
+
+// absURL makes a path absolute against the hub's public URL.
+func (s *Server) absURL(p string) string {
+	return strings.TrimSuffix(s.base.String(), "/") + p
+}
+
+// secureCookies reports whether cookies get the Secure flag: when the hub
+// is served over https.
+func (s *Server) secureCookies() bool { return s.base.Scheme == "https" }

@@ -1,0 +1,213 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// The organiser API: JSON over HTTP with bearer tokens. docs/API.md
+// describes every endpoint; keep the two in step.
+
+func (s *Server) apiRoutes(r chi.Router) {
+	r.Get("/me", s.api(s.apiMe))
+
+	r.Get("/events", s.api(s.apiEventList))
+	r.Post("/events", s.api(s.apiEventCreate))
+	r.Get("/events/{id}", s.api(s.apiEventGet))
+	r.Put("/events/{id}", s.api(s.apiEventUpdate))
+	r.Delete("/events/{id}", s.api(s.apiEventDelete))
+	r.Get("/occurrences", s.api(s.apiOccurrences))
+
+	r.Get("/guides", s.api(s.apiGuideList))
+	r.Post("/guides", s.api(s.apiGuideCreate))
+	r.Get("/guides/{id}", s.api(s.apiGuideGet))
+	r.Put("/guides/{id}", s.api(s.apiGuideUpdate))
+	r.Delete("/guides/{id}", s.api(s.apiGuideDelete))
+	r.Get("/guides/{id}/revisions", s.api(s.apiGuideRevisions))
+	r.Get("/guides/{id}/revisions/{n}", s.api(s.apiGuideRevision))
+	r.Post("/guides/{id}/revisions/{n}/restore", s.api(s.apiGuideRestore))
+
+	r.Get("/case-studies", s.api(s.apiCaseStudyList))
+	r.Post("/case-studies", s.api(s.apiCaseStudyCreate))
+	r.Get("/case-studies/{id}", s.api(s.apiCaseStudyGet))
+	r.Put("/case-studies/{id}", s.api(s.apiCaseStudyUpdate))
+	r.Delete("/case-studies/{id}", s.api(s.apiCaseStudyDelete))
+
+	r.Get("/places", s.api(s.apiPlaceList))
+	r.Post("/places", s.api(s.apiPlaceCreate))
+	r.Get("/places/{id}", s.api(s.apiPlaceGet))
+	r.Put("/places/{id}", s.api(s.apiPlaceUpdate))
+	r.Delete("/places/{id}", s.api(s.apiPlaceDelete))
+
+	r.Get("/tags", s.api(s.apiTagList))
+	r.Get("/tags/{slug}", s.api(s.apiTagGet))
+	r.Put("/tags/{slug}", s.api(s.apiTagUpdate))
+	r.Delete("/tags/{slug}", s.api(s.apiTagDelete))
+
+	r.Get("/settings", s.api(s.apiSettingsGet))
+	r.Put("/settings", s.api(s.apiSettingsUpdate))
+	r.Put("/settings/logo", s.api(s.apiLogoUpdate))
+	r.Delete("/settings/logo", s.api(s.apiLogoDelete))
+
+	r.Get("/organisers", s.api(s.apiOrganiserList))
+	r.Post("/organisers", s.api(s.apiOrganiserCreate))
+	r.Get("/organisers/{id}", s.api(s.apiOrganiserGet))
+	r.Put("/organisers/{id}", s.api(s.apiOrganiserUpdate))
+	r.Delete("/organisers/{id}", s.api(s.apiOrganiserDelete))
+
+	r.Get("/tokens", s.api(s.apiTokenList))
+	r.Post("/tokens", s.api(s.apiTokenCreate))
+	r.Delete("/tokens/{id}", s.api(s.apiTokenDelete))
+}
+
+// apiError is an error that is not a hub error: bad JSON, wrong method.
+type apiError struct {
+	status int
+	code   string
+	msg    string
+	fields map[string]string
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+type errorBody struct {
+	Error struct {
+		Code    string            `json:"code"`
+		Message string            `json:"message"`
+		Fields  map[string]string `json:"fields,omitempty"`
+	} `json:"error"`
+}
+
+// api adapts h for JSON: errors become {"error": {...}} with a status.
+func (s *Server) api(h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.apiFail(w, r, err)
+		}
+	}
+}
+
+func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
+	var body errorBody
+	var ae *apiError
+	status := statusOf(err)
+	switch {
+	case errors.As(err, &ae):
+		status = ae.status
+		body.Error.Code, body.Error.Message, body.Error.Fields = ae.code, ae.msg, ae.fields
+	case status == http.StatusRequestEntityTooLarge:
+		body.Error.Code, body.Error.Message = "ETOOLARGE", "The request body is too large."
+	default:
+		body.Error.Code, body.Error.Message, body.Error.Fields = hub.ErrorCode(err), hub.ErrorMessage(err), hub.ErrorFields(err)
+	}
+	if status >= 500 {
+		s.log.Error("api request failed", slog.Group("request", "method", r.Method, "path", r.URL.Path), "error", err)
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="commonplace"`)
+	}
+	writeJSON(w, status, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// readJSON decodes a JSON body strictly: unknown fields and trailing data
+// are errors, so typos do not silently lose data.
+func readJSON(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" {
+			return &apiError{status: http.StatusUnsupportedMediaType, code: "EMEDIATYPE", msg: "Send JSON with Content-Type: application/json."}
+		}
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return err
+		}
+		if errors.Is(err, io.EOF) {
+			return &apiError{status: http.StatusBadRequest, code: hub.EINVALID, msg: "The request body is empty; send a JSON object."}
+		}
+		return &apiError{status: http.StatusBadRequest, code: hub.EINVALID, msg: "The request body is not valid JSON: " + err.Error()}
+	}
+	if dec.More() {
+		return &apiError{status: http.StatusBadRequest, code: hub.EINVALID, msg: "Send one JSON object, with nothing after it."}
+	}
+	return nil
+}
+
+// requireToken authenticates API requests by bearer token.
+func (s *Server) requireToken(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		secret, ok := strings.CutPrefix(auth, "Bearer ")
+		if !ok || strings.TrimSpace(secret) == "" {
+			s.apiFail(w, r, hub.Errorf(hub.EUNAUTHORIZED, "Send an API token as 'Authorization: Bearer cp_...'. Organisers create tokens under API tokens in the organiser pages, or with 'commonplace token create'."))
+			return
+		}
+		o, err := s.svc.OrganiserByToken(r.Context(), strings.TrimSpace(secret))
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(hub.WithOrganiser(r.Context(), o)))
+	})
+}
+
+type listBody[T any] struct {
+	Items []T `json:"items"`
+	Total int `json:"total"`
+}
+
+// queryInt reads an optional non-negative integer query parameter.
+func queryInt(r *http.Request, name string, def, max int) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, &apiError{status: http.StatusBadRequest, code: hub.EINVALID, msg: name + " must be a whole number.", fields: map[string]string{name: "Use a whole number."}}
+	}
+	if n > max {
+		n = max
+	}
+	return n, nil
+}
+
+// queryTime reads an optional date (YYYY-MM-DD, in loc) or RFC 3339 time.
+func queryTime(r *http.Request, name string, loc *time.Location) (time.Time, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02", v, loc); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	return time.Time{}, &apiError{status: http.StatusBadRequest, code: hub.EINVALID, msg: name + " must be a date (2026-12-01) or an RFC 3339 time.", fields: map[string]string{name: "Use 2026-12-01 or 2026-12-01T19:00:00Z."}}
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, http.StatusOK, organiserOut(hub.OrganiserFrom(r.Context())))
+}

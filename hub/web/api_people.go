@@ -1,0 +1,150 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+type organiserJSON struct {
+	ID        int64     `json:"id,omitempty"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	Password  string    `json:"password,omitempty"` // input only
+	CreatedAt time.Time `json:"created_at,omitzero"`
+}
+
+func organiserOut(o *hub.Organiser) organiserJSON {
+	return organiserJSON{ID: o.ID, Email: o.Email, Name: o.Name, Role: o.Role, CreatedAt: o.CreatedAt}
+}
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+func (s *Server) apiOrganiserList(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.svc.ListOrganisers(r.Context())
+	if err != nil {
+		return err
+	}
+	out := listBody[organiserJSON]{Items: []organiserJSON{}, Total: len(list)}
+	for _, o := range list {
+		out.Items = append(out.Items, organiserOut(o))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiOrganiserGet(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	o, err := s.svc.Organiser(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, organiserOut(o))
+}
+
+func (s *Server) apiOrganiserCreate(w http.ResponseWriter, r *http.Request) error {
+	var in organiserJSON
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	o := &hub.Organiser{Email: in.Email, Name: in.Name, Role: in.Role}
+	if err := s.svc.CreateOrganiser(r.Context(), o, in.Password); err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/organisers/"+itoa64(o.ID))
+	return writeJSON(w, http.StatusCreated, organiserOut(o))
+}
+
+// apiOrganiserUpdate changes email, name and role, and the password when
+// one is given.
+func (s *Server) apiOrganiserUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	var in organiserJSON
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	o := &hub.Organiser{ID: id, Email: in.Email, Name: in.Name, Role: in.Role}
+	if err := s.svc.UpdateOrganiser(r.Context(), o); err != nil {
+		return err
+	}
+	if in.Password != "" {
+		if err := s.svc.SetPassword(r.Context(), id, in.Password); err != nil {
+			return err
+		}
+	}
+	return writeJSON(w, http.StatusOK, organiserOut(o))
+}
+
+func (s *Server) apiOrganiserDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.DeleteOrganiser(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type tokenJSON struct {
+	ID          int64      `json:"id"`
+	OrganiserID int64      `json:"organiser_id"`
+	Name        string     `json:"name"`
+	Secret      string     `json:"secret,omitempty"` // only in the answer to its creation
+	CreatedAt   time.Time  `json:"created_at"`
+	LastUsedAt  *time.Time `json:"last_used_at,omitempty"`
+}
+
+func tokenOut(t *hub.APIToken) tokenJSON {
+	return tokenJSON{ID: t.ID, OrganiserID: t.OrganiserID, Name: t.Name, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt}
+}
+
+func (s *Server) apiTokenList(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.svc.ListTokens(r.Context())
+	if err != nil {
+		return err
+	}
+	out := listBody[tokenJSON]{Items: []tokenJSON{}, Total: len(list)}
+	for _, t := range list {
+		out.Items = append(out.Items, tokenOut(t))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Name        string `json:"name"`
+		OrganiserID int64  `json:"organiser_id"`
+	}
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	t, secret, err := s.svc.CreateToken(r.Context(), in.OrganiserID, in.Name)
+	if err != nil {
+		return err
+	}
+	out := tokenOut(t)
+	out.Secret = secret
+	return writeJSON(w, http.StatusCreated, out)
+}
+
+func (s *Server) apiTokenDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.DeleteToken(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,224 @@
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+const (
+	sessionCookie = "commonplace_session"
+	flashCookie   = "commonplace_flash"
+)
+
+type webCtxKey int
+
+const (
+	sessionKey webCtxKey = iota
+	flashKey
+)
+
+// sessionFrom returns the logged-in session and organiser, if any.
+func sessionFrom(ctx context.Context) (*hub.Session, *hub.Organiser) {
+	sess, _ := ctx.Value(sessionKey).(*hub.Session)
+	if sess == nil {
+		return nil, nil
+	}
+	return sess, hub.OrganiserFrom(ctx)
+}
+
+func flashFrom(r *http.Request) string {
+	f, _ := r.Context().Value(flashKey).(string)
+	return f
+}
+
+// requireSession lets a request through only with a valid session cookie,
+// acting as its organiser; unsafe methods must also carry the session's
+// CSRF token. Others are sent to the login page.
+func (s *Server) requireSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(sessionCookie)
+		var sess *hub.Session
+		var o *hub.Organiser
+		if err == nil {
+			sess, o, err = s.svc.SessionByToken(r.Context(), c.Value)
+		}
+		if err != nil || sess == nil {
+			if err != nil && hub.ErrorCode(err) == hub.EINTERNAL {
+				s.renderError(w, r, err)
+				return
+			}
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				http.Redirect(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.renderError(w, r, hub.Errorf(hub.EUNAUTHORIZED, "Your login has expired. Please log in again; what you typed was not saved."))
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if err := parseForm(r); err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRFToken)) != 1 {
+				s.renderError(w, r, hub.Errorf(hub.EFORBIDDEN, "This form has expired. Go back, reload the page and try again."))
+				return
+			}
+		}
+		ctx := hub.WithOrganiser(r.Context(), o)
+		ctx = context.WithValue(ctx, sessionKey, sess)
+		if fc, err := r.Cookie(flashCookie); err == nil {
+			if v, err := url.QueryUnescape(fc.Value); err == nil {
+				ctx = context.WithValue(ctx, flashKey, v)
+			}
+			http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/admin", MaxAge: -1, HttpOnly: true, Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode})
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// parseForm parses url-encoded or multipart bodies within the body limit.
+func parseForm(r *http.Request) error {
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(maxLogoBody)
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		if statusOf(err) == http.StatusRequestEntityTooLarge {
+			return err
+		}
+		return hub.Errorf(hub.EINVALID, "The form could not be read. Please try again.")
+	}
+	return nil
+}
+
+// redirectWithFlash sends the browser on after a successful change, with a
+// one-time message for the next page.
+func (s *Server) redirectWithFlash(w http.ResponseWriter, r *http.Request, to, msg string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: flashCookie, Value: url.QueryEscape(msg), Path: "/admin", MaxAge: 60,
+		HttpOnly: true, Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode,
+	})
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+type loginData struct {
+	Email, Next string
+	Error       string
+}
+
+// safeNext keeps post-login redirects on this hub's organiser pages.
+func safeNext(next string) string {
+	if strings.HasPrefix(next, "/admin") && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\") {
+		return next
+	}
+	return "/admin"
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
+	p := s.page(r, "Log in", loginData{Next: safeNext(r.URL.Query().Get("next"))})
+	p.NoIndex = true
+	return s.views.render(w, http.StatusOK, "admin/login", p)
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	data := loginData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: safeNext(r.PostFormValue("next"))}
+	status := http.StatusOK
+	if !s.logins.allow(clientIP(r)) {
+		data.Error = "Too many login attempts from your network. Please wait a minute and try again."
+		status = http.StatusTooManyRequests
+	} else {
+		sess, token, err := s.svc.Login(r.Context(), data.Email, r.PostFormValue("password"))
+		if err == nil {
+			http.SetCookie(w, &http.Cookie{
+				Name: sessionCookie, Value: token, Path: "/admin", Expires: sess.ExpiresAt,
+				HttpOnly: true, Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode,
+			})
+			http.Redirect(w, r, data.Next, http.StatusSeeOther)
+			return nil
+		}
+		if code := hub.ErrorCode(err); code == hub.EINTERNAL {
+			return err
+		}
+		data.Error = hub.ErrorMessage(err)
+		status = http.StatusUnauthorized
+	}
+	p := s.page(r, "Log in", data)
+	p.NoIndex = true
+	return s.views.render(w, status, "admin/login", p)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.svc.Logout(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/admin", MaxAge: -1, HttpOnly: true, Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+	return nil
+}
+
+// clientIP is the address the request came from. Behind a reverse proxy
+// every client shares the proxy's address, which only makes the limit
+// stricter.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// rateLimiter allows each key perMinute events a minute, with the same
+// burst. Idle keys are forgotten.
+type rateLimiter struct {
+	mu        sync.Mutex
+	perMinute int
+	keys      map[string]*limiterEntry
+	lastSweep time.Time
+}
+
+type limiterEntry struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+func newRateLimiter(perMinute int) *rateLimiter {
+	return &rateLimiter{perMinute: perMinute, keys: map[string]*limiterEntry{}, lastSweep: time.Now()}
+}
+
+func (l *rateLimiter) allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	if now.Sub(l.lastSweep) > 10*time.Minute {
+		for k, e := range l.keys {
+			if now.Sub(e.seen) > 10*time.Minute {
+				delete(l.keys, k)
+			}
+		}
+		l.lastSweep = now
+	}
+	e := l.keys[key]
+	if e == nil {
+		e = &limiterEntry{lim: rate.NewLimiter(rate.Every(time.Minute/time.Duration(l.perMinute)), l.perMinute)}
+		l.keys[key] = e
+	}
+	e.seen = now
+	return e.lim.AllowN(now, 1)
+}

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/microcosm-cc/bluemonday"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// pageData is what every template gets: the site, the head metadata that
+// makes shared links preview well, and the view's own Data.
+type pageData struct {
+	Site        hub.Settings
+	BaseURL     string // the hub's public URL, without a trailing slash
+	HasLogo     bool
+	Title       string // page title without the site name; "" on home
+	Description string // plain text for meta description and og:description
+	Canonical   string // absolute URL
+	OGType      string // website, article...
+	JSONLD      any    // schema.org object, rendered as application/ld+json
+	NoIndex     bool
+	Section     string // navigation section to mark current
+	Admin       *adminContext
+	Data        any
+}
+
+// adminContext is present on organiser pages.
+type adminContext struct {
+	Organiser *hub.Organiser
+	CSRF      string
+	Flash     string
+}
+
+// page starts pageData for a request, loading the hub's settings.
+func (s *Server) page(r *http.Request, title string, data any) *pageData {
+	st := s.settings(r.Context())
+	p := &pageData{
+		Site:      st,
+		BaseURL:   s.absURL(""),
+		HasLogo:   st.LogoType != "",
+		Title:     title,
+		Canonical: s.absURL(r.URL.Path),
+		OGType:    "website",
+		Data:      data,
+	}
+	if sess, o := sessionFrom(r.Context()); sess != nil {
+		p.Admin = &adminContext{Organiser: o, CSRF: sess.CSRFToken, Flash: flashFrom(r)}
+		p.NoIndex = true
+	}
+	return p
+}
+
+// settings returns the hub's settings, or the defaults if they cannot be
+// read (the failure is logged; a page is better than none).
+func (s *Server) settings(ctx context.Context) hub.Settings {
+	st, err := s.svc.Settings(ctx)
+	if err != nil {
+		s.log.Error("load settings", "error", err)
+		return hub.DefaultSettings()
+	}
+	return st
+}
+
+var stripTags = bluemonday.StrictPolicy()
+
+// plainText turns Markdown into one line of plain text of at most n runes,
+// for descriptions and link previews.
+func (s *Server) plainText(md string, n int) string {
+	text := html.UnescapeString(stripTags.Sanitize(string(s.md.render(md))))
+	text = strings.Join(strings.Fields(text), " ")
+	if utf8.RuneCountInString(text) <= n {
+		return text
+	}
+	r := []rune(text)[:n]
+	cut := string(r)
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:") + "…"
+}

@@ -1,0 +1,158 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// renderer holds the parsed page templates: each page is the layout and the
+// partials plus its own file, parsed once at start.
+type renderer struct {
+	pages map[string]*template.Template
+	md    *markdown
+}
+
+// views every handler may render; newRenderer fails when one is missing, so
+// a broken theme is caught at start, not by a reader.
+var requiredViews = []string{
+	"public/home", "public/events", "public/event", "public/guides", "public/guide",
+	"public/case_studies", "public/case_study", "public/tags", "public/tag",
+	"public/places", "public/place", "public/error",
+	"admin/login", "admin/dashboard", "admin/events", "admin/event_form",
+	"admin/guides", "admin/guide_form", "admin/guide_revisions", "admin/guide_revision",
+	"admin/case_studies", "admin/case_study_form", "admin/places", "admin/place_form",
+	"admin/tags", "admin/tag_form", "admin/settings", "admin/organisers",
+	"admin/organiser_form", "admin/tokens", "admin/confirm_delete", "admin/account",
+}
+
+func newRenderer(theme fs.FS, md *markdown) (*renderer, error) {
+	r := &renderer{pages: map[string]*template.Template{}, md: md}
+	base := template.New("layout.html").Funcs(r.funcs())
+	if _, err := base.ParseFS(theme, "templates/layout.html", "templates/partials/*.html"); err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	for _, dir := range []string{"public", "admin"} {
+		files, err := fs.Glob(theme, "templates/"+dir+"/*.html")
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			t, err := base.Clone()
+			if err != nil {
+				return nil, err
+			}
+			if _, err := t.ParseFS(theme, f); err != nil {
+				return nil, fmt.Errorf("parse %s: %w", f, err)
+			}
+			r.pages[dir+"/"+strings.TrimSuffix(path.Base(f), ".html")] = t
+		}
+	}
+	for _, v := range requiredViews {
+		if r.pages[v] == nil {
+			return nil, fmt.Errorf("theme has no template for view %q", v)
+		}
+	}
+	return r, nil
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render executes a view into a buffer first, so a template error gives a
+// clean 500 rather than half a page.
+func (r *renderer) render(w http.ResponseWriter, status int, view string, data any) error {
+	t := r.pages[view]
+	if t == nil {
+		return fmt.Errorf("no view %q", view)
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := t.ExecuteTemplate(buf, "layout.html", data); err != nil {
+		return fmt.Errorf("render %s: %w", view, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func (r *renderer) funcs() template.FuncMap {
+	return template.FuncMap{
+		"markdown": func(s string) template.HTML { return r.md.render(s) },
+		"date":     func(t time.Time) string { return t.Format("Monday 2 January 2006") },
+		"shortDate": func(t time.Time) string {
+			return t.Format("Mon 2 Jan 2006")
+		},
+		"clock":     clock,
+		"isoDate":   func(t time.Time) string { return t.Format("2006-01-02") },
+		"isoTime":   func(t time.Time) string { return t.Format(time.RFC3339) },
+		"when":      when,
+		"describe":  hub.Describe,
+		"join":      strings.Join,
+		"slug":      hub.Slugify,
+		"lines":     func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+		"hasPrefix": strings.HasPrefix,
+		"add":       func(a, b int) int { return a + b },
+		"weekday": func(code string) string {
+			return map[string]string{"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday", "SA": "Saturday", "SU": "Sunday"}[code]
+		},
+		"contains": func(list []string, s string) bool {
+			for _, v := range list {
+				if v == s {
+					return true
+				}
+			}
+			return false
+		},
+		"fieldID": func(name string) string { return "f-" + strings.ReplaceAll(name, "_", "-") },
+		// dict builds the argument map of a partial: dict "Name" "title" "Label" "Title".
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: odd number of arguments")
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+		"str": func(v int64) string { return strconv.FormatInt(v, 10) },
+	}
+}
+
+// clock formats a time of day the way British listings do: 7pm, 10:30am.
+func clock(t time.Time) string {
+	if t.Minute() == 0 {
+		return t.Format("3pm")
+	}
+	return t.Format("3:04pm")
+}
+
+// when describes an occurrence's time span for a reader.
+func when(start, end time.Time, allDay bool) string {
+	if allDay {
+		last := end.AddDate(0, 0, -1)
+		if !last.After(start) {
+			return start.Format("Monday 2 January 2006") + ", all day"
+		}
+		return start.Format("Mon 2 Jan") + " to " + last.Format("Mon 2 Jan 2006") + ", all day"
+	}
+	if start.Format("2006-01-02") == end.Format("2006-01-02") {
+		return start.Format("Monday 2 January 2006") + ", " + clock(start) + " to " + clock(end)
+	}
+	return start.Format("Mon 2 Jan 2006") + " " + clock(start) + " to " + end.Format("Mon 2 Jan 2006") + " " + clock(end)
+}
