@@ -43,7 +43,9 @@ func (s *Server) guideNew(w http.ResponseWriter, r *http.Request) error {
 	return s.renderForm(w, r, http.StatusOK, "admin/guide_form", "New guide", formView{Form: guideForm{}, Action: guideAction(0)})
 }
 
-func (s *Server) guideCreate(w http.ResponseWriter, r *http.Request) error { return s.guideSave(w, r, 0) }
+func (s *Server) guideCreate(w http.ResponseWriter, r *http.Request) error {
+	return s.guideSave(w, r, 0)
+}
 
 func (s *Server) guideEdit(w http.ResponseWriter, r *http.Request) error {
 	id, err := idParam(r)
@@ -353,7 +355,9 @@ func (s *Server) placeNew(w http.ResponseWriter, r *http.Request) error {
 	return s.renderForm(w, r, http.StatusOK, "admin/place_form", "New place", formView{Form: placeForm{}, Action: placeAction(0)})
 }
 
-func (s *Server) placeCreate(w http.ResponseWriter, r *http.Request) error { return s.placeSave(w, r, 0) }
+func (s *Server) placeCreate(w http.ResponseWriter, r *http.Request) error {
+	return s.placeSave(w, r, 0)
+}
 
 func (s *Server) placeEdit(w http.ResponseWriter, r *http.Request) error {
 	id, err := idParam(r)

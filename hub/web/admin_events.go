@@ -156,7 +156,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.page(r, "Organiser home", struct {
-		Upcoming                      []hub.Occurrence
+		Upcoming                    []hub.Occurrence
 		Events, Guides, CaseStudies int
 	}{occ, nEvents, nGuides, nStudies})
 	p.Section = "admin"
