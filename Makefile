@@ -1,0 +1,36 @@
+# Commonplace: common tasks. `make run` gives a demo hub; `make test` runs
+# every test, as CI does.
+
+GO       ?= go
+TAGS     := sqlite_fts5
+DATA     ?= ./data
+NPM_DIR  := cmd/commonplace/browsertest/testdata/npm
+
+.PHONY: build run test test-deps vet fmt clean
+
+## build: the commonplace binary in ./commonplace
+build:
+	$(GO) build -tags $(TAGS) -o commonplace ./cmd/commonplace
+
+## run: a demo hub on http://localhost:8080 with sample content; the admin
+## login is printed when it starts
+run: build
+	./commonplace serve --demo --data $(DATA)
+
+## test-deps: the npm packages the browser test needs (axe-core)
+test-deps:
+	cd $(NPM_DIR) && npm ci --no-audit --no-fund
+
+## test: every test, including the headless-browser one
+test: test-deps
+	$(GO) vet -tags $(TAGS) ./...
+	$(GO) test -tags $(TAGS) -count=1 -timeout 15m ./...
+
+vet:
+	$(GO) vet -tags $(TAGS) ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -f commonplace
