@@ -1,25 +1,145 @@
 // Package storage implements the hub's store interfaces on SQLite.
+//
+// Migrations are the ordered, embedded migrations/NNNN_name.sql files, each
+// applied in its own transaction at Open and recorded in schema_migrations.
+// Times are stored as unix seconds.
 package storage
 
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
 
-	_ "github.com/mattn/go-sqlite3" // SQLite driver
+	"github.com/mattn/go-sqlite3"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
 // DB is an open hub database.
 type DB struct {
-	db *sql.DB
+	db  *sql.DB
+	now func() time.Time
 }
 
 // Open opens, creating it if needed, the SQLite database file at path and
 // applies pending migrations. It refuses a database made by a newer version.
 func Open(ctx context.Context, path string) (*DB, error) {
-	return nil, errors.New("storage: not implemented yet")
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data folder: %w", err)
+		}
+	}
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", "5000")
+	q.Set("_synchronous", "NORMAL")
+	q.Set("_txlock", "immediate")
+	sqldb, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	sqldb.SetMaxOpenConns(4)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	db := &DB{db: sqldb, now: time.Now}
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// migrations returns the embedded migration files in order.
+func migrations() ([]string, error) {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+func migrationVersion(name string) (int, error) {
+	base := filepath.Base(name)
+	num, _, _ := strings.Cut(base, "_")
+	return strconv.Atoi(num)
+}
+
+// KnownSchemaVersion is the newest schema this binary can use.
+func KnownSchemaVersion() int {
+	names, _ := migrations()
+	if len(names) == 0 {
+		return 0
+	}
+	v, _ := migrationVersion(names[len(names)-1])
+	return v
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	current, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if known := KnownSchemaVersion(); current > known {
+		return fmt.Errorf("database schema version %d is newer than this commonplace (knows up to %d); use a newer commonplace or restore a backup", current, known)
+	}
+	names, err := migrations()
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		v, err := migrationVersion(name)
+		if err != nil {
+			return fmt.Errorf("migration %s: bad name", name)
+		}
+		if v <= current {
+			continue
+		}
+		body, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		err = db.inTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, v, filepath.Base(name), db.now().Unix())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("apply migration %s: %w", filepath.Base(name), err)
+		}
+	}
+	return nil
+}
+
+// SchemaVersion is the newest migration applied to the database.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v sql.NullInt64
+	if err := db.db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return int(v.Int64), nil
 }
 
 // Close closes the database.
@@ -28,5 +148,142 @@ func (db *DB) Close() error { return db.db.Close() }
 // Ping checks the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
 
+// Backup writes a consistent copy of the database to dest while it stays
+// in use.
+func (db *DB) Backup(ctx context.Context, dest string) error {
+	if _, err := os.Stat(dest); err == nil {
+		return fmt.Errorf("backup: %s already exists", dest)
+	}
+	_, err := db.db.ExecContext(ctx, `VACUUM INTO ?`, dest)
+	return err
+}
+
 // Stores returns the hub store adapters over this database.
-func (db *DB) Stores() hub.Stores { return hub.Stores{} }
+func (db *DB) Stores() hub.Stores {
+	return hub.Stores{
+		Events:      &EventStore{db},
+		Places:      &PlaceStore{db},
+		Tags:        &TagStore{db},
+		Guides:      &GuideStore{db},
+		CaseStudies: &CaseStudyStore{db},
+		Organisers:  &OrganiserStore{db},
+		Sessions:    &SessionStore{db},
+		Tokens:      &TokenStore{db},
+		Settings:    &SettingsStore{db},
+	}
+}
+
+// inTx runs fn in a transaction, committing when it returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// queryer is what *sql.DB and *sql.Tx share.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// wrap turns a database error into a hub error: constraint violations
+// become ECONFLICT, the rest EINTERNAL. Hub errors pass through.
+func wrap(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var he *hub.Error
+	if errors.As(err, &he) {
+		return err
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrConstraint {
+		return &hub.Error{Code: hub.ECONFLICT, Message: "That would clash with something already saved.", Err: err}
+	}
+	return hub.Internal(err, what)
+}
+
+func isUniqueViolation(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
+}
+
+func unix(t time.Time) int64 { return t.Unix() }
+
+func fromUnix(s int64) time.Time { return time.Unix(s, 0).UTC() }
+
+func nullUnix(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.Unix(), Valid: true}
+}
+
+func timePtr(n sql.NullInt64) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := fromUnix(n.Int64)
+	return &t
+}
+
+func nullFloat(f *float64) sql.NullFloat64 {
+	if f == nil {
+		return sql.NullFloat64{}
+	}
+	return sql.NullFloat64{Float64: *f, Valid: true}
+}
+
+func floatPtr(n sql.NullFloat64) *float64 {
+	if !n.Valid {
+		return nil
+	}
+	v := n.Float64
+	return &v
+}
+
+func nullID(id int64) sql.NullInt64 {
+	if id == 0 {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: id, Valid: true}
+}
+
+// uniqueSlug returns base, or base-2, base-3... whichever is free in table.
+func uniqueSlug(ctx context.Context, q queryer, table, base, fallback string) (string, error) {
+	if base == "" {
+		base = fallback
+	}
+	slug := base
+	for n := 2; ; n++ {
+		var exists int
+		err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE slug = ?`, slug).Scan(&exists)
+		if err != nil {
+			return "", err
+		}
+		if exists == 0 {
+			return slug, nil
+		}
+		slug = base + "-" + strconv.Itoa(n)
+	}
+}
+
+// placeholders returns "?,?,?" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+func int64Args(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}

@@ -46,10 +46,10 @@ func flashFrom(r *http.Request) string {
 // CSRF token. Others are sent to the login page.
 func (s *Server) requireSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(sessionCookie)
 		var sess *hub.Session
 		var o *hub.Organiser
-		if err == nil {
+		var err error
+		if c, cerr := r.Cookie(sessionCookie); cerr == nil {
 			sess, o, err = s.svc.SessionByToken(r.Context(), c.Value)
 		}
 		if err != nil || sess == nil {
@@ -145,7 +145,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		sess, token, err := s.svc.Login(r.Context(), data.Email, r.PostFormValue("password"))
 		if err == nil {
 			http.SetCookie(w, &http.Cookie{
-				Name: sessionCookie, Value: token, Path: "/admin", Expires: sess.ExpiresAt,
+				Name: sessionCookie, Value: token, Path: "/admin", MaxAge: int(sess.ExpiresAt.Sub(sess.CreatedAt).Seconds()),
 				HttpOnly: true, Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode,
 			})
 			http.Redirect(w, r, data.Next, http.StatusSeeOther)

@@ -1,0 +1,388 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// ---- guides ----
+
+// GuideStore implements hub.GuideStore.
+type GuideStore struct{ db *DB }
+
+var _ hub.GuideStore = (*GuideStore)(nil)
+
+const guideColumns = `g.id, g.slug, g.title, g.summary, g.body, g.revision, g.created_at, g.updated_at`
+
+func scanGuide(sc interface{ Scan(...any) error }) (*hub.Guide, error) {
+	g := &hub.Guide{}
+	var created, updated int64
+	if err := sc.Scan(&g.ID, &g.Slug, &g.Title, &g.Summary, &g.Body, &g.Revision, &created, &updated); err != nil {
+		return nil, err
+	}
+	g.CreatedAt, g.UpdatedAt = fromUnix(created), fromUnix(updated)
+	return g, nil
+}
+
+func (s *GuideStore) fill(ctx context.Context, guides []*hub.Guide) error {
+	ids := make([]int64, len(guides))
+	for i, g := range guides {
+		ids[i] = g.ID
+	}
+	tags, err := loadTags(ctx, s.db.db, guideTags, ids)
+	if err != nil {
+		return err
+	}
+	for _, g := range guides {
+		g.Tags = tags[g.ID]
+	}
+	return nil
+}
+
+func (s *GuideStore) findOne(ctx context.Context, where string, arg any) (*hub.Guide, error) {
+	g, err := scanGuide(s.db.db.QueryRowContext(ctx, `SELECT `+guideColumns+` FROM guides g WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such guide.")
+	}
+	if err != nil {
+		return nil, wrap(err, "find guide")
+	}
+	return g, wrap(s.fill(ctx, []*hub.Guide{g}), "find guide")
+}
+
+// FindGuideByID returns a guide with its tags.
+func (s *GuideStore) FindGuideByID(ctx context.Context, id int64) (*hub.Guide, error) {
+	return s.findOne(ctx, "g.id = ?", id)
+}
+
+// FindGuideBySlug returns a guide with its tags.
+func (s *GuideStore) FindGuideBySlug(ctx context.Context, slug string) (*hub.Guide, error) {
+	return s.findOne(ctx, "g.slug = ?", slug)
+}
+
+// FindGuides returns guides newest first, with the total.
+func (s *GuideStore) FindGuides(ctx context.Context, f hub.GuideFilter) ([]*hub.Guide, int, error) {
+	var where []string
+	var args []any
+	if f.Tag != "" {
+		where = append(where, "g.id IN (SELECT gt.guide_id FROM guide_tags gt JOIN tags t ON t.id = gt.tag_id WHERE t.slug = ?)")
+		args = append(args, f.Tag)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where = append(where, "g.title LIKE ? ESCAPE '\\'")
+		args = append(args, "%"+escapeLike(q)+"%")
+	}
+	var out []*hub.Guide
+	total, err := findPage(ctx, s.db, "guides g", guideColumns, where, args, "g.created_at DESC, g.id DESC", f.Limit, f.Offset, func(rows *sql.Rows) error {
+		g, err := scanGuide(rows)
+		out = append(out, g)
+		return err
+	})
+	if err != nil {
+		return nil, 0, wrap(err, "list guides")
+	}
+	return out, total, wrap(s.fill(ctx, out), "list guides")
+}
+
+// findPage counts and lists the rows of a filtered query.
+func findPage(ctx context.Context, db *DB, from, columns string, where []string, args []any, order string, limit, offset int, scan func(*sql.Rows) error) (int, error) {
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from+cond, args...).Scan(&total); err != nil {
+		return 0, err
+	}
+	query := `SELECT ` + columns + ` FROM ` + from + cond + ` ORDER BY ` + order
+	if limit > 0 {
+		query += ` LIMIT ? OFFSET ?`
+		args = append(args, limit, offset)
+	}
+	rows, err := db.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return 0, err
+		}
+	}
+	return total, rows.Err()
+}
+
+func insertRevision(ctx context.Context, tx *sql.Tx, guideID int64, number int, rev *hub.GuideRevision, at int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO guide_revisions (guide_id, number, title, summary, body, tags, author, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		guideID, number, rev.Title, rev.Summary, rev.Body, strings.Join(rev.Tags, "\n"), rev.Author, rev.Note, at)
+	if err == nil {
+		rev.GuideID, rev.Number, rev.CreatedAt = guideID, number, fromUnix(at)
+	}
+	return err
+}
+
+// CreateGuide stores the guide and its first revision in one transaction.
+func (s *GuideStore) CreateGuide(ctx context.Context, g *hub.Guide, rev *hub.GuideRevision) error {
+	now := unix(s.db.now())
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		slug, err := uniqueSlug(ctx, tx, "guides", g.Slug, "guide")
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO guides (slug, title, summary, body, revision, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)`,
+			slug, g.Title, g.Summary, g.Body, now, now)
+		if err != nil {
+			return err
+		}
+		id, _ := res.LastInsertId()
+		if err := setTags(ctx, tx, guideTags, id, g.Tags); err != nil {
+			return err
+		}
+		if err := insertRevision(ctx, tx, id, 1, rev, now); err != nil {
+			return err
+		}
+		g.ID, g.Slug, g.Revision, g.CreatedAt, g.UpdatedAt = id, slug, 1, fromUnix(now), fromUnix(now)
+		return nil
+	})
+	return wrap(err, "create guide")
+}
+
+// UpdateGuide saves the guide and appends rev as its next revision.
+func (s *GuideStore) UpdateGuide(ctx context.Context, g *hub.Guide, rev *hub.GuideRevision) error {
+	now := unix(s.db.now())
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var number int
+		err := tx.QueryRowContext(ctx, `SELECT revision + 1 FROM guides WHERE id = ?`, g.ID).Scan(&number)
+		if errors.Is(err, sql.ErrNoRows) {
+			return hub.Errorf(hub.ENOTFOUND, "There is no such guide.")
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE guides SET title = ?, summary = ?, body = ?, revision = ?, updated_at = ? WHERE id = ?`,
+			g.Title, g.Summary, g.Body, number, now, g.ID); err != nil {
+			return err
+		}
+		if err := setTags(ctx, tx, guideTags, g.ID, g.Tags); err != nil {
+			return err
+		}
+		if err := insertRevision(ctx, tx, g.ID, number, rev, now); err != nil {
+			return err
+		}
+		g.Revision, g.UpdatedAt = number, fromUnix(now)
+		return nil
+	})
+	return wrap(err, "update guide")
+}
+
+// DeleteGuide removes a guide and its revisions.
+func (s *GuideStore) DeleteGuide(ctx context.Context, id int64) error {
+	res, err := s.db.db.ExecContext(ctx, `DELETE FROM guides WHERE id = ?`, id)
+	if err != nil {
+		return wrap(err, "delete guide")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return hub.Errorf(hub.ENOTFOUND, "There is no such guide.")
+	}
+	return nil
+}
+
+const revisionColumns = `guide_id, number, title, summary, body, tags, author, note, created_at`
+
+func scanRevision(sc interface{ Scan(...any) error }) (*hub.GuideRevision, error) {
+	r := &hub.GuideRevision{}
+	var tags string
+	var created int64
+	if err := sc.Scan(&r.GuideID, &r.Number, &r.Title, &r.Summary, &r.Body, &tags, &r.Author, &r.Note, &created); err != nil {
+		return nil, err
+	}
+	if tags != "" {
+		r.Tags = strings.Split(tags, "\n")
+	}
+	r.CreatedAt = fromUnix(created)
+	return r, nil
+}
+
+// FindGuideRevisions returns a guide's revisions, newest first.
+func (s *GuideStore) FindGuideRevisions(ctx context.Context, guideID int64) ([]*hub.GuideRevision, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT `+revisionColumns+` FROM guide_revisions WHERE guide_id = ? ORDER BY number DESC`, guideID)
+	if err != nil {
+		return nil, wrap(err, "list revisions")
+	}
+	defer rows.Close()
+	var out []*hub.GuideRevision
+	for rows.Next() {
+		r, err := scanRevision(rows)
+		if err != nil {
+			return nil, wrap(err, "list revisions")
+		}
+		out = append(out, r)
+	}
+	return out, wrap(rows.Err(), "list revisions")
+}
+
+// FindGuideRevision returns one revision.
+func (s *GuideStore) FindGuideRevision(ctx context.Context, guideID int64, number int) (*hub.GuideRevision, error) {
+	r, err := scanRevision(s.db.db.QueryRowContext(ctx, `SELECT `+revisionColumns+` FROM guide_revisions WHERE guide_id = ? AND number = ?`, guideID, number))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such version of this guide.")
+	}
+	return r, wrap(err, "find revision")
+}
+
+// ---- case studies ----
+
+// CaseStudyStore implements hub.CaseStudyStore.
+type CaseStudyStore struct{ db *DB }
+
+var _ hub.CaseStudyStore = (*CaseStudyStore)(nil)
+
+const caseStudyColumns = `c.id, c.slug, c.title, c.summary, c.problem, c.approach, c.tools, c.outcome, c.lessons, c.organisation, c.place_id, c.contact, c.created_at, c.updated_at`
+
+func scanCaseStudy(sc interface{ Scan(...any) error }) (*hub.CaseStudy, error) {
+	c := &hub.CaseStudy{}
+	var placeID sql.NullInt64
+	var created, updated int64
+	if err := sc.Scan(&c.ID, &c.Slug, &c.Title, &c.Summary, &c.Problem, &c.Approach, &c.Tools, &c.Outcome, &c.Lessons, &c.Organisation, &placeID, &c.Contact, &created, &updated); err != nil {
+		return nil, err
+	}
+	c.PlaceID = placeID.Int64
+	c.CreatedAt, c.UpdatedAt = fromUnix(created), fromUnix(updated)
+	return c, nil
+}
+
+func (s *CaseStudyStore) fill(ctx context.Context, list []*hub.CaseStudy) error {
+	ids := make([]int64, len(list))
+	var placeIDs []int64
+	for i, c := range list {
+		ids[i] = c.ID
+		if c.PlaceID != 0 {
+			placeIDs = append(placeIDs, c.PlaceID)
+		}
+	}
+	tags, err := loadTags(ctx, s.db.db, caseStudyTags, ids)
+	if err != nil {
+		return err
+	}
+	places, err := loadPlaces(ctx, s.db.db, placeIDs)
+	if err != nil {
+		return err
+	}
+	for _, c := range list {
+		c.Tags, c.Place = tags[c.ID], places[c.PlaceID]
+	}
+	return nil
+}
+
+func (s *CaseStudyStore) findOne(ctx context.Context, where string, arg any) (*hub.CaseStudy, error) {
+	c, err := scanCaseStudy(s.db.db.QueryRowContext(ctx, `SELECT `+caseStudyColumns+` FROM case_studies c WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such case study.")
+	}
+	if err != nil {
+		return nil, wrap(err, "find case study")
+	}
+	return c, wrap(s.fill(ctx, []*hub.CaseStudy{c}), "find case study")
+}
+
+// FindCaseStudyByID returns a case study with its place and tags.
+func (s *CaseStudyStore) FindCaseStudyByID(ctx context.Context, id int64) (*hub.CaseStudy, error) {
+	return s.findOne(ctx, "c.id = ?", id)
+}
+
+// FindCaseStudyBySlug returns a case study with its place and tags.
+func (s *CaseStudyStore) FindCaseStudyBySlug(ctx context.Context, slug string) (*hub.CaseStudy, error) {
+	return s.findOne(ctx, "c.slug = ?", slug)
+}
+
+// FindCaseStudies returns case studies newest first, with the total.
+func (s *CaseStudyStore) FindCaseStudies(ctx context.Context, f hub.CaseStudyFilter) ([]*hub.CaseStudy, int, error) {
+	var where []string
+	var args []any
+	if f.Tag != "" {
+		where = append(where, "c.id IN (SELECT ct.case_study_id FROM case_study_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.slug = ?)")
+		args = append(args, f.Tag)
+	}
+	if f.PlaceID != 0 {
+		where = append(where, "c.place_id = ?")
+		args = append(args, f.PlaceID)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where = append(where, "c.title LIKE ? ESCAPE '\\'")
+		args = append(args, "%"+escapeLike(q)+"%")
+	}
+	var out []*hub.CaseStudy
+	total, err := findPage(ctx, s.db, "case_studies c", caseStudyColumns, where, args, "c.created_at DESC, c.id DESC", f.Limit, f.Offset, func(rows *sql.Rows) error {
+		c, err := scanCaseStudy(rows)
+		out = append(out, c)
+		return err
+	})
+	if err != nil {
+		return nil, 0, wrap(err, "list case studies")
+	}
+	return out, total, wrap(s.fill(ctx, out), "list case studies")
+}
+
+func caseStudyArgs(c *hub.CaseStudy) []any {
+	return []any{c.Title, c.Summary, c.Problem, c.Approach, c.Tools, c.Outcome, c.Lessons, c.Organisation, nullID(c.PlaceID), c.Contact}
+}
+
+// CreateCaseStudy stores a new case study with a unique slug.
+func (s *CaseStudyStore) CreateCaseStudy(ctx context.Context, c *hub.CaseStudy) error {
+	now := unix(s.db.now())
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		slug, err := uniqueSlug(ctx, tx, "case_studies", c.Slug, "case-study")
+		if err != nil {
+			return err
+		}
+		args := append([]any{slug}, caseStudyArgs(c)...)
+		args = append(args, now, now)
+		res, err := tx.ExecContext(ctx, `INSERT INTO case_studies (slug, title, summary, problem, approach, tools, outcome, lessons, organisation, place_id, contact, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+		if err != nil {
+			return err
+		}
+		id, _ := res.LastInsertId()
+		if err := setTags(ctx, tx, caseStudyTags, id, c.Tags); err != nil {
+			return err
+		}
+		c.ID, c.Slug, c.CreatedAt, c.UpdatedAt = id, slug, fromUnix(now), fromUnix(now)
+		return nil
+	})
+	return wrap(err, "create case study")
+}
+
+// UpdateCaseStudy replaces every field but ID, slug and creation time.
+func (s *CaseStudyStore) UpdateCaseStudy(ctx context.Context, c *hub.CaseStudy) error {
+	now := unix(s.db.now())
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		args := append(caseStudyArgs(c), now, c.ID)
+		res, err := tx.ExecContext(ctx, `UPDATE case_studies SET title = ?, summary = ?, problem = ?, approach = ?, tools = ?, outcome = ?, lessons = ?, organisation = ?, place_id = ?, contact = ?, updated_at = ? WHERE id = ?`, args...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return hub.Errorf(hub.ENOTFOUND, "There is no such case study.")
+		}
+		return setTags(ctx, tx, caseStudyTags, c.ID, c.Tags)
+	})
+	if err == nil {
+		c.UpdatedAt = fromUnix(now)
+	}
+	return wrap(err, "update case study")
+}
+
+// DeleteCaseStudy removes a case study.
+func (s *CaseStudyStore) DeleteCaseStudy(ctx context.Context, id int64) error {
+	res, err := s.db.db.ExecContext(ctx, `DELETE FROM case_studies WHERE id = ?`, id)
+	if err != nil {
+		return wrap(err, "delete case study")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return hub.Errorf(hub.ENOTFOUND, "There is no such case study.")
+	}
+	return nil
+}

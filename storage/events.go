@@ -1,0 +1,209 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// EventStore implements hub.EventStore.
+type EventStore struct{ db *DB }
+
+var _ hub.EventStore = (*EventStore)(nil)
+
+const eventColumns = `e.id, e.slug, e.title, e.description, e.time_zone, e.start_at, e.end_at, e.all_day, e.recurrence, e.exceptions, e.series_end, e.place_id, e.online_url, e.organiser, e.accessibility, e.booking_url, e.created_at, e.updated_at`
+
+func scanEvent(sc interface{ Scan(...any) error }) (*hub.Event, error) {
+	e := &hub.Event{}
+	var start, end, created, updated int64
+	var exceptions string
+	var seriesEnd, placeID sql.NullInt64
+	if err := sc.Scan(&e.ID, &e.Slug, &e.Title, &e.Description, &e.TimeZone, &start, &end, &e.AllDay, &e.Recurrence, &exceptions, &seriesEnd, &placeID,
+		&e.OnlineURL, &e.Organiser, &e.Accessibility, &e.BookingURL, &created, &updated); err != nil {
+		return nil, err
+	}
+	loc := e.Location()
+	e.Start, e.End = time.Unix(start, 0).In(loc), time.Unix(end, 0).In(loc)
+	if exceptions != "" {
+		e.Exceptions = strings.Split(exceptions, ",")
+	}
+	e.SeriesEnd = timePtr(seriesEnd)
+	e.PlaceID = placeID.Int64
+	e.CreatedAt, e.UpdatedAt = fromUnix(created), fromUnix(updated)
+	return e, nil
+}
+
+// fill loads the places and tags of events.
+func (s *EventStore) fill(ctx context.Context, events []*hub.Event) error {
+	ids := make([]int64, 0, len(events))
+	var placeIDs []int64
+	for _, e := range events {
+		ids = append(ids, e.ID)
+		if e.PlaceID != 0 {
+			placeIDs = append(placeIDs, e.PlaceID)
+		}
+	}
+	tags, err := loadTags(ctx, s.db.db, eventTags, ids)
+	if err != nil {
+		return err
+	}
+	places, err := loadPlaces(ctx, s.db.db, placeIDs)
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		e.Tags = tags[e.ID]
+		e.Place = places[e.PlaceID]
+	}
+	return nil
+}
+
+func (s *EventStore) findOne(ctx context.Context, where string, arg any) (*hub.Event, error) {
+	e, err := scanEvent(s.db.db.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events e WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such event.")
+	}
+	if err != nil {
+		return nil, wrap(err, "find event")
+	}
+	return e, wrap(s.fill(ctx, []*hub.Event{e}), "find event")
+}
+
+// FindEventByID returns the event with its place and tags.
+func (s *EventStore) FindEventByID(ctx context.Context, id int64) (*hub.Event, error) {
+	return s.findOne(ctx, "e.id = ?", id)
+}
+
+// FindEventBySlug returns the event with its place and tags.
+func (s *EventStore) FindEventBySlug(ctx context.Context, slug string) (*hub.Event, error) {
+	return s.findOne(ctx, "e.slug = ?", slug)
+}
+
+// FindEvents returns events matching f, ordered by start, and the total.
+func (s *EventStore) FindEvents(ctx context.Context, f hub.EventFilter) ([]*hub.Event, int, error) {
+	var where []string
+	var args []any
+	if !f.To.IsZero() {
+		where = append(where, "e.start_at < ?")
+		args = append(args, unix(f.To))
+	}
+	if !f.From.IsZero() {
+		// A one-off event must not have ended; a series must not be over.
+		where = append(where, "(CASE WHEN e.recurrence = '' THEN e.end_at > ? ELSE (e.series_end IS NULL OR e.series_end > ?) END)")
+		args = append(args, unix(f.From), unix(f.From))
+	}
+	if f.Tag != "" {
+		where = append(where, "e.id IN (SELECT et.event_id FROM event_tags et JOIN tags t ON t.id = et.tag_id WHERE t.slug = ?)")
+		args = append(args, f.Tag)
+	}
+	if f.PlaceID != 0 {
+		where = append(where, "e.place_id = ?")
+		args = append(args, f.PlaceID)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where = append(where, "(e.title LIKE ? ESCAPE '\\' OR e.description LIKE ? ESCAPE '\\')")
+		like := "%" + escapeLike(q) + "%"
+		args = append(args, like, like)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events e`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, wrap(err, "count events")
+	}
+	query := `SELECT ` + eventColumns + ` FROM events e` + cond + ` ORDER BY e.start_at, e.id`
+	if f.Limit > 0 {
+		query += ` LIMIT ? OFFSET ?`
+		args = append(args, f.Limit, f.Offset)
+	}
+	rows, err := s.db.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, 0, wrap(err, "list events")
+	}
+	defer rows.Close()
+	var out []*hub.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, 0, wrap(err, "list events")
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, wrap(err, "list events")
+	}
+	return out, total, wrap(s.fill(ctx, out), "list events")
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func eventArgs(e *hub.Event) []any {
+	return []any{e.Title, e.Description, e.TimeZone, unix(e.Start), unix(e.End), e.AllDay, e.Recurrence,
+		strings.Join(e.Exceptions, ","), nullUnix(e.SeriesEnd), nullID(e.PlaceID), e.OnlineURL, e.Organiser,
+		e.Accessibility, e.BookingURL}
+}
+
+// CreateEvent stores a new event with its tags and a unique slug.
+func (s *EventStore) CreateEvent(ctx context.Context, e *hub.Event) error {
+	now := fromUnix(unix(s.db.now()))
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		slug, err := uniqueSlug(ctx, tx, "events", e.Slug, "event")
+		if err != nil {
+			return err
+		}
+		args := append([]any{slug}, eventArgs(e)...)
+		args = append(args, unix(now), unix(now))
+		res, err := tx.ExecContext(ctx, `INSERT INTO events (slug, title, description, time_zone, start_at, end_at, all_day, recurrence, exceptions, series_end, place_id, online_url, organiser, accessibility, booking_url, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+		if err != nil {
+			return err
+		}
+		id, _ := res.LastInsertId()
+		if err := setTags(ctx, tx, eventTags, id, e.Tags); err != nil {
+			return err
+		}
+		e.ID, e.Slug, e.CreatedAt, e.UpdatedAt = id, slug, now, now
+		return nil
+	})
+	return wrap(err, "create event")
+}
+
+// UpdateEvent replaces every field but ID, slug and creation time.
+func (s *EventStore) UpdateEvent(ctx context.Context, e *hub.Event) error {
+	now := fromUnix(unix(s.db.now()))
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		args := append(eventArgs(e), unix(now), e.ID)
+		res, err := tx.ExecContext(ctx, `UPDATE events SET title = ?, description = ?, time_zone = ?, start_at = ?, end_at = ?, all_day = ?, recurrence = ?, exceptions = ?, series_end = ?, place_id = ?, online_url = ?, organiser = ?, accessibility = ?, booking_url = ?, updated_at = ? WHERE id = ?`, args...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return hub.Errorf(hub.ENOTFOUND, "There is no such event.")
+		}
+		return setTags(ctx, tx, eventTags, e.ID, e.Tags)
+	})
+	if err == nil {
+		e.UpdatedAt = now
+	}
+	return wrap(err, "update event")
+}
+
+// DeleteEvent removes the event.
+func (s *EventStore) DeleteEvent(ctx context.Context, id int64) error {
+	res, err := s.db.db.ExecContext(ctx, `DELETE FROM events WHERE id = ?`, id)
+	if err != nil {
+		return wrap(err, "delete event")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return hub.Errorf(hub.ENOTFOUND, "There is no such event.")
+	}
+	return nil
+}

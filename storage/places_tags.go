@@ -1,0 +1,271 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// ---- tags shared by events, guides and case studies ----
+
+// tagJoin names a join table and its item column.
+type tagJoin struct{ table, column string }
+
+var (
+	eventTags     = tagJoin{"event_tags", "event_id"}
+	guideTags     = tagJoin{"guide_tags", "guide_id"}
+	caseStudyTags = tagJoin{"case_study_tags", "case_study_id"}
+)
+
+// setTags replaces an item's tags, creating tags by slug as needed; a tag
+// keeps the display name it was first given.
+func setTags(ctx context.Context, tx *sql.Tx, j tagJoin, itemID int64, names []string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM `+j.table+` WHERE `+j.column+` = ?`, itemID); err != nil {
+		return err
+	}
+	for _, name := range names {
+		slug := hub.Slugify(name)
+		if slug == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tags (slug, name) VALUES (?, ?) ON CONFLICT(slug) DO NOTHING`, slug, name); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO `+j.table+` (`+j.column+`, tag_id) SELECT ?, id FROM tags WHERE slug = ?`, itemID, slug); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadTags returns the tag names of the given items, ordered by name.
+func loadTags(ctx context.Context, q queryer, j tagJoin, ids []int64) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT j.`+j.column+`, t.name FROM `+j.table+` j JOIN tags t ON t.id = j.tag_id
+		WHERE j.`+j.column+` IN (`+placeholders(len(ids))+`) ORDER BY t.name COLLATE NOCASE`, int64Args(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = append(out[id], name)
+	}
+	return out, rows.Err()
+}
+
+// TagStore implements hub.TagStore.
+type TagStore struct{ db *DB }
+
+var _ hub.TagStore = (*TagStore)(nil)
+
+const tagUses = `(SELECT COUNT(*) FROM event_tags WHERE tag_id = t.id) + (SELECT COUNT(*) FROM guide_tags WHERE tag_id = t.id) + (SELECT COUNT(*) FROM case_study_tags WHERE tag_id = t.id)`
+
+// FindTagBySlug returns a tag with its use count.
+func (s *TagStore) FindTagBySlug(ctx context.Context, slug string) (*hub.Tag, error) {
+	t := &hub.Tag{}
+	err := s.db.db.QueryRowContext(ctx, `SELECT t.id, t.slug, t.name, t.description, `+tagUses+` FROM tags t WHERE t.slug = ?`, slug).
+		Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.Uses)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such topic.")
+	}
+	if err != nil {
+		return nil, wrap(err, "find tag")
+	}
+	return t, nil
+}
+
+// FindTags returns every tag with its use count, ordered by name.
+func (s *TagStore) FindTags(ctx context.Context) ([]*hub.Tag, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT t.id, t.slug, t.name, t.description, `+tagUses+` FROM tags t ORDER BY t.name COLLATE NOCASE`)
+	if err != nil {
+		return nil, wrap(err, "list tags")
+	}
+	defer rows.Close()
+	var out []*hub.Tag
+	for rows.Next() {
+		t := &hub.Tag{}
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.Uses); err != nil {
+			return nil, wrap(err, "list tags")
+		}
+		out = append(out, t)
+	}
+	return out, wrap(rows.Err(), "list tags")
+}
+
+// UpdateTag changes a tag's name and description.
+func (s *TagStore) UpdateTag(ctx context.Context, t *hub.Tag) error {
+	res, err := s.db.db.ExecContext(ctx, `UPDATE tags SET name = ?, description = ? WHERE id = ?`, t.Name, t.Description, t.ID)
+	if err != nil {
+		return wrap(err, "update tag")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return hub.Errorf(hub.ENOTFOUND, "There is no such topic.")
+	}
+	return nil
+}
+
+// DeleteTag removes the tag from every item and deletes it.
+func (s *TagStore) DeleteTag(ctx context.Context, id int64) error {
+	res, err := s.db.db.ExecContext(ctx, `DELETE FROM tags WHERE id = ?`, id)
+	if err != nil {
+		return wrap(err, "delete tag")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return hub.Errorf(hub.ENOTFOUND, "There is no such topic.")
+	}
+	return nil
+}
+
+// ---- places ----
+
+// PlaceStore implements hub.PlaceStore.
+type PlaceStore struct{ db *DB }
+
+var _ hub.PlaceStore = (*PlaceStore)(nil)
+
+const placeColumns = `id, slug, name, description, street_address, locality, region, postal_code, country, latitude, longitude, created_at, updated_at`
+
+func scanPlace(sc interface{ Scan(...any) error }) (*hub.Place, error) {
+	p := &hub.Place{}
+	var lat, lng sql.NullFloat64
+	var created, updated int64
+	if err := sc.Scan(&p.ID, &p.Slug, &p.Name, &p.Description, &p.StreetAddress, &p.Locality, &p.Region, &p.PostalCode, &p.Country, &lat, &lng, &created, &updated); err != nil {
+		return nil, err
+	}
+	p.Latitude, p.Longitude = floatPtr(lat), floatPtr(lng)
+	p.CreatedAt, p.UpdatedAt = fromUnix(created), fromUnix(updated)
+	return p, nil
+}
+
+func (s *PlaceStore) findOne(ctx context.Context, where string, arg any) (*hub.Place, error) {
+	p, err := scanPlace(s.db.db.QueryRowContext(ctx, `SELECT `+placeColumns+` FROM places WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such place.")
+	}
+	return p, wrap(err, "find place")
+}
+
+// FindPlaceByID returns a place.
+func (s *PlaceStore) FindPlaceByID(ctx context.Context, id int64) (*hub.Place, error) {
+	return s.findOne(ctx, "id = ?", id)
+}
+
+// FindPlaceBySlug returns a place.
+func (s *PlaceStore) FindPlaceBySlug(ctx context.Context, slug string) (*hub.Place, error) {
+	return s.findOne(ctx, "slug = ?", slug)
+}
+
+// FindPlaces returns all places ordered by name.
+func (s *PlaceStore) FindPlaces(ctx context.Context) ([]*hub.Place, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT `+placeColumns+` FROM places ORDER BY name COLLATE NOCASE`)
+	if err != nil {
+		return nil, wrap(err, "list places")
+	}
+	defer rows.Close()
+	var out []*hub.Place
+	for rows.Next() {
+		p, err := scanPlace(rows)
+		if err != nil {
+			return nil, wrap(err, "list places")
+		}
+		out = append(out, p)
+	}
+	return out, wrap(rows.Err(), "list places")
+}
+
+// loadPlaces returns the places with the given IDs.
+func loadPlaces(ctx context.Context, q queryer, ids []int64) (map[int64]*hub.Place, error) {
+	out := map[int64]*hub.Place{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+placeColumns+` FROM places WHERE id IN (`+placeholders(len(ids))+`)`, int64Args(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanPlace(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[p.ID] = p
+	}
+	return out, rows.Err()
+}
+
+// CreatePlace stores a new place with a unique slug.
+func (s *PlaceStore) CreatePlace(ctx context.Context, p *hub.Place) error {
+	now := s.db.now()
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		slug, err := uniqueSlug(ctx, tx, "places", p.Slug, "place")
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO places (slug, name, description, street_address, locality, region, postal_code, country, latitude, longitude, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			slug, p.Name, p.Description, p.StreetAddress, p.Locality, p.Region, p.PostalCode, p.Country, nullFloat(p.Latitude), nullFloat(p.Longitude), unix(now), unix(now))
+		if err != nil {
+			return err
+		}
+		p.ID, _ = res.LastInsertId()
+		p.Slug, p.CreatedAt, p.UpdatedAt = slug, fromUnix(unix(now)), fromUnix(unix(now))
+		return nil
+	})
+	return wrap(err, "create place")
+}
+
+// UpdatePlace saves every field but ID, slug and creation time.
+func (s *PlaceStore) UpdatePlace(ctx context.Context, p *hub.Place) error {
+	now := s.db.now()
+	res, err := s.db.db.ExecContext(ctx, `UPDATE places SET name = ?, description = ?, street_address = ?, locality = ?, region = ?, postal_code = ?, country = ?, latitude = ?, longitude = ?, updated_at = ? WHERE id = ?`,
+		p.Name, p.Description, p.StreetAddress, p.Locality, p.Region, p.PostalCode, p.Country, nullFloat(p.Latitude), nullFloat(p.Longitude), unix(now), p.ID)
+	if err != nil {
+		return wrap(err, "update place")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return hub.Errorf(hub.ENOTFOUND, "There is no such place.")
+	}
+	p.UpdatedAt = fromUnix(unix(now))
+	return nil
+}
+
+// DeletePlace removes a place no event or case study uses.
+func (s *PlaceStore) DeletePlace(ctx context.Context, id int64) error {
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var events, studies int
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM events WHERE place_id = ?), (SELECT COUNT(*) FROM case_studies WHERE place_id = ?)`, id, id).Scan(&events, &studies); err != nil {
+			return err
+		}
+		if events+studies > 0 {
+			return hub.Errorf(hub.ECONFLICT, "This place is used by %s and %s. Move them to another place first.", plural(events, "event", "events"), plural(studies, "case study", "case studies"))
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM places WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return hub.Errorf(hub.ENOTFOUND, "There is no such place.")
+		}
+		return nil
+	})
+	return wrap(err, "delete place")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
