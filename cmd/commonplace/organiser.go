@@ -1,0 +1,410 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// organiserView is an organiser as printed: never the password hash.
+type organiserView struct {
+	ID        int64
+	Email     string
+	Name      string
+	Role      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func viewOrganiser(o *hub.Organiser) organiserView {
+	return organiserView{ID: o.ID, Email: o.Email, Name: o.Name, Role: o.Role, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+}
+
+// tokenView is an API token as printed: never the hash.
+type tokenView struct {
+	ID             int64
+	OrganiserID    int64
+	OrganiserEmail string
+	Name           string
+	CreatedAt      time.Time
+	LastUsedAt     *time.Time
+}
+
+func organiserCommand() *command {
+	return &command{
+		name:    "organiser",
+		summary: "Manage the people who can log in and run the hub",
+		subs: []*command{
+			organiserAddCommand(),
+			{name: "list", summary: "List organisers", json: true, readOnly: true, setup: organiserList},
+			organiserEditCommand(),
+			{name: "remove", summary: "Remove an organiser with their logins and tokens", setup: organiserRemove},
+			organiserPasswordCommand(),
+		},
+	}
+}
+
+// passwordFlags are --password and --password-stdin.
+type passwordFlags struct {
+	password string
+	stdin    bool
+}
+
+func (p *passwordFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&p.password, "password", "", "the `password`, at least 10 characters; if neither this nor --password-stdin\nis given, a random one is made and printed")
+	fs.BoolVar(&p.stdin, "password-stdin", false, "read the password from the first line of standard input")
+}
+
+// get returns the password to set and whether it was generated.
+func (p *passwordFlags) get(e *env) (string, bool, error) {
+	if p.stdin {
+		if p.password != "" {
+			return "", false, usagef("give --password or --password-stdin, not both")
+		}
+		line, err := bufio.NewReader(e.io.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return "", false, hub.Errorf(hub.EINVALID, "Could not read a password from standard input.")
+		}
+		return strings.TrimRight(line, "\r\n"), false, nil
+	}
+	if p.password != "" {
+		return p.password, false, nil
+	}
+	return randomPassword(), true, nil
+}
+
+func organiserAddCommand() *command {
+	return &command{
+		name:    "add",
+		summary: "Add an organiser; the first one is always an admin",
+		json:    true,
+		help: `Editors manage content; admins also manage settings and organisers. The
+first organiser of a hub is always an admin. Without --password a random
+password is made and printed once.`,
+		setup: func(fs *flag.FlagSet, e *env) runFunc {
+			email := fs.String("email", "", "email `address` used to log in")
+			name := fs.String("name", "", "the organiser's `name`")
+			admin := fs.Bool("admin", false, "make them an admin (same as --role admin)")
+			role := fs.String("role", hub.RoleEditor, "`role`: editor or admin")
+			var pw passwordFlags
+			pw.register(fs)
+			return func(ctx context.Context, args []string) error {
+				if *admin {
+					if e.isSet("role") && *role != hub.RoleAdmin {
+						return usagef("--admin and --role %s contradict each other", *role)
+					}
+					*role = hub.RoleAdmin
+				}
+				password, generated, err := pw.get(e)
+				if err != nil {
+					return err
+				}
+				ctx, svc, err := e.open(ctx)
+				if err != nil {
+					return err
+				}
+				all, err := svc.ListOrganisers(ctx)
+				if err != nil {
+					return err
+				}
+				o := &hub.Organiser{Email: *email, Name: *name, Role: *role}
+				if len(all) == 0 {
+					err = svc.Bootstrap(ctx, o, password)
+				} else {
+					err = svc.CreateOrganiser(ctx, o, password)
+				}
+				if err != nil {
+					return err
+				}
+				if e.json {
+					out := struct {
+						Organiser organiserView
+						Password  string `json:",omitempty"`
+					}{Organiser: viewOrganiser(o)}
+					if generated {
+						out.Password = password
+					}
+					return e.printJSON(out)
+				}
+				e.printf("Added %s %s <%s>.\n", o.Role, o.Name, o.Email)
+				if len(all) == 0 && *role != hub.RoleAdmin {
+					e.printf("They are the hub's first organiser, so they are an admin.\n")
+				}
+				if generated {
+					e.printf("Password: %s\n(shown once: pass it on safely; change it with 'commonplace organiser password --email %s')\n", password, o.Email)
+				}
+				return nil
+			}
+		},
+	}
+}
+
+func organiserList(fs *flag.FlagSet, e *env) runFunc {
+	return func(ctx context.Context, args []string) error {
+		ctx, svc, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		all, err := svc.ListOrganisers(ctx)
+		if err != nil {
+			return err
+		}
+		views := make([]organiserView, 0, len(all))
+		for _, o := range all {
+			views = append(views, viewOrganiser(o))
+		}
+		if e.json {
+			return e.printJSON(views)
+		}
+		if len(views) == 0 {
+			e.printf("No organisers yet. Add the first admin with 'commonplace organiser add --admin --email ... --name ...'.\n")
+			return nil
+		}
+		tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
+		tw.Write([]byte("ID\tEMAIL\tNAME\tROLE\tADDED\n"))
+		for _, o := range views {
+			tw.Write([]byte(strconv.FormatInt(o.ID, 10) + "\t" + o.Email + "\t" + o.Name + "\t" + o.Role + "\t" + formatDate(o.CreatedAt) + "\n"))
+		}
+		return tw.Flush()
+	}
+}
+
+// findOrganiser looks an organiser up by email, with a helpful not-found.
+func findOrganiser(ctx context.Context, svc *hub.Service, email string) (*hub.Organiser, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" {
+		return nil, usagef("--email is required")
+	}
+	o, err := svc.Organisers.FindOrganiserByEmail(ctx, email)
+	if hub.ErrorCode(err) == hub.ENOTFOUND {
+		return nil, hub.Errorf(hub.ENOTFOUND, "No organiser has the email %s. List them with 'commonplace organiser list'.", email)
+	}
+	return o, err
+}
+
+func organiserEditCommand() *command {
+	return &command{
+		name:    "edit",
+		summary: "Change an organiser's name, email or role",
+		json:    true,
+		setup: func(fs *flag.FlagSet, e *env) runFunc {
+			email := fs.String("email", "", "current email `address` of the organiser")
+			newEmail := fs.String("new-email", "", "new email `address`")
+			name := fs.String("name", "", "new `name`")
+			role := fs.String("role", "", "new `role`: editor or admin")
+			return func(ctx context.Context, args []string) error {
+				ctx, svc, err := e.open(ctx)
+				if err != nil {
+					return err
+				}
+				o, err := findOrganiser(ctx, svc, *email)
+				if err != nil {
+					return err
+				}
+				if e.isSet("new-email") {
+					o.Email = *newEmail
+				}
+				if e.isSet("name") {
+					o.Name = *name
+				}
+				if e.isSet("role") {
+					o.Role = *role
+				}
+				if err := svc.UpdateOrganiser(ctx, o); err != nil {
+					return err
+				}
+				if e.json {
+					return e.printJSON(viewOrganiser(o))
+				}
+				e.printf("Saved %s %s <%s>.\n", o.Role, o.Name, o.Email)
+				return nil
+			}
+		},
+	}
+}
+
+func organiserRemove(fs *flag.FlagSet, e *env) runFunc {
+	email := fs.String("email", "", "email `address` of the organiser to remove")
+	return func(ctx context.Context, args []string) error {
+		ctx, svc, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		o, err := findOrganiser(ctx, svc, *email)
+		if err != nil {
+			return err
+		}
+		if err := svc.DeleteOrganiser(ctx, o.ID); err != nil {
+			return err
+		}
+		e.printf("Removed %s <%s>.\n", o.Name, o.Email)
+		return nil
+	}
+}
+
+func organiserPasswordCommand() *command {
+	return &command{
+		name:    "password",
+		summary: "Set an organiser's password, or give them a random one",
+		setup: func(fs *flag.FlagSet, e *env) runFunc {
+			email := fs.String("email", "", "email `address` of the organiser")
+			var pw passwordFlags
+			pw.register(fs)
+			return func(ctx context.Context, args []string) error {
+				password, generated, err := pw.get(e)
+				if err != nil {
+					return err
+				}
+				ctx, svc, err := e.open(ctx)
+				if err != nil {
+					return err
+				}
+				o, err := findOrganiser(ctx, svc, *email)
+				if err != nil {
+					return err
+				}
+				if err := svc.SetPassword(ctx, o.ID, password); err != nil {
+					return err
+				}
+				e.printf("Changed the password of %s <%s>.\n", o.Name, o.Email)
+				if generated {
+					e.printf("Password: %s\n", password)
+				}
+				return nil
+			}
+		},
+	}
+}
+
+func tokenCommand() *command {
+	return &command{
+		name:    "token",
+		summary: "Manage API tokens for scripts and other programs",
+		subs: []*command{
+			{
+				name:    "create",
+				summary: "Create an API token for an organiser and print its secret once",
+				json:    true,
+				setup:   tokenCreate,
+			},
+			{name: "list", summary: "List API tokens", json: true, readOnly: true, setup: tokenList},
+			{name: "revoke", args: "ID", nargs: 1, summary: "Revoke an API token", setup: tokenRevoke},
+		},
+	}
+}
+
+func tokenCreate(fs *flag.FlagSet, e *env) runFunc {
+	email := fs.String("email", "", "email `address` of the organiser the token acts as")
+	name := fs.String("name", "", "what the token is for, e.g. \"website calendar sync\"")
+	return func(ctx context.Context, args []string) error {
+		ctx, svc, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		o, err := findOrganiser(ctx, svc, *email)
+		if err != nil {
+			return err
+		}
+		t, secret, err := svc.CreateToken(ctx, o.ID, *name)
+		if err != nil {
+			return err
+		}
+		if e.json {
+			return e.printJSON(struct {
+				Token  tokenView
+				Secret string
+			}{viewToken(t, o.Email), secret})
+		}
+		e.printf("Created token %d %q for %s. Copy the secret now; it is not shown again:\n%s\n", t.ID, t.Name, o.Email, secret)
+		return nil
+	}
+}
+
+func viewToken(t *hub.APIToken, email string) tokenView {
+	return tokenView{ID: t.ID, OrganiserID: t.OrganiserID, OrganiserEmail: email, Name: t.Name, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt}
+}
+
+func tokenList(fs *flag.FlagSet, e *env) runFunc {
+	return func(ctx context.Context, args []string) error {
+		ctx, svc, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		tokens, err := svc.ListTokens(ctx)
+		if err != nil {
+			return err
+		}
+		organisers, err := svc.ListOrganisers(ctx)
+		if err != nil {
+			return err
+		}
+		emails := map[int64]string{}
+		for _, o := range organisers {
+			emails[o.ID] = o.Email
+		}
+		views := make([]tokenView, 0, len(tokens))
+		for _, t := range tokens {
+			views = append(views, viewToken(t, emails[t.OrganiserID]))
+		}
+		if e.json {
+			return e.printJSON(views)
+		}
+		if len(views) == 0 {
+			e.printf("No API tokens. Create one with 'commonplace token create --email ... --name ...'.\n")
+			return nil
+		}
+		tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
+		tw.Write([]byte("ID\tORGANISER\tNAME\tCREATED\tLAST USED\n"))
+		for _, t := range views {
+			used := "never"
+			if t.LastUsedAt != nil {
+				used = formatDate(*t.LastUsedAt)
+			}
+			tw.Write([]byte(strconv.FormatInt(t.ID, 10) + "\t" + t.OrganiserEmail + "\t" + t.Name + "\t" + formatDate(t.CreatedAt) + "\t" + used + "\n"))
+		}
+		return tw.Flush()
+	}
+}
+
+func tokenRevoke(fs *flag.FlagSet, e *env) runFunc {
+	return func(ctx context.Context, args []string) error {
+		id, err := strconv.ParseInt(args[0], 10, 64)
+		if err != nil || id <= 0 {
+			return usagef("the token ID must be a number, as shown by 'commonplace token list'")
+		}
+		ctx, svc, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		tokens, err := svc.ListTokens(ctx)
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, t := range tokens {
+			found = found || t.ID == id
+		}
+		if !found {
+			return hub.Errorf(hub.ENOTFOUND, "There is no API token %d. List them with 'commonplace token list'.", id)
+		}
+		if err := svc.DeleteToken(ctx, id); err != nil {
+			return err
+		}
+		e.printf("Revoked token %d.\n", id)
+		return nil
+	}
+}
+
+// formatDate shows a timestamp's date, or "-" for none.
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format("2 Jan 2006")
+}

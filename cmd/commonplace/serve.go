@@ -1,0 +1,357 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/web"
+	"github.com/commonplace-hub/commonplace/storage"
+)
+
+// HTTP server limits.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 64 << 10
+	shutdownTimeout   = 10 * time.Second
+)
+
+// The demo admin, created or given a fresh password by serve --demo.
+const (
+	demoAdminEmail = "admin@example.org"
+	demoAdminName  = "Demo Admin"
+)
+
+// ServeConfig is what a Main needs to run a hub.
+type ServeConfig struct {
+	DataDir string // folder holding the database; created if missing
+	Addr    string // listen address, host:port; port 0 picks a free port
+	// URL is the hub's public URL. Empty means http://localhost:PORT (or
+	// the bound address when it is not a loopback one), from the address
+	// actually bound.
+	URL string
+	// Demo seeds sample content into an empty hub and ensures a demo admin
+	// login, printed to Stdout.
+	Demo bool
+}
+
+// Main is a running hub: the database, the service and the HTTP server.
+// Run starts it and Close stops it in order (HTTP first, then the
+// database). The serve command and end-to-end tests both use it.
+type Main struct {
+	Config ServeConfig
+	Logger *slog.Logger
+	// Stdout receives what the host must see: the demo admin login, or how
+	// to create the first organiser.
+	Stdout io.Writer
+
+	DB         *storage.DB
+	Service    *hub.Service
+	HTTPServer *http.Server
+
+	listener net.Listener
+	baseURL  *url.URL
+	serveErr chan error
+}
+
+// NewMain returns a Main with the zero-config defaults.
+func NewMain() *Main {
+	return &Main{
+		Config: ServeConfig{DataDir: defaultData, Addr: defaultAddr},
+		Logger: slog.Default(),
+		Stdout: os.Stdout,
+	}
+}
+
+// Run opens the database, binds the listen address, prepares the hub and
+// starts serving in the background. It returns once requests are being
+// accepted; Close stops everything, also after a failed Run.
+func (m *Main) Run(ctx context.Context) error {
+	if err := os.MkdirAll(m.Config.DataDir, 0o750); err != nil {
+		return hub.Internal(err, "creating the data folder "+m.Config.DataDir)
+	}
+	path := filepath.Join(m.Config.DataDir, dbFileName)
+	db, err := storage.Open(ctx, path)
+	if err != nil {
+		return hub.Internal(err, "opening the database "+path)
+	}
+	m.DB = db
+
+	// Bind before anything else changes the hub, so a busy port fails fast.
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return listenError(m.Config.Addr, err)
+	}
+	m.listener = ln
+	if m.baseURL, err = publicURL(m.Config.URL, ln.Addr()); err != nil {
+		return err
+	}
+
+	m.Service = hub.NewService(db.Stores(), m.Logger)
+	if err := m.prepare(ctx); err != nil {
+		return err
+	}
+
+	handler, err := web.New(web.Config{
+		Service: m.Service,
+		BaseURL: m.baseURL,
+		Logger:  m.Logger,
+		Ready: func() error {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			return db.Ping(ctx)
+		},
+	})
+	if err != nil {
+		return hub.Internal(err, "loading the web pages")
+	}
+	m.HTTPServer = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	m.serveErr = make(chan error, 1)
+	go func() { m.serveErr <- m.HTTPServer.Serve(ln) }()
+	m.Logger.Info("listening", "addr", ln.Addr().String(), "url", m.baseURL.String(), "data", m.Config.DataDir)
+	return nil
+}
+
+// prepare seeds the demo, or tells the host how to add the first organiser.
+func (m *Main) prepare(ctx context.Context) error {
+	host := hub.HostContext(ctx)
+	if m.Config.Demo {
+		// Seeding through a service that logs only warnings keeps the start
+		// readable: one line for the demo, not one per item.
+		quiet := hub.NewService(m.DB.Stores(), slog.New(minLevel{m.Logger.Handler(), slog.LevelWarn}))
+		seeded, err := seedDemo(host, quiet, time.Now())
+		if err != nil {
+			return err
+		}
+		if seeded {
+			m.Logger.Info("demo content added")
+		}
+		password, err := ensureDemoAdmin(host, m.Service)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "Admin login: %s  email: %s  password: %s\n", m.absURL("/admin/login"), demoAdminEmail, password)
+		return nil
+	}
+	all, err := m.Service.ListOrganisers(host)
+	if err != nil {
+		return err
+	}
+	if len(all) == 0 {
+		fmt.Fprintf(m.Stdout, "This hub has no organisers yet. Create the first admin with:\n"+
+			"  commonplace organiser add --admin --email you@example.org --name \"Your Name\" --data %s\n"+
+			"or start with sample content and a demo admin: commonplace serve --demo\n", m.Config.DataDir)
+	}
+	return nil
+}
+
+// Addr returns the address the server is bound to, e.g. 127.0.0.1:41234.
+func (m *Main) Addr() string {
+	if m.listener == nil {
+		return ""
+	}
+	return m.listener.Addr().String()
+}
+
+// URL returns the hub's public URL.
+func (m *Main) URL() *url.URL { return m.baseURL }
+
+// Done returns a channel that receives the error the HTTP server stopped with.
+func (m *Main) Done() <-chan error { return m.serveErr }
+
+func (m *Main) absURL(path string) string {
+	u := *m.baseURL
+	u.Path = singleSlashJoin(u.Path, path)
+	return u.String()
+}
+
+func singleSlashJoin(a, b string) string {
+	for len(a) > 0 && a[len(a)-1] == '/' {
+		a = a[:len(a)-1]
+	}
+	return a + b
+}
+
+// Close stops accepting requests, waits up to 10 seconds for those in
+// flight, then closes the database.
+func (m *Main) Close() error {
+	var errs []error
+	if m.HTTPServer != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		if err := m.HTTPServer.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stopping the web server: %w", err))
+		}
+		m.HTTPServer = nil
+	} else if m.listener != nil {
+		m.listener.Close()
+	}
+	if m.DB != nil {
+		if err := m.DB.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("closing the database: %w", err))
+		}
+		m.DB = nil
+	}
+	return errors.Join(errs...)
+}
+
+// listenError explains a failed bind.
+func listenError(addr string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return &hub.Error{Code: hub.ECONFLICT, Err: err, Message: fmt.Sprintf(
+			"Cannot listen on %s: the address is already in use, probably by another commonplace or web server. "+
+				"Stop that program, or choose another address with --addr or %s.", addr, envAddr)}
+	}
+	return &hub.Error{Code: hub.EINVALID, Err: err, Message: fmt.Sprintf(
+		"Cannot listen on %s: %v. Give --addr as host:port, for example 127.0.0.1:8080.", addr, err)}
+}
+
+// publicURL parses the configured public URL, or derives one from the
+// bound address when none is configured.
+func publicURL(raw string, bound net.Addr) (*url.URL, error) {
+	if raw == "" {
+		host, port := "localhost", "8080"
+		if tcp, ok := bound.(*net.TCPAddr); ok {
+			port = strconv.Itoa(tcp.Port)
+			if !tcp.IP.IsLoopback() && !tcp.IP.IsUnspecified() {
+				host = tcp.IP.String()
+			}
+		}
+		return &url.URL{Scheme: "http", Host: net.JoinHostPort(host, port)}, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, hub.Errorf(hub.EINVALID, "The public URL %q is not valid. Give the full address people use to reach the hub, for example https://hub.example.org, with --url or %s.", raw, envURL)
+	}
+	return u, nil
+}
+
+func serveCommand() *command {
+	return &command{
+		name:     "serve",
+		summary:  "Run the hub's web server",
+		logLevel: "info",
+		help: `Starts the hub. With no flags it keeps its data in ./data and listens on
+http://localhost:8080. Each flag can also come from an environment variable
+or the config file; flags win over the environment, which wins over the
+config file. Stop it with Ctrl-C or SIGTERM: requests in flight finish
+first.
+
+--demo adds sample content to a hub with no content yet, and prints an
+admin login with a new random password each time.`,
+		setup: func(fs *flag.FlagSet, e *env) runFunc {
+			addr := fs.String("addr", defaultAddr, "`host:port` to listen on; port 0 picks a free port (env "+envAddr+")")
+			publicURLFlag := fs.String("url", "", "public `URL` of the hub, used in links; default http://localhost:PORT\nfor the port bound (env "+envURL+")")
+			demo := fs.Bool("demo", false, "add sample content if the hub has none, and print a demo admin login")
+			return func(ctx context.Context, args []string) error {
+				m := NewMain()
+				m.Logger, m.Stdout = e.logger, e.io.stdout
+				m.Config = ServeConfig{
+					DataDir: e.data,
+					Addr:    e.resolve("addr", *addr, envAddr, e.cfg.Addr),
+					URL:     e.resolve("url", *publicURLFlag, envURL, e.cfg.URL),
+					Demo:    *demo,
+				}
+				return serve(ctx, m)
+			}
+		},
+	}
+}
+
+// serve runs m until SIGINT or SIGTERM, then shuts it down.
+func serve(ctx context.Context, m *Main) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := m.Run(ctx); err != nil {
+		if cerr := m.Close(); cerr != nil {
+			m.Logger.Error("cleaning up", "error", cerr)
+		}
+		return err
+	}
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		m.Logger.Info("shutting down")
+	case serveErr = <-m.Done():
+		m.Logger.Error("web server stopped", "error", serveErr)
+	}
+	stop() // a second signal now kills the process at once
+	if err := m.Close(); err != nil {
+		return hub.Internal(err, "shutting down")
+	}
+	if serveErr != nil {
+		return hub.Internal(serveErr, "serving web requests")
+	}
+	m.Logger.Info("stopped")
+	return nil
+}
+
+// ensureDemoAdmin makes sure the demo admin exists, as an admin, with a new
+// random password, which it returns.
+func ensureDemoAdmin(ctx context.Context, svc *hub.Service) (string, error) {
+	password := randomPassword()
+	o, err := svc.Organisers.FindOrganiserByEmail(ctx, demoAdminEmail)
+	switch {
+	case hub.ErrorCode(err) == hub.ENOTFOUND:
+		o = &hub.Organiser{Email: demoAdminEmail, Name: demoAdminName, Role: hub.RoleAdmin}
+		all, err := svc.ListOrganisers(ctx)
+		if err != nil {
+			return "", err
+		}
+		if len(all) == 0 {
+			return password, svc.Bootstrap(ctx, o, password)
+		}
+		return password, svc.CreateOrganiser(ctx, o, password)
+	case err != nil:
+		return "", err
+	}
+	if o.Role != hub.RoleAdmin {
+		o.Role = hub.RoleAdmin
+		if err := svc.UpdateOrganiser(ctx, o); err != nil {
+			return "", err
+		}
+	}
+	return password, svc.SetPassword(ctx, o.ID, password)
+}
+
+// minLevel drops records below min.
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(attrs), h.min}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h.Handler.WithGroup(name), h.min}
+}

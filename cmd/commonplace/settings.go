@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"flag"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+func settingsCommand() *command {
+	return &command{
+		name:    "settings",
+		summary: "Show or change the hub's name, description, time zone and look",
+		subs: []*command{
+			{name: "show", summary: "Show the hub's settings", json: true, readOnly: true, setup: settingsShow},
+			{name: "set", summary: "Change settings; only the flags given change", json: true, setup: settingsSet},
+		},
+	}
+}
+
+func settingsShow(fs *flag.FlagSet, e *env) runFunc {
+	return func(ctx context.Context, args []string) error {
+		ctx, svc, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		st, err := svc.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		return e.printSettings(st)
+	}
+}
+
+func (e *env) printSettings(st hub.Settings) error {
+	if e.json {
+		return e.printJSON(st)
+	}
+	d := details{}
+	d.add("name", st.Name)
+	d.add("description", st.Description)
+	d.add("timezone", st.TimeZone)
+	d.add("language", st.Language)
+	d.add("accent colour", st.AccentColour)
+	logo := "none"
+	if st.LogoType != "" {
+		logo = st.LogoType
+	}
+	d.add("logo", logo)
+	e.printDetails("Settings", d, "")
+	return nil
+}
+
+func settingsSet(fs *flag.FlagSet, e *env) runFunc {
+	name := fs.String("name", "", "the hub's `name`, e.g. \"Hulme Community Hub\"")
+	description := fs.String("description", "", "one paragraph of plain `text` about the hub")
+	timezone := fs.String("timezone", "", "default time `zone` for events, e.g. Europe/London")
+	language := fs.String("language", "", "`language` code, e.g. en-GB")
+	accent := fs.String("accent-colour", "", "`colour` for links and buttons, as #rrggbb")
+	return func(ctx context.Context, args []string) error {
+		ctx, svc, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		st, err := svc.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		for flagName, pair := range map[string]struct{ dst, v *string }{
+			"name": {&st.Name, name}, "description": {&st.Description, description},
+			"timezone": {&st.TimeZone, timezone}, "language": {&st.Language, language},
+			"accent-colour": {&st.AccentColour, accent},
+		} {
+			if e.isSet(flagName) {
+				*pair.dst = *pair.v
+			}
+		}
+		if err := svc.UpdateSettings(ctx, st); err != nil {
+			return err
+		}
+		if !e.json {
+			e.printf("Saved.\n\n")
+		}
+		return e.printSettings(st)
+	}
+}
