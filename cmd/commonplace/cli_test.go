@@ -83,6 +83,15 @@ func TestOrganisersAndTokens(t *testing.T) {
 	if stderr := h.fail(1, "organiser", "remove", "--email", "sam@example.org"); !strings.Contains(stderr, "only admin") {
 		t.Errorf("removing the last admin:\n%s", stderr)
 	}
+	if stderr := h.fail(1, "organiser", "edit", "--email", "sam@example.org", "--role", "editor"); !strings.Contains(stderr, "only admin") {
+		t.Errorf("demoting the last admin:\n%s", stderr)
+	}
+	var jo organiserView
+	h.okJSON(&jo, "organiser", "edit", "--email", "jo@example.org", "--name", "Joanna Lee", "--new-email", "joanna@example.org", "--role", "admin")
+	if jo.Name != "Joanna Lee" || jo.Email != "joanna@example.org" || jo.Role != hub.RoleAdmin {
+		t.Errorf("edited organiser = %+v", jo)
+	}
+	h.ok("organiser", "edit", "--email", "joanna@example.org", "--new-email", "jo@example.org", "--role", "editor")
 	h.ok("organiser", "remove", "--email", "jo@example.org")
 	if stderr := h.fail(1, "organiser", "remove", "--email", "jo@example.org"); !strings.Contains(stderr, "No organiser has the email jo@example.org") {
 		t.Errorf("removing twice:\n%s", stderr)

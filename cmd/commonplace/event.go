@@ -419,10 +419,15 @@ for three months unless --from and --to say otherwise.`,
 					e.printf("No events found.\n")
 					return nil
 				}
+				now := time.Now()
 				tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "SLUG\tFIRST\tREPEATS\tPLACE\tTITLE")
+				fmt.Fprintln(tw, "SLUG\tNEXT\tREPEATS\tPLACE\tTITLE")
 				for _, ev := range events {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ev.Slug, formatStart(ev.Start.In(ev.Location()), ev.AllDay),
+					next := "ended " + lastDay(ev).Format("2 Jan 2006")
+					if occ := ev.NextOccurrences(now, 1); len(occ) > 0 {
+						next = formatStart(occ[0].Start, ev.AllDay)
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ev.Slug, next,
 						orDash(hub.Describe(ev.Recurrence, ev.Start.In(ev.Location()))), orDash(placeName(ev.Place)), ev.Title)
 				}
 				tw.Flush()
@@ -476,7 +481,11 @@ func eventShow(fs *flag.FlagSet, e *env) runFunc {
 		loc := ev.Location()
 		d := details{}
 		d.add("slug", ev.Slug)
-		d.add("when", formatEventTime(ev))
+		if ev.Recurring() {
+			d.add("first", formatEventTime(ev))
+		} else {
+			d.add("when", formatEventTime(ev))
+		}
 		d.add("repeats", hub.Describe(ev.Recurrence, ev.Start.In(loc)))
 		if ev.Recurring() {
 			d.add("rule", ev.Recurrence)
@@ -519,6 +528,20 @@ func formatEventTime(ev *hub.Event) string {
 		s += end.Format("Mon 2 Jan 2006 15:04")
 	}
 	return s + " (" + ev.TimeZone + ")"
+}
+
+// lastDay is the local date on which an event's last occurrence ends, or
+// its first occurrence for an endless series.
+func lastDay(ev *hub.Event) time.Time {
+	end := ev.End
+	if ev.SeriesEnd != nil {
+		end = *ev.SeriesEnd
+	}
+	end = end.In(ev.Location())
+	if ev.AllDay {
+		end = end.AddDate(0, 0, -1) // the end is exclusive midnight
+	}
+	return end
 }
 
 func formatStart(t time.Time, allDay bool) string {

@@ -33,7 +33,12 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		goTool = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
 	}
-	build := exec.Command(goTool, "build", "-tags", "sqlite_fts5", "-o", binary, ".")
+	args := []string{"build", "-tags", "sqlite_fts5", "-o", binary}
+	if os.Getenv("GOCOVERDIR") != "" {
+		// Measure what the binary runs: go tool covdata percent -i $GOCOVERDIR
+		args = append(args, "-cover")
+	}
+	build := exec.Command(goTool, append(args, ".")...)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building commonplace:", err)

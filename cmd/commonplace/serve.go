@@ -164,7 +164,7 @@ func (m *Main) prepare(ctx context.Context) error {
 	if len(all) == 0 {
 		fmt.Fprintf(m.Stdout, "This hub has no organisers yet. Create the first admin with:\n"+
 			"  commonplace organiser add --admin --email you@example.org --name \"Your Name\" --data %s\n"+
-			"or start with sample content and a demo admin: commonplace serve --demo\n", m.Config.DataDir)
+			"or start with sample content and a demo admin: commonplace serve --demo --data %s\n", m.Config.DataDir, m.Config.DataDir)
 	}
 	return nil
 }

@@ -107,6 +107,31 @@ func TestServeDemo(t *testing.T) {
 	if settings.Name != "Hulme Community Hub" {
 		t.Errorf("hub name = %q", settings.Name)
 	}
+	// The text output a host reads.
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"event", "list"}, []string{"SLUG  ", "digital-drop-in", "Every week on Tuesday", "Every month on the first Thursday", "Stretford Road Library"}},
+		{[]string{"event", "list", "--occurrences"}, []string{"WHEN  ", "Food bank volunteering session"}},
+		{[]string{"event", "show", "community-fun-day"}, []string{"all day", "Friends of Hulme Park"}},
+		{[]string{"guide", "list"}, []string{"running-a-digital-drop-in-session  2 "}},
+		{[]string{"guide", "show", "setting-up-a-community-fridge"}, []string{"## Step by step"}},
+		{[]string{"case-study", "list"}, []string{"Hulme Food Network"}},
+		{[]string{"case-study", "show", "winning-repairs-through-a-tenants-union"}, []string{"## The problem", "## What we would do differently"}},
+		{[]string{"place", "list"}, []string{"hulme-park-pavilion-cafe", "M15 5RG"}},
+		{[]string{"place", "show", "hulme-community-centre"}, []string{"coordinates:", "coming up:", "Food bank volunteering session"}},
+		{[]string{"tag", "list"}, []string{"digital-skills", "Getting online"}},
+		{[]string{"organiser", "list"}, []string{"admin@example.org", "admin"}},
+		{[]string{"settings", "show"}, []string{"Hulme Community Hub", "Europe/London"}},
+	} {
+		out := h.ok(c.args...)
+		for _, want := range c.want {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: output lacks %q:\n%s", strings.Join(c.args, " "), want, out)
+			}
+		}
+	}
 
 	// A second demo start adds nothing but prints a new password that works.
 	s = startServer(t, nil, "--demo", "--addr", "127.0.0.1:0", "--data", h.data)
@@ -146,6 +171,16 @@ func TestServeWithoutOrganisersSaysHowToAddOne(t *testing.T) {
 		t.Errorf("stdout still asks for an organiser:\n%s", out)
 	}
 	s.stop(10 * time.Second)
+
+	// --demo on a hub with organisers adds the demo admin beside them.
+	s = startServer(t, nil, "--demo", "--addr", "127.0.0.1:0", "--data", h.data)
+	m := adminLogin.FindStringSubmatch(s.stdout.String())
+	if m == nil {
+		t.Fatalf("no admin login line:\n%s", s.stdout)
+	}
+	s.stop(10 * time.Second)
+	checkLogin(t, h.data, demoAdminEmail, m[3])
+	checkLogin(t, h.data, "sam@example.org", "correct horse battery")
 }
 
 func TestServePortBusy(t *testing.T) {
