@@ -153,7 +153,11 @@ func (s *Service) SetPassword(ctx context.Context, id int64, password string) er
 	if o.PasswordHash, err = s.hashPassword(password); err != nil {
 		return err
 	}
-	return s.Organisers.UpdateOrganiser(ctx, o)
+	if err := s.Organisers.UpdateOrganiser(ctx, o); err != nil {
+		return err
+	}
+	// Whoever knew the old password is logged out everywhere.
+	return s.Sessions.DeleteOrganiserSessions(ctx, id)
 }
 
 // DeleteOrganiser removes an organiser; admins only, never the last admin.

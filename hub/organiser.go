@@ -84,6 +84,9 @@ type SessionStore interface {
 	// FindSession returns an unexpired session, or ENOTFOUND.
 	FindSession(ctx context.Context, tokenHash string, now time.Time) (*Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteOrganiserSessions ends every session of an organiser, e.g.
+	// after their password changes.
+	DeleteOrganiserSessions(ctx context.Context, organiserID int64) error
 	// DeleteExpiredSessions removes sessions that expired before now.
 	DeleteExpiredSessions(ctx context.Context, now time.Time) error
 }

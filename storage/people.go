@@ -151,6 +151,12 @@ func (s *SessionStore) DeleteSession(ctx context.Context, tokenHash string) erro
 	return wrap(err, "delete session")
 }
 
+// DeleteOrganiserSessions ends every session of an organiser.
+func (s *SessionStore) DeleteOrganiserSessions(ctx context.Context, organiserID int64) error {
+	_, err := s.db.db.ExecContext(ctx, `DELETE FROM sessions WHERE organiser_id = ?`, organiserID)
+	return wrap(err, "end sessions")
+}
+
 // DeleteExpiredSessions removes sessions that expired before now.
 func (s *SessionStore) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
 	_, err := s.db.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, unix(now))

@@ -200,7 +200,8 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.SetPassword(r.Context(), me.ID, pw); err != nil {
 		return s.failedForm(w, r, err, "admin/account", "Your account", fv)
 	}
-	s.redirectWithFlash(w, r, "/admin/account", "Your password has been changed.")
+	// Changing a password ends every session, this one included.
+	http.Redirect(w, r, "/admin/login?changed=1", http.StatusSeeOther)
 	return nil
 }
 

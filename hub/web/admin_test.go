@@ -400,3 +400,25 @@ func TestPlaceInUseCannotBeDeleted(t *testing.T) {
 		t.Fatal("the place was deleted")
 	}
 }
+
+func TestPasswordChangeEndsSessions(t *testing.T) {
+	th := newTestHub(t)
+	other := th.client() // the editor, logged in elsewhere
+	th.login(other, editorEmail)
+	c := th.client()
+	tok := th.login(c, editorEmail)
+	r := th.postForm(c, "/admin/account/password", url.Values{"csrf": {tok}, "password": {"a brand new password"}, "password_again": {"a different one!!"}})
+	if r.StatusCode != 422 || !strings.Contains(r.body, "not the same") {
+		t.Fatalf("mismatched passwords: %d", r.StatusCode)
+	}
+	r = th.postForm(c, "/admin/account/password", url.Values{"csrf": {tok}, "password": {"a brand new password"}, "password_again": {"a brand new password"}})
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/admin/login?changed=1" {
+		t.Fatalf("change: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	if r := th.get(other, "/admin"); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("the other session survived the password change: %d", r.StatusCode)
+	}
+	if r := th.postForm(th.client(), "/admin/login", url.Values{"email": {editorEmail}, "password": {"a brand new password"}}); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("new password does not work: %d", r.StatusCode)
+	}
+}

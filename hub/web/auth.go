@@ -116,6 +116,7 @@ func (s *Server) redirectWithFlash(w http.ResponseWriter, r *http.Request, to, m
 type loginData struct {
 	Email, Next string
 	Error       string
+	Notice      string
 }
 
 // safeNext keeps post-login redirects on this hub's organiser pages.
@@ -127,7 +128,11 @@ func safeNext(next string) string {
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
-	p := s.page(r, "Log in", loginData{Next: safeNext(r.URL.Query().Get("next"))})
+	data := loginData{Next: safeNext(r.URL.Query().Get("next"))}
+	if r.URL.Query().Get("changed") != "" {
+		data.Notice = "Your password has been changed. Please log in with the new one."
+	}
+	p := s.page(r, "Log in", data)
 	p.NoIndex = true
 	return s.views.render(w, http.StatusOK, "admin/login", p)
 }
