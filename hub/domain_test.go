@@ -235,7 +235,7 @@ func TestDomainRepeatRuleRoundTrip(t *testing.T) {
 		{hub.RepeatRule{Frequency: "MONTHLY", Interval: 1, MonthWeek: 1}, "FREQ=MONTHLY;BYDAY=1TH", "first Thursday"},
 		{hub.RepeatRule{Frequency: "MONTHLY", Interval: 1, MonthWeek: -1}, "FREQ=MONTHLY;BYDAY=-1TH", "last Thursday"},
 		{hub.RepeatRule{Frequency: "DAILY", Interval: 1, Count: 5}, "FREQ=DAILY;COUNT=5", "5 times"},
-		{hub.RepeatRule{Frequency: "WEEKLY", Interval: 1, Until: "2027-03-31"}, "FREQ=WEEKLY;UNTIL=20270331T235959Z", "until"},
+		{hub.RepeatRule{Frequency: "WEEKLY", Interval: 1, Until: "2027-03-31"}, "FREQ=WEEKLY;UNTIL=20270331T235959", "until"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.rrule, func(t *testing.T) {

@@ -216,7 +216,8 @@ func (e *Event) Validate() error {
 	checkTags(f, e.Tags)
 
 	loc, err := time.LoadLocation(e.TimeZone)
-	if e.TimeZone == "" || err != nil {
+	// "Local" would tie the event to the server's zone, which can change.
+	if e.TimeZone == "" || e.TimeZone == "Local" || err != nil {
 		f.add("timezone", "Choose a time zone such as Europe/London.")
 		loc = time.UTC
 	}

@@ -61,8 +61,13 @@ func Slugify(s string) string {
 // checkURL reports what is wrong with an absolute http(s) URL, or "".
 func checkURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+	if err != nil || u.Hostname() == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return "Enter a full web address starting with https:// (for example https://example.org/tickets)."
+	}
+	// url.Parse allows spaces after the host; a link with them breaks when
+	// shared or exported.
+	if strings.ContainsFunc(raw, unicode.IsSpace) {
+		return "A web address cannot contain spaces; copy it from your browser's address bar."
 	}
 	return ""
 }

@@ -142,7 +142,7 @@ func (s *Settings) Validate() error {
 	s.Name = strings.TrimSpace(s.Name)
 	checkText(f, "name", "Hub name", s.Name, true, 100)
 	checkText(f, "description", "Description", s.Description, false, MaxSummary)
-	if _, err := time.LoadLocation(s.TimeZone); s.TimeZone == "" || err != nil {
+	if _, err := time.LoadLocation(s.TimeZone); s.TimeZone == "" || s.TimeZone == "Local" || err != nil {
 		f.add("timezone", "Choose a time zone such as Europe/London.")
 	}
 	if s.Language == "" {

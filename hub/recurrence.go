@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,8 +15,12 @@ type recurrenceRule struct {
 	r *rrule.RRule
 }
 
+// parseRule reads an RRULE value for a series starting at dtstart. An UNTIL
+// written without a zone ("20270331T235959", as RepeatRule.RRule writes it)
+// is local time in dtstart's zone, so "until 31 March" means the organiser's
+// 31 March wherever the event is.
 func parseRule(value string, dtstart time.Time) (*recurrenceRule, error) {
-	opt, err := rrule.StrToROption(value)
+	opt, err := rrule.StrToROptionInLocation(value, dtstart.Location())
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +77,7 @@ type RepeatRule struct {
 	// MonthWeek for MONTHLY: 0 repeats on the same day of the month; 1-4 or
 	// -1 (last) repeats on that week's weekday of the start date.
 	MonthWeek int
-	Until     string // YYYY-MM-DD, inclusive, or ""
+	Until     string // YYYY-MM-DD in the event's zone, inclusive, or ""
 	Count     int
 }
 
@@ -101,8 +106,11 @@ func (r RepeatRule) RRule(start time.Time) string {
 		parts = append(parts, "COUNT="+strconv.Itoa(r.Count))
 	} else if r.Until != "" {
 		if d, err := time.Parse("2006-01-02", r.Until); err == nil {
-			// Inclusive of the whole last day, expressed in UTC as RFC 5545 requires.
-			parts = append(parts, "UNTIL="+d.Add(24*time.Hour-time.Second).Format("20060102T150405Z"))
+			// Inclusive of the whole last day in the event's own zone: a
+			// local time without "Z", which parseRule reads in that zone.
+			// (A UTC end of day would drop an evening occurrence in New
+			// York and add a morning one in Tokyo.)
+			parts = append(parts, "UNTIL="+d.Format("20060102")+"T235959")
 		}
 	}
 	return strings.Join(parts, ";")
@@ -153,6 +161,10 @@ func ParseRepeatRule(value string) (r RepeatRule, ok bool) {
 		case "BYDAY":
 			days := strings.Split(v, ",")
 			for _, d := range days {
+				if len(d) < 2 || !slices.Contains(Weekdays, d[len(d)-2:]) {
+					ok = false
+					continue
+				}
 				if len(d) > 2 {
 					n, err := strconv.Atoi(d[:len(d)-2])
 					if err != nil || len(days) > 1 || (n < -1 || n > 4 || n == 0) {
@@ -167,6 +179,12 @@ func ParseRepeatRule(value string) (r RepeatRule, ok bool) {
 		default:
 			ok = false
 		}
+	}
+	if r.Frequency == "" || (r.Count > 0 && r.Until != "") {
+		ok = false
+	}
+	if r.Frequency != "" && r.Interval < 1 {
+		r.Interval = 1 // RFC 5545's default: every
 	}
 	if r.MonthWeek != 0 && r.Frequency != "MONTHLY" {
 		ok = false
@@ -207,11 +225,15 @@ func Describe(value string, start time.Time) string {
 	} else if r.Frequency == "WEEKLY" && !start.IsZero() {
 		b.WriteString(" on " + start.Weekday().String())
 	}
-	if r.MonthWeek != 0 && !start.IsZero() {
+	if r.MonthWeek != 0 {
+		// The weekday is the rule's own (BYDAY=2TU), which need not be the
+		// start date's.
 		ord := map[int]string{1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}[r.MonthWeek]
-		b.WriteString(" on the " + ord + " " + start.Weekday().String())
+		b.WriteString(" on the " + ord + " " + names[monthWeekday(value)])
 	}
-	if r.Count > 0 {
+	if r.Count == 1 {
+		b.WriteString(", once")
+	} else if r.Count > 0 {
 		b.WriteString(", " + strconv.Itoa(r.Count) + " times")
 	} else if r.Until != "" {
 		if d, err := time.Parse("2006-01-02", r.Until); err == nil {
@@ -219,6 +241,17 @@ func Describe(value string, start time.Time) string {
 		}
 	}
 	return b.String()
+}
+
+// monthWeekday returns the weekday code of a BYDAY=2TU part, or "".
+func monthWeekday(value string) string {
+	value = strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(value)), "RRULE:")
+	for _, part := range strings.Split(value, ";") {
+		if v, ok := strings.CutPrefix(part, "BYDAY="); ok && len(v) > 2 {
+			return v[len(v)-2:]
+		}
+	}
+	return ""
 }
 
 func joinAnd(s []string) string {
