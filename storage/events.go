@@ -26,12 +26,17 @@ func scanEvent(sc interface{ Scan(...any) error }) (*hub.Event, error) {
 		&e.OnlineURL, &e.Organiser, &e.Accessibility, &e.BookingURL, &created, &updated); err != nil {
 		return nil, err
 	}
-	loc := e.Location()
+	// Instants come back in the event's own zone (UTC if the zone is
+	// unknown here), so local wall-clock times survive the round trip.
+	loc := location(e.TimeZone)
 	e.Start, e.End = time.Unix(start, 0).In(loc), time.Unix(end, 0).In(loc)
 	if exceptions != "" {
 		e.Exceptions = strings.Split(exceptions, ",")
 	}
-	e.SeriesEnd = timePtr(seriesEnd)
+	if seriesEnd.Valid {
+		t := time.Unix(seriesEnd.Int64, 0).In(loc)
+		e.SeriesEnd = &t
+	}
 	e.PlaceID = placeID.Int64
 	e.CreatedAt, e.UpdatedAt = fromUnix(created), fromUnix(updated)
 	return e, nil

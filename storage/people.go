@@ -287,7 +287,7 @@ func (s *SettingsStore) FindLogo(ctx context.Context) ([]byte, string, error) {
 	return data, mime, wrap(err, "read logo")
 }
 
-// UpdateLogo stores the logo; nil data removes it.
+// UpdateLogo stores the logo; nil or empty data removes it.
 func (s *SettingsStore) UpdateLogo(ctx context.Context, data []byte, mimeType string) error {
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		d := hub.DefaultSettings()
@@ -295,8 +295,8 @@ func (s *SettingsStore) UpdateLogo(ctx context.Context, data []byte, mimeType st
 			d.Name, d.Description, d.TimeZone, d.Language, d.AccentColour, unix(s.db.now())); err != nil {
 			return err
 		}
-		if data == nil {
-			mimeType = ""
+		if len(data) == 0 {
+			data, mimeType = nil, "" // NULL: no logo
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE settings SET logo = ?, logo_type = ?, updated_at = ? WHERE id = 1`, data, mimeType, unix(s.db.now()))
 		return err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -41,27 +42,28 @@ func setTags(ctx context.Context, tx *sql.Tx, j tagJoin, itemID int64, names []s
 	return nil
 }
 
-// loadTags returns the tag names of the given items, ordered by name.
+// loadTags returns the tag names of the given items, each list ordered by
+// name, in one query per idChunk items.
 func loadTags(ctx context.Context, q queryer, j tagJoin, ids []int64) (map[int64][]string, error) {
 	out := map[int64][]string{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	rows, err := q.QueryContext(ctx, `SELECT j.`+j.column+`, t.name FROM `+j.table+` j JOIN tags t ON t.id = j.tag_id
-		WHERE j.`+j.column+` IN (`+placeholders(len(ids))+`) ORDER BY t.name COLLATE NOCASE`, int64Args(ids)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
+	err := forChunks(ids, func(ids []int64) error {
+		rows, err := q.QueryContext(ctx, `SELECT j.`+j.column+`, t.name FROM `+j.table+` j JOIN tags t ON t.id = j.tag_id
+			WHERE j.`+j.column+` IN (`+placeholders(len(ids))+`) ORDER BY t.name COLLATE NOCASE, t.id`, int64Args(ids)...)
+		if err != nil {
+			return err
 		}
-		out[id] = append(out[id], name)
-	}
-	return out, rows.Err()
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				return err
+			}
+			out[id] = append(out[id], name)
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // TagStore implements hub.TagStore.
@@ -184,25 +186,26 @@ func (s *PlaceStore) FindPlaces(ctx context.Context) ([]*hub.Place, error) {
 	return out, wrap(rows.Err(), "list places")
 }
 
-// loadPlaces returns the places with the given IDs.
+// loadPlaces returns the places with the given IDs, in one query per
+// idChunk IDs.
 func loadPlaces(ctx context.Context, q queryer, ids []int64) (map[int64]*hub.Place, error) {
 	out := map[int64]*hub.Place{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	rows, err := q.QueryContext(ctx, `SELECT `+placeColumns+` FROM places WHERE id IN (`+placeholders(len(ids))+`)`, int64Args(ids)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		p, err := scanPlace(rows)
+	err := forChunks(ids, func(ids []int64) error {
+		rows, err := q.QueryContext(ctx, `SELECT `+placeColumns+` FROM places WHERE id IN (`+placeholders(len(ids))+`)`, int64Args(ids)...)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out[p.ID] = p
-	}
-	return out, rows.Err()
+		defer rows.Close()
+		for rows.Next() {
+			p, err := scanPlace(rows)
+			if err != nil {
+				return err
+			}
+			out[p.ID] = p
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // CreatePlace stores a new place with a unique slug.
@@ -249,7 +252,18 @@ func (s *PlaceStore) DeletePlace(ctx context.Context, id int64) error {
 			return err
 		}
 		if events+studies > 0 {
-			return hub.Errorf(hub.ECONFLICT, "This place is used by %s and %s. Move them to another place first.", plural(events, "event", "events"), plural(studies, "case study", "case studies"))
+			var users []string
+			if events > 0 {
+				users = append(users, plural(events, "event", "events"))
+			}
+			if studies > 0 {
+				users = append(users, plural(studies, "case study", "case studies"))
+			}
+			them := "them"
+			if events+studies == 1 {
+				them = "it"
+			}
+			return hub.Errorf(hub.ECONFLICT, "This place is used by %s. Move %s to another place, or delete %s, first.", strings.Join(users, " and "), them, them)
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM places WHERE id = ?`, id)
 		if err != nil {

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -42,16 +43,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 			return nil, fmt.Errorf("create data folder: %w", err)
 		}
 	}
-	q := url.Values{}
-	q.Set("_journal_mode", "WAL")
-	q.Set("_foreign_keys", "on")
-	q.Set("_busy_timeout", "5000")
-	q.Set("_synchronous", "NORMAL")
-	q.Set("_txlock", "immediate")
-	sqldb, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	sqldb, err := sql.Open("sqlite3", dsn(path))
 	if err != nil {
 		return nil, err
 	}
+	// Writers queue on SQLite's lock (busy timeout, BEGIN IMMEDIATE); a few
+	// connections let readers proceed meanwhile, which WAL allows.
 	sqldb.SetMaxOpenConns(4)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	db := &DB{db: sqldb, now: time.Now}
@@ -64,6 +61,24 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// dsn is the driver's name for the database file at path: a file: URI
+// with the connection settings every connection needs. Foreign keys and the
+// busy timeout are per connection, so they belong here rather than in a
+// one-off PRAGMA. BEGIN IMMEDIATE takes the write lock at the start of a
+// transaction, so read-then-write transactions (unique slugs, revision
+// numbers) cannot interleave.
+func dsn(path string) string {
+	// In a URI, %, ? and # would be read as escapes, the query and a fragment.
+	escaped := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", "5000")
+	q.Set("_synchronous", "NORMAL")
+	q.Set("_txlock", "immediate")
+	return "file:" + escaped + "?" + q.Encode()
 }
 
 // migrations returns the embedded migration files in order.
@@ -120,6 +135,12 @@ func (db *DB) migrate(ctx context.Context) error {
 			return err
 		}
 		err = db.inTx(ctx, func(tx *sql.Tx) error {
+			// Another process may have applied it since we looked; the
+			// immediate transaction makes this check and the change atomic.
+			var done int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, v).Scan(&done); err != nil || done > 0 {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}
@@ -154,8 +175,10 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 	if _, err := os.Stat(dest); err == nil {
 		return fmt.Errorf("backup: %s already exists", dest)
 	}
-	_, err := db.db.ExecContext(ctx, `VACUUM INTO ?`, dest)
-	return err
+	if _, err := db.db.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
+		return fmt.Errorf("backup to %s: %w", dest, err)
+	}
+	return nil
 }
 
 // Stores returns the hub store adapters over this database.
@@ -256,23 +279,69 @@ func nullID(id int64) sql.NullInt64 {
 	return sql.NullInt64{Int64: id, Valid: true}
 }
 
-// uniqueSlug returns base, or base-2, base-3... whichever is free in table.
+// uniqueSlug returns base, or the first of base-2, base-3... that is free
+// in table; an empty base becomes fallback. Call it inside the transaction
+// that inserts the row, so no other writer can take the slug meanwhile.
 func uniqueSlug(ctx context.Context, q queryer, table, base, fallback string) (string, error) {
 	if base == "" {
 		base = fallback
 	}
-	slug := base
-	for n := 2; ; n++ {
-		var exists int
-		err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE slug = ?`, slug).Scan(&exists)
-		if err != nil {
+	// One range query finds base and every base-<suffix>: "." sorts just
+	// after "-", so the range holds exactly the slugs starting "base-".
+	rows, err := q.QueryContext(ctx, `SELECT slug FROM `+table+` WHERE slug = ? OR (slug > ? AND slug < ?)`, base, base+"-", base+".")
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	taken := map[string]bool{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
 			return "", err
 		}
-		if exists == 0 {
-			return slug, nil
-		}
+		taken[s] = true
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	slug := base
+	for n := 2; taken[slug]; n++ {
 		slug = base + "-" + strconv.Itoa(n)
 	}
+	return slug, nil
+}
+
+// locations caches loaded time zones: time.LoadLocation reads the zone
+// database from disk on every call, and lists load many events.
+var locations sync.Map // zone name -> *time.Location
+
+// location returns the named IANA zone, UTC when it cannot be loaded.
+func location(name string) *time.Location {
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "" {
+		return time.UTC // not cached: the zone database may be installed later
+	}
+	locations.Store(name, loc)
+	return loc
+}
+
+// idChunk bounds the IDs bound in one IN (...) list, well under SQLite's
+// limit on query parameters.
+const idChunk = 500
+
+// forChunks calls fn with successive slices of at most idChunk IDs.
+func forChunks(ids []int64, fn func([]int64) error) error {
+	for len(ids) > 0 {
+		n := min(len(ids), idChunk)
+		if err := fn(ids[:n]); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
 }
 
 // placeholders returns "?,?,?" for n values.
