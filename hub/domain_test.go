@@ -304,3 +304,13 @@ func TestDomainOtherValidation(t *testing.T) {
 		}
 	}
 }
+
+func TestDomainTagsAreOneLine(t *testing.T) {
+	g := &hub.Guide{Title: "G", Body: "b", Tags: []string{"food\nbank", " #Food \t Bank", "a\x00b"}}
+	if err := g.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(g.Tags, "|") != "food bank|a b" {
+		t.Errorf("tags %q", g.Tags)
+	}
+}

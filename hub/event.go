@@ -72,7 +72,7 @@ type EventFilter struct {
 	From, To time.Time
 	Tag      string // tag slug
 	PlaceID  int64
-	Query    string // case-insensitive substring of the title
+	Query    string // case-insensitive substring of the title or description
 	Limit    int
 	Offset   int
 }

@@ -111,7 +111,15 @@ func normaliseTags(tags []string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, t := range tags {
-		t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "#"))
+		// Tags are one line of text: newlines and other control characters
+		// become spaces, runs of spaces one space.
+		t = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return ' '
+			}
+			return r
+		}, t)
+		t = strings.Join(strings.Fields(strings.TrimPrefix(strings.TrimSpace(t), "#")), " ")
 		if t == "" {
 			continue
 		}
