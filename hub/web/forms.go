@@ -128,7 +128,9 @@ func eventFormFrom(e *hub.Event) eventForm {
 	}
 	f.EndDate = end.Format("2006-01-02")
 	if e.Recurrence != "" {
-		if rr, ok := hub.ParseRepeatRule(e.Recurrence); ok {
+		// The simple choices are shown only when they give back exactly the
+		// stored rule; otherwise saving the form would change it.
+		if rr, ok := hub.ParseRepeatRule(e.Recurrence); ok && rr.RRule(start) == e.Recurrence {
 			f.Repeat = rr.Frequency
 			if rr.Interval > 1 {
 				f.RepeatInterval = strconv.Itoa(rr.Interval)
