@@ -1,164 +1,283 @@
-// Package browsertest drives a real commonplace process with headless
-// Chromium (Debian's chromium package) through chromedp: an organiser
-// creates a repeating event at a new place, a reader finds it, and axe-core
-// checks every public page type and the event form for accessibility.
 package browsertest
 
 import (
-	"bufio"
 	"context"
-	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
+	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
-
-var binary string // the commonplace binary built by TestMain
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "commonplace-browsertest")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "commonplace")
-	build := exec.Command("go", "build", "-tags", "sqlite_fts5", "-o", binary, "..")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build commonplace:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// need skips locally when a dependency is missing, and fails in CI, where
-// a skipped browser test would hide a broken product.
-func need(t *testing.T, what string, ok bool) {
-	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s is missing; CI must install it (see .ci/run)", what)
-	}
-	t.Skipf("%s is missing; run `make test-deps` and install Debian's chromium", what)
-}
-
-func chromiumPath() string {
-	if p := os.Getenv("CHROMIUM_PATH"); p != "" {
-		return p
-	}
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 const (
 	organiserEmail    = "e2e@example.org"
 	organiserPassword = "an end-to-end password"
 )
 
-// startHub creates an organiser and runs `commonplace serve --demo` on a
-// free loopback port, returning its base URL. The process is stopped with
-// SIGTERM when the test ends and must exit cleanly.
-func startHub(t *testing.T) string {
-	t.Helper()
-	data := t.TempDir()
-	add := exec.Command(binary, "organiser", "add", "--admin", "--email", organiserEmail, "--name", "Erin Organiser", "--password", organiserPassword, "--data", data)
-	if out, err := add.CombinedOutput(); err != nil {
-		t.Fatalf("organiser add: %v\n%s", err, out)
-	}
-	cmd := exec.Command(binary, "serve", "--demo", "--addr", "127.0.0.1:0", "--data", data)
-	stderr, _ := cmd.StderrPipe()
-	cmd.Stdout = nil
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	addrCh := make(chan string, 1)
-	go func() {
-		re := regexp.MustCompile(`msg=listening addr=(\S+)`)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				addrCh <- m[1]
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("commonplace did not exit cleanly after SIGTERM: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			t.Error("commonplace did not stop within 10s of SIGTERM")
-		}
-	})
-	var addr string
-	select {
-	case addr = <-addrCh:
-	case <-time.After(30 * time.Second):
-		t.Fatal("commonplace did not report its address")
-	}
-	base := "http://" + addr
-	for i := 0; ; i++ {
-		resp, err := http.Get(base + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
-		if i > 100 {
-			t.Fatal("hub never became healthy")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return base
-}
-
-// nextWeekday returns a date at least two days ahead on the given weekday
-// in Europe/London, so every occurrence the test looks for is upcoming.
-func nextWeekday(wd time.Weekday) time.Time {
-	london, _ := time.LoadLocation("Europe/London")
-	d := time.Now().In(london).AddDate(0, 0, 2)
-	for d.Weekday() != wd {
-		d = d.AddDate(0, 0, 1)
-	}
-	return d
-}
+// What the organiser types into the event form.
+const (
+	eventTitle       = "E2E knit and natter"
+	eventDescription = "Bring **wool** and a friend.\n\n- needles\n- a mug"
+	placeName        = "E2E Craft Room"
+	placeStreet      = "1 Loom Street"
+	placeLocality    = "Manchester"
+	placePostcode    = "M15 1AA"
+	eventTags        = "crafts, older people"
+)
 
 func TestOrganiserCreatesRepeatingEventReaderFindsIt(t *testing.T) {
 	chromium := chromiumPath()
-	need(t, "chromium", chromium != "")
-	axePath, _ := filepath.Abs("testdata/npm/node_modules/axe-core/axe.min.js")
-	axeSource, err := os.ReadFile(axePath)
-	need(t, "axe-core (npm ci in testdata/npm)", err == nil)
+	need(t, "chromium (apt-get install chromium, or set CHROMIUM_PATH)", chromium != "")
+	axeSource, err := os.ReadFile(filepath.Join("testdata", "npm", "node_modules", "axe-core", "axe.min.js"))
+	need(t, "axe-core (make test-deps)", err == nil)
 
-	base := startHub(t)
+	hub := startHub(t, organiserEmail, organiserPassword)
+	base := hub.base
+	browser := startChromium(t, chromium)
+	a := &axeChecker{t: t, source: string(axeSource)}
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0],
-		chromedp.ExecPath(chromium),
+	// ---- 1. The organiser logs in. ----
+	org := newTab(t, browser, base)
+	org.open("/admin/login")
+	a.check(org, "login page")
+	a.selfTest(org)
+	org.do("log in",
+		chromedp.Navigate(base+"/admin/login"),
+		chromedp.WaitVisible(chromedp.CSS("#f-email")),
+		chromedp.SendKeys(chromedp.CSS("#f-email"), organiserEmail),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), organiserPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/events/new"]`)),
+	)
+	org.pageOK("organiser home")
+	if u := org.location(); u != base+"/admin" {
+		t.Fatalf("after logging in the browser is at %s, want %s/admin", u, base)
+	}
+
+	// ---- 2. They create a weekly event at a new place. ----
+	// The first date is a Tuesday at least two days ahead, so the first
+	// three dates are all upcoming whatever the time of day.
+	start := nextWeekday(time.Now().In(london), time.Tuesday)
+	date := start.Format("2006-01-02")
+	day := strings.ToUpper(start.Weekday().String()[:2]) // TU, as in RRULE BYDAY
+	fill := func(endTime string) chromedp.Action[chromedp.Void] {
+		return chromedp.Steps(
+			chromedp.Navigate(base+"/admin/events/new"),
+			chromedp.WaitVisible(chromedp.CSS("#f-title")),
+			chromedp.SendKeys(chromedp.CSS("#f-title"), eventTitle),
+			chromedp.SendKeys(chromedp.CSS("#f-description"), eventDescription),
+			// A date or time input takes no typed text in a fixed format, so
+			// these are set as values, the same strings the browser submits.
+			chromedp.SetValue(chromedp.CSS("#f-start"), date),
+			chromedp.SetValue(chromedp.CSS("#f-start-time"), "18:30"),
+			chromedp.SetValue(chromedp.CSS("#f-end"), date),
+			chromedp.SetValue(chromedp.CSS("#f-end-time"), endTime),
+			chromedp.SetValue(chromedp.CSS("#f-timezone"), "Europe/London"),
+			chromedp.SetValue(chromedp.CSS("#f-recurrence"), "WEEKLY"),
+			chromedp.Click(chromedp.CSS("#f-day-"+day)),
+			chromedp.SetValue(chromedp.CSS("#f-place-id"), "new"),
+			chromedp.SendKeys(chromedp.CSS("#f-place-name"), placeName),
+			chromedp.SendKeys(chromedp.CSS("#f-place-street-address"), placeStreet),
+			chromedp.SendKeys(chromedp.CSS("#f-place-locality"), placeLocality),
+			chromedp.SendKeys(chromedp.CSS("#f-place-postal-code"), placePostcode),
+			chromedp.SendKeys(chromedp.CSS("#f-tags"), eventTags),
+		)
+	}
+	typed := func(endTime string) [][2]string {
+		return [][2]string{
+			{"title", eventTitle}, {"description", eventDescription},
+			{"start_date", date}, {"start_time", "18:30"}, {"end_date", date}, {"end_time", endTime},
+			{"timezone", "Europe/London"}, {"repeat", "WEEKLY"}, {"repeat_days", day},
+			{"place_id", "new"}, {"place_name", placeName}, {"place_street_address", placeStreet},
+			{"place_locality", placeLocality}, {"place_postal_code", placePostcode}, {"tags", eventTags},
+		}
+	}
+
+	org.open("/admin/events/new")
+	a.check(org, "event form")
+
+	// Preview renders the Markdown and keeps everything typed.
+	org.do("fill the form", fill("20:30"))
+	org.expectForm("the filled form", typed("20:30"))
+	org.do("preview",
+		chromedp.Click(chromedp.CSS(`button[value="preview"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".preview")),
+	)
+	org.pageOK("preview")
+	preview := get(t, org, "preview", chromedp.InnerHTML(chromedp.CSS(".preview .prose")))
+	if !strings.Contains(preview, "<strong>wool</strong>") || !strings.Contains(preview, "<li>needles</li>") {
+		t.Errorf("the preview does not show the Markdown rendered: %s", preview)
+	}
+	org.expectForm("the form after Preview", typed("20:30"))
+
+	// ---- 3. An end before the start is refused, and nothing typed is lost. ----
+	org.do("save with the end before the start",
+		fill("17:00"),
+		chromedp.Click(chromedp.CSS(`button[value="save"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".error-summary")),
+	)
+	org.pageOK("event form with errors")
+	summary := get(t, org, "error summary", chromedp.Text(chromedp.CSS(".error-summary")))
+	beside := get(t, org, "message beside the end", chromedp.Text(chromedp.CSS("#f-end-error")))
+	message := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(beside), "Error:"))
+	if !strings.Contains(strings.ToLower(message), "end") || !strings.Contains(summary, message) {
+		t.Errorf("error summary %q and message beside the end date %q do not both say what is wrong with the end", summary, beside)
+	}
+	links := get(t, org, "error summary links", chromedp.Evaluate[[]string](`[...document.querySelectorAll('.error-summary a')].map(a => a.getAttribute('href'))`))
+	if !slices.Contains(links, "#f-end") {
+		t.Errorf("the error summary links to %v, not to the end date #f-end", links)
+	}
+	invalid := get(t, org, "end aria-invalid", chromedp.AttributeValue(chromedp.CSS("#f-end"), "aria-invalid"))
+	if invalid.Value != "true" {
+		t.Errorf("the end date is not marked aria-invalid")
+	}
+	org.expectForm("the form with errors", typed("17:00"))
+	a.check(org, "event form with errors")
+
+	org.do("save",
+		fill("20:30"),
+		chromedp.Click(chromedp.CSS(`button[value="save"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	org.pageOK("events list after saving")
+	if u := org.location(); u != base+"/admin/events" {
+		t.Fatalf("after saving the browser is at %s, want %s/admin/events", u, base)
+	}
+
+	// ---- 4. A reader, in a fresh profile with no cookies, finds it. ----
+	reader := newTab(t, browser, base)
+	var publicPages []string // paths checked for cookies with plain HTTP
+	visit := func(name, path string) {
+		reader.open(path)
+		reader.private(name)
+		a.check(reader, name)
+		publicPages = append(publicPages, path)
+	}
+	visit("home page", "/")
+	visit("events page", "/events")
+
+	type occurrence struct {
+		Href  string `json:"href"`
+		Time  string `json:"time"`
+		Start string `json:"start"`
+	}
+	found := get(t, reader, "occurrences", chromedp.Evaluate[[]occurrence](`[...document.querySelectorAll('.occurrence')]
+		.filter(li => li.querySelector('a')?.textContent.trim() === `+jsString(eventTitle)+`)
+		.map(li => ({href: li.querySelector('a').getAttribute('href'), time: li.querySelector('.time').textContent.trim(),
+			start: li.querySelector('.time time')?.getAttribute('datetime') ?? ''}))`))
+	if len(found) < 3 {
+		t.Fatalf("the events page shows %d dates of the event, want at least 3: %v", len(found), found)
+	}
+	for i, o := range found[:3] {
+		d := start.AddDate(0, 0, 7*i)
+		wantStart := time.Date(d.Year(), d.Month(), d.Day(), 18, 30, 0, 0, london)
+		if !strings.HasPrefix(o.Href, "/events/") || !strings.HasSuffix(o.Href, "?date="+d.Format("2006-01-02")) {
+			t.Errorf("date %d links to %s, want /events/SLUG?date=%s", i+1, o.Href, d.Format("2006-01-02"))
+		}
+		if got, err := time.Parse(time.RFC3339, o.Start); err != nil || !got.Equal(wantStart) {
+			t.Errorf("date %d starts at %q, want %s", i+1, o.Start, wantStart.Format(time.RFC3339))
+		}
+	}
+	for _, o := range found {
+		if o.Time != "6:30pm to 8:30pm" {
+			t.Errorf("%s shows the time %q, want 6:30pm to 8:30pm London time every week", o.Href, o.Time)
+		}
+	}
+
+	// The reader follows the second date to the event page.
+	second := start.AddDate(0, 0, 7)
+	reader.do("follow the second date",
+		chromedp.Click(chromedp.CSS(`.occurrence a[href="`+found[1].Href+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".facts")),
+	)
+	if u := reader.location(); u != base+found[1].Href {
+		t.Fatalf("following the second date leads to %s, want %s", u, base+found[1].Href)
+	}
+	reader.pageOK("event page")
+	reader.private("event page")
+	facts := get(t, reader, "event facts", chromedp.Text(chromedp.CSS(".facts")))
+	for _, want := range []string{second.Format("Monday 2 January 2006") + ", 6:30pm to 8:30pm", "Every week on Tuesday", placeName, placeStreet, placeLocality, placePostcode} {
+		if !strings.Contains(facts, want) {
+			t.Errorf("the event page lacks %q:\n%s", want, facts)
+		}
+	}
+	a.check(reader, "event page")
+	publicPages = append(publicPages, found[1].Href)
+	placeHref := get(t, reader, "place link", chromedp.AttributeValue(chromedp.CSS(`.facts a[href^="/places/"]`), "href")).Value
+
+	visit("place page", placeHref)
+	listed := get(t, reader, "events at the place", chromedp.Evaluate[[]string](`[...document.querySelectorAll('section[aria-labelledby="place-events"] .occurrence a')].map(a => a.textContent.trim())`))
+	if !slices.Contains(listed, eventTitle) {
+		t.Errorf("the place page %s does not list the event; it lists %v", placeHref, listed)
+	}
+
+	// ---- 5. Every other public page type, found by following links. ----
+	visit("guide list", "/guides")
+	visit("guide page", reader.firstLink("/guides/"))
+	visit("case study list", "/case-studies")
+	visit("case study page", reader.firstLink("/case-studies/"))
+	visit("place list", "/places")
+	places := get(t, reader, "places listed", chromedp.Evaluate[[]string](`[...document.querySelectorAll('main a[href^="/places/"]')].map(a => a.textContent.trim())`))
+	if n := count(places, placeName); n != 1 {
+		t.Errorf("the place list shows %q %d times, want once (Preview and a refused save must not create it): %v", placeName, n, places)
+	}
+	visit("topic list", "/tags")
+	crafts := get(t, reader, "crafts topic", chromedp.Evaluate[string](`[...document.querySelectorAll('main a[href^="/tags/"]')].find(a => a.textContent.trim() === 'crafts')?.getAttribute('href') ?? ''`))
+	if crafts == "" {
+		t.Fatal("the topic list has no link to the event's topic crafts")
+	}
+	visit("topic page", crafts)
+	onTopic := get(t, reader, "events on the topic", chromedp.Evaluate[[]string](`[...document.querySelectorAll('section[aria-labelledby="tag-events"] .occurrence a')].map(a => a.textContent.trim())`))
+	if !slices.Contains(onTopic, eventTitle) {
+		t.Errorf("the topic page %s does not list the event; it lists %v", crafts, onTopic)
+	}
+	notFound := "/no/such/page"
+	visit("not-found page", notFound)
+
+	// ---- 6. Readers get no cookies. ----
+	for _, p := range publicPages {
+		status := http.StatusOK
+		if p == notFound {
+			status = http.StatusNotFound
+		}
+		checkPlainGet(t, base+p, status)
+	}
+	readerCookies, err := chromedp.Call(reader.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{base + "/", base + "/admin"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range readerCookies.Cookies {
+		t.Errorf("the reader's browser holds the cookie %s (path %s) after visiting only public pages", c.Name, c.Path)
+	}
+	// The same query finds the organiser's session cookie, so an empty
+	// answer for the reader means something.
+	orgCookies, err := chromedp.Call(org.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{base + "/admin"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(orgCookies.Cookies) == 0 {
+		t.Error("the cookie query finds no session cookie in the organiser's browser either: it proves nothing")
+	}
+}
+
+// startChromium starts headless Chromium with a new profile. It stops by
+// itself after 3 minutes, so a stuck page ends the test.
+func startChromium(t *testing.T, path string) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
 		chromedp.Headless,
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
@@ -171,261 +290,170 @@ func TestOrganiserCreatesRepeatingEventReaderFindsIt(t *testing.T) {
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 1000),
-	)
+	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
+	t.Cleanup(cancelBrowser)
 	if err := chromedp.Do(browser); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	a := &axeChecker{t: t, source: string(axeSource)}
-
-	// ---- the organiser ----
-	org, cancelOrg := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-	defer cancelOrg()
-	run(t, org, "log in",
-		chromedp.Navigate(base+"/admin/login"),
-		chromedp.WaitVisible(chromedp.CSS("#f-email")),
-	)
-	a.check(org, "login page")
-	a.selfTest(org)
-	run(t, org, "log in",
-		chromedp.SendKeys(chromedp.CSS("#f-email"), organiserEmail),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), organiserPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/events/new"]`)),
-	)
-	url := get(t, org, "location", chromedp.Location())
-	if !strings.HasSuffix(url, "/admin") {
-		t.Fatalf("after login the browser is at %s", url)
-	}
-
-	start := nextWeekday(time.Tuesday)
-	date := start.Format("2006-01-02")
-	title := "E2E knit and natter"
-	fill := func(endTime string) []chromedp.Action[chromedp.Void] {
-		return []chromedp.Action[chromedp.Void]{
-			chromedp.Navigate(base + "/admin/events/new"),
-			chromedp.WaitVisible(chromedp.CSS("#f-title")),
-			chromedp.SendKeys(chromedp.CSS("#f-title"), title),
-			chromedp.SendKeys(chromedp.CSS("#f-description"), "Bring **wool** and a friend."),
-			chromedp.SetValue(chromedp.CSS("#f-start"), date),
-			chromedp.SetValue(chromedp.CSS("#f-start-time"), "18:30"),
-			chromedp.SetValue(chromedp.CSS("#f-end"), date),
-			chromedp.SetValue(chromedp.CSS("#f-end-time"), endTime),
-			chromedp.SetValue(chromedp.CSS("#f-timezone"), "Europe/London"),
-			chromedp.SetValue(chromedp.CSS("#f-recurrence"), "WEEKLY"),
-			chromedp.Click(chromedp.CSS("#f-day-TU")),
-			chromedp.SetValue(chromedp.CSS("#f-place-id"), "new"),
-			chromedp.SendKeys(chromedp.CSS("#f-place-name"), "E2E Craft Room"),
-			chromedp.SendKeys(chromedp.CSS("#f-place-street-address"), "1 Loom Street"),
-			chromedp.SendKeys(chromedp.CSS("#f-place-locality"), "Manchester"),
-			chromedp.SendKeys(chromedp.CSS("#f-place-postal-code"), "M15 1AA"),
-			chromedp.SendKeys(chromedp.CSS("#f-tags"), "crafts, older people"),
-		}
-	}
-	a.checkURL(org, base+"/admin/events/new", "event form")
-
-	// Preview renders the Markdown and keeps everything typed.
-	run(t, org, "preview", append(fill("20:30"),
-		chromedp.Click(chromedp.CSS(`button[value="preview"]`)),
-		chromedp.WaitVisible(chromedp.CSS(".preview")),
-	)...)
-	preview := get(t, org, "preview", chromedp.InnerHTML(chromedp.CSS(".preview .prose")))
-	keptTitle := get(t, org, "title", chromedp.Value(chromedp.CSS("#f-title")))
-	keptPlace := get(t, org, "place", chromedp.Value(chromedp.CSS("#f-place-name")))
-	if !strings.Contains(preview, "<strong>wool</strong>") || keptTitle != title || keptPlace != "E2E Craft Room" {
-		t.Fatalf("preview %q, title %q, place %q", preview, keptTitle, keptPlace)
-	}
-
-	// End before start: the message shows at the top and beside the field,
-	// and nothing typed is lost.
-	run(t, org, "invalid save", append(fill("17:00"),
-		chromedp.Click(chromedp.CSS(`button[value="save"]`)),
-		chromedp.WaitVisible(chromedp.CSS(".error-summary")),
-	)...)
-	summary := get(t, org, "summary", chromedp.Text(chromedp.CSS(".error-summary")))
-	beside := get(t, org, "beside", chromedp.Text(chromedp.CSS("#f-end-error")))
-	keptTitle = get(t, org, "title", chromedp.Value(chromedp.CSS("#f-title")))
-	if !strings.Contains(beside, "end must be after the start") || !strings.Contains(summary, "end must be after the start") || keptTitle != title {
-		t.Fatalf("error summary %q, beside the field %q, title kept %q", summary, beside, keptTitle)
-	}
-	a.check(org, "event form with errors")
-
-	run(t, org, "save", append(fill("20:30"),
-		chromedp.Click(chromedp.CSS(`button[value="save"]`)),
-		chromedp.WaitVisible(chromedp.CSS(".flash")),
-	)...)
-	url = get(t, org, "location", chromedp.Location())
-	if !strings.HasSuffix(url, "/admin/events") {
-		t.Fatalf("after saving the browser is at %s", url)
-	}
-
-	// ---- a reader, in a fresh browser profile ----
-	reader, cancelReader := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-	defer cancelReader()
-	run(t, reader, "calendar",
-		chromedp.Navigate(base+"/events"),
-		chromedp.WaitVisible(chromedp.CSS("main h1")),
-	)
-	hrefs := get(t, reader, "calendar links", chromedp.Evaluate[[]string](`[...document.querySelectorAll('a')].filter(a => a.textContent.trim() === `+jsString(title)+`).map(a => a.getAttribute('href'))`))
-	if len(hrefs) < 3 {
-		t.Fatalf("the calendar shows %d occurrences of the event, want at least 3: %v", len(hrefs), hrefs)
-	}
-	for i, h := range hrefs[:3] {
-		want := start.AddDate(0, 0, 7*i).Format("2006-01-02")
-		if !strings.HasSuffix(h, "?date="+want) {
-			t.Errorf("occurrence %d links to %s, want date %s", i, h, want)
-		}
-	}
-	times := get(t, reader, "calendar times", chromedp.Evaluate[[]string](`[...document.querySelectorAll('.occurrence')].filter(li => li.textContent.includes(`+jsString(title)+`)).map(li => li.querySelector('.time').textContent.trim())`))
-	for _, tm := range times {
-		if tm != "6:30pm to 8:30pm" {
-			t.Errorf("occurrence time %q, want 6:30pm to 8:30pm local on every week", tm)
-		}
-	}
-	a.check(reader, "events page")
-
-	run(t, reader, "event page",
-		chromedp.Navigate(base+hrefs[1]),
-		chromedp.WaitVisible(chromedp.CSS(".facts")),
-	)
-	facts := get(t, reader, "facts", chromedp.Text(chromedp.CSS(".facts")))
-	placeHref := get(t, reader, "place link", chromedp.AttributeValue(chromedp.CSS(`.facts a[href^="/places/"]`), "href")).Value
-	second := start.AddDate(0, 0, 7)
-	for _, want := range []string{second.Format("Monday 2 January 2006") + ", 6:30pm to 8:30pm", "Every week on Tuesday", "E2E Craft Room", "1 Loom Street", "M15 1AA"} {
-		if !strings.Contains(facts, want) {
-			t.Errorf("event page lacks %q:\n%s", want, facts)
-		}
-	}
-	a.check(reader, "event page")
-
-	run(t, reader, "place page",
-		chromedp.Navigate(base+placeHref),
-		chromedp.WaitVisible(chromedp.CSS("main h1")),
-	)
-	placeEvents := get(t, reader, "place page text", chromedp.Text(chromedp.CSS("main")))
-	if !strings.Contains(placeEvents, title) {
-		t.Errorf("the place page does not list the event")
-	}
-	a.check(reader, "place page")
-
-	// Every other public page type, found by following links as a reader would.
-	a.checkURL(reader, base+"/", "home page")
-	for _, list := range []struct{ path, item string }{
-		{"/guides", "guide"}, {"/case-studies", "case study"}, {"/tags", "topic"}, {"/places", "place"},
-	} {
-		a.checkURL(reader, base+list.path, list.item+" list")
-		href := get(t, reader, list.item, chromedp.AttributeValue(chromedp.CSS(`main a[href^="`+list.path+`/"]`), "href")).Value
-		a.checkURL(reader, base+href, list.item+" page")
-	}
-	a.checkURL(reader, base+"/no/such/page", "not-found page")
-
-	// Readers get no cookies and nothing from other hosts.
-	for _, p := range []string{"/", "/events", hrefs[0], placeHref} {
-		run(t, reader, "privacy "+p,
-			chromedp.Navigate(base+p),
-			chromedp.WaitVisible(chromedp.CSS("main")),
-		)
-		cookie := get(t, reader, "cookies", chromedp.Evaluate[string](`document.cookie`))
-		resources := get(t, reader, "resources", chromedp.Evaluate[[]string](`performance.getEntriesByType('resource').map(e => e.name)`))
-		if cookie != "" {
-			t.Errorf("%s: reader has cookies %q", p, cookie)
-		}
-		for _, r := range resources {
-			if !strings.HasPrefix(r, base+"/") {
-				t.Errorf("%s loads %s from another host", p, r)
-			}
-		}
-	}
+	return browser
 }
 
-func run(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		t.Fatalf("%s: %v", step, err)
+// nextWeekday returns the first day on the weekday at least two days after
+// now.
+func nextWeekday(now time.Time, wd time.Weekday) time.Time {
+	d := now.AddDate(0, 0, 2)
+	for d.Weekday() != wd {
+		d = d.AddDate(0, 0, 1)
 	}
+	return d
 }
 
-func get[T any](t *testing.T, ctx context.Context, step string, a chromedp.Action[T]) T {
+// checkPlainGet fetches a public page without a browser: it must answer
+// with the status, set no cookie, and send the Content-Security-Policy the
+// axe checks ran under.
+func checkPlainGet(t *testing.T, url string, status int) {
 	t.Helper()
-	v, err := chromedp.Run(ctx, a)
+	client := &http.Client{
+		Timeout:       10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	resp, err := client.Get(url)
 	if err != nil {
-		t.Fatalf("%s: %v", step, err)
+		t.Fatal(err)
 	}
-	return v
+	resp.Body.Close()
+	if resp.StatusCode != status {
+		t.Errorf("GET %s: status %d, want %d", url, resp.StatusCode, status)
+	}
+	if c := resp.Header.Values("Set-Cookie"); len(c) > 0 {
+		t.Errorf("GET %s sets cookies: %q", url, c)
+	}
+	if resp.Header.Get("Content-Security-Policy") == "" {
+		t.Errorf("GET %s has no Content-Security-Policy", url)
+	}
+}
+
+func count(list []string, s string) int {
+	n := 0
+	for _, v := range list {
+		if v == s {
+			n++
+		}
+	}
+	return n
 }
 
 func jsString(s string) string {
 	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'"
 }
 
-// axeChecker runs axe-core on the current page and fails the test on any
-// serious or critical violation of WCAG 2.x A/AA.
-type axeChecker struct {
-	t      *testing.T
-	source string
+// tab is a browser tab in a profile of its own: one person at one computer.
+type tab struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
 }
 
-type axeViolation struct {
-	ID     string `json:"id"`
-	Impact string `json:"impact"`
-	Help   string `json:"help"`
-	Nodes  []struct {
-		Target []any  `json:"target"`
-		HTML   string `json:"html"`
-	} `json:"nodes"`
+// problemWatcher runs before any page script and records what a person
+// would see as a broken page: anything the Content-Security-Policy blocked,
+// a script error, or a stylesheet, image or script that failed to load.
+const problemWatcher = `window.__problems = [];
+document.addEventListener('securitypolicyviolation', e => window.__problems.push(
+	'Content-Security-Policy blocked ' + e.violatedDirective + ' (' + (e.blockedURI || 'inline') + ') at ' + e.sourceFile + ':' + e.lineNumber), true);
+window.addEventListener('error', e => window.__problems.push(e.message ? 'script error: ' + e.message :
+	'failed to load ' + (e.target && (e.target.src || e.target.href || e.target.outerHTML))), true);`
+
+func newTab(t *testing.T, browser context.Context, base string) *tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: problemWatcher}); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	return &tab{t: t, ctx: ctx, base: base}
 }
 
-func (a *axeChecker) checkURL(ctx context.Context, url, name string) {
-	a.t.Helper()
-	run(a.t, ctx, name, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("main")))
-	a.check(ctx, name)
-}
-
-func (a *axeChecker) check(ctx context.Context, name string) {
-	a.t.Helper()
-	for _, v := range a.violations(ctx, name) {
-		var where []string
-		for _, n := range v.Nodes {
-			where = append(where, fmt.Sprintf("%v %s", n.Target, n.HTML))
-		}
-		msg := fmt.Sprintf("axe on %s: %s (%s): %s\n    %s", name, v.ID, v.Impact, v.Help, strings.Join(where, "\n    "))
-		if v.Impact == "serious" || v.Impact == "critical" {
-			a.t.Error(msg)
-		} else {
-			a.t.Log(msg)
-		}
+// do runs the actions, failing the test at the first error.
+func (b *tab) do(step string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v", step, err)
 	}
 }
 
-// selfTest proves the checker can fail: an image without alt text must be
-// reported as a critical violation.
-func (a *axeChecker) selfTest(ctx context.Context) {
-	a.t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[*runtime.RemoteObject](`document.querySelector('main').insertAdjacentHTML('beforeend', '<img src="/logo">')`)); err != nil {
-		a.t.Fatal(err)
-	}
-	for _, v := range a.violations(ctx, "self-test") {
-		if v.ID == "image-alt" && v.Impact == "critical" {
-			return
-		}
-	}
-	a.t.Fatal("axe did not report an image without alt text: the accessibility check is not working")
-}
-
-func (a *axeChecker) violations(ctx context.Context, name string) []axeViolation {
-	a.t.Helper()
-	script := `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})
-		.then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => ({target: n.target, html: n.html}))})))`
-	_, err := chromedp.Run(ctx, chromedp.Evaluate[*runtime.RemoteObject](`if (typeof axe === 'undefined') { `+a.source+` }`))
+// get runs an action that returns a value, failing the test on an error.
+func get[T any](t *testing.T, b *tab, step string, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(b.ctx, a)
 	if err != nil {
-		a.t.Fatalf("load axe on %s: %v", name, err)
+		t.Fatalf("%s: %v", step, err)
 	}
-	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](script, chromedp.EvalAwaitPromise))
-	if err != nil {
-		a.t.Fatalf("axe on %s: %v", name, err)
+	return v
+}
+
+// open loads the hub's page at path and checks it loaded without problems.
+func (b *tab) open(path string) {
+	b.t.Helper()
+	b.do("open "+path, chromedp.Navigate(b.base+path), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	b.pageOK(path)
+}
+
+func (b *tab) location() string {
+	b.t.Helper()
+	return get(b.t, b, "location", chromedp.Location())
+}
+
+// pageOK fails the test if the page showing had anything blocked or broken.
+func (b *tab) pageOK(name string) {
+	b.t.Helper()
+	for _, p := range get(b.t, b, "problems on "+name, chromedp.Evaluate[[]string](`window.__problems`)) {
+		b.t.Errorf("%s: %s", name, p)
 	}
-	return violations
+}
+
+// private fails the test if the page can read a cookie or loaded anything
+// from another host than the hub.
+func (b *tab) private(name string) {
+	b.t.Helper()
+	if c := get(b.t, b, "cookies on "+name, chromedp.Evaluate[string](`document.cookie`)); c != "" {
+		b.t.Errorf("%s: the reader has cookies %q", name, c)
+	}
+	resources := get(b.t, b, "resources of "+name, chromedp.Evaluate[[]string](`performance.getEntriesByType('resource').map(e => e.name)`))
+	if len(resources) == 0 {
+		b.t.Errorf("%s: no resources loaded, not even the stylesheet: the third-party check cannot work", name)
+	}
+	for _, r := range resources {
+		if !strings.HasPrefix(r, b.base+"/") {
+			b.t.Errorf("%s loads %s from another host", name, r)
+		}
+	}
+}
+
+// expectForm fails the test unless the event form holds every name/value
+// pair, as the browser would submit them.
+func (b *tab) expectForm(name string, want [][2]string) {
+	b.t.Helper()
+	entries := get(b.t, b, "form values", chromedp.Evaluate[[][2]string](`[...new FormData(document.querySelector('form.editor'))].map(([k, v]) => [k, String(v)])`))
+	for i := range entries {
+		entries[i][1] = strings.ReplaceAll(entries[i][1], "\r\n", "\n")
+	}
+	for _, w := range want {
+		if !slices.Contains(entries, w) {
+			b.t.Errorf("%s: %s is not %q; the form holds %q", name, w[0], w[1], entries)
+		}
+	}
+}
+
+// firstLink returns the first link in the main content whose address starts
+// with prefix.
+func (b *tab) firstLink(prefix string) string {
+	b.t.Helper()
+	href := get(b.t, b, "link to "+prefix, chromedp.Evaluate[string](`document.querySelector('main a[href^="`+prefix+`"]')?.getAttribute('href') ?? ''`))
+	if href == "" {
+		b.t.Fatalf("no link to %s on %s", prefix, b.location())
+	}
+	return href
 }
