@@ -151,13 +151,14 @@ func (s *Settings) Validate() error {
 	if len(s.Language) > 20 {
 		f.add("language", "Use a language code such as en-GB.")
 	}
-	if !isHexColour(s.AccentColour) {
+	if !IsHexColour(s.AccentColour) {
 		f.add("accent_colour", "Use a colour in the form #1d6b57.")
 	}
 	return f.err("settings")
 }
 
-func isHexColour(s string) bool {
+// IsHexColour reports whether s is a colour in the form #rrggbb.
+func IsHexColour(s string) bool {
 	if len(s) != 7 || s[0] != '#' {
 		return false
 	}

@@ -143,20 +143,20 @@ func (s *Server) guideRevisions(w http.ResponseWriter, r *http.Request) error {
 	return s.views.render(w, http.StatusOK, "admin/guide_revisions", p)
 }
 
-func revisionParam(r *http.Request) (int, error) {
-	n, err := strconv.Atoi(chi.URLParam(r, "n"))
-	if err != nil || n < 1 {
-		return 0, hub.Errorf(hub.ENOTFOUND, "There is no such version.")
+// revisionParams reads a guide ID and revision number from the path.
+func revisionParams(r *http.Request) (id int64, n int, err error) {
+	if id, err = idParam(r); err != nil {
+		return 0, 0, err
 	}
-	return n, nil
+	n, err = strconv.Atoi(chi.URLParam(r, "n"))
+	if err != nil || n < 1 {
+		return 0, 0, hub.Errorf(hub.ENOTFOUND, "There is no such version.")
+	}
+	return id, n, nil
 }
 
 func (s *Server) guideRevisionShow(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	n, err := revisionParam(r)
+	id, n, err := revisionParams(r)
 	if err != nil {
 		return err
 	}
@@ -177,11 +177,7 @@ func (s *Server) guideRevisionShow(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) guideRevisionRestore(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	n, err := revisionParam(r)
+	id, n, err := revisionParams(r)
 	if err != nil {
 		return err
 	}

@@ -435,11 +435,7 @@ func (s *Server) apiGuideRevisions(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) apiGuideRevision(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	n, err := revisionParam(r)
+	id, n, err := revisionParams(r)
 	if err != nil {
 		return err
 	}
@@ -451,11 +447,7 @@ func (s *Server) apiGuideRevision(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) apiGuideRestore(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	n, err := revisionParam(r)
+	id, n, err := revisionParams(r)
 	if err != nil {
 		return err
 	}

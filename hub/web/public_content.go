@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"time"
 
@@ -238,14 +237,12 @@ func osmLink(p *hub.Place) string {
 	return fmt.Sprintf("https://www.openstreetmap.org/?mlat=%.5f&mlon=%.5f#map=17/%.5f/%.5f", *p.Latitude, *p.Longitude, *p.Latitude, *p.Longitude)
 }
 
-var hexColour = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
-
 // themeCSS serves the hub's colours as CSS custom properties, so pages need
 // no inline styles.
 func (s *Server) themeCSS(w http.ResponseWriter, r *http.Request) error {
 	st := s.settings(r.Context())
 	accent := st.AccentColour
-	if !hexColour.MatchString(accent) {
+	if !hub.IsHexColour(accent) {
 		accent = hub.DefaultSettings().AccentColour
 	}
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")

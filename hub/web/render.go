@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -93,16 +92,15 @@ func (r *renderer) funcs() template.FuncMap {
 		"shortDate": func(t time.Time) string {
 			return t.Format("Mon 2 Jan 2006")
 		},
-		"clock":     clock,
-		"isoDate":   func(t time.Time) string { return t.Format("2006-01-02") },
-		"isoTime":   func(t time.Time) string { return t.Format(time.RFC3339) },
-		"when":      when,
-		"describe":  hub.Describe,
-		"join":      strings.Join,
-		"slug":      hub.Slugify,
-		"lines":     func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
-		"hasPrefix": strings.HasPrefix,
-		"add":       func(a, b int) int { return a + b },
+		"clock":    clock,
+		"isoDate":  func(t time.Time) string { return t.Format("2006-01-02") },
+		"isoTime":  func(t time.Time) string { return t.Format(time.RFC3339) },
+		"when":     when,
+		"describe": hub.Describe,
+		"join":     strings.Join,
+		"slug":     hub.Slugify,
+		"lines":    func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+		"add":      func(a, b int) int { return a + b },
 		"weekday": func(code string) string {
 			return map[string]string{"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday", "SA": "Saturday", "SU": "Sunday"}[code]
 		},
@@ -130,7 +128,7 @@ func (r *renderer) funcs() template.FuncMap {
 			}
 			return m, nil
 		},
-		"str": func(v int64) string { return strconv.FormatInt(v, 10) },
+		"str": itoa64,
 	}
 }
 

@@ -39,16 +39,15 @@ type Config struct {
 
 // Server is the hub's http.Handler.
 type Server struct {
-	cfg     Config
-	svc     *hub.Service
-	log     *slog.Logger
-	base    *url.URL
-	views   *renderer
-	md      *markdown
-	logins  *rateLimiter
-	static  http.Handler
-	router  chi.Router
-	started time.Time
+	cfg    Config
+	svc    *hub.Service
+	log    *slog.Logger
+	base   *url.URL
+	views  *renderer
+	md     *markdown
+	logins *rateLimiter
+	static http.Handler
+	router chi.Router
 }
 
 // Limits on request bodies.
@@ -85,15 +84,14 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:     cfg,
-		svc:     cfg.Service,
-		log:     cfg.Logger,
-		base:    cfg.BaseURL,
-		views:   views,
-		md:      md,
-		logins:  newRateLimiter(cfg.LoginRate),
-		static:  http.StripPrefix("/static/", http.FileServerFS(staticFS)),
-		started: time.Now(),
+		cfg:    cfg,
+		svc:    cfg.Service,
+		log:    cfg.Logger,
+		base:   cfg.BaseURL,
+		views:  views,
+		md:     md,
+		logins: newRateLimiter(cfg.LoginRate),
+		static: http.StripPrefix("/static/", http.FileServerFS(staticFS)),
 	}
 	s.router = s.routes()
 	return s, nil
