@@ -108,9 +108,8 @@ federation
     identifier === USERNAME ? keyPairs : []
   );
 
-federation.setFollowersDispatcher(
-  "/users/{identifier}/followers",
-  (_ctx, identifier) => {
+federation
+  .setFollowersDispatcher("/users/{identifier}/followers", (_ctx, identifier) => {
     if (identifier !== USERNAME) return null;
     return {
       items: [...followers.values()].map((f) => ({
@@ -119,8 +118,8 @@ federation.setFollowersDispatcher(
         endpoints: f.sharedInbox ? { sharedInbox: new URL(f.sharedInbox) } : null,
       })),
     };
-  },
-);
+  })
+  .setCounter((_ctx, identifier) => identifier === USERNAME ? followers.size : null);
 
 federation.setObjectDispatcher(Note, "/notes/{id}", (_ctx, values) =>
   notes.get(values.id) ?? null
