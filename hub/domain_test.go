@@ -295,7 +295,11 @@ func TestDomainOtherValidation(t *testing.T) {
 		{"case study without problem", (&hub.CaseStudy{Title: "C"}).Validate(), "problem"},
 		{"organiser ok", (&hub.Organiser{Email: "Sam@Example.org", Name: "Sam", Role: hub.RoleEditor}).Validate(), ""},
 		{"organiser bad email and role", (&hub.Organiser{Email: "sam at example", Name: "Sam", Role: "boss"}).Validate(), "email,role"},
-		{"settings bad colour and zone", (&hub.Settings{Name: "Hub", TimeZone: "Nowhere", Language: "en", AccentColour: "green"}).Validate(), "accent_colour,timezone"},
+		{"settings bad colour and zone", (&hub.Settings{Name: "Hub", TimeZone: "Nowhere", Language: "en", AccentColour: "green", Handle: "hub"}).Validate(), "accent_colour,timezone"},
+		{"settings handle with a dot", (&hub.Settings{Name: "Hub", TimeZone: "UTC", AccentColour: "#000000", Handle: "hulme.hub"}).Validate(), "handle"},
+		{"settings handle empty", (&hub.Settings{Name: "Hub", TimeZone: "UTC", AccentColour: "#000000"}).Validate(), "handle"},
+		{"settings handle too long", (&hub.Settings{Name: "Hub", TimeZone: "UTC", AccentColour: "#000000", Handle: strings.Repeat("a", 31)}).Validate(), "handle"},
+		{"settings handle with @ and capitals is tidied", (&hub.Settings{Name: "Hub", TimeZone: "UTC", AccentColour: "#000000", Handle: " @Hulme_Hub "}).Validate(), ""},
 		{"settings ok", func() error { s := hub.DefaultSettings(); return s.Validate() }(), ""},
 	}
 	for _, tt := range tests {

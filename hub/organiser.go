@@ -122,7 +122,19 @@ type Settings struct {
 	Language     string // BCP 47, e.g. "en-GB"
 	AccentColour string // #rrggbb, used for links and buttons
 	LogoType     string // MIME type of the uploaded logo, "" for none
-	UpdatedAt    time.Time
+
+	// Handle is the hub's fediverse user name: people follow
+	// @Handle@host. Letters, digits and underscores.
+	Handle string
+	// Discoverable lets fediverse servers suggest the hub in their
+	// directories; Indexable lets them include its posts in full-text search.
+	Discoverable bool
+	Indexable    bool
+	// ManuallyApprovesFollowers holds new followers until an organiser
+	// approves them.
+	ManuallyApprovesFollowers bool
+
+	UpdatedAt time.Time
 }
 
 // DefaultSettings are used until an admin changes them.
@@ -133,6 +145,9 @@ func DefaultSettings() Settings {
 		TimeZone:     "Europe/London",
 		Language:     "en-GB",
 		AccentColour: "#1d6b57",
+		Handle:       "hub",
+		Discoverable: true,
+		Indexable:    true,
 	}
 }
 
@@ -154,7 +169,25 @@ func (s *Settings) Validate() error {
 	if !IsHexColour(s.AccentColour) {
 		f.add("accent_colour", "Use a colour in the form #1d6b57.")
 	}
+	s.Handle = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(s.Handle), "@"))
+	if !IsHandle(s.Handle) {
+		f.add("handle", "Use 1 to 30 letters, digits or underscores, for example hulme_hub.")
+	}
 	return f.err("settings")
+}
+
+// IsHandle reports whether s can be the hub's fediverse user name: 1 to 30
+// lower-case letters, digits or underscores, as Mastodon accepts.
+func IsHandle(s string) bool {
+	if len(s) == 0 || len(s) > 30 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // IsHexColour reports whether s is a colour in the form #rrggbb.

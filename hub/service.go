@@ -38,6 +38,11 @@ type Service struct {
 	SessionLifetime time.Duration
 	// PasswordParams tune argon2id; tests may lower them.
 	PasswordParams *argon2id.Params
+	// Notifier, if set, hears of every stored change to events, guides and
+	// case studies (federation uses it to tell followers).
+	Notifier ChangeNotifier
+	// Fed, if set, is the hub's fediverse presence for the organiser pages.
+	Fed Federation
 }
 
 // NewService returns a Service over the given stores.
@@ -177,6 +182,7 @@ func (s *Service) CreateEvent(ctx context.Context, e *Event) error {
 	if err := s.Events.CreateEvent(ctx, e); err != nil {
 		return err
 	}
+	s.notify(ctx, KindEvent, e.ID, OpCreate)
 	s.Logger.Info("event created", slog.Group("event", "id", e.ID, "slug", e.Slug), "by", actorName(ctx))
 	return nil
 }
@@ -200,6 +206,7 @@ func (s *Service) UpdateEvent(ctx context.Context, e *Event) error {
 	if err := s.Events.UpdateEvent(ctx, e); err != nil {
 		return err
 	}
+	s.notify(ctx, KindEvent, e.ID, OpUpdate)
 	s.Logger.Info("event updated", slog.Group("event", "id", e.ID, "slug", e.Slug), "by", actorName(ctx))
 	return nil
 }
@@ -212,6 +219,7 @@ func (s *Service) DeleteEvent(ctx context.Context, id int64) error {
 	if err := s.Events.DeleteEvent(ctx, id); err != nil {
 		return err
 	}
+	s.notify(ctx, KindEvent, id, OpDelete)
 	s.Logger.Info("event deleted", slog.Group("event", "id", id), "by", actorName(ctx))
 	return nil
 }
@@ -331,6 +339,7 @@ func (s *Service) CreateGuide(ctx context.Context, g *Guide) error {
 	if err := s.Guides.CreateGuide(ctx, g, revisionOf(ctx, g, "Created")); err != nil {
 		return err
 	}
+	s.notify(ctx, KindGuide, g.ID, OpCreate)
 	s.Logger.Info("guide created", slog.Group("guide", "id", g.ID, "slug", g.Slug), "by", actorName(ctx))
 	return nil
 }
@@ -364,6 +373,7 @@ func (s *Service) updateGuide(ctx context.Context, g *Guide, note string) error 
 	if err := s.Guides.UpdateGuide(ctx, g, revisionOf(ctx, g, note)); err != nil {
 		return err
 	}
+	s.notify(ctx, KindGuide, g.ID, OpUpdate)
 	s.Logger.Info("guide updated", slog.Group("guide", "id", g.ID, "revision", g.Revision), "by", actorName(ctx))
 	return nil
 }
@@ -373,7 +383,12 @@ func (s *Service) DeleteGuide(ctx context.Context, id int64) error {
 	if err := requireEditor(ctx); err != nil {
 		return err
 	}
-	return s.Guides.DeleteGuide(ctx, id)
+	if err := s.Guides.DeleteGuide(ctx, id); err != nil {
+		return err
+	}
+	s.notify(ctx, KindGuide, id, OpDelete)
+	s.Logger.Info("guide deleted", slog.Group("guide", "id", id), "by", actorName(ctx))
+	return nil
 }
 
 // GuideRevisions lists a guide's revisions, newest first.
@@ -455,6 +470,7 @@ func (s *Service) CreateCaseStudy(ctx context.Context, c *CaseStudy) error {
 	if err := s.CaseStudies.CreateCaseStudy(ctx, c); err != nil {
 		return err
 	}
+	s.notify(ctx, KindCaseStudy, c.ID, OpCreate)
 	s.Logger.Info("case study created", slog.Group("case_study", "id", c.ID, "slug", c.Slug), "by", actorName(ctx))
 	return nil
 }
@@ -475,7 +491,12 @@ func (s *Service) UpdateCaseStudy(ctx context.Context, c *CaseStudy) error {
 		return err
 	}
 	c.Slug, c.CreatedAt = old.Slug, old.CreatedAt
-	return s.CaseStudies.UpdateCaseStudy(ctx, c)
+	if err := s.CaseStudies.UpdateCaseStudy(ctx, c); err != nil {
+		return err
+	}
+	s.notify(ctx, KindCaseStudy, c.ID, OpUpdate)
+	s.Logger.Info("case study updated", slog.Group("case_study", "id", c.ID, "slug", c.Slug), "by", actorName(ctx))
+	return nil
 }
 
 // DeleteCaseStudy removes a case study.
@@ -483,7 +504,12 @@ func (s *Service) DeleteCaseStudy(ctx context.Context, id int64) error {
 	if err := requireEditor(ctx); err != nil {
 		return err
 	}
-	return s.CaseStudies.DeleteCaseStudy(ctx, id)
+	if err := s.CaseStudies.DeleteCaseStudy(ctx, id); err != nil {
+		return err
+	}
+	s.notify(ctx, KindCaseStudy, id, OpDelete)
+	s.Logger.Info("case study deleted", slog.Group("case_study", "id", id), "by", actorName(ctx))
+	return nil
 }
 
 // ---- settings ----

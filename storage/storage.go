@@ -52,7 +52,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	sqldb.SetMaxOpenConns(4)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	db := &DB{db: sqldb, now: time.Now}
-	if err := sqldb.PingContext(ctx); err != nil {
+	if err := pingOpening(ctx, sqldb); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -61,6 +61,24 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// pingOpening makes the first connection. Switching a new file to WAL needs
+// a lock that SQLite does not wait for, so two processes opening a new data
+// folder at once may see "database is locked": wait a little and retry.
+func pingOpening(ctx context.Context, sqldb *sql.DB) error {
+	var err error
+	for range 50 {
+		if err = sqldb.PingContext(ctx); err == nil || !strings.Contains(err.Error(), "database is locked") {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return err
 }
 
 // dsn is the driver's name for the database file at path: a file: URI
@@ -127,13 +145,12 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("migration %s: bad name", name)
 		}
-		if v <= current {
-			continue
-		}
 		body, err := migrationFS.ReadFile(name)
 		if err != nil {
 			return err
 		}
+		// Every migration not yet recorded is applied, in order, even one
+		// numbered below the newest applied.
 		err = db.inTx(ctx, func(tx *sql.Tx) error {
 			// Another process may have applied it since we looked; the
 			// immediate transaction makes this check and the change atomic.

@@ -90,6 +90,7 @@ func seedDemo(ctx context.Context, svc *hub.Service, now time.Time) (bool, error
 	}
 	if st.Name == hub.DefaultSettings().Name {
 		st.Name = "Hulme Community Hub"
+		st.Handle = "hulme"
 		st.Description = "What's on in Hulme, Manchester: digital drop-ins, food sharing, tenants' organising and more, with guides and stories from local groups. Everyone welcome."
 		st.TimeZone = demoZone
 		st.Language = "en-GB"

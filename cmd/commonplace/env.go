@@ -10,12 +10,14 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/storage"
 )
@@ -27,6 +29,9 @@ const (
 	envConfig = "COMMONPLACE_CONFIG"
 	envAddr   = "COMMONPLACE_ADDR"
 	envURL    = "COMMONPLACE_URL"
+	// envAllowPrivate=1 lets federation reach private and loopback
+	// addresses (development and tests only).
+	envAllowPrivate = "COMMONPLACE_ALLOW_PRIVATE_ADDRESSES"
 )
 
 // Defaults for a zero-config start.
@@ -202,8 +207,32 @@ func (e *env) open(ctx context.Context) (context.Context, *hub.Service, error) {
 			return ctx, nil, err
 		}
 		e.svc = hub.NewService(db.Stores(), e.logger)
+		if err := e.attachFederation(ctx, db); err != nil {
+			return ctx, nil, err
+		}
 	}
 	return hub.HostContext(ctx), e.svc, nil
+}
+
+// attachFederation makes content changed from the command line reach the
+// hub's followers: they are queued in the database under the public URL the
+// serving hub recorded, and the running hub delivers them. A hub that has
+// never served has no followers, and nothing is queued.
+func (e *env) attachFederation(ctx context.Context, db *storage.DB) error {
+	raw, err := db.Federation().PublicURL(ctx)
+	if err != nil || raw == "" {
+		return err
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil
+	}
+	fed, err := federation.New(ctx, federation.Config{Content: e.svc, Store: db.Federation(), BaseURL: u, Logger: e.logger, Version: version})
+	if err != nil {
+		return hub.Internal(err, "preparing federation")
+	}
+	e.svc.Notifier = fed
+	return nil
 }
 
 func (e *env) close() {

@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/web"
 	"github.com/commonplace-hub/commonplace/storage"
@@ -49,6 +50,9 @@ type ServeConfig struct {
 	// Demo seeds sample content into an empty hub and ensures a demo admin
 	// login, printed to Stdout.
 	Demo bool
+	// AllowPrivate lets federation fetch from and deliver to private and
+	// loopback addresses: for development and tests on one machine only.
+	AllowPrivate bool
 }
 
 // Main is a running hub: the database, the service and the HTTP server.
@@ -63,7 +67,11 @@ type Main struct {
 
 	DB         *storage.DB
 	Service    *hub.Service
+	Federation *federation.Federation
 	HTTPServer *http.Server
+
+	stopFed func()        // stops deliveries
+	fedDone chan struct{} // closed when deliveries have stopped
 
 	listener net.Listener
 	baseURL  *url.URL
@@ -104,14 +112,30 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	m.Service = hub.NewService(db.Stores(), m.Logger)
+	fed, err := federation.New(ctx, federation.Config{
+		Content:      m.Service,
+		Store:        db.Federation(),
+		BaseURL:      m.baseURL,
+		Logger:       m.Logger,
+		AllowPrivate: m.Config.AllowPrivate,
+		Version:      version,
+	})
+	if err != nil {
+		return hub.Internal(err, "starting federation")
+	}
+	if err := db.Federation().SavePublicURL(ctx, m.baseURL.String()); err != nil {
+		return err
+	}
+	m.Federation, m.Service.Notifier, m.Service.Fed = fed, fed, fed
 	if err := m.prepare(ctx); err != nil {
 		return err
 	}
 
 	handler, err := web.New(web.Config{
-		Service: m.Service,
-		BaseURL: m.baseURL,
-		Logger:  m.Logger,
+		Service:     m.Service,
+		BaseURL:     m.baseURL,
+		Logger:      m.Logger,
+		ActivityPub: fed,
 		Ready: func() error {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
@@ -132,6 +156,14 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.serveErr = make(chan error, 1)
 	go func() { m.serveErr <- m.HTTPServer.Serve(ln) }()
+	fedCtx, stopFed := context.WithCancel(context.WithoutCancel(ctx))
+	m.stopFed, m.fedDone = stopFed, make(chan struct{})
+	go func() {
+		defer close(m.fedDone)
+		if err := fed.Run(fedCtx); err != nil {
+			m.Logger.Error("federation stopped", "error", err)
+		}
+	}()
 	m.Logger.Info("listening", "addr", ln.Addr().String(), "url", m.baseURL.String(), "data", m.Config.DataDir)
 	return nil
 }
@@ -143,6 +175,7 @@ func (m *Main) prepare(ctx context.Context) error {
 		// Seeding through a service that logs only warnings keeps the start
 		// readable: one line for the demo, not one per item.
 		quiet := hub.NewService(m.DB.Stores(), slog.New(minLevel{m.Logger.Handler(), slog.LevelWarn}))
+		quiet.Notifier = m.Federation // the demo's items go in the outbox too
 		seeded, err := seedDemo(host, quiet, time.Now())
 		if err != nil {
 			return err
@@ -210,6 +243,13 @@ func (m *Main) Close() error {
 	} else if m.listener != nil {
 		m.listener.Close()
 	}
+	if m.stopFed != nil {
+		// Deliveries in flight are abandoned; their leases are released
+		// at the next start, so they are retried, not lost.
+		m.stopFed()
+		<-m.fedDone
+		m.stopFed = nil
+	}
 	if m.DB != nil {
 		if err := m.DB.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("closing the database: %w", err))
@@ -267,14 +307,16 @@ admin login with a new random password each time.`,
 			addr := fs.String("addr", defaultAddr, "`host:port` to listen on; port 0 picks a free port (env "+envAddr+")")
 			publicURLFlag := fs.String("url", "", "public `URL` of the hub, used in links; default http://localhost:PORT\nfor the port bound (env "+envURL+")")
 			demo := fs.Bool("demo", false, "add sample content if the hub has none, and print a demo admin login")
+			allowPrivate := fs.Bool("allow-private-addresses", false, "let federation reach private and loopback addresses: for development and\ntests on one machine only, never on a public hub (env "+envAllowPrivate+"=1)")
 			return func(ctx context.Context, args []string) error {
 				m := NewMain()
 				m.Logger, m.Stdout = e.logger, e.io.stdout
 				m.Config = ServeConfig{
-					DataDir: e.data,
-					Addr:    e.resolve("addr", *addr, envAddr, e.cfg.Addr),
-					URL:     e.resolve("url", *publicURLFlag, envURL, e.cfg.URL),
-					Demo:    *demo,
+					DataDir:      e.data,
+					Addr:         e.resolve("addr", *addr, envAddr, e.cfg.Addr),
+					URL:          e.resolve("url", *publicURLFlag, envURL, e.cfg.URL),
+					Demo:         *demo,
+					AllowPrivate: *allowPrivate || os.Getenv(envAllowPrivate) == "1",
 				}
 				return serve(ctx, m)
 			}

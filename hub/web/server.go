@@ -35,6 +35,20 @@ type Config struct {
 	// LoginRate is how many login attempts one client address may make per
 	// minute (default 10), with the same number as burst.
 	LoginRate int
+	// ActivityPub, if set, serves the hub's fediverse side: its routes are
+	// mounted, and item pages answer ActivityStreams to clients asking for it.
+	ActivityPub ActivityPub
+}
+
+// ActivityPub is the fediverse side of the hub, as the web server needs it.
+// Package federation implements it.
+type ActivityPub interface {
+	// Routes registers WebFinger, NodeInfo, the actor, inboxes and collections.
+	Routes(r chi.Router)
+	// ServeObject answers an item's URL with its ActivityStreams object.
+	ServeObject(w http.ResponseWriter, r *http.Request, kind, slug string)
+	// WantsObject reports whether the request asks for ActivityStreams.
+	WantsObject(r *http.Request) bool
 }
 
 // Server is the hub's http.Handler.
@@ -115,15 +129,23 @@ func (s *Server) routes() chi.Router {
 	// Public pages: anyone, no cookies set.
 	r.Get("/", s.html(s.home))
 	r.Get("/events", s.html(s.eventList))
-	r.Get("/events/{slug}", s.html(s.eventShow))
+	r.Get("/events/{slug}", s.negotiate(hub.KindEvent, s.html(s.eventShow)))
 	r.Get("/guides", s.html(s.guideList))
-	r.Get("/guides/{slug}", s.html(s.guideShow))
+	r.Get("/guides/{slug}", s.negotiate(hub.KindGuide, s.html(s.guideShow)))
 	r.Get("/case-studies", s.html(s.caseStudyList))
-	r.Get("/case-studies/{slug}", s.html(s.caseStudyShow))
+	r.Get("/case-studies/{slug}", s.negotiate(hub.KindCaseStudy, s.html(s.caseStudyShow)))
 	r.Get("/tags", s.html(s.tagList))
 	r.Get("/tags/{slug}", s.html(s.tagShow))
 	r.Get("/places", s.html(s.placeList))
 	r.Get("/places/{slug}", s.html(s.placeShow))
+
+	// The fediverse side: WebFinger, NodeInfo, the actor and its inboxes.
+	if s.cfg.ActivityPub != nil {
+		r.Group(func(r chi.Router) {
+			r.Use(limitBody(maxFormBody))
+			s.cfg.ActivityPub.Routes(r)
+		})
+	}
 
 	// Organiser pages: a session cookie scoped to /admin, CSRF tokens on
 	// every form and cross-origin protection for every unsafe method.
@@ -152,6 +174,19 @@ func (s *Server) routes() chi.Router {
 		})
 	})
 	return r
+}
+
+// negotiate serves an item's ActivityStreams object to clients asking for
+// one (fediverse servers), and the page to everyone else.
+func (s *Server) negotiate(kind string, page http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Vary", "Accept")
+		if s.cfg.ActivityPub != nil && s.cfg.ActivityPub.WantsObject(r) {
+			s.cfg.ActivityPub.ServeObject(w, r, kind, chi.URLParam(r, "slug"))
+			return
+		}
+		page(w, r)
+	}
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }

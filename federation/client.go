@@ -1,0 +1,151 @@
+package federation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Limits on what the hub fetches and sends.
+const (
+	maxFetchBytes   = 1 << 20 // a remote actor or object document
+	fetchTimeout    = 10 * time.Second
+	deliveryTimeout = 15 * time.Second
+	userAgentPrefix = "Commonplace/"
+)
+
+// ErrPrivateAddress is returned when a remote URL resolves to a private,
+// loopback or link-local address and the hub does not allow those.
+var ErrPrivateAddress = errors.New("refusing to connect to a private, loopback or link-local address")
+
+// NewHTTPClient returns a client for remote fetches and deliveries. Unless
+// allowPrivate is set (for development and loopback tests), it refuses to
+// connect to private, loopback, link-local and other non-public addresses,
+// after DNS resolution and on every redirect, so a remote document cannot
+// make the hub reach into the network it runs in.
+func NewHTTPClient(allowPrivate bool, timeout time.Duration) *http.Client {
+	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
+	if !allowPrivate {
+		dialer.Control = func(network, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil {
+				return err
+			}
+			if !isPublicAddr(ap.Addr()) {
+				return fmt.Errorf("%w (%s)", ErrPrivateAddress, ap.Addr())
+			}
+			return nil
+		}
+	}
+	tr := &http.Transport{
+		Proxy:                 nil, // deliveries go direct; a proxy would hide the address check
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          200,
+		MaxIdleConnsPerHost:   16,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: timeout,
+	}
+	return &http.Client{
+		Transport: tr,
+		Timeout:   timeout,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 5 {
+				return errors.New("too many redirects")
+			}
+			if req.URL.Scheme != "https" && req.URL.Scheme != "http" {
+				return errors.New("redirect to a non-http URL")
+			}
+			return nil
+		},
+	}
+}
+
+// isPublicAddr reports whether an address is a globally routable one.
+func isPublicAddr(a netip.Addr) bool {
+	a = a.Unmap()
+	if !a.IsValid() || a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() ||
+		a.IsLinkLocalMulticast() || a.IsInterfaceLocalMulticast() || a.IsMulticast() || a.IsUnspecified() {
+		return false
+	}
+	for _, p := range nonPublicPrefixes {
+		if p.Contains(a) {
+			return false
+		}
+	}
+	return true
+}
+
+var nonPublicPrefixes = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("100.64.0.0/10"), // carrier-grade NAT
+	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"), // benchmarking
+	netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("64:ff9b:1::/48"),
+	netip.MustParsePrefix("2001:db8::/32"),
+}
+
+// FetchError is a failed remote fetch, with the HTTP status if one came.
+type FetchError struct {
+	URL    string
+	Status int
+	Err    error
+}
+
+func (e *FetchError) Error() string {
+	if e.Status != 0 {
+		return fmt.Sprintf("fetch %s: HTTP %d", e.URL, e.Status)
+	}
+	return fmt.Sprintf("fetch %s: %v", e.URL, e.Err)
+}
+
+func (e *FetchError) Unwrap() error { return e.Err }
+
+// fetchDoc GETs an ActivityStreams document, signed as the hub actor so
+// servers requiring authorized fetch answer, within the size limit.
+func (f *Federation) fetchDoc(ctx context.Context, iri string) (doc, error) {
+	if !strings.HasPrefix(iri, "https://") && !strings.HasPrefix(iri, "http://") {
+		return nil, &FetchError{URL: iri, Err: errors.New("not an http(s) URL")}
+	}
+	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, iri, nil)
+	if err != nil {
+		return nil, &FetchError{URL: iri, Err: err}
+	}
+	req.Header.Set("Accept", contentTypeAS+", "+contentTypeLD)
+	req.Header.Set("User-Agent", f.userAgent)
+	if err := f.signer.Sign(req, nil, f.now()); err != nil {
+		return nil, &FetchError{URL: iri, Err: err}
+	}
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return nil, &FetchError{URL: iri, Err: err}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		return nil, &FetchError{URL: iri, Status: resp.StatusCode}
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxFetchBytes+1))
+	if err != nil {
+		return nil, &FetchError{URL: iri, Err: err}
+	}
+	if len(body) > maxFetchBytes {
+		return nil, &FetchError{URL: iri, Err: fmt.Errorf("document larger than %d bytes", maxFetchBytes)}
+	}
+	d, err := parseDoc(body)
+	if err != nil {
+		return nil, &FetchError{URL: iri, Err: fmt.Errorf("not a JSON object: %w", err)}
+	}
+	return d, nil
+}

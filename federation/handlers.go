@@ -1,0 +1,437 @@
+package federation
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+const (
+	pageSize      = 20
+	cacheLifetime = 5 * time.Second // settings changes show within this
+)
+
+// cached is a rendered document.
+type cached struct {
+	body    []byte
+	ctype   string
+	expires time.Time
+}
+
+// cachedDoc returns the document under key, building it when missing or stale.
+func (f *Federation) cachedDoc(ctx context.Context, key string, build func(hub.Settings) (any, string, error)) (cached, error) {
+	now := time.Now()
+	f.cacheMu.Lock()
+	c, ok := f.cache[key]
+	f.cacheMu.Unlock()
+	if ok && now.Before(c.expires) {
+		return c, nil
+	}
+	st, err := f.content.Settings(ctx)
+	if err != nil {
+		return cached{}, err
+	}
+	v, ctype, err := build(st)
+	if err != nil {
+		return cached{}, err
+	}
+	body, err := json.Marshal(v)
+	if err != nil {
+		return cached{}, err
+	}
+	c = cached{body: body, ctype: ctype, expires: now.Add(cacheLifetime)}
+	f.cacheMu.Lock()
+	if len(f.cache) > 1000 { // bounded: keys come from a small set
+		f.cache = map[string]cached{}
+	}
+	f.cache[key] = c
+	f.cacheMu.Unlock()
+	return c, nil
+}
+
+// Routes registers the well-known documents, the actor, its inboxes and
+// collections on r.
+func (f *Federation) Routes(r chi.Router) {
+	r.Get("/.well-known/webfinger", f.webfinger)
+	r.Get("/.well-known/host-meta", f.hostMeta)
+	r.Get("/.well-known/nodeinfo", f.nodeinfoIndex)
+	r.Get("/nodeinfo/{version}", f.nodeinfo)
+	r.Get("/actor", f.actor)
+	r.Post("/actor/inbox", f.serveInbox)
+	r.Post("/inbox", f.serveInbox)
+	r.Get("/actor/outbox", f.outbox)
+	r.Get("/actor/followers", f.followers)
+	r.Get("/actor/following", f.following)
+}
+
+// WantsActivityJSON reports whether a request asks for ActivityStreams
+// rather than HTML.
+func WantsActivityJSON(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		if mt == "application/activity+json" {
+			return true
+		}
+		if mt == "application/ld+json" {
+			p := params["profile"]
+			return p == "" || strings.Contains(p, "https://www.w3.org/ns/activitystreams")
+		}
+	}
+	return false
+}
+
+func (f *Federation) writeJSON(w http.ResponseWriter, r *http.Request, ctype string, body []byte) {
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Vary", "Accept")
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Write(body)
+}
+
+func (f *Federation) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusInternalServerError
+	msg := "internal error"
+	switch hub.ErrorCode(err) {
+	case hub.ENOTFOUND:
+		status, msg = http.StatusNotFound, "not found"
+	case hub.EINVALID:
+		status, msg = http.StatusBadRequest, hub.ErrorMessage(err)
+	default:
+		f.log.Error("federation request", "path", r.URL.Path, "err", err)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, "{\"error\":%q}\n", msg)
+}
+
+// actorDoc is the hub's Group actor.
+func (f *Federation) actorDoc(st hub.Settings) (any, string, error) {
+	pub, err := publicKeyPEM(f.PublicKey())
+	if err != nil {
+		return nil, "", err
+	}
+	a := map[string]any{
+		"@context":                  []any{asContext, secContext, objectContext[1]},
+		"id":                        f.ActorID(),
+		"type":                      "Group",
+		"preferredUsername":         st.Handle,
+		"name":                      st.Name,
+		"summary":                   "<p>" + htmlEscape(st.Description) + "</p>",
+		"url":                       f.baseStr + "/",
+		"inbox":                     f.inboxIRI(),
+		"outbox":                    f.outboxIRI(),
+		"followers":                 f.followersIRI(),
+		"following":                 f.followingIRI(),
+		"endpoints":                 map[string]any{"sharedInbox": f.sharedInbox()},
+		"manuallyApprovesFollowers": st.ManuallyApprovesFollowers,
+		"discoverable":              st.Discoverable,
+		"indexable":                 st.Indexable,
+		"publicKey": map[string]any{
+			"id":           f.signer.KeyID,
+			"owner":        f.ActorID(),
+			"publicKeyPem": pub,
+		},
+	}
+	if st.LogoType != "" {
+		a["icon"] = map[string]any{"type": "Image", "mediaType": st.LogoType, "url": f.baseStr + "/logo"}
+	}
+	return a, contentTypeAS, nil
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}
+
+func (f *Federation) actor(w http.ResponseWriter, r *http.Request) {
+	if !WantsActivityJSON(r) && strings.Contains(r.Header.Get("Accept"), "text/html") {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	c, err := f.cachedDoc(r.Context(), "actor", f.actorDoc)
+	if err != nil {
+		f.fail(w, r, err)
+		return
+	}
+	f.writeJSON(w, r, c.ctype, c.body)
+}
+
+// webfinger answers acct:handle@host, the actor IRI or the home page URL.
+func (f *Federation) webfinger(w http.ResponseWriter, r *http.Request) {
+	resource := r.URL.Query().Get("resource")
+	if resource == "" {
+		f.fail(w, r, hub.Errorf(hub.EINVALID, "the resource parameter is required"))
+		return
+	}
+	c, err := f.cachedDoc(r.Context(), "webfinger", func(st hub.Settings) (any, string, error) {
+		return map[string]any{
+			"subject": "acct:" + st.Handle + "@" + f.Host(),
+			"aliases": []any{f.ActorID(), f.baseStr + "/"},
+			"links": []any{
+				map[string]any{"rel": "self", "type": contentTypeAS, "href": f.ActorID()},
+				map[string]any{"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": f.baseStr + "/"},
+			},
+		}, "application/jrd+json; charset=utf-8", nil
+	})
+	if err != nil {
+		f.fail(w, r, err)
+		return
+	}
+	var jrd struct{ Subject string }
+	json.Unmarshal(c.body, &jrd)
+	if !f.matchesResource(resource, jrd.Subject) {
+		f.fail(w, r, hub.Errorf(hub.ENOTFOUND, "no such account"))
+		return
+	}
+	f.writeJSON(w, r, c.ctype, c.body)
+}
+
+func (f *Federation) matchesResource(resource, subject string) bool {
+	switch {
+	case strings.EqualFold(resource, subject), strings.EqualFold("acct:"+resource, subject):
+		return true
+	case resource == f.ActorID(), resource == f.baseStr+"/", resource == f.baseStr:
+		return true
+	}
+	// acct:@handle@host, as some clients send it.
+	return strings.EqualFold(strings.Replace(resource, "acct:@", "acct:", 1), subject)
+}
+
+// hostMeta is the XRD pointing at WebFinger, which Mastodon tries after a 404.
+func (f *Federation) hostMeta(w http.ResponseWriter, r *http.Request) {
+	type link struct {
+		Rel      string `xml:"rel,attr"`
+		Type     string `xml:"type,attr"`
+		Template string `xml:"template,attr"`
+	}
+	type xrd struct {
+		XMLName xml.Name `xml:"http://docs.oasis-open.org/ns/xri/xrd-1.0 XRD"`
+		Links   []link   `xml:"Link"`
+	}
+	body, _ := xml.MarshalIndent(xrd{Links: []link{{Rel: "lrdd", Type: "application/jrd+json", Template: f.baseStr + "/.well-known/webfinger?resource={uri}"}}}, "", "  ")
+	w.Header().Set("Content-Type", "application/xrd+xml; charset=utf-8")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Write([]byte(xml.Header))
+	w.Write(body)
+}
+
+func (f *Federation) nodeinfoIndex(w http.ResponseWriter, r *http.Request) {
+	body, _ := json.Marshal(map[string]any{"links": []any{
+		map[string]any{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.0", "href": f.baseStr + "/nodeinfo/2.0"},
+		map[string]any{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": f.baseStr + "/nodeinfo/2.1"},
+	}})
+	f.writeJSON(w, r, "application/json", body)
+}
+
+// nodeinfo serves NodeInfo 2.0 and 2.1: the required keys and no others.
+func (f *Federation) nodeinfo(w http.ResponseWriter, r *http.Request) {
+	version := chi.URLParam(r, "version")
+	if version != "2.0" && version != "2.1" {
+		f.fail(w, r, hub.Errorf(hub.ENOTFOUND, "no such NodeInfo version"))
+		return
+	}
+	c, err := f.cachedDoc(r.Context(), "nodeinfo"+version, func(st hub.Settings) (any, string, error) {
+		posts := 0
+		for _, count := range []func() (int, error){
+			func() (int, error) { _, n, err := f.content.ListEvents(r.Context(), hub.EventFilter{Limit: 1}); return n, err },
+			func() (int, error) { _, n, err := f.content.ListGuides(r.Context(), hub.GuideFilter{Limit: 1}); return n, err },
+			func() (int, error) {
+				_, n, err := f.content.ListCaseStudies(r.Context(), hub.CaseStudyFilter{Limit: 1})
+				return n, err
+			},
+		} {
+			n, err := count()
+			if err != nil {
+				return nil, "", err
+			}
+			posts += n
+		}
+		software := map[string]any{"name": "commonplace", "version": f.version}
+		if version == "2.1" {
+			software["repository"] = "https://github.com/commonplace-hub/commonplace"
+		}
+		return map[string]any{
+			"version":           version,
+			"software":          software,
+			"protocols":         []any{"activitypub"},
+			"services":          map[string]any{"inbound": []any{}, "outbound": []any{"atom1.0"}},
+			"openRegistrations": false,
+			"usage": map[string]any{
+				"users":      map[string]any{"total": 1, "activeHalfyear": 1, "activeMonth": 1},
+				"localPosts": posts,
+			},
+			"metadata": map[string]any{"nodeName": st.Name, "nodeDescription": st.Description},
+		}, `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/` + version + `#"`, nil
+	})
+	if err != nil {
+		f.fail(w, r, err)
+		return
+	}
+	f.writeJSON(w, r, c.ctype, c.body)
+}
+
+// page reads ?page=N (from 1); 0 means the collection itself.
+func page(r *http.Request) int {
+	n, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || n < 1 {
+		return 0
+	}
+	return n
+}
+
+// collection writes an OrderedCollection, or one OrderedCollectionPage of it.
+func (f *Federation) collection(w http.ResponseWriter, r *http.Request, id string, total, n int, items []any) {
+	var c map[string]any
+	last := (total + pageSize - 1) / pageSize
+	if last == 0 {
+		last = 1
+	}
+	pageIRI := func(p int) string { return id + "?page=" + strconv.Itoa(p) }
+	if n == 0 {
+		c = map[string]any{"@context": asContext, "id": id, "type": "OrderedCollection", "totalItems": total,
+			"first": pageIRI(1), "last": pageIRI(last)}
+	} else {
+		c = map[string]any{"@context": asContext, "id": pageIRI(n), "type": "OrderedCollectionPage", "partOf": id,
+			"totalItems": total, "orderedItems": items}
+		if items == nil {
+			c["orderedItems"] = []any{}
+		}
+		if n < last {
+			c["next"] = pageIRI(n + 1)
+		}
+		if n > 1 {
+			c["prev"] = pageIRI(n - 1)
+		}
+	}
+	body, err := json.Marshal(c)
+	if err != nil {
+		f.fail(w, r, err)
+		return
+	}
+	f.writeJSON(w, r, contentTypeAS, body)
+}
+
+func (f *Federation) outbox(w http.ResponseWriter, r *http.Request) {
+	n := page(r)
+	offset := 0
+	if n > 0 {
+		offset = (n - 1) * pageSize
+	}
+	acts, total, err := f.store.Outbox(r.Context(), pageSize, offset)
+	if err != nil {
+		f.fail(w, r, err)
+		return
+	}
+	var items []any
+	if n > 0 {
+		for _, a := range acts {
+			var v map[string]any
+			if json.Unmarshal(a.Body, &v) == nil {
+				delete(v, "@context")
+				items = append(items, v)
+			}
+		}
+	}
+	f.collection(w, r, f.outboxIRI(), total, n, items)
+}
+
+func (f *Federation) followers(w http.ResponseWriter, r *http.Request) {
+	n := page(r)
+	offset := 0
+	if n > 0 {
+		offset = (n - 1) * pageSize
+	}
+	recs, total, err := f.store.Followers(r.Context(), false, pageSize, offset)
+	if err != nil {
+		f.fail(w, r, err)
+		return
+	}
+	var items []any
+	if n > 0 {
+		for _, rec := range recs {
+			items = append(items, rec.ActorID)
+		}
+	}
+	f.collection(w, r, f.followersIRI(), total, n, items)
+}
+
+func (f *Federation) following(w http.ResponseWriter, r *http.Request) {
+	f.collection(w, r, f.followingIRI(), 0, page(r), nil)
+}
+
+// ServeObject answers an item page's URL with its ActivityStreams object:
+// the hub's web pages call it when the request asks for activity+json.
+// kind is hub.KindEvent, KindGuide or KindCaseStudy.
+func (f *Federation) ServeObject(w http.ResponseWriter, r *http.Request, kind, slug string) {
+	ctx := r.Context()
+	st, err := f.content.Settings(ctx)
+	if err != nil {
+		f.fail(w, r, err)
+		return
+	}
+	var obj map[string]any
+	switch kind {
+	case hub.KindEvent:
+		e, err := f.content.EventBySlug(ctx, slug)
+		if err != nil {
+			f.fail(w, r, err)
+			return
+		}
+		loc := e.Location()
+		id := f.itemURL(kind, e.Slug)
+		start, end := e.Start.In(loc), e.End.In(loc)
+		if date := r.URL.Query().Get("date"); date != "" && e.Recurring() {
+			day, err := time.ParseInLocation("2006-01-02", date, loc)
+			if err != nil {
+				f.fail(w, r, hub.Errorf(hub.ENOTFOUND, "no such occurrence"))
+				return
+			}
+			occ := e.Occurrences(day, day.AddDate(0, 0, 1), 1)
+			if len(occ) == 0 || occ[0].Date() != date {
+				f.fail(w, r, hub.Errorf(hub.ENOTFOUND, "no such occurrence"))
+				return
+			}
+			id, start, end = f.occurrenceIRI(e, date), occ[0].Start, occ[0].End
+		}
+		obj = f.eventObject(e, start, end, id, st)
+	case hub.KindGuide:
+		g, err := f.content.GuideBySlug(ctx, slug)
+		if err != nil {
+			f.fail(w, r, err)
+			return
+		}
+		obj = f.guideObject(g, st)
+	case hub.KindCaseStudy:
+		c, err := f.content.CaseStudyBySlug(ctx, slug)
+		if err != nil {
+			f.fail(w, r, err)
+			return
+		}
+		obj = f.caseStudyObject(c, st)
+	default:
+		f.fail(w, r, hub.Errorf(hub.ENOTFOUND, "not found"))
+		return
+	}
+	body, err := json.Marshal(withContext(obj))
+	if err != nil {
+		f.fail(w, r, err)
+		return
+	}
+	f.writeJSON(w, r, contentTypeAS, body)
+}
+
+
+// WantsObject reports whether r asks for ActivityStreams (for the web pages).
+func (f *Federation) WantsObject(r *http.Request) bool { return WantsActivityJSON(r) }

@@ -1,0 +1,401 @@
+package federation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// MaxInboxBody is the largest delivery the inbox reads, as Mastodon.
+const MaxInboxBody = 1 << 20
+
+// inboxError is a refused delivery: the status to answer and why.
+type inboxError struct {
+	status int
+	msg    string
+}
+
+func (e *inboxError) Error() string { return e.msg }
+
+func refuse(status int, format string, args ...any) error {
+	return &inboxError{status: status, msg: fmt.Sprintf(format, args...)}
+}
+
+// serveInbox takes a delivery to the hub actor's inbox or the shared inbox.
+//
+// In order: the body is limited to 1 MB (413); the HTTP signature must be
+// a draft-cavage one covering the request target, Host or Digest, and
+// Date, within an hour of the hub's clock (401 otherwise, also for RFC 9421
+// signatures, so the sender falls back); the Digest must match the body;
+// the signature must verify with the signer's key, fetched and cached
+// (and refetched once if it fails, for rotated keys); the signer must be
+// the activity's actor; an activity id seen before is acknowledged and
+// ignored. Then the activity is handled, or acknowledged and ignored if the
+// hub has no use for it.
+func (f *Federation) serveInbox(w http.ResponseWriter, r *http.Request) {
+	status, msg := http.StatusAccepted, ""
+	if err := f.receive(r.Context(), r); err != nil {
+		var ie *inboxError
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &ie):
+			status, msg = ie.status, ie.msg
+		case errors.As(err, &tooBig):
+			status, msg = http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is larger than %d bytes", MaxInboxBody)
+		default:
+			f.log.Error("inbox", "err", err)
+			status, msg = http.StatusInternalServerError, "the hub could not process this activity; try again later"
+		}
+		level := "refused"
+		if status >= 500 {
+			level = "failed"
+		}
+		f.log.Info("inbox "+level, "status", status, "reason", msg, "remote", r.RemoteAddr, "signature_key", keyIDOf(r))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	if msg != "" {
+		fmt.Fprintf(w, "{\"error\":%q}\n", msg)
+	} else {
+		io.WriteString(w, "{}\n")
+	}
+}
+
+func keyIDOf(r *http.Request) string {
+	if p, err := parseSignature(r.Header); err == nil {
+		return p.KeyID
+	}
+	return ""
+}
+
+func (f *Federation) receive(ctx context.Context, r *http.Request) error {
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxInboxBody))
+	if err != nil {
+		return err
+	}
+	sig, err := parseSignature(r.Header)
+	if err != nil {
+		return refuse(http.StatusUnauthorized, "%v", err)
+	}
+	if err := checkSignedRequest(r, sig, body, f.now()); err != nil {
+		return refuse(http.StatusUnauthorized, "%v", err)
+	}
+	act, err := parseDoc(body)
+	if err != nil {
+		return refuse(http.StatusBadRequest, "the body is not a JSON object: %v", err)
+	}
+	actorID := act.ref("actor")
+	if act.typ() == "" || actorID == "" {
+		return refuse(http.StatusBadRequest, "not an activity: it needs a type and an actor")
+	}
+	signer, err := f.verify(ctx, r, sig, act)
+	if err != nil {
+		return err
+	}
+	if signer.ID != actorID {
+		return refuse(http.StatusUnauthorized, "the request is signed by %s, not by the activity's actor %s", signer.ID, actorID)
+	}
+	if id := act.id(); id != "" {
+		if hostOf(id) != hostOf(actorID) {
+			return refuse(http.StatusBadRequest, "the activity id %s is not on its actor's server", id)
+		}
+		first, err := f.store.MarkSeen(ctx, id, f.now())
+		if err != nil {
+			return err
+		}
+		if !first {
+			return nil // a repeated delivery: already handled
+		}
+	}
+	return f.handle(ctx, act, signer)
+}
+
+// verify checks the request's signature with the signer's key, fetching
+// the key when it is not cached or (once) when the cached one fails.
+func (f *Federation) verify(ctx context.Context, r *http.Request, sig *sigParams, act doc) (*RemoteActor, error) {
+	cached, err := f.store.RemoteActorByKey(ctx, sig.KeyID)
+	if err != nil && hub.ErrorCode(err) != hub.ENOTFOUND {
+		return nil, err
+	}
+	if cached != nil {
+		if key, err := parsePublicKey(cached.PublicKeyPEM); err == nil && verifySignature(r, key) == nil {
+			return cached, nil
+		}
+	}
+	fresh, err := f.fetchKeyOwner(ctx, sig.KeyID)
+	if err != nil {
+		var fe *FetchError
+		if errors.As(err, &fe) && (fe.Status == http.StatusGone || fe.Status == http.StatusNotFound) && act.is("Delete") {
+			// A deleted account announcing its own deletion: its key is
+			// gone, so the signature cannot be checked. Nothing of ours
+			// depends on it beyond removing the follower, which a later
+			// delivery failure does too.
+			return nil, refuse(http.StatusAccepted, "")
+		}
+		return nil, refuse(http.StatusUnauthorized, "cannot get the signing key %s: %v", sig.KeyID, err)
+	}
+	key, err := parsePublicKey(fresh.PublicKeyPEM)
+	if err != nil {
+		return nil, refuse(http.StatusUnauthorized, "the key %s is not a usable RSA key: %v", sig.KeyID, err)
+	}
+	if err := verifySignature(r, key); err != nil {
+		return nil, refuse(http.StatusUnauthorized, "the signature does not verify with %s: %v", sig.KeyID, err)
+	}
+	return fresh, nil
+}
+
+// fetchKeyOwner fetches the actor owning keyID (the key id is usually the
+// actor IRI with #main-key; GoToSocial uses /main-key, whose document
+// names the owner), stores it and returns it.
+func (f *Federation) fetchKeyOwner(ctx context.Context, keyID string) (*RemoteActor, error) {
+	d, err := f.fetchDoc(ctx, stripFragment(keyID))
+	if err != nil {
+		return nil, err
+	}
+	if d.str("inbox") == "" { // a key document: fetch its owner
+		owner := d.ref("owner")
+		if owner == "" {
+			return nil, errors.New("the key document names no owner")
+		}
+		if d, err = f.fetchDoc(ctx, owner); err != nil {
+			return nil, err
+		}
+	}
+	a, err := parseActor(d)
+	if err != nil {
+		return nil, err
+	}
+	if a.KeyID != keyID {
+		return nil, fmt.Errorf("the actor %s does not publish the key %s", a.ID, keyID)
+	}
+	a.FetchedAt = f.now()
+	if err := f.store.SaveRemoteActor(ctx, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// actorTypes are the ActivityStreams actor types.
+var actorTypes = []string{"Person", "Service", "Group", "Organization", "Application"}
+
+// parseActor reads an actor document.
+func parseActor(d doc) (*RemoteActor, error) {
+	isActor := false
+	for _, t := range actorTypes {
+		isActor = isActor || d.is(t)
+	}
+	if !isActor {
+		return nil, fmt.Errorf("%s is a %q, not an actor", d.id(), d.typ())
+	}
+	a := &RemoteActor{ID: d.id(), Type: d.typ(), Inbox: d.ref("inbox"), Username: d.str("preferredUsername"), Name: d.str("name"), URL: d.ref("url")}
+	if a.ID == "" || a.Inbox == "" {
+		return nil, errors.New("the actor has no id or inbox")
+	}
+	if ep := d.obj("endpoints"); ep != nil {
+		a.SharedInbox = ep.ref("sharedInbox")
+	}
+	for _, k := range d.objs("publicKey") {
+		if owner := k.ref("owner"); owner != "" && owner != a.ID {
+			continue
+		}
+		if pemText := k.str("publicKeyPem"); pemText != "" {
+			a.KeyID, a.PublicKeyPEM = k.id(), pemText
+			break
+		}
+	}
+	if a.PublicKeyPEM == "" {
+		return nil, fmt.Errorf("the actor %s publishes no public key", a.ID)
+	}
+	if hostOf(a.Inbox) == "" || (a.SharedInbox != "" && hostOf(a.SharedInbox) == "") {
+		return nil, fmt.Errorf("the actor %s has an inbox that is not an http(s) URL", a.ID)
+	}
+	return a, nil
+}
+
+// handle acts on a verified activity.
+func (f *Federation) handle(ctx context.Context, act doc, from *RemoteActor) error {
+	switch {
+	case act.is("Follow"):
+		return f.onFollow(ctx, act, from)
+	case act.is("Undo"):
+		inner := act.obj("object")
+		if inner != nil && inner.is("Follow") {
+			return f.onUnfollow(ctx, inner.id(), from)
+		}
+		if ref := act.ref("object"); ref != "" {
+			return f.onUnfollow(ctx, ref, from)
+		}
+		return nil
+	case act.is("Delete"):
+		if act.ref("object") == from.ID { // the account itself is gone
+			if err := f.store.DeleteFollower(ctx, from.ID); err != nil && hub.ErrorCode(err) != hub.ENOTFOUND {
+				return err
+			}
+			return f.store.DeleteRemoteActor(ctx, from.ID)
+		}
+		return nil
+	case act.is("Update"):
+		if o := act.obj("object"); o != nil && o.id() == from.ID {
+			if a, err := parseActor(o); err == nil {
+				a.FetchedAt = f.now()
+				if err := f.store.SaveRemoteActor(ctx, a); err != nil {
+					return err
+				}
+				return f.refreshFollower(ctx, a)
+			}
+		}
+		return nil
+	}
+	// Accepted and ignored: Create, Announce, Like and the rest carry
+	// nothing the hub keeps yet.
+	f.log.Debug("inbox: activity ignored", "type", act.typ(), "actor", from.ID)
+	return nil
+}
+
+// onFollow records a follower and answers Accept, unless organisers
+// approve followers by hand.
+func (f *Federation) onFollow(ctx context.Context, act doc, from *RemoteActor) error {
+	if act.ref("object") != f.ActorID() {
+		return refuse(http.StatusUnprocessableEntity, "only the hub actor %s can be followed here", f.ActorID())
+	}
+	if act.id() == "" {
+		return refuse(http.StatusBadRequest, "a Follow needs an id")
+	}
+	st, err := f.content.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	prev, err := f.store.Follower(ctx, from.ID)
+	if err != nil && hub.ErrorCode(err) != hub.ENOTFOUND {
+		return err
+	}
+	rec := &FollowerRecord{ActorID: from.ID, FollowID: act.id(), Inbox: from.Inbox, SharedInbox: from.SharedInbox,
+		Username: from.Username, Name: from.Name, URL: from.URL, Pending: st.ManuallyApprovesFollowers, CreatedAt: f.now()}
+	if prev != nil {
+		rec.Pending = prev.Pending && st.ManuallyApprovesFollowers
+		rec.CreatedAt = prev.CreatedAt
+	}
+	if err := f.store.SaveFollower(ctx, rec); err != nil {
+		return err
+	}
+	f.log.Info("new follower", "actor", from.ID, "pending", rec.Pending)
+	if rec.Pending {
+		return nil
+	}
+	return f.answerFollow(ctx, "Accept", rec)
+}
+
+// answerFollow queues an Accept or Reject of a follower's Follow to their
+// own inbox.
+func (f *Federation) answerFollow(ctx context.Context, typ string, rec *FollowerRecord) error {
+	follow := map[string]any{"id": rec.FollowID, "type": "Follow", "actor": rec.ActorID, "object": f.ActorID()}
+	act, err := f.directActivity(typ, follow, rec.ActorID)
+	if err != nil {
+		return err
+	}
+	if err := f.store.Enqueue(ctx, Enqueued{Activity: act, Inboxes: []string{rec.Inbox}}); err != nil {
+		return err
+	}
+	f.nudge()
+	return nil
+}
+
+// onUnfollow removes a follower whose Follow is undone.
+func (f *Federation) onUnfollow(ctx context.Context, followID string, from *RemoteActor) error {
+	rec, err := f.store.Follower(ctx, from.ID)
+	if hub.ErrorCode(err) == hub.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	// Some servers undo with a fresh Follow id; the actor is what counts.
+	_ = followID
+	f.log.Info("follower left", "actor", rec.ActorID)
+	return f.store.DeleteFollower(ctx, rec.ActorID)
+}
+
+// refreshFollower updates a follower's inboxes and names after an Update.
+func (f *Federation) refreshFollower(ctx context.Context, a *RemoteActor) error {
+	rec, err := f.store.Follower(ctx, a.ID)
+	if hub.ErrorCode(err) == hub.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	rec.Inbox, rec.SharedInbox, rec.Username, rec.Name, rec.URL = a.Inbox, a.SharedInbox, a.Username, a.Name, a.URL
+	return f.store.SaveFollower(ctx, rec)
+}
+
+// ApproveFollower accepts a pending follower: hub.Federation.
+func (f *Federation) ApproveFollower(ctx context.Context, actorID string) error {
+	rec, err := f.store.Follower(ctx, actorID)
+	if err != nil {
+		return err
+	}
+	if !rec.Pending {
+		return nil
+	}
+	rec.Pending = false
+	if err := f.store.SaveFollower(ctx, rec); err != nil {
+		return err
+	}
+	return f.answerFollow(ctx, "Accept", rec)
+}
+
+// RejectFollower refuses a pending follower or removes an accepted one,
+// telling them with Reject: hub.Federation.
+func (f *Federation) RejectFollower(ctx context.Context, actorID string) error {
+	rec, err := f.store.Follower(ctx, actorID)
+	if err != nil {
+		return err
+	}
+	if err := f.store.DeleteFollower(ctx, actorID); err != nil {
+		return err
+	}
+	return f.answerFollow(ctx, "Reject", rec)
+}
+
+// RetryDelivery queues a failed delivery again: hub.Federation.
+func (f *Federation) RetryDelivery(ctx context.Context, id int64) error {
+	if err := f.store.RetryDelivery(ctx, id, f.now()); err != nil {
+		return err
+	}
+	f.nudge()
+	return nil
+}
+
+// Status reports followers, deliveries and peers: hub.Federation.
+func (f *Federation) Status(ctx context.Context) (*hub.FederationStatus, error) {
+	st, err := f.content.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &hub.FederationStatus{Handle: "@" + st.Handle + "@" + f.Host(), ActorID: f.ActorID()}
+	for _, pending := range []bool{true, false} {
+		recs, _, err := f.store.Followers(ctx, pending, 1000, 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			out.Followers = append(out.Followers, hub.Follower{ActorID: r.ActorID, Username: r.Username, Name: r.Name,
+				URL: r.URL, Server: hostOf(r.ActorID), Pending: r.Pending, Since: r.CreatedAt})
+		}
+	}
+	if out.Pending, err = f.store.Deliveries(ctx, "pending", 100); err != nil {
+		return nil, err
+	}
+	if out.Failed, err = f.store.Deliveries(ctx, "failed", 100); err != nil {
+		return nil, err
+	}
+	if out.Peers, err = f.store.Peers(ctx); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+

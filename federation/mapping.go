@@ -1,0 +1,347 @@
+package federation
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// NamespaceIRI is the JSON-LD namespace of Commonplace's extension
+// properties (docs/FEDERATION.md lists them).
+const NamespaceIRI = "https://commonplace-hub.github.io/ns#"
+
+// objectContext is the @context of every object and activity the hub sends.
+var objectContext = []any{
+	asContext,
+	map[string]any{
+		"cp":              NamespaceIRI,
+		"Hashtag":         "as:Hashtag",
+		"sensitive":       "as:sensitive",
+		"toot":            "http://joinmastodon.org/ns#",
+		"discoverable":    "toot:discoverable",
+		"indexable":       "toot:indexable",
+		"schema":          "http://schema.org#",
+		"PostalAddress":   "schema:PostalAddress",
+		"address":         "schema:address",
+		"streetAddress":   "schema:streetAddress",
+		"postalCode":      "schema:postalCode",
+		"addressLocality": "schema:addressLocality",
+		"addressRegion":   "schema:addressRegion",
+		"addressCountry":  "schema:addressCountry",
+		"VirtualLocation": "schema:VirtualLocation",
+		"timezone":        "cp:timezone",
+		"organizers":      map[string]any{"@id": "cp:organizers", "@type": "@id"},
+		"itemKind":        "cp:itemKind",
+		"problem":         "cp:problem",
+		"approach":        "cp:approach",
+		"tools":           "cp:tools",
+		"outcome":         "cp:outcome",
+		"lessons":         "cp:lessons",
+		"organisation":    "cp:organisation",
+		"contact":         "cp:contact",
+		"accessibility":   "cp:accessibility",
+		"bookingUrl":      map[string]any{"@id": "cp:bookingUrl", "@type": "@id"},
+	},
+}
+
+// markdown renders organisers' Markdown to HTML. goldmark escapes raw
+// HTML by default, so nothing an organiser types becomes markup.
+var markdown = goldmark.New(goldmark.WithExtensions(extension.GFM))
+
+func renderMarkdown(src string) string {
+	var b bytes.Buffer
+	if err := markdown.Convert([]byte(src), &b); err != nil {
+		return "<p>" + html.EscapeString(src) + "</p>"
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// itemURL is the public page (and object IRI) of an item.
+func (f *Federation) itemURL(kind, slug string) string {
+	switch kind {
+	case hub.KindEvent:
+		return f.baseStr + "/events/" + slug
+	case hub.KindGuide:
+		return f.baseStr + "/guides/" + slug
+	default:
+		return f.baseStr + "/case-studies/" + slug
+	}
+}
+
+// occurrenceIRI is the IRI of one occurrence of an event series.
+func (f *Federation) occurrenceIRI(e *hub.Event, date string) string {
+	return f.itemURL(hub.KindEvent, e.Slug) + "?date=" + date
+}
+
+// hashtags maps tag names to Hashtag objects.
+func (f *Federation) hashtags(tags []string) []any {
+	var out []any
+	for _, t := range tags {
+		out = append(out, map[string]any{
+			"type": "Hashtag",
+			"name": "#" + hashtagName(t),
+			"href": f.baseStr + "/tags/" + hub.Slugify(t),
+		})
+	}
+	return out
+}
+
+// hashtagName makes a tag name usable as a hashtag: "digital skills" ->
+// "DigitalSkills" (Mastodon hashtags are letters, digits and underscores).
+func hashtagName(t string) string {
+	var b strings.Builder
+	upper := true
+	for _, r := range t {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_':
+			if upper {
+				r = unicode.ToUpper(r)
+			}
+			b.WriteRune(r)
+			upper = false
+		default:
+			upper = true
+		}
+	}
+	if b.Len() == 0 {
+		return "tag"
+	}
+	return b.String()
+}
+
+// abstract returns the first paragraph of Markdown as plain text, at most
+// max characters.
+func abstract(md string, max int) string {
+	para := strings.TrimSpace(md)
+	if i := strings.Index(para, "\n\n"); i >= 0 {
+		para = para[:i]
+	}
+	para = strings.NewReplacer("**", "", "__", "", "`", "", "#", "").Replace(para)
+	para = strings.Join(strings.Fields(para), " ")
+	if utf8.RuneCountInString(para) <= max {
+		return para
+	}
+	r := []rune(para)[:max]
+	s := string(r)
+	if i := strings.LastIndexByte(s, ' '); i > max/2 {
+		s = s[:i]
+	}
+	return s + "…"
+}
+
+// whenText says when an occurrence happens, for people: "Tuesday 6 October
+// 2026, 19:00–21:00 (Europe/London)".
+func whenText(start, end time.Time, allDay bool, zone string) string {
+	if allDay {
+		last := end.AddDate(0, 0, -1)
+		if !last.After(start) {
+			return start.Format("Monday 2 January 2006") + " (all day)"
+		}
+		return start.Format("Monday 2 January 2006") + " – " + last.Format("Monday 2 January 2006") + " (all day)"
+	}
+	s := start.Format("Monday 2 January 2006, 15:04")
+	if end.Format("2006-01-02") == start.Format("2006-01-02") {
+		s += "–" + end.Format("15:04")
+	} else {
+		s += " – " + end.Format("Monday 2 January 2006, 15:04")
+	}
+	return s + " (" + zone + ")"
+}
+
+// baseObject holds what every published object carries.
+func (f *Federation) baseObject(typ, id, name, url string, published, updated time.Time, lang string) map[string]any {
+	o := map[string]any{
+		"id":           id,
+		"type":         typ,
+		"name":         name,
+		"url":          url,
+		"attributedTo": f.ActorID(),
+		"to":           []any{publicIRI},
+		"cc":           []any{f.followersIRI()},
+		"published":    published.UTC().Format(time.RFC3339),
+	}
+	if updated.After(published.Add(time.Second)) {
+		o["updated"] = updated.UTC().Format(time.RFC3339)
+	}
+	return o
+}
+
+func withContent(o map[string]any, summaryHTML, contentHTML, lang string) {
+	o["summary"] = summaryHTML
+	o["content"] = contentHTML
+	if lang != "" {
+		o["contentMap"] = map[string]any{lang: contentHTML}
+		o["summaryMap"] = map[string]any{lang: summaryHTML}
+	}
+}
+
+// eventObject maps one occurrence of an event to an ActivityStreams Event
+// with the FEP-8a8e properties. id is the object's IRI.
+func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, st hub.Settings) map[string]any {
+	url := f.itemURL(hub.KindEvent, e.Slug)
+	if id != url {
+		url = id
+	}
+	o := f.baseObject("Event", id, e.Title, url, e.CreatedAt, e.UpdatedAt, st.Language)
+	o["itemKind"] = hub.KindEvent
+	o["timezone"] = e.TimeZone
+	if e.AllDay {
+		o["startTime"] = start.Format(time.RFC3339)
+		o["endTime"] = end.Format(time.RFC3339)
+	} else {
+		o["startTime"] = start.Format(time.RFC3339)
+		o["endTime"] = end.Format(time.RFC3339)
+	}
+	o["organizers"] = []any{f.ActorID()}
+
+	var lines []string
+	lines = append(lines, "📅 "+html.EscapeString(whenText(start, end, e.AllDay, e.TimeZone)))
+	var locations []any
+	if p := e.Place; p != nil {
+		where := p.Name
+		if a := p.Address(); a != "" {
+			where += ", " + a
+		}
+		lines = append(lines, "📍 "+html.EscapeString(where))
+		place := map[string]any{"type": "Place", "name": p.Name}
+		if p.Address() != "" {
+			addr := map[string]any{"type": "PostalAddress"}
+			for k, v := range map[string]string{"streetAddress": p.StreetAddress, "addressLocality": p.Locality,
+				"addressRegion": p.Region, "postalCode": p.PostalCode, "addressCountry": p.Country} {
+				if v != "" {
+					addr[k] = v
+				}
+			}
+			place["address"] = addr
+		}
+		if p.Latitude != nil && p.Longitude != nil {
+			place["latitude"] = *p.Latitude
+			place["longitude"] = *p.Longitude
+		}
+		locations = append(locations, place)
+	}
+	if e.OnlineURL != "" {
+		lines = append(lines, "💻 Online: "+html.EscapeString(e.OnlineURL))
+		locations = append(locations, map[string]any{"type": "VirtualLocation", "url": e.OnlineURL})
+	}
+	switch len(locations) {
+	case 0:
+	case 1:
+		o["location"] = locations[0]
+	default:
+		o["location"] = locations
+	}
+	if e.Organiser != "" {
+		lines = append(lines, "👥 "+html.EscapeString(e.Organiser))
+	}
+	summary := "<p>" + strings.Join(lines, "<br>") + "</p>"
+	if a := abstract(e.Description, 300); a != "" {
+		summary += "<p>" + html.EscapeString(a) + "</p>"
+	}
+	withContent(o, summary, renderMarkdown(e.Description), st.Language)
+	if e.Accessibility != "" {
+		o["accessibility"] = e.Accessibility
+	}
+	if e.BookingURL != "" {
+		o["bookingUrl"] = e.BookingURL
+	}
+	if tags := f.hashtags(e.Tags); len(tags) > 0 {
+		o["tag"] = tags
+	}
+	return o
+}
+
+// guideObject maps a guide to an Article.
+func (f *Federation) guideObject(g *hub.Guide, st hub.Settings) map[string]any {
+	url := f.itemURL(hub.KindGuide, g.Slug)
+	o := f.baseObject("Article", url, g.Title, url, g.CreatedAt, g.UpdatedAt, st.Language)
+	o["itemKind"] = hub.KindGuide
+	summary := g.Summary
+	if summary == "" {
+		summary = abstract(g.Body, 300)
+	}
+	withContent(o, "<p>📘 A guide from "+html.EscapeString(st.Name)+"</p><p>"+html.EscapeString(summary)+"</p>", renderMarkdown(g.Body), st.Language)
+	if tags := f.hashtags(g.Tags); len(tags) > 0 {
+		o["tag"] = tags
+	}
+	return o
+}
+
+// caseStudyObject maps a case study to an Article whose structured
+// sections are extension properties.
+func (f *Federation) caseStudyObject(c *hub.CaseStudy, st hub.Settings) map[string]any {
+	url := f.itemURL(hub.KindCaseStudy, c.Slug)
+	o := f.baseObject("Article", url, c.Title, url, c.CreatedAt, c.UpdatedAt, st.Language)
+	o["itemKind"] = hub.KindCaseStudy
+	var content strings.Builder
+	for _, s := range c.Sections() {
+		fmt.Fprintf(&content, "<h3>%s</h3>\n%s\n", html.EscapeString(s.Heading), renderMarkdown(s.Text))
+		o[s.Key] = s.Text
+	}
+	who := c.Organisation
+	if who == "" {
+		who = st.Name
+	}
+	summary := "<p>🧭 A case study from " + html.EscapeString(who) + "</p>"
+	if c.Summary != "" {
+		summary += "<p>" + html.EscapeString(c.Summary) + "</p>"
+	}
+	withContent(o, summary, strings.TrimSpace(content.String()), st.Language)
+	if c.Organisation != "" {
+		o["organisation"] = c.Organisation
+	}
+	if c.Contact != "" {
+		o["contact"] = c.Contact
+	}
+	if p := c.Place; p != nil {
+		o["location"] = map[string]any{"type": "Place", "name": p.Name}
+	}
+	if tags := f.hashtags(c.Tags); len(tags) > 0 {
+		o["tag"] = tags
+	}
+	return o
+}
+
+// withContext returns a copy of an object with the @context, to serve it
+// on its own.
+func withContext(o map[string]any) map[string]any {
+	out := make(map[string]any, len(o)+1)
+	for k, v := range o {
+		out[k] = v
+	}
+	out["@context"] = objectContext
+	return out
+}
+
+// objectHash identifies an object's content, ignoring its timestamps, so
+// an unchanged object is not sent again.
+func objectHash(o map[string]any) (string, []byte, error) {
+	body, err := json.Marshal(o)
+	if err != nil {
+		return "", nil, err
+	}
+	c := make(map[string]any, len(o))
+	for k, v := range o {
+		if k != "updated" && k != "published" {
+			c[k] = v
+		}
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return "", nil, err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), body, nil
+}

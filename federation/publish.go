@@ -1,0 +1,240 @@
+package federation
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// ItemChanged publishes a stored change to followers: Create, Update or
+// Delete for each object the item has, through the delivery queue. It
+// implements hub.ChangeNotifier; errors are logged, not returned.
+func (f *Federation) ItemChanged(ctx context.Context, c hub.Change) {
+	if err := f.SyncItem(ctx, c.Kind, c.ID); err != nil {
+		f.log.Error("publishing a change to followers", "kind", c.Kind, "id", c.ID, "op", c.Op, "err", err)
+	}
+}
+
+// wanted is an object the hub should have published for an item.
+type wanted struct {
+	iri        string
+	occurrence string
+	startsAt   *time.Time
+	obj        map[string]any
+}
+
+// desired returns the objects an item should have published now; nil with
+// deleted true when the item no longer exists.
+//
+// A one-off event, a guide or a case study is one object. An event series
+// is one object per occurrence, published as it comes within the window,
+// so followers are not flooded with a year of a weekly meeting at once.
+func (f *Federation) desired(ctx context.Context, kind string, id int64, st hub.Settings) (want []wanted, deleted bool, err error) {
+	switch kind {
+	case hub.KindEvent:
+		e, err := f.content.Event(ctx, id)
+		if hub.ErrorCode(err) == hub.ENOTFOUND {
+			return nil, true, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		if !e.Recurring() {
+			iri := f.itemURL(kind, e.Slug)
+			loc := e.Location()
+			start := e.Start.In(loc)
+			return []wanted{{iri: iri, startsAt: &start, obj: f.eventObject(e, start, e.End.In(loc), iri, st)}}, false, nil
+		}
+		now := f.now()
+		for _, o := range e.Occurrences(now, now.Add(f.window), 100) {
+			iri := f.occurrenceIRI(e, o.Date())
+			start := o.Start
+			want = append(want, wanted{iri: iri, occurrence: o.Date(), startsAt: &start, obj: f.eventObject(e, o.Start, o.End, iri, st)})
+		}
+		return want, false, nil
+	case hub.KindGuide:
+		g, err := f.content.Guide(ctx, id)
+		if hub.ErrorCode(err) == hub.ENOTFOUND {
+			return nil, true, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		return []wanted{{iri: f.itemURL(kind, g.Slug), obj: f.guideObject(g, st)}}, false, nil
+	case hub.KindCaseStudy:
+		c, err := f.content.CaseStudy(ctx, id)
+		if hub.ErrorCode(err) == hub.ENOTFOUND {
+			return nil, true, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		return []wanted{{iri: f.itemURL(kind, c.Slug), obj: f.caseStudyObject(c, st)}}, false, nil
+	}
+	return nil, false, hub.Errorf(hub.EINVALID, "unknown item kind %q", kind)
+}
+
+// SyncItem brings what followers have of an item in line with the item:
+// Create for new objects, Update for changed ones, Delete for removed ones.
+// Past occurrences of a series that still exists are left alone.
+func (f *Federation) SyncItem(ctx context.Context, kind string, id int64) error {
+	f.publishMu.Lock()
+	defer f.publishMu.Unlock()
+	st, err := f.content.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	want, deleted, err := f.desired(ctx, kind, id, st)
+	if err != nil {
+		return err
+	}
+	have, err := f.store.PublishedObjects(ctx, kind, id)
+	if err != nil {
+		return err
+	}
+	inboxes, err := f.store.FollowerInboxes(ctx)
+	if err != nil {
+		return err
+	}
+	now := f.now()
+	had := map[string]*PublishedObject{}
+	for _, p := range have {
+		had[p.IRI] = p
+	}
+	sent := 0
+	for _, w := range want {
+		hash, body, err := objectHash(w.obj)
+		if err != nil {
+			return err
+		}
+		prev, ok := had[w.iri]
+		delete(had, w.iri)
+		typ := "Create"
+		rec := &PublishedObject{IRI: w.iri, Kind: kind, ItemID: id, Occurrence: w.occurrence, StartsAt: w.startsAt,
+			Hash: hash, Body: body, PublishedAt: now, UpdatedAt: now}
+		if ok {
+			if prev.Hash == hash {
+				continue
+			}
+			typ, rec.PublishedAt = "Update", prev.PublishedAt
+			if _, has := w.obj["updated"]; !has {
+				// Mastodon applies an Update only with a newer "updated".
+				w.obj["updated"] = now.UTC().Format(time.RFC3339)
+			}
+		}
+		act, err := f.newActivity(typ, w.obj, w.iri)
+		if err != nil {
+			return err
+		}
+		if err := f.store.Enqueue(ctx, Enqueued{Activity: act, Inboxes: inboxes, Record: rec}); err != nil {
+			return err
+		}
+		sent++
+	}
+	for iri, prev := range had {
+		if !deleted && prev.Occurrence != "" && prev.StartsAt != nil && prev.StartsAt.Before(now) {
+			continue // a past occurrence of a series that goes on: history stays
+		}
+		var formerType string
+		var o map[string]any
+		if json.Unmarshal(prev.Body, &o) == nil {
+			formerType, _ = o["type"].(string)
+		}
+		tomb := map[string]any{"id": iri, "type": "Tombstone", "deleted": now.UTC().Format(time.RFC3339)}
+		if formerType != "" {
+			tomb["formerType"] = formerType
+		}
+		act, err := f.newActivity("Delete", tomb, iri)
+		if err != nil {
+			return err
+		}
+		if err := f.store.Enqueue(ctx, Enqueued{Activity: act, Inboxes: inboxes, Forget: iri}); err != nil {
+			return err
+		}
+		sent++
+	}
+	if sent > 0 && len(inboxes) > 0 {
+		f.log.Info("published to followers", "kind", kind, "id", id, "activities", sent, "inboxes", len(inboxes))
+		f.nudge()
+	}
+	return nil
+}
+
+// PublishDue publishes occurrences of event series that have come within
+// the window since the last run.
+func (f *Federation) PublishDue(ctx context.Context) {
+	now := f.now()
+	events, _, err := f.content.ListEvents(ctx, hub.EventFilter{From: now, To: now.Add(f.window), Limit: 10000})
+	if err != nil {
+		if ctx.Err() == nil {
+			f.log.Warn("listing events to publish", "err", err)
+		}
+		return
+	}
+	for _, e := range events {
+		if !e.Recurring() {
+			continue
+		}
+		if err := f.SyncItem(ctx, hub.KindEvent, e.ID); err != nil && ctx.Err() == nil {
+			f.log.Warn("publishing an event series", "event", e.ID, "err", err)
+		}
+	}
+}
+
+// newActivity wraps an object in an activity from the hub actor, public
+// and addressed to its followers.
+func (f *Federation) newActivity(typ string, object any, objectIRI string) (*OutActivity, error) {
+	now := f.now()
+	id := f.baseStr + "/activities/" + randomID()
+	a := map[string]any{
+		"@context":  objectContext,
+		"id":        id,
+		"type":      typ,
+		"actor":     f.ActorID(),
+		"published": now.UTC().Format(time.RFC3339),
+		"to":        []any{publicIRI},
+		"cc":        []any{f.followersIRI()},
+		"object":    object,
+	}
+	body, err := json.Marshal(a)
+	if err != nil {
+		return nil, err
+	}
+	return &OutActivity{IRI: id, Type: typ, ObjectIRI: objectIRI, Public: typ == "Create" || typ == "Announce", Body: body, CreatedAt: now}, nil
+}
+
+// directActivity is an activity to one actor (Accept, Reject), not public.
+func (f *Federation) directActivity(typ string, object any, to string) (*OutActivity, error) {
+	now := f.now()
+	id := f.baseStr + "/activities/" + randomID()
+	a := map[string]any{
+		"@context": asContext,
+		"id":       id,
+		"type":     typ,
+		"actor":    f.ActorID(),
+		"to":       []any{to},
+		"object":   object,
+	}
+	body, err := json.Marshal(a)
+	if err != nil {
+		return nil, err
+	}
+	return &OutActivity{IRI: id, Type: typ, ObjectIRI: refsOfFirst(object), Body: body, CreatedAt: now}, nil
+}
+
+func refsOfFirst(v any) string {
+	if r := refsOf(v); len(r) > 0 {
+		return r[0]
+	}
+	return ""
+}
+
+func randomID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

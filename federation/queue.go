@@ -1,0 +1,127 @@
+package federation
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Delivery policy: like Mastodon, retry network errors, 5xx, 401, 408 and
+// 429 with a growing wait (count⁴ + 15 s + jitter), about two days in all;
+// give up on other 4xx at once.
+const (
+	maxAttempts   = 16
+	deliveryLease = 2 * time.Minute // longer than any one attempt takes
+	pollInterval  = 2 * time.Second // picks up deliveries queued by other processes (the CLI)
+)
+
+// backoff is the wait before attempt n+1 after n failed attempts.
+func backoff(n int) time.Duration {
+	secs := n*n*n*n + 15 + rand.IntN(30*(n+1))
+	return time.Duration(secs) * time.Second
+}
+
+// retryable reports whether a delivery that got status should be tried
+// again; status 0 is a network error.
+func retryable(status int) bool {
+	switch {
+	case status == 0, status >= 500, status == http.StatusUnauthorized,
+		status == http.StatusRequestTimeout, status == http.StatusTooManyRequests:
+		return true
+	}
+	return false
+}
+
+// deliverLoop claims due deliveries as workers come free and sends them.
+func (f *Federation) deliverLoop(ctx context.Context) {
+	slots := make(chan struct{}, f.workers)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	poll := time.NewTicker(pollInterval)
+	defer poll.Stop()
+	for {
+		free := f.workers - len(slots)
+		var jobs []Job
+		if free > 0 {
+			var err error
+			jobs, err = f.store.ClaimDeliveries(ctx, f.now(), deliveryLease, free)
+			if err != nil && ctx.Err() == nil {
+				f.log.Warn("reading the delivery queue", "err", err)
+			}
+		}
+		for _, j := range jobs {
+			slots <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer func() { <-slots; wg.Done(); f.nudge() }()
+				f.deliver(ctx, j)
+			}()
+		}
+		if len(jobs) == free && free > 0 {
+			continue // there may be more due
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-f.wake:
+		case <-poll.C:
+		}
+	}
+}
+
+// deliver makes one attempt and records its outcome.
+func (f *Federation) deliver(ctx context.Context, j Job) {
+	status, err := f.post(ctx, j.Inbox, j.Body)
+	if ctx.Err() != nil {
+		return // shutting down: the lease runs out and another run retries
+	}
+	now := f.now()
+	attempts := j.Attempts + 1
+	var ferr error
+	switch {
+	case err == nil:
+		ferr = f.store.FinishDelivery(context.WithoutCancel(ctx), j.DeliveryID, true, status, "", nil, now)
+	case retryable(status) && attempts < maxAttempts:
+		next := now.Add(backoff(attempts))
+		f.log.Info("delivery failed; will retry", "inbox", j.Inbox, "activity", j.ActivityIRI, "attempt", attempts, "status", status, "err", err, "next", next.Format(time.RFC3339))
+		ferr = f.store.FinishDelivery(context.WithoutCancel(ctx), j.DeliveryID, false, status, err.Error(), &next, now)
+	default:
+		f.log.Warn("delivery given up", "inbox", j.Inbox, "activity", j.ActivityIRI, "attempts", attempts, "status", status, "err", err)
+		ferr = f.store.FinishDelivery(context.WithoutCancel(ctx), j.DeliveryID, false, status, err.Error(), nil, now)
+	}
+	if ferr != nil {
+		f.log.Error("recording a delivery", "delivery", j.DeliveryID, "err", ferr)
+	}
+}
+
+// post sends a signed activity to an inbox. It returns the status (0 when
+// no response came) and an error unless the inbox answered 2xx.
+func (f *Federation) post(ctx context.Context, inbox string, body []byte) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, deliveryTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, inbox, bytes.NewReader(body))
+	if err != nil {
+		return 400, err // a malformed inbox URL will not get better
+	}
+	req.Header.Set("Content-Type", contentTypeAS)
+	req.Header.Set("Accept", contentTypeAS+", "+contentTypeLD)
+	req.Header.Set("User-Agent", f.userAgent)
+	if err := f.signer.Sign(req, body, f.now()); err != nil {
+		return 0, err
+	}
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return resp.StatusCode, nil
+	}
+	return resp.StatusCode, fmt.Errorf("inbox answered %s", resp.Status)
+}

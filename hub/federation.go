@@ -1,0 +1,176 @@
+package hub
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// Kinds of published item, as used in Change and in URLs.
+const (
+	KindEvent     = "event"
+	KindGuide     = "guide"
+	KindCaseStudy = "case-study"
+)
+
+// Operations on an item.
+const (
+	OpCreate = "create"
+	OpUpdate = "update"
+	OpDelete = "delete"
+)
+
+// Change says that a published item was created, updated or deleted.
+type Change struct {
+	Kind string // KindEvent, KindGuide or KindCaseStudy
+	ID   int64
+	Op   string // OpCreate, OpUpdate or OpDelete
+}
+
+// ChangeNotifier hears of every change to published items once it is
+// stored. Federation implements it to tell followers. A notifier must not
+// fail the change: it logs its own errors.
+type ChangeNotifier interface {
+	ItemChanged(ctx context.Context, c Change)
+}
+
+// notify tells the notifier, if any, of a stored change.
+func (s *Service) notify(ctx context.Context, kind string, id int64, op string) {
+	if s.Notifier == nil {
+		return
+	}
+	// The change is stored: tell followers even if the caller gives up now.
+	s.Notifier.ItemChanged(context.WithoutCancel(ctx), Change{Kind: kind, ID: id, Op: op})
+}
+
+// Follower is a fediverse account that follows the hub.
+type Follower struct {
+	ActorID  string // the actor's IRI
+	Username string // preferredUsername
+	Name     string
+	URL      string // profile page
+	Server   string // host name of the actor's server
+	Pending  bool   // waiting for an organiser's approval
+	Since    time.Time
+}
+
+// Handle is @user@server, or the actor IRI when the user name is unknown.
+func (f Follower) Handle() string {
+	if f.Username == "" {
+		return f.ActorID
+	}
+	return "@" + f.Username + "@" + f.Server
+}
+
+// Delivery is one queued or finished delivery of an activity to an inbox.
+type Delivery struct {
+	ID           int64
+	ActivityType string
+	ObjectID     string
+	Inbox        string
+	State        string // pending, done or failed
+	Attempts     int
+	NextAttempt  time.Time
+	LastStatus   int // HTTP status of the last attempt; 0 for a network error
+	LastError    string
+	CreatedAt    time.Time
+}
+
+// PeerStatus is how a remote server has answered the hub's deliveries.
+type PeerStatus struct {
+	Host                string
+	Delivered, Failed   int
+	ConsecutiveFailures int
+	Pending             int
+	LastSuccess         *time.Time
+	LastFailure         *time.Time
+	LastError           string
+}
+
+// FederationStatus is what organisers see of the hub's federation.
+type FederationStatus struct {
+	Handle    string // @handle@host
+	ActorID   string
+	Followers []Follower
+	Pending   []Delivery // deliveries still to be made
+	Failed    []Delivery // deliveries given up on, most recent first
+	Peers     []PeerStatus
+}
+
+// Federation is the hub's fediverse presence as organisers manage it.
+type Federation interface {
+	Status(ctx context.Context) (*FederationStatus, error)
+	// ApproveFollower accepts a pending follower, RejectFollower refuses a
+	// pending one or removes an accepted one.
+	ApproveFollower(ctx context.Context, actorID string) error
+	RejectFollower(ctx context.Context, actorID string) error
+	// RetryDelivery puts a failed delivery back in the queue.
+	RetryDelivery(ctx context.Context, id int64) error
+}
+
+func (s *Service) federation() (Federation, error) {
+	if s.Fed == nil {
+		return nil, Errorf(ENOTFOUND, "Federation is not running on this hub.")
+	}
+	return s.Fed, nil
+}
+
+// FederationStatus returns followers, deliveries and peers; editors and admins.
+func (s *Service) FederationStatus(ctx context.Context) (*FederationStatus, error) {
+	if err := requireEditor(ctx); err != nil {
+		return nil, err
+	}
+	f, err := s.federation()
+	if err != nil {
+		return nil, err
+	}
+	return f.Status(ctx)
+}
+
+// ApproveFollower accepts a follower waiting for approval; admins only.
+func (s *Service) ApproveFollower(ctx context.Context, actorID string) error {
+	if err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	f, err := s.federation()
+	if err != nil {
+		return err
+	}
+	if err := f.ApproveFollower(ctx, actorID); err != nil {
+		return err
+	}
+	s.Logger.Info("follower approved", "actor", actorID, "by", actorName(ctx))
+	return nil
+}
+
+// RejectFollower refuses or removes a follower; admins only.
+func (s *Service) RejectFollower(ctx context.Context, actorID string) error {
+	if err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	f, err := s.federation()
+	if err != nil {
+		return err
+	}
+	if err := f.RejectFollower(ctx, actorID); err != nil {
+		return err
+	}
+	s.Logger.Info("follower removed", "actor", actorID, "by", actorName(ctx))
+	return nil
+}
+
+// RetryDelivery queues a failed delivery again; editors and admins.
+func (s *Service) RetryDelivery(ctx context.Context, id int64) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	f, err := s.federation()
+	if err != nil {
+		return err
+	}
+	if err := f.RetryDelivery(ctx, id); err != nil {
+		return err
+	}
+	s.Logger.Info("delivery retried", slog.Int64("delivery", id), "by", actorName(ctx))
+	return nil
+}
