@@ -245,8 +245,14 @@ func (f *Federation) nodeinfo(w http.ResponseWriter, r *http.Request) {
 	c, err := f.cachedDoc(r.Context(), "nodeinfo"+version, func(st hub.Settings) (any, string, error) {
 		posts := 0
 		for _, count := range []func() (int, error){
-			func() (int, error) { _, n, err := f.content.ListEvents(r.Context(), hub.EventFilter{Limit: 1}); return n, err },
-			func() (int, error) { _, n, err := f.content.ListGuides(r.Context(), hub.GuideFilter{Limit: 1}); return n, err },
+			func() (int, error) {
+				_, n, err := f.content.ListEvents(r.Context(), hub.EventFilter{Limit: 1})
+				return n, err
+			},
+			func() (int, error) {
+				_, n, err := f.content.ListGuides(r.Context(), hub.GuideFilter{Limit: 1})
+				return n, err
+			},
 			func() (int, error) {
 				_, n, err := f.content.ListCaseStudies(r.Context(), hub.CaseStudyFilter{Limit: 1})
 				return n, err
@@ -431,7 +437,6 @@ func (f *Federation) ServeObject(w http.ResponseWriter, r *http.Request, kind, s
 	}
 	f.writeJSON(w, r, contentTypeAS, body)
 }
-
 
 // WantsObject reports whether r asks for ActivityStreams (for the web pages).
 func (f *Federation) WantsObject(r *http.Request) bool { return WantsActivityJSON(r) }

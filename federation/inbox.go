@@ -398,4 +398,3 @@ func (f *Federation) Status(ctx context.Context) (*hub.FederationStatus, error) 
 	}
 	return out, nil
 }
-
