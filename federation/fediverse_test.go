@@ -316,3 +316,22 @@ func randomHex() string {
 	rand.Read(b)
 	return fmt.Sprintf("%x", b)
 }
+
+// actorAt adds an actor served at an arbitrary path.
+func (f *fediverse) actorAt(path string) *remoteActor {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if a, ok := f.actors[path]; ok {
+		return a
+	}
+	a := &remoteActor{path: path, key: testKey(f.t), shared: true, typ: "Person"}
+	f.actors[path] = a
+	return a
+}
+
+// rotate gives an actor a new key.
+func (f *fediverse) rotate(a *remoteActor) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	a.key = testKey(f.t)
+}

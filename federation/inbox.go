@@ -89,8 +89,8 @@ func (f *Federation) receive(ctx context.Context, r *http.Request) error {
 		return refuse(http.StatusBadRequest, "the body is not a JSON object: %v", err)
 	}
 	actorID := act.ref("actor")
-	if act.typ() == "" || actorID == "" {
-		return refuse(http.StatusBadRequest, "not an activity: it needs a type and an actor")
+	if act.typ() == "" || actorID == "" || isObjectType(act) {
+		return refuse(http.StatusBadRequest, "not an activity: the inbox takes activities (Follow, Create, ...) with an actor, not a bare %q", act.typ())
 	}
 	signer, err := f.verify(ctx, r, sig, act)
 	if err != nil {
@@ -177,6 +177,20 @@ func (f *Federation) fetchKeyOwner(ctx context.Context, keyID string) (*RemoteAc
 		return nil, err
 	}
 	return a, nil
+}
+
+// objectTypes are types of things that are not activities. Some servers
+// put an "actor" on objects (Pleroma notes), so the type decides.
+var objectTypes = []string{"Note", "Article", "Page", "Event", "Place", "Image", "Video", "Audio", "Document",
+	"Profile", "Tombstone", "Collection", "OrderedCollection", "CollectionPage", "OrderedCollectionPage", "Link", "Mention", "Hashtag"}
+
+func isObjectType(d doc) bool {
+	for _, t := range append(objectTypes, actorTypes...) {
+		if d.is(t) {
+			return true
+		}
+	}
+	return false
 }
 
 // actorTypes are the ActivityStreams actor types.
