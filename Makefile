@@ -5,6 +5,7 @@ GO       ?= go
 TAGS     := sqlite_fts5
 DATA     ?= ./data
 NPM_DIR  := cmd/commonplace/browsertest/testdata/npm
+FEDIFY_DIR := federation/interop/testdata/fedify
 
 .PHONY: build run test test-deps vet fmt clean
 
@@ -17,9 +18,11 @@ build:
 run: build
 	./commonplace serve --demo --data $(DATA)
 
-## test-deps: the npm packages the browser test needs (axe-core)
+## test-deps: the npm packages the tests need: axe-core for the browser
+## test, @fedify/fedify for the interop peer (exact versions, from lockfiles)
 test-deps:
 	cd $(NPM_DIR) && npm ci --no-audit --no-fund
+	cd $(FEDIFY_DIR) && npm ci --no-audit --no-fund
 
 ## test: every test, including the headless-browser one
 test: test-deps

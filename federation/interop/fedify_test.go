@@ -1,0 +1,262 @@
+package interop
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/commonplace-hub/commonplace/federation"
+	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/web"
+	"github.com/commonplace-hub/commonplace/storage"
+)
+
+const peerDir = "testdata/fedify"
+
+// need skips the test when a dependency is missing, or fails it in CI.
+func need(t *testing.T, ok bool, what string) {
+	t.Helper()
+	if ok {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s is missing; CI must install it (make test-deps)", what)
+	}
+	t.Skipf("%s is missing; run make test-deps", what)
+}
+
+// peer is a running fedify peer process.
+type peer struct {
+	t      *testing.T
+	actor  string
+	base   string
+	stderr *bytes.Buffer
+}
+
+func startPeer(t *testing.T, username string) *peer {
+	t.Helper()
+	_, err := exec.LookPath("node")
+	need(t, err == nil, "Node.js")
+	_, err = os.Stat(filepath.Join(peerDir, "node_modules", "@fedify", "fedify"))
+	need(t, err == nil, "the fedify peer's npm packages")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, "node", "peer.mjs", "--port", "0", "--username", username)
+	cmd.Dir = peerDir
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 5 * time.Second
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &peer{t: t, stderr: &bytes.Buffer{}}
+	cmd.Stderr = p.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("peer stderr:\n%s", p.stderr.String())
+		}
+	})
+	ready := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		ready <- line
+		io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case line := <-ready:
+		var r struct {
+			Ready bool
+			Port  int
+			Actor string
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil || !r.Ready {
+			t.Fatalf("peer did not start: %q %v\n%s", line, err, p.stderr.String())
+		}
+		p.actor, p.base = r.Actor, fmt.Sprintf("http://127.0.0.1:%d", r.Port)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("peer did not start in 30 s:\n%s", p.stderr.String())
+	}
+	return p
+}
+
+func (p *peer) control(method, path string, body any, out any) int {
+	p.t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, p.base+path, r)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			p.t.Fatalf("%s %s: %v: %s", method, path, err, b)
+		}
+	}
+	if resp.StatusCode >= 300 {
+		p.t.Logf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	}
+	return resp.StatusCode
+}
+
+type received struct {
+	Type, ID, Actor, ObjectType, ObjectID string
+	Object                                map[string]any
+}
+
+func (p *peer) received(typ string) []received {
+	var out []received
+	p.control(http.MethodGet, "/control/received?type="+typ, nil, &out)
+	return out
+}
+
+func (p *peer) waitFor(typ string, n int) []received {
+	p.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		got := p.received(typ)
+		if len(got) >= n {
+			return got
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("the peer received %d %s, want %d", len(got), typ, n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// testHub is a hub with federation on a real SQLite file, serving HTTP on
+// loopback and delivering in the background.
+type testHub struct {
+	svc  *hub.Service
+	fed  *federation.Federation
+	base string
+}
+
+func startHub(t *testing.T) *testHub {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Start()
+	base, _ := url.Parse(srv.URL)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	svc := hub.NewService(db.Stores(), logger)
+	fed, err := federation.New(ctx, federation.Config{Content: svc, Store: db.Federation(), BaseURL: base, Logger: logger, AllowPrivate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Notifier, svc.Fed = fed, fed
+	h, err := web.New(web.Config{Service: svc, BaseURL: base, Logger: logger, ActivityPub: fed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = h
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { fed.Run(runCtx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done; srv.Close(); db.Close() })
+	return &testHub{svc: svc, fed: fed, base: srv.URL}
+}
+
+// TestFedifyPeer: a fedify actor follows the hub and gets a verified
+// Accept; then it receives, and fedify verifies, the Create, Update and
+// Delete of an event the hub publishes. The hub verified the peer's
+// signed Follow; an Undo removes the peer from the followers.
+func TestFedifyPeer(t *testing.T) {
+	p := startPeer(t, "fedi")
+	h := startHub(t)
+	ctx := hub.HostContext(context.Background())
+
+	var follow struct{ FollowID string }
+	if code := p.control(http.MethodPost, "/control/follow", map[string]any{"target": h.fed.ActorID()}, &follow); code != 200 {
+		t.Fatalf("follow: %d", code)
+	}
+	acc := p.waitFor("Accept", 1)[0]
+	if acc.Actor != h.fed.ActorID() || acc.ObjectID != follow.FollowID {
+		t.Errorf("Accept %+v, want actor %s object %s", acc, h.fed.ActorID(), follow.FollowID)
+	}
+	st, err := h.svc.FederationStatus(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Followers) != 1 || st.Followers[0].ActorID != p.actor || st.Followers[0].Pending {
+		t.Fatalf("followers %+v", st.Followers)
+	}
+
+	london, _ := time.LoadLocation("Europe/London")
+	start := time.Date(2026, 12, 9, 18, 30, 0, 0, london)
+	e := &hub.Event{Title: "Tenants' meeting", Description: "Agenda: repairs.", TimeZone: "Europe/London", Start: start, End: start.Add(90 * time.Minute),
+		Place: &hub.Place{Name: "Zion Centre", StreetAddress: "Stretford Road", Locality: "Manchester"}, Tags: []string{"housing"}}
+	if err := h.svc.CreateEvent(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	c := p.waitFor("Create", 1)[0]
+	if c.ObjectType != "Event" || c.ObjectID != h.base+"/events/"+e.Slug || c.Object["name"] != "Tenants' meeting" {
+		t.Errorf("Create as fedify read it: %+v", c)
+	}
+	if st, _ := c.Object["startTime"].(string); !strings.HasPrefix(st, "2026-12-09T18:30:00") {
+		t.Errorf("startTime as fedify read it: %v", c.Object["startTime"])
+	}
+
+	e.Title = "Tenants' meeting (moved)"
+	if err := h.svc.UpdateEvent(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	u := p.waitFor("Update", 1)[0]
+	if u.ObjectID != c.ObjectID || u.Object["name"] != "Tenants' meeting (moved)" {
+		t.Errorf("Update as fedify read it: %+v", u)
+	}
+	if err := h.svc.DeleteEvent(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	d := p.waitFor("Delete", 1)[0]
+	if d.ObjectID != c.ObjectID {
+		t.Errorf("Delete as fedify read it: %+v", d)
+	}
+
+	if code := p.control(http.MethodPost, "/control/unfollow", map[string]any{"target": h.fed.ActorID()}, nil); code != 200 {
+		t.Fatalf("unfollow: %d", code)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st, _ := h.svc.FederationStatus(ctx)
+		if len(st.Followers) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the peer still follows after Undo: %+v", st.Followers)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
