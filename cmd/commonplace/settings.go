@@ -10,7 +10,7 @@ import (
 func settingsCommand() *command {
 	return &command{
 		name:    "settings",
-		summary: "Show or change the hub's name, description, time zone and look",
+		summary: "Show or change the hub's name, description, time zone, look and fediverse handle",
 		subs: []*command{
 			{name: "show", summary: "Show the hub's settings", json: true, readOnly: true, setup: settingsShow},
 			{name: "set", summary: "Change settings; only the flags given change", json: true, setup: settingsSet},
@@ -47,6 +47,10 @@ func (e *env) printSettings(st hub.Settings) error {
 		logo = st.LogoType
 	}
 	d.add("logo", logo)
+	d.add("fediverse handle", "@"+st.Handle)
+	d.add("discoverable", yesNo(st.Discoverable))
+	d.add("indexable", yesNo(st.Indexable))
+	d.add("approve followers", yesNo(st.ManuallyApprovesFollowers))
 	e.printDetails("Settings", d, "")
 	return nil
 }
@@ -57,6 +61,10 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 	timezone := fs.String("timezone", "", "default time `zone` for events, e.g. Europe/London")
 	language := fs.String("language", "", "`language` code, e.g. en-GB")
 	accent := fs.String("accent-colour", "", "`colour` for links and buttons, as #rrggbb")
+	handle := fs.String("handle", "", "fediverse user `name`: people follow @NAME@your-host")
+	discoverable := fs.Bool("discoverable", true, "let fediverse servers suggest the hub in their directories")
+	indexable := fs.Bool("indexable", true, "let fediverse servers include the hub's posts in search")
+	approve := fs.Bool("approve-followers", false, "hold new followers until an organiser approves them")
 	return func(ctx context.Context, args []string) error {
 		ctx, svc, err := e.open(ctx)
 		if err != nil {
@@ -69,7 +77,15 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 		for flagName, pair := range map[string]struct{ dst, v *string }{
 			"name": {&st.Name, name}, "description": {&st.Description, description},
 			"timezone": {&st.TimeZone, timezone}, "language": {&st.Language, language},
-			"accent-colour": {&st.AccentColour, accent},
+			"accent-colour": {&st.AccentColour, accent}, "handle": {&st.Handle, handle},
+		} {
+			if e.isSet(flagName) {
+				*pair.dst = *pair.v
+			}
+		}
+		for flagName, pair := range map[string]struct{ dst, v *bool }{
+			"discoverable": {&st.Discoverable, discoverable}, "indexable": {&st.Indexable, indexable},
+			"approve-followers": {&st.ManuallyApprovesFollowers, approve},
 		} {
 			if e.isSet(flagName) {
 				*pair.dst = *pair.v
@@ -78,9 +94,19 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 		if err := svc.UpdateSettings(ctx, st); err != nil {
 			return err
 		}
+		if st, err = svc.Settings(ctx); err != nil { // as saved, tidied
+			return err
+		}
 		if !e.json {
 			e.printf("Saved.\n\n")
 		}
 		return e.printSettings(st)
 	}
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
