@@ -57,8 +57,19 @@ func newHub(t *testing.T) *testHub {
 	return openHub(t, filepath.Join(t.TempDir(), "hub.db"), nil)
 }
 
+// newHubWith is a hub that may or may not reach private addresses.
+func newHubWith(t *testing.T, allowPrivate bool) *testHub {
+	t.Helper()
+	return openHubWith(t, filepath.Join(t.TempDir(), "hub.db"), nil, allowPrivate)
+}
+
 // openHub opens (or reopens) the hub whose database is at path.
 func openHub(t *testing.T, path string, clk *clock) *testHub {
+	t.Helper()
+	return openHubWith(t, path, clk, true)
+}
+
+func openHubWith(t *testing.T, path string, clk *clock, allowPrivate bool) *testHub {
 	t.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, path)
@@ -80,7 +91,7 @@ func openHub(t *testing.T, path string, clk *clock) *testHub {
 	h.svc = hub.NewService(db.Stores(), logger)
 	h.fed, err = federation.New(ctx, federation.Config{
 		Content: h.svc, Store: db.Federation(), BaseURL: base, Logger: logger,
-		AllowPrivate: true, Now: clk.now, Workers: 4,
+		AllowPrivate: allowPrivate, Now: clk.now, Workers: 4,
 	})
 	if err != nil {
 		t.Fatal(err)

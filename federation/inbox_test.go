@@ -240,3 +240,14 @@ func rehost(t *testing.T, f *fediverse, raw []byte) ([]byte, *remoteActor) {
 	body = bytes.ReplaceAll(body, []byte(strings.ReplaceAll(origin, "/", `\/`)), []byte(strings.ReplaceAll(f.srv.URL, "/", `\/`)))
 	return body, f.actorAt(u.Path)
 }
+
+// A hub that does not allow private addresses will not fetch a key from
+// one: a delivery signed with a loopback keyId is refused.
+func TestInboxRefusesPrivateKeyFetch(t *testing.T) {
+	h := newHubWith(t, false)
+	f := newFediverse(t)
+	a := f.actor("lo", false)
+	if resp := f.post(signedPost{a: a, url: h.inbox(), body: f.activity(a, "Follow", h.actorID())}); resp.StatusCode != 401 {
+		t.Errorf("status %d, want 401", resp.StatusCode)
+	}
+}
