@@ -30,8 +30,9 @@ type federationView struct {
 // deliveryRow is a delivery with its times in the hub's zone.
 type deliveryRow struct {
 	hub.Delivery
-	Due     bool   // the next attempt is due now
-	Problem string // what went wrong last, in words
+	Due        bool   // the next attempt is due now
+	Problem    string // what went wrong last, in words
+	ObjectPath string // the object's page on this hub, if it has one
 }
 
 // peerRow is a peer server with its times in the hub's zone and its state in words.
@@ -117,7 +118,11 @@ func (s *Server) federationShow(w http.ResponseWriter, r *http.Request) error {
 			for i, d := range list {
 				due := !d.NextAttempt.After(now)
 				d.NextAttempt, d.CreatedAt = d.NextAttempt.In(loc), d.CreatedAt.In(loc)
-				out[i] = deliveryRow{Delivery: d, Due: due, Problem: deliveryProblem(d)}
+				row := deliveryRow{Delivery: d, Due: due, Problem: deliveryProblem(d)}
+				if p, ok := strings.CutPrefix(d.ObjectID, s.absURL("/")); ok && d.ActivityType != "Delete" {
+					row.ObjectPath = "/" + p
+				}
+				out[i] = row
 			}
 			return out
 		}

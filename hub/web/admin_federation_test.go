@@ -130,7 +130,7 @@ func TestFederationFollowers(t *testing.T) {
 			"Approve<span class=\"visually-hidden\"> @bob@other.example</span>",
 			"Refuse<span class=\"visually-hidden\"> @bob@other.example</span>",
 			"Remove<span class=\"visually-hidden\"> @alice@social.example</span>",
-			"Create", "https://social.example/inbox", g.Slug, "Not tried yet", "Europe/London",
+			"Create", "https://social.example/inbox", `<a href="/guides/` + g.Slug + `">`, "Not tried yet", "Europe/London",
 			// Followers came at 08:00 UTC, 9am in London (summer time):
 			// times are shown in the hub's zone.
 			"Thu 1 Oct 2026 9am",
