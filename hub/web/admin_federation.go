@@ -188,8 +188,20 @@ func (s *Server) followerByActor(r *http.Request, actorID string) (hub.Follower,
 	return hub.Follower{}, hub.Errorf(hub.ENOTFOUND, "This account does not follow the hub (any more).")
 }
 
+// postedFollower is the follower a form acts on. One the status does not
+// list (it lists a limited number) is still acted on by its actor IRI; the
+// service answers ENOTFOUND for strangers.
+func (s *Server) postedFollower(r *http.Request) (hub.Follower, error) {
+	actor := r.PostFormValue("actor")
+	f, err := s.followerByActor(r, actor)
+	if hub.ErrorCode(err) == hub.ENOTFOUND {
+		return hub.Follower{ActorID: actor}, nil
+	}
+	return f, err
+}
+
 func (s *Server) followerApprove(w http.ResponseWriter, r *http.Request) error {
-	f, err := s.followerByActor(r, r.PostFormValue("actor"))
+	f, err := s.postedFollower(r)
 	if err != nil {
 		return err
 	}
@@ -223,7 +235,7 @@ func (s *Server) followerRefuseConfirm(w http.ResponseWriter, r *http.Request) e
 }
 
 func (s *Server) followerRefuse(w http.ResponseWriter, r *http.Request) error {
-	f, err := s.followerByActor(r, r.PostFormValue("actor"))
+	f, err := s.postedFollower(r)
 	if err != nil {
 		return err
 	}

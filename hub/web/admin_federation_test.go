@@ -251,6 +251,9 @@ func TestFederationFollowers(t *testing.T) {
 		if r := th.postForm(admin, "/admin/federation/followers/approve", url.Values{"csrf": {tok}, "actor": {carol.ActorID}}); r.StatusCode != http.StatusNotFound {
 			t.Errorf("approve a refused follower: %d, want 404", r.StatusCode)
 		}
+		if r := th.postForm(admin, "/admin/federation/followers/refuse", url.Values{"csrf": {tok}, "actor": {"https://nowhere.example/users/nobody"}}); r.StatusCode != http.StatusNotFound {
+			t.Errorf("refuse a stranger: %d, want 404", r.StatusCode)
+		}
 		if r := th.get(admin, "/admin/federation/followers/refuse?actor=nobody"); r.StatusCode != http.StatusNotFound {
 			t.Errorf("refuse page for a stranger: %d, want 404", r.StatusCode)
 		}
@@ -375,5 +378,48 @@ func TestItemPagesNegotiate(t *testing.T) {
 	req.Header.Set("Accept", "application/activity+json")
 	if r := th.do(th.client(), req); r.StatusCode != 404 {
 		t.Errorf("missing item as ActivityStreams: %d, want 404", r.StatusCode)
+	}
+}
+
+// TestFederationFormsNever500 sends hostile values to the fediverse forms
+// and the settings: each answer must be a 2xx, 3xx or 4xx.
+func TestFederationFormsNever500(t *testing.T) {
+	th := newFederatedHub(t)
+	th.follower("alice", "social.example", true)
+	c := th.client()
+	tok := th.login(c, adminEmail)
+	forms := map[string][]string{
+		"/admin/settings":                        {"name", "timezone", "language", "accent_colour", "handle", "discoverable", "indexable", "manually_approves_followers"},
+		"/admin/federation/followers/approve":    {"actor"},
+		"/admin/federation/followers/refuse":     {"actor"},
+		"/admin/federation/deliveries/1/retry":   {"id"},
+		"/admin/federation/deliveries/-1/retry":  {"id"},
+		"/admin/federation/deliveries/1e9/retry": {"id"},
+	}
+	for path, fields := range forms {
+		for _, v := range hostileValues {
+			form := url.Values{"csrf": {tok}}
+			for _, f := range fields {
+				form.Set(f, v)
+			}
+			if r := th.postForm(c, path, form); r.StatusCode >= 500 {
+				t.Errorf("POST %s with %.20q: status %d", path, v, r.StatusCode)
+			}
+		}
+	}
+	for _, v := range hostileValues[:len(hostileValues)-1] { // not the 300 kB one in a URL
+		if r := th.get(c, "/admin/federation/followers/refuse?actor="+url.QueryEscape(v)); r.StatusCode >= 500 {
+			t.Errorf("GET refuse with %.20q: status %d", v, r.StatusCode)
+		}
+	}
+	a := th.apiClient(adminEmail)
+	for _, b := range []string{`{"handle":null}`, `{"handle":["x"]}`, `{"discoverable":"yes"}`, `{"indexable":1}`,
+		`{"name":"x","time_zone":"UTC","language":"en","accent_colour":"#000000","handle":"` + strings.Repeat("a", 5000) + `"}`} {
+		if st, _ := a.call("PUT", "/settings", b); st < 400 || st >= 500 {
+			t.Errorf("PUT /settings %.40s: status %d, want a 4xx", b, st)
+		}
+	}
+	if ok, pending := th.isPending("https://social.example/users/alice"); !ok || !pending {
+		t.Error("hostile requests changed the follower")
 	}
 }
