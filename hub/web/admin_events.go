@@ -57,6 +57,12 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Get("/tags/{slug}/delete", s.html(s.tagDeleteConfirm))
 	r.Post("/tags/{slug}/delete", s.html(s.tagDelete))
 
+	r.Get("/federation", s.html(s.federationShow))
+	r.Post("/federation/followers/approve", s.html(s.followerApprove))
+	r.Get("/federation/followers/refuse", s.html(s.followerRefuseConfirm))
+	r.Post("/federation/followers/refuse", s.html(s.followerRefuse))
+	r.Post("/federation/deliveries/{id}/retry", s.html(s.deliveryRetry))
+
 	r.Get("/settings", s.html(s.settingsForm))
 	r.Post("/settings", s.html(s.settingsUpdate))
 	r.Post("/settings/logo", s.html(s.logoUpdate))
@@ -155,10 +161,15 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	fed, err := s.fediverseSummary(r)
+	if err != nil {
+		return err
+	}
 	p := s.page(r, "Organiser home", struct {
 		Upcoming                    []hub.Occurrence
 		Events, Guides, CaseStudies int
-	}{occ, nEvents, nGuides, nStudies})
+		Fediverse                   *fediverseSummary
+	}{occ, nEvents, nGuides, nStudies, fed})
 	p.Section = "admin"
 	return s.views.render(w, http.StatusOK, "admin/dashboard", p)
 }

@@ -13,6 +13,20 @@ import (
 type settingsForm struct {
 	Name, Description, TimeZone, Language, AccentColour string
 	HasLogo                                             bool
+
+	// The Fediverse fieldset.
+	Handle                                             string
+	Discoverable, Indexable, ManuallyApprovesFollowers bool
+	Host                                               string // the hub's host, shown in @handle@host
+}
+
+func (s *Server) settingsFormFrom(st hub.Settings) settingsForm {
+	return settingsForm{
+		Name: st.Name, Description: st.Description, TimeZone: st.TimeZone, Language: st.Language,
+		AccentColour: st.AccentColour, HasLogo: st.LogoType != "",
+		Handle: st.Handle, Discoverable: st.Discoverable, Indexable: st.Indexable,
+		ManuallyApprovesFollowers: st.ManuallyApprovesFollowers, Host: s.base.Host,
+	}
 }
 
 func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request) error {
@@ -24,8 +38,7 @@ func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request) error {
 		return hub.Errorf(hub.EFORBIDDEN, "Only admins can change the hub's settings. Ask an admin of this hub.")
 	}
 	return s.renderForm(w, r, http.StatusOK, "admin/settings", "Hub settings", formView{
-		Form:  settingsForm{st.Name, st.Description, st.TimeZone, st.Language, st.AccentColour, st.LogoType != ""},
-		Zones: commonZones, Action: "/admin/settings",
+		Form: s.settingsFormFrom(st), Zones: commonZones, Action: "/admin/settings",
 	})
 }
 
@@ -35,8 +48,17 @@ func (s *Server) settingsUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := r.PostFormValue
-	f := settingsForm{v("name"), v("description"), v("timezone"), v("language"), v("accent_colour"), st.LogoType != ""}
+	f := s.settingsFormFrom(st)
+	f.Name, f.Description, f.TimeZone, f.Language, f.AccentColour = v("name"), v("description"), v("timezone"), v("language"), v("accent_colour")
+	// A form without the handle field comes from a page opened before the
+	// Fediverse fieldset existed: keep those settings rather than reading
+	// its missing checkboxes as "off".
+	if _, ok := r.PostForm["handle"]; ok {
+		f.Handle = v("handle")
+		f.Discoverable, f.Indexable, f.ManuallyApprovesFollowers = v("discoverable") != "", v("indexable") != "", v("manually_approves_followers") != ""
+	}
 	st.Name, st.Description, st.TimeZone, st.Language, st.AccentColour = f.Name, f.Description, f.TimeZone, f.Language, f.AccentColour
+	st.Handle, st.Discoverable, st.Indexable, st.ManuallyApprovesFollowers = f.Handle, f.Discoverable, f.Indexable, f.ManuallyApprovesFollowers
 	if err := s.svc.UpdateSettings(r.Context(), st); err != nil {
 		return s.failedForm(w, r, err, "admin/settings", "Hub settings", formView{Form: f, Zones: commonZones, Action: "/admin/settings"})
 	}
@@ -49,7 +71,7 @@ func (s *Server) logoUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	form := settingsForm{st.Name, st.Description, st.TimeZone, st.Language, st.AccentColour, st.LogoType != ""}
+	form := s.settingsFormFrom(st)
 	fail := func(msg string) error {
 		return s.renderForm(w, r, http.StatusUnprocessableEntity, "admin/settings", "Hub settings", formView{
 			Form: form, Zones: commonZones, Action: "/admin/settings", Errors: formErrors{"logo": msg},

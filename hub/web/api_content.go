@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -704,60 +703,6 @@ func (s *Server) apiTagDelete(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := s.svc.DeleteTag(r.Context(), t.ID); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-// ---- settings ----
-
-type settingsJSON struct {
-	Name         string `json:"name"`
-	Description  string `json:"description"`
-	TimeZone     string `json:"time_zone"`
-	Language     string `json:"language"`
-	AccentColour string `json:"accent_colour"`
-	LogoType     string `json:"logo_type,omitempty"`
-}
-
-func (s *Server) apiSettingsGet(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.svc.Settings(r.Context())
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, settingsJSON{st.Name, st.Description, st.TimeZone, st.Language, st.AccentColour, st.LogoType})
-}
-
-func (s *Server) apiSettingsUpdate(w http.ResponseWriter, r *http.Request) error {
-	var in settingsJSON
-	if err := readJSON(r, &in); err != nil {
-		return err
-	}
-	st, err := s.svc.Settings(r.Context())
-	if err != nil {
-		return err
-	}
-	st.Name, st.Description, st.TimeZone, st.Language, st.AccentColour = in.Name, in.Description, in.TimeZone, in.Language, in.AccentColour
-	if err := s.svc.UpdateSettings(r.Context(), st); err != nil {
-		return err
-	}
-	return s.apiSettingsGet(w, r)
-}
-
-func (s *Server) apiLogoUpdate(w http.ResponseWriter, r *http.Request) error {
-	data, err := io.ReadAll(r.Body)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.UpdateLogo(r.Context(), data, http.DetectContentType(data)); err != nil {
-		return err
-	}
-	return s.apiSettingsGet(w, r)
-}
-
-func (s *Server) apiLogoDelete(w http.ResponseWriter, r *http.Request) error {
-	if err := s.svc.UpdateLogo(r.Context(), nil, ""); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/alexedwards/argon2id"
 
+	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/web"
 	"github.com/commonplace-hub/commonplace/storage"
@@ -26,6 +27,8 @@ import (
 type testHub struct {
 	t    *testing.T
 	svc  *hub.Service
+	db   *storage.DB
+	fed  *federation.Federation // set by newFederatedHub
 	srv  *httptest.Server
 	base *url.URL
 }
@@ -41,6 +44,19 @@ const (
 )
 
 func newTestHub(t *testing.T, mutate ...func(*web.Config)) *testHub {
+	t.Helper()
+	return startTestHub(t, false, mutate...)
+}
+
+// newFederatedHub is a test hub with the real federation wired in as
+// `commonplace serve` does it, but with no delivery loop running: queued
+// deliveries stay pending for the tests to see.
+func newFederatedHub(t *testing.T, mutate ...func(*web.Config)) *testHub {
+	t.Helper()
+	return startTestHub(t, true, mutate...)
+}
+
+func startTestHub(t *testing.T, federate bool, mutate ...func(*web.Config)) *testHub {
 	t.Helper()
 	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "hub.db"))
 	if err != nil {
@@ -58,7 +74,7 @@ func newTestHub(t *testing.T, mutate ...func(*web.Config)) *testHub {
 	if err := svc.CreateOrganiser(hub.HostContext(ctx), &hub.Organiser{Email: editorEmail, Name: "Eddie Editor", Role: hub.RoleEditor}, adminPassword); err != nil {
 		t.Fatal(err)
 	}
-	th := &testHub{t: t, svc: svc}
+	th := &testHub{t: t, svc: svc, db: db}
 	th.srv = httptest.NewUnstartedServer(nil)
 	th.srv.Start()
 	t.Cleanup(th.srv.Close)
@@ -66,6 +82,16 @@ func newTestHub(t *testing.T, mutate ...func(*web.Config)) *testHub {
 	cfg := web.Config{Service: svc, BaseURL: th.base, Logger: logger}
 	for _, m := range mutate {
 		m(&cfg)
+	}
+	if federate {
+		fed, err := federation.New(ctx, federation.Config{
+			Content: svc, Store: db.Federation(), BaseURL: cfg.BaseURL, Logger: logger,
+			AllowPrivate: true, Now: func() time.Time { return now },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		th.fed, svc.Fed, svc.Notifier, cfg.ActivityPub = fed, fed, fed, fed
 	}
 	h, err := web.New(cfg)
 	if err != nil {
