@@ -1,0 +1,713 @@
+package federation_test
+
+// Benchmarks for the targets in docs/BENCHMARKS.md ("Federation"):
+//
+//   - BenchmarkFanout: one Create to 10,000 followers on 1,000 shared
+//     inboxes, through the persistent queue to a loopback sink, beside the
+//     cost of 1,000 RSA-2048 signatures alone (target: within 1.5×).
+//   - BenchmarkThroughput: WebFinger and actor GETs through the hub's full
+//     handler under a concurrent keep-alive load, beside a bare net/http
+//     handler serving the same bytes in the same run (target: ≥ 0.85).
+//
+// Each does its whole scenario per iteration, so -benchtime 1x gives the
+// figures; the default ns/op is suppressed in favour of named metrics.
+//
+//	go test -tags sqlite_fts5 -run '^$' -bench 'Fanout|Throughput' -benchtime 1x -count 3 ./federation/
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-fed/httpsig"
+
+	"github.com/commonplace-hub/commonplace/federation"
+	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/web"
+	"github.com/commonplace-hub/commonplace/storage"
+)
+
+// Scenario sizes, from the issue.
+const (
+	fanoutFollowers = 10_000
+	fanoutInboxes   = 1_000
+	fanoutTimeout   = 2 * time.Minute // a stuck fan-out fails instead of hanging
+
+	loadWorkers = 32              // concurrent keep-alive clients
+	loadWindow  = time.Second     // one measuring window
+	loadRounds  = 3               // windows per side, hub and bare alternating
+	loadWarmup  = 300 * time.Millisecond
+	handlerRuns = 5_000 // in-process ServeHTTP calls per side
+)
+
+// quietLogger keeps warnings and errors visible and drops the rest.
+func quietLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// benchHub is a hub over a fresh database: the service and its federation.
+type benchHub struct {
+	db  *storage.DB
+	svc *hub.Service
+	fed *federation.Federation
+}
+
+// newBenchHub opens a database in a temporary folder and starts a hub on
+// it whose public URL is base. Deliveries to loopback are allowed.
+func newBenchHub(b *testing.B, base *url.URL) *benchHub {
+	b.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, b.TempDir()+"/hub.db")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	log := quietLogger()
+	svc := hub.NewService(db.Stores(), log)
+	fed, err := federation.New(ctx, federation.Config{
+		Content:      svc,
+		Store:        db.Federation(),
+		BaseURL:      base,
+		Logger:       log,
+		AllowPrivate: true,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc.Notifier, svc.Fed = fed, fed
+	return &benchHub{db: db, svc: svc, fed: fed}
+}
+
+// signer returns a Signer with the hub actor's own stored key, so the
+// reference signatures cost exactly what the hub's do.
+func (h *benchHub) signer(b *testing.B) *federation.Signer {
+	b.Helper()
+	privPEM, err := h.db.Federation().ActorKey(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	block, _ := pem.Decode([]byte(privPEM))
+	if block == nil {
+		b.Fatal("actor key: no PEM block")
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	key, ok := k.(*rsa.PrivateKey)
+	if !ok || key.N.BitLen() != 2048 {
+		b.Fatalf("actor key is %T, want a 2048-bit RSA key", k)
+	}
+	return &federation.Signer{KeyID: h.fed.ActorID() + "#main-key", Key: key}
+}
+
+// ---- fan-out ----
+
+// receivedPost is the first POST an inbox got, kept to check afterwards.
+type receivedPost struct {
+	method string
+	host   string
+	path   string
+	header http.Header
+	body   []byte
+}
+
+// inboxSink is a fake fediverse: n shared inboxes at /inbox/0 … /inbox/n-1
+// on one loopback server, answering 202 and counting what each receives.
+// Checks happen after the timed part, so the sink costs what a fast
+// remote server would.
+type inboxSink struct {
+	*httptest.Server
+	n int
+
+	mu       sync.Mutex
+	counts   []int
+	first    []*receivedPost
+	distinct int
+	strays   []string // requests that were not a POST to a known inbox
+	all      chan struct{}
+}
+
+func newInboxSink(b *testing.B, n int) *inboxSink {
+	s := &inboxSink{n: n}
+	s.reset()
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	b.Cleanup(s.Close)
+	return s
+}
+
+// reset forgets what was received, for the next iteration.
+func (s *inboxSink) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts, s.first, s.distinct, s.strays = make([]int, s.n), make([]*receivedPost, s.n), 0, nil
+	s.all = make(chan struct{})
+}
+
+func (s *inboxSink) serve(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	num, ok := strings.CutPrefix(r.URL.Path, "/inbox/")
+	i, convErr := strconv.Atoi(num)
+	if err != nil || !ok || convErr != nil || i < 0 || i >= s.n || r.Method != http.MethodPost {
+		s.mu.Lock()
+		s.strays = append(s.strays, r.Method+" "+r.URL.Path)
+		s.mu.Unlock()
+		http.NotFound(w, r)
+		return
+	}
+	s.mu.Lock()
+	s.counts[i]++
+	if s.counts[i] == 1 {
+		s.first[i] = &receivedPost{method: r.Method, host: r.Host, path: r.URL.RequestURI(), header: r.Header.Clone(), body: body}
+		s.distinct++
+		if s.distinct == s.n {
+			close(s.all)
+		}
+	}
+	s.mu.Unlock()
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// BenchmarkFanout publishes one event to 10,000 followers on 1,000 shared
+// inboxes and times it from CreateEvent until the sink has every POST,
+// with the delivery loop running as in production (16 workers). In the
+// same run it times 1,000 RSA-2048 signatures of the same body with
+// federation.Signer alone, both on GOMAXPROCS goroutines (the reference
+// for the target, since the fan-out may use every core too) and on one.
+// Every inbox must get exactly one POST, and every POST must carry a
+// valid Digest and a signature that verifies with the hub's public key.
+func BenchmarkFanout(b *testing.B) {
+	ctx := context.Background()
+	sink := newInboxSink(b, fanoutInboxes)
+	h := newBenchHub(b, &url.URL{Scheme: "https", Host: "hub.example"})
+	store := h.db.Federation()
+	for i := range fanoutFollowers {
+		actor := fmt.Sprintf("%s/users/u%d", sink.URL, i)
+		if err := store.SaveFollower(ctx, &federation.FollowerRecord{
+			ActorID:     actor,
+			FollowID:    actor + "/follows/hub",
+			Inbox:       actor + "/inbox",
+			SharedInbox: fmt.Sprintf("%s/inbox/%d", sink.URL, i%fanoutInboxes),
+			Username:    fmt.Sprintf("u%d", i),
+			CreatedAt:   time.Now(),
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if boxes, err := store.FollowerInboxes(ctx); err != nil || len(boxes) != fanoutInboxes {
+		b.Fatalf("follower inboxes: got %d (%v), want %d", len(boxes), err, fanoutInboxes)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	go func() { defer close(stopped); h.fed.Run(runCtx) }()
+	b.Cleanup(func() { stop(); <-stopped })
+	signer := h.signer(b)
+	host := hub.HostContext(ctx)
+
+	var fanout, enqueue, drained, signPar, signSer time.Duration
+	b.ResetTimer()
+	for i := range b.N {
+		sink.reset()
+		title := fmt.Sprintf("Fan-out bench %d at %d", i, time.Now().UnixNano())
+		start := time.Now().Add(7 * 24 * time.Hour).Truncate(time.Hour)
+		ev := &hub.Event{Title: title, Description: "A benchmark event.", TimeZone: "Europe/London",
+			Start: start, End: start.Add(2 * time.Hour)}
+
+		t0 := time.Now()
+		if err := h.svc.CreateEvent(host, ev); err != nil {
+			b.Fatal(err)
+		}
+		enqueue += time.Since(t0)
+		select {
+		case <-sink.all:
+		case <-time.After(fanoutTimeout):
+			sink.mu.Lock()
+			got := sink.distinct
+			sink.mu.Unlock()
+			b.Fatalf("after %s only %d of %d inboxes got the Create", fanoutTimeout, got, sink.n)
+		}
+		fanout += time.Since(t0)
+		waitDrained(b, store)
+		drained += time.Since(t0)
+
+		body := checkFanout(b, h, sink, title)
+		signPar += timeSignatures(b, signer, sink.URL, body, runtime.GOMAXPROCS(0))
+		signSer += timeSignatures(b, signer, sink.URL, body, 1)
+	}
+	n := float64(b.N)
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) / n }
+	b.ReportMetric(0, "ns/op")
+	b.ReportMetric(ms(fanout), "fanout-ms")
+	b.ReportMetric(ms(enqueue), "enqueue-ms")
+	b.ReportMetric(ms(drained), "drained-ms")
+	b.ReportMetric(ms(signPar), "sign1000-ms")
+	b.ReportMetric(ms(signSer), "sign1000-1core-ms")
+	b.ReportMetric(float64(fanout)/float64(signPar), "fanout/sign")
+	b.ReportMetric(float64(fanout)/float64(signSer), "fanout/sign-1core")
+}
+
+// waitDrained waits until the queue has no pending delivery left, so the
+// next iteration starts clean and no delivery is still being recorded.
+func waitDrained(b *testing.B, store federation.Store) {
+	b.Helper()
+	deadline := time.Now().Add(fanoutTimeout)
+	for {
+		pending, err := store.Deliveries(context.Background(), "pending", 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(pending) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("deliveries still pending after %s", fanoutTimeout)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	failed, err := store.Deliveries(context.Background(), "failed", 5)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(failed) > 0 {
+		b.Fatalf("%d+ deliveries failed, e.g. to %s: %s", len(failed), failed[0].Inbox, failed[0].LastError)
+	}
+}
+
+// checkFanout checks the sink got one Create of the event at every inbox,
+// exactly once, with a correct Digest and a signature that verifies with
+// the hub's public key, and returns the activity's body.
+func checkFanout(b *testing.B, h *benchHub, sink *inboxSink, title string) []byte {
+	b.Helper()
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	if len(sink.strays) > 0 {
+		b.Fatalf("%d stray requests, e.g. %s", len(sink.strays), sink.strays[0])
+	}
+	for i, c := range sink.counts {
+		if c != 1 {
+			b.Fatalf("inbox %d got %d POSTs, want exactly 1", i, c)
+		}
+	}
+	body := sink.first[0].body
+	var act struct {
+		Type   string
+		Actor  string
+		Object struct{ Type, Name string }
+	}
+	if err := json.Unmarshal(body, &act); err != nil {
+		b.Fatalf("delivered body is not JSON: %v", err)
+	}
+	if act.Type != "Create" || act.Actor != h.fed.ActorID() || act.Object.Type != "Event" || act.Object.Name != title {
+		b.Fatalf("delivered %s by %s of %s %q, want Create by %s of Event %q", act.Type, act.Actor, act.Object.Type, act.Object.Name, h.fed.ActorID(), title)
+	}
+	keyID := h.fed.ActorID() + "#main-key"
+	for i, p := range sink.first {
+		if !bytes.Equal(p.body, body) {
+			b.Fatalf("inbox %d got a different body from inbox 0", i)
+		}
+		if err := verifyPost(p, h.fed.PublicKey(), keyID); err != nil {
+			b.Fatalf("inbox %d: %v", i, err)
+		}
+	}
+	// The check must be able to fail: a changed Date breaks the signature.
+	forged := *sink.first[0]
+	forged.header = forged.header.Clone()
+	forged.header.Set("Date", time.Now().Add(time.Minute).UTC().Format(http.TimeFormat))
+	if verifyPost(&forged, h.fed.PublicKey(), keyID) == nil {
+		b.Fatal("a POST with a changed Date header still verified")
+	}
+	return body
+}
+
+// verifyPost checks a received POST as a receiving server would: the
+// Digest matches the body, and the signature is the hub's, covers the
+// request target, Host, Date, Digest and Content-Type, and verifies.
+func verifyPost(p *receivedPost, key *rsa.PublicKey, keyID string) error {
+	sum := sha256.Sum256(p.body)
+	if want := "SHA-256=" + base64.StdEncoding.EncodeToString(sum[:]); p.header.Get("Digest") != want {
+		return fmt.Errorf("Digest %q, want %q", p.header.Get("Digest"), want)
+	}
+	if sig := p.header.Get("Signature"); !strings.Contains(sig, `headers="(request-target) host date digest content-type"`) {
+		return fmt.Errorf("signature does not cover the expected headers: %s", sig)
+	}
+	u, err := url.ParseRequestURI(p.path)
+	if err != nil {
+		return err
+	}
+	r := &http.Request{Method: p.method, URL: u, Host: p.host, Header: p.header.Clone()}
+	v, err := httpsig.NewVerifier(r)
+	if err != nil {
+		return err
+	}
+	if v.KeyId() != keyID {
+		return fmt.Errorf("signed by %s, want %s", v.KeyId(), keyID)
+	}
+	if err := v.Verify(key, httpsig.RSA_SHA256); err != nil {
+		return fmt.Errorf("signature does not verify: %w", err)
+	}
+	return nil
+}
+
+// timeSignatures signs 1,000 POSTs of body, one to each sink inbox, on
+// the given number of goroutines, and returns the wall time. Requests are
+// built before timing: only Sign (Digest and RSA-SHA256) is measured.
+func timeSignatures(b *testing.B, s *federation.Signer, base string, body []byte, goroutines int) time.Duration {
+	b.Helper()
+	reqs := make([]*http.Request, fanoutInboxes)
+	for i := range reqs {
+		r, err := http.NewRequest(http.MethodPost, base+"/inbox/"+strconv.Itoa(i), bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		r.Header.Set("Content-Type", "application/activity+json")
+		reqs[i] = r
+	}
+	var next atomic.Int64
+	errs := make(chan error, goroutines)
+	now := time.Now()
+	t0 := time.Now()
+	for range goroutines {
+		go func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(reqs) {
+					errs <- nil
+					return
+				}
+				if err := s.Sign(reqs[i], body, now); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for range goroutines {
+		if err := <-errs; err != nil {
+			b.Fatal(err)
+		}
+	}
+	d := time.Since(t0)
+	for _, r := range reqs {
+		if r.Header.Get("Signature") == "" || r.Header.Get("Digest") == "" {
+			b.Fatal("a reference request was left unsigned")
+		}
+	}
+	return d
+}
+
+// ---- GET throughput ----
+
+// newHTTPServer is an HTTP server with the limits the serve command uses,
+// serving h on a loopback listener until the benchmark ends.
+func newHTTPServer(b *testing.B, ln net.Listener, h http.Handler) {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	go srv.Serve(ln)
+	b.Cleanup(func() { srv.Close() })
+}
+
+func listenLoopback(b *testing.B) net.Listener {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ln
+}
+
+// document is a GET the load generator makes and the answer it expects.
+type document struct {
+	path   string // with the query
+	accept string
+	ctype  string
+	body   []byte
+}
+
+// capture fetches path from the hub and keeps its answer as the expected one.
+func capture(b *testing.B, base, path, accept string) document {
+	b.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+	req.Header.Set("Accept", accept)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		b.Fatalf("GET %s: %s: %s", path, resp.Status, body)
+	}
+	return document{path: path, accept: accept, ctype: resp.Header.Get("Content-Type"), body: body}
+}
+
+// loadResult is what one load window measured.
+type loadResult struct {
+	requests int
+	errors   int
+	firstErr string
+	elapsed  time.Duration
+	latency  []time.Duration
+}
+
+func (r *loadResult) add(o loadResult) {
+	r.requests += o.requests
+	r.errors += o.errors
+	if r.firstErr == "" {
+		r.firstErr = o.firstErr
+	}
+	r.elapsed += o.elapsed
+	r.latency = append(r.latency, o.latency...)
+}
+
+func (r *loadResult) perSecond() float64 { return float64(r.requests) / r.elapsed.Seconds() }
+
+// percentile returns the p-th percentile latency in microseconds.
+func (r *loadResult) percentile(p int) float64 {
+	if len(r.latency) == 0 {
+		return 0
+	}
+	slices.Sort(r.latency)
+	return float64(r.latency[(len(r.latency)-1)*p/100]) / float64(time.Microsecond)
+}
+
+// loadClients are the load generator's clients: one keep-alive
+// connection each, reused across windows.
+func loadClients() []*http.Client {
+	clients := make([]*http.Client, loadWorkers)
+	for i := range clients {
+		clients[i] = &http.Client{Transport: &http.Transport{
+			Proxy:               nil,
+			MaxIdleConnsPerHost: 1,
+			DisableCompression:  true,
+			IdleConnTimeout:     time.Minute,
+		}}
+	}
+	return clients
+}
+
+// load GETs doc from base with every client, back to back, for d, and
+// checks each answer is 200 with the expected Content-Type and body.
+func load(clients []*http.Client, base string, doc document, d time.Duration) loadResult {
+	results := make([]loadResult, len(clients))
+	var wg sync.WaitGroup
+	start := time.Now()
+	deadline := start.Add(d)
+	for w, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := &results[w]
+			res.latency = make([]time.Duration, 0, 4096)
+			req, _ := http.NewRequest(http.MethodGet, base+doc.path, nil)
+			req.Header.Set("Accept", doc.accept)
+			var buf bytes.Buffer
+			fail := func(msg string) {
+				res.errors++
+				if res.firstErr == "" {
+					res.firstErr = msg
+				}
+			}
+			for t0 := time.Now(); t0.Before(deadline); t0 = time.Now() {
+				resp, err := c.Do(req)
+				if err != nil {
+					fail(err.Error())
+					continue
+				}
+				buf.Reset()
+				_, err = buf.ReadFrom(resp.Body)
+				resp.Body.Close()
+				res.latency = append(res.latency, time.Since(t0))
+				res.requests++
+				switch {
+				case err != nil:
+					fail(err.Error())
+				case resp.StatusCode != http.StatusOK:
+					fail(resp.Status)
+				case resp.Header.Get("Content-Type") != doc.ctype:
+					fail("Content-Type " + resp.Header.Get("Content-Type"))
+				case !bytes.Equal(buf.Bytes(), doc.body):
+					fail("a different body: " + buf.String())
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	total := loadResult{elapsed: time.Since(start)}
+	for _, r := range results {
+		r.elapsed = 0
+		total.add(r)
+	}
+	return total
+}
+
+// handlerCost is the mean time of one in-process ServeHTTP of doc by h,
+// without the network or the load generator: the server's own share.
+func handlerCost(h http.Handler, doc document) (time.Duration, error) {
+	req := httptest.NewRequest(http.MethodGet, doc.path, nil)
+	req.Header.Set("Accept", doc.accept)
+	once := func() error {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), doc.body) {
+			return fmt.Errorf("in-process GET %s: %d %s", doc.path, rec.Code, rec.Body)
+		}
+		return nil
+	}
+	for range handlerRuns / 10 {
+		if err := once(); err != nil {
+			return 0, err
+		}
+	}
+	t0 := time.Now()
+	for range handlerRuns {
+		if err := once(); err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(t0) / handlerRuns, nil
+}
+
+// BenchmarkThroughput loads WebFinger and the actor document through the
+// hub's full handler (router, middleware, federation) on a real
+// http.Server, and a bare net/http handler writing the same bytes with
+// the same Content-Type on a second server, with loadWorkers keep-alive
+// clients. The two alternate in loadRounds windows of loadWindow each, so
+// both see the same machine. Every answer must be 200 with the expected
+// body. It reports requests/s, the ratio, p50/p99 latency, and each
+// handler's in-process cost per request.
+func BenchmarkThroughput(b *testing.B) {
+	hubLn, bareLn := listenLoopback(b), listenLoopback(b)
+	hubBase, bareBase := "http://"+hubLn.Addr().String(), "http://"+bareLn.Addr().String()
+	base, _ := url.Parse(hubBase)
+	h := newBenchHub(b, base)
+	handler, err := web.New(web.Config{Service: h.svc, BaseURL: base, Logger: quietLogger(), ActivityPub: h.fed})
+	if err != nil {
+		b.Fatal(err)
+	}
+	newHTTPServer(b, hubLn, handler)
+
+	st, err := h.svc.Settings(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	handle := "acct:" + st.Handle + "@" + base.Host
+	docs := []struct {
+		name  string
+		doc   document
+		check func(body []byte) error
+	}{
+		{"webfinger", capture(b, hubBase, "/.well-known/webfinger?resource="+url.QueryEscape(handle), "application/jrd+json"),
+			func(body []byte) error {
+				var jrd struct {
+					Subject string
+					Links   []struct{ Rel, Href string }
+				}
+				if err := json.Unmarshal(body, &jrd); err != nil || jrd.Subject != handle || len(jrd.Links) == 0 || jrd.Links[0].Href != h.fed.ActorID() {
+					return fmt.Errorf("not the hub's WebFinger: %s", body)
+				}
+				return nil
+			}},
+		{"actor", capture(b, hubBase, "/actor", "application/activity+json"),
+			func(body []byte) error {
+				var actor struct {
+					ID, Type  string
+					PublicKey struct{ PublicKeyPem string }
+				}
+				if err := json.Unmarshal(body, &actor); err != nil || actor.ID != h.fed.ActorID() || actor.Type != "Group" || actor.PublicKey.PublicKeyPem == "" {
+					return fmt.Errorf("not the hub's actor: %s", body)
+				}
+				return nil
+			}},
+	}
+	bare := http.NewServeMux()
+	for _, d := range docs {
+		if err := d.check(d.doc.body); err != nil {
+			b.Fatal(err)
+		}
+		path, _, _ := strings.Cut(d.doc.path, "?")
+		bare.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", d.doc.ctype)
+			w.Write(d.doc.body)
+		})
+	}
+	newHTTPServer(b, bareLn, bare)
+	clients := loadClients()
+
+	for _, d := range docs {
+		b.Run(d.name, func(b *testing.B) {
+			var hubRes, bareRes loadResult
+			var hubCost, bareCost time.Duration
+			for range b.N {
+				load(clients, hubBase, d.doc, loadWarmup)
+				load(clients, bareBase, d.doc, loadWarmup)
+				for round := range loadRounds {
+					// Alternate which goes first, so neither always follows the other.
+					if round%2 == 0 {
+						hubRes.add(load(clients, hubBase, d.doc, loadWindow))
+						bareRes.add(load(clients, bareBase, d.doc, loadWindow))
+					} else {
+						bareRes.add(load(clients, bareBase, d.doc, loadWindow))
+						hubRes.add(load(clients, hubBase, d.doc, loadWindow))
+					}
+				}
+				hc, err := handlerCost(handler, d.doc)
+				if err != nil {
+					b.Fatal(err)
+				}
+				bc, err := handlerCost(bare, d.doc)
+				if err != nil {
+					b.Fatal(err)
+				}
+				hubCost, bareCost = hubCost+hc, bareCost+bc
+			}
+			for side, r := range map[string]*loadResult{"hub": &hubRes, "bare": &bareRes} {
+				if r.errors > 0 {
+					b.Fatalf("%s: %d of %d requests failed; first: %s", side, r.errors, r.requests, r.firstErr)
+				}
+				if r.requests == 0 {
+					b.Fatalf("%s: no requests completed", side)
+				}
+			}
+			us := func(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) / float64(b.N) }
+			b.ReportMetric(0, "ns/op")
+			b.ReportMetric(hubRes.perSecond(), "hub-req/s")
+			b.ReportMetric(bareRes.perSecond(), "bare-req/s")
+			b.ReportMetric(hubRes.perSecond()/bareRes.perSecond(), "hub/bare")
+			b.ReportMetric(hubRes.percentile(50), "hub-p50-us")
+			b.ReportMetric(hubRes.percentile(99), "hub-p99-us")
+			b.ReportMetric(bareRes.percentile(50), "bare-p50-us")
+			b.ReportMetric(bareRes.percentile(99), "bare-p99-us")
+			b.ReportMetric(us(hubCost), "hub-handler-us")
+			b.ReportMetric(us(bareCost), "bare-handler-us")
+		})
+	}
+}
