@@ -58,7 +58,7 @@ const (
 	fanoutInboxes   = 1_000
 	fanoutTimeout   = 2 * time.Minute // a stuck fan-out fails instead of hanging
 
-	loadWorkers = 32              // concurrent keep-alive clients
+	loadWorkers = 32                     // concurrent keep-alive clients
 	loadWindow  = 500 * time.Millisecond // one measuring window
 	loadRounds  = 6                      // windows per side, hub and bare alternating
 	loadWarmup  = 300 * time.Millisecond
