@@ -584,6 +584,7 @@ type document struct {
 	path   string // with the query
 	accept string
 	ctype  string
+	header http.Header // all the hub sent, but Date and Content-Length
 	body   []byte
 }
 
@@ -604,7 +605,10 @@ func capture(b *testing.B, base, path, accept string) document {
 	if resp.StatusCode != http.StatusOK {
 		b.Fatalf("GET %s: %s: %s", path, resp.Status, body)
 	}
-	return document{path: path, accept: accept, ctype: resp.Header.Get("Content-Type"), body: body}
+	header := resp.Header.Clone()
+	header.Del("Date")
+	header.Del("Content-Length")
+	return document{path: path, accept: accept, ctype: resp.Header.Get("Content-Type"), header: header, body: body}
 }
 
 // loadResult is what one load window measured.
@@ -736,16 +740,18 @@ func handlerCost(h http.Handler, doc document) (time.Duration, error) {
 
 // BenchmarkThroughput loads WebFinger and the actor document through the
 // hub's full handler (router, middleware, federation) on a real
-// http.Server, and a bare net/http handler writing the same bytes with
-// the same Content-Type on a second server, with loadWorkers keep-alive
-// clients. The two alternate in loadRounds windows of loadWindow each, so
-// both see the same machine; the ratio is the median over pairs of
-// adjacent windows. Every answer must be 200 with the expected
-// body. It reports requests/s, the ratio, p50/p99 latency, and each
-// handler's in-process cost per request.
+// http.Server, and through a bare net/http handler writing the same bytes
+// with the same Content-Type on a second server, with loadWorkers
+// keep-alive clients. A third server, "bare-hdr", also sends every header
+// the hub sends (security headers, Vary, Cache-Control, CORS), to tell
+// the cost of those headers on the wire from that of the hub's code. The
+// servers take turns in loadRounds windows of loadWindow each, so all see
+// the same machine; ratios are medians over rounds. Every answer must be
+// 200 with the expected Content-Type and body. It reports requests/s, the
+// ratios, p50/p99 latency, and each handler's in-process cost per request.
 func BenchmarkThroughput(b *testing.B) {
-	hubLn, bareLn := listenLoopback(b), listenLoopback(b)
-	hubBase, bareBase := "http://"+hubLn.Addr().String(), "http://"+bareLn.Addr().String()
+	hubLn, bareLn, hdrLn := listenLoopback(b), listenLoopback(b), listenLoopback(b)
+	hubBase := "http://" + hubLn.Addr().String()
 	base, _ := url.Parse(hubBase)
 	h := newBenchHub(b, base, nil)
 	handler, err := web.New(web.Config{Service: h.svc, BaseURL: base, Logger: quietLogger(), ActivityPub: h.fed})
@@ -787,7 +793,7 @@ func BenchmarkThroughput(b *testing.B) {
 				return nil
 			}},
 	}
-	bare := http.NewServeMux()
+	bare, bareHdr := http.NewServeMux(), http.NewServeMux()
 	for _, d := range docs {
 		if err := d.check(d.doc.body); err != nil {
 			b.Fatal(err)
@@ -797,67 +803,75 @@ func BenchmarkThroughput(b *testing.B) {
 			w.Header().Set("Content-Type", d.doc.ctype)
 			w.Write(d.doc.body)
 		})
+		bareHdr.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) {
+			for k, v := range d.doc.header {
+				w.Header()[k] = v
+			}
+			w.Write(d.doc.body)
+		})
 	}
 	newHTTPServer(b, bareLn, bare)
+	newHTTPServer(b, hdrLn, bareHdr)
+	sides := []struct {
+		name    string
+		base    string
+		handler http.Handler
+	}{
+		{"hub", hubBase, handler},
+		{"bare", "http://" + bareLn.Addr().String(), bare},
+		{"bare-hdr", "http://" + hdrLn.Addr().String(), bareHdr},
+	}
 	clients := loadClients()
 
 	for _, d := range docs {
 		b.Run(d.name, func(b *testing.B) {
-			var hubRes, bareRes loadResult
-			var hubCost, bareCost time.Duration
-			var ratios []float64 // hub/bare in each pair of adjacent windows
+			res := make([]loadResult, len(sides))
+			cost := make([]time.Duration, len(sides))
+			var vsBare, vsHdr []float64 // hub's share of each, per round
 			cpu0, busy0, t0 := cpuTime(), systemBusy(), time.Now()
 			for range b.N {
-				load(clients, hubBase, d.doc, loadWarmup)
-				load(clients, bareBase, d.doc, loadWarmup)
+				for _, s := range sides {
+					load(clients, s.base, d.doc, loadWarmup)
+				}
 				for round := range loadRounds {
-					// Alternate which goes first, so neither always follows the other.
-					var hr, br loadResult
-					if round%2 == 0 {
-						hr = load(clients, hubBase, d.doc, loadWindow)
-						br = load(clients, bareBase, d.doc, loadWindow)
-					} else {
-						br = load(clients, bareBase, d.doc, loadWindow)
-						hr = load(clients, hubBase, d.doc, loadWindow)
+					// Rotate the order, so no side always follows another.
+					perSec := make([]float64, len(sides))
+					for k := range sides {
+						i := (round + k) % len(sides)
+						r := load(clients, sides[i].base, d.doc, loadWindow)
+						perSec[i] = r.perSecond()
+						res[i].add(r)
 					}
-					ratios = append(ratios, hr.perSecond()/br.perSecond())
-					hubRes.add(hr)
-					bareRes.add(br)
+					vsBare = append(vsBare, perSec[0]/perSec[1])
+					vsHdr = append(vsHdr, perSec[0]/perSec[2])
 				}
-				hc, err := handlerCost(handler, d.doc)
-				if err != nil {
-					b.Fatal(err)
+				for i, s := range sides {
+					c, err := handlerCost(s.handler, d.doc)
+					if err != nil {
+						b.Fatalf("%s: %v", s.name, err)
+					}
+					cost[i] += c
 				}
-				bc, err := handlerCost(bare, d.doc)
-				if err != nil {
-					b.Fatal(err)
-				}
-				hubCost, bareCost = hubCost+hc, bareCost+bc
 			}
 			foreign := max(0, systemBusy()-busy0-(cpuTime()-cpu0))
 			wall := time.Since(t0)
-			for side, r := range map[string]*loadResult{"hub": &hubRes, "bare": &bareRes} {
-				if r.errors > 0 {
-					b.Fatalf("%s: %d of %d requests failed; first: %s", side, r.errors, r.requests, r.firstErr)
-				}
-				if r.requests == 0 {
-					b.Fatalf("%s: no requests completed", side)
+			for i, s := range sides {
+				if r := res[i]; r.errors > 0 || r.requests == 0 {
+					b.Fatalf("%s: %d of %d requests failed; first: %s", s.name, r.errors, r.requests, r.firstErr)
 				}
 			}
-			us := func(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) / float64(b.N) }
+			median := func(v []float64) float64 { slices.Sort(v); return v[len(v)/2] }
 			b.ReportMetric(0, "ns/op")
-			b.ReportMetric(hubRes.perSecond(), "hub-req/s")
-			b.ReportMetric(bareRes.perSecond(), "bare-req/s")
-			// The median of the paired windows' ratios: a burst of other
-			// work on a shared machine spoils one pair, not the figure.
-			slices.Sort(ratios)
-			b.ReportMetric(ratios[len(ratios)/2], "hub/bare")
-			b.ReportMetric(hubRes.percentile(50), "hub-p50-us")
-			b.ReportMetric(hubRes.percentile(99), "hub-p99-us")
-			b.ReportMetric(bareRes.percentile(50), "bare-p50-us")
-			b.ReportMetric(bareRes.percentile(99), "bare-p99-us")
-			b.ReportMetric(us(hubCost), "hub-handler-us")
-			b.ReportMetric(us(bareCost), "bare-handler-us")
+			// The median of the rounds' ratios: a burst of other work on a
+			// shared machine spoils one round, not the figure.
+			b.ReportMetric(median(vsBare), "hub/bare")
+			b.ReportMetric(median(vsHdr), "hub/bare-hdr")
+			for i, s := range sides {
+				b.ReportMetric(res[i].perSecond(), s.name+"-req/s")
+				b.ReportMetric(res[i].percentile(50), s.name+"-p50-us")
+				b.ReportMetric(res[i].percentile(99), s.name+"-p99-us")
+				b.ReportMetric(float64(cost[i])/float64(time.Microsecond)/float64(b.N), s.name+"-handler-us")
+			}
 			b.ReportMetric(float64(foreign)/float64(wall), "other-cores")
 		})
 	}
