@@ -13,8 +13,14 @@ package federation_test
 //
 // Each does its whole scenario per iteration, so -benchtime 1x gives the
 // figures; the default ns/op is suppressed in favour of named metrics.
+// Both are loopback-only and stop by themselves (each scenario is bounded
+// in time). Both report other-cores: how many cores other processes used
+// meanwhile, so a figure spoilt by a busy shared machine can be told.
 //
-//	go test -tags sqlite_fts5 -run '^$' -bench 'Fanout|Throughput' -benchtime 1x -count 3 ./federation/
+//	go test -tags sqlite_fts5 -run '^$' -bench 'Fanout|Throughput' -benchtime 1x ./federation/
+//
+// The flags -fanout.workers and -fanout.writelock (after the package)
+// are for experiments; see their definitions.
 
 import (
 	"bytes"
@@ -60,15 +66,21 @@ const (
 
 	loadWorkers = 32                     // concurrent keep-alive clients
 	loadWindow  = 300 * time.Millisecond // one measuring window
-	loadRounds  = 10                     // windows per side, hub and bare alternating
+	loadRounds  = 10                     // windows per side; the sides take turns
 	loadWarmup  = 300 * time.Millisecond
 	handlerRuns = 5_000 // in-process ServeHTTP calls per side
 )
 
 // fanoutWorkers overrides federation's delivery concurrency (0: its
 // default), to see whether the fan-out is bound by CPU or by waiting:
-// go test ... -bench Fanout -args -fanout.workers 64
+// go test -tags sqlite_fts5 -run '^$' -bench Fanout ./federation/ -fanout.workers 64
 var fanoutWorkers = flag.Int("fanout.workers", 0, "delivery workers for BenchmarkFanout (0: federation's default)")
+
+// fanoutWriteLock makes the delivery queue's writes (claim, finish) wait
+// on a Go mutex, in a wrapper around the store, instead of contending for
+// SQLite's write lock, whose busy handler sleeps 1, 2, 5, 10… ms: a
+// prototype of a change to storage, to measure what it would gain.
+var fanoutWriteLock = flag.Bool("fanout.writelock", false, "serialise queue writes in Go in BenchmarkFanout (experiment)")
 
 // quietLogger keeps warnings and errors visible and drops the rest.
 func quietLogger() *slog.Logger {
@@ -210,12 +222,18 @@ func (s *inboxSink) serve(w http.ResponseWriter, r *http.Request) {
 // worker at once).
 type queueTimer struct {
 	federation.Store
+	lock                      bool       // hold writeMu around claims and finishes
+	writeMu                   sync.Mutex // see fanoutWriteLock
 	claims, claimed, finishes atomic.Int64
 	claimWall, finishWall     atomic.Int64 // nanoseconds
 }
 
 func (q *queueTimer) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, n int) ([]federation.Job, error) {
 	t0 := time.Now()
+	if q.lock {
+		q.writeMu.Lock()
+		defer q.writeMu.Unlock()
+	}
 	jobs, err := q.Store.ClaimDeliveries(ctx, now, lease, n)
 	q.claimWall.Add(int64(time.Since(t0)))
 	q.claims.Add(1)
@@ -225,6 +243,10 @@ func (q *queueTimer) ClaimDeliveries(ctx context.Context, now time.Time, lease t
 
 func (q *queueTimer) FinishDelivery(ctx context.Context, id int64, ok bool, status int, errMsg string, next *time.Time, now time.Time) error {
 	t0 := time.Now()
+	if q.lock {
+		q.writeMu.Lock()
+		defer q.writeMu.Unlock()
+	}
 	err := q.Store.FinishDelivery(ctx, id, ok, status, errMsg, next, now)
 	q.finishWall.Add(int64(time.Since(t0)))
 	q.finishes.Add(1)
@@ -279,7 +301,7 @@ func systemBusy() time.Duration {
 func BenchmarkFanout(b *testing.B) {
 	ctx := context.Background()
 	sink := newInboxSink(b, fanoutInboxes)
-	queue := &queueTimer{}
+	queue := &queueTimer{lock: *fanoutWriteLock}
 	h := newBenchHub(b, &url.URL{Scheme: "https", Host: "hub.example"}, func(s federation.Store) federation.Store {
 		queue.Store = s
 		return queue
