@@ -195,7 +195,10 @@ func yearlyRules(trs []transition, lastYear int) []observance {
 			} else {
 				rule := r.rrule()
 				if r.lastYear < lastYear {
-					rule += ";UNTIL=" + g[j-1].at.UTC().Format("20060102T150405Z")
+					// A day after the last onset: the same set of onsets
+					// whether UNTIL is read as UTC (RFC 5545) or, as some
+					// parsers do, as local time.
+					rule += ";UNTIL=" + g[j-1].at.Add(24*time.Hour).UTC().Format("20060102T150405Z")
 				}
 				out = append(out, observance{transition: g[i], rule: rule})
 			}
