@@ -224,6 +224,7 @@ type atomEntry struct {
 	Content    *atomText      `xml:"content,omitempty"`
 
 	published, updated time.Time
+	num                int64 // the item's ID: newer within one second
 }
 
 // atomFeed serves the newest events, guides and case studies, newest
@@ -259,6 +260,9 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) error {
 	sort.SliceStable(entries, func(i, j int) bool {
 		if !entries[i].published.Equal(entries[j].published) {
 			return entries[i].published.After(entries[j].published)
+		}
+		if entries[i].num != entries[j].num {
+			return entries[i].num > entries[j].num
 		}
 		return entries[i].ID > entries[j].ID
 	})
@@ -322,6 +326,7 @@ func (s *Server) newEntry(kind string, id int64, title, path string, tags []stri
 		Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: s.absURL(path)}},
 		published: created,
 		updated:   updated,
+		num:       id,
 	}
 	for _, t := range tags {
 		e.Categories = append(e.Categories, atomCategory{Term: hub.Slugify(t), Label: t})
