@@ -55,7 +55,7 @@ func TestCalendarFeeds(t *testing.T) {
 	dropIn, tenants, old := th.seedFeeds()
 	c := th.client()
 	tests := []struct {
-		path, name  string
+		path, name    string
 		want, wantNot []*hub.Event
 	}{
 		{"/calendar.ics", "Commonplace hub", []*hub.Event{dropIn, tenants}, []*hub.Event{old}},
