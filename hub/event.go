@@ -47,7 +47,7 @@ func (e *Event) Recurring() bool { return e.Recurrence != "" }
 
 // Location returns the event's time zone, UTC when it is unknown.
 func (e *Event) Location() *time.Location {
-	if loc, err := loadZone(e.TimeZone); err == nil {
+	if loc, err := time.LoadLocation(e.TimeZone); err == nil {
 		return loc
 	}
 	return time.UTC
