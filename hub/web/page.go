@@ -27,6 +27,11 @@ type pageData struct {
 	Section     string // navigation section to mark current
 	Admin       *adminContext
 	Data        any
+
+	// Calendar is the path of the iCalendar feed of the page's events, ""
+	// for the hub's whole calendar; CalendarLabel says what it holds
+	// ("events at Hulme Library").
+	Calendar, CalendarLabel string
 }
 
 // adminContext is present on organiser pages.

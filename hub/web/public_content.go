@@ -173,6 +173,7 @@ func (s *Server) tagShow(w http.ResponseWriter, r *http.Request) error {
 	if p.Description == "" {
 		p.Description = fmt.Sprintf("Events, guides and case studies about %s on %s.", t.Name, p.Site.Name)
 	}
+	p.Calendar, p.CalendarLabel = "/tags/"+t.Slug+"/calendar.ics", t.Name+" events"
 	p.Data = struct {
 		Tag         *hub.Tag
 		Days        []dayGroup
@@ -219,6 +220,7 @@ func (s *Server) placeShow(w http.ResponseWriter, r *http.Request) error {
 	ld["@context"] = "https://schema.org"
 	ld["url"] = s.absURL("/places/" + pl.Slug)
 	p.JSONLD = ld
+	p.Calendar, p.CalendarLabel = "/places/"+pl.Slug+"/calendar.ics", "events at "+pl.Name
 	p.Data = struct {
 		Place       *hub.Place
 		Days        []dayGroup

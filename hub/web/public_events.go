@@ -163,6 +163,7 @@ func (s *Server) eventList(w http.ResponseWriter, r *http.Request) error {
 		days = groupByDay(occ, loc)
 	}
 	p.Description = "What's on: events from " + p.Site.Name + "."
+	p.Calendar, p.CalendarLabel = filterCalendar(form, tags, place)
 	p.Data = struct {
 		Form          eventFilterForm
 		Days          []dayGroup
@@ -224,6 +225,7 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 		p.Description += ". " + desc
 	}
 	p.JSONLD = s.eventJSONLD(e, current)
+	p.Calendar, p.CalendarLabel = "/events/"+e.Slug+"/calendar.ics", "this event"
 	p.Data = struct {
 		Event    *hub.Event
 		Current  hub.Occurrence

@@ -130,6 +130,8 @@ func (r *renderer) funcs() template.FuncMap {
 			return m, nil
 		},
 		"str": itoa64,
+		// webcal: the webcal:// address of a feed, for "Subscribe" links.
+		"webcal": webcalURL,
 	}
 }
 

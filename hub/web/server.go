@@ -125,6 +125,7 @@ func (s *Server) routes() chi.Router {
 	r.Get("/static/*", s.serveStatic)
 	r.Get("/theme.css", s.html(s.themeCSS))
 	r.Get("/logo", s.html(s.logo))
+	s.feedRoutes(r) // iCalendar and Atom feeds (feeds.go)
 
 	// Public pages: anyone, no cookies set.
 	r.Get("/", s.html(s.home))
