@@ -38,6 +38,15 @@ type Event struct {
 	Accessibility string
 	BookingURL    string
 
+	// SourceFeedID, SourceUID and SourceOccurrence mark an event imported
+	// from an iCalendar feed (package hub/calendar): its subscription (0
+	// for a one-off import), the feed's UID, and "" or the RECURRENCE-ID of
+	// the one occurrence it stands for. They are set when the event is
+	// created and never change; an empty SourceUID means not imported.
+	SourceFeedID     int64
+	SourceUID        string
+	SourceOccurrence string
+
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -73,7 +82,11 @@ type EventFilter struct {
 	Tag      string // tag slug
 	PlaceID  int64
 	Query    string // case-insensitive substring of the title or description
-	Limit    int
+	// SourceFeedID selects events imported from that calendar
+	// subscription; Imported, events imported from any feed or file.
+	SourceFeedID int64
+	Imported     bool
+	Limit        int
 	Offset   int
 }
 
@@ -91,8 +104,8 @@ type EventStore interface {
 	// sets ID, CreatedAt and UpdatedAt, and makes Slug unique by adding a
 	// suffix when another event has it.
 	CreateEvent(ctx context.Context, e *Event) error
-	// UpdateEvent replaces every field of the event but ID, Slug and
-	// CreatedAt, and sets UpdatedAt.
+	// UpdateEvent replaces every field of the event but ID, Slug,
+	// CreatedAt and the Source fields, and sets UpdatedAt.
 	UpdateEvent(ctx context.Context, e *Event) error
 	// DeleteEvent removes the event.
 	DeleteEvent(ctx context.Context, id int64) error
