@@ -87,7 +87,7 @@ type EventFilter struct {
 	SourceFeedID int64
 	Imported     bool
 	Limit        int
-	Offset   int
+	Offset       int
 }
 
 // EventStore keeps events. Implementations return an *Error with code
