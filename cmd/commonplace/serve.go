@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/calendar"
 	"github.com/commonplace-hub/commonplace/hub/web"
 	"github.com/commonplace-hub/commonplace/storage"
 )
@@ -49,6 +50,9 @@ type ServeConfig struct {
 	// Demo seeds sample content into an empty hub and ensures a demo admin
 	// login, printed to Stdout.
 	Demo bool
+	// CalendarInterval is how often subscribed calendar feeds are
+	// refreshed; 0 means hourly.
+	CalendarInterval time.Duration
 }
 
 // Main is a running hub: the database, the service and the HTTP server.
@@ -63,11 +67,15 @@ type Main struct {
 
 	DB         *storage.DB
 	Service    *hub.Service
+	Calendars  *calendar.Service
 	HTTPServer *http.Server
 
 	listener net.Listener
 	baseURL  *url.URL
 	serveErr chan error
+	// stopCalendars ends the feed scheduler; calendarsDone closes when it has.
+	stopCalendars context.CancelFunc
+	calendarsDone chan struct{}
 }
 
 // NewMain returns a Main with the zero-config defaults.
@@ -108,10 +116,13 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 
+	m.Calendars = calendar.NewService(db.Calendars(), m.Service, feedClient(), m.Logger)
+	m.Calendars.Interval = m.Config.CalendarInterval
 	handler, err := web.New(web.Config{
-		Service: m.Service,
-		BaseURL: m.baseURL,
-		Logger:  m.Logger,
+		Service:   m.Service,
+		Calendars: m.Calendars,
+		BaseURL:   m.baseURL,
+		Logger:    m.Logger,
 		Ready: func() error {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
@@ -132,6 +143,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.serveErr = make(chan error, 1)
 	go func() { m.serveErr <- m.HTTPServer.Serve(ln) }()
+	calCtx, stopCalendars := context.WithCancel(context.WithoutCancel(ctx))
+	m.stopCalendars, m.calendarsDone = stopCalendars, make(chan struct{})
+	go func() { defer close(m.calendarsDone); m.Calendars.Run(calCtx) }()
 	m.Logger.Info("listening", "addr", ln.Addr().String(), "url", m.baseURL.String(), "data", m.Config.DataDir)
 	return nil
 }
@@ -210,6 +224,13 @@ func (m *Main) Close() error {
 	} else if m.listener != nil {
 		m.listener.Close()
 	}
+	if m.stopCalendars != nil {
+		// A refresh in progress stops at its next event; the database
+		// stays open until it has.
+		m.stopCalendars()
+		<-m.calendarsDone
+		m.stopCalendars = nil
+	}
 	if m.DB != nil {
 		if err := m.DB.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("closing the database: %w", err))
@@ -267,6 +288,7 @@ admin login with a new random password each time.`,
 			addr := fs.String("addr", defaultAddr, "`host:port` to listen on; port 0 picks a free port (env "+envAddr+")")
 			publicURLFlag := fs.String("url", "", "public `URL` of the hub, used in links; default http://localhost:PORT\nfor the port bound (env "+envURL+")")
 			demo := fs.Bool("demo", false, "add sample content if the hub has none, and print a demo admin login")
+			calendarInterval := fs.Duration("calendar-interval", time.Hour, "how often to refresh subscribed calendar feeds")
 			return func(ctx context.Context, args []string) error {
 				m := NewMain()
 				m.Logger, m.Stdout = e.logger, e.io.stdout
@@ -275,6 +297,8 @@ admin login with a new random password each time.`,
 					Addr:    e.resolve("addr", *addr, envAddr, e.cfg.Addr),
 					URL:     e.resolve("url", *publicURLFlag, envURL, e.cfg.URL),
 					Demo:    *demo,
+
+					CalendarInterval: *calendarInterval,
 				}
 				return serve(ctx, m)
 			}

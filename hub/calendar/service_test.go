@@ -274,7 +274,9 @@ func TestSubscribeValidates(t *testing.T) {
 
 func TestFetchErrors(t *testing.T) {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/ok.ics", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "\ufeff\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n") })
+	mux.HandleFunc("/ok.ics", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "\ufeff\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+	})
 	mux.HandleFunc("/big.ics", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "BEGIN:VCALENDAR\r\n"+strings.Repeat("X-PAD:"+strings.Repeat("x", 1000)+"\r\n", 2000))
 	})

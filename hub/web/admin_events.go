@@ -74,6 +74,8 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Get("/tokens", s.html(s.tokenList))
 	r.Post("/tokens", s.html(s.tokenCreate))
 	r.Post("/tokens/{id}/delete", s.html(s.tokenDelete))
+
+	s.calendarAdminRoutes(r)
 }
 
 func idParam(r *http.Request) (int64, error) {

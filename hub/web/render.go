@@ -32,6 +32,7 @@ var requiredViews = []string{
 	"admin/case_studies", "admin/case_study_form", "admin/places", "admin/place_form",
 	"admin/tags", "admin/tag_form", "admin/settings", "admin/organisers",
 	"admin/organiser_form", "admin/tokens", "admin/confirm_delete", "admin/account",
+	"admin/calendars",
 }
 
 func newRenderer(theme fs.FS, md *markdown) (*renderer, error) {

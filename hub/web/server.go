@@ -18,6 +18,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/calendar"
 	"github.com/commonplace-hub/commonplace/themes"
 )
 
@@ -35,6 +36,9 @@ type Config struct {
 	// LoginRate is how many login attempts one client address may make per
 	// minute (default 10), with the same number as burst.
 	LoginRate int
+	// Calendars manages calendar subscriptions; nil leaves out their
+	// organiser pages and API endpoints.
+	Calendars *calendar.Service
 }
 
 // Server is the hub's http.Handler.
