@@ -99,9 +99,11 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL, etag, lastModified string) 
 	}
 	if !looksLikeCalendar(body) {
 		what := "something else"
-		if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt == "text/html" {
+		mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+		switch {
+		case mt == "text/html" || bytes.HasPrefix(bytes.TrimSpace(body), []byte("<")):
 			what = "a web page"
-		} else if mt != "" {
+		case mt != "" && !strings.Contains(mt, "calendar"):
 			what = mt
 		}
 		return nil, &hub.Error{Code: hub.EINVALID, Message: fmt.Sprintf("The address %s gave %s, not a calendar. Use the iCal (.ics) address from the calendar's sharing or export settings.", rawURL, what)}

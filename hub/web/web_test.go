@@ -25,6 +25,7 @@ import (
 // testHub is a hub on a real SQLite file behind a real HTTP server.
 type testHub struct {
 	t    *testing.T
+	db   *storage.DB
 	svc  *hub.Service
 	srv  *httptest.Server
 	base *url.URL
@@ -58,7 +59,7 @@ func newTestHub(t *testing.T, mutate ...func(*web.Config)) *testHub {
 	if err := svc.CreateOrganiser(hub.HostContext(ctx), &hub.Organiser{Email: editorEmail, Name: "Eddie Editor", Role: hub.RoleEditor}, adminPassword); err != nil {
 		t.Fatal(err)
 	}
-	th := &testHub{t: t, svc: svc}
+	th := &testHub{t: t, db: db, svc: svc}
 	th.srv = httptest.NewUnstartedServer(nil)
 	th.srv.Start()
 	t.Cleanup(th.srv.Close)
