@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -56,10 +57,26 @@ func (e *Event) Recurring() bool { return e.Recurrence != "" }
 
 // Location returns the event's time zone, UTC when it is unknown.
 func (e *Event) Location() *time.Location {
-	if loc, err := time.LoadLocation(e.TimeZone); err == nil {
+	if loc, err := loadLocation(e.TimeZone); err == nil {
 		return loc
 	}
 	return time.UTC
+}
+
+// zoneCache holds loaded zones: time.LoadLocation reads the zone database
+// on every call, and imports validate and expand thousands of events.
+var zoneCache sync.Map // name -> *time.Location
+
+// loadLocation is time.LoadLocation with a cache of the zones found.
+func loadLocation(name string) (*time.Location, error) {
+	if loc, ok := zoneCache.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err == nil {
+		zoneCache.Store(name, loc)
+	}
+	return loc, err
 }
 
 // Occurrence is one happening of an event.
@@ -228,7 +245,7 @@ func (e *Event) Validate() error {
 	e.Tags = normaliseTags(e.Tags)
 	checkTags(f, e.Tags)
 
-	loc, err := time.LoadLocation(e.TimeZone)
+	loc, err := loadLocation(e.TimeZone)
 	// "Local" would tie the event to the server's zone, which can change.
 	if e.TimeZone == "" || e.TimeZone == "Local" || err != nil {
 		f.add("timezone", "Choose a time zone such as Europe/London.")

@@ -70,7 +70,7 @@ type calendarHub struct {
 	host context.Context
 }
 
-func newCalendarHub(t *testing.T, client *http.Client) *calendarHub {
+func newCalendarHub(t testing.TB, client *http.Client) *calendarHub {
 	t.Helper()
 	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "hub.db"))
 	if err != nil {
