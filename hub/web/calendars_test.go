@@ -155,6 +155,19 @@ func TestCalendarPages(t *testing.T) {
 	if r := th.get(reader, "/events/quiz-night"); r.StatusCode != http.StatusNotFound {
 		t.Errorf("after unsubscribing, quiz page: %d", r.StatusCode)
 	}
+
+	// A feed whose first fetch fails is still added, with the error shown.
+	r = th.postForm(c, "/admin/calendars", url.Values{"csrf": {tok}, "url": {"http://127.0.0.1:1/closed.ics"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add an unreachable feed: %d", r.StatusCode)
+	}
+	page = th.get(c, "/admin/calendars")
+	for _, want := range []string{"Calendar added, but the first refresh failed: Could not reach the calendar at 127.0.0.1:1: the connection was refused.",
+		"not imported yet.", "Never fetched successfully."} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("list page lacks %q", want)
+		}
+	}
 }
 
 func TestCalendarAPI(t *testing.T) {
