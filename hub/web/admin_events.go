@@ -97,6 +97,9 @@ type formView struct {
 	Places   []*hub.Place
 	Zones    []string
 	Weekdays []string
+	// Imported is set for an event imported from a calendar feed, whose
+	// next refresh replaces edits.
+	Imported bool
 }
 
 // commonZones are offered in the time zone list; any IANA name is accepted.
@@ -223,6 +226,7 @@ func (s *Server) eventEdit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	fv.ViewURL = "/events/" + e.Slug
+	fv.Imported = e.SourceUID != "" && e.SourceFeedID != 0
 	return s.renderForm(w, r, http.StatusOK, "admin/event_form", "Edit event", fv)
 }
 

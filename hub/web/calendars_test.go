@@ -115,6 +115,13 @@ func TestCalendarPages(t *testing.T) {
 	if r := th.get(reader, "/events/quiz-night"); !strings.Contains(r.body, "Saturday 10 October 2026, 7pm to 9pm") || !strings.Contains(r.body, "Hulme Tenants") {
 		t.Errorf("quiz page: %d", r.StatusCode)
 	}
+	quiz, err := th.svc.EventBySlug(th.host(), "quiz-night")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := th.get(c, "/admin/events/"+strconv.FormatInt(quiz.ID, 10)+"/edit"); !strings.Contains(r.body, "comes from a partner") {
+		t.Error("the edit form does not say the event is imported")
+	}
 
 	// The partner moves the quiz, cancels a lunch and drops the litter pick.
 	pf.set(feed(quizMoved, lunchEvent, lunchOff))
