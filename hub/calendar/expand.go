@@ -243,7 +243,12 @@ func (p *parser) buildSeries(g *series) {
 		return
 	}
 
-	if opt != nil && t.zone.loc != nil && len(ranged) == 0 {
+	// A series keeps its wall-clock time in the zone it is expanded in, so
+	// the hub can hold it only in that same zone. (A series anchored in UTC
+	// but shown in a local zone could pass the check in a window without a
+	// clock change and drift by an hour beyond it.)
+	sameZone := t.zone.loc != nil && t.zone.loc.String() == t.display.String()
+	if opt != nil && sameZone && len(ranged) == 0 {
 		var plain, extra []*occurrence
 		for _, oc := range live {
 			if oc.fromRule && !oc.modified {

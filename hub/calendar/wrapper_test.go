@@ -79,6 +79,18 @@ func TestParseWrapper(t *testing.T) {
 			skipped: []string{`line 3: "Every hour": it repeats more often than daily, which the hub does not support.`},
 		},
 		{
+			name: "a series anchored in UTC, shown in a local zone, is one event per occurrence",
+			feed: vcal("BEGIN:VEVENT", "UID:n", "SUMMARY:Call", "DTSTART:20260401T090000Z", "RRULE:FREQ=WEEKLY;COUNT=2", "END:VEVENT"),
+			zone: "Europe/London",
+			want: []string{"2026-04-01 10:00-11:00 Europe/London Call", "2026-04-08 10:00-11:00 Europe/London Call"},
+		},
+		{
+			name: "the same series on a hub in UTC stays one event",
+			feed: vcal("BEGIN:VEVENT", "UID:n", "SUMMARY:Call", "DTSTART:20260401T090000Z", "RRULE:FREQ=WEEKLY;COUNT=2", "END:VEVENT"),
+			zone: "UTC",
+			want: []string{"2026-04-01 09:00-10:00 UTC Call [FREQ=WEEKLY;COUNT=2]"},
+		},
+		{
 			name: "cancelled event and too-long event",
 			feed: vcal("BEGIN:VEVENT", "UID:l", "SUMMARY:Off", "STATUS:CANCELLED", "DTSTART:20260401T090000Z", "END:VEVENT",
 				"BEGIN:VEVENT", "UID:m", "SUMMARY:Festival", "DTSTART:20260401T090000Z", "DTEND:20260601T090000Z", "END:VEVENT"),
