@@ -269,13 +269,11 @@ type series struct {
 func (p *parser) build(events []*vevent) {
 	groups := map[string]*series{}
 	var order []string
-	anon := 0
 	for _, v := range events {
 		key := v.uid
 		if key == "" {
 			// No UID: the event cannot be matched on the next refresh, but it
 			// still deserves importing; give it a stable stand-in.
-			anon++
 			key = fmt.Sprintf("no-uid-line-%d", v.line)
 			v.uid = key
 		}
@@ -329,19 +327,17 @@ const nominalLength = time.Hour
 
 // dateValue is a DATE or DATE-TIME value of a property.
 type dateValue struct {
-	wall   time.Time // wall-clock fields, in UTC
-	date   bool
-	utc    bool
-	tzid   string // "" for floating, UTC and dates
-	zone   zone
-	hasTZ  bool
-	source string
+	wall  time.Time // wall-clock fields, in UTC
+	date  bool      // a DATE
+	utc   bool      // a DATE-TIME ending in Z
+	hasTZ bool      // a DATE-TIME with a TZID: zone applies
+	zone  zone
 }
 
 // parseDate reads one DATE or DATE-TIME value s of property prop.
 func (p *parser) parseDate(prop *ical.Prop, s string) (dateValue, error) {
 	s = strings.TrimSpace(s)
-	dv := dateValue{source: s}
+	var dv dateValue
 	switch {
 	case len(s) == 8:
 		t, err := time.Parse("20060102", s)
@@ -371,7 +367,7 @@ func (p *parser) parseDate(prop *ical.Prop, s string) (dateValue, error) {
 		if err != nil {
 			return dv, err
 		}
-		dv.tzid, dv.zone, dv.hasTZ = tzid, z, true
+		dv.zone, dv.hasTZ = z, true
 	}
 	return dv, nil
 }
