@@ -53,6 +53,8 @@ type ServeConfig struct {
 	// CalendarInterval is how often subscribed calendar feeds are
 	// refreshed; 0 means hourly.
 	CalendarInterval time.Duration
+	// CalendarMonths is how far ahead feeds' events are imported; 0 means 12.
+	CalendarMonths int
 }
 
 // Main is a running hub: the database, the service and the HTTP server.
@@ -118,6 +120,7 @@ func (m *Main) Run(ctx context.Context) error {
 
 	m.Calendars = calendar.NewService(db.Calendars(), m.Service, feedClient(), m.Logger)
 	m.Calendars.Interval = m.Config.CalendarInterval
+	m.Calendars.Months = m.Config.CalendarMonths
 	handler, err := web.New(web.Config{
 		Service:   m.Service,
 		Calendars: m.Calendars,
@@ -289,6 +292,7 @@ admin login with a new random password each time.`,
 			publicURLFlag := fs.String("url", "", "public `URL` of the hub, used in links; default http://localhost:PORT\nfor the port bound (env "+envURL+")")
 			demo := fs.Bool("demo", false, "add sample content if the hub has none, and print a demo admin login")
 			calendarInterval := fs.Duration("calendar-interval", time.Hour, "how often to refresh subscribed calendar feeds")
+			calendarMonths := fs.Int("calendar-months", 12, "how many `months` ahead to import calendar feeds' events")
 			return func(ctx context.Context, args []string) error {
 				m := NewMain()
 				m.Logger, m.Stdout = e.logger, e.io.stdout
@@ -299,6 +303,7 @@ admin login with a new random password each time.`,
 					Demo:    *demo,
 
 					CalendarInterval: *calendarInterval,
+					CalendarMonths:   *calendarMonths,
 				}
 				return serve(ctx, m)
 			}
