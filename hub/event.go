@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -38,6 +39,15 @@ type Event struct {
 	Accessibility string
 	BookingURL    string
 
+	// SourceFeedID, SourceUID and SourceOccurrence mark an event imported
+	// from an iCalendar feed (package hub/calendar): its subscription (0
+	// for a one-off import), the feed's UID, and "" or the RECURRENCE-ID of
+	// the one occurrence it stands for. They are set when the event is
+	// created and never change; an empty SourceUID means not imported.
+	SourceFeedID     int64
+	SourceUID        string
+	SourceOccurrence string
+
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -47,10 +57,26 @@ func (e *Event) Recurring() bool { return e.Recurrence != "" }
 
 // Location returns the event's time zone, UTC when it is unknown.
 func (e *Event) Location() *time.Location {
-	if loc, err := time.LoadLocation(e.TimeZone); err == nil {
+	if loc, err := loadLocation(e.TimeZone); err == nil {
 		return loc
 	}
 	return time.UTC
+}
+
+// zoneCache holds loaded zones: time.LoadLocation reads the zone database
+// on every call, and imports validate and expand thousands of events.
+var zoneCache sync.Map // name -> *time.Location
+
+// loadLocation is time.LoadLocation with a cache of the zones found.
+func loadLocation(name string) (*time.Location, error) {
+	if loc, ok := zoneCache.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err == nil {
+		zoneCache.Store(name, loc)
+	}
+	return loc, err
 }
 
 // Occurrence is one happening of an event.
@@ -73,8 +99,12 @@ type EventFilter struct {
 	Tag      string // tag slug
 	PlaceID  int64
 	Query    string // case-insensitive substring of the title or description
-	Limit    int
-	Offset   int
+	// SourceFeedID selects events imported from that calendar
+	// subscription; Imported, events imported from any feed or file.
+	SourceFeedID int64
+	Imported     bool
+	Limit        int
+	Offset       int
 }
 
 // EventStore keeps events. Implementations return an *Error with code
@@ -91,8 +121,8 @@ type EventStore interface {
 	// sets ID, CreatedAt and UpdatedAt, and makes Slug unique by adding a
 	// suffix when another event has it.
 	CreateEvent(ctx context.Context, e *Event) error
-	// UpdateEvent replaces every field of the event but ID, Slug and
-	// CreatedAt, and sets UpdatedAt.
+	// UpdateEvent replaces every field of the event but ID, Slug,
+	// CreatedAt and the Source fields, and sets UpdatedAt.
 	UpdateEvent(ctx context.Context, e *Event) error
 	// DeleteEvent removes the event.
 	DeleteEvent(ctx context.Context, id int64) error
@@ -215,7 +245,7 @@ func (e *Event) Validate() error {
 	e.Tags = normaliseTags(e.Tags)
 	checkTags(f, e.Tags)
 
-	loc, err := time.LoadLocation(e.TimeZone)
+	loc, err := loadLocation(e.TimeZone)
 	// "Local" would tie the event to the server's zone, which can change.
 	if e.TimeZone == "" || e.TimeZone == "Local" || err != nil {
 		f.add("timezone", "Choose a time zone such as Europe/London.")

@@ -203,6 +203,7 @@ func (s *Service) UpdateEvent(ctx context.Context, e *Event) error {
 		return err
 	}
 	e.Slug, e.CreatedAt = old.Slug, old.CreatedAt
+	e.SourceFeedID, e.SourceUID, e.SourceOccurrence = old.SourceFeedID, old.SourceUID, old.SourceOccurrence
 	if err := s.Events.UpdateEvent(ctx, e); err != nil {
 		return err
 	}

@@ -15,15 +15,15 @@ type EventStore struct{ db *DB }
 
 var _ hub.EventStore = (*EventStore)(nil)
 
-const eventColumns = `e.id, e.slug, e.title, e.description, e.time_zone, e.start_at, e.end_at, e.all_day, e.recurrence, e.exceptions, e.series_end, e.place_id, e.online_url, e.organiser, e.accessibility, e.booking_url, e.created_at, e.updated_at`
+const eventColumns = `e.id, e.slug, e.title, e.description, e.time_zone, e.start_at, e.end_at, e.all_day, e.recurrence, e.exceptions, e.series_end, e.place_id, e.online_url, e.organiser, e.accessibility, e.booking_url, e.created_at, e.updated_at, e.source_feed_id, e.source_uid, e.source_occurrence`
 
 func scanEvent(sc interface{ Scan(...any) error }) (*hub.Event, error) {
 	e := &hub.Event{}
 	var start, end, created, updated int64
 	var exceptions string
-	var seriesEnd, placeID sql.NullInt64
+	var seriesEnd, placeID, sourceFeed sql.NullInt64
 	if err := sc.Scan(&e.ID, &e.Slug, &e.Title, &e.Description, &e.TimeZone, &start, &end, &e.AllDay, &e.Recurrence, &exceptions, &seriesEnd, &placeID,
-		&e.OnlineURL, &e.Organiser, &e.Accessibility, &e.BookingURL, &created, &updated); err != nil {
+		&e.OnlineURL, &e.Organiser, &e.Accessibility, &e.BookingURL, &created, &updated, &sourceFeed, &e.SourceUID, &e.SourceOccurrence); err != nil {
 		return nil, err
 	}
 	// Instants come back in the event's own zone (UTC if the zone is
@@ -38,6 +38,7 @@ func scanEvent(sc interface{ Scan(...any) error }) (*hub.Event, error) {
 		e.SeriesEnd = &t
 	}
 	e.PlaceID = placeID.Int64
+	e.SourceFeedID = sourceFeed.Int64
 	e.CreatedAt, e.UpdatedAt = fromUnix(created), fromUnix(updated)
 	return e, nil
 }
@@ -109,6 +110,13 @@ func (s *EventStore) FindEvents(ctx context.Context, f hub.EventFilter) ([]*hub.
 		where = append(where, "e.place_id = ?")
 		args = append(args, f.PlaceID)
 	}
+	if f.SourceFeedID != 0 {
+		where = append(where, "e.source_feed_id = ?")
+		args = append(args, f.SourceFeedID)
+	}
+	if f.Imported {
+		where = append(where, "e.source_uid != ''")
+	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		where = append(where, "(e.title LIKE ? ESCAPE '\\' OR e.description LIKE ? ESCAPE '\\')")
 		like := "%" + escapeLike(q) + "%"
@@ -165,9 +173,9 @@ func (s *EventStore) CreateEvent(ctx context.Context, e *hub.Event) error {
 			return err
 		}
 		args := append([]any{slug}, eventArgs(e)...)
-		args = append(args, unix(now), unix(now))
-		res, err := tx.ExecContext(ctx, `INSERT INTO events (slug, title, description, time_zone, start_at, end_at, all_day, recurrence, exceptions, series_end, place_id, online_url, organiser, accessibility, booking_url, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+		args = append(args, unix(now), unix(now), nullID(e.SourceFeedID), e.SourceUID, e.SourceOccurrence)
+		res, err := tx.ExecContext(ctx, `INSERT INTO events (slug, title, description, time_zone, start_at, end_at, all_day, recurrence, exceptions, series_end, place_id, online_url, organiser, accessibility, booking_url, created_at, updated_at, source_feed_id, source_uid, source_occurrence)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 		if err != nil {
 			return err
 		}

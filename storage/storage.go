@@ -52,7 +52,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	sqldb.SetMaxOpenConns(4)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	db := &DB{db: sqldb, now: time.Now}
-	if err := pingOpening(ctx, sqldb); err != nil {
+	if err := ping(ctx, sqldb); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -63,22 +63,24 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
-// pingOpening makes the first connection. Switching a new file to WAL needs
-// a lock that SQLite does not wait for, so two processes opening a new data
-// folder at once may see "database is locked": wait a little and retry.
-func pingOpening(ctx context.Context, sqldb *sql.DB) error {
-	var err error
-	for range 50 {
-		if err = sqldb.PingContext(ctx); err == nil || !strings.Contains(err.Error(), "database is locked") {
+// ping opens the first connection. Setting WAL mode on a connection can
+// fail at once with "database is locked", without waiting out the busy
+// timeout, while another process is migrating a new database; it is
+// retried for as long as the busy timeout would have waited.
+func ping(ctx context.Context, sqldb *sql.DB) error {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		err := sqldb.PingContext(ctx)
+		var se sqlite3.Error
+		if err == nil || !errors.As(err, &se) || se.Code != sqlite3.ErrBusy || time.Now().After(deadline) {
 			return err
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return err
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	return err
 }
 
 // dsn is the driver's name for the database file at path: a file: URI

@@ -53,7 +53,8 @@ func TestOpenMigratesOnceAndKeepsData(t *testing.T) {
 	}
 	db.Close()
 	before := appliedMigrations(t, path)
-	if len(before) != v {
+	files, _ := filepath.Glob("migrations/*.sql")
+	if len(before) != len(files) {
 		t.Fatalf("schema_migrations has %d rows for version %d: %v", len(before), v, before)
 	}
 
@@ -160,7 +161,15 @@ func TestOpenConcurrently(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if got := appliedMigrations(t, path); len(got) != storage.KnownSchemaVersion() {
+	// Each migration once: as many records as distinct versions, the
+	// newest being the newest the binary knows. (Versions may have gaps
+	// while branches that add migrations are merged.)
+	got := appliedMigrations(t, path)
+	seen := map[string]bool{}
+	for _, m := range got {
+		seen[strings.SplitN(m, ":", 2)[0]] = true
+	}
+	if len(seen) != len(got) || len(got) == 0 || !strings.HasPrefix(got[len(got)-1], fmt.Sprint(storage.KnownSchemaVersion())+":") {
 		t.Errorf("migrations recorded: %v", got)
 	}
 }

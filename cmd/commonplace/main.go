@@ -93,6 +93,7 @@ func commands() []*command {
 		organiserCommand(),
 		tokenCommand(),
 		eventCommand(),
+		calendarCommand(),
 		guideCommand(),
 		caseStudyCommand(),
 		placeCommand(),

@@ -96,6 +96,7 @@ func runCLI(t *testing.T, dir string, env []string, stdin string, args ...string
 type hubDir struct {
 	t    *testing.T
 	data string
+	env  []string // extra environment for every command
 }
 
 func newHubDir(t *testing.T) *hubDir {
@@ -105,7 +106,7 @@ func newHubDir(t *testing.T) *hubDir {
 // run runs a command against the hub's data folder.
 func (h *hubDir) run(args ...string) result {
 	h.t.Helper()
-	return runCLI(h.t, h.t.TempDir(), nil, "", append(args, "--data", h.data)...)
+	return runCLI(h.t, h.t.TempDir(), h.env, "", append(args, "--data", h.data)...)
 }
 
 // ok runs a command that must succeed and returns its standard output.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/calendar"
 	"github.com/commonplace-hub/commonplace/hub/web"
 	"github.com/commonplace-hub/commonplace/storage"
 )
@@ -53,6 +54,11 @@ type ServeConfig struct {
 	// AllowPrivate lets federation fetch from and deliver to private and
 	// loopback addresses: for development and tests on one machine only.
 	AllowPrivate bool
+	// CalendarInterval is how often subscribed calendar feeds are
+	// refreshed; 0 means hourly.
+	CalendarInterval time.Duration
+	// CalendarMonths is how far ahead feeds' events are imported; 0 means 12.
+	CalendarMonths int
 }
 
 // Main is a running hub: the database, the service and the HTTP server.
@@ -68,6 +74,7 @@ type Main struct {
 	DB         *storage.DB
 	Service    *hub.Service
 	Federation *federation.Federation
+	Calendars  *calendar.Service
 	HTTPServer *http.Server
 
 	stopFed func()        // stops deliveries
@@ -76,6 +83,9 @@ type Main struct {
 	listener net.Listener
 	baseURL  *url.URL
 	serveErr chan error
+	// stopCalendars ends the feed scheduler; calendarsDone closes when it has.
+	stopCalendars context.CancelFunc
+	calendarsDone chan struct{}
 }
 
 // NewMain returns a Main with the zero-config defaults.
@@ -131,11 +141,15 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 
+	m.Calendars = calendar.NewService(db.Calendars(), m.Service, feedClient(m.Config.AllowPrivate), m.Logger)
+	m.Calendars.Interval = m.Config.CalendarInterval
+	m.Calendars.Months = m.Config.CalendarMonths
 	handler, err := web.New(web.Config{
 		Service:     m.Service,
+		ActivityPub: fed,
+		Calendars:   m.Calendars,
 		BaseURL:     m.baseURL,
 		Logger:      m.Logger,
-		ActivityPub: fed,
 		Ready: func() error {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
@@ -164,6 +178,9 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Logger.Error("federation stopped", "error", err)
 		}
 	}()
+	calCtx, stopCalendars := context.WithCancel(context.WithoutCancel(ctx))
+	m.stopCalendars, m.calendarsDone = stopCalendars, make(chan struct{})
+	go func() { defer close(m.calendarsDone); m.Calendars.Run(calCtx) }()
 	m.Logger.Info("listening", "addr", ln.Addr().String(), "url", m.baseURL.String(), "data", m.Config.DataDir)
 	return nil
 }
@@ -243,6 +260,13 @@ func (m *Main) Close() error {
 	} else if m.listener != nil {
 		m.listener.Close()
 	}
+	if m.stopCalendars != nil {
+		// A refresh in progress stops at its next event; the database
+		// stays open until it has.
+		m.stopCalendars()
+		<-m.calendarsDone
+		m.stopCalendars = nil
+	}
 	if m.stopFed != nil {
 		// Deliveries in flight are abandoned; their leases are released
 		// at the next start, so they are retried, not lost.
@@ -308,6 +332,8 @@ admin login with a new random password each time.`,
 			publicURLFlag := fs.String("url", "", "public `URL` of the hub, used in links; default http://localhost:PORT\nfor the port bound (env "+envURL+")")
 			demo := fs.Bool("demo", false, "add sample content if the hub has none, and print a demo admin login")
 			allowPrivate := fs.Bool("allow-private-addresses", false, "let federation reach private and loopback addresses: for development and\ntests on one machine only, never on a public hub (env "+envAllowPrivate+"=1)")
+			calendarInterval := fs.Duration("calendar-interval", time.Hour, "how often to refresh subscribed calendar feeds")
+			calendarMonths := fs.Int("calendar-months", 12, "how many `months` ahead to import calendar feeds' events")
 			return func(ctx context.Context, args []string) error {
 				m := NewMain()
 				m.Logger, m.Stdout = e.logger, e.io.stdout
@@ -317,6 +343,9 @@ admin login with a new random password each time.`,
 					URL:          e.resolve("url", *publicURLFlag, envURL, e.cfg.URL),
 					Demo:         *demo,
 					AllowPrivate: *allowPrivate || os.Getenv(envAllowPrivate) == "1",
+
+					CalendarInterval: *calendarInterval,
+					CalendarMonths:   *calendarMonths,
 				}
 				return serve(ctx, m)
 			}

@@ -80,6 +80,8 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Get("/tokens", s.html(s.tokenList))
 	r.Post("/tokens", s.html(s.tokenCreate))
 	r.Post("/tokens/{id}/delete", s.html(s.tokenDelete))
+
+	s.calendarAdminRoutes(r)
 }
 
 func idParam(r *http.Request) (int64, error) {
@@ -101,6 +103,9 @@ type formView struct {
 	Places   []*hub.Place
 	Zones    []string
 	Weekdays []string
+	// Imported is set for an event imported from a calendar feed, whose
+	// next refresh replaces edits.
+	Imported bool
 }
 
 // commonZones are offered in the time zone list; any IANA name is accepted.
@@ -232,6 +237,7 @@ func (s *Server) eventEdit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	fv.ViewURL = "/events/" + e.Slug
+	fv.Imported = e.SourceUID != "" && e.SourceFeedID != 0
 	return s.renderForm(w, r, http.StatusOK, "admin/event_form", "Edit event", fv)
 }
 

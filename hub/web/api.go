@@ -69,6 +69,8 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/tokens", s.api(s.apiTokenList))
 	r.Post("/tokens", s.api(s.apiTokenCreate))
 	r.Delete("/tokens/{id}", s.api(s.apiTokenDelete))
+
+	s.calendarAPIRoutes(r)
 }
 
 // apiError is an error that is not a hub error: bad JSON, wrong method.

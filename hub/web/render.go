@@ -33,6 +33,7 @@ var requiredViews = []string{
 	"admin/tags", "admin/tag_form", "admin/settings", "admin/organisers",
 	"admin/organiser_form", "admin/tokens", "admin/confirm_delete", "admin/account",
 	"admin/federation", "admin/follower_refuse",
+	"admin/calendars",
 }
 
 func newRenderer(theme fs.FS, md *markdown) (*renderer, error) {

@@ -18,6 +18,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/calendar"
 	"github.com/commonplace-hub/commonplace/themes"
 )
 
@@ -38,6 +39,9 @@ type Config struct {
 	// ActivityPub, if set, serves the hub's fediverse side: its routes are
 	// mounted, and item pages answer ActivityStreams to clients asking for it.
 	ActivityPub ActivityPub
+	// Calendars manages calendar subscriptions; nil leaves out their
+	// organiser pages and API endpoints.
+	Calendars *calendar.Service
 }
 
 // ActivityPub is the fediverse side of the hub, as the web server needs it.

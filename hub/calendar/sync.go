@@ -1,0 +1,152 @@
+package calendar
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// Target is where an import puts its events and what it adds to them.
+type Target struct {
+	// FeedID is the subscription; 0 is a one-off import, which creates and
+	// updates events but never removes any.
+	FeedID int64
+	// Name names the import in logs and as the acting organiser.
+	Name string
+	// PlaceID, Tags and Organiser come from the subscription.
+	PlaceID   int64
+	Tags      []string
+	Organiser string
+}
+
+// Progress is told how far an import has got: done of total items.
+type Progress func(done, total int)
+
+// apply makes the hub's events from a feed match res, through hub.Service
+// so that each change is validated, logged and federated like an
+// organiser's. Events are matched by feed, UID and occurrence. A hub event
+// is updated only when something in it changed, and removed only when it
+// is still to come, is gone from the feed and was not merely skipped. It
+// returns the report so far with an error only when the hub itself fails.
+func apply(ctx context.Context, svc *hub.Service, log *slog.Logger, tgt Target, res *Result, from time.Time, progress Progress) (*Report, error) {
+	rep := &Report{At: svc.Now(), OutOfWindow: res.OutOfWindow, Cancelled: res.Cancelled, Skipped: append([]Skipped(nil), res.Skipped...)}
+	filter := hub.EventFilter{Imported: true, SourceFeedID: tgt.FeedID}
+	existing, _, err := svc.ListEvents(ctx, filter)
+	if err != nil {
+		return rep, err
+	}
+	byKey := map[string]*hub.Event{}
+	for _, e := range existing {
+		if tgt.FeedID == 0 && e.SourceFeedID != 0 {
+			continue // one-off imports match only one-off imports
+		}
+		byKey[e.SourceUID+"\x00"+e.SourceOccurrence] = e
+	}
+	actor := hub.WithOrganiser(ctx, &hub.Organiser{Name: "Calendar import: " + tgt.Name, Role: hub.RoleEditor})
+
+	seen := map[string]bool{}
+	for i, it := range res.Items {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		if progress != nil {
+			progress(i, len(res.Items))
+		}
+		key := it.Key()
+		seen[key] = true
+		want := it.Event
+		want.SourceFeedID, want.SourceUID, want.SourceOccurrence = tgt.FeedID, it.UID, it.Occurrence
+		want.Tags = append(slices.Clone(want.Tags), tgt.Tags...)
+		want.Organiser = tgt.Organiser
+		want.PlaceID = tgt.PlaceID
+		old := byKey[key]
+		if old != nil {
+			// What the feed cannot say survives: a place an organiser chose
+			// when the subscription has none, accessibility notes.
+			if want.PlaceID == 0 {
+				want.PlaceID = old.PlaceID
+			}
+			want.Accessibility = old.Accessibility
+		}
+		if err := want.Validate(); err != nil {
+			rep.Skipped = append(rep.Skipped, Skipped{UID: it.UID, Title: truncate(it.Event.Title, 80), Reason: "the hub cannot take it: " + fieldMessages(err)})
+			continue
+		}
+		if old != nil && sameEvent(old, &want) {
+			rep.Unchanged++
+			continue
+		}
+		if old != nil {
+			want.ID = old.ID
+			err = svc.UpdateEvent(actor, &want)
+		} else {
+			err = svc.CreateEvent(actor, &want)
+		}
+		switch {
+		case err == nil && old != nil:
+			rep.Updated++
+		case err == nil:
+			rep.Created++
+		case hub.ErrorCode(err) == hub.EINVALID:
+			rep.Skipped = append(rep.Skipped, Skipped{UID: it.UID, Title: truncate(it.Event.Title, 80), Reason: "the hub cannot take it: " + fieldMessages(err)})
+		default:
+			return rep, err
+		}
+	}
+	if progress != nil {
+		progress(len(res.Items), len(res.Items))
+	}
+	if tgt.FeedID == 0 {
+		return rep, nil
+	}
+	skippedUIDs := map[string]bool{}
+	for _, s := range res.Skipped {
+		skippedUIDs[s.UID] = true
+	}
+	for key, e := range byKey {
+		if seen[key] || skippedUIDs[e.SourceUID] || eventOver(e, from) {
+			continue
+		}
+		if err := svc.DeleteEvent(actor, e.ID); err != nil && hub.ErrorCode(err) != hub.ENOTFOUND {
+			return rep, err
+		}
+		rep.Removed++
+	}
+	log.Info("calendar imported", slog.Group("calendar", "feed", tgt.FeedID, "name", tgt.Name),
+		slog.Group("report", "created", rep.Created, "updated", rep.Updated, "removed", rep.Removed, "unchanged", rep.Unchanged, "skipped", len(rep.Skipped)))
+	return rep, nil
+}
+
+// eventOver reports whether an event's last occurrence ended before t:
+// such events are history and stay when a feed drops them.
+func eventOver(e *hub.Event, t time.Time) bool {
+	if e.Recurring() {
+		return e.SeriesEnd != nil && e.SeriesEnd.Before(t)
+	}
+	return e.End.Before(t)
+}
+
+// sameEvent reports whether a stored event already says what want says.
+func sameEvent(old, want *hub.Event) bool {
+	return old.Title == want.Title && old.Description == want.Description && old.TimeZone == want.TimeZone &&
+		old.Start.Unix() == want.Start.Unix() && old.End.Unix() == want.End.Unix() && old.AllDay == want.AllDay &&
+		old.Recurrence == want.Recurrence && strings.Join(old.Exceptions, ",") == strings.Join(want.Exceptions, ",") &&
+		old.PlaceID == want.PlaceID && old.OnlineURL == want.OnlineURL && old.BookingURL == want.BookingURL &&
+		old.Organiser == want.Organiser && old.Accessibility == want.Accessibility && sameTags(old.Tags, want.Tags)
+}
+
+func sameTags(a, b []string) bool {
+	slugs := func(tags []string) []string {
+		var out []string
+		for _, t := range tags {
+			out = append(out, hub.Slugify(t))
+		}
+		slices.Sort(out)
+		return out
+	}
+	return slices.Equal(slugs(a), slugs(b))
+}

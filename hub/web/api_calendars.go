@@ -1,0 +1,122 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/commonplace-hub/commonplace/hub/calendar"
+)
+
+// The calendar subscription endpoints of the API; docs/API.md describes
+// them. They exist when Config.Calendars is set.
+
+func (s *Server) calendarAPIRoutes(r chi.Router) {
+	if s.cfg.Calendars == nil {
+		return
+	}
+	r.Get("/calendars", s.api(s.apiCalendarList))
+	r.Post("/calendars", s.api(s.apiCalendarCreate))
+	r.Get("/calendars/{id}", s.api(s.apiCalendarGet))
+	r.Post("/calendars/{id}/refresh", s.api(s.apiCalendarRefresh))
+	r.Delete("/calendars/{id}", s.api(s.apiCalendarDelete))
+}
+
+type calendarJSON struct {
+	ID            int64            `json:"id"`
+	URL           string           `json:"url"`
+	Name          string           `json:"name"`
+	PlaceID       int64            `json:"place_id,omitempty"`
+	Tags          []string         `json:"tags"`
+	Organiser     string           `json:"organiser"`
+	LastCheckedAt *time.Time       `json:"last_checked_at,omitempty"`
+	LastSuccessAt *time.Time       `json:"last_success_at,omitempty"`
+	LastError     string           `json:"last_error,omitempty"`
+	LastReport    *calendar.Report `json:"last_report,omitempty"`
+	CreatedAt     time.Time        `json:"created_at"`
+}
+
+func calendarOut(c *calendar.Subscription) calendarJSON {
+	tags := c.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	return calendarJSON{ID: c.ID, URL: c.URL, Name: c.Name, PlaceID: c.PlaceID, Tags: tags, Organiser: c.Organiser,
+		LastCheckedAt: c.LastCheckedAt, LastSuccessAt: c.LastSuccessAt, LastError: c.LastError, LastReport: c.LastReport, CreatedAt: c.CreatedAt}
+}
+
+func (s *Server) apiCalendarList(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.cfg.Calendars.Subscriptions(r.Context())
+	if err != nil {
+		return err
+	}
+	out := listBody[calendarJSON]{Items: []calendarJSON{}, Total: len(list)}
+	for _, c := range list {
+		out.Items = append(out.Items, calendarOut(c))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiCalendarGet(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.cfg.Calendars.Subscription(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, calendarOut(c))
+}
+
+// apiCalendarCreate subscribes and imports the feed at once. A failed
+// first refresh still answers 201: the subscription exists, and its
+// last_error says what went wrong.
+func (s *Server) apiCalendarCreate(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		URL       string   `json:"url"`
+		PlaceID   int64    `json:"place_id"`
+		Tags      []string `json:"tags"`
+		Organiser string   `json:"organiser"`
+	}
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	sub := &calendar.Subscription{URL: in.URL, PlaceID: in.PlaceID, Tags: in.Tags, Organiser: in.Organiser}
+	if err := s.cfg.Calendars.Subscribe(r.Context(), sub); err != nil {
+		return err
+	}
+	got, err := s.cfg.Calendars.Refresh(r.Context(), sub.ID)
+	if got == nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/calendars/"+itoa64(got.ID))
+	return writeJSON(w, http.StatusCreated, calendarOut(got))
+}
+
+// apiCalendarRefresh fetches the feed now; a failed refresh is an error
+// (422 with the reason), also saved as the subscription's last_error.
+func (s *Server) apiCalendarRefresh(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	got, err := s.cfg.Calendars.Refresh(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, calendarOut(got))
+}
+
+func (s *Server) apiCalendarDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.cfg.Calendars.Unsubscribe(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

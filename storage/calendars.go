@@ -1,0 +1,143 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/calendar"
+)
+
+// CalendarStore implements calendar.SubscriptionStore.
+type CalendarStore struct{ db *DB }
+
+var _ calendar.SubscriptionStore = (*CalendarStore)(nil)
+
+// Calendars returns the calendar subscription store over this database.
+func (db *DB) Calendars() *CalendarStore { return &CalendarStore{db} }
+
+const subscriptionColumns = `id, url, name, place_id, tags, organiser, etag, last_modified, last_checked_at, last_success_at, last_error, last_report, created_at, updated_at`
+
+func scanSubscription(sc interface{ Scan(...any) error }) (*calendar.Subscription, error) {
+	s := &calendar.Subscription{}
+	var placeID, checked, success sql.NullInt64
+	var tags, report string
+	var created, updated int64
+	if err := sc.Scan(&s.ID, &s.URL, &s.Name, &placeID, &tags, &s.Organiser, &s.ETag, &s.LastModified, &checked, &success, &s.LastError, &report, &created, &updated); err != nil {
+		return nil, err
+	}
+	s.PlaceID = placeID.Int64
+	if tags != "" {
+		s.Tags = strings.Split(tags, "\n")
+	}
+	s.LastCheckedAt, s.LastSuccessAt = timePtr(checked), timePtr(success)
+	if report != "" {
+		var r calendar.Report
+		if err := json.Unmarshal([]byte(report), &r); err == nil {
+			s.LastReport = &r
+		}
+	}
+	s.CreatedAt, s.UpdatedAt = fromUnix(created), fromUnix(updated)
+	return s, nil
+}
+
+// FindSubscriptionByID returns one subscription.
+func (s *CalendarStore) FindSubscriptionByID(ctx context.Context, id int64) (*calendar.Subscription, error) {
+	sub, err := scanSubscription(s.db.db.QueryRowContext(ctx, `SELECT `+subscriptionColumns+` FROM calendar_subscriptions WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such calendar subscription.")
+	}
+	return sub, wrap(err, "find calendar subscription")
+}
+
+// FindSubscriptions returns every subscription, oldest first.
+func (s *CalendarStore) FindSubscriptions(ctx context.Context) ([]*calendar.Subscription, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT `+subscriptionColumns+` FROM calendar_subscriptions ORDER BY created_at, id`)
+	if err != nil {
+		return nil, wrap(err, "list calendar subscriptions")
+	}
+	defer rows.Close()
+	var out []*calendar.Subscription
+	for rows.Next() {
+		sub, err := scanSubscription(rows)
+		if err != nil {
+			return nil, wrap(err, "list calendar subscriptions")
+		}
+		out = append(out, sub)
+	}
+	return out, wrap(rows.Err(), "list calendar subscriptions")
+}
+
+func subscriptionArgs(sub *calendar.Subscription) ([]any, error) {
+	report := ""
+	if sub.LastReport != nil {
+		b, err := json.Marshal(sub.LastReport)
+		if err != nil {
+			return nil, err
+		}
+		report = string(b)
+	}
+	return []any{sub.URL, sub.Name, nullID(sub.PlaceID), strings.Join(sub.Tags, "\n"), sub.Organiser, sub.ETag, sub.LastModified,
+		nullUnix(sub.LastCheckedAt), nullUnix(sub.LastSuccessAt), sub.LastError, report}, nil
+}
+
+// CreateSubscription stores a new subscription; ECONFLICT for a URL
+// already subscribed.
+func (s *CalendarStore) CreateSubscription(ctx context.Context, sub *calendar.Subscription) error {
+	args, err := subscriptionArgs(sub)
+	if err != nil {
+		return wrap(err, "create calendar subscription")
+	}
+	now := fromUnix(unix(s.db.now()))
+	args = append(args, unix(now), unix(now))
+	res, err := s.db.db.ExecContext(ctx, `INSERT INTO calendar_subscriptions (url, name, place_id, tags, organiser, etag, last_modified, last_checked_at, last_success_at, last_error, last_report, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+	if isUniqueViolation(err) {
+		return &hub.Error{Code: hub.ECONFLICT, Message: "The hub already subscribes to this calendar.", Fields: map[string]string{"url": "This calendar is already in the list."}, Err: err}
+	}
+	if err != nil {
+		return wrap(err, "create calendar subscription")
+	}
+	sub.ID, _ = res.LastInsertId()
+	sub.CreatedAt, sub.UpdatedAt = now, now
+	return nil
+}
+
+// UpdateSubscription saves every field but ID and CreatedAt.
+func (s *CalendarStore) UpdateSubscription(ctx context.Context, sub *calendar.Subscription) error {
+	args, err := subscriptionArgs(sub)
+	if err != nil {
+		return wrap(err, "update calendar subscription")
+	}
+	now := fromUnix(unix(s.db.now()))
+	args = append(args, unix(now), sub.ID)
+	res, err := s.db.db.ExecContext(ctx, `UPDATE calendar_subscriptions SET url = ?, name = ?, place_id = ?, tags = ?, organiser = ?, etag = ?, last_modified = ?,
+		last_checked_at = ?, last_success_at = ?, last_error = ?, last_report = ?, updated_at = ? WHERE id = ?`, args...)
+	if isUniqueViolation(err) {
+		return &hub.Error{Code: hub.ECONFLICT, Message: "The hub already subscribes to this calendar.", Fields: map[string]string{"url": "This calendar is already in the list."}, Err: err}
+	}
+	if err != nil {
+		return wrap(err, "update calendar subscription")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return hub.Errorf(hub.ENOTFOUND, "There is no such calendar subscription.")
+	}
+	sub.UpdatedAt = now
+	return nil
+}
+
+// DeleteSubscription removes a subscription; its events stay, unmarked
+// (ON DELETE SET NULL).
+func (s *CalendarStore) DeleteSubscription(ctx context.Context, id int64) error {
+	res, err := s.db.db.ExecContext(ctx, `DELETE FROM calendar_subscriptions WHERE id = ?`, id)
+	if err != nil {
+		return wrap(err, "delete calendar subscription")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return hub.Errorf(hub.ENOTFOUND, "There is no such calendar subscription.")
+	}
+	return nil
+}
