@@ -25,6 +25,7 @@ const (
 type cached struct {
 	body    []byte
 	ctype   string
+	subject string // WebFinger: the acct: URI the document is for
 	expires time.Time
 }
 
@@ -49,7 +50,7 @@ func (f *Federation) cachedDoc(ctx context.Context, key string, build func(hub.S
 	if err != nil {
 		return cached{}, err
 	}
-	c = cached{body: body, ctype: ctype, expires: now.Add(cacheLifetime)}
+	c = cached{body: body, ctype: ctype, subject: "acct:" + st.Handle + "@" + f.Host(), expires: now.Add(cacheLifetime)}
 	f.cacheMu.Lock()
 	if len(f.cache) > 1000 { // bounded: keys come from a small set
 		f.cache = map[string]cached{}
@@ -189,9 +190,7 @@ func (f *Federation) webfinger(w http.ResponseWriter, r *http.Request) {
 		f.fail(w, r, err)
 		return
 	}
-	var jrd struct{ Subject string }
-	json.Unmarshal(c.body, &jrd)
-	if !f.matchesResource(resource, jrd.Subject) {
+	if !f.matchesResource(resource, c.subject) {
 		f.fail(w, r, hub.Errorf(hub.ENOTFOUND, "no such account"))
 		return
 	}

@@ -47,7 +47,9 @@ func (f *Federation) deliverLoop(ctx context.Context) {
 	for {
 		free := f.workers - len(slots)
 		var jobs []Job
-		if free > 0 {
+		// Claim in batches: waiting until a quarter of the workers are
+		// free costs a little latency and saves a transaction per job.
+		if free > 0 && (free == f.workers || free >= max(1, f.workers/4)) {
 			var err error
 			jobs, err = f.store.ClaimDeliveries(ctx, f.now(), deliveryLease, free)
 			if err != nil && ctx.Err() == nil {

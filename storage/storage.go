@@ -33,6 +33,13 @@ var migrationFS embed.FS
 type DB struct {
 	db  *sql.DB
 	now func() time.Time
+	// writeMu queues this process's write transactions in Go. SQLite has
+	// one writer at a time anyway; without this, writers that lose the
+	// race sleep in SQLite's busy handler (1-25 ms) instead of being woken
+	// when the lock frees, which leaves cores idle under concurrent writes
+	// such as a delivery fan-out. Other processes still wait on the busy
+	// timeout.
+	writeMu sync.Mutex
 }
 
 // Open opens, creating it if needed, the SQLite database file at path and
@@ -217,6 +224,8 @@ func (db *DB) Stores() hub.Stores {
 
 // inTx runs fn in a transaction, committing when it returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	db.writeMu.Lock()
+	defer db.writeMu.Unlock()
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
