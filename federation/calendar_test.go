@@ -1,0 +1,87 @@
+package federation_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/commonplace-hub/commonplace/federation"
+	"github.com/commonplace-hub/commonplace/hub/calendar"
+)
+
+// A subscribed calendar feed that changes between two refreshes reaches
+// followers: an added event is a Create, a moved one an Update, a
+// cancelled or deleted one a Delete.
+func TestCalendarFeedChangesReachFollowers(t *testing.T) {
+	h := newHub(t)
+	f := newFediverse(t)
+	h.follow(f, f.actor("cal", false))
+
+	day := time.Now().UTC().AddDate(0, 0, 3).Format("20060102")
+	vevent := func(uid, title, start, extra string) string {
+		return "BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:" + title +
+			"\r\nDTSTART:" + day + "T" + start + "00Z\r\nDURATION:PT2H\r\n" + extra + "END:VEVENT\r\n"
+	}
+	var mu sync.Mutex
+	feed := ""
+	setFeed := func(events ...string) {
+		mu.Lock()
+		feed = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + strings.Join(events, "") + "END:VCALENDAR\r\n"
+		mu.Unlock()
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		w.Header().Set("Content-Type", "text/calendar")
+		io.WriteString(w, feed)
+	}))
+	defer srv.Close()
+
+	cal := calendar.NewService(h.db.Calendars(), h.svc, federation.NewHTTPClient(true, 10*time.Second), nil)
+	sub := &calendar.Subscription{URL: srv.URL + "/partner.ics", Organiser: "Partner group"}
+	if err := cal.Subscribe(h.host(), sub); err != nil {
+		t.Fatal(err)
+	}
+	setFeed(vevent("keep", "Lunch club", "1200", ""), vevent("move", "Quiz", "1900", ""), vevent("gone", "Jumble sale", "1000", ""),
+		vevent("cancel", "Film night", "2000", ""))
+	if _, err := cal.Refresh(h.host(), sub.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "four Creates", func() bool { return len(f.deliveries("Create")) == 4 })
+
+	// Moved, deleted and cancelled; one added.
+	setFeed(vevent("keep", "Lunch club", "1200", ""), vevent("move", "Quiz", "2000", ""),
+		vevent("cancel", "Film night", "2000", "STATUS:CANCELLED\r\n"), vevent("new", "Coffee morning", "0900", ""))
+	if _, err := cal.Refresh(h.host(), sub.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the changes", func() bool {
+		return len(f.deliveries("Create")) == 5 && len(f.deliveries("Update")) == 1 && len(f.deliveries("Delete")) == 2
+	})
+	names := func(typ string) string {
+		var out []string
+		for _, d := range f.deliveries(typ) {
+			o := d.Body["object"].(map[string]any)
+			out = append(out, fmt.Sprint(o["name"], o["id"]))
+		}
+		return strings.Join(out, "; ")
+	}
+	if u := names("Update"); !strings.Contains(u, "Quiz") {
+		t.Errorf("Update: %s", u)
+	}
+	if c := names("Create"); !strings.Contains(c, "Coffee morning") {
+		t.Errorf("Creates: %s", c)
+	}
+	if upd := f.deliveries("Update")[0].Body["object"].(map[string]any); !strings.HasSuffix(upd["startTime"].(string), "T20:00:00Z") {
+		t.Errorf("moved start %v", upd["startTime"])
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := len(f.deliveries("Update")); n != 1 {
+		t.Errorf("%d Updates: unchanged events were sent again", n)
+	}
+}
