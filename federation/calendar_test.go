@@ -23,6 +23,8 @@ func TestCalendarFeedChangesReachFollowers(t *testing.T) {
 	h.follow(f, f.actor("cal", false))
 
 	day := time.Now().UTC().AddDate(0, 0, 3).Format("20060102")
+	far := "BEGIN:VEVENT\r\nUID:far\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Far fair\r\nDTSTART:" +
+		time.Now().UTC().AddDate(0, 0, 40).Format("20060102") + "T100000Z\r\nDURATION:PT2H\r\nEND:VEVENT\r\n"
 	vevent := func(uid, title, start, extra string) string {
 		return "BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:" + title +
 			"\r\nDTSTART:" + day + "T" + start + "00Z\r\nDURATION:PT2H\r\n" + extra + "END:VEVENT\r\n"
@@ -48,7 +50,7 @@ func TestCalendarFeedChangesReachFollowers(t *testing.T) {
 		t.Fatal(err)
 	}
 	setFeed(vevent("keep", "Lunch club", "1200", ""), vevent("move", "Quiz", "1900", ""), vevent("gone", "Jumble sale", "1000", ""),
-		vevent("cancel", "Film night", "2000", ""))
+		vevent("cancel", "Film night", "2000", ""), far)
 	if _, err := cal.Refresh(h.host(), sub.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +58,7 @@ func TestCalendarFeedChangesReachFollowers(t *testing.T) {
 
 	// Moved, deleted and cancelled; one added.
 	setFeed(vevent("keep", "Lunch club", "1200", ""), vevent("move", "Quiz", "2000", ""),
-		vevent("cancel", "Film night", "2000", "STATUS:CANCELLED\r\n"), vevent("new", "Coffee morning", "0900", ""))
+		vevent("cancel", "Film night", "2000", "STATUS:CANCELLED\r\n"), vevent("new", "Coffee morning", "0900", ""), far)
 	if _, err := cal.Refresh(h.host(), sub.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -84,4 +86,11 @@ func TestCalendarFeedChangesReachFollowers(t *testing.T) {
 	if n := len(f.deliveries("Update")); n != 1 {
 		t.Errorf("%d Updates: unchanged events were sent again", n)
 	}
+	if c := names("Create"); strings.Contains(c, "Far fair") {
+		t.Errorf("an imported event 40 days ahead was published at once: %s", c)
+	}
+	// Imported events are published as they come within 14 days.
+	h.clock.advance(30 * 24 * time.Hour)
+	h.fed.PublishDue(h.host())
+	waitFor(t, "the far event", func() bool { return strings.Contains(names("Create"), "Far fair") })
 }

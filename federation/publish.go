@@ -44,6 +44,12 @@ func (f *Federation) desired(ctx context.Context, kind string, id int64, st hub.
 			return nil, false, err
 		}
 		if !e.Recurring() {
+			if e.SourceFeedID != 0 && e.Start.After(f.now().Add(f.window)) {
+				// Imported from a partner's calendar: published when it
+				// comes within the window, like a series' occurrences, so
+				// subscribing to a year-long feed does not flood followers.
+				return nil, false, nil
+			}
 			iri := f.itemURL(kind, e.Slug)
 			loc := e.Location()
 			start := e.Start.In(loc)
@@ -164,8 +170,8 @@ func (f *Federation) SyncItem(ctx context.Context, kind string, id int64) error 
 	return nil
 }
 
-// PublishDue publishes occurrences of event series that have come within
-// the window since the last run.
+// PublishDue publishes occurrences of event series, and imported events,
+// that have come within the window since the last run.
 func (f *Federation) PublishDue(ctx context.Context) {
 	now := f.now()
 	events, _, err := f.content.ListEvents(ctx, hub.EventFilter{From: now, To: now.Add(f.window), Limit: 10000})
@@ -176,7 +182,7 @@ func (f *Federation) PublishDue(ctx context.Context) {
 		return
 	}
 	for _, e := range events {
-		if !e.Recurring() {
+		if !e.Recurring() && e.SourceFeedID == 0 {
 			continue
 		}
 		if err := f.SyncItem(ctx, hub.KindEvent, e.ID); err != nil && ctx.Err() == nil {
