@@ -155,8 +155,9 @@ func (d doc) objs(key string) []doc {
 	return nil
 }
 
-// hostOf returns the host (with port) of an absolute http(s) IRI, or "".
-func hostOf(iri string) string {
+// HostOf returns the host (with port, lower case) of an absolute http(s)
+// IRI, or "". Storage uses it to group deliveries by server.
+func HostOf(iri string) string {
 	rest, ok := strings.CutPrefix(iri, "https://")
 	if !ok {
 		if rest, ok = strings.CutPrefix(iri, "http://"); !ok {

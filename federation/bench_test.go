@@ -76,12 +76,6 @@ const (
 // go test -tags sqlite_fts5 -run '^$' -bench Fanout ./federation/ -fanout.workers 64
 var fanoutWorkers = flag.Int("fanout.workers", 0, "delivery workers for BenchmarkFanout (0: federation's default)")
 
-// fanoutWriteLock makes the delivery queue's writes (claim, finish) wait
-// on a Go mutex, in a wrapper around the store, instead of contending for
-// SQLite's write lock, whose busy handler sleeps 1, 2, 5, 10… ms: a
-// prototype of a change to storage, to measure what it would gain.
-var fanoutWriteLock = flag.Bool("fanout.writelock", false, "serialise queue writes in Go in BenchmarkFanout (experiment)")
-
 // quietLogger keeps warnings and errors visible and drops the rest.
 func quietLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -222,18 +216,12 @@ func (s *inboxSink) serve(w http.ResponseWriter, r *http.Request) {
 // worker at once).
 type queueTimer struct {
 	federation.Store
-	lock                      bool       // hold writeMu around claims and finishes
-	writeMu                   sync.Mutex // see fanoutWriteLock
 	claims, claimed, finishes atomic.Int64
 	claimWall, finishWall     atomic.Int64 // nanoseconds
 }
 
 func (q *queueTimer) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, n int) ([]federation.Job, error) {
 	t0 := time.Now()
-	if q.lock {
-		q.writeMu.Lock()
-		defer q.writeMu.Unlock()
-	}
 	jobs, err := q.Store.ClaimDeliveries(ctx, now, lease, n)
 	q.claimWall.Add(int64(time.Since(t0)))
 	q.claims.Add(1)
@@ -243,10 +231,6 @@ func (q *queueTimer) ClaimDeliveries(ctx context.Context, now time.Time, lease t
 
 func (q *queueTimer) FinishDelivery(ctx context.Context, id int64, ok bool, status int, errMsg string, next *time.Time, now time.Time) error {
 	t0 := time.Now()
-	if q.lock {
-		q.writeMu.Lock()
-		defer q.writeMu.Unlock()
-	}
 	err := q.Store.FinishDelivery(ctx, id, ok, status, errMsg, next, now)
 	q.finishWall.Add(int64(time.Since(t0)))
 	q.finishes.Add(1)
@@ -301,7 +285,7 @@ func systemBusy() time.Duration {
 func BenchmarkFanout(b *testing.B) {
 	ctx := context.Background()
 	sink := newInboxSink(b, fanoutInboxes)
-	queue := &queueTimer{lock: *fanoutWriteLock}
+	queue := &queueTimer{}
 	h := newBenchHub(b, &url.URL{Scheme: "https", Host: "hub.example"}, func(s federation.Store) federation.Store {
 		queue.Store = s
 		return queue

@@ -72,8 +72,10 @@ type Federation struct {
 
 	wake chan struct{} // nudges the delivery loop
 
-	cacheMu sync.Mutex
-	cache   map[string]cached // rendered actor, WebFinger and NodeInfo documents
+	cacheMu         sync.Mutex
+	cache           map[string]cached // rendered actor, WebFinger and NodeInfo documents
+	settingsCache   hub.Settings
+	settingsExpires time.Time
 
 	// publishMu serialises publishing, so two changes to one item cannot
 	// race on its published-object records.

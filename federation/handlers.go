@@ -38,7 +38,7 @@ func (f *Federation) cachedDoc(ctx context.Context, key string, build func(hub.S
 	if ok && now.Before(c.expires) {
 		return c, nil
 	}
-	st, err := f.content.Settings(ctx)
+	st, err := f.settings(ctx)
 	if err != nil {
 		return cached{}, err
 	}
@@ -58,6 +58,27 @@ func (f *Federation) cachedDoc(ctx context.Context, key string, build func(hub.S
 	f.cache[key] = c
 	f.cacheMu.Unlock()
 	return c, nil
+}
+
+// settings returns the hub's settings, read at most once per cache
+// lifetime: public GETs (actor, WebFinger, objects) need them on every
+// request.
+func (f *Federation) settings(ctx context.Context) (hub.Settings, error) {
+	now := time.Now()
+	f.cacheMu.Lock()
+	st, fresh := f.settingsCache, now.Before(f.settingsExpires)
+	f.cacheMu.Unlock()
+	if fresh {
+		return st, nil
+	}
+	st, err := f.content.Settings(ctx)
+	if err != nil {
+		return hub.Settings{}, err
+	}
+	f.cacheMu.Lock()
+	f.settingsCache, f.settingsExpires = st, now.Add(cacheLifetime)
+	f.cacheMu.Unlock()
+	return st, nil
 }
 
 // Routes registers the well-known documents, the actor, its inboxes and
@@ -381,7 +402,7 @@ func (f *Federation) following(w http.ResponseWriter, r *http.Request) {
 // kind is hub.KindEvent, KindGuide or KindCaseStudy.
 func (f *Federation) ServeObject(w http.ResponseWriter, r *http.Request, kind, slug string) {
 	ctx := r.Context()
-	st, err := f.content.Settings(ctx)
+	st, err := f.settings(ctx)
 	if err != nil {
 		f.fail(w, r, err)
 		return

@@ -21,6 +21,10 @@ type inboxError struct {
 
 func (e *inboxError) Error() string { return e.msg }
 
+// errUnverifiableDelete: a Delete whose signing key is gone (the account
+// was deleted). It is acknowledged and ignored.
+var errUnverifiableDelete = errors.New("a Delete signed by a key that is gone")
+
 func refuse(status int, format string, args ...any) error {
 	return &inboxError{status: status, msg: fmt.Sprintf(format, args...)}
 }
@@ -93,6 +97,9 @@ func (f *Federation) receive(ctx context.Context, r *http.Request) error {
 		return refuse(http.StatusBadRequest, "not an activity: the inbox takes activities (Follow, Create, ...) with an actor, not a bare %q", act.typ())
 	}
 	signer, err := f.verify(ctx, r, sig, act)
+	if errors.Is(err, errUnverifiableDelete) {
+		return nil // acknowledged, nothing done
+	}
 	if err != nil {
 		return err
 	}
@@ -100,7 +107,7 @@ func (f *Federation) receive(ctx context.Context, r *http.Request) error {
 		return refuse(http.StatusUnauthorized, "the request is signed by %s, not by the activity's actor %s", signer.ID, actorID)
 	}
 	if id := act.id(); id != "" {
-		if hostOf(id) != hostOf(actorID) {
+		if HostOf(id) != HostOf(actorID) {
 			return refuse(http.StatusBadRequest, "the activity id %s is not on its actor's server", id)
 		}
 		first, err := f.store.MarkSeen(ctx, id, f.now())
@@ -134,7 +141,7 @@ func (f *Federation) verify(ctx context.Context, r *http.Request, sig *sigParams
 			// gone, so the signature cannot be checked. Nothing of ours
 			// depends on it beyond removing the follower, which a later
 			// delivery failure does too.
-			return nil, refuse(http.StatusAccepted, "")
+			return nil, errUnverifiableDelete
 		}
 		return nil, refuse(http.StatusUnauthorized, "cannot get the signing key %s: %v", sig.KeyID, err)
 	}
@@ -224,7 +231,7 @@ func parseActor(d doc) (*RemoteActor, error) {
 	if a.PublicKeyPEM == "" {
 		return nil, fmt.Errorf("the actor %s publishes no public key", a.ID)
 	}
-	if hostOf(a.Inbox) == "" || (a.SharedInbox != "" && hostOf(a.SharedInbox) == "") {
+	if HostOf(a.Inbox) == "" || (a.SharedInbox != "" && HostOf(a.SharedInbox) == "") {
 		return nil, fmt.Errorf("the actor %s has an inbox that is not an http(s) URL", a.ID)
 	}
 	return a, nil
@@ -237,13 +244,13 @@ func (f *Federation) handle(ctx context.Context, act doc, from *RemoteActor) err
 		return f.onFollow(ctx, act, from)
 	case act.is("Undo"):
 		inner := act.obj("object")
-		if inner != nil && inner.is("Follow") {
-			return f.onUnfollow(ctx, inner.id(), from)
+		switch {
+		case inner != nil && inner.is("Follow"):
+			return f.onUnfollow(ctx, from, "")
+		case inner == nil && act.ref("object") != "":
+			return f.onUnfollow(ctx, from, act.ref("object"))
 		}
-		if ref := act.ref("object"); ref != "" {
-			return f.onUnfollow(ctx, ref, from)
-		}
-		return nil
+		return nil // an Undo of something else (a Like, an Announce)
 	case act.is("Delete"):
 		if act.ref("object") == from.ID { // the account itself is gone
 			if err := f.store.DeleteFollower(ctx, from.ID); err != nil && hub.ErrorCode(err) != hub.ENOTFOUND {
@@ -307,7 +314,7 @@ func (f *Federation) onFollow(ctx context.Context, act doc, from *RemoteActor) e
 // own inbox.
 func (f *Federation) answerFollow(ctx context.Context, typ string, rec *FollowerRecord) error {
 	follow := map[string]any{"id": rec.FollowID, "type": "Follow", "actor": rec.ActorID, "object": f.ActorID()}
-	act, err := f.directActivity(typ, follow, rec.ActorID)
+	act, err := f.directActivity(typ, follow, rec.FollowID, rec.ActorID)
 	if err != nil {
 		return err
 	}
@@ -318,8 +325,11 @@ func (f *Federation) answerFollow(ctx context.Context, typ string, rec *Follower
 	return nil
 }
 
-// onUnfollow removes a follower whose Follow is undone.
-func (f *Federation) onUnfollow(ctx context.Context, followID string, from *RemoteActor) error {
+// onUnfollow removes a follower whose Follow is undone. The signer is the
+// actor, so only their own follow can go. An embedded Follow may carry a
+// fresh id (some servers do that), so the actor is what counts; an Undo
+// naming only an IRI must name the Follow the hub recorded.
+func (f *Federation) onUnfollow(ctx context.Context, from *RemoteActor, followIRI string) error {
 	rec, err := f.store.Follower(ctx, from.ID)
 	if hub.ErrorCode(err) == hub.ENOTFOUND {
 		return nil
@@ -327,8 +337,9 @@ func (f *Federation) onUnfollow(ctx context.Context, followID string, from *Remo
 	if err != nil {
 		return err
 	}
-	// Some servers undo with a fresh Follow id; the actor is what counts.
-	_ = followID
+	if followIRI != "" && followIRI != rec.FollowID {
+		return nil
+	}
 	f.log.Info("follower left", "actor", rec.ActorID)
 	return f.store.DeleteFollower(ctx, rec.ActorID)
 }
@@ -398,7 +409,7 @@ func (f *Federation) Status(ctx context.Context) (*hub.FederationStatus, error) 
 		}
 		for _, r := range recs {
 			out.Followers = append(out.Followers, hub.Follower{ActorID: r.ActorID, Username: r.Username, Name: r.Name,
-				URL: r.URL, Server: hostOf(r.ActorID), Pending: r.Pending, Since: r.CreatedAt})
+				URL: r.URL, Server: HostOf(r.ActorID), Pending: r.Pending, Since: r.CreatedAt})
 		}
 	}
 	if out.Pending, err = f.store.Deliveries(ctx, "pending", 100); err != nil {

@@ -214,7 +214,7 @@ func (f *Federation) newActivity(typ string, object any, objectIRI string) (*Out
 }
 
 // directActivity is an activity to one actor (Accept, Reject), not public.
-func (f *Federation) directActivity(typ string, object any, to string) (*OutActivity, error) {
+func (f *Federation) directActivity(typ string, object any, objectIRI, to string) (*OutActivity, error) {
 	now := f.now()
 	id := f.baseStr + "/activities/" + randomID()
 	a := map[string]any{
@@ -229,14 +229,7 @@ func (f *Federation) directActivity(typ string, object any, to string) (*OutActi
 	if err != nil {
 		return nil, err
 	}
-	return &OutActivity{IRI: id, Type: typ, ObjectIRI: refsOfFirst(object), Body: body, CreatedAt: now}, nil
-}
-
-func refsOfFirst(v any) string {
-	if r := refsOf(v); len(r) > 0 {
-		return r[0]
-	}
-	return ""
+	return &OutActivity{IRI: id, Type: typ, ObjectIRI: objectIRI, Body: body, CreatedAt: now}, nil
 }
 
 func randomID() string {

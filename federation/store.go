@@ -21,15 +21,6 @@ type RemoteActor struct {
 	FetchedAt    time.Time
 }
 
-// DeliveryInbox is where deliveries to this actor go: the shared inbox
-// when it declares one, so a server with many followers gets one POST.
-func (a *RemoteActor) DeliveryInbox() string {
-	if a.SharedInbox != "" {
-		return a.SharedInbox
-	}
-	return a.Inbox
-}
-
 // FollowerRecord is a follower as stored.
 type FollowerRecord struct {
 	ActorID     string
@@ -99,7 +90,6 @@ type Store interface {
 	PublicURL(ctx context.Context) (string, error)
 	SavePublicURL(ctx context.Context, u string) error
 
-	RemoteActor(ctx context.Context, id string) (*RemoteActor, error)
 	RemoteActorByKey(ctx context.Context, keyID string) (*RemoteActor, error)
 	SaveRemoteActor(ctx context.Context, a *RemoteActor) error
 	DeleteRemoteActor(ctx context.Context, id string) error
@@ -141,6 +131,4 @@ type Store interface {
 
 	// PublishedObjects lists what the hub has published for an item.
 	PublishedObjects(ctx context.Context, kind string, itemID int64) ([]*PublishedObject, error)
-	// PublishedItems lists the ids of items of a kind with published objects.
-	PublishedItems(ctx context.Context, kind string) ([]int64, error)
 }

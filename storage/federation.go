@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"net/url"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/federation"
@@ -76,12 +75,6 @@ func scanRemoteActor(row interface{ Scan(...any) error }) (*federation.RemoteAct
 	}
 	a.FetchedAt = fromUnix(fetched)
 	return &a, nil
-}
-
-// RemoteActor returns a cached actor, or ENOTFOUND.
-func (s *FederationStore) RemoteActor(ctx context.Context, id string) (*federation.RemoteActor, error) {
-	a, err := scanRemoteActor(s.db.db.QueryRowContext(ctx, `SELECT `+remoteActorCols+` FROM remote_actors WHERE id = ?`, id))
-	return a, wrap(notFound(err, "Unknown actor."), "read remote actor")
 }
 
 // RemoteActorByKey returns the cached actor owning a key, or ENOTFOUND.
@@ -217,7 +210,7 @@ func (s *FederationStore) Enqueue(ctx context.Context, e federation.Enqueued) er
 			defer stmt.Close()
 			now := unix(a.CreatedAt)
 			for _, inbox := range e.Inboxes {
-				if _, err := stmt.ExecContext(ctx, a.ID, inbox, hostOf(inbox), now, now, now); err != nil {
+				if _, err := stmt.ExecContext(ctx, a.ID, inbox, federation.HostOf(inbox), now, now, now); err != nil {
 					return err
 				}
 			}
@@ -237,15 +230,6 @@ func (s *FederationStore) Enqueue(ctx context.Context, e federation.Enqueued) er
 		return nil
 	})
 	return wrap(err, "queue activity")
-}
-
-// hostOf is the host of a URL, for peer health.
-func hostOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	return u.Host
 }
 
 // Outbox lists public activities, newest first, and their total.
@@ -454,22 +438,4 @@ func (s *FederationStore) PublishedObjects(ctx context.Context, kind string, ite
 		out = append(out, &p)
 	}
 	return out, wrap(rows.Err(), "list published objects")
-}
-
-// PublishedItems lists ids of items of a kind that have published objects.
-func (s *FederationStore) PublishedItems(ctx context.Context, kind string) ([]int64, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT DISTINCT item_id FROM published_objects WHERE kind = ? ORDER BY item_id`, kind)
-	if err != nil {
-		return nil, wrap(err, "list published items")
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, wrap(err, "list published items")
-		}
-		out = append(out, id)
-	}
-	return out, wrap(rows.Err(), "list published items")
 }
