@@ -100,6 +100,17 @@ func TestWellKnownAndActor(t *testing.T) {
 		if ct := resp.Header.Get("Content-Type"); ct != "application/activity+json" {
 			t.Errorf("content type %q", ct)
 		}
+		// JSON documents get the short, strict header set: nothing in them
+		// may load or run and no page may frame them.
+		for k, want := range map[string]string{
+			"Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+			"X-Content-Type-Options":  "nosniff", "Referrer-Policy": "same-origin",
+			"Access-Control-Allow-Origin": "*", "Vary": "Accept",
+		} {
+			if got := resp.Header.Values(k); len(got) != 1 || got[0] != want {
+				t.Errorf("%s = %q, want %q", k, got, want)
+			}
+		}
 		for k, want := range map[string]any{
 			"id": h.actorID(), "type": "Group", "preferredUsername": "hub", "inbox": h.actorID() + "/inbox",
 			"outbox": h.actorID() + "/outbox", "followers": h.actorID() + "/followers",

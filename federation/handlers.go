@@ -24,7 +24,7 @@ const (
 // cached is a rendered document.
 type cached struct {
 	body    []byte
-	ctype   string
+	ctype   []string
 	subject string // WebFinger: the acct: URI the document is for
 	expires time.Time
 }
@@ -50,7 +50,7 @@ func (f *Federation) cachedDoc(ctx context.Context, key string, build func(hub.S
 	if err != nil {
 		return cached{}, err
 	}
-	c = cached{body: body, ctype: ctype, subject: "acct:" + st.Handle + "@" + f.Host(), expires: now.Add(cacheLifetime)}
+	c = cached{body: body, ctype: []string{ctype}, subject: "acct:" + st.Handle + "@" + f.Host(), expires: now.Add(cacheLifetime)}
 	f.cacheMu.Lock()
 	if len(f.cache) > 1000 { // bounded: keys come from a small set
 		f.cache = map[string]cached{}
@@ -115,11 +115,22 @@ func WantsActivityJSON(r *http.Request) bool {
 	return false
 }
 
-func (f *Federation) writeJSON(w http.ResponseWriter, r *http.Request, ctype string, body []byte) {
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Vary", "Accept")
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	w.Header().Set("Access-Control-Allow-Origin", "*")
+// Header values shared by every JSON answer, built once (length equals
+// capacity, so an Add elsewhere copies rather than writes into them).
+var (
+	hdrVary         = []string{"Accept"}
+	hdrCacheControl = []string{"public, max-age=60"}
+	hdrAnyOrigin    = []string{"*"}
+	hdrJSON         = []string{"application/json"}
+	hdrAS           = []string{contentTypeAS}
+)
+
+func (f *Federation) writeJSON(w http.ResponseWriter, r *http.Request, ctype []string, body []byte) {
+	h := w.Header()
+	h["Content-Type"] = ctype
+	h["Vary"] = hdrVary
+	h["Cache-Control"] = hdrCacheControl
+	h["Access-Control-Allow-Origin"] = hdrAnyOrigin
 	w.Write(body)
 }
 
@@ -252,7 +263,7 @@ func (f *Federation) nodeinfoIndex(w http.ResponseWriter, r *http.Request) {
 		map[string]any{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.0", "href": f.baseStr + "/nodeinfo/2.0"},
 		map[string]any{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": f.baseStr + "/nodeinfo/2.1"},
 	}})
-	f.writeJSON(w, r, "application/json", body)
+	f.writeJSON(w, r, hdrJSON, body)
 }
 
 // nodeinfo serves NodeInfo 2.0 and 2.1: the required keys and no others.
@@ -346,7 +357,7 @@ func (f *Federation) collection(w http.ResponseWriter, r *http.Request, id strin
 		f.fail(w, r, err)
 		return
 	}
-	f.writeJSON(w, r, contentTypeAS, body)
+	f.writeJSON(w, r, hdrAS, body)
 }
 
 func (f *Federation) outbox(w http.ResponseWriter, r *http.Request) {
@@ -455,7 +466,7 @@ func (f *Federation) ServeObject(w http.ResponseWriter, r *http.Request, kind, s
 		f.fail(w, r, err)
 		return
 	}
-	f.writeJSON(w, r, contentTypeAS, body)
+	f.writeJSON(w, r, hdrAS, body)
 }
 
 // WantsObject reports whether r asks for ActivityStreams (for the web pages).

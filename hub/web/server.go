@@ -117,13 +117,32 @@ func New(cfg Config) (*Server, error) {
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.recoverPanics, s.logRequests, securityHeaders)
-	r.NotFound(s.html(func(w http.ResponseWriter, r *http.Request) error {
+	r.Use(s.recoverPanics, s.logRequests)
+	r.NotFound(securityHeaders(s.html(func(w http.ResponseWriter, r *http.Request) error {
 		return hub.Errorf(hub.ENOTFOUND, "There is no page at this address.")
-	}))
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+	})).ServeHTTP)
+	r.MethodNotAllowed(securityHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	})).ServeHTTP)
+
+	// The fediverse side: WebFinger, NodeInfo, the actor and its inboxes,
+	// all JSON, with the short header set.
+	if s.cfg.ActivityPub != nil {
+		r.Group(func(r chi.Router) {
+			r.Use(withHeaders(dataHeaders), limitBody(maxFormBody))
+			s.cfg.ActivityPub.Routes(r)
+		})
+	}
+
+	// Everything else is pages, feeds and files for people.
+	r.Group(func(r chi.Router) {
+		r.Use(securityHeaders)
+		s.pageRoutes(r)
 	})
+	return r
+}
+
+func (s *Server) pageRoutes(r chi.Router) {
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/static/*", s.serveStatic)
@@ -143,14 +162,6 @@ func (s *Server) routes() chi.Router {
 	r.Get("/tags/{slug}", s.html(s.tagShow))
 	r.Get("/places", s.html(s.placeList))
 	r.Get("/places/{slug}", s.html(s.placeShow))
-
-	// The fediverse side: WebFinger, NodeInfo, the actor and its inboxes.
-	if s.cfg.ActivityPub != nil {
-		r.Group(func(r chi.Router) {
-			r.Use(limitBody(maxFormBody))
-			s.cfg.ActivityPub.Routes(r)
-		})
-	}
 
 	// Organiser pages: a session cookie scoped to /admin, CSRF tokens on
 	// every form and cross-origin protection for every unsafe method.
@@ -178,7 +189,6 @@ func (s *Server) routes() chi.Router {
 			s.apiRoutes(r)
 		})
 	})
-	return r
 }
 
 // negotiate serves an item's ActivityStreams object to clients asking for
@@ -319,24 +329,53 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if rec.status >= 500 {
 			level = slog.LevelWarn
 		}
+		if !s.log.Enabled(r.Context(), level) {
+			return // the common case: no attributes built for nothing
+		}
 		s.log.Log(r.Context(), level, "http request",
 			slog.Group("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 				"duration_ms", float64(time.Since(start).Microseconds())/1000))
 	})
 }
 
-// securityHeaders keeps pages free of inline script and third-party loads.
-func securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Permissions-Policy", "interest-cohort=(), browsing-topics=()")
-		next.ServeHTTP(w, r)
-	})
+// Security headers, built once: every response gets a copy of the slices'
+// headers, never the slices themselves being appended to (each has length
+// equal to capacity, so an Add elsewhere copies first).
+var (
+	// pageHeaders keep pages free of inline script and third-party loads.
+	pageHeaders = http.Header{
+		"Content-Security-Policy": {"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"},
+		"X-Content-Type-Options":  {"nosniff"},
+		"Referrer-Policy":         {"same-origin"},
+		"X-Frame-Options":         {"DENY"},
+		"Permissions-Policy":      {"interest-cohort=(), browsing-topics=()"},
+	}
+	// dataHeaders are for JSON documents (WebFinger, NodeInfo, the actor,
+	// collections): nothing in them may load or run, and no page may frame
+	// them. Shorter than pageHeaders, which matters on the busiest routes.
+	dataHeaders = http.Header{
+		"Content-Security-Policy": {"default-src 'none'; frame-ancestors 'none'"},
+		"X-Content-Type-Options":  {"nosniff"},
+		"Referrer-Policy":         {"same-origin"},
+	}
+)
+
+// withHeaders sets every header in set on each response.
+func withHeaders(set http.Header) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := w.Header()
+			for k, v := range set {
+				h[k] = v
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
+
+// securityHeaders is withHeaders(pageHeaders): pages, feeds, static files
+// and the organiser pages and API.
+var securityHeaders = withHeaders(pageHeaders)
 
 func noStore(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
