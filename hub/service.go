@@ -25,6 +25,11 @@ type Stores struct {
 	Sessions    SessionStore
 	Tokens      TokenStore
 	Settings    SettingsStore
+	// Commons holds what the hub mirrors from its peers and the comments
+	// on its own items; nil leaves the commons empty.
+	Commons CommonsStore
+	// Searcher searches local and commons items; nil: no search.
+	Searcher SearchStore
 }
 
 // Service is the hub's application service: every front end calls it, and

@@ -219,6 +219,7 @@ func (db *DB) Stores() hub.Stores {
 		Sessions:    &SessionStore{db},
 		Tokens:      &TokenStore{db},
 		Settings:    &SettingsStore{db},
+		Commons:     &CommonsStore{db},
 	}
 }
 

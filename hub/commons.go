@@ -1,0 +1,340 @@
+package hub
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// The commons: public events, guides and case studies that peer hubs
+// publish, mirrored here so readers can browse and search them beside the
+// hub's own, always credited to where they came from.
+
+// Origin is the fediverse actor an item or comment comes from.
+type Origin struct {
+	ActorID  string // the actor's IRI
+	Name     string
+	Username string // preferredUsername
+	URL      string // its profile or home page
+	Host     string
+}
+
+// Handle is @user@host, or the host when the user name is unknown.
+func (o Origin) Handle() string {
+	if o.Username == "" {
+		return o.Host
+	}
+	return "@" + o.Username + "@" + o.Host
+}
+
+// DisplayName is the name, or the handle when the actor has none.
+func (o Origin) DisplayName() string {
+	if strings.TrimSpace(o.Name) != "" {
+		return o.Name
+	}
+	return o.Handle()
+}
+
+// Section is one headed part of a remote case study.
+type Section struct {
+	Key     string // problem, approach, tools, outcome, lessons
+	Heading string
+	HTML    string // sanitised
+}
+
+// RemoteItem is a public event, guide or case study mirrored from a peer.
+// Its HTML is sanitised before it is stored.
+type RemoteItem struct {
+	ID          int64
+	ObjectID    string // its ActivityPub id on the origin
+	Kind        string // KindEvent, KindGuide or KindCaseStudy
+	URL         string // the original page
+	Title       string
+	Summary     string // plain text
+	ContentHTML string // sanitised
+	ContentText string // plain text
+	Sections    []Section
+	Origin      Origin
+
+	// Events.
+	StartsAt  *time.Time
+	EndsAt    *time.Time
+	TimeZone  string
+	PlaceName string
+	Address   string
+	OnlineURL string
+	Latitude  *float64
+	Longitude *float64
+
+	Tags      []string // names, without '#'
+	Language  string
+	Published time.Time
+	Updated   time.Time
+	Received  time.Time
+
+	// SharedBy lists the peers that re-shared (Announced) it.
+	SharedBy []Origin
+	// Reshared is set when this hub has re-shared it to its own followers.
+	Reshared bool
+}
+
+// Location is the place line for an event: place name and address, or
+// the online link.
+func (it *RemoteItem) Location() string {
+	parts := []string{}
+	for _, p := range []string{it.PlaceName, it.Address} {
+		if p = strings.TrimSpace(p); p != "" && !strings.Contains(strings.Join(parts, ", "), p) {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 && it.OnlineURL != "" {
+		return "Online"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// RemoteItemFilter selects remote items. Zero values select everything.
+type RemoteItemFilter struct {
+	Kind   string    // KindEvent, KindGuide, KindCaseStudy or ""
+	Host   string    // origin host, or "" for all
+	After  time.Time // events ending after this (upcoming); zero: all
+	Limit  int
+	Offset int
+}
+
+// Comment is a reply from the fediverse to one of the hub's own items.
+type Comment struct {
+	ID          int64
+	ObjectID    string
+	Kind        string // of the item replied to
+	ItemID      int64
+	URL         string // the reply on its own server
+	Author      Origin
+	ContentHTML string // sanitised
+	Hidden      bool   // hidden by an organiser: not shown to readers
+	Published   time.Time
+}
+
+// CommonsStore reads what the hub mirrors from its peers and lets
+// organisers moderate comments. Federation writes remote items and
+// comments through its own store.
+type CommonsStore interface {
+	// RemoteItems lists remote items, events by start time and the others
+	// newest first, with the total matching.
+	RemoteItems(ctx context.Context, f RemoteItemFilter) ([]*RemoteItem, int, error)
+	// RemoteItem returns one; ENOTFOUND if there is none.
+	RemoteItem(ctx context.Context, id int64) (*RemoteItem, error)
+	// Comments lists the comments on a local item, oldest first; hidden
+	// ones only when withHidden.
+	Comments(ctx context.Context, kind string, itemID int64, withHidden bool) ([]*Comment, error)
+	// Comment returns one comment; ENOTFOUND if there is none.
+	Comment(ctx context.Context, id int64) (*Comment, error)
+	// SetCommentHidden hides or shows a comment; ENOTFOUND if there is none.
+	SetCommentHidden(ctx context.Context, id int64, hidden bool) error
+	// DeleteComment removes a comment; ENOTFOUND if there is none.
+	DeleteComment(ctx context.Context, id int64) error
+	// RecentComments lists the newest comments across all items, hidden
+	// ones included, for the organiser pages.
+	RecentComments(ctx context.Context, limit int) ([]*Comment, error)
+}
+
+// Search origins, besides a peer's host name.
+const (
+	OriginLocal   = "local"   // this hub's own items
+	OriginCommons = "commons" // items from any peer
+)
+
+// SearchQuery is a full-text search over local and commons items. Every
+// filter is optional; an empty Text lists matching items newest first.
+type SearchQuery struct {
+	Text   string
+	Kind   string    // KindEvent, KindGuide, KindCaseStudy or ""
+	Tag    string    // tag slug
+	Place  string    // place slug
+	From   time.Time // events ending at or after From; zero: no bound
+	To     time.Time // events starting before To; zero: no bound
+	Origin string    // "", OriginLocal, OriginCommons or a peer's host
+	Limit  int
+	Offset int
+}
+
+// SearchHit is one search result.
+type SearchHit struct {
+	Kind     string
+	Local    bool
+	ID       int64  // the local item's or the remote item's id
+	Slug     string // local items
+	Title    string
+	URL      string // path on this hub
+	Snippet  string // HTML: escaped text with <mark> around matches
+	Origin   Origin // remote items
+	StartsAt *time.Time
+	Updated  time.Time
+}
+
+// SearchResults is one page of hits and the total matching.
+type SearchResults struct {
+	Hits  []SearchHit
+	Total int
+}
+
+// SearchStore searches local and commons items.
+type SearchStore interface {
+	// Search returns matching items, best first. Query syntax errors are
+	// EINVALID with a message readers can act on.
+	Search(ctx context.Context, q SearchQuery) (*SearchResults, error)
+}
+
+// RemoteItems lists mirrored items; anyone may read them.
+func (s *Service) RemoteItems(ctx context.Context, f RemoteItemFilter) ([]*RemoteItem, int, error) {
+	if s.Commons == nil {
+		return nil, 0, nil
+	}
+	if f.Limit <= 0 || f.Limit > 100 {
+		f.Limit = 20
+	}
+	return s.Commons.RemoteItems(ctx, f)
+}
+
+// RemoteItem returns one mirrored item.
+func (s *Service) RemoteItem(ctx context.Context, id int64) (*RemoteItem, error) {
+	if s.Commons == nil {
+		return nil, Errorf(ENOTFOUND, "There is no such item.")
+	}
+	return s.Commons.RemoteItem(ctx, id)
+}
+
+// Comments lists the visible comments on a local item; organisers
+// (editors and admins) also get hidden ones when they ask.
+func (s *Service) Comments(ctx context.Context, kind string, itemID int64, withHidden bool) ([]*Comment, error) {
+	if s.Commons == nil {
+		return nil, nil
+	}
+	if withHidden {
+		if err := requireEditor(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return s.Commons.Comments(ctx, kind, itemID, withHidden)
+}
+
+// RecentComments lists the newest comments for moderation; editors and admins.
+func (s *Service) RecentComments(ctx context.Context, limit int) ([]*Comment, error) {
+	if err := requireEditor(ctx); err != nil {
+		return nil, err
+	}
+	if s.Commons == nil {
+		return nil, nil
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	return s.Commons.RecentComments(ctx, limit)
+}
+
+// HideComment hides (or shows again) a comment; editors and admins.
+func (s *Service) HideComment(ctx context.Context, id int64, hidden bool) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	if s.Commons == nil {
+		return Errorf(ENOTFOUND, "There is no such comment.")
+	}
+	if err := s.Commons.SetCommentHidden(ctx, id, hidden); err != nil {
+		return err
+	}
+	s.Logger.Info("comment moderated", "comment", id, "hidden", hidden, "by", actorName(ctx))
+	return nil
+}
+
+// DeleteComment removes a comment for good; editors and admins.
+func (s *Service) DeleteComment(ctx context.Context, id int64) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	if s.Commons == nil {
+		return Errorf(ENOTFOUND, "There is no such comment.")
+	}
+	if err := s.Commons.DeleteComment(ctx, id); err != nil {
+		return err
+	}
+	s.Logger.Info("comment deleted", "comment", id, "by", actorName(ctx))
+	return nil
+}
+
+// Search searches local and commons items; anyone may search.
+func (s *Service) Search(ctx context.Context, q SearchQuery) (*SearchResults, error) {
+	if s.Searcher == nil {
+		return nil, Errorf(ENOTFOUND, "Search is not available on this hub.")
+	}
+	q.Text = strings.TrimSpace(q.Text)
+	if len(q.Text) > 200 {
+		return nil, Errorf(EINVALID, "Please search for at most 200 characters.")
+	}
+	switch q.Kind {
+	case "", KindEvent, KindGuide, KindCaseStudy:
+	default:
+		return nil, Errorf(EINVALID, "Choose events, guides or case studies.")
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		return nil, Errorf(EINVALID, "The end of the date range is before its start.")
+	}
+	if q.Limit <= 0 || q.Limit > 100 {
+		q.Limit = 20
+	}
+	if q.Offset < 0 {
+		q.Offset = 0
+	}
+	return s.Searcher.Search(ctx, q)
+}
+
+// Peer is an actor, normally another hub, that this hub follows.
+type Peer struct {
+	Origin
+	State      string // PeerPending, PeerAccepted or PeerRejected
+	Items      int    // items held from it
+	Since      time.Time
+	Backfilled bool   // its outbox has been read
+	LastError  string // why the last backfill or follow failed
+}
+
+// Peer states.
+const (
+	PeerPending  = "pending"  // our Follow is not answered yet
+	PeerAccepted = "accepted" // it accepted: its items arrive here
+	PeerRejected = "rejected" // it refused
+)
+
+// Block kinds.
+const (
+	BlockActor  = "actor"  // one account, by actor IRI
+	BlockDomain = "domain" // a whole server, by host name
+)
+
+// Block refuses an actor or a whole domain: its activities are refused,
+// its content removed and nothing is delivered to it.
+type Block struct {
+	Kind    string // BlockActor or BlockDomain
+	Value   string // actor IRI or host name
+	Note    string // why, for other organisers
+	Created time.Time
+}
+
+// Policy is who the hub federates with.
+type Policy struct {
+	// Allowlist: federate only with the Allowed hosts (and nobody blocked).
+	Allowlist bool
+	Allowed   []string
+	Blocks    []Block
+}
+
+// KnownServer is a remote server the hub has dealings with, and how.
+type KnownServer struct {
+	Host      string
+	Following int  // peers on it this hub follows
+	Followers int  // its accounts following this hub
+	Items     int  // items held from it
+	Blocked   bool // the domain is blocked
+	Allowed   bool // on the allowlist
+	Health    *PeerStatus
+}
