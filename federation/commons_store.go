@@ -52,6 +52,8 @@ type CommonsStore interface {
 	// than the stored one changes nothing but the source; changed reports
 	// whether the item's content changed.
 	SaveRemoteItem(ctx context.Context, it *hub.RemoteItem, src Source) (changed bool, err error)
+	// RemoteItem returns an item by id.
+	RemoteItem(ctx context.Context, id int64) (*hub.RemoteItem, error)
 	// RemoteItemByObject returns an item by its ActivityPub id.
 	RemoteItemByObject(ctx context.Context, objectID string) (*hub.RemoteItem, error)
 	// DeleteRemoteItem removes an item whatever its sources; false if

@@ -32,6 +32,9 @@ type Content interface {
 type Config struct {
 	Content Content
 	Store   Store
+	// Commons keeps what the hub mirrors from peers, comments, re-shares
+	// and moderation. Nil: the hub follows nobody and keeps no comments.
+	Commons CommonsStore
 	// BaseURL is the hub's public URL; every IRI the hub mints starts with it.
 	BaseURL *url.URL
 	Logger  *slog.Logger
@@ -57,20 +60,26 @@ type Config struct {
 // followers through the persistent queue. It implements hub.ChangeNotifier
 // and hub.Federation.
 type Federation struct {
-	content   Content
-	store     Store
-	base      *url.URL
-	baseStr   string
-	log       *slog.Logger
-	client    *http.Client
-	signer    *Signer
-	now       func() time.Time
-	workers   int
-	window    time.Duration
-	version   string
-	userAgent string
+	content      Content
+	store        Store
+	commons      CommonsStore
+	allowPrivate bool
+	base         *url.URL
+	baseStr      string
+	log          *slog.Logger
+	client       *http.Client
+	signer       *Signer
+	now          func() time.Time
+	workers      int
+	window       time.Duration
+	version      string
+	userAgent    string
 
-	wake chan struct{} // nudges the delivery loop
+	wake         chan struct{} // nudges the delivery loop
+	backfillWake chan struct{} // nudges the backfill loop
+
+	policyMu    sync.Mutex
+	policyCache *policySnapshot
 
 	cacheMu         sync.Mutex
 	cache           map[string]cached // rendered actor, WebFinger and NodeInfo documents
@@ -94,18 +103,21 @@ func New(ctx context.Context, cfg Config) (*Federation, error) {
 		return nil, errors.New("federation: Content, Store and BaseURL are required")
 	}
 	f := &Federation{
-		content: cfg.Content,
-		store:   cfg.Store,
-		base:    cfg.BaseURL,
-		baseStr: strings.TrimRight(cfg.BaseURL.String(), "/"),
-		log:     cfg.Logger,
-		client:  cfg.Client,
-		now:     cfg.Now,
-		workers: cfg.Workers,
-		window:  cfg.Window,
-		version: cfg.Version,
-		wake:    make(chan struct{}, 1),
-		cache:   map[string]cached{},
+		content:      cfg.Content,
+		store:        cfg.Store,
+		commons:      cfg.Commons,
+		allowPrivate: cfg.AllowPrivate,
+		backfillWake: make(chan struct{}, 1),
+		base:         cfg.BaseURL,
+		baseStr:      strings.TrimRight(cfg.BaseURL.String(), "/"),
+		log:          cfg.Logger,
+		client:       cfg.Client,
+		now:          cfg.Now,
+		workers:      cfg.Workers,
+		window:       cfg.Window,
+		version:      cfg.Version,
+		wake:         make(chan struct{}, 1),
+		cache:        map[string]cached{},
 	}
 	if f.log == nil {
 		f.log = slog.Default()
@@ -158,17 +170,18 @@ func (f *Federation) nudge() {
 	}
 }
 
-// Run delivers queued activities and publishes event occurrences as they
-// come into the window, until ctx ends. Deliveries interrupted by a crash
+// Run delivers queued activities, publishes event occurrences as they
+// come into the window and backfills newly followed peers, until ctx ends. Deliveries interrupted by a crash
 // are picked up again.
 func (f *Federation) Run(ctx context.Context) error {
 	if err := f.store.ReleaseLeases(ctx); err != nil {
 		return err
 	}
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); f.deliverLoop(ctx) }()
 	go func() { defer wg.Done(); f.scheduleLoop(ctx) }()
+	go func() { defer wg.Done(); f.backfillLoop(ctx) }()
 	wg.Wait()
 	return nil
 }

@@ -248,6 +248,12 @@ func TestFollowAndPublish(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The outbox lists the Create.
+	_, ob := h.get("/actor/outbox?page=1", "application/activity+json")
+	if items := ob["orderedItems"].([]any); len(items) != 1 || items[0].(map[string]any)["type"] != "Create" {
+		t.Errorf("outbox page %v", ob)
+	}
+
 	if err := h.svc.DeleteEvent(h.host(), e.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -260,11 +266,11 @@ func TestFollowAndPublish(t *testing.T) {
 		t.Errorf("%d Updates: saving an unchanged item sent more", n)
 	}
 
-	// The outbox lists the Create.
-	_, ob := h.get("/actor/outbox?page=1", "application/activity+json")
-	items := ob["orderedItems"].([]any)
-	if len(items) != 1 || items[0].(map[string]any)["type"] != "Create" {
-		t.Errorf("outbox page %v", ob)
+	// Once the event is deleted its Create leaves the outbox, so a peer
+	// reading the outbox does not bring the event back.
+	_, ob = h.get("/actor/outbox?page=1", "application/activity+json")
+	if items, _ := ob["orderedItems"].([]any); len(items) != 0 || ob["totalItems"] != 0.0 {
+		t.Errorf("outbox after the delete %v", ob)
 	}
 
 	// Undo{Follow} removes carol: the next item does not go to her.

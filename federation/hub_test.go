@@ -90,7 +90,7 @@ func openHubWith(t *testing.T, path string, clk *clock, allowPrivate bool) *test
 	base, _ := url.Parse(h.base)
 	h.svc = hub.NewService(db.Stores(), logger)
 	h.fed, err = federation.New(ctx, federation.Config{
-		Content: h.svc, Store: db.Federation(), BaseURL: base, Logger: logger,
+		Content: h.svc, Store: db.Federation(), Commons: db.Commons(), BaseURL: base, Logger: logger,
 		AllowPrivate: allowPrivate, Now: clk.now, Workers: 4,
 	})
 	if err != nil {

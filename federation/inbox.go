@@ -85,6 +85,9 @@ func (f *Federation) receive(ctx context.Context, r *http.Request) error {
 	if err != nil {
 		return refuse(http.StatusUnauthorized, "%v", err)
 	}
+	if f.refusedHost(ctx, HostOf(sig.KeyID)) {
+		return refuse(http.StatusForbidden, "this hub does not federate with %s", HostOf(sig.KeyID))
+	}
 	if err := checkSignedRequest(r, sig, body, f.now()); err != nil {
 		return refuse(http.StatusUnauthorized, "%v", err)
 	}
@@ -105,6 +108,9 @@ func (f *Federation) receive(ctx context.Context, r *http.Request) error {
 	}
 	if signer.ID != actorID {
 		return refuse(http.StatusUnauthorized, "the request is signed by %s, not by the activity's actor %s", signer.ID, actorID)
+	}
+	if f.refusedActor(ctx, signer.ID) {
+		return refuse(http.StatusForbidden, "this hub does not take activities from %s", signer.ID)
 	}
 	if id := act.id(); id != "" {
 		if HostOf(id) != HostOf(actorID) {
@@ -247,10 +253,14 @@ func (f *Federation) handle(ctx context.Context, act doc, from *RemoteActor) err
 		switch {
 		case inner != nil && inner.is("Follow"):
 			return f.onUnfollow(ctx, from, "")
+		case inner != nil && inner.is("Announce"):
+			return f.onUndoAnnounce(ctx, inner, from)
 		case inner == nil && act.ref("object") != "":
 			return f.onUnfollow(ctx, from, act.ref("object"))
 		}
-		return nil // an Undo of something else (a Like, an Announce)
+		return nil // an Undo of something else (a Like)
+	case act.is("Accept"), act.is("Reject"):
+		return f.onAcceptOrReject(ctx, act, from)
 	case act.is("Delete"):
 		if act.ref("object") == from.ID { // the account itself is gone
 			if err := f.store.DeleteFollower(ctx, from.ID); err != nil && hub.ErrorCode(err) != hub.ENOTFOUND {
@@ -258,7 +268,7 @@ func (f *Federation) handle(ctx context.Context, act doc, from *RemoteActor) err
 			}
 			return f.store.DeleteRemoteActor(ctx, from.ID)
 		}
-		return nil
+		return f.onDelete(ctx, act, from)
 	case act.is("Update"):
 		if o := act.obj("object"); o != nil && o.id() == from.ID {
 			if a, err := parseActor(o); err == nil {
@@ -268,11 +278,15 @@ func (f *Federation) handle(ctx context.Context, act doc, from *RemoteActor) err
 				}
 				return f.refreshFollower(ctx, a)
 			}
+			return nil
 		}
-		return nil
+		return f.onCreateOrUpdate(ctx, act, from)
+	case act.is("Create"):
+		return f.onCreateOrUpdate(ctx, act, from)
+	case act.is("Announce"):
+		return f.onAnnounce(ctx, act, from)
 	}
-	// Accepted and ignored: Create, Announce, Like and the rest carry
-	// nothing the hub keeps yet.
+	// Accepted and ignored: Like and the rest carry nothing the hub keeps.
 	f.log.Debug("inbox: activity ignored", "type", act.typ(), "actor", from.ID)
 	return nil
 }

@@ -106,6 +106,7 @@ func (f *Federation) SyncItem(ctx context.Context, kind string, id int64) error 
 	if err != nil {
 		return err
 	}
+	inboxes = f.allowedInboxes(ctx, inboxes)
 	now := f.now()
 	had := map[string]*PublishedObject{}
 	for _, p := range have {
@@ -158,7 +159,7 @@ func (f *Federation) SyncItem(ctx context.Context, kind string, id int64) error 
 		if err != nil {
 			return err
 		}
-		if err := f.store.Enqueue(ctx, Enqueued{Activity: act, Inboxes: inboxes, Forget: iri}); err != nil {
+		if err := f.store.Enqueue(ctx, Enqueued{Activity: act, Inboxes: inboxes, Forget: iri, Withdraw: iri}); err != nil {
 			return err
 		}
 		sent++

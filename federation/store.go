@@ -75,6 +75,10 @@ type Enqueued struct {
 	Inboxes  []string
 	Record   *PublishedObject // saved (inserted or replaced), if set
 	Forget   string           // IRI of a published object to drop, if set
+	// Withdraw, if set, is an object IRI whose earlier public activities
+	// (Create, Announce) leave the outbox: the object is deleted or the
+	// re-share undone.
+	Withdraw string
 }
 
 // Store keeps the federation state. Implementations return *hub.Error

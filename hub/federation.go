@@ -106,6 +106,26 @@ type Federation interface {
 	RejectFollower(ctx context.Context, actorID string) error
 	// RetryDelivery puts a failed delivery back in the queue.
 	RetryDelivery(ctx context.Context, id int64) error
+
+	// FollowPeer follows an actor given as @user@host, user@host or a URL
+	// (its actor IRI or home page): it is resolved, and a Follow is sent.
+	// EINVALID if it cannot be resolved; ECONFLICT if already followed.
+	FollowPeer(ctx context.Context, target string) (*Peer, error)
+	// UnfollowPeer sends Undo{Follow} and removes the peer's items.
+	UnfollowPeer(ctx context.Context, actorID string) error
+	// Peers lists the actors this hub follows.
+	Peers(ctx context.Context) ([]Peer, error)
+	// Reshare announces a remote item to this hub's followers; undo
+	// withdraws the announcement.
+	Reshare(ctx context.Context, itemID int64, undo bool) error
+	// Policy, Block, Unblock, SetAllowlist and Allow manage moderation.
+	Policy(ctx context.Context) (*Policy, error)
+	Block(ctx context.Context, b Block) error
+	Unblock(ctx context.Context, kind, value string) error
+	SetAllowlist(ctx context.Context, on bool) error
+	Allow(ctx context.Context, host string, allowed bool) error
+	// KnownServers lists every server the hub has dealings with.
+	KnownServers(ctx context.Context) ([]KnownServer, error)
 }
 
 func (s *Service) federation() (Federation, error) {
@@ -173,4 +193,156 @@ func (s *Service) RetryDelivery(ctx context.Context, id int64) error {
 	}
 	s.Logger.Info("delivery retried", slog.Int64("delivery", id), "by", actorName(ctx))
 	return nil
+}
+
+// FollowPeer follows another hub (or any fediverse account) so its public
+// items join the commons here; admins only.
+func (s *Service) FollowPeer(ctx context.Context, target string) (*Peer, error) {
+	if err := requireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	f, err := s.federation()
+	if err != nil {
+		return nil, err
+	}
+	p, err := f.FollowPeer(ctx, target)
+	if err != nil {
+		return nil, err
+	}
+	s.Logger.Info("following peer", "actor", p.ActorID, "by", actorName(ctx))
+	return p, nil
+}
+
+// UnfollowPeer stops following a peer and removes its items; admins only.
+func (s *Service) UnfollowPeer(ctx context.Context, actorID string) error {
+	if err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	f, err := s.federation()
+	if err != nil {
+		return err
+	}
+	if err := f.UnfollowPeer(ctx, actorID); err != nil {
+		return err
+	}
+	s.Logger.Info("unfollowed peer", "actor", actorID, "by", actorName(ctx))
+	return nil
+}
+
+// Peers lists the accounts the hub follows; editors and admins.
+func (s *Service) Peers(ctx context.Context) ([]Peer, error) {
+	if err := requireEditor(ctx); err != nil {
+		return nil, err
+	}
+	f, err := s.federation()
+	if err != nil {
+		return nil, err
+	}
+	return f.Peers(ctx)
+}
+
+// Reshare announces a commons item to the hub's followers, or withdraws
+// it (undo); editors and admins.
+func (s *Service) Reshare(ctx context.Context, itemID int64, undo bool) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	f, err := s.federation()
+	if err != nil {
+		return err
+	}
+	if err := f.Reshare(ctx, itemID, undo); err != nil {
+		return err
+	}
+	s.Logger.Info("re-share", "item", itemID, "undo", undo, "by", actorName(ctx))
+	return nil
+}
+
+// ModerationPolicy returns the blocks and the allowlist; editors and admins.
+func (s *Service) ModerationPolicy(ctx context.Context) (*Policy, error) {
+	if err := requireEditor(ctx); err != nil {
+		return nil, err
+	}
+	f, err := s.federation()
+	if err != nil {
+		return nil, err
+	}
+	return f.Policy(ctx)
+}
+
+// Block refuses an account or a whole server and removes what it left
+// here; admins only.
+func (s *Service) Block(ctx context.Context, b Block) error {
+	if err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	f, err := s.federation()
+	if err != nil {
+		return err
+	}
+	if err := f.Block(ctx, b); err != nil {
+		return err
+	}
+	s.Logger.Info("blocked", "kind", b.Kind, "value", b.Value, "by", actorName(ctx))
+	return nil
+}
+
+// Unblock lifts a block; admins only.
+func (s *Service) Unblock(ctx context.Context, kind, value string) error {
+	if err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	f, err := s.federation()
+	if err != nil {
+		return err
+	}
+	if err := f.Unblock(ctx, kind, value); err != nil {
+		return err
+	}
+	s.Logger.Info("unblocked", "kind", kind, "value", value, "by", actorName(ctx))
+	return nil
+}
+
+// SetAllowlist turns allowlist mode on or off; admins only.
+func (s *Service) SetAllowlist(ctx context.Context, on bool) error {
+	if err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	f, err := s.federation()
+	if err != nil {
+		return err
+	}
+	if err := f.SetAllowlist(ctx, on); err != nil {
+		return err
+	}
+	s.Logger.Info("allowlist mode", "on", on, "by", actorName(ctx))
+	return nil
+}
+
+// AllowServer puts a server on the allowlist or takes it off; admins only.
+func (s *Service) AllowServer(ctx context.Context, host string, allowed bool) error {
+	if err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	f, err := s.federation()
+	if err != nil {
+		return err
+	}
+	if err := f.Allow(ctx, host, allowed); err != nil {
+		return err
+	}
+	s.Logger.Info("allowlist", "host", host, "allowed", allowed, "by", actorName(ctx))
+	return nil
+}
+
+// KnownServers lists the servers the hub deals with; editors and admins.
+func (s *Service) KnownServers(ctx context.Context) ([]KnownServer, error) {
+	if err := requireEditor(ctx); err != nil {
+		return nil, err
+	}
+	f, err := s.federation()
+	if err != nil {
+		return nil, err
+	}
+	return f.KnownServers(ctx)
 }

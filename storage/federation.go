@@ -227,6 +227,13 @@ func (s *FederationStore) Enqueue(ctx context.Context, e federation.Enqueued) er
 				return err
 			}
 		}
+		if e.Withdraw != "" {
+			// Earlier public activities about the object leave the outbox,
+			// so a peer reading it does not bring the object back.
+			if _, err := tx.ExecContext(ctx, `UPDATE activities SET public = 0 WHERE object_iri = ? AND iri <> ?`, e.Withdraw, e.Activity.IRI); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	return wrap(err, "queue activity")

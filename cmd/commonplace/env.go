@@ -227,11 +227,13 @@ func (e *env) attachFederation(ctx context.Context, db *storage.DB) error {
 	if err != nil {
 		return nil
 	}
-	fed, err := federation.New(ctx, federation.Config{Content: e.svc, Store: db.Federation(), BaseURL: u, Logger: e.logger, Version: version})
+	fed, err := federation.New(ctx, federation.Config{Content: e.svc, Store: db.Federation(), Commons: db.Commons(), BaseURL: u,
+		Logger: e.logger, Version: version, AllowPrivate: e.io.getenv(envAllowPrivate) == "1"})
 	if err != nil {
 		return hub.Internal(err, "preparing federation")
 	}
-	e.svc.Notifier = fed
+	// The serving hub's delivery loop sends what is queued here.
+	e.svc.Notifier, e.svc.Fed = fed, fed
 	return nil
 }
 

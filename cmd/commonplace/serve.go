@@ -125,6 +125,7 @@ func (m *Main) Run(ctx context.Context) error {
 	fed, err := federation.New(ctx, federation.Config{
 		Content:      m.Service,
 		Store:        db.Federation(),
+		Commons:      db.Commons(),
 		BaseURL:      m.baseURL,
 		Logger:       m.Logger,
 		AllowPrivate: m.Config.AllowPrivate,
