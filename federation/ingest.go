@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -210,10 +211,19 @@ func parseItem(d doc, origin hub.Origin, now time.Time) (*hub.RemoteItem, error)
 		it.Updated = it.Published
 	}
 	for _, t := range d.objs("tag") {
-		if t.is("Hashtag") {
-			if name := strings.TrimPrefix(strings.TrimSpace(t.str("name")), "#"); name != "" && len(it.Tags) < 30 {
-				it.Tags = append(it.Tags, name)
+		if !t.is("Hashtag") || len(it.Tags) >= 30 {
+			continue
+		}
+		name := strings.TrimPrefix(strings.TrimSpace(t.str("name")), "#")
+		// A hub links its hashtags to /tags/{slug}: the slug keeps tag
+		// filters the same across hubs ("#DigitalSkills" is digital-skills).
+		if href, err := url.Parse(t.str("href")); err == nil && href.Host == HostOf(it.ObjectID) && strings.HasPrefix(href.Path, "/tags/") {
+			if slug := strings.TrimPrefix(href.Path, "/tags/"); slug != "" && hub.Slugify(slug) == slug {
+				name = strings.ReplaceAll(slug, "-", " ")
 			}
+		}
+		if name != "" {
+			it.Tags = append(it.Tags, name)
 		}
 	}
 	if it.Kind == hub.KindEvent {
