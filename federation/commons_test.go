@@ -336,3 +336,225 @@ func TestRemoteItemOnlyChangedByOrigin(t *testing.T) {
 		t.Errorf("%d items after the origin's Delete", n)
 	}
 }
+
+// Public replies to the hub's items become comments, sanitised; only
+// their author changes or deletes them; non-public replies are not kept.
+func TestCommentsFromReplies(t *testing.T) {
+	h := newHub(t)
+	f, g := newFediverse(t), newFediverse(t)
+	alice, bob := f.actor("alice", true), g.actor("bob", true)
+	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+	eventIRI := h.base + "/events/" + e.Slug
+	public := []any{"https://www.w3.org/ns/activitystreams#Public"}
+	note := func(a *remoteActor, fv *fediverse, id, inReplyTo, content string, to []any) map[string]any {
+		return map[string]any{"id": a.id(fv) + "/statuses/" + id, "type": "Note", "attributedTo": a.id(fv), "inReplyTo": inReplyTo,
+			"to": to, "content": content, "published": "2027-02-01T10:00:00Z", "url": fv.url("/@x/" + id)}
+	}
+	comments := func() []*hub.Comment {
+		cs, err := h.svc.Comments(h.host(), hub.KindEvent, e.ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cs
+	}
+
+	hostile := `<p>See you there! <span class="h-card"><a href="` + h.actorID() + `" class="u-url mention">@<span>hub</span></a></span> ` +
+		`<a href="https://f.example/tags/repair" class="mention hashtag" rel="tag">#<span>repair</span></a>` +
+		`<script>alert(1)</script><style>body{}</style><iframe src="https://evil.example/"></iframe>` +
+		`<a href="javascript:alert(1)">x</a><b onmouseover="alert(1)">bold</b></p>`
+	n1 := note(alice, f, "1", eventIRI, hostile, public)
+	if resp := f.post(signedPost{a: alice, url: h.inbox(), body: f.activity(alice, "Create", n1)}); resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("reply: %d", resp.StatusCode)
+	}
+	cs := comments()
+	if len(cs) != 1 {
+		t.Fatalf("%d comments", len(cs))
+	}
+	c := cs[0]
+	for _, bad := range []string{"<script", "alert", "<style", "<iframe", "javascript:", "onmouseover"} {
+		if strings.Contains(c.ContentHTML, bad) {
+			t.Errorf("comment keeps %q: %s", bad, c.ContentHTML)
+		}
+	}
+	for _, good := range []string{`class="h-card"`, `class="u-url mention"`, `class="mention hashtag"`, "See you there!", "<b>bold</b>"} {
+		if !strings.Contains(c.ContentHTML, good) {
+			t.Errorf("comment lost %q: %s", good, c.ContentHTML)
+		}
+	}
+	if c.Author.ActorID != alice.id(f) || c.Author.Username != "alice" {
+		t.Errorf("author %+v", c.Author)
+	}
+
+	// A reply to the comment joins the same item; a followers-only reply
+	// and a reply to something else are not kept.
+	f.post(signedPost{a: alice, url: h.inbox(), body: f.activity(alice, "Create", note(alice, f, "2", n1["id"].(string), "<p>Also: bring mugs.</p>", public))})
+	f.post(signedPost{a: alice, url: h.inbox(), body: f.activity(alice, "Create", note(alice, f, "3", eventIRI, "<p>private</p>", []any{alice.id(f) + "/followers"}))})
+	f.post(signedPost{a: alice, url: h.inbox(), body: f.activity(alice, "Create", note(alice, f, "4", "https://elsewhere.example/notes/1", "<p>other</p>", public))})
+	if n := len(comments()); n != 2 {
+		t.Errorf("%d comments, want 2 (the reply to the comment only)", n)
+	}
+
+	// Bob can neither claim Alice's words nor delete them.
+	claim := note(bob, g, "5", eventIRI, "<p>hi</p>", public)
+	claim["attributedTo"] = alice.id(f)
+	if resp := g.post(signedPost{a: bob, url: h.inbox(), body: g.activity(bob, "Create", claim)}); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a reply attributed to someone else: %d, want 400", resp.StatusCode)
+	}
+	g.post(signedPost{a: bob, url: h.inbox(), body: g.activity(bob, "Delete", n1["id"])})
+	if n := len(comments()); n != 2 {
+		t.Errorf("another server deleted a comment: %d left", n)
+	}
+
+	// The author edits, an organiser hides, the author deletes.
+	edited := note(alice, f, "1", eventIRI, "<p>Edited: see you at 10.</p>", public)
+	f.post(signedPost{a: alice, url: h.inbox(), body: f.activity(alice, "Update", edited)})
+	if got := comments()[0].ContentHTML; got != "<p>Edited: see you at 10.</p>" {
+		t.Errorf("after the Update: %s", got)
+	}
+	if err := h.svc.HideComment(h.host(), c.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if visible, _ := h.svc.Comments(context.Background(), hub.KindEvent, e.ID, false); len(visible) != 1 {
+		t.Errorf("%d visible comments after hiding one, want 1", len(visible))
+	}
+	f.post(signedPost{a: alice, url: h.inbox(), body: f.activity(alice, "Delete", map[string]any{"id": n1["id"], "type": "Tombstone"})})
+	if n := len(comments()); n != 1 {
+		t.Errorf("%d comments after the author's Delete, want 1", n)
+	}
+	// Deleting the event takes its comments with it.
+	if err := h.svc.DeleteEvent(h.host(), e.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(comments()); n != 0 {
+		t.Errorf("%d comments outlive their event", n)
+	}
+}
+
+// Replies as Mastodon, GoToSocial and Lemmy send them become comments.
+func TestCommentFixtures(t *testing.T) {
+	h := newHub(t)
+	f := newFediverse(t)
+	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+	eventIRI := h.base + "/events/" + e.Slug
+	for _, file := range []string{"mastodon-create-note-reply-mention.json", "gotosocial-note-reply-single-mention-object.json", "lemmy-comment-note.json"} {
+		t.Run(file, func(t *testing.T) {
+			raw, err := os.ReadFile("testdata/activitypub/" + file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var d map[string]any
+			json.Unmarshal(raw, &d)
+			if d["type"] == "Note" { // a bare Note: sent in a Create by its author
+				d = map[string]any{"@context": d["@context"], "id": d["id"].(string) + "#create", "type": "Create",
+					"actor": d["attributedTo"], "to": d["to"], "cc": d["cc"], "object": d}
+			}
+			obj := d["object"].(map[string]any)
+			obj["inReplyTo"] = eventIRI
+			if d["to"] == nil && d["cc"] == nil {
+				d["to"] = []any{"https://www.w3.org/ns/activitystreams#Public"}
+			}
+			raw, _ = json.Marshal(d)
+			before, _ := h.svc.Comments(context.Background(), hub.KindEvent, e.ID, false)
+			body, signer := rehost(t, f, raw)
+			if resp := f.post(signedPost{a: signer, url: h.inbox(), body: body}); resp.StatusCode != http.StatusAccepted {
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+			var sent map[string]any
+			json.Unmarshal(body, &sent)
+			sentID := sent["object"].(map[string]any)["id"].(string)
+			after, _ := h.svc.Comments(context.Background(), hub.KindEvent, e.ID, false)
+			if len(after) != len(before)+1 {
+				t.Fatalf("%d comments, want %d", len(after), len(before)+1)
+			}
+			var c *hub.Comment
+			for _, x := range after {
+				if x.ObjectID == sentID {
+					c = x
+				}
+			}
+			if c == nil || strings.TrimSpace(c.ContentHTML) == "" || c.Author.ActorID != signer.id(f) {
+				t.Errorf("comment %+v among %d", c, len(after))
+			}
+		})
+	}
+}
+
+// Blocking a domain refuses its deliveries with 403, removes its
+// followers and content, and sends it nothing; allowlist mode refuses
+// everyone not allowed.
+func TestBlocksAndAllowlist(t *testing.T) {
+	h := newHub(t)
+	f := newFediverse(t)
+	alice, group := f.actor("alice", true), f.actor("group", true)
+	h.follow(f, alice)
+	followFake(t, h, f, group)
+	f.post(signedPost{a: group, url: h.inbox(), body: f.activity(group, "Create", map[string]any{"id": group.id(f) + "/events/1", "type": "Event",
+		"name": "Litter pick", "attributedTo": group.id(f), "startTime": "2027-04-01T10:00:00Z", "to": []any{"https://www.w3.org/ns/activitystreams#Public"}})})
+	if h.itemTitled("Litter pick") == nil {
+		t.Fatal("item not kept")
+	}
+	fHost := strings.TrimPrefix(f.srv.URL, "http://")
+	if err := h.svc.Block(h.host(), hub.Block{Kind: hub.BlockDomain, Value: f.srv.URL + "/", Note: "spam"}); err != nil {
+		t.Fatal(err)
+	}
+	pol, _ := h.svc.ModerationPolicy(h.host())
+	if len(pol.Blocks) != 1 || pol.Blocks[0].Value != fHost {
+		t.Errorf("blocks %+v", pol.Blocks)
+	}
+	if resp := f.post(signedPost{a: alice, url: h.inbox(), body: f.activity(alice, "Follow", h.actorID())}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("blocked domain's delivery: %d, want 403", resp.StatusCode)
+	}
+	if h.itemTitled("Litter pick") != nil || h.peerState(group.id(f)) != "" {
+		t.Error("the blocked domain's items or follow remain")
+	}
+	if _, fol := h.get("/actor/followers", "application/activity+json"); fol["totalItems"] != 0.0 {
+		t.Errorf("the blocked domain's follower remains: %v", fol)
+	}
+	creates := len(f.deliveries("Create"))
+	h.event("After the block", time.Date(2027, 5, 1, 10, 0, 0, 0, london), "")
+	time.Sleep(300 * time.Millisecond)
+	if n := len(f.deliveries("Create")); n != creates {
+		t.Errorf("%d Creates delivered to a blocked domain", n-creates)
+	}
+	if _, err := h.svc.FollowPeer(h.host(), group.id(f)); hub.ErrorCode(err) != hub.EFORBIDDEN {
+		t.Errorf("following a blocked account: %v, want EFORBIDDEN", err)
+	}
+
+	if err := h.svc.Unblock(h.host(), hub.BlockDomain, fHost); err != nil {
+		t.Fatal(err)
+	}
+	if resp := f.post(signedPost{a: alice, url: h.inbox(), body: f.activity(alice, "Follow", h.actorID())}); resp.StatusCode != http.StatusAccepted {
+		t.Errorf("after unblocking: %d", resp.StatusCode)
+	}
+
+	// Allowlist mode: only allowed servers (and followed peers') get in.
+	if err := h.svc.SetAllowlist(h.host(), true); err != nil {
+		t.Fatal(err)
+	}
+	if resp := f.post(signedPost{a: alice, url: h.inbox(), body: f.activity(alice, "Follow", h.actorID())}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("allowlist mode, server not allowed: %d, want 403", resp.StatusCode)
+	}
+	if err := h.svc.AllowServer(h.host(), fHost, true); err != nil {
+		t.Fatal(err)
+	}
+	if resp := f.post(signedPost{a: alice, url: h.inbox(), body: f.activity(alice, "Follow", h.actorID())}); resp.StatusCode != http.StatusAccepted {
+		t.Errorf("allowlist mode, server allowed: %d", resp.StatusCode)
+	}
+	servers, err := h.svc.KnownServers(h.host())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, s := range servers {
+		if s.Host == fHost {
+			found = s.Allowed && s.Followers == 1
+		}
+	}
+	if !found {
+		t.Errorf("known servers %+v", servers)
+	}
+	// Editors cannot block; admins can.
+	if err := h.svc.Block(hub.WithOrganiser(context.Background(), &hub.Organiser{ID: 99, Role: hub.RoleEditor}), hub.Block{Kind: hub.BlockDomain, Value: "x.example"}); hub.ErrorCode(err) != hub.EFORBIDDEN {
+		t.Errorf("an editor blocked: %v", err)
+	}
+}
