@@ -62,6 +62,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Get("/federation/followers/refuse", s.html(s.followerRefuseConfirm))
 	r.Post("/federation/followers/refuse", s.html(s.followerRefuse))
 	r.Post("/federation/deliveries/{id}/retry", s.html(s.deliveryRetry))
+	s.commonsAdminRoutes(r)
 
 	r.Get("/settings", s.html(s.settingsForm))
 	r.Post("/settings", s.html(s.settingsUpdate))

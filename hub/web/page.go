@@ -32,6 +32,9 @@ type pageData struct {
 	// for the hub's whole calendar; CalendarLabel says what it holds
 	// ("events at Hulme Library").
 	Calendar, CalendarLabel string
+
+	// Comments are the fediverse replies shown under an item page.
+	Comments []*hub.Comment
 }
 
 // adminContext is present on organiser pages.

@@ -72,6 +72,7 @@ func (s *Server) guideShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.JSONLD = s.articleJSONLD(p, "/guides/"+g.Slug, g.Title, p.Description, g.Tags, g.CreatedAt, g.UpdatedAt)
 	p.Data = g
+	p.Comments = s.comments(r, hub.KindGuide, g.ID)
 	return s.views.render(w, http.StatusOK, "public/guide", p)
 }
 
@@ -115,6 +116,7 @@ func (s *Server) caseStudyShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.JSONLD = ld
 	p.Data = c
+	p.Comments = s.comments(r, hub.KindCaseStudy, c.ID)
 	return s.views.render(w, http.StatusOK, "public/case_study", p)
 }
 

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
@@ -34,6 +35,7 @@ var requiredViews = []string{
 	"admin/organiser_form", "admin/tokens", "admin/confirm_delete", "admin/account",
 	"admin/federation", "admin/follower_refuse",
 	"admin/calendars",
+	"public/commons", "public/commons_item", "admin/commons",
 }
 
 func newRenderer(theme fs.FS, md *markdown) (*renderer, error) {
@@ -90,6 +92,14 @@ func (r *renderer) render(w http.ResponseWriter, status int, view string, data a
 func (r *renderer) funcs() template.FuncMap {
 	return template.FuncMap{
 		"markdown": func(s string) template.HTML { return r.md.render(s) },
+		// remoteHTML shows HTML from other servers (commons items,
+		// comments). It was sanitised when it arrived; it is sanitised
+		// again here, so nothing stored earlier under another policy
+		// can run.
+		"remoteHTML": func(s string) template.HTML { return template.HTML(federation.SanitizeHTML(s)) },
+		"kindName": func(kind string) string {
+			return map[string]string{hub.KindEvent: "Event", hub.KindGuide: "Guide", hub.KindCaseStudy: "Case study"}[kind]
+		},
 		"date":     func(t time.Time) string { return t.Format("Monday 2 January 2006") },
 		"shortDate": func(t time.Time) string {
 			return t.Format("Mon 2 Jan 2006")

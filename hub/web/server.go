@@ -162,6 +162,8 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Get("/tags/{slug}", s.html(s.tagShow))
 	r.Get("/places", s.html(s.placeList))
 	r.Get("/places/{slug}", s.html(s.placeShow))
+	r.Get("/commons", s.html(s.commonsList))
+	r.Get("/commons/{id}", s.html(s.commonsShow))
 
 	// Organiser pages: a session cookie scoped to /admin, CSRF tokens on
 	// every form and cross-origin protection for every unsafe method.

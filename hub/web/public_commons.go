@@ -1,0 +1,92 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// ---- the commons: what peer hubs publish, credited to them ----
+
+// commonsView is what public/commons shows.
+type commonsView struct {
+	Items []*hub.RemoteItem
+	Kind  string // the kind shown, "" for all
+	Host  string // the origin shown, "" for all
+	Pager pager
+	Query string // the filter as a query string, for the pager
+}
+
+func (s *Server) commonsList(w http.ResponseWriter, r *http.Request) error {
+	page, err := pageNumber(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f := hub.RemoteItemFilter{Kind: q.Get("kind"), Host: q.Get("from"), Limit: listPageSize, Offset: (page - 1) * listPageSize}
+	switch f.Kind {
+	case "", hub.KindGuide, hub.KindCaseStudy:
+	case hub.KindEvent:
+		f.After = s.svc.Now() // upcoming and current events
+	default:
+		return hub.Errorf(hub.EINVALID, "Choose events, guides or case studies.")
+	}
+	items, total, err := s.svc.RemoteItems(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	p := s.page(r, "The commons", nil)
+	p.Section = "commons"
+	p.Description = "Events, guides and case studies from the hubs " + p.Site.Name + " follows."
+	query := ""
+	if f.Kind != "" {
+		query += "&kind=" + f.Kind
+	}
+	if f.Host != "" {
+		query += "&from=" + f.Host
+	}
+	p.Data = commonsView{Items: items, Kind: f.Kind, Host: f.Host, Pager: newPager(page, total), Query: query}
+	return s.views.render(w, http.StatusOK, "public/commons", p)
+}
+
+func (s *Server) commonsShow(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return hub.Errorf(hub.ENOTFOUND, "There is no such item in the commons.")
+	}
+	it, err := s.svc.RemoteItem(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	p := s.page(r, it.Title, it)
+	p.Section = "commons"
+	p.Description = it.Summary
+	if p.Description == "" {
+		p.Description = truncate(it.ContentText, 200)
+	}
+	// The original is the page search engines should list.
+	p.Canonical = it.URL
+	return s.views.render(w, http.StatusOK, "public/commons_item", p)
+}
+
+// comments are the visible replies to a local item; a failure to read
+// them is logged and the page shown without them.
+func (s *Server) comments(r *http.Request, kind string, id int64) []*hub.Comment {
+	cs, err := s.svc.Comments(r.Context(), kind, id, false)
+	if err != nil {
+		s.log.Error("read comments", "kind", kind, "item", id, "error", err)
+		return nil
+	}
+	return cs
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
