@@ -3,8 +3,10 @@ package federation_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -556,5 +558,64 @@ func TestBlocksAndAllowlist(t *testing.T) {
 	// Editors cannot block; admins can.
 	if err := h.svc.Block(hub.WithOrganiser(context.Background(), &hub.Organiser{ID: 99, Role: hub.RoleEditor}), hub.Block{Kind: hub.BlockDomain, Value: "x.example"}); hub.ErrorCode(err) != hub.EFORBIDDEN {
 		t.Errorf("an editor blocked: %v", err)
+	}
+}
+
+// getPage fetches a page as a browser would.
+func (h *testHub) getPage(path string) (int, string) {
+	h.t.Helper()
+	resp, err := http.Get(h.base + path)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b := new(strings.Builder)
+	if _, err := io.Copy(b, resp.Body); err != nil {
+		h.t.Fatal(err)
+	}
+	return resp.StatusCode, b.String()
+}
+
+// The commons pages show peers' items credited to them, hostile markup
+// inert; an item page shows public replies.
+func TestCommonsPages(t *testing.T) {
+	h := newHub(t)
+	f := newFediverse(t)
+	group, alice := f.actor("group", true), f.actor("alice", true)
+	followFake(t, h, f, group)
+	evil := `<p>Bring gloves</p><script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a><iframe src="https://evil.example/"></iframe><p style="color:red" onclick="alert(4)">styled</p>`
+	f.post(signedPost{a: group, url: h.inbox(), body: f.activity(group, "Create", map[string]any{"id": group.id(f) + "/guides/1", "type": "Article",
+		"name": "Litter picks <b>that work</b>", "attributedTo": group.id(f), "content": evil, "to": []any{"https://www.w3.org/ns/activitystreams#Public"}})})
+	it := h.itemTitled("Litter picks that work")
+	if it == nil {
+		t.Fatalf("not kept: %+v", h.items(hub.RemoteItemFilter{}))
+	}
+	status, list := h.getPage("/commons")
+	if status != 200 || !strings.Contains(list, "Litter picks that work") || !strings.Contains(list, "Test /users/group") {
+		t.Errorf("/commons: %d\n%s", status, list)
+	}
+	status, page := h.getPage("/commons/" + strconv.FormatInt(it.ID, 10))
+	if status != 200 || !strings.Contains(page, "Bring gloves") || !strings.Contains(page, `rel="canonical" href="`+group.id(f)+`/guides/1"`) {
+		t.Errorf("/commons/%d: %d\n%s", it.ID, status, page)
+	}
+	for _, bad := range []string{"<script>alert", "onerror", "javascript:alert", "<iframe", "onclick", "style=\"color"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("the item page carries %q", bad)
+		}
+	}
+	if status, _ := h.getPage("/commons/99999"); status != 404 {
+		t.Errorf("missing item: %d", status)
+	}
+	if status, _ := h.getPage("/commons?kind=nonsense"); status != 422 {
+		t.Errorf("bad kind: %d", status)
+	}
+
+	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+	f.post(signedPost{a: alice, url: h.inbox(), body: f.activity(alice, "Create", map[string]any{"id": alice.id(f) + "/statuses/1", "type": "Note",
+		"attributedTo": alice.id(f), "inReplyTo": h.base + "/events/" + e.Slug, "to": []any{"https://www.w3.org/ns/activitystreams#Public"},
+		"content": `<p>See you there! <script>alert(5)</script></p>`})})
+	_, ev := h.getPage("/events/" + e.Slug)
+	if !strings.Contains(ev, "Replies from the fediverse") || !strings.Contains(ev, "See you there!") || strings.Contains(ev, "alert(5)") {
+		t.Errorf("event page comments:\n%s", ev)
 	}
 }
