@@ -71,6 +71,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Delete("/tokens/{id}", s.api(s.apiTokenDelete))
 
 	s.calendarAPIRoutes(r)
+	s.commonsAPIRoutes(r)
 }
 
 // apiError is an error that is not a hub error: bad JSON, wrong method.

@@ -1,0 +1,165 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// The commons over the API: peers, mirrored items, re-shares, comments
+// and blocks. Roles are the service's: admins follow and block, editors
+// re-share and moderate comments.
+
+func (s *Server) commonsAPIRoutes(r chi.Router) {
+	r.Get("/peers", s.api(s.apiPeerList))
+	r.Post("/peers", s.api(s.apiPeerFollow))
+	r.Delete("/peers", s.api(s.apiPeerUnfollow))
+	r.Get("/commons", s.api(s.apiCommonsList))
+	r.Post("/commons/{id}/reshare", s.api(s.apiReshare(false)))
+	r.Delete("/commons/{id}/reshare", s.api(s.apiReshare(true)))
+	r.Get("/comments", s.api(s.apiCommentList))
+	r.Put("/comments/{id}/hidden", s.api(s.apiCommentHide))
+	r.Delete("/comments/{id}", s.api(s.apiCommentDelete))
+	r.Get("/blocks", s.api(s.apiBlockList))
+	r.Post("/blocks", s.api(s.apiBlockAdd))
+	r.Delete("/blocks", s.api(s.apiBlockRemove))
+}
+
+func (s *Server) apiPeerList(w http.ResponseWriter, r *http.Request) error {
+	peers, err := s.svc.Peers(r.Context())
+	if err != nil {
+		return err
+	}
+	if peers == nil {
+		peers = []hub.Peer{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"peers": peers})
+}
+
+func (s *Server) apiPeerFollow(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Target string `json:"target"`
+	}
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	p, err := s.svc.FollowPeer(r.Context(), in.Target)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusAccepted, p)
+}
+
+func (s *Server) apiPeerUnfollow(w http.ResponseWriter, r *http.Request) error {
+	if err := s.svc.UnfollowPeer(r.Context(), r.URL.Query().Get("actor")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) apiCommonsList(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	page, err := pageNumber(r)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.svc.RemoteItems(r.Context(), hub.RemoteItemFilter{Kind: q.Get("kind"), Host: q.Get("from"), Limit: 50, Offset: (page - 1) * 50})
+	if err != nil {
+		return err
+	}
+	if items == nil {
+		items = []*hub.RemoteItem{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": total})
+}
+
+func (s *Server) apiReshare(undo bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := idParam(r)
+		if err != nil {
+			return err
+		}
+		if err := s.svc.Reshare(r.Context(), id, undo); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+}
+
+func (s *Server) apiCommentList(w http.ResponseWriter, r *http.Request) error {
+	cs, err := s.svc.RecentComments(r.Context(), 100)
+	if err != nil {
+		return err
+	}
+	if cs == nil {
+		cs = []*hub.Comment{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"comments": cs})
+}
+
+func (s *Server) apiCommentHide(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Hidden bool `json:"hidden"`
+	}
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.svc.HideComment(r.Context(), id, in.Hidden); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) apiCommentDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.DeleteComment(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) apiBlockList(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.svc.ModerationPolicy(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) apiBlockAdd(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Kind  string `json:"kind"`
+		Value string `json:"value"`
+		Note  string `json:"note"`
+	}
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.svc.Block(r.Context(), hub.Block{Kind: in.Kind, Value: in.Value, Note: in.Note}); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) apiBlockRemove(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	if err := s.svc.Unblock(r.Context(), q.Get("kind"), q.Get("value")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
