@@ -210,8 +210,12 @@ func (f *Federation) resolveActor(ctx context.Context, target string) (*RemoteAc
 func (f *Federation) webfingerHost(ctx context.Context, host, resource string) (string, error) {
 	iri, err := f.lookupWebfinger(ctx, "https://"+host, resource)
 	if err != nil && f.allowPrivate {
-		if iri2, err2 := f.lookupWebfinger(ctx, "http://"+host, resource); err2 == nil {
+		iri2, err2 := f.lookupWebfinger(ctx, "http://"+host, resource)
+		if err2 == nil {
 			return iri2, nil
+		}
+		if !strings.Contains(err2.Error(), "Could not reach") {
+			return "", err2 // http answered: its answer is the one that counts
 		}
 	}
 	return iri, err
