@@ -188,7 +188,7 @@ func TestReshare(t *testing.T) {
 }
 
 // followFake makes h follow an actor of the fake fediverse, which accepts.
-func followFake(t *testing.T, h *testHub, f *fediverse, a *remoteActor) {
+func followFake(t testing.TB, h *testHub, f *fediverse, a *remoteActor) {
 	t.Helper()
 	if _, err := h.svc.FollowPeer(h.host(), a.id(f)); err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ import (
 // written from Mastodon's rules rather than with the hub's signer), and
 // records and verifies every delivery it receives.
 type fediverse struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 
 	mu       sync.Mutex
@@ -53,7 +53,7 @@ type delivery struct {
 	KeyID    string
 }
 
-func newFediverse(t *testing.T) *fediverse {
+func newFediverse(t testing.TB) *fediverse {
 	f := &fediverse{t: t, actors: map[string]*remoteActor{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
@@ -82,7 +82,7 @@ var (
 
 // testKey hands out RSA keys from a small pool made once (making RSA keys
 // is slow).
-func testKey(t *testing.T) *rsa.PrivateKey {
+func testKey(t testing.TB) *rsa.PrivateKey {
 	keyOnce.Do(func() {
 		for range 6 {
 			k, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -227,7 +227,7 @@ func (f *fediverse) deliveries(typ string) []delivery {
 }
 
 // waitFor polls until cond holds, failing after 10 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
@@ -251,6 +251,18 @@ type signedPost struct {
 }
 
 func (f *fediverse) post(p signedPost) *http.Response {
+	f.t.Helper()
+	resp, err := http.DefaultClient.Do(f.request(p))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+// request builds the signed request of a post without sending it.
+func (f *fediverse) request(p signedPost) *http.Request {
 	f.t.Helper()
 	req, err := http.NewRequest(http.MethodPost, p.url, bytes.NewReader(p.body))
 	if err != nil {
@@ -290,13 +302,7 @@ func (f *fediverse) post(p signedPost) *http.Response {
 	if p.tamper != nil {
 		p.tamper(req)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp
+	return req
 }
 
 // activity builds an activity JSON from actor a.

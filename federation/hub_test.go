@@ -22,7 +22,7 @@ import (
 // testHub is a hub with federation on a real SQLite file and a real HTTP
 // server on loopback, delivering in the background.
 type testHub struct {
-	t    *testing.T
+	t    testing.TB
 	db   *storage.DB
 	svc  *hub.Service
 	fed  *federation.Federation
@@ -52,24 +52,24 @@ func (c *clock) advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func newHub(t *testing.T) *testHub {
+func newHub(t testing.TB) *testHub {
 	t.Helper()
 	return openHub(t, filepath.Join(t.TempDir(), "hub.db"), nil)
 }
 
 // newHubWith is a hub that may or may not reach private addresses.
-func newHubWith(t *testing.T, allowPrivate bool) *testHub {
+func newHubWith(t testing.TB, allowPrivate bool) *testHub {
 	t.Helper()
 	return openHubWith(t, filepath.Join(t.TempDir(), "hub.db"), nil, allowPrivate)
 }
 
 // openHub opens (or reopens) the hub whose database is at path.
-func openHub(t *testing.T, path string, clk *clock) *testHub {
+func openHub(t testing.TB, path string, clk *clock) *testHub {
 	t.Helper()
 	return openHubWith(t, path, clk, true)
 }
 
-func openHubWith(t *testing.T, path string, clk *clock, allowPrivate bool) *testHub {
+func openHubWith(t testing.TB, path string, clk *clock, allowPrivate bool) *testHub {
 	t.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, path)
@@ -119,7 +119,7 @@ func openHubWith(t *testing.T, path string, clk *clock, allowPrivate bool) *test
 	return h
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) { w.t.Log(string(p)); return len(p), nil }
 
