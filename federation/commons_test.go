@@ -121,7 +121,9 @@ func TestPeerFollowBackfillAndUpdates(t *testing.T) {
 	if err := a.svc.UpdateEvent(a.host(), e2); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the edit on B", func() bool { return b.itemTitled("Coffee morning (moved)") != nil && b.itemTitled("Coffee morning") == nil })
+	waitFor(t, "the edit on B", func() bool {
+		return b.itemTitled("Coffee morning (moved)") != nil && b.itemTitled("Coffee morning") == nil
+	})
 	if err := a.svc.DeleteEvent(a.host(), e2.ID); err != nil {
 		t.Fatal(err)
 	}

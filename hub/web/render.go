@@ -100,7 +100,7 @@ func (r *renderer) funcs() template.FuncMap {
 		"kindName": func(kind string) string {
 			return map[string]string{hub.KindEvent: "Event", hub.KindGuide: "Guide", hub.KindCaseStudy: "Case study"}[kind]
 		},
-		"date":     func(t time.Time) string { return t.Format("Monday 2 January 2006") },
+		"date": func(t time.Time) string { return t.Format("Monday 2 January 2006") },
 		"shortDate": func(t time.Time) string {
 			return t.Format("Mon 2 Jan 2006")
 		},
