@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/remotehtml"
 )
 
 // Taking in what peers publish: their events, guides and case studies
@@ -181,10 +182,10 @@ func parseItem(d doc, origin hub.Origin, now time.Time) (*hub.RemoteItem, error)
 	if l := d.str("inLanguage"); it.Language == "" && len(l) <= 16 {
 		it.Language = l
 	}
-	it.ContentHTML = SanitizeHTML(content)
-	it.ContentText = PlainText(content)
-	it.Summary = PlainText(d.str("summary"))
-	it.Title = strings.TrimSpace(PlainText(d.str("name")))
+	it.ContentHTML = remotehtml.Sanitize(content)
+	it.ContentText = remotehtml.PlainText(content)
+	it.Summary = remotehtml.PlainText(d.str("summary"))
+	it.Title = strings.TrimSpace(remotehtml.PlainText(d.str("name")))
 	if it.Title == "" {
 		it.Title = abstract(it.Summary+" "+it.ContentText, 80)
 	}
@@ -197,8 +198,8 @@ func parseItem(d doc, origin hub.Origin, now time.Time) (*hub.RemoteItem, error)
 		for _, sec := range all {
 			if md := d.str(sec.Key); strings.TrimSpace(md) != "" {
 				rendered := renderMarkdown(md)
-				it.Sections = append(it.Sections, hub.Section{Key: sec.Key, Heading: sec.Heading, HTML: SanitizeHTML(rendered)})
-				it.ContentText += " " + PlainText(rendered)
+				it.Sections = append(it.Sections, hub.Section{Key: sec.Key, Heading: sec.Heading, HTML: remotehtml.Sanitize(rendered)})
+				it.ContentText += " " + remotehtml.PlainText(rendered)
 			}
 		}
 	}
@@ -410,12 +411,12 @@ func (f *Federation) onReply(ctx context.Context, obj doc, inReplyTo string, fro
 			}
 		}
 	}
-	if cw := PlainText(obj.str("summary")); cw != "" {
+	if cw := remotehtml.PlainText(obj.str("summary")); cw != "" {
 		// A content warning stays visible above the text.
 		content = "<p><strong>" + html.EscapeString(cw) + "</strong></p>" + content
 	}
-	clean := SanitizeHTML(content)
-	if strings.TrimSpace(PlainText(clean)) == "" {
+	clean := remotehtml.Sanitize(content)
+	if strings.TrimSpace(remotehtml.PlainText(clean)) == "" {
 		return nil
 	}
 	published := parseTime(obj.str("published"))

@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/remotehtml"
 )
 
 // renderer holds the parsed page templates: each page is the layout and the
@@ -96,7 +96,7 @@ func (r *renderer) funcs() template.FuncMap {
 		// comments). It was sanitised when it arrived; it is sanitised
 		// again here, so nothing stored earlier under another policy
 		// can run.
-		"remoteHTML": func(s string) template.HTML { return template.HTML(federation.SanitizeHTML(s)) },
+		"remoteHTML": func(s string) template.HTML { return template.HTML(remotehtml.Sanitize(s)) },
 		"kindName": func(kind string) string {
 			return map[string]string{hub.KindEvent: "Event", hub.KindGuide: "Guide", hub.KindCaseStudy: "Case study"}[kind]
 		},

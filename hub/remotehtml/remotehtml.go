@@ -1,4 +1,7 @@
-package federation
+// Package remotehtml makes HTML from other fediverse servers safe to
+// show: federation cleans what arrives, and the web pages clean it again
+// when they show it.
+package remotehtml
 
 import (
 	"regexp"
@@ -8,12 +11,12 @@ import (
 	xhtml "golang.org/x/net/html"
 )
 
-// remotePolicy keeps the markup that fediverse servers send in content
+// policy keeps the markup that fediverse servers send in content
 // (paragraphs, links, lists, quotes, code, Mastodon's mention and hashtag
 // classes) and drops everything else: scripts, styles, iframes, forms,
 // images (which would load from other servers: no trackers), event
 // handler attributes and any URL scheme but http, https and mailto.
-var remotePolicy = func() *bluemonday.Policy {
+var policy = func() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.AllowElements("p", "br", "span", "strong", "b", "em", "i", "u", "s", "del", "ins", "sub", "sup",
 		"ul", "ol", "li", "blockquote", "code", "pre", "h2", "h3", "h4", "h5", "h6", "hr", "dl", "dt", "dd")
@@ -30,12 +33,12 @@ var remotePolicy = func() *bluemonday.Policy {
 	return p
 }()
 
-// SanitizeHTML makes remote HTML safe to show on the hub's pages. An h1
+// Sanitize makes remote HTML safe to show on the hub's pages. An h1
 // becomes h2: the page's own title is its only h1.
-func SanitizeHTML(s string) string {
+func Sanitize(s string) string {
 	s = strings.ReplaceAll(s, "<h1", "<h2")
 	s = strings.ReplaceAll(s, "</h1>", "</h2>")
-	return strings.TrimSpace(remotePolicy.Sanitize(s))
+	return strings.TrimSpace(policy.Sanitize(s))
 }
 
 // PlainText returns the text of an HTML fragment, with block elements
