@@ -153,6 +153,10 @@ func TestOrganiserCreatesRepeatingEventReaderFindsIt(t *testing.T) {
 	if u := org.location(); u != base+"/admin/events" {
 		t.Fatalf("after saving the browser is at %s, want %s/admin/events", u, base)
 	}
+	// The commons and moderation page, with its follow and block forms.
+	org.open("/admin/commons")
+	org.pageOK("commons and moderation")
+	a.check(org, "commons and moderation")
 
 	// ---- 4. A reader, in a fresh profile with no cookies, finds it. ----
 	reader := newTab(t, browser, base)
@@ -241,6 +245,7 @@ func TestOrganiserCreatesRepeatingEventReaderFindsIt(t *testing.T) {
 	if !slices.Contains(onTopic, eventTitle) {
 		t.Errorf("the topic page %s does not list the event; it lists %v", crafts, onTopic)
 	}
+	visit("commons", "/commons")
 	notFound := "/no/such/page"
 	visit("not-found page", notFound)
 
