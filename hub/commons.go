@@ -12,11 +12,11 @@ import (
 
 // Origin is the fediverse actor an item or comment comes from.
 type Origin struct {
-	ActorID  string // the actor's IRI
-	Name     string
-	Username string // preferredUsername
-	URL      string // its profile or home page
-	Host     string
+	ActorID  string `json:"actor_id"` // the actor's IRI
+	Name     string `json:"name"`
+	Username string `json:"username"` // preferredUsername
+	URL      string `json:"url"`      // its profile or home page
+	Host     string `json:"host"`
 }
 
 // Handle is @user@host, or the host when the user name is unknown.
@@ -37,45 +37,45 @@ func (o Origin) DisplayName() string {
 
 // Section is one headed part of a remote case study.
 type Section struct {
-	Key     string // problem, approach, tools, outcome, lessons
-	Heading string
-	HTML    string // sanitised
+	Key     string `json:"key"` // problem, approach, tools, outcome, lessons
+	Heading string `json:"heading"`
+	HTML    string `json:"html"` // sanitised
 }
 
 // RemoteItem is a public event, guide or case study mirrored from a peer.
 // Its HTML is sanitised before it is stored.
 type RemoteItem struct {
-	ID          int64
-	ObjectID    string // its ActivityPub id on the origin
-	Kind        string // KindEvent, KindGuide or KindCaseStudy
-	URL         string // the original page
-	Title       string
-	Summary     string // plain text
-	ContentHTML string // sanitised
-	ContentText string // plain text
-	Sections    []Section
-	Origin      Origin
+	ID          int64     `json:"id"`
+	ObjectID    string    `json:"object_id"` // its ActivityPub id on the origin
+	Kind        string    `json:"kind"`      // KindEvent, KindGuide or KindCaseStudy
+	URL         string    `json:"url"`       // the original page
+	Title       string    `json:"title"`
+	Summary     string    `json:"summary"`      // plain text
+	ContentHTML string    `json:"content_html"` // sanitised
+	ContentText string    `json:"content_text"` // plain text
+	Sections    []Section `json:"sections,omitempty"`
+	Origin      Origin    `json:"origin"`
 
 	// Events.
-	StartsAt  *time.Time
-	EndsAt    *time.Time
-	TimeZone  string
-	PlaceName string
-	Address   string
-	OnlineURL string
-	Latitude  *float64
-	Longitude *float64
+	StartsAt  *time.Time `json:"starts_at,omitempty"`
+	EndsAt    *time.Time `json:"ends_at,omitempty"`
+	TimeZone  string     `json:"time_zone"`
+	PlaceName string     `json:"place_name"`
+	Address   string     `json:"address"`
+	OnlineURL string     `json:"online_url"`
+	Latitude  *float64   `json:"latitude,omitempty"`
+	Longitude *float64   `json:"longitude,omitempty"`
 
-	Tags      []string // names, without '#'
-	Language  string
-	Published time.Time
-	Updated   time.Time
-	Received  time.Time
+	Tags      []string  `json:"tags,omitempty"` // names, without '#'
+	Language  string    `json:"language"`
+	Published time.Time `json:"published"`
+	Updated   time.Time `json:"updated"`
+	Received  time.Time `json:"received"`
 
 	// SharedBy lists the peers that re-shared (Announced) it.
-	SharedBy []Origin
+	SharedBy []Origin `json:"shared_by,omitempty"`
 	// Reshared is set when this hub has re-shared it to its own followers.
-	Reshared bool
+	Reshared bool `json:"reshared"`
 }
 
 // Location is the place line for an event: place name and address, or
@@ -104,15 +104,15 @@ type RemoteItemFilter struct {
 
 // Comment is a reply from the fediverse to one of the hub's own items.
 type Comment struct {
-	ID          int64
-	ObjectID    string
-	Kind        string // of the item replied to
-	ItemID      int64
-	URL         string // the reply on its own server
-	Author      Origin
-	ContentHTML string // sanitised
-	Hidden      bool   // hidden by an organiser: not shown to readers
-	Published   time.Time
+	ID          int64     `json:"id"`
+	ObjectID    string    `json:"object_id"`
+	Kind        string    `json:"kind"` // of the item replied to
+	ItemID      int64     `json:"item_id"`
+	URL         string    `json:"url"` // the reply on its own server
+	Author      Origin    `json:"author"`
+	ContentHTML string    `json:"content_html"` // sanitised
+	Hidden      bool      `json:"hidden"`       // hidden by an organiser: not shown to readers
+	Published   time.Time `json:"published"`
 }
 
 // CommonsStore reads what the hub mirrors from its peers and lets
@@ -291,11 +291,11 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) (*SearchResults, er
 // Peer is an actor, normally another hub, that this hub follows.
 type Peer struct {
 	Origin
-	State      string // PeerPending, PeerAccepted or PeerRejected
-	Items      int    // items held from it
-	Since      time.Time
-	Backfilled bool   // its outbox has been read
-	LastError  string // why the last backfill or follow failed
+	State      string    `json:"state"` // PeerPending, PeerAccepted or PeerRejected
+	Items      int       `json:"items"` // items held from it
+	Since      time.Time `json:"since"`
+	Backfilled bool      `json:"backfilled"` // its outbox has been read
+	LastError  string    `json:"last_error"` // why the last backfill or follow failed
 }
 
 // Peer states.
@@ -314,27 +314,27 @@ const (
 // Block refuses an actor or a whole domain: its activities are refused,
 // its content removed and nothing is delivered to it.
 type Block struct {
-	Kind    string // BlockActor or BlockDomain
-	Value   string // actor IRI or host name
-	Note    string // why, for other organisers
-	Created time.Time
+	Kind    string    `json:"kind"`  // BlockActor or BlockDomain
+	Value   string    `json:"value"` // actor IRI or host name
+	Note    string    `json:"note"`  // why, for other organisers
+	Created time.Time `json:"created"`
 }
 
 // Policy is who the hub federates with.
 type Policy struct {
 	// Allowlist: federate only with the Allowed hosts (and nobody blocked).
-	Allowlist bool
-	Allowed   []string
-	Blocks    []Block
+	Allowlist bool     `json:"allowlist"`
+	Allowed   []string `json:"allowed,omitempty"`
+	Blocks    []Block  `json:"blocks,omitempty"`
 }
 
 // KnownServer is a remote server the hub has dealings with, and how.
 type KnownServer struct {
-	Host      string
-	Following int  // peers on it this hub follows
-	Followers int  // its accounts following this hub
-	Items     int  // items held from it
-	Blocked   bool // the domain is blocked
-	Allowed   bool // on the allowlist
-	Health    *PeerStatus
+	Host      string      `json:"host"`
+	Following int         `json:"following"` // peers on it this hub follows
+	Followers int         `json:"followers"` // its accounts following this hub
+	Items     int         `json:"items"`     // items held from it
+	Blocked   bool        `json:"blocked"`   // the domain is blocked
+	Allowed   bool        `json:"allowed"`   // on the allowlist
+	Health    *PeerStatus `json:"health,omitempty"`
 }

@@ -99,7 +99,10 @@ func within(t *testing.T, d time.Duration, what string, cond func() bool) time.D
 // peerAccepted reports whether h's follow of other is accepted.
 func (h *commonsHub) peerAccepted(other *commonsHub) bool {
 	var out struct {
-		Peers []struct{ ActorID, State string }
+		Peers []struct {
+			ActorID string `json:"actor_id"`
+			State   string `json:"state"`
+		}
 	}
 	h.api(http.MethodGet, "/peers", nil, &out)
 	for _, p := range out.Peers {
