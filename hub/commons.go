@@ -136,6 +136,16 @@ type CommonsStore interface {
 	// RecentComments lists the newest comments across all items, hidden
 	// ones included, for the organiser pages.
 	RecentComments(ctx context.Context, limit int) ([]*Comment, error)
+	// Hosts lists the servers the commons holds items from.
+	Hosts(ctx context.Context) ([]string, error)
+}
+
+// CommonsHosts lists the servers the commons holds items from; anyone.
+func (s *Service) CommonsHosts(ctx context.Context) ([]string, error) {
+	if s.Commons == nil {
+		return nil, nil
+	}
+	return s.Commons.Hosts(ctx)
 }
 
 // Search origins, besides a peer's host name.

@@ -220,6 +220,7 @@ func (db *DB) Stores() hub.Stores {
 		Tokens:      &TokenStore{db},
 		Settings:    &SettingsStore{db},
 		Commons:     &CommonsStore{db},
+		Searcher:    &SearchStore{db},
 	}
 }
 
