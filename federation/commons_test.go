@@ -605,6 +605,18 @@ func TestCommonsPages(t *testing.T) {
 			t.Errorf("the item page carries %q", bad)
 		}
 	}
+	// Search finds it, with the match marked and the hostile text inert.
+	status, found := h.getPage("/search?q=gloves")
+	if status != 200 || !strings.Contains(found, "Litter picks that work") || !strings.Contains(found, "<mark>gloves</mark>") ||
+		!strings.Contains(found, `href="/commons/`+strconv.FormatInt(it.ID, 10)+`"`) || strings.Contains(found, "alert(") {
+		t.Errorf("/search?q=gloves: %d\n%s", status, found)
+	}
+	if status, found := h.getPage("/search?q=gloves&origin=local"); status != 200 || !strings.Contains(found, "Nothing found") {
+		t.Errorf("/search local only: %d", status)
+	}
+	if status, _ := h.getPage("/search?q=x&from=31-12-2027"); status != 422 {
+		t.Errorf("a bad date: %d, want 422", status)
+	}
 	if status, _ := h.getPage("/commons/99999"); status != 404 {
 		t.Errorf("missing item: %d", status)
 	}

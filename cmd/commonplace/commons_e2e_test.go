@@ -136,6 +136,10 @@ func TestCommonsThreeHubs(t *testing.T) {
 	shows := func(h *commonsHub, text string) func() bool {
 		return func() bool { return strings.Contains(h.page("/commons"), text) }
 	}
+	// finds: a search on h lists an item titled title.
+	finds := func(h *commonsHub, query, title string) bool {
+		return strings.Contains(h.page("/search?q="+url.QueryEscape(query)), ">"+title+"</a>")
+	}
 	var ev, cs struct {
 		ID  int64
 		URL string
@@ -145,8 +149,9 @@ func TestCommonsThreeHubs(t *testing.T) {
 	a.api(http.MethodPost, "/case-studies", map[string]any{"title": "Alpha tablet lending", "summary": "Lending tablets.",
 		"problem": "People had no device.", "outcome": "Forty people got online.", "tags": []string{"digital skills"}}, &cs)
 	for _, h := range []*commonsHub{b, c} {
-		took := within(t, 2*time.Second, h.name+" shows A's event and case study", func() bool {
-			return shows(h, "Alpha repair café")() && shows(h, "Alpha tablet lending")()
+		took := within(t, 2*time.Second, h.name+" shows and finds A's event and case study", func() bool {
+			return shows(h, "Alpha repair café")() && shows(h, "Alpha tablet lending")() &&
+				finds(h, "repair", "Alpha repair café") && finds(h, "tablets", "Alpha tablet lending")
 		})
 		t.Logf("publish on A -> shown on %s: %v", h.name, took)
 	}
@@ -157,7 +162,7 @@ func TestCommonsThreeHubs(t *testing.T) {
 	for _, h := range []*commonsHub{b, c} {
 		took := within(t, 2*time.Second, h.name+" shows the edit", func() bool {
 			p := h.page("/commons")
-			return strings.Contains(p, "Alpha repair café (new room)")
+			return strings.Contains(p, "Alpha repair café (new room)") && finds(h, "room", "Alpha repair café (new room)")
 		})
 		t.Logf("edit on A -> shown on %s: %v", h.name, took)
 	}
@@ -182,15 +187,19 @@ func TestCommonsThreeHubs(t *testing.T) {
 	for _, h := range []*commonsHub{b, c} {
 		took := within(t, 2*time.Second, h.name+" drops A's deleted items", func() bool {
 			p := h.page("/commons")
-			return !strings.Contains(p, "Alpha repair café") && !strings.Contains(p, "Alpha tablet lending")
+			return !strings.Contains(p, "Alpha repair café") && !strings.Contains(p, "Alpha tablet lending") &&
+				!finds(h, "repair", "Alpha repair café (new room)") && !finds(h, "tablets", "Alpha tablet lending")
 		})
 		t.Logf("delete on A -> gone from %s: %v", h.name, took)
 	}
 
 	// Nothing B should not have: C's local guide, or anything of its own
 	// in its own commons; A holds nothing (it follows no one).
-	if p := b.page("/commons"); strings.Contains(p, "Gamma only guide") {
-		t.Error("B shows C's guide, but B does not follow C")
+	if p := b.page("/commons"); strings.Contains(p, "Gamma only guide") || finds(b, "gamma", "Gamma only guide") {
+		t.Error("B shows or finds C's guide, but B does not follow C")
+	}
+	if !finds(c, "gamma", "Gamma only guide") {
+		t.Error("C does not find its own guide")
 	}
 	if p := a.page("/commons"); strings.Contains(p, "Alpha") || strings.Contains(p, "Gamma") {
 		t.Error("A's commons holds items, but A follows no one")

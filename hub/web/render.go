@@ -35,7 +35,7 @@ var requiredViews = []string{
 	"admin/organiser_form", "admin/tokens", "admin/confirm_delete", "admin/account",
 	"admin/federation", "admin/follower_refuse",
 	"admin/calendars",
-	"public/commons", "public/commons_item", "admin/commons",
+	"public/commons", "public/commons_item", "admin/commons", "public/search",
 }
 
 func newRenderer(theme fs.FS, md *markdown) (*renderer, error) {

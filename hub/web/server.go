@@ -163,6 +163,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Get("/places", s.html(s.placeList))
 	r.Get("/places/{slug}", s.html(s.placeShow))
 	r.Get("/commons", s.html(s.commonsList))
+	r.Get("/search", s.html(s.search))
 	r.Get("/commons/{id}", s.html(s.commonsShow))
 
 	// Organiser pages: a session cookie scoped to /admin, CSRF tokens on

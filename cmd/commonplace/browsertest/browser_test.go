@@ -3,6 +3,7 @@ package browsertest
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -246,6 +247,10 @@ func TestOrganiserCreatesRepeatingEventReaderFindsIt(t *testing.T) {
 		t.Errorf("the topic page %s does not list the event; it lists %v", crafts, onTopic)
 	}
 	visit("commons", "/commons")
+	visit("search", "/search?q="+url.QueryEscape(eventTitle))
+	if hits := get(t, reader, "search results", chromedp.Evaluate[[]string](`[...document.querySelectorAll('.search-results h3 a')].map(a => a.textContent.trim())`)); !slices.Contains(hits, eventTitle) {
+		t.Errorf("searching for %q finds %v", eventTitle, hits)
+	}
 	notFound := "/no/such/page"
 	visit("not-found page", notFound)
 
