@@ -185,7 +185,8 @@ type SearchHit struct {
 // SearchResults is one page of hits and the total matching.
 type SearchResults struct {
 	Hits  []SearchHit
-	Total int
+	Total int  // matching items, at most 1,000
+	More  bool // more than Total match
 }
 
 // SearchStore searches local and commons items.

@@ -20,6 +20,9 @@ var _ hub.SearchStore = (*SearchStore)(nil)
 
 // Snippet markers: private-use characters that no text contains, swapped
 // for <mark> only after the snippet is HTML-escaped.
+// maxCounted caps the count of results.
+const maxCounted = 1000
+
 const (
 	markOpen  = "\uE000"
 	markClose = "\uE001"
@@ -114,17 +117,23 @@ func (s *SearchStore) Search(ctx context.Context, q hub.SearchQuery) (*hub.Searc
 	snippet := "substr(d.body, 1, 240)"
 	if match != "" {
 		from = " FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid"
-		// bm25 weights: title, body, tags, place.
-		order = " ORDER BY bm25(search_fts, 10.0, 1.0, 4.0, 2.0), d.sort_at DESC"
+		// rank is bm25 with the title weighted (see the migration); FTS5
+		// sorts by it itself.
+		order = " ORDER BY search_fts.rank"
 		snippet = "snippet(search_fts, 1, '" + markOpen + "', '" + markClose + "', '…', 24)"
 	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
+	// Counting every match of a common word costs more than finding the
+	// best 20; past maxCounted the total is "more than".
 	res := &hub.SearchResults{}
-	if err := s.db.db.QueryRowContext(ctx, "SELECT COUNT(*)"+from+cond, args...).Scan(&res.Total); err != nil {
+	if err := s.db.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1"+from+cond+" LIMIT ?)", append(args, maxCounted+1)...).Scan(&res.Total); err != nil {
 		return nil, s.queryError(err)
+	}
+	if res.Total > maxCounted {
+		res.Total, res.More = maxCounted, true
 	}
 	if res.Total == 0 {
 		return res, nil

@@ -29,6 +29,7 @@ CREATE TABLE search_docs (
 CREATE INDEX search_docs_kind_sort ON search_docs(kind, sort_at);
 CREATE INDEX search_docs_sort ON search_docs(sort_at);
 CREATE INDEX search_docs_origin ON search_docs(origin, sort_at);
+CREATE INDEX search_docs_local ON search_docs(local, kind, sort_at);
 
 -- porter: "toaster" finds "toasters"; unicode61 without diacritics:
 -- "cafe" finds "café".
@@ -37,6 +38,9 @@ CREATE VIRTUAL TABLE search_fts USING fts5(
 	content = 'search_docs', content_rowid = 'id',
 	tokenize = 'porter unicode61 remove_diacritics 2'
 );
+
+-- Ranking: bm25 with the title weighted above tags, place and body.
+INSERT INTO search_fts (search_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 4.0, 2.0)');
 
 CREATE TRIGGER search_docs_ai AFTER INSERT ON search_docs BEGIN
 	INSERT INTO search_fts (rowid, title, body, tags, place) VALUES (NEW.id, NEW.title, NEW.body, NEW.tags, NEW.place);
