@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
@@ -129,8 +130,13 @@ func (f *Federation) SyncItem(ctx context.Context, kind string, id int64) error 
 			}
 			typ, rec.PublishedAt = "Update", prev.PublishedAt
 			if _, has := w.obj["updated"]; !has {
-				// Mastodon applies an Update only with a newer "updated".
-				w.obj["updated"] = now.UTC().Format(time.RFC3339)
+				// Mastodon (and Commonplace) apply an Update only with a
+				// newer "updated": never earlier than published.
+				updated := now.UTC()
+				if pub, err := time.Parse(time.RFC3339, fmt.Sprint(w.obj["published"])); err == nil && !updated.After(pub) {
+					updated = pub.Add(time.Second)
+				}
+				w.obj["updated"] = updated.Format(time.RFC3339)
 			}
 		}
 		act, err := f.newActivity(typ, w.obj, w.iri)
