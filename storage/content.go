@@ -142,6 +142,9 @@ func (s *GuideStore) CreateGuide(ctx context.Context, g *hub.Guide, rev *hub.Gui
 		if err := setTags(ctx, tx, guideTags, id, g.Tags); err != nil {
 			return err
 		}
+		if err := s.db.indexLocal(ctx, tx, hub.KindGuide, id); err != nil {
+			return err
+		}
 		if err := insertRevision(ctx, tx, id, 1, rev, now); err != nil {
 			return err
 		}
@@ -167,6 +170,9 @@ func (s *GuideStore) UpdateGuide(ctx context.Context, g *hub.Guide, rev *hub.Gui
 			return err
 		}
 		if err := setTags(ctx, tx, guideTags, g.ID, g.Tags); err != nil {
+			return err
+		}
+		if err := s.db.indexLocal(ctx, tx, hub.KindGuide, g.ID); err != nil {
 			return err
 		}
 		if err := insertRevision(ctx, tx, g.ID, number, rev, now); err != nil {
@@ -349,6 +355,9 @@ func (s *CaseStudyStore) CreateCaseStudy(ctx context.Context, c *hub.CaseStudy) 
 		if err := setTags(ctx, tx, caseStudyTags, id, c.Tags); err != nil {
 			return err
 		}
+		if err := s.db.indexLocal(ctx, tx, hub.KindCaseStudy, id); err != nil {
+			return err
+		}
 		c.ID, c.Slug, c.CreatedAt, c.UpdatedAt = id, slug, fromUnix(now), fromUnix(now)
 		return nil
 	})
@@ -367,7 +376,10 @@ func (s *CaseStudyStore) UpdateCaseStudy(ctx context.Context, c *hub.CaseStudy) 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return hub.Errorf(hub.ENOTFOUND, "There is no such case study.")
 		}
-		return setTags(ctx, tx, caseStudyTags, c.ID, c.Tags)
+		if err := setTags(ctx, tx, caseStudyTags, c.ID, c.Tags); err != nil {
+			return err
+		}
+		return s.db.indexLocal(ctx, tx, hub.KindCaseStudy, c.ID)
 	})
 	if err == nil {
 		c.UpdatedAt = fromUnix(now)

@@ -183,6 +183,9 @@ func (s *EventStore) CreateEvent(ctx context.Context, e *hub.Event) error {
 		if err := setTags(ctx, tx, eventTags, id, e.Tags); err != nil {
 			return err
 		}
+		if err := s.db.indexLocal(ctx, tx, hub.KindEvent, id); err != nil {
+			return err
+		}
 		e.ID, e.Slug, e.CreatedAt, e.UpdatedAt = id, slug, now, now
 		return nil
 	})
@@ -201,7 +204,10 @@ func (s *EventStore) UpdateEvent(ctx context.Context, e *hub.Event) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return hub.Errorf(hub.ENOTFOUND, "There is no such event.")
 		}
-		return setTags(ctx, tx, eventTags, e.ID, e.Tags)
+		if err := setTags(ctx, tx, eventTags, e.ID, e.Tags); err != nil {
+			return err
+		}
+		return s.db.indexLocal(ctx, tx, hub.KindEvent, e.ID)
 	})
 	if err == nil {
 		e.UpdatedAt = now

@@ -105,26 +105,68 @@ func (s *TagStore) FindTags(ctx context.Context) ([]*hub.Tag, error) {
 	return out, wrap(rows.Err(), "list tags")
 }
 
-// UpdateTag changes a tag's name and description.
+// UpdateTag changes a tag's name and description, and the search rows
+// of the items that use it.
 func (s *TagStore) UpdateTag(ctx context.Context, t *hub.Tag) error {
-	res, err := s.db.db.ExecContext(ctx, `UPDATE tags SET name = ?, description = ? WHERE id = ?`, t.Name, t.Description, t.ID)
-	if err != nil {
-		return wrap(err, "update tag")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return hub.Errorf(hub.ENOTFOUND, "There is no such topic.")
-	}
-	return nil
+	return wrap(s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tags SET name = ?, description = ? WHERE id = ?`, t.Name, t.Description, t.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return hub.Errorf(hub.ENOTFOUND, "There is no such topic.")
+		}
+		return s.reindexUsers(ctx, tx, t.ID, nil)
+	}), "update tag")
 }
 
 // DeleteTag removes the tag from every item and deletes it.
 func (s *TagStore) DeleteTag(ctx context.Context, id int64) error {
-	res, err := s.db.db.ExecContext(ctx, `DELETE FROM tags WHERE id = ?`, id)
-	if err != nil {
-		return wrap(err, "delete tag")
+	return wrap(s.db.inTx(ctx, func(tx *sql.Tx) error {
+		return s.reindexUsers(ctx, tx, id, func() error {
+			res, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE id = ?`, id)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return hub.Errorf(hub.ENOTFOUND, "There is no such topic.")
+			}
+			return nil
+		})
+	}), "delete tag")
+}
+
+// reindexUsers reindexes for search every item using a tag, after change
+// (if any) runs: their ids are read before it.
+func (s *TagStore) reindexUsers(ctx context.Context, tx *sql.Tx, tagID int64, change func() error) error {
+	users := map[string][]int64{}
+	for _, j := range []struct {
+		kind string
+		join tagJoin
+	}{{hub.KindEvent, eventTags}, {hub.KindGuide, guideTags}, {hub.KindCaseStudy, caseStudyTags}} {
+		rows, err := tx.QueryContext(ctx, `SELECT `+j.join.column+` FROM `+j.join.table+` WHERE tag_id = ?`, tagID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			users[j.kind] = append(users[j.kind], id)
+		}
+		rows.Close()
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return hub.Errorf(hub.ENOTFOUND, "There is no such topic.")
+	if change != nil {
+		if err := change(); err != nil {
+			return err
+		}
+	}
+	for kind, ids := range users {
+		if err := s.db.indexLocal(ctx, tx, kind, ids...); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -232,13 +274,23 @@ func (s *PlaceStore) CreatePlace(ctx context.Context, p *hub.Place) error {
 // UpdatePlace saves every field but ID, slug and creation time.
 func (s *PlaceStore) UpdatePlace(ctx context.Context, p *hub.Place) error {
 	now := s.db.now()
-	res, err := s.db.db.ExecContext(ctx, `UPDATE places SET name = ?, description = ?, street_address = ?, locality = ?, region = ?, postal_code = ?, country = ?, latitude = ?, longitude = ?, updated_at = ? WHERE id = ?`,
-		p.Name, p.Description, p.StreetAddress, p.Locality, p.Region, p.PostalCode, p.Country, nullFloat(p.Latitude), nullFloat(p.Longitude), unix(now), p.ID)
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE places SET name = ?, description = ?, street_address = ?, locality = ?, region = ?, postal_code = ?, country = ?, latitude = ?, longitude = ?, updated_at = ? WHERE id = ?`,
+			p.Name, p.Description, p.StreetAddress, p.Locality, p.Region, p.PostalCode, p.Country, nullFloat(p.Latitude), nullFloat(p.Longitude), unix(now), p.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return hub.Errorf(hub.ENOTFOUND, "There is no such place.")
+		}
+		// The place's name is in the search rows of what happens there.
+		if err := s.db.indexWhere(ctx, tx, hub.KindEvent, `SELECT id FROM events WHERE place_id = ?`, p.ID); err != nil {
+			return err
+		}
+		return s.db.indexWhere(ctx, tx, hub.KindCaseStudy, `SELECT id FROM case_studies WHERE place_id = ?`, p.ID)
+	})
 	if err != nil {
 		return wrap(err, "update place")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return hub.Errorf(hub.ENOTFOUND, "There is no such place.")
 	}
 	p.UpdatedAt = fromUnix(unix(now))
 	return nil

@@ -40,6 +40,9 @@ type DB struct {
 	// such as a delivery fan-out. Other processes still wait on the busy
 	// timeout.
 	writeMu sync.Mutex
+	// index holds the prepared statements that index local items for
+	// search (search_index.go).
+	index indexStmts
 }
 
 // Open opens, creating it if needed, the SQLite database file at path and
@@ -66,6 +69,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
+	}
+	if err := db.reindexIfPending(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("build the search index: %w", err)
 	}
 	return db, nil
 }

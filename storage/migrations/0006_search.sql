@@ -73,75 +73,20 @@ CREATE TRIGGER remote_items_search_ad AFTER DELETE ON remote_items BEGIN
 END;
 
 -- ---- local items ----
--- A view gives each local item's searchable row; triggers upsert from it.
+-- storage indexes a local item from Go, in the transaction that writes
+-- it (storage/search_index.go): one prepared upsert per item, which costs
+-- far less than triggers on every tag row. Deletes are triggers.
 
-CREATE VIEW search_local AS
-	SELECT 'event:' || e.id AS ref, 'event' AS kind, e.id AS item_id, e.slug AS slug, e.title AS title,
-		trim(e.description || ' ' || e.organiser || ' ' || e.accessibility) AS body,
-		COALESCE((SELECT group_concat(t.name, ' ') FROM event_tags et JOIN tags t ON t.id = et.tag_id WHERE et.event_id = e.id), '') AS tags,
-		COALESCE((SELECT ' ' || group_concat(t.slug, ' ') || ' ' FROM event_tags et JOIN tags t ON t.id = et.tag_id WHERE et.event_id = e.id), '') AS tag_slugs,
-		COALESCE(p.name, '') AS place, COALESCE(p.slug, '') AS place_slug,
-		e.start_at AS starts_at, CASE WHEN e.recurrence = '' THEN e.end_at ELSE e.series_end END AS ends_at, e.start_at AS sort_at
-	FROM events e LEFT JOIN places p ON p.id = e.place_id
-	UNION ALL
-	SELECT 'guide:' || g.id, 'guide', g.id, g.slug, g.title, trim(g.summary || ' ' || g.body),
-		COALESCE((SELECT group_concat(t.name, ' ') FROM guide_tags gt JOIN tags t ON t.id = gt.tag_id WHERE gt.guide_id = g.id), ''),
-		COALESCE((SELECT ' ' || group_concat(t.slug, ' ') || ' ' FROM guide_tags gt JOIN tags t ON t.id = gt.tag_id WHERE gt.guide_id = g.id), ''),
-		'', '', NULL, NULL, g.updated_at
-	FROM guides g
-	UNION ALL
-	SELECT 'case-study:' || c.id, 'case-study', c.id, c.slug, c.title,
-		trim(c.summary || ' ' || c.problem || ' ' || c.approach || ' ' || c.tools || ' ' || c.outcome || ' ' || c.lessons || ' ' || c.organisation),
-		COALESCE((SELECT group_concat(t.name, ' ') FROM case_study_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.case_study_id = c.id), ''),
-		COALESCE((SELECT ' ' || group_concat(t.slug, ' ') || ' ' FROM case_study_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.case_study_id = c.id), ''),
-		COALESCE(p.name, ''), COALESCE(p.slug, ''), NULL, NULL, c.updated_at
-	FROM case_studies c LEFT JOIN places p ON p.id = c.place_id;
-
--- Upsert (not REPLACE: a REPLACE would skip the delete trigger and leave
--- the index stale) of one local item's row.
-CREATE TABLE search_refresh (kind TEXT NOT NULL, item_id INTEGER NOT NULL);
-CREATE TRIGGER search_refresh_ai AFTER INSERT ON search_refresh BEGIN
-	INSERT INTO search_docs (ref, kind, local, item_id, slug, title, body, tags, tag_slugs, place, place_slug, starts_at, ends_at, sort_at)
-		SELECT ref, kind, 1, item_id, slug, title, body, tags, tag_slugs, place, place_slug, starts_at, ends_at, sort_at
-		FROM search_local WHERE kind = NEW.kind AND item_id = NEW.item_id
-	ON CONFLICT(ref) DO UPDATE SET slug = excluded.slug, title = excluded.title, body = excluded.body, tags = excluded.tags,
-		tag_slugs = excluded.tag_slugs, place = excluded.place, place_slug = excluded.place_slug, starts_at = excluded.starts_at,
-		ends_at = excluded.ends_at, sort_at = excluded.sort_at;
-	DELETE FROM search_refresh;
-END;
-
-CREATE TRIGGER events_search_ai AFTER INSERT ON events BEGIN INSERT INTO search_refresh VALUES ('event', NEW.id); END;
-CREATE TRIGGER events_search_au AFTER UPDATE ON events BEGIN INSERT INTO search_refresh VALUES ('event', NEW.id); END;
 CREATE TRIGGER events_search_ad AFTER DELETE ON events BEGIN DELETE FROM search_docs WHERE ref = 'event:' || OLD.id; END;
-CREATE TRIGGER event_tags_search_ai AFTER INSERT ON event_tags BEGIN INSERT INTO search_refresh VALUES ('event', NEW.event_id); END;
-CREATE TRIGGER event_tags_search_ad AFTER DELETE ON event_tags BEGIN INSERT INTO search_refresh VALUES ('event', OLD.event_id); END;
 
-CREATE TRIGGER guides_search_ai AFTER INSERT ON guides BEGIN INSERT INTO search_refresh VALUES ('guide', NEW.id); END;
-CREATE TRIGGER guides_search_au AFTER UPDATE ON guides BEGIN INSERT INTO search_refresh VALUES ('guide', NEW.id); END;
 CREATE TRIGGER guides_search_ad AFTER DELETE ON guides BEGIN DELETE FROM search_docs WHERE ref = 'guide:' || OLD.id; END;
-CREATE TRIGGER guide_tags_search_ai AFTER INSERT ON guide_tags BEGIN INSERT INTO search_refresh VALUES ('guide', NEW.guide_id); END;
-CREATE TRIGGER guide_tags_search_ad AFTER DELETE ON guide_tags BEGIN INSERT INTO search_refresh VALUES ('guide', OLD.guide_id); END;
 
-CREATE TRIGGER case_studies_search_ai AFTER INSERT ON case_studies BEGIN INSERT INTO search_refresh VALUES ('case-study', NEW.id); END;
-CREATE TRIGGER case_studies_search_au AFTER UPDATE ON case_studies BEGIN INSERT INTO search_refresh VALUES ('case-study', NEW.id); END;
 CREATE TRIGGER case_studies_search_ad AFTER DELETE ON case_studies BEGIN DELETE FROM search_docs WHERE ref = 'case-study:' || OLD.id; END;
-CREATE TRIGGER case_study_tags_search_ai AFTER INSERT ON case_study_tags BEGIN INSERT INTO search_refresh VALUES ('case-study', NEW.case_study_id); END;
-CREATE TRIGGER case_study_tags_search_ad AFTER DELETE ON case_study_tags BEGIN INSERT INTO search_refresh VALUES ('case-study', OLD.case_study_id); END;
 
--- A renamed place or tag changes the rows of every item using it.
-CREATE TRIGGER places_search_au AFTER UPDATE OF name, slug ON places BEGIN
-	INSERT INTO search_refresh SELECT 'event', id FROM events WHERE place_id = NEW.id;
-	INSERT INTO search_refresh SELECT 'case-study', id FROM case_studies WHERE place_id = NEW.id;
-END;
-CREATE TRIGGER tags_search_au AFTER UPDATE OF name, slug ON tags BEGIN
-	INSERT INTO search_refresh SELECT 'event', event_id FROM event_tags WHERE tag_id = NEW.id;
-	INSERT INTO search_refresh SELECT 'guide', guide_id FROM guide_tags WHERE tag_id = NEW.id;
-	INSERT INTO search_refresh SELECT 'case-study', case_study_id FROM case_study_tags WHERE tag_id = NEW.id;
-END;
-
--- What the hub already holds.
-INSERT INTO search_docs (ref, kind, local, item_id, slug, title, body, tags, tag_slugs, place, place_slug, starts_at, ends_at, sort_at)
-	SELECT ref, kind, 1, item_id, slug, title, body, tags, tag_slugs, place, place_slug, starts_at, ends_at, sort_at FROM search_local;
+-- What the hub already holds: remote items here; local ones are indexed
+-- by storage when it next opens the database (search_reindex).
+CREATE TABLE search_reindex (id INTEGER PRIMARY KEY CHECK (id = 1));
+INSERT INTO search_reindex (id) VALUES (1);
 INSERT INTO search_docs (ref, kind, local, item_id, origin, origin_name, title, body, tags, tag_slugs, place, place_slug, starts_at, ends_at, sort_at)
 	SELECT 'remote:' || id, kind, 0, id, origin_host, origin_name, title, trim(summary || ' ' || content_text), replace(tag_names, char(10), ' '),
 		tags, place_name, place_slug, starts_at, COALESCE(ends_at, starts_at), COALESCE(starts_at, updated_at)

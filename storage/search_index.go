@@ -1,0 +1,133 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+)
+
+// Local items are indexed for search from Go, inside the transaction that
+// writes them: one upsert of the item's search_docs row (the FTS5 index
+// follows by trigger). Deleting an item deletes its row by trigger.
+
+// localDocSQL selects the search_docs row of each kind of local item;
+// %s is the WHERE clause.
+var localDocSQL = map[string]string{
+	"event": `SELECT 'event:' || e.id, 'event', 1, e.id, e.slug, e.title,
+		trim(e.description || ' ' || e.organiser || ' ' || e.accessibility),
+		COALESCE((SELECT group_concat(t.name, ' ') FROM event_tags et JOIN tags t ON t.id = et.tag_id WHERE et.event_id = e.id), ''),
+		COALESCE((SELECT ' ' || group_concat(t.slug, ' ') || ' ' FROM event_tags et JOIN tags t ON t.id = et.tag_id WHERE et.event_id = e.id), ''),
+		COALESCE(p.name, ''), COALESCE(p.slug, ''),
+		e.start_at, CASE WHEN e.recurrence = '' THEN e.end_at ELSE e.series_end END, e.start_at
+		FROM events e LEFT JOIN places p ON p.id = e.place_id %s`,
+	"guide": `SELECT 'guide:' || g.id, 'guide', 1, g.id, g.slug, g.title, trim(g.summary || ' ' || g.body),
+		COALESCE((SELECT group_concat(t.name, ' ') FROM guide_tags gt JOIN tags t ON t.id = gt.tag_id WHERE gt.guide_id = g.id), ''),
+		COALESCE((SELECT ' ' || group_concat(t.slug, ' ') || ' ' FROM guide_tags gt JOIN tags t ON t.id = gt.tag_id WHERE gt.guide_id = g.id), ''),
+		'', '', NULL, NULL, g.updated_at
+		FROM guides g %s`,
+	"case-study": `SELECT 'case-study:' || c.id, 'case-study', 1, c.id, c.slug, c.title,
+		trim(c.summary || ' ' || c.problem || ' ' || c.approach || ' ' || c.tools || ' ' || c.outcome || ' ' || c.lessons || ' ' || c.organisation),
+		COALESCE((SELECT group_concat(t.name, ' ') FROM case_study_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.case_study_id = c.id), ''),
+		COALESCE((SELECT ' ' || group_concat(t.slug, ' ') || ' ' FROM case_study_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.case_study_id = c.id), ''),
+		COALESCE(p.name, ''), COALESCE(p.slug, ''), NULL, NULL, c.updated_at
+		FROM case_studies c LEFT JOIN places p ON p.id = c.place_id %s`,
+}
+
+// idColumn is each kind's id column in localDocSQL.
+var idColumn = map[string]string{"event": "e.id", "guide": "g.id", "case-study": "c.id"}
+
+// upsertDoc writes rows from a localDocSQL select into search_docs. An
+// upsert, not REPLACE, which would skip the delete trigger and leave the
+// FTS index stale.
+func upsertDoc(selectSQL string) string {
+	return `INSERT INTO search_docs (ref, kind, local, item_id, slug, title, body, tags, tag_slugs, place, place_slug, starts_at, ends_at, sort_at) ` +
+		selectSQL + ` ON CONFLICT(ref) DO UPDATE SET slug = excluded.slug, title = excluded.title, body = excluded.body, tags = excluded.tags,
+		tag_slugs = excluded.tag_slugs, place = excluded.place, place_slug = excluded.place_slug, starts_at = excluded.starts_at,
+		ends_at = excluded.ends_at, sort_at = excluded.sort_at`
+}
+
+// indexStmts are the per-kind upserts, prepared once per database.
+type indexStmts struct {
+	once  sync.Once
+	err   error
+	stmts map[string]*sql.Stmt
+}
+
+func (db *DB) indexStmt(ctx context.Context, kind string) (*sql.Stmt, error) {
+	db.index.once.Do(func() {
+		db.index.stmts = map[string]*sql.Stmt{}
+		for k, sel := range localDocSQL {
+			st, err := db.db.PrepareContext(ctx, upsertDoc(fmt.Sprintf(sel, "WHERE "+idColumn[k]+" = ?")))
+			if err != nil {
+				db.index.err = err
+				return
+			}
+			db.index.stmts[k] = st
+		}
+	})
+	if db.index.err != nil {
+		return nil, db.index.err
+	}
+	st, ok := db.index.stmts[kind]
+	if !ok {
+		return nil, fmt.Errorf("index: unknown kind %q", kind)
+	}
+	return st, nil
+}
+
+// indexLocal brings the search rows of local items up to date, inside tx.
+func (db *DB) indexLocal(ctx context.Context, tx *sql.Tx, kind string, ids ...int64) error {
+	st, err := db.indexStmt(ctx, kind)
+	if err != nil {
+		return err
+	}
+	st = tx.StmtContext(ctx, st)
+	for _, id := range ids {
+		if _, err := st.ExecContext(ctx, id); err != nil {
+			return fmt.Errorf("index %s %d for search: %w", kind, id, err)
+		}
+	}
+	return nil
+}
+
+// indexWhere reindexes the local items of a kind that a query (returning
+// ids, with args) selects: the users of a renamed place or tag.
+func (db *DB) indexWhere(ctx context.Context, tx *sql.Tx, kind, query string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return db.indexLocal(ctx, tx, kind, ids...)
+}
+
+// reindexIfPending indexes every local item when a migration asked for it
+// (the search_reindex row), once.
+func (db *DB) reindexIfPending(ctx context.Context) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM search_reindex`).Scan(&n); err != nil || n == 0 {
+			return err
+		}
+		for kind, sel := range localDocSQL {
+			if _, err := tx.ExecContext(ctx, upsertDoc(fmt.Sprintf(sel, "WHERE true"))); err != nil {
+				return fmt.Errorf("index every %s for search: %w", kind, err)
+			}
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM search_reindex`)
+		return err
+	})
+}
