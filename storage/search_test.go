@@ -214,3 +214,33 @@ func TestSearchFollowsChanges(t *testing.T) {
 		t.Errorf("FTS integrity check: %v", err)
 	}
 }
+
+// Items saved before search existed are indexed when the database is
+// next opened (migration 0006 asks for it with a search_reindex row).
+func TestSearchReindexOnOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hub.db")
+	db := mustOpen(t, path)
+	svc := hub.NewService(db.Stores(), nil)
+	if err := svc.CreateGuide(hub.HostContext(ctx), &hub.Guide{Title: "Composting at home", Body: "Start with a bin.", Tags: []string{"garden"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SimulateUnindexedForTest(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := svc.Search(ctx, hub.SearchQuery{Text: "composting"}); res.Total != 0 {
+		t.Fatal("the row is still there: the test proves nothing")
+	}
+	db.Close()
+	db2, err := storage.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	res, err := hub.NewService(db2.Stores(), nil).Search(ctx, hub.SearchQuery{Text: "composting", Tag: "garden"})
+	if err != nil || res.Total != 1 {
+		t.Fatalf("after reopening: %+v %v", res, err)
+	}
+	if err := db2.CheckSearchIndex(ctx); err != nil {
+		t.Error(err)
+	}
+}
