@@ -7,7 +7,7 @@ DATA     ?= ./data
 NPM_DIR  := cmd/commonplace/browsertest/testdata/npm
 FEDIFY_DIR := federation/interop/testdata/fedify
 
-.PHONY: build run test test-deps vet fmt clean
+.PHONY: build run test test-deps fuzz vet fmt clean
 
 ## build: the commonplace binary in ./commonplace
 build:
@@ -24,10 +24,23 @@ test-deps:
 	cd $(NPM_DIR) && npm ci --no-audit --no-fund
 	cd $(FEDIFY_DIR) && npm ci --no-audit --no-fund
 
-## test: every test, including the headless-browser one
+## test: every test, including the headless-browser one, then each fuzz
+## target for a bounded time
 test: test-deps
 	$(GO) vet -tags $(TAGS) ./...
 	$(GO) test -tags $(TAGS) -count=1 -timeout 15m ./...
+	$(MAKE) fuzz
+
+## fuzz: run every fuzz target for FUZZTIME each (seeded from the real
+## documents and feeds in testdata/); FUZZTIME=10m for a longer hunt
+FUZZTIME ?= 10s
+FUZZ_TARGETS := FuzzSanitize:./hub/remotehtml/ FuzzParseSignature:./federation/ FuzzInboxDocument:./federation/ FuzzParse:./hub/calendar/
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		name=$${t%%:*}; pkg=$${t#*:}; \
+		echo "fuzz $$name in $$pkg for $(FUZZTIME)"; \
+		$(GO) test -tags $(TAGS) -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
 
 vet:
 	$(GO) vet -tags $(TAGS) ./...
