@@ -393,3 +393,30 @@ func int64Args(ids []int64) []any {
 	}
 	return out
 }
+
+// CheckFile checks that the SQLite file at path is a sound Commonplace
+// database that this Commonplace can open: integrity, schema version, and
+// the search index. It opens the file read-only and changes nothing.
+func CheckFile(ctx context.Context, path string) error {
+	u := url.URL{Scheme: "file", Opaque: path, RawQuery: "mode=ro&_query_only=1"}
+	sqldb, err := sql.Open("sqlite3", u.String())
+	if err != nil {
+		return err
+	}
+	defer sqldb.Close()
+	var result string
+	if err := sqldb.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&result); err != nil {
+		return fmt.Errorf("not a readable SQLite database: %w", err)
+	}
+	if result != "ok" {
+		return fmt.Errorf("integrity check: %s", result)
+	}
+	var v sql.NullInt64
+	if err := sqldb.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return errors.New("not a Commonplace database (no schema_migrations)")
+	}
+	if known := KnownSchemaVersion(); int(v.Int64) > known {
+		return fmt.Errorf("made by a newer Commonplace (schema %d; this one knows up to %d)", v.Int64, known)
+	}
+	return nil
+}

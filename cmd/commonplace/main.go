@@ -97,6 +97,8 @@ func commands() []*command {
 		peerCommand(),
 		commonsCommand(),
 		blockCommand(),
+		backupCommand(),
+		restoreCommand(),
 		guideCommand(),
 		caseStudyCommand(),
 		placeCommand(),

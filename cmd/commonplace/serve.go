@@ -77,6 +77,7 @@ type Main struct {
 	Calendars  *calendar.Service
 	HTTPServer *http.Server
 
+	lock    *dataLock     // held while the hub runs
 	stopFed func()        // stops deliveries
 	fedDone chan struct{} // closed when deliveries have stopped
 
@@ -104,6 +105,12 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := os.MkdirAll(m.Config.DataDir, 0o750); err != nil {
 		return hub.Internal(err, "creating the data folder "+m.Config.DataDir)
 	}
+	// One hub per data folder; restore checks this lock too.
+	lock, err := lockData(m.Config.DataDir)
+	if err != nil {
+		return err
+	}
+	m.lock = lock
 	path := filepath.Join(m.Config.DataDir, dbFileName)
 	db, err := storage.Open(ctx, path)
 	if err != nil {
@@ -281,6 +288,8 @@ func (m *Main) Close() error {
 		}
 		m.DB = nil
 	}
+	m.lock.release()
+	m.lock = nil
 	return errors.Join(errs...)
 }
 
