@@ -48,6 +48,9 @@ type Config struct {
 	Now func() time.Time
 	// Workers is how many deliveries run at once (default 16).
 	Workers int
+	// PerHost is how many of them may go to one server at once (default
+	// a quarter of Workers, at least 2).
+	PerHost int
 	// Window is how far ahead an event series' occurrences, and imported
 	// events, are published (default 14 days).
 	Window time.Duration
@@ -71,6 +74,7 @@ type Federation struct {
 	signer       *Signer
 	now          func() time.Time
 	workers      int
+	perHost      int
 	window       time.Duration
 	version      string
 	userAgent    string
@@ -130,6 +134,10 @@ func New(ctx context.Context, cfg Config) (*Federation, error) {
 	}
 	if f.workers <= 0 {
 		f.workers = 16
+	}
+	f.perHost = cfg.PerHost
+	if f.perHost <= 0 {
+		f.perHost = max(2, f.workers/4)
 	}
 	if f.window <= 0 {
 		f.window = 14 * 24 * time.Hour

@@ -38,10 +38,48 @@ func retryable(status int) bool {
 }
 
 // deliverLoop claims due deliveries as workers come free and sends them.
+// At most perHost deliveries to one server run at once, so a server that
+// answers slowly or not at all holds only those workers: its other
+// deliveries are held (still leased) and start as its own finish, while
+// deliveries to other servers go out.
 func (f *Federation) deliverLoop(ctx context.Context) {
 	slots := make(chan struct{}, f.workers)
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	var mu sync.Mutex
+	inFlight := map[string]int{} // by host
+	held := map[string][]Job{}   // by host, waiting for the host
+	have := map[int64]bool{}     // deliveries running or held here
+	var start func(host string, j Job)
+	start = func(host string, j Job) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				f.deliver(ctx, j)
+				mu.Lock()
+				delete(have, j.DeliveryID)
+				next, more := Job{}, len(held[host]) > 0 && ctx.Err() == nil
+				if more {
+					next, held[host] = held[host][0], held[host][1:]
+				} else {
+					if inFlight[host]--; inFlight[host] == 0 {
+						delete(inFlight, host)
+					}
+					if len(held[host]) == 0 {
+						delete(held, host)
+					}
+				}
+				mu.Unlock()
+				if !more {
+					break
+				}
+				j = next // this worker goes on with the host's next delivery
+			}
+			<-slots
+			f.nudge()
+		}()
+	}
 	poll := time.NewTicker(pollInterval)
 	defer poll.Stop()
 	for {
@@ -56,15 +94,26 @@ func (f *Federation) deliverLoop(ctx context.Context) {
 				f.log.Warn("reading the delivery queue", "err", err)
 			}
 		}
+		started := 0
 		for _, j := range jobs {
-			slots <- struct{}{}
-			wg.Add(1)
-			go func() {
-				defer func() { <-slots; wg.Done(); f.nudge() }()
-				f.deliver(ctx, j)
-			}()
+			host := HostOf(j.Inbox)
+			mu.Lock()
+			switch {
+			case have[j.DeliveryID]:
+				// Held here past its lease and claimed again: already ours.
+			case inFlight[host] >= f.perHost:
+				have[j.DeliveryID] = true
+				held[host] = append(held[host], j)
+			default:
+				have[j.DeliveryID] = true
+				inFlight[host]++
+				started++
+				slots <- struct{}{}
+				start(host, j)
+			}
+			mu.Unlock()
 		}
-		if len(jobs) == free && free > 0 {
+		if len(jobs) == free && free > 0 && started > 0 {
 			continue // there may be more due
 		}
 		select {
