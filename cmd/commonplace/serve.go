@@ -59,6 +59,9 @@ type ServeConfig struct {
 	CalendarInterval time.Duration
 	// CalendarMonths is how far ahead feeds' events are imported; 0 means 12.
 	CalendarMonths int
+	// ReadHeaderTimeout bounds how long a client may take to send its
+	// request headers (slow clients cannot hold connections); 0 means 10 s.
+	ReadHeaderTimeout time.Duration
 }
 
 // Main is a running hub: the database, the service and the HTTP server.
@@ -167,9 +170,13 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return hub.Internal(err, "loading the web pages")
 	}
+	headerTimeout := m.Config.ReadHeaderTimeout
+	if headerTimeout <= 0 {
+		headerTimeout = readHeaderTimeout
+	}
 	m.HTTPServer = &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: readHeaderTimeout,
+		ReadHeaderTimeout: headerTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
