@@ -17,6 +17,7 @@ const (
 	EFORBIDDEN    = "forbidden"    // logged in, but the role does not allow it
 	ETOOMANY      = "too_many"     // rate limited
 	EINTERNAL     = "internal"     // a bug or an infrastructure failure
+	EUNAVAILABLE  = "unavailable"  // the hub cannot save now (disk full, read-only); nothing was changed
 )
 
 // Error is the application error. Code and Message are for users; Fields maps

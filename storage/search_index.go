@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sync"
 )
 
 // Local items are indexed for search from Go, inside the transaction that
@@ -47,40 +46,26 @@ func upsertDoc(selectSQL string) string {
 		ends_at = excluded.ends_at, sort_at = excluded.sort_at`
 }
 
-// indexStmts are the per-kind upserts, prepared once per database.
-type indexStmts struct {
-	once  sync.Once
-	err   error
-	stmts map[string]*sql.Stmt
-}
-
-func (db *DB) indexStmt(ctx context.Context, kind string) (*sql.Stmt, error) {
-	db.index.once.Do(func() {
-		db.index.stmts = map[string]*sql.Stmt{}
-		for k, sel := range localDocSQL {
-			st, err := db.db.PrepareContext(ctx, upsertDoc(fmt.Sprintf(sel, "WHERE "+idColumn[k]+" = ?")))
-			if err != nil {
-				db.index.err = err
-				return
-			}
-			db.index.stmts[k] = st
+// prepareIndex prepares the per-kind upserts once, when the database
+// opens: preparing later, inside a transaction, would need a second
+// connection while the transaction holds one.
+func (db *DB) prepareIndex(ctx context.Context) error {
+	db.index = map[string]*sql.Stmt{}
+	for k, sel := range localDocSQL {
+		st, err := db.db.PrepareContext(ctx, upsertDoc(fmt.Sprintf(sel, "WHERE "+idColumn[k]+" = ?")))
+		if err != nil {
+			return err
 		}
-	})
-	if db.index.err != nil {
-		return nil, db.index.err
+		db.index[k] = st
 	}
-	st, ok := db.index.stmts[kind]
-	if !ok {
-		return nil, fmt.Errorf("index: unknown kind %q", kind)
-	}
-	return st, nil
+	return nil
 }
 
 // indexLocal brings the search rows of local items up to date, inside tx.
 func (db *DB) indexLocal(ctx context.Context, tx *sql.Tx, kind string, ids ...int64) error {
-	st, err := db.indexStmt(ctx, kind)
-	if err != nil {
-		return err
+	st, ok := db.index[kind]
+	if !ok {
+		return fmt.Errorf("index: unknown kind %q", kind)
 	}
 	st = tx.StmtContext(ctx, st)
 	for _, id := range ids {

@@ -41,8 +41,8 @@ type DB struct {
 	// timeout.
 	writeMu sync.Mutex
 	// index holds the prepared statements that index local items for
-	// search (search_index.go).
-	index indexStmts
+	// search, by kind (search_index.go).
+	index map[string]*sql.Stmt
 }
 
 // Open opens, creating it if needed, the SQLite database file at path and
@@ -69,6 +69,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
+	}
+	if err := db.prepareIndex(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("prepare the search index statements: %w", err)
 	}
 	if err := db.reindexIfPending(ctx); err != nil {
 		sqldb.Close()
@@ -264,8 +268,17 @@ func wrap(err error, what string) error {
 		return err
 	}
 	var se sqlite3.Error
-	if errors.As(err, &se) && se.Code == sqlite3.ErrConstraint {
-		return &hub.Error{Code: hub.ECONFLICT, Message: "That would clash with something already saved.", Err: err}
+	if errors.As(err, &se) {
+		switch se.Code {
+		case sqlite3.ErrConstraint:
+			return &hub.Error{Code: hub.ECONFLICT, Message: "That would clash with something already saved.", Err: err}
+		case sqlite3.ErrFull:
+			return &hub.Error{Code: hub.EUNAVAILABLE, Err: fmt.Errorf("%s: %w", what, err),
+				Message: "The hub's disk is full, so nothing was saved. Everything saved before is safe. Tell whoever runs the hub to free some space, then try again."}
+		case sqlite3.ErrReadonly:
+			return &hub.Error{Code: hub.EUNAVAILABLE, Err: fmt.Errorf("%s: %w", what, err),
+				Message: "The hub's database cannot be written to at the moment, so nothing was saved. Tell whoever runs the hub (the database file or folder may be read-only)."}
+		}
 	}
 	return hub.Internal(err, what)
 }

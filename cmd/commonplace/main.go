@@ -240,7 +240,7 @@ func reportError(w io.Writer, name string, err error, e *env) int {
 	for _, k := range keys {
 		fmt.Fprintf(w, "  %s: %s\n", k, fields[k])
 	}
-	if hub.ErrorCode(err) == hub.EINTERNAL {
+	if code := hub.ErrorCode(err); code == hub.EINTERNAL || code == hub.EUNAVAILABLE {
 		// The host is the operator: they need the cause, which a web page
 		// would never show.
 		fmt.Fprintf(w, "  cause: %v\n", err)

@@ -258,6 +258,8 @@ func statusOf(err error) int {
 		return http.StatusForbidden
 	case hub.ETOOMANY:
 		return http.StatusTooManyRequests
+	case hub.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
