@@ -1,7 +1,9 @@
 package federation_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -66,5 +68,72 @@ func TestSlowServerDoesNotHoldOthers(t *testing.T) {
 	t.Logf("slow server served in %v after it answers", time.Since(start))
 	if got := slowMax.Load(); got > 2 {
 		t.Errorf("%d deliveries to the slow server at once", got)
+	}
+}
+
+// A peer whose server is down (connection refused, not an HTTP error) and
+// comes back later gets every delivery queued meanwhile, each once.
+func TestPeerDownThenBack(t *testing.T) {
+	h := newHub(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	for i := range 3 {
+		if err := h.db.Federation().SaveFollower(h.host(), &federation.FollowerRecord{
+			ActorID: fmt.Sprintf("http://%s/users/%d", addr, i), FollowID: fmt.Sprintf("http://%s/follows/%d", addr, i),
+			Inbox: fmt.Sprintf("http://%s/users/%d/inbox", addr, i), SharedInbox: "http://" + addr + "/inbox", CreatedAt: time.Now(),
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 {
+		h.event(fmt.Sprintf("Repair café %d", i), time.Date(2027, 4, 3+i, 10, 0, 0, 0, london), "")
+	}
+	waitFor(t, "a failed attempt at each", func() bool {
+		st, _ := h.svc.FederationStatus(h.host())
+		if st == nil || len(st.Pending) != 3 {
+			return false
+		}
+		for _, d := range st.Pending {
+			if d.Attempts == 0 || d.LastStatus != 0 {
+				return false
+			}
+		}
+		return true
+	})
+
+	var mu sync.Mutex
+	got := map[string]int{}
+	ln, err = net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("the port was taken meanwhile: %v", err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var a struct{ ID string }
+		json.NewDecoder(r.Body).Decode(&a)
+		mu.Lock()
+		got[a.ID]++
+		mu.Unlock()
+		w.WriteHeader(http.StatusAccepted)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	h.clock.advance(3 * time.Minute) // past the first retry's wait
+	// The delivery loop's poll (every 2 s) finds them due.
+	waitFor(t, "all three once the server is back", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(got) == 3
+	})
+	time.Sleep(200 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	for id, n := range got {
+		if n != 1 {
+			t.Errorf("%s delivered %d times", id, n)
+		}
 	}
 }
