@@ -158,4 +158,3 @@ func copyFile(src, dest string) error {
 	f.Close()
 	return os.Rename(tmp, dest)
 }
-

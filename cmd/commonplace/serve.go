@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"syscall"
 	"time"
@@ -62,7 +63,14 @@ type ServeConfig struct {
 	// ReadHeaderTimeout bounds how long a client may take to send its
 	// request headers (slow clients cannot hold connections); 0 means 10 s.
 	ReadHeaderTimeout time.Duration
+	// PageCache is how long rendered public pages are kept; 0 means
+	// defaultPageCache, negative turns the cache off.
+	PageCache time.Duration
 }
+
+// defaultPageCache: under load a public page is rendered about once a
+// second; a change shows within a second.
+const defaultPageCache = time.Second
 
 // Main is a running hub: the database, the service and the HTTP server.
 // Run starts it and Close stops it in order (HTTP first, then the
@@ -155,7 +163,12 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Calendars = calendar.NewService(db.Calendars(), m.Service, feedClient(m.Config.AllowPrivate), m.Logger)
 	m.Calendars.Interval = m.Config.CalendarInterval
 	m.Calendars.Months = m.Config.CalendarMonths
+	pageCache := m.Config.PageCache
+	if pageCache == 0 {
+		pageCache = defaultPageCache
+	}
 	handler, err := web.New(web.Config{
+		PageCache:   pageCache,
 		Service:     m.Service,
 		ActivityPub: fed,
 		Calendars:   m.Calendars,
@@ -197,6 +210,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.stopCalendars, m.calendarsDone = stopCalendars, make(chan struct{})
 	go func() { defer close(m.calendarsDone); m.Calendars.Run(calCtx) }()
 	m.Logger.Info("listening", "addr", ln.Addr().String(), "url", m.baseURL.String(), "data", m.Config.DataDir)
+	// Starting (migrations, templates, demo content) leaves garbage a
+	// small VPS should have back now, not at the next collection.
+	go debug.FreeOSMemory()
 	return nil
 }
 

@@ -42,6 +42,10 @@ type Config struct {
 	// Calendars manages calendar subscriptions; nil leaves out their
 	// organiser pages and API endpoints.
 	Calendars *calendar.Service
+	// PageCache, if positive, keeps rendered public pages that long, so a
+	// busy hub renders each page about once per PageCache; changes show
+	// within it. Zero renders every request (tests rely on that).
+	PageCache time.Duration
 }
 
 // ActivityPub is the fediverse side of the hub, as the web server needs it.
@@ -66,6 +70,7 @@ type Server struct {
 	logins *rateLimiter
 	static http.Handler
 	router chi.Router
+	pages  *pageCache // public pages, kept briefly (nil or ttl 0: off)
 }
 
 // Limits on request bodies.
@@ -110,6 +115,7 @@ func New(cfg Config) (*Server, error) {
 		md:     md,
 		logins: newRateLimiter(cfg.LoginRate),
 		static: http.StripPrefix("/static/", http.FileServerFS(staticFS)),
+		pages:  newPageCache(cfg.PageCache),
 	}
 	s.router = s.routes()
 	return s, nil
@@ -150,7 +156,16 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Get("/logo", s.html(s.logo))
 	s.feedRoutes(r) // iCalendar and Atom feeds (feeds.go)
 
-	// Public pages: anyone, no cookies set.
+	// Public pages: anyone, no cookies set; the same for every reader, so
+	// they may be kept briefly (pagecache.go).
+	r.Group(func(r chi.Router) {
+		r.Use(s.pages.middleware)
+		s.publicPageRoutes(r)
+	})
+	s.organiserRoutes(r)
+}
+
+func (s *Server) publicPageRoutes(r chi.Router) {
 	r.Get("/", s.html(s.home))
 	r.Get("/events", s.html(s.eventList))
 	r.Get("/events/{slug}", s.negotiate(hub.KindEvent, s.html(s.eventShow)))
@@ -165,7 +180,9 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Get("/commons", s.html(s.commonsList))
 	r.Get("/search", s.html(s.search))
 	r.Get("/commons/{id}", s.html(s.commonsShow))
+}
 
+func (s *Server) organiserRoutes(r chi.Router) {
 	// Organiser pages: a session cookie scoped to /admin, CSRF tokens on
 	// every form and cross-origin protection for every unsafe method.
 	r.Route("/admin", func(r chi.Router) {

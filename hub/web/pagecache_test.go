@@ -1,0 +1,78 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestPageCache(t *testing.T) {
+	var renders atomic.Int64
+	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := renders.Add(1)
+		if r.URL.Path == "/cookie" {
+			http.SetCookie(w, &http.Cookie{Name: "x", Value: "y"})
+		}
+		if r.URL.Path == "/missing" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "render "+string(rune('0'+n%10)))
+	})
+	c := newPageCache(50 * time.Millisecond)
+	h := c.middleware(page)
+	get := func(path string, header ...string) string {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w.Body.String()
+	}
+	tests := []struct {
+		name        string
+		path        string
+		header      []string
+		wantRenders int64 // renders for two requests in a row
+	}{
+		{"a page is rendered once and then served from memory", "/events", nil, 1},
+		{"the query is part of the key", "/search?q=a", nil, 1},
+		{"conditional requests pass through", "/feed", []string{"If-None-Match", `"x"`}, 2},
+		{"ActivityStreams requests pass through", "/events/a", []string{"Accept", "application/activity+json"}, 2},
+		{"answers that set a cookie are not kept", "/cookie", nil, 2},
+		{"errors are not kept", "/missing", nil, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := renders.Load()
+			a, b := get(tt.path, tt.header...), get(tt.path, tt.header...)
+			if got := renders.Load() - before; got != tt.wantRenders {
+				t.Errorf("%d renders for two requests, want %d", got, tt.wantRenders)
+			}
+			if tt.wantRenders == 1 && a != b {
+				t.Errorf("the cached answer differs: %q then %q", a, b)
+			}
+		})
+	}
+	// After the lifetime the page is rendered again.
+	first := get("/later")
+	time.Sleep(60 * time.Millisecond)
+	if again := get("/later"); again == first || !strings.HasPrefix(again, "render") {
+		t.Errorf("after the lifetime: %q then %q", first, again)
+	}
+	// Off: every request renders.
+	off := newPageCache(0).middleware(page)
+	before := renders.Load()
+	for range 2 {
+		off.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/x", nil))
+	}
+	if renders.Load()-before != 2 {
+		t.Error("a cache with no lifetime kept a page")
+	}
+}
