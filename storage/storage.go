@@ -43,6 +43,12 @@ type DB struct {
 	// index holds the prepared statements that index local items for
 	// search, by kind (search_index.go).
 	index map[string]*sql.Stmt
+	// path is the database file; UpgradeBackup, if set, is the copy taken
+	// before this Open applied new migrations to an existing hub.
+	path          string
+	UpgradeBackup string
+	// upTo, if set, stops migrations after that version (tests of upgrades).
+	upTo int
 }
 
 // Open opens, creating it if needed, the SQLite database file at path and
@@ -61,7 +67,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// connections let readers proceed meanwhile, which WAL allows.
 	sqldb.SetMaxOpenConns(4)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{db: sqldb, now: time.Now}
+	db := &DB{db: sqldb, now: time.Now, path: path}
 	if err := ping(ctx, sqldb); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -160,10 +166,16 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := db.backupBeforeUpgrade(ctx, current, names); err != nil {
+		return err
+	}
 	for _, name := range names {
 		v, err := migrationVersion(name)
 		if err != nil {
 			return fmt.Errorf("migration %s: bad name", name)
+		}
+		if db.upTo > 0 && v > db.upTo {
+			break
 		}
 		body, err := migrationFS.ReadFile(name)
 		if err != nil {
@@ -430,6 +442,59 @@ func CheckFile(ctx context.Context, path string) error {
 	}
 	if known := KnownSchemaVersion(); int(v.Int64) > known {
 		return fmt.Errorf("made by a newer Commonplace (schema %d; this one knows up to %d)", v.Int64, known)
+	}
+	return nil
+}
+
+// upgradeBackupsKept is how many pre-upgrade copies stay in backups/.
+const upgradeBackupsKept = 5
+
+// backupBeforeUpgrade copies an existing hub's database into the backups
+// folder beside it before new migrations change it, keeping the newest
+// few copies. A new, empty database needs none.
+func (db *DB) backupBeforeUpgrade(ctx context.Context, current int, names []string) error {
+	if current == 0 || db.path == "" {
+		return nil
+	}
+	pending := 0
+	for _, name := range names {
+		v, err := migrationVersion(name)
+		if err != nil {
+			return err
+		}
+		if db.upTo > 0 && v > db.upTo {
+			break
+		}
+		var done int
+		if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, v).Scan(&done); err != nil {
+			return err
+		}
+		if done == 0 {
+			pending++
+		}
+	}
+	if pending == 0 {
+		return nil
+	}
+	dir := filepath.Join(filepath.Dir(db.path), "backups")
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("create the backups folder: %w", err)
+	}
+	dest := filepath.Join(dir, fmt.Sprintf("commonplace-schema-%d-before-upgrade-%s.db", current, db.now().UTC().Format("20060102T150405Z")))
+	if err := db.Backup(ctx, dest); err != nil {
+		return fmt.Errorf("back up before upgrading the database (nothing was changed): %w", err)
+	}
+	db.UpgradeBackup = dest
+	old, _ := filepath.Glob(filepath.Join(dir, "commonplace-schema-*-before-upgrade-*.db"))
+	sort.Strings(old) // oldest first within a schema version
+	sort.SliceStable(old, func(i, j int) bool {
+		fi, _ := os.Stat(old[i])
+		fj, _ := os.Stat(old[j])
+		return fi != nil && fj != nil && fi.ModTime().Before(fj.ModTime())
+	})
+	for len(old) > upgradeBackupsKept {
+		os.Remove(old[0])
+		old = old[1:]
 	}
 	return nil
 }

@@ -128,6 +128,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return hub.Internal(err, "opening the database "+path)
 	}
 	m.DB = db
+	if db.UpgradeBackup != "" {
+		m.Logger.Info("database upgraded; a copy of it as it was is kept", "backup", db.UpgradeBackup)
+	}
 
 	// Bind before anything else changes the hub, so a busy port fails fast.
 	ln, err := net.Listen("tcp", m.Config.Addr)
