@@ -47,8 +47,8 @@ type fileConfig struct {
 	Data      string `toml:"data"`
 	Addr      string `toml:"addr"`
 	URL       string `toml:"url"`
-	LogLevel  string `toml:"log_level"`
-	LogFormat string `toml:"log_format"`
+	LogLevel  string `toml:"log_level,omitempty"`
+	LogFormat string `toml:"log_format,omitempty"`
 }
 
 // env is what one command invocation works with: its I/O, the resolved
@@ -95,7 +95,7 @@ func (e *env) init(fs *flag.FlagSet) error {
 	if e.cmd.bare {
 		return nil
 	}
-	if path := e.resolve("config", e.flags.config, envConfig, ""); path != "" {
+	if path := e.resolve("config", e.flags.config, envConfig, ""); path != "" && !e.cmd.writesConfig {
 		if err := loadConfig(path, &e.cfg); err != nil {
 			return err
 		}

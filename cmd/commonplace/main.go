@@ -67,6 +67,8 @@ type command struct {
 	json bool
 	// readOnly commands refuse to create a database that does not exist yet.
 	readOnly bool
+	// writesConfig commands (init) write the --config file rather than read it.
+	writesConfig bool
 	// logLevel is the default log level; "" means warn, so that the
 	// service's info logs do not clutter command output.
 	logLevel string
@@ -90,6 +92,7 @@ func usagef(format string, args ...any) error {
 func commands() []*command {
 	return []*command{
 		serveCommand(),
+		initCommand(),
 		organiserCommand(),
 		tokenCommand(),
 		eventCommand(),

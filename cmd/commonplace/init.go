@@ -1,0 +1,192 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// `commonplace init` sets up a new hub: its public address, name,
+// fediverse handle and first admin, and a config file that
+// `commonplace serve --config FILE` (and the systemd unit) runs it from.
+
+func initCommand() *command {
+	return &command{name: "init", writesConfig: true, summary: "Set up a new hub: public address, name, handle, first admin, and a config file", setup: initRun,
+		help: `Missing values are asked for when run in a terminal. The public address must
+start with https:// (Mastodon finds hubs only over https), except for a
+localhost address while trying things out. Then run:
+
+  commonplace serve --config FILE
+
+See docs/self-hosting.md for the whole way from a fresh server.`}
+}
+
+func initRun(fs *flag.FlagSet, e *env) runFunc {
+	publicURL := fs.String("url", "", "the hub's public `address`, e.g. https://hub.example")
+	name := fs.String("name", "", "the hub's `name`, e.g. \"Hulme Community Hub\"")
+	handle := fs.String("handle", "", "fediverse `name`: people follow @NAME@your-host")
+	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` the hub listens on (behind a reverse proxy such as Caddy)")
+	email := fs.String("admin-email", "", "the first admin's email `address`")
+	adminName := fs.String("admin-name", "", "the first admin's `name`")
+	force := fs.Bool("force", false, "overwrite an existing config file")
+	var pw passwordFlags
+	pw.register(fs)
+	return func(ctx context.Context, args []string) error {
+		in := bufio.NewScanner(e.io.stdin)
+		ask := func(v *string, flagName, question string) error {
+			for strings.TrimSpace(*v) == "" {
+				fmt.Fprintf(e.io.stdout, "%s: ", question)
+				if !in.Scan() {
+					return usagef("--%s is needed (or answer the question in a terminal)", flagName)
+				}
+				*v = strings.TrimSpace(in.Text())
+			}
+			return nil
+		}
+		if err := ask(publicURL, "url", "Public address of the hub (https://…)"); err != nil {
+			return err
+		}
+		u, err := checkPublicURL(*publicURL)
+		if err != nil {
+			return err
+		}
+		if err := ask(name, "name", "Name of the hub"); err != nil {
+			return err
+		}
+		if *handle == "" {
+			*handle = suggestHandle(*name)
+		}
+		if !hub.IsHandle(*handle) {
+			return hub.Errorf(hub.EINVALID, "The fediverse name %q can only use lower-case letters, digits and _ (e.g. hulme).", *handle)
+		}
+		if err := ask(email, "admin-email", "Your email address (to log in)"); err != nil {
+			return err
+		}
+		if err := ask(adminName, "admin-name", "Your name"); err != nil {
+			return err
+		}
+		password, generated, err := pw.get(e)
+		if err != nil {
+			return err
+		}
+
+		configPath := e.flags.config
+		if configPath == "" {
+			configPath = filepath.Join(e.data, "commonplace.toml")
+		}
+		if configPath, err = filepath.Abs(configPath); err != nil {
+			return err
+		}
+		if _, err := os.Stat(configPath); err == nil && !*force {
+			return hub.Errorf(hub.ECONFLICT, "%s already exists: this hub is set up. Use --force to write it again.", configPath)
+		}
+		data, err := filepath.Abs(e.data)
+		if err != nil {
+			return err
+		}
+		ctx, svc, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		if all, err := svc.ListOrganisers(ctx); err != nil {
+			return err
+		} else if len(all) > 0 {
+			return hub.Errorf(hub.ECONFLICT, "The hub in %s already has organisers; 'commonplace organiser add' adds more.", data)
+		}
+		st, err := svc.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		st.Name, st.Handle = *name, *handle
+		if err := svc.UpdateSettings(ctx, st); err != nil {
+			return err
+		}
+		admin := &hub.Organiser{Email: *email, Name: *adminName, Role: hub.RoleAdmin}
+		if err := svc.Bootstrap(ctx, admin, password); err != nil {
+			return err
+		}
+		if err := writeConfig(configPath, fileConfig{Data: data, Addr: *addr, URL: u.String(), LogLevel: "info"}); err != nil {
+			return err
+		}
+		e.printf("Set up %s.\n\n", *name)
+		e.printf("  Config file:     %s\n", configPath)
+		e.printf("  Data folder:     %s\n", data)
+		e.printf("  Public address:  %s (the hub listens on %s)\n", u, *addr)
+		e.printf("  Fediverse name:  @%s@%s\n", *handle, u.Host)
+		e.printf("  Admin login:     %s/admin/login  email: %s", strings.TrimRight(u.String(), "/"), admin.Email)
+		if generated {
+			e.printf("  password: %s\n                   (shown once: keep it safe)\n", password)
+		} else {
+			e.printf("\n")
+		}
+		e.printf("\nStart it with:  commonplace serve --config %s\n", configPath)
+		if u.Scheme == "https" {
+			e.printf("Then put it behind https (Caddy does this in two lines): see docs/self-hosting.md.\n")
+		}
+		return nil
+	}
+}
+
+// checkPublicURL accepts https addresses, and http ones only for
+// localhost (Mastodon looks up handles over https only).
+func checkPublicURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(raw), "/"))
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		return nil, hub.Errorf(hub.EINVALID, "%q is not a web address like https://hub.example (no path after the host).", raw)
+	}
+	if u.Scheme == "http" && u.Hostname() != "localhost" && u.Hostname() != "127.0.0.1" {
+		return nil, hub.Errorf(hub.EINVALID, "Use https://%s: Mastodon and other fediverse servers only find hubs served over https. (http:// is allowed for localhost, to try things out.)", u.Host)
+	}
+	u.Path = ""
+	return u, nil
+}
+
+// suggestHandle makes a fediverse name from a hub's name.
+func suggestHandle(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '_':
+			if b.Len() > 0 && !strings.HasSuffix(b.String(), "_") {
+				b.WriteByte('_')
+			}
+		}
+		if b.Len() >= 30 {
+			break
+		}
+	}
+	h := strings.Trim(b.String(), "_")
+	if h == "" {
+		return "hub"
+	}
+	return h
+}
+
+// writeConfig writes the TOML config file, readable by its owner and group.
+func writeConfig(path string, c fileConfig) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil && !errors.Is(err, fs.ErrExist) {
+		return hub.Internal(err, "creating the folder for "+path)
+	}
+	var b strings.Builder
+	b.WriteString("# Commonplace hub configuration, written by 'commonplace init'.\n# Run with: commonplace serve --config " + path + "\n")
+	if err := toml.NewEncoder(&b).Encode(c); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o640); err != nil {
+		return hub.Internal(err, "writing "+path)
+	}
+	return nil
+}
