@@ -32,6 +32,8 @@ const (
 	// envAllowPrivate=1 lets federation reach private and loopback
 	// addresses (development and tests only).
 	envAllowPrivate = "COMMONPLACE_ALLOW_PRIVATE_ADDRESSES"
+	// envTrustedProxies lists reverse proxies whose X-Forwarded-For counts.
+	envTrustedProxies = "COMMONPLACE_TRUSTED_PROXIES"
 )
 
 // Defaults for a zero-config start.
@@ -49,6 +51,8 @@ type fileConfig struct {
 	URL       string `toml:"url"`
 	LogLevel  string `toml:"log_level,omitempty"`
 	LogFormat string `toml:"log_format,omitempty"`
+	// TrustedProxies: reverse proxies whose X-Forwarded-For names the client.
+	TrustedProxies string `toml:"trusted_proxies,omitempty"`
 }
 
 // env is what one command invocation works with: its I/O, the resolved

@@ -116,7 +116,7 @@ func initRun(fs *flag.FlagSet, e *env) runFunc {
 		if err := svc.Bootstrap(ctx, admin, password); err != nil {
 			return err
 		}
-		if err := writeConfig(configPath, fileConfig{Data: data, Addr: *addr, URL: u.String(), LogLevel: "info"}); err != nil {
+		if err := writeConfig(configPath, fileConfig{Data: data, Addr: *addr, URL: u.String(), LogLevel: "info", TrustedProxies: "127.0.0.1,::1"}); err != nil {
 			return err
 		}
 		e.printf("Set up %s.\n\n", *name)

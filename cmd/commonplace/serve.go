@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/signal"
@@ -63,6 +64,9 @@ type ServeConfig struct {
 	// ReadHeaderTimeout bounds how long a client may take to send its
 	// request headers (slow clients cannot hold connections); 0 means 10 s.
 	ReadHeaderTimeout time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (for logs and login rate limits).
+	TrustedProxies []netip.Prefix
 	// PageCache is how long rendered public pages are kept; 0 means
 	// defaultPageCache, negative turns the cache off.
 	PageCache time.Duration
@@ -171,12 +175,13 @@ func (m *Main) Run(ctx context.Context) error {
 		pageCache = defaultPageCache
 	}
 	handler, err := web.New(web.Config{
-		PageCache:   pageCache,
-		Service:     m.Service,
-		ActivityPub: fed,
-		Calendars:   m.Calendars,
-		BaseURL:     m.baseURL,
-		Logger:      m.Logger,
+		PageCache:      pageCache,
+		TrustedProxies: m.Config.TrustedProxies,
+		Service:        m.Service,
+		ActivityPub:    fed,
+		Calendars:      m.Calendars,
+		BaseURL:        m.baseURL,
+		Logger:         m.Logger,
 		Ready: func() error {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
@@ -370,7 +375,12 @@ admin login with a new random password each time.`,
 			allowPrivate := fs.Bool("allow-private-addresses", false, "let federation reach private and loopback addresses: for development and\ntests on one machine only, never on a public hub (env "+envAllowPrivate+"=1)")
 			calendarInterval := fs.Duration("calendar-interval", time.Hour, "how often to refresh subscribed calendar feeds")
 			calendarMonths := fs.Int("calendar-months", 12, "how many `months` ahead to import calendar feeds' events")
+			proxies := fs.String("trusted-proxies", "", "comma-separated `addresses` or ranges of reverse proxies whose X-Forwarded-For\nnames the client, e.g. 127.0.0.1,::1 behind Caddy (env "+envTrustedProxies+")")
 			return func(ctx context.Context, args []string) error {
+				trusted, err := web.ParseProxies(e.resolve("trusted-proxies", *proxies, envTrustedProxies, e.cfg.TrustedProxies))
+				if err != nil {
+					return usagef("--trusted-proxies: %v", err)
+				}
 				m := NewMain()
 				m.Logger, m.Stdout = e.logger, e.io.stdout
 				m.Config = ServeConfig{
@@ -382,6 +392,7 @@ admin login with a new random password each time.`,
 
 					CalendarInterval: *calendarInterval,
 					CalendarMonths:   *calendarMonths,
+					TrustedProxies:   trusted,
 				}
 				return serve(ctx, m)
 			}

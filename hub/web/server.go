@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime/debug"
 	"strings"
@@ -42,6 +43,9 @@ type Config struct {
 	// Calendars manages calendar subscriptions; nil leaves out their
 	// organiser pages and API endpoints.
 	Calendars *calendar.Service
+	// TrustedProxies are the reverse proxies (Caddy, nginx) whose
+	// X-Forwarded-For names the client; from anyone else it is ignored.
+	TrustedProxies []netip.Prefix
 	// PageCache, if positive, keeps rendered public pages that long, so a
 	// busy hub renders each page about once per PageCache; changes show
 	// within it. Zero renders every request (tests rely on that).
@@ -123,7 +127,7 @@ func New(cfg Config) (*Server, error) {
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.recoverPanics, s.logRequests)
+	r.Use(s.recoverPanics, trustProxies(s.cfg.TrustedProxies), s.logRequests)
 	r.NotFound(securityHeaders(s.html(func(w http.ResponseWriter, r *http.Request) error {
 		return hub.Errorf(hub.ENOTFOUND, "There is no page at this address.")
 	})).ServeHTTP)
