@@ -160,7 +160,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	if known := KnownSchemaVersion(); current > known {
-		return fmt.Errorf("database schema version %d is newer than this commonplace (knows up to %d); use a newer commonplace or restore a backup", current, known)
+		return &NewerSchemaError{Have: current, Known: known}
 	}
 	names, err := migrations()
 	if err != nil {
@@ -217,18 +217,6 @@ func (db *DB) Close() error { return db.db.Close() }
 
 // Ping checks the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
-
-// Backup writes a consistent copy of the database to dest while it stays
-// in use.
-func (db *DB) Backup(ctx context.Context, dest string) error {
-	if _, err := os.Stat(dest); err == nil {
-		return fmt.Errorf("backup: %s already exists", dest)
-	}
-	if _, err := db.db.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
-		return fmt.Errorf("backup to %s: %w", dest, err)
-	}
-	return nil
-}
 
 // Stores returns the hub store adapters over this database.
 func (db *DB) Stores() hub.Stores {
@@ -417,84 +405,4 @@ func int64Args(ids []int64) []any {
 		out[i] = id
 	}
 	return out
-}
-
-// CheckFile checks that the SQLite file at path is a sound Commonplace
-// database that this Commonplace can open: integrity, schema version, and
-// the search index. It opens the file read-only and changes nothing.
-func CheckFile(ctx context.Context, path string) error {
-	u := url.URL{Scheme: "file", Opaque: path, RawQuery: "mode=ro&_query_only=1"}
-	sqldb, err := sql.Open("sqlite3", u.String())
-	if err != nil {
-		return err
-	}
-	defer sqldb.Close()
-	var result string
-	if err := sqldb.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&result); err != nil {
-		return fmt.Errorf("not a readable SQLite database: %w", err)
-	}
-	if result != "ok" {
-		return fmt.Errorf("integrity check: %s", result)
-	}
-	var v sql.NullInt64
-	if err := sqldb.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
-		return errors.New("not a Commonplace database (no schema_migrations)")
-	}
-	if known := KnownSchemaVersion(); int(v.Int64) > known {
-		return fmt.Errorf("made by a newer Commonplace (schema %d; this one knows up to %d)", v.Int64, known)
-	}
-	return nil
-}
-
-// upgradeBackupsKept is how many pre-upgrade copies stay in backups/.
-const upgradeBackupsKept = 5
-
-// backupBeforeUpgrade copies an existing hub's database into the backups
-// folder beside it before new migrations change it, keeping the newest
-// few copies. A new, empty database needs none.
-func (db *DB) backupBeforeUpgrade(ctx context.Context, current int, names []string) error {
-	if current == 0 || db.path == "" {
-		return nil
-	}
-	pending := 0
-	for _, name := range names {
-		v, err := migrationVersion(name)
-		if err != nil {
-			return err
-		}
-		if db.upTo > 0 && v > db.upTo {
-			break
-		}
-		var done int
-		if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, v).Scan(&done); err != nil {
-			return err
-		}
-		if done == 0 {
-			pending++
-		}
-	}
-	if pending == 0 {
-		return nil
-	}
-	dir := filepath.Join(filepath.Dir(db.path), "backups")
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return fmt.Errorf("create the backups folder: %w", err)
-	}
-	dest := filepath.Join(dir, fmt.Sprintf("commonplace-schema-%d-before-upgrade-%s.db", current, db.now().UTC().Format("20060102T150405Z")))
-	if err := db.Backup(ctx, dest); err != nil {
-		return fmt.Errorf("back up before upgrading the database (nothing was changed): %w", err)
-	}
-	db.UpgradeBackup = dest
-	old, _ := filepath.Glob(filepath.Join(dir, "commonplace-schema-*-before-upgrade-*.db"))
-	sort.Strings(old) // oldest first within a schema version
-	sort.SliceStable(old, func(i, j int) bool {
-		fi, _ := os.Stat(old[i])
-		fj, _ := os.Stat(old[j])
-		return fi != nil && fj != nil && fi.ModTime().Before(fj.ModTime())
-	})
-	for len(old) > upgradeBackupsKept {
-		os.Remove(old[0])
-		old = old[1:]
-	}
-	return nil
 }

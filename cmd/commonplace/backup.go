@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -53,7 +55,7 @@ func (l *dataLock) release() {
 
 func backupCommand() *command {
 	return &command{name: "backup", args: "FILE", nargs: 1, summary: "Copy the hub's database to FILE, safely, even while the hub runs", setup: backupRun,
-		help: "The copy holds everything: content, settings, organisers, the fediverse key, followers and the commons.\nRestore it with 'commonplace restore FILE' while the hub is stopped."}
+		help: "The copy holds everything: content, settings, organisers, the fediverse key, followers and the commons.\nIt is readable by its owner only: it holds the hub's private key. Nothing in the data folder changes.\nRestore it with 'commonplace restore FILE' while the hub is stopped."}
 }
 
 func restoreCommand() *command {
@@ -70,22 +72,45 @@ func backupRun(_ *flag.FlagSet, e *env) runFunc {
 		if _, err := os.Stat(dest); err == nil {
 			return hub.Errorf(hub.ECONFLICT, "%s already exists; choose a new file name.", dest)
 		}
-		db, err := e.openDB(ctx)
-		if err != nil {
-			return err
-		}
+		src := e.dbPath()
 		start := time.Now()
-		if err := db.Backup(ctx, dest); err != nil {
+		// The running hub's database is copied as it is: no migrations, no
+		// other change, whatever version of commonplace serves it.
+		if err := storage.BackupFile(ctx, src, dest); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return noDatabase(e)
+			}
 			return hub.Internal(err, "writing the backup "+dest)
-		}
-		if err := storage.CheckFile(ctx, dest); err != nil {
-			os.Remove(dest)
-			return hub.Internal(err, "checking the backup "+dest)
 		}
 		st, _ := os.Stat(dest)
 		e.printf("Backed up to %s (%d KB, checked) in %v.\n", dest, st.Size()/1024, time.Since(start).Round(time.Millisecond))
 		return nil
 	}
+}
+
+// noDatabase says that the data folder holds no hub.
+func noDatabase(e *env) error {
+	return hub.Errorf(hub.ENOTFOUND, "There is no hub database at %s. Point --data (or %s) at your data folder.", e.dbPath(), envData)
+}
+
+// openHubDB opens a hub's database, applying new migrations after a
+// backup, and says so in the log at level; a database from a newer
+// Commonplace gets a message that says what to do.
+func openHubDB(ctx context.Context, path string, logger *slog.Logger, level slog.Level) (*storage.DB, error) {
+	db, err := storage.Open(ctx, path)
+	var newer *storage.NewerSchemaError
+	if errors.As(err, &newer) {
+		return nil, hub.Errorf(hub.EINVALID, "The database %s was made by a newer Commonplace (schema %d; this commonplace, version %s, knows up to schema %d). Nothing was changed. Run the newer commonplace, or restore a backup taken before the upgrade (see docs/backups.md).",
+			path, newer.Have, version, newer.Known)
+	}
+	if err != nil {
+		return nil, hub.Internal(err, "opening the database "+path)
+	}
+	if db.UpgradeBackup != "" {
+		v, _ := db.SchemaVersion(ctx)
+		logger.Log(ctx, level, "database upgraded; a copy of it as it was is kept", "schema", v, "backup", db.UpgradeBackup)
+	}
+	return db, nil
 }
 
 func restoreRun(_ *flag.FlagSet, e *env) runFunc {
@@ -109,25 +134,23 @@ func restoreRun(_ *flag.FlagSet, e *env) runFunc {
 		}
 		defer lock.release()
 		dest := e.dbPath()
-		kept := ""
-		if _, err := os.Stat(dest); err == nil {
-			kept = dest + ".before-restore-" + time.Now().UTC().Format("20060102T150405Z")
-			if err := os.Rename(dest, kept); err != nil {
-				return hub.Internal(err, "keeping the current database aside")
-			}
-			for _, suffix := range []string{"-wal", "-shm"} {
-				if err := os.Rename(dest+suffix, kept+suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
-					return hub.Internal(err, "keeping the current database aside")
-				}
-			}
+		tmp := dest + ".restoring"
+		if err := copyFile(src, tmp); err != nil {
+			os.Remove(tmp)
+			return hub.Internal(err, "copying the backup into the data folder")
 		}
-		if err := copyFile(src, dest); err != nil {
-			return hub.Internal(err, "copying the backup into place")
+		kept, err := setAside(dest, "before-restore")
+		if err != nil {
+			os.Remove(tmp)
+			return err
+		}
+		if err := os.Rename(tmp, dest); err != nil {
+			return hub.Internal(err, "putting the backup in place")
 		}
 		// Opening applies any newer migrations, as a start would.
-		db, err := storage.Open(ctx, dest)
+		db, err := openHubDB(ctx, dest, e.logger, slog.LevelWarn)
 		if err != nil {
-			return hub.Internal(err, "opening the restored database")
+			return err
 		}
 		db.Close()
 		e.printf("Restored %s into %s.\n", src, dest)
@@ -138,23 +161,45 @@ func restoreRun(_ *flag.FlagSet, e *env) runFunc {
 	}
 }
 
+// setAside renames the database at path, with its WAL files, to
+// path.WHY-TIME and returns the new name; "" if there is none. A WAL file
+// without its database is set aside too, so that SQLite never applies it
+// to the database put in its place.
+func setAside(path, why string) (string, error) {
+	kept := path + "." + why + "-" + time.Now().UTC().Format("20060102T150405Z")
+	moved := false
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		err := os.Rename(path+suffix, kept+suffix)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return "", hub.Internal(err, "keeping the current database aside")
+		}
+		moved = moved || (suffix == "" && err == nil)
+	}
+	if !moved {
+		return "", nil
+	}
+	return kept, nil
+}
+
+// copyFile copies src to dest (which it replaces), synced to disk and
+// readable by its owner only.
 func copyFile(src, dest string) error {
-	b, err := os.ReadFile(src)
+	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
-	tmp := dest + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o640); err != nil {
-		return err
-	}
-	f, err := os.Open(tmp)
+	defer in.Close()
+	out, err := os.OpenFile(dest, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
 		return err
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
 		return err
 	}
-	f.Close()
-	return os.Rename(tmp, dest)
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

@@ -194,9 +194,9 @@ func (e *env) openDB(ctx context.Context) (*storage.DB, error) {
 			return nil, hub.Internal(err, "creating the data folder "+e.data)
 		}
 	}
-	db, err := storage.Open(ctx, path)
+	db, err := openHubDB(ctx, path, e.logger, slog.LevelWarn)
 	if err != nil {
-		return nil, hub.Internal(err, "opening the database "+path)
+		return nil, err
 	}
 	e.db = db
 	return db, nil

@@ -102,6 +102,8 @@ func commands() []*command {
 		blockCommand(),
 		backupCommand(),
 		restoreCommand(),
+		exportCommand(),
+		importCommand(),
 		guideCommand(),
 		caseStudyCommand(),
 		placeCommand(),

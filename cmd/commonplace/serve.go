@@ -127,14 +127,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.lock = lock
 	path := filepath.Join(m.Config.DataDir, dbFileName)
-	db, err := storage.Open(ctx, path)
+	db, err := openHubDB(ctx, path, m.Logger, slog.LevelInfo)
 	if err != nil {
-		return hub.Internal(err, "opening the database "+path)
+		return err
 	}
 	m.DB = db
-	if db.UpgradeBackup != "" {
-		m.Logger.Info("database upgraded; a copy of it as it was is kept", "backup", db.UpgradeBackup)
-	}
 
 	// Bind before anything else changes the hub, so a busy port fails fast.
 	ln, err := net.Listen("tcp", m.Config.Addr)
