@@ -74,7 +74,10 @@ func vacuumInto(ctx context.Context, q queryer, dest string) error {
 	if err := syncFile(tmp, 0o600); err != nil {
 		return fail(fmt.Errorf("backup to %s: %w", dest, err))
 	}
-	if err := CheckFile(ctx, tmp); err != nil {
+	// A copy of a database from a newer Commonplace is sound, if of no use
+	// to this one: it is still a backup.
+	var newer *NewerSchemaError
+	if err := CheckFile(ctx, tmp); err != nil && !errors.As(err, &newer) {
 		return fail(fmt.Errorf("checking the backup %s: %w", dest, err))
 	}
 	if err := os.Rename(tmp, dest); err != nil {

@@ -291,8 +291,11 @@ func readExport(r io.Reader, dbDest string) (exportManifest, error) {
 	if err != nil {
 		return m, fmt.Errorf("reading the database from the archive: %w", err)
 	}
-	if n != m.Database.Size || hex.EncodeToString(h.Sum(nil)) != m.Database.SHA256 {
-		return m, fmt.Errorf("the database does not match the manifest's checksum (%d bytes; the manifest says %d): the file is damaged or incomplete", n, m.Database.Size)
+	if n != m.Database.Size {
+		return m, fmt.Errorf("the database is %d bytes where the manifest says %d: the file is damaged or incomplete", n, m.Database.Size)
+	}
+	if hex.EncodeToString(h.Sum(nil)) != m.Database.SHA256 {
+		return m, errors.New("the database does not match the manifest's checksum: the file is damaged")
 	}
 	if hdr, err := tr.Next(); err != io.EOF {
 		if err == nil {
