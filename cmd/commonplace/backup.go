@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -123,7 +124,7 @@ func restoreRun(_ *flag.FlagSet, e *env) runFunc {
 			return hub.Errorf(hub.ENOTFOUND, "There is no backup at %s.", src)
 		}
 		if err := storage.CheckFile(ctx, src); err != nil {
-			return hub.Errorf(hub.EINVALID, "%s is not a usable Commonplace backup: %v", src, err)
+			return hub.Errorf(hub.EINVALID, "%s is not a usable Commonplace backup: %s. Nothing was changed.", src, describeCheck(err))
 		}
 		if err := os.MkdirAll(e.data, 0o750); err != nil {
 			return hub.Internal(err, "creating the data folder "+e.data)
@@ -159,6 +160,15 @@ func restoreRun(_ *flag.FlagSet, e *env) runFunc {
 		}
 		return nil
 	}
+}
+
+// describeCheck words a storage.CheckFile error for people.
+func describeCheck(err error) string {
+	var newer *storage.NewerSchemaError
+	if errors.As(err, &newer) {
+		return fmt.Sprintf("it was made by a newer Commonplace (schema %d; this commonplace, version %s, knows up to schema %d): use that version or newer", newer.Have, version, newer.Known)
+	}
+	return err.Error()
 }
 
 // setAside renames the database at path, with its WAL files, to

@@ -2,23 +2,52 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
 // A backup taken while the hub serves and takes writes is consistent and
 // restores into a working hub; restore refuses a running hub and a file
 // that is not a Commonplace database, and keeps what it replaces.
+// allEvents lists every event through the API at base, by ID, without
+// the URL, which names the server.
+func allEvents(t *testing.T, base, token string) map[float64]map[string]any {
+	t.Helper()
+	out := map[float64]map[string]any{}
+	for offset := 0; ; offset += 500 {
+		req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/api/v1/events?limit=500&offset=%d", base, offset), nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page struct{ Items []map[string]any }
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s events: %d %v", base, resp.StatusCode, err)
+		}
+		for _, ev := range page.Items {
+			delete(ev, "url")
+			out[ev["id"].(float64)] = ev
+		}
+		if len(page.Items) < 500 {
+			return out
+		}
+	}
+}
+
 func TestBackupWhileServingAndRestore(t *testing.T) {
 	h := startCommonsHub(t, "backup")
 	var created atomic.Int64
@@ -53,16 +82,8 @@ func TestBackupWhileServingAndRestore(t *testing.T) {
 	if err := storage.CheckFile(context.Background(), file); err != nil {
 		t.Fatal(err)
 	}
-	// The copy holds a consistent state between the two counts.
-	db, err := storage.Open(context.Background(), file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	events, total, err := hub.NewService(db.Stores(), nil).ListEvents(context.Background(), hub.EventFilter{Limit: 1})
-	db.Close()
-	_ = events
-	if int64(total) < before || int64(total) > after+1 {
-		t.Errorf("the backup holds %d events; %d existed when it started, %d when it ended", total, before, after)
+	if st, _ := os.Stat(file); st.Mode().Perm() != 0o600 {
+		t.Errorf("the backup's mode is %v; it holds the private key, so only its owner may read it", st.Mode().Perm())
 	}
 	if again := h.dir.fail(1, "backup", file); !strings.Contains(again, "already exists") {
 		t.Errorf("backup over an existing file: %s", again)
@@ -82,13 +103,27 @@ func TestBackupWhileServingAndRestore(t *testing.T) {
 	}
 	fresh.ok("restore", file)
 	srv := startServer(t, nil, "--data", fresh.data, "--addr", "127.0.0.1:0")
-	resp, err := http.Get("http://" + srv.addr + "/events/event-0")
-	if err != nil {
-		t.Fatal(err)
+	// The restored hub serves exactly what the hub held at one moment
+	// during the backup: the first n events the script made, for n between
+	// the two counts, each as the original hub has it (the script only
+	// adds), through the API with the token made before the backup.
+	restored, original := allEvents(t, "http://"+srv.addr, h.token), allEvents(t, h.base(), h.token)
+	n := int64(len(restored))
+	t.Logf("%d events when the backup started, %d when it ended; the backup holds %d", before, after, n)
+	if n < before || n > after+1 {
+		t.Errorf("the restored hub has %d events; %d existed when the backup started, %d when it ended", n, before, after)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Errorf("the restored hub's first event: %d", resp.StatusCode)
+	for id, ev := range restored {
+		if !reflect.DeepEqual(ev, original[id]) {
+			t.Errorf("event %v restored as %v, the hub has %v", id, ev, original[id])
+		}
+		var i int64
+		if _, err := fmt.Sscanf(ev["title"].(string), "Event %d", &i); err != nil || i >= n {
+			t.Errorf("restored an event out of order: %v", ev["title"])
+		}
+	}
+	if code, page := srv.get("/events/event-0"); code != 200 || !strings.Contains(page, "Written during the backup.") {
+		t.Errorf("the restored hub's first event: %d", code)
 	}
 	srv.stop(10 * time.Second)
 	// Restoring again keeps the database it replaces.

@@ -164,7 +164,9 @@ func importRun(fs *flag.FlagSet, e *env) runFunc {
 		defer os.Remove(tmp)
 		m, err := readExport(f, tmp)
 		if err == nil {
-			err = storage.CheckFile(ctx, tmp)
+			if cerr := storage.CheckFile(ctx, tmp); cerr != nil {
+				err = errors.New(describeCheck(cerr))
+			}
 		}
 		if err != nil {
 			return hub.Errorf(hub.EINVALID, "%s is not a usable Commonplace export: %v. Nothing was changed.", src, err)
