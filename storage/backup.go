@@ -43,7 +43,9 @@ func BackupFile(ctx context.Context, src, dest string) error {
 	if _, err := os.Stat(src); err != nil {
 		return err
 	}
-	sqldb, err := sql.Open("sqlite3", dsn(src))
+	// Not dsn(src): that would set WAL mode, a change to the file.
+	escaped := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(src)
+	sqldb, err := sql.Open("sqlite3", "file:"+escaped+"?_busy_timeout=5000")
 	if err != nil {
 		return err
 	}

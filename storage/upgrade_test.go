@@ -3,7 +3,12 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,5 +76,97 @@ func TestUpgradeBacksUpFirst(t *testing.T) {
 	defer again.Close()
 	if again.UpgradeBackup != "" {
 		t.Errorf("a second open took another backup: %s", again.UpgradeBackup)
+	}
+}
+
+// Only the newest few pre-upgrade copies are kept.
+func TestUpgradeBackupsArePruned(t *testing.T) {
+	dir := t.TempDir()
+	base := time.Now().Add(-time.Hour)
+	var names []string
+	for i := range 7 {
+		p := filepath.Join(dir, fmt.Sprintf("commonplace-schema-%d-before-upgrade-2027010%dT000000.000Z.db", 7-i, i))
+		os.WriteFile(p, nil, 0o600)
+		os.Chtimes(p, base.Add(time.Duration(i)*time.Minute), base.Add(time.Duration(i)*time.Minute))
+		names = append(names, p)
+	}
+	other := filepath.Join(dir, "nightly.db")
+	os.WriteFile(other, nil, 0o600)
+	pruneUpgradeBackups(dir, 5)
+	for i, p := range names {
+		_, err := os.Stat(p)
+		if kept := err == nil; kept != (i >= 2) {
+			t.Errorf("%s kept=%v", filepath.Base(p), kept)
+		}
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Error("pruning removed a file that is not a pre-upgrade copy")
+	}
+}
+
+// BackupFile copies an older database as it is: neither it nor the copy
+// is migrated, and no pre-upgrade copy is made. Describe counts its rows.
+func TestBackupFileLeavesTheDatabaseAlone(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "commonplace.db")
+	openOld(t, path, 4)
+	dest := filepath.Join(t.TempDir(), "copy.db")
+	if err := BackupFile(ctx, path, dest); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, dest} {
+		s, err := Describe(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.SchemaVersion != 4 || s.Rows["guides"] != 1 {
+			t.Errorf("%s: schema %d, %d guides", p, s.SchemaVersion, s.Rows["guides"])
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "backups")); err == nil {
+		t.Error("BackupFile made a pre-upgrade copy")
+	}
+	if err := BackupFile(ctx, path, dest); err == nil {
+		t.Error("BackupFile overwrote an existing file")
+	}
+	if err := BackupFile(ctx, filepath.Join(dir, "missing.db"), filepath.Join(dir, "x.db")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("BackupFile of a missing database: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "missing.db")); err == nil {
+		t.Error("BackupFile created the missing database")
+	}
+}
+
+// Describe leaves out the search index's virtual and shadow tables and
+// counts every other table, whatever migrations added it.
+func TestDescribeCountsEveryTable(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "commonplace.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := hub.NewService(db.Stores(), nil)
+	if err := svc.CreateGuide(hub.HostContext(ctx), &hub.Guide{Title: "Composting", Body: "Start with a bin."}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err := Describe(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.SchemaVersion != KnownSchemaVersion() || s.Rows["guides"] != 1 || s.Rows["guide_revisions"] != 1 {
+		t.Errorf("summary: %+v", s)
+	}
+	for name := range s.Rows {
+		if strings.HasPrefix(name, "search_fts") {
+			t.Errorf("counted the search index's table %s", name)
+		}
+	}
+	for _, want := range []string{"schema_migrations", "events", "followers", "actor_keys", "calendar_subscriptions", "search_docs"} {
+		if _, ok := s.Rows[want]; !ok {
+			t.Errorf("no count for %s", want)
+		}
 	}
 }
