@@ -127,6 +127,12 @@ func (p *parser) buildSeries(g *series) {
 	}
 	limit := p.to.AddDate(0, 1, 0)
 	if opt != nil {
+		if y := t.wall.Year(); y < 1000 || y > 9000 {
+			// rrule-go cannot expand from such dates (year 0 panics in it).
+			p.skip(m, fmt.Sprintf("its repeat rule starts in the year %d, which cannot be right.", y))
+			p.skipOverrides(g)
+			return
+		}
 		opt.Dtstart = t.wall
 		r, err := rrule.NewRRule(*opt)
 		if err != nil {
@@ -135,15 +141,30 @@ func (p *parser) buildSeries(g *series) {
 			return
 		}
 		next := r.Iterator()
-		for n := 0; n < maxIterations; n++ {
-			s, ok := next()
-			if !ok || !s.Before(limit) {
-				break
+		failed := func() (failed bool) {
+			// A rule the library cannot expand must not take the import
+			// down: the event is skipped with a reason.
+			defer func() {
+				if recover() != nil {
+					failed = true
+				}
+			}()
+			for n := 0; n < maxIterations; n++ {
+				s, ok := next()
+				if !ok || !s.Before(limit) {
+					break
+				}
+				if t.zone.loc == nil {
+					s = t.zone.rules.toUTC(s)
+				}
+				addOcc(s, true)
 			}
-			if t.zone.loc == nil {
-				s = t.zone.rules.toUTC(s)
-			}
-			addOcc(s, true)
+			return false
+		}()
+		if failed {
+			p.skip(m, "its repeat rule could not be expanded.")
+			p.skipOverrides(g)
+			return
 		}
 	}
 	for _, prop := range rdateProps {
