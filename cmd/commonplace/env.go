@@ -34,6 +34,11 @@ const (
 	envAllowPrivate = "COMMONPLACE_ALLOW_PRIVATE_ADDRESSES"
 	// envTrustedProxies lists reverse proxies whose X-Forwarded-For counts.
 	envTrustedProxies = "COMMONPLACE_TRUSTED_PROXIES"
+	// envACME=1 turns on automatic https certificates (serve --acme).
+	envACME          = "COMMONPLACE_ACME"
+	envACMEEmail     = "COMMONPLACE_ACME_EMAIL"
+	envACMEDirectory = "COMMONPLACE_ACME_DIRECTORY"
+	envACMEHTTPAddr  = "COMMONPLACE_ACME_HTTP_ADDR"
 )
 
 // Defaults for a zero-config start.
@@ -53,7 +58,15 @@ type fileConfig struct {
 	LogFormat string `toml:"log_format,omitempty"`
 	// TrustedProxies: reverse proxies whose X-Forwarded-For names the client.
 	TrustedProxies string `toml:"trusted_proxies,omitempty"`
+	// ACME: the hub gets its own https certificate (serve --acme).
+	ACME          bool   `toml:"acme,omitempty"`
+	ACMEEmail     string `toml:"acme_email,omitempty"`
+	ACMEDirectory string `toml:"acme_directory,omitempty"`
+	ACMEHTTPAddr  string `toml:"acme_http_addr,omitempty"`
 }
+
+// configKeys names the config file's keys, for messages.
+const configKeys = "data, addr, url, log_level, log_format, trusted_proxies, acme, acme_email, acme_directory and acme_http_addr"
 
 // env is what one command invocation works with: its I/O, the resolved
 // common settings, a logger and, once opened, the database and service.
@@ -81,7 +94,7 @@ func newEnv(io *stdio, cmd *command) *env {
 
 func (e *env) registerCommonFlags(fs *flag.FlagSet) {
 	fs.StringVar(&e.flags.data, "data", defaultData, "data `folder` holding the database (env "+envData+")")
-	fs.StringVar(&e.flags.config, "config", "", "optional TOML config `file` with keys data, addr, url, log_level, log_format (env "+envConfig+")")
+	fs.StringVar(&e.flags.config, "config", "", "optional TOML config `file` with keys "+configKeys+" (env "+envConfig+")")
 	level := e.cmd.logLevel
 	if level == "" {
 		level = "warn"
@@ -157,7 +170,7 @@ func loadConfig(path string, cfg *fileConfig) error {
 		for _, k := range keys {
 			names = append(names, k.String())
 		}
-		return hub.Errorf(hub.EINVALID, "The config file %s has unknown keys: %s. The keys are data, addr, url, log_level and log_format.", path, strings.Join(names, ", "))
+		return hub.Errorf(hub.EINVALID, "The config file %s has unknown keys: %s. The keys are %s.", path, strings.Join(names, ", "), configKeys)
 	}
 	return nil
 }

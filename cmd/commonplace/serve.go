@@ -19,6 +19,9 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/crypto/acme"
+	"golang.org/x/crypto/acme/autocert"
+
 	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/calendar"
@@ -70,6 +73,10 @@ type ServeConfig struct {
 	// PageCache is how long rendered public pages are kept; 0 means
 	// defaultPageCache, negative turns the cache off.
 	PageCache time.Duration
+	// ACME, when set, makes the hub serve https on Addr itself, with
+	// certificates it obtains over ACME; nil serves plain http (behind a
+	// reverse proxy that does https).
+	ACME *ACMEConfig
 }
 
 // defaultPageCache: under load a public page is rendered about once a
@@ -99,6 +106,11 @@ type Main struct {
 	listener net.Listener
 	baseURL  *url.URL
 	serveErr chan error
+	// In ACME mode: the plain http server (challenges and redirects), and
+	// the first-certificate loop's stop.
+	httpListener   net.Listener
+	redirectServer *http.Server
+	stopACME       context.CancelFunc
 	// stopCalendars ends the feed scheduler; calendarsDone closes when it has.
 	stopCalendars context.CancelFunc
 	calendarsDone chan struct{}
@@ -141,6 +153,15 @@ func (m *Main) Run(ctx context.Context) error {
 	m.listener = ln
 	if m.baseURL, err = publicURL(m.Config.URL, ln.Addr()); err != nil {
 		return err
+	}
+	var certs *autocert.Manager
+	if m.Config.ACME != nil {
+		if err := checkACMEHost(m.baseURL); err != nil {
+			return err
+		}
+		if certs, err = acmeManager(m.Config.ACME, m.Config.DataDir, m.baseURL); err != nil {
+			return err
+		}
 	}
 
 	m.Service = hub.NewService(db.Stores(), m.Logger)
@@ -201,8 +222,19 @@ func (m *Main) Run(ctx context.Context) error {
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
-	m.serveErr = make(chan error, 1)
-	go func() { m.serveErr <- m.HTTPServer.Serve(ln) }()
+	m.serveErr = make(chan error, 2)
+	if certs != nil {
+		if err := m.startACME(certs); err != nil {
+			return err
+		}
+	}
+	go func(srv *http.Server) {
+		if srv.TLSConfig != nil {
+			m.serveErr <- srv.ServeTLS(ln, "", "") // certificates from TLSConfig
+			return
+		}
+		m.serveErr <- srv.Serve(ln)
+	}(m.HTTPServer)
 	fedCtx, stopFed := context.WithCancel(context.WithoutCancel(ctx))
 	m.stopFed, m.fedDone = stopFed, make(chan struct{})
 	go func() {
@@ -214,7 +246,12 @@ func (m *Main) Run(ctx context.Context) error {
 	calCtx, stopCalendars := context.WithCancel(context.WithoutCancel(ctx))
 	m.stopCalendars, m.calendarsDone = stopCalendars, make(chan struct{})
 	go func() { defer close(m.calendarsDone); m.Calendars.Run(calCtx) }()
-	m.Logger.Info("listening", "addr", ln.Addr().String(), "url", m.baseURL.String(), "data", m.Config.DataDir)
+	if m.httpListener != nil {
+		m.Logger.Info("listening", "addr", ln.Addr().String(), "url", m.baseURL.String(), "data", m.Config.DataDir,
+			"https", "acme", "http_addr", m.httpListener.Addr().String())
+	} else {
+		m.Logger.Info("listening", "addr", ln.Addr().String(), "url", m.baseURL.String(), "data", m.Config.DataDir)
+	}
 	// Starting (migrations, templates, demo content) leaves garbage a
 	// small VPS should have back now, not at the next collection.
 	go debug.FreeOSMemory()
@@ -286,6 +323,21 @@ func singleSlashJoin(a, b string) string {
 // flight, then closes the database.
 func (m *Main) Close() error {
 	var errs []error
+	if m.stopACME != nil {
+		m.stopACME()
+		m.stopACME = nil
+	}
+	if m.redirectServer != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		if err := m.redirectServer.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stopping the http server: %w", err))
+		}
+		m.redirectServer = nil
+	}
+	if m.httpListener != nil {
+		m.httpListener.Close()
+	}
 	if m.HTTPServer != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 		defer cancel()
@@ -293,8 +345,9 @@ func (m *Main) Close() error {
 			errs = append(errs, fmt.Errorf("stopping the web server: %w", err))
 		}
 		m.HTTPServer = nil
-	} else if m.listener != nil {
-		m.listener.Close()
+	}
+	if m.listener != nil {
+		m.listener.Close() // when Run failed before serving
 	}
 	if m.stopCalendars != nil {
 		// A refresh in progress stops at its next event; the database
@@ -372,6 +425,10 @@ admin login with a new random password each time.`,
 			allowPrivate := fs.Bool("allow-private-addresses", false, "let federation reach private and loopback addresses: for development and\ntests on one machine only, never on a public hub (env "+envAllowPrivate+"=1)")
 			calendarInterval := fs.Duration("calendar-interval", time.Hour, "how often to refresh subscribed calendar feeds")
 			calendarMonths := fs.Int("calendar-months", 12, "how many `months` ahead to import calendar feeds' events")
+			useACME := fs.Bool("acme", false, "serve https on --addr (default :443) with a certificate obtained and renewed\nautomatically over ACME (Let's Encrypt), and http on --acme-http-addr; needs an\nhttps --url whose domain points here (env "+envACME+"=1)")
+			acmeEmail := fs.String("acme-email", "", "contact `address` for the certificate authority's expiry notices (env "+envACMEEmail+")")
+			acmeDirectory := fs.String("acme-directory", acme.LetsEncryptURL, "ACME directory `URL` of the certificate authority (env "+envACMEDirectory+")")
+			acmeHTTPAddr := fs.String("acme-http-addr", defaultACMEHTTPAddr, "`host:port` for plain http with --acme: certificate challenges, and a\nredirect to https for everything else (env "+envACMEHTTPAddr+")")
 			proxies := fs.String("trusted-proxies", "", "comma-separated `addresses` or ranges of reverse proxies whose X-Forwarded-For\nnames the client, e.g. 127.0.0.1,::1 behind Caddy (env "+envTrustedProxies+")")
 			return func(ctx context.Context, args []string) error {
 				trusted, err := web.ParseProxies(e.resolve("trusted-proxies", *proxies, envTrustedProxies, e.cfg.TrustedProxies))
@@ -380,9 +437,22 @@ admin login with a new random password each time.`,
 				}
 				m := NewMain()
 				m.Logger, m.Stdout = e.logger, e.io.stdout
+				var acmeConfig *ACMEConfig
+				listen := e.resolve("addr", *addr, envAddr, e.cfg.Addr)
+				if *useACME || e.io.getenv(envACME) == "1" || (e.cfg.ACME && !e.isSet("acme")) {
+					acmeConfig = &ACMEConfig{
+						Directory: e.resolve("acme-directory", *acmeDirectory, envACMEDirectory, e.cfg.ACMEDirectory),
+						Email:     e.resolve("acme-email", *acmeEmail, envACMEEmail, e.cfg.ACMEEmail),
+						HTTPAddr:  e.resolve("acme-http-addr", *acmeHTTPAddr, envACMEHTTPAddr, e.cfg.ACMEHTTPAddr),
+					}
+					if !e.isSet("addr") && e.io.getenv(envAddr) == "" && e.cfg.Addr == "" {
+						listen = defaultACMEAddr
+					}
+				}
 				m.Config = ServeConfig{
+					ACME:         acmeConfig,
 					DataDir:      e.data,
-					Addr:         e.resolve("addr", *addr, envAddr, e.cfg.Addr),
+					Addr:         listen,
 					URL:          e.resolve("url", *publicURLFlag, envURL, e.cfg.URL),
 					Demo:         *demo,
 					AllowPrivate: *allowPrivate || os.Getenv(envAllowPrivate) == "1",
