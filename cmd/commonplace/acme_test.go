@@ -323,7 +323,7 @@ func TestACMERefusesWhatCannotWork(t *testing.T) {
 			t.Errorf("%s: serve started", tc.url)
 			continue
 		}
-		if srv.code != 2 && srv.code != 1 || !strings.Contains(srv.stderr.String(), tc.want) {
+		if srv.code != exitCannotRun || !strings.Contains(srv.stderr.String(), tc.want) {
 			t.Errorf("%s: exit %d, stderr %q; want a message containing %q", tc.url, srv.code, srv.stderr, tc.want)
 		}
 	}

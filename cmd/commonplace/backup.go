@@ -101,8 +101,9 @@ func openHubDB(ctx context.Context, path string, logger *slog.Logger, level slog
 	db, err := storage.Open(ctx, path)
 	var newer *storage.NewerSchemaError
 	if errors.As(err, &newer) {
-		return nil, hub.Errorf(hub.EINVALID, "The database %s was made by a newer Commonplace (schema %d; this commonplace, version %s, knows up to schema %d). Nothing was changed. Run the newer commonplace, or restore a backup taken before the upgrade (see docs/backups.md).",
-			path, newer.Have, version, newer.Known)
+		return nil, &hub.Error{Code: hub.EINVALID, Err: newer, Message: fmt.Sprintf(
+			"The database %s was made by a newer Commonplace (schema %d; this commonplace, version %s, knows up to schema %d). Nothing was changed. Run the newer commonplace, or restore a backup taken before the upgrade (see docs/backups.md).",
+			path, newer.Have, version, newer.Known)}
 	}
 	if err != nil {
 		return nil, hub.Internal(err, "opening the database "+path)

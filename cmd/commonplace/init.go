@@ -39,13 +39,16 @@ func initRun(fs *flag.FlagSet, e *env) runFunc {
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` the hub listens on (behind a reverse proxy such as Caddy)")
 	email := fs.String("admin-email", "", "the first admin's email `address`")
 	adminName := fs.String("admin-name", "", "the first admin's `name`")
+	httpsMode := fs.String("https", "", "how the hub serves https: `acme` (it gets a free certificate itself and\nlistens on ports 443 and 80) or proxy (behind Caddy or nginx, on --addr);\nasked in a terminal, else proxy")
 	force := fs.Bool("force", false, "overwrite an existing config file")
 	var pw passwordFlags
 	pw.register(fs)
 	return func(ctx context.Context, args []string) error {
 		in := bufio.NewScanner(e.io.stdin)
+		asked := false // in a terminal: questions are being answered
 		ask := func(v *string, flagName, question string) error {
 			for strings.TrimSpace(*v) == "" {
+				asked = true
 				fmt.Fprintf(e.io.stdout, "%s: ", question)
 				if !in.Scan() {
 					return usagef("--%s is needed (or answer the question in a terminal)", flagName)
@@ -74,6 +77,10 @@ func initRun(fs *flag.FlagSet, e *env) runFunc {
 			return err
 		}
 		if err := ask(adminName, "admin-name", "Your name"); err != nil {
+			return err
+		}
+		acmeMode, err := chooseHTTPS(*httpsMode, u, asked, ask)
+		if err != nil {
 			return err
 		}
 		password, generated, err := pw.get(e)
@@ -116,13 +123,25 @@ func initRun(fs *flag.FlagSet, e *env) runFunc {
 		if err := svc.Bootstrap(ctx, admin, password); err != nil {
 			return err
 		}
-		if err := writeConfig(configPath, fileConfig{Data: data, Addr: *addr, URL: u.String(), LogLevel: "info", TrustedProxies: "127.0.0.1,::1"}); err != nil {
+		config := fileConfig{Data: data, Addr: *addr, URL: u.String(), LogLevel: "info", TrustedProxies: "127.0.0.1,::1"}
+		if acmeMode {
+			config.Addr, config.TrustedProxies = defaultACMEAddr, ""
+			if e.isSet("addr") {
+				config.Addr = *addr
+			}
+			config.ACME, config.ACMEEmail, config.ACMEHTTPAddr = true, *email, defaultACMEHTTPAddr
+		}
+		if err := writeConfig(configPath, config); err != nil {
 			return err
 		}
 		e.printf("Set up %s.\n\n", *name)
 		e.printf("  Config file:     %s\n", configPath)
 		e.printf("  Data folder:     %s\n", data)
-		e.printf("  Public address:  %s (the hub listens on %s)\n", u, *addr)
+		if acmeMode {
+			e.printf("  Public address:  %s (the hub listens on %s and %s, and gets its certificate itself)\n", u, config.Addr, config.ACMEHTTPAddr)
+		} else {
+			e.printf("  Public address:  %s (the hub listens on %s)\n", u, config.Addr)
+		}
 		e.printf("  Fediverse name:  @%s@%s\n", *handle, u.Host)
 		e.printf("  Admin login:     %s/admin/login  email: %s", strings.TrimRight(u.String(), "/"), admin.Email)
 		if generated {
@@ -131,7 +150,12 @@ func initRun(fs *flag.FlagSet, e *env) runFunc {
 			e.printf("\n")
 		}
 		e.printf("\nStart it with:  commonplace serve --config %s\n", configPath)
-		if u.Scheme == "https" {
+		switch {
+		case acmeMode:
+			e.printf("At its first start the hub asks Let's Encrypt for a certificate for %s: the domain's DNS\n"+
+				"must point at this server and ports 80 and 443 must be open. Listening on ports below 1024\n"+
+				"needs root or CAP_NET_BIND_SERVICE, which the systemd unit in docs/systemd gives it.\n", u.Hostname())
+		case u.Scheme == "https":
 			e.printf("Then put it behind https (Caddy does this in two lines): see docs/self-hosting.md.\n")
 		}
 		return nil
@@ -150,6 +174,39 @@ func checkPublicURL(raw string) (*url.URL, error) {
 	}
 	u.Path = ""
 	return u, nil
+}
+
+// chooseHTTPS settles how the hub serves https: itself over ACME (true)
+// or behind a reverse proxy. Without --https the question is asked when
+// the other questions were (a terminal), else a proxy is assumed.
+func chooseHTTPS(mode string, u *url.URL, interactive bool, ask func(*string, string, string) error) (bool, error) {
+	if mode == "" && u.Scheme == "https" && interactive {
+		for mode == "" {
+			var answer string
+			if err := ask(&answer, "https", "How will the hub serve https?\n"+
+				"  1. by itself, with a free certificate from Let's Encrypt (simplest; it needs ports 80 and 443)\n"+
+				"  2. behind Caddy or nginx, which you set up\n"+
+				"Answer 1 or 2"); err != nil {
+				return false, err
+			}
+			switch answer {
+			case "1", "acme":
+				mode = "acme"
+			case "2", "proxy":
+				mode = "proxy"
+			}
+		}
+	}
+	switch mode {
+	case "", "proxy":
+		return false, nil
+	case "acme":
+		if err := checkACMEHost(u); err != nil {
+			return false, err
+		}
+		return true, nil
+	}
+	return false, usagef("--https is acme or proxy, not %q", mode)
 }
 
 // suggestHandle makes a fediverse name from a hub's name.

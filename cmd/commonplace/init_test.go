@@ -20,7 +20,8 @@ func TestInitThenServe(t *testing.T) {
 	data := filepath.Join(dir, "data")
 	config := filepath.Join(dir, "etc", "commonplace.toml")
 	// Questions answered on standard input, as in a terminal.
-	r := runCLI(t, dir, nil, "Hulme Community Hub\nsam@example.org\nSam Patel\n",
+	// The https question gets a wrong answer first, then "behind a proxy".
+	r := runCLI(t, dir, nil, "Hulme Community Hub\nsam@example.org\nSam Patel\n3\n2\n",
 		"init", "--data", data, "--config", config, "--url", "https://hub.example", "--addr", "127.0.0.1:0")
 	if r.code != 0 {
 		t.Fatalf("init: %d\n%s\n%s", r.code, r.stdout, r.stderr)
@@ -35,7 +36,7 @@ func TestInitThenServe(t *testing.T) {
 		t.Fatalf("no password printed:\n%s", r.stdout)
 	}
 	b, _ := os.ReadFile(config)
-	for _, want := range []string{`url = "https://hub.example"`, `data = "` + data + `"`, `addr = "127.0.0.1:0"`} {
+	for _, want := range []string{`url = "https://hub.example"`, `data = "` + data + `"`, `addr = "127.0.0.1:0"`, `trusted_proxies = "127.0.0.1,::1"`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("config lacks %s:\n%s", want, b)
 		}
@@ -68,5 +69,52 @@ func TestInitThenServe(t *testing.T) {
 	}
 	if r := runCLI(t, dir, nil, "", "init", "--data", filepath.Join(dir, "third"), "--url", "https://hub.example"); r.code != 2 || !strings.Contains(r.stderr, "--name is needed") {
 		t.Errorf("init without answers: %d %s", r.code, r.stderr)
+	}
+}
+
+// init --https acme writes a config that serves https itself on the
+// standard ports, with the admin's address as the ACME contact; serve run
+// from it is in ACME mode (flags override the ports here).
+func TestInitACME(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	config := filepath.Join(dir, "commonplace.toml")
+	r := runCLI(t, dir, nil, "", "init", "--data", data, "--config", config, "--url", "https://hub.example.org", "--https", "acme",
+		"--name", "Hulme", "--admin-email", "sam@example.org", "--admin-name", "Sam")
+	if r.code != 0 {
+		t.Fatalf("init: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "ports 80 and 443 must be open") {
+		t.Errorf("init does not say what ACME needs:\n%s", r.stdout)
+	}
+	b, _ := os.ReadFile(config)
+	for _, want := range []string{`addr = ":443"`, `acme = true`, `acme_email = "sam@example.org"`, `acme_http_addr = ":80"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("config lacks %s:\n%s", want, b)
+		}
+	}
+	if strings.Contains(string(b), "trusted_proxies") {
+		t.Errorf("an ACME hub has no proxy to trust:\n%s", b)
+	}
+	srv := tryServer(t, nil, "--config", config, "--addr", "127.0.0.1:0", "--acme-http-addr", "127.0.0.1:0",
+		"--acme-directory", "https://127.0.0.1:1/directory")
+	if srv.addr == "" {
+		t.Fatalf("serve exited with %d\n%s", srv.code, srv.stderr)
+	}
+	waitLog(t, srv, "https://127.0.0.1:1/directory could not be reached", 10*time.Second)
+	if !strings.Contains(srv.stderr.String(), "https=acme") {
+		t.Errorf("serve from the config is not in ACME mode:\n%s", srv.stderr)
+	}
+	srv.stop(10 * time.Second)
+
+	for _, tc := range []struct{ url, https, want string }{
+		{"https://hub.example.org", "letsencrypt", "--https is acme or proxy"},
+		{"https://192.0.2.7", "acme", "need a domain name"},
+	} {
+		r := runCLI(t, dir, nil, "", "init", "--data", filepath.Join(dir, tc.https+"x"), "--url", tc.url, "--https", tc.https,
+			"--name", "X", "--admin-email", "x@example.org", "--admin-name", "X")
+		if r.code == 0 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("init --url %s --https %s: %d %s", tc.url, tc.https, r.code, r.stderr)
+		}
 	}
 }

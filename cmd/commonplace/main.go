@@ -25,6 +25,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/storage"
 )
 
 // Exit codes.
@@ -32,6 +33,10 @@ const (
 	exitOK    = 0
 	exitError = 1 // the command failed: invalid input, not found, I/O
 	exitUsage = 2 // the command line itself was wrong
+	// exitCannotRun: the hub's database is from a newer Commonplace, or
+	// serve's configuration is invalid. Restarting cannot help, so the
+	// systemd unit does not restart on it (RestartPreventExitStatus).
+	exitCannotRun = 3
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -249,6 +254,10 @@ func reportError(w io.Writer, name string, err error, e *env) int {
 		// The host is the operator: they need the cause, which a web page
 		// would never show.
 		fmt.Fprintf(w, "  cause: %v\n", err)
+	}
+	var newer *storage.NewerSchemaError
+	if errors.As(err, &newer) || (e != nil && e.cmd != nil && e.cmd.name == "serve" && hub.ErrorCode(err) == hub.EINVALID) {
+		return exitCannotRun
 	}
 	return exitError
 }

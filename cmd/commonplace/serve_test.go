@@ -266,10 +266,14 @@ func TestServeSettingsPrecedence(t *testing.T) {
 		if r.code != 1 || !strings.Contains(r.stderr, "unknown keys: adress") {
 			t.Errorf("unknown config key: exit %d\n%s", r.code, r.stderr)
 		}
+		if s := tryServer(t, nil, "--config", bad); s.wait(10*time.Second) != exitCannotRun || !strings.Contains(s.stderr.String(), "unknown keys: adress") {
+			t.Errorf("serve with an unknown config key: exit %d\n%s", s.code, s.stderr)
+		}
 	})
 	t.Run("bad url", func(t *testing.T) {
 		s := tryServer(t, nil, "--addr", "127.0.0.1:0", "--url", "hub.example", "--data", filepath.Join(dir, "d"))
-		if s.wait(10*time.Second) != 1 || !strings.Contains(s.stderr.String(), "public URL") {
+		// Exit 3: restarting cannot help, so systemd does not retry.
+		if s.wait(10*time.Second) != exitCannotRun || !strings.Contains(s.stderr.String(), "public URL") {
 			t.Errorf("bad --url: exit %d\n%s", s.code, s.stderr)
 		}
 	})

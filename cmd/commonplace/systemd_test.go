@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -46,7 +47,12 @@ func TestSystemdUnit(t *testing.T) {
 		"Service.ProtectHome":     "yes",
 		"Service.PrivateTmp":      "yes",
 		"Service.MemoryMax":       "384M",
-		"Install.WantedBy":        "multi-user.target",
+		// serve exits 3 when restarting cannot help; 2 is a usage error.
+		"Service.RestartPreventExitStatus": fmt.Sprintf("%d %d", exitUsage, exitCannotRun),
+		// Ports 80 and 443 for ACME, and no other privilege.
+		"Service.AmbientCapabilities":   "CAP_NET_BIND_SERVICE",
+		"Service.CapabilityBoundingSet": "CAP_NET_BIND_SERVICE",
+		"Install.WantedBy":              "multi-user.target",
 	} {
 		if v := got[key]; len(v) != 1 || v[0] != want {
 			t.Errorf("%s = %q, want %q", key, v, want)

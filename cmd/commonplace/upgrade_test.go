@@ -134,7 +134,8 @@ func TestOldExportImportsAndUpgrades(t *testing.T) {
 }
 
 // A database made by a newer Commonplace is refused with a message saying
-// what to do, exit code 1, and left as it was; a backup of it can still
+// what to do, exit code 3 (systemd does not restart on it), and left as
+// it was; a backup of it can still
 // be taken, but neither restored nor imported.
 func TestNewerDatabaseIsRefused(t *testing.T) {
 	h := newHubDir(t)
@@ -153,10 +154,10 @@ func TestNewerDatabaseIsRefused(t *testing.T) {
 	if srv.addr != "" {
 		t.Fatal("serve started on a newer database")
 	}
-	if code := srv.wait(10 * time.Second); code != exitError || !strings.Contains(srv.stderr.String(), want) || !strings.Contains(srv.stderr.String(), "Nothing was changed") {
+	if code := srv.wait(10 * time.Second); code != exitCannotRun || !strings.Contains(srv.stderr.String(), want) || !strings.Contains(srv.stderr.String(), "Nothing was changed") {
 		t.Errorf("serve: exit %d\n%s", code, srv.stderr)
 	}
-	if msg := h.fail(exitError, "guide", "list"); !strings.Contains(msg, want) {
+	if msg := h.fail(exitCannotRun, "guide", "list"); !strings.Contains(msg, want) {
 		t.Errorf("guide list: %s", msg)
 	}
 
