@@ -15,11 +15,27 @@ import (
 	"github.com/commonplace-hub/commonplace/hub/remotehtml"
 )
 
-// renderer holds the parsed page templates: each page is the layout and the
-// partials plus its own file, parsed once at start.
+// renderer holds the page templates: each page is the layout and the
+// partials plus its own file. Every page is parsed at start, so a broken
+// theme fails there, but a page's template is kept only once it is first
+// rendered: each is a full copy of the layout and partials (about 100 kB),
+// and a small hub serves a handful of its 39 pages most days.
 type renderer struct {
-	pages map[string]*template.Template
+	pages map[string]*lazyPage // read-only after newRenderer
 	md    *markdown
+}
+
+// lazyPage builds one page's template on first use.
+type lazyPage struct {
+	once  sync.Once
+	build func() (*template.Template, error)
+	t     *template.Template
+	err   error
+}
+
+func (p *lazyPage) template() (*template.Template, error) {
+	p.once.Do(func() { p.t, p.err = p.build() })
+	return p.t, p.err
 }
 
 // views every handler may render; newRenderer fails when one is missing, so
@@ -39,7 +55,7 @@ var requiredViews = []string{
 }
 
 func newRenderer(theme fs.FS, md *markdown) (*renderer, error) {
-	r := &renderer{pages: map[string]*template.Template{}, md: md}
+	r := &renderer{pages: map[string]*lazyPage{}, md: md}
 	base := template.New("layout.html").Funcs(r.funcs())
 	if _, err := base.ParseFS(theme, "templates/layout.html", "templates/partials/*.html"); err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
@@ -50,14 +66,21 @@ func newRenderer(theme fs.FS, md *markdown) (*renderer, error) {
 			return nil, err
 		}
 		for _, f := range files {
-			t, err := base.Clone()
-			if err != nil {
+			// base is never executed, so it can always be cloned.
+			build := func() (*template.Template, error) {
+				t, err := base.Clone()
+				if err != nil {
+					return nil, err
+				}
+				if _, err := t.ParseFS(theme, f); err != nil {
+					return nil, fmt.Errorf("parse %s: %w", f, err)
+				}
+				return t, nil
+			}
+			if _, err := build(); err != nil { // checked now, kept later
 				return nil, err
 			}
-			if _, err := t.ParseFS(theme, f); err != nil {
-				return nil, fmt.Errorf("parse %s: %w", f, err)
-			}
-			r.pages[dir+"/"+strings.TrimSuffix(path.Base(f), ".html")] = t
+			r.pages[dir+"/"+strings.TrimSuffix(path.Base(f), ".html")] = &lazyPage{build: build}
 		}
 	}
 	for _, v := range requiredViews {
@@ -73,9 +96,13 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // render executes a view into a buffer first, so a template error gives a
 // clean 500 rather than half a page.
 func (r *renderer) render(w http.ResponseWriter, status int, view string, data any) error {
-	t := r.pages[view]
-	if t == nil {
+	p := r.pages[view]
+	if p == nil {
 		return fmt.Errorf("no view %q", view)
+	}
+	t, err := p.template()
+	if err != nil {
+		return err
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
@@ -85,7 +112,7 @@ func (r *renderer) render(w http.ResponseWriter, status int, view string, data a
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(buf.Bytes())
 	return err
 }
 
