@@ -18,6 +18,10 @@
 //     data folder: time from exec to the first 200 from /healthz (median of
 //     5 starts; target ≤ 100 ms), resident memory idle (target ≤ 25 MB) and
 //     after loading its pages.
+//   - commons: the binary on a hub holding 100,000 commons items (-commons)
+//     from 50 peers: time to ready, resident memory idle and after readers
+//     browse the commons and search it (a word in most items, two words, a
+//     rare word, filters, a deep page), with no errors.
 //   - gobench: the Go benchmarks behind the other figures in
 //     docs/BENCHMARKS.md (fan-out, GET throughput, inbox ingestion,
 //     propagation, search at 100,000 items, calendar import), run with
@@ -46,6 +50,7 @@ type config struct {
 	rounds  int
 	workers int
 	events  int
+	commons int
 	gobench bool
 	json    bool
 }
@@ -74,12 +79,13 @@ func met(ok bool) *bool { return &ok }
 
 func main() {
 	var cfg config
-	run := flag.String("run", ".", "`regexp` of scenarios to run: pages, ap, startup, gobench")
+	run := flag.String("run", ".", "`regexp` of scenarios to run: pages, ap, startup, commons, gobench")
 	flag.StringVar(&cfg.binary, "binary", "", "the commonplace `binary` for the startup scenario (default: ./commonplace, then $PATH)")
 	flag.DurationVar(&cfg.window, "window", 300*time.Millisecond, "length of one load window")
 	flag.IntVar(&cfg.rounds, "rounds", 10, "load windows per side; hub and reference take turns")
 	flag.IntVar(&cfg.workers, "workers", 32, "concurrent keep-alive clients")
 	flag.IntVar(&cfg.events, "events", 50, "upcoming events on the home page")
+	flag.IntVar(&cfg.commons, "commons", 100_000, "commons items for the commons scenario")
 	flag.BoolVar(&cfg.gobench, "gobench", false, "also run the Go benchmarks (go test -bench; needs the source tree)")
 	flag.BoolVar(&cfg.json, "json", false, "print JSON")
 	flag.Parse()
@@ -99,7 +105,7 @@ func main() {
 	for _, s := range []struct {
 		name string
 		fn   func(config, *report) error
-	}{{"pages", scenarioPages}, {"ap", scenarioAP}, {"startup", scenarioStartup}, {"gobench", scenarioGoBench}} {
+	}{{"pages", scenarioPages}, {"ap", scenarioAP}, {"startup", scenarioStartup}, {"commons", scenarioCommons}, {"gobench", scenarioGoBench}} {
 		if !cfg.run.MatchString(s.name) || (s.name == "gobench" && !cfg.gobench) {
 			continue
 		}

@@ -111,6 +111,7 @@ type Main struct {
 	httpListener   net.Listener
 	redirectServer *http.Server
 	stopACME       context.CancelFunc
+	stopMemory     context.CancelFunc // ends returnMemory
 	// stopCalendars ends the feed scheduler; calendarsDone closes when it has.
 	stopCalendars context.CancelFunc
 	calendarsDone chan struct{}
@@ -252,10 +253,31 @@ func (m *Main) Run(ctx context.Context) error {
 	} else {
 		m.Logger.Info("listening", "addr", ln.Addr().String(), "url", m.baseURL.String(), "data", m.Config.DataDir)
 	}
-	// Starting (migrations, templates, demo content) leaves garbage a
-	// small VPS should have back now, not at the next collection.
-	go debug.FreeOSMemory()
+	memCtx, stopMemory := context.WithCancel(context.Background())
+	m.stopMemory = stopMemory
+	go returnMemory(memCtx)
 	return nil
+}
+
+// memoryInterval is how often a running hub hands memory it no longer
+// uses back to the system.
+const memoryInterval = 5 * time.Minute
+
+// returnMemory gives freed memory back to the system: at once, since
+// starting (migrations, templates, demo content) leaves garbage a small
+// VPS should have back now, and then every few minutes, since SQLite's
+// freed memory (after a burst of searches, say) stays with the C library
+// otherwise.
+func returnMemory(ctx context.Context) {
+	for {
+		debug.FreeOSMemory()
+		releaseCMemory()
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(memoryInterval):
+		}
+	}
 }
 
 // prepare seeds the demo, or tells the host how to add the first organiser.
@@ -323,6 +345,10 @@ func singleSlashJoin(a, b string) string {
 // flight, then closes the database.
 func (m *Main) Close() error {
 	var errs []error
+	if m.stopMemory != nil {
+		m.stopMemory()
+		m.stopMemory = nil
+	}
 	if m.stopACME != nil {
 		m.stopACME()
 		m.stopACME = nil

@@ -38,29 +38,41 @@ func themeWith(t *testing.T, changes map[string]*string) fs.FS {
 
 func ptr(s string) *string { return &s }
 
-// A broken theme fails at start, naming the file; a page's template is
+// A broken layout or partial, or a missing view, fails at start; a broken
+// page fails when first rendered, naming its file; a page's template is
 // kept only once it is first rendered.
-func TestRendererChecksThemeAtStart(t *testing.T) {
+func TestRendererChecksTheme(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		changes map[string]*string
-		want    string
+		atStart string // error from newRenderer
+		atEvent string // error rendering public/event
 	}{
-		{"default", nil, ""},
-		{"broken page", map[string]*string{"templates/public/event.html": ptr(`{{define "main"}}{{if .}}unclosed{{end}`)}, "parse templates/public/event.html"},
-		{"broken partial", map[string]*string{"templates/partials/broken.html": ptr(`{{define "x"}}{{.Foo`)}, "parse layout"},
-		{"missing view", map[string]*string{"templates/admin/login.html": nil}, `no template for view "admin/login"`},
+		{"default", nil, "", ""},
+		{"broken page", map[string]*string{"templates/public/event.html": ptr(`{{define "main"}}{{if .}}unclosed{{end}`)}, "", "parse templates/public/event.html"},
+		{"broken partial", map[string]*string{"templates/partials/broken.html": ptr(`{{define "x"}}{{.Foo`)}, "parse layout", ""},
+		{"missing view", map[string]*string{"templates/admin/login.html": nil}, `no template for view "admin/login"`, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := newRenderer(themeWith(t, tc.changes), newMarkdown())
-			if tc.want == "" {
-				if err != nil {
-					t.Fatal(err)
+			if tc.atStart != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.atStart) {
+					t.Fatalf("got %v, want an error containing %q", err, tc.atStart)
 				}
 				return
 			}
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("got %v (renderer %v), want an error containing %q", err, r != nil, tc.want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = r.pages["public/event"].template()
+			if tc.atEvent == "" && err != nil || tc.atEvent != "" && (err == nil || !strings.Contains(err.Error(), tc.atEvent)) {
+				t.Errorf("building public/event: %v, want %q", err, tc.atEvent)
+			}
+			if tc.atEvent != "" {
+				w := httptest.NewRecorder()
+				if err := r.render(w, 200, "public/event", nil); err == nil || !strings.Contains(err.Error(), tc.atEvent) {
+					t.Errorf("rendering the broken page: %v", err)
+				}
 			}
 		})
 	}
@@ -74,11 +86,25 @@ func TestRendererChecksThemeAtStart(t *testing.T) {
 			t.Errorf("%s was kept before it was rendered", view)
 		}
 	}
-	w := httptest.NewRecorder()
-	if err := r.render(w, 404, "public/error", map[string]any{}); err != nil {
-		t.Logf("rendering with empty data: %v", err) // the view is built either way
-	}
+	r.render(httptest.NewRecorder(), 404, "public/error", map[string]any{}) // built whatever the data
 	if r.pages["public/error"].t == nil || r.pages["public/home"].t != nil {
 		t.Errorf("after rendering public/error: error kept %v, home kept %v", r.pages["public/error"].t != nil, r.pages["public/home"].t != nil)
+	}
+}
+
+// Every page of the embedded theme parses (the hub builds each only when
+// first rendered).
+func TestEveryPageParses(t *testing.T) {
+	r, err := newRenderer(themes.Default(), newMarkdown())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.pages) < len(requiredViews) {
+		t.Fatalf("%d pages, want at least %d", len(r.pages), len(requiredViews))
+	}
+	for view, p := range r.pages {
+		if _, err := p.template(); err != nil {
+			t.Errorf("%s: %v", view, err)
+		}
 	}
 }
