@@ -76,6 +76,8 @@ func scenarioCommons(cfg config, rep *report) error {
 		"/search?q=" + url.QueryEscape(words[1]) + "&kind=guide&origin=commons"}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.workers}}
 	errs, reqs := 0, 0
+	var lat []time.Duration
+	var elapsed time.Duration
 	for _, p := range paths {
 		c, err := capture("http://"+addr, p, "")
 		if err != nil {
@@ -86,7 +88,14 @@ func scenarioCommons(cfg config, rep *report) error {
 		}
 		w := load(client, "http://"+addr, p, "", len(c.body), cfg.workers, time.Second)
 		errs, reqs = errs+w.errors, reqs+w.requests
+		lat, elapsed = append(lat, w.lat...), elapsed+w.elapsed
 	}
+	rep.add(figure{Scenario: "commons", Name: "browse and search req/s", Value: float64(reqs) / elapsed.Seconds(), Unit: "req/s",
+		Reference: fmt.Sprintf("%d readers, %d pages for 1 s each", cfg.workers, len(paths))})
+	slices.Sort(lat)
+	p99 := pct(lat, 99)
+	rep.add(figure{Scenario: "commons", Name: "browse and search p99", Value: ms(p99), Unit: "ms",
+		Reference: fmt.Sprintf("p50 %.2f ms", ms(pct(lat, 50))), Target: "< 20ms", Met: met(p99 < 20*time.Millisecond)})
 	loaded, err := rssMB(cmd.Process.Pid)
 	if err != nil {
 		return err

@@ -14,12 +14,18 @@ import (
 // within the cache's lifetime. Only anonymous GETs of pages that answer
 // 200 are kept; conditional requests, ActivityStreams requests and
 // anything with a query for the API or organiser pages pass through.
+//
+// One request renders a page at a time: while it does, others for the same
+// page get the expired copy if there is one, or wait for the fresh one, so
+// an expensive page (a search over a large commons) is not computed by
+// every waiting reader at once.
 type pageCache struct {
 	ttl time.Duration
 	max int // entries; on overflow the cache starts again
 
 	mu      sync.RWMutex
 	entries map[string]*cachedPage
+	flight  map[string]chan struct{} // pages being rendered; closed when done
 }
 
 type cachedPage struct {
@@ -32,7 +38,7 @@ type cachedPage struct {
 const maxCachedPage = 1 << 20
 
 func newPageCache(ttl time.Duration) *pageCache {
-	return &pageCache{ttl: ttl, max: 2000, entries: map[string]*cachedPage{}}
+	return &pageCache{ttl: ttl, max: 2000, entries: map[string]*cachedPage{}, flight: map[string]chan struct{}{}}
 }
 
 func cacheable(r *http.Request) bool {
@@ -86,30 +92,75 @@ func (c *pageCache) middleware(next http.Handler) http.Handler {
 			return
 		}
 		key := r.URL.RequestURI()
-		now := time.Now()
-		c.mu.RLock()
-		p := c.entries[key]
-		c.mu.RUnlock()
-		if p != nil && now.Before(p.expires) {
-			h := w.Header()
-			for k, v := range p.header {
-				h[k] = v
+		for {
+			c.mu.RLock()
+			p, done := c.entries[key], c.flight[key]
+			c.mu.RUnlock()
+			now := time.Now()
+			if p != nil && (now.Before(p.expires) || done != nil) {
+				// Fresh, or being refreshed by another request: this copy.
+				p.serve(w)
+				return
 			}
-			w.WriteHeader(http.StatusOK)
-			w.Write(p.body)
+			if done == nil {
+				c.mu.Lock()
+				if c.flight[key] != nil { // another request got here first
+					c.mu.Unlock()
+					continue
+				}
+				done = make(chan struct{})
+				c.flight[key] = done
+				c.mu.Unlock()
+				defer func() { // also if next panics
+					c.mu.Lock()
+					delete(c.flight, key)
+					c.mu.Unlock()
+					close(done)
+				}()
+				c.render(w, r, next, key, now)
+				return
+			}
+			// No copy yet: wait for the one being rendered, then look again
+			// (it may not have been kept: an error, a cookie).
+			select {
+			case <-done:
+			case <-r.Context().Done():
+				return
+			}
+			c.mu.RLock()
+			p = c.entries[key]
+			c.mu.RUnlock()
+			if p == nil || time.Now().After(p.expires) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			p.serve(w)
 			return
 		}
-		rec := &recorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		if rec.status != http.StatusOK || rec.over || w.Header().Get("Set-Cookie") != "" {
-			return
-		}
-		entry := &cachedPage{header: w.Header().Clone(), body: bytes.Clone(rec.buf.Bytes()), expires: now.Add(c.ttl)}
-		c.mu.Lock()
-		if len(c.entries) >= c.max {
-			c.entries = map[string]*cachedPage{}
-		}
-		c.entries[key] = entry
-		c.mu.Unlock()
 	})
+}
+
+func (p *cachedPage) serve(w http.ResponseWriter) {
+	h := w.Header()
+	for k, v := range p.header {
+		h[k] = v
+	}
+	w.WriteHeader(http.StatusOK)
+	w.Write(p.body)
+}
+
+// render serves the request through next, keeping the page if it can be.
+func (c *pageCache) render(w http.ResponseWriter, r *http.Request, next http.Handler, key string, now time.Time) {
+	rec := &recorder{ResponseWriter: w}
+	next.ServeHTTP(rec, r)
+	if rec.status != http.StatusOK || rec.over || w.Header().Get("Set-Cookie") != "" {
+		return
+	}
+	entry := &cachedPage{header: w.Header().Clone(), body: bytes.Clone(rec.buf.Bytes()), expires: now.Add(c.ttl)}
+	c.mu.Lock()
+	if len(c.entries) >= c.max {
+		c.entries = map[string]*cachedPage{}
+	}
+	c.entries[key] = entry
+	c.mu.Unlock()
 }

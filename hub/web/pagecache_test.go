@@ -76,3 +76,79 @@ func TestPageCache(t *testing.T) {
 		t.Error("a cache with no lifetime kept a page")
 	}
 }
+
+// Readers arriving together for a page that is slow to render (a search
+// over a large commons) share one render: with no copy they wait for it;
+// with an expired copy they get that while one request renders afresh. A
+// render that fails or panics does not leave the others waiting.
+func TestPageCacheRendersOnceForConcurrentReaders(t *testing.T) {
+	var renders atomic.Int64
+	release := make(chan struct{})
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := renders.Add(1)
+		if r.URL.Path == "/panic" {
+			panic("render failed")
+		}
+		<-release
+		io.WriteString(w, "render "+string(rune('0'+n)))
+	})
+	c := newPageCache(time.Hour)
+	h := c.middleware(slow)
+	get := func(path string) (int, string) {
+		defer func() { recover() }() // the panicking render
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+		return w.Code, w.Body.String()
+	}
+
+	const readers = 20
+	bodies := make(chan string, readers)
+	for range readers {
+		go func() { _, b := get("/search?q=repair"); bodies <- b }()
+	}
+	time.Sleep(50 * time.Millisecond) // all are waiting on the first render
+	close(release)
+	for range readers {
+		if b := <-bodies; b != "render 1" {
+			t.Errorf("a reader got %q, want the one render", b)
+		}
+	}
+	if n := renders.Load(); n != 1 {
+		t.Errorf("%d renders for %d concurrent readers, want 1", n, readers)
+	}
+
+	// Expired: one request renders, the others get the old copy meanwhile.
+	c.mu.Lock()
+	c.entries["/search?q=repair"].expires = time.Now().Add(-time.Second)
+	c.mu.Unlock()
+	hold := make(chan struct{})
+	release = hold
+	refreshed := make(chan string, 1)
+	go func() { _, b := get("/search?q=repair"); refreshed <- b }()
+	deadline := time.Now().Add(5 * time.Second)
+	for renders.Load() != 2 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	for range 5 {
+		if _, b := get("/search?q=repair"); b != "render 1" {
+			t.Errorf("during the refresh a reader got %q, want the old copy", b)
+		}
+	}
+	close(hold)
+	if b := <-refreshed; b != "render 2" {
+		t.Errorf("the refreshing request got %q", b)
+	}
+	if _, b := get("/search?q=repair"); b != "render 2" || renders.Load() != 2 {
+		t.Errorf("after the refresh: %q, %d renders", b, renders.Load())
+	}
+
+	// A panicking render releases the page for the next request.
+	get("/panic")
+	done := make(chan struct{})
+	go func() { get("/panic"); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a request waited for a render that had panicked")
+	}
+}
