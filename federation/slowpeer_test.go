@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -135,5 +136,128 @@ func TestPeerDownThenBack(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%s delivered %d times", id, n)
 		}
+	}
+}
+
+// Peers that answer with garbage (bytes that are not HTTP, a 50 MB error
+// page, a redirect loop, an endless body) do not hold up deliveries to a
+// healthy peer. Each failing delivery is recorded as a failed attempt, to
+// be retried; a 202 Accepted with an endless body is a delivery, read no
+// further than 64 kB.
+func TestGarbagePeersDoNotHoldOthers(t *testing.T) {
+	h := newHub(t)
+	listen := func(t *testing.T) net.Listener {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ln.Close() })
+		return ln
+	}
+	// Not HTTP at all: a banner, then the connection closes.
+	notHTTP := listen(t)
+	go func() {
+		for {
+			c, err := notHTTP.Accept()
+			if err != nil {
+				return
+			}
+			c.Write([]byte("SSH-2.0-OpenSSH_9.2\r\n\x00\xff\xfe garbage"))
+			c.Close()
+		}
+	}()
+	junk := make([]byte, 1<<20)
+	for i := range junk {
+		junk[i] = byte('a' + i%26)
+	}
+	endless := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusAccepted)
+		for r.Context().Err() == nil {
+			if _, err := w.Write(junk); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(endless.Close)
+	hugeError := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+		for range 50 {
+			if _, err := w.Write(junk); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(hugeError.Close)
+	var loop *httptest.Server
+	loop = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, loop.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(loop.Close)
+	var fastGot atomic.Int64
+	fast := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fastGot.Add(1)
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	t.Cleanup(fast.Close)
+
+	garbage := map[string]string{"http://" + notHTTP.Addr().String(): "not HTTP",
+		hugeError.URL: "50 MB error page", loop.URL: "redirect loop"}
+	for i := range 5 {
+		for base := range garbage {
+			saveFollower(t, h, base, i)
+		}
+		saveFollower(t, h, fast.URL, i)
+		saveFollower(t, h, endless.URL, i)
+	}
+	h.event("Seed swap", time.Date(2027, 4, 3, 10, 0, 0, 0, london), "")
+	waitFor(t, "every delivery to the healthy peer", func() bool { return fastGot.Load() == 5 })
+	waitFor(t, "the endless-body peer's deliveries done", func() bool {
+		st, _ := h.svc.FederationStatus(h.host())
+		if st == nil {
+			return false
+		}
+		for _, d := range st.Pending {
+			if strings.HasPrefix(d.Inbox, endless.URL) {
+				return false
+			}
+		}
+		return true
+	})
+
+	// Each garbage peer's deliveries fail and wait for a retry.
+	waitFor(t, "a failed attempt at every garbage peer's inbox", func() bool {
+		st, _ := h.svc.FederationStatus(h.host())
+		if st == nil {
+			return false
+		}
+		failed := map[string]int{}
+		for _, d := range st.Pending {
+			if d.Attempts > 0 && d.LastError != "" {
+				for base := range garbage {
+					if strings.HasPrefix(d.Inbox, base+"/") {
+						failed[base]++
+					}
+				}
+			}
+		}
+		return len(failed) == len(garbage)
+	})
+	st, _ := h.svc.FederationStatus(h.host())
+	for _, d := range st.Pending {
+		for base, name := range garbage {
+			if strings.HasPrefix(d.Inbox, base+"/") && d.Attempts > 0 {
+				t.Logf("%s: status %d, %q", name, d.LastStatus, d.LastError)
+			}
+		}
+	}
+}
+
+func saveFollower(t *testing.T, h *testHub, base string, i int) {
+	t.Helper()
+	if err := h.db.Federation().SaveFollower(h.host(), &federation.FollowerRecord{
+		ActorID: fmt.Sprintf("%s/users/%d", base, i), FollowID: fmt.Sprintf("%s/follows/%d", base, i),
+		Inbox: fmt.Sprintf("%s/users/%d/inbox", base, i), CreatedAt: time.Now(),
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
