@@ -135,7 +135,7 @@ func TestPeerDownThenBack(t *testing.T) {
 	h.clock.advance(3 * time.Minute) // past the first retry's wait (at most 76 s)
 	waitFor(t, "a second failed attempt at each", attempted(2))
 
-	start(addr) // back, on the same port
+	start(addr)                      // back, on the same port
 	h.clock.advance(3 * time.Minute) // past the second retry's wait (at most 121 s)
 	// The delivery loop's poll (every 2 s) finds them due.
 	waitFor(t, "all three once the peer is back", func() bool { return received() == 4 })
