@@ -130,10 +130,6 @@ func checkCopy(t *testing.T, data string) {
 	}
 }
 
-
-
-
-
 // fillDisk writes a file until the disk is full.
 func fillDisk(t *testing.T, path string) {
 	t.Helper()
