@@ -220,9 +220,9 @@ type queueTimer struct {
 	claimWall, finishWall     atomic.Int64 // nanoseconds
 }
 
-func (q *queueTimer) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, n int) ([]federation.Job, error) {
+func (q *queueTimer) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, n int, skipHosts ...string) ([]federation.Job, error) {
 	t0 := time.Now()
-	jobs, err := q.Store.ClaimDeliveries(ctx, now, lease, n)
+	jobs, err := q.Store.ClaimDeliveries(ctx, now, lease, n, skipHosts...)
 	q.claimWall.Add(int64(time.Since(t0)))
 	q.claims.Add(1)
 	q.claimed.Add(int64(len(jobs)))

@@ -31,14 +31,25 @@ var ErrPrivateAddress = errors.New("refusing to connect to a private, loopback o
 // after DNS resolution and on every redirect, so a remote document cannot
 // make the hub reach into the network it runs in.
 func NewHTTPClient(allowPrivate bool, timeout time.Duration) *http.Client {
+	if allowPrivate {
+		return newHTTPClient(nil, timeout)
+	}
+	return newHTTPClient(func(ap netip.AddrPort) bool { return isPublicAddr(ap.Addr()) }, timeout)
+}
+
+// newHTTPClient is NewHTTPClient with the address check as a function:
+// allowed (nil allows every address) is asked about each address the
+// client is about to connect to, after DNS resolution and on every
+// redirect. Tests use it to treat one loopback server as if it were public.
+func newHTTPClient(allowed func(netip.AddrPort) bool, timeout time.Duration) *http.Client {
 	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
-	if !allowPrivate {
+	if allowed != nil {
 		dialer.Control = func(network, address string, _ syscall.RawConn) error {
 			ap, err := netip.ParseAddrPort(address)
 			if err != nil {
 				return err
 			}
-			if !isPublicAddr(ap.Addr()) {
+			if !allowed(ap) {
 				return fmt.Errorf("%w (%s)", ErrPrivateAddress, ap.Addr())
 			}
 			return nil

@@ -37,11 +37,17 @@ func retryable(status int) bool {
 	return false
 }
 
+// maxHeldPerWorker bounds the deliveries held in memory, waiting for their
+// server, at this many per worker: claims that would hold more wait.
+const maxHeldPerWorker = 8
+
 // deliverLoop claims due deliveries as workers come free and sends them.
 // At most perHost deliveries to one server run at once, so a server that
-// answers slowly or not at all holds only those workers: its other
-// deliveries are held (still leased) and start as its own finish, while
-// deliveries to other servers go out.
+// answers slowly or not at all holds only those workers, while deliveries
+// to other servers go out: claims skip the servers at their limit, and a
+// delivery claimed for one anyway (an inbox URL written oddly, or several
+// in one batch) is held (still leased) and starts as that server's own
+// finish.
 func (f *Federation) deliverLoop(ctx context.Context) {
 	slots := make(chan struct{}, f.workers)
 	var wg sync.WaitGroup
@@ -80,6 +86,23 @@ func (f *Federation) deliverLoop(ctx context.Context) {
 			f.nudge()
 		}()
 	}
+	// busy lists the servers at their limit, for claims to skip.
+	busy := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		var hosts []string
+		for host, n := range inFlight {
+			if n >= f.perHost && host != "" {
+				hosts = append(hosts, host)
+			}
+		}
+		return hosts
+	}
+	heldCount := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(have) - len(slots)
+	}
 	poll := time.NewTicker(pollInterval)
 	defer poll.Stop()
 	for {
@@ -87,14 +110,14 @@ func (f *Federation) deliverLoop(ctx context.Context) {
 		var jobs []Job
 		// Claim in batches: waiting until a quarter of the workers are
 		// free costs a little latency and saves a transaction per job.
-		if free > 0 && (free == f.workers || free >= max(1, f.workers/4)) {
+		if free > 0 && (free == f.workers || free >= max(1, f.workers/4)) && heldCount() < maxHeldPerWorker*f.workers {
 			var err error
-			jobs, err = f.store.ClaimDeliveries(ctx, f.now(), deliveryLease, free)
+			jobs, err = f.store.ClaimDeliveries(ctx, f.now(), deliveryLease, free, busy()...)
 			if err != nil && ctx.Err() == nil {
 				f.log.Warn("reading the delivery queue", "err", err)
 			}
 		}
-		started := 0
+		started, heldNow := 0, 0
 		for _, j := range jobs {
 			host := HostOf(j.Inbox)
 			mu.Lock()
@@ -104,6 +127,7 @@ func (f *Federation) deliverLoop(ctx context.Context) {
 			case inFlight[host] >= f.perHost:
 				have[j.DeliveryID] = true
 				held[host] = append(held[host], j)
+				heldNow++
 			default:
 				have[j.DeliveryID] = true
 				inFlight[host]++
@@ -113,8 +137,11 @@ func (f *Federation) deliverLoop(ctx context.Context) {
 			}
 			mu.Unlock()
 		}
-		if len(jobs) == free && free > 0 && started > 0 {
-			continue // there may be more due
+		if len(jobs) == free && free > 0 && started+heldNow > 0 {
+			// There may be more due. Held deliveries took no worker, so
+			// claim again at once (the busy servers now skipped) rather
+			// than leave free workers idle until the next poll.
+			continue
 		}
 		select {
 		case <-ctx.Done():

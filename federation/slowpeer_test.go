@@ -72,64 +72,77 @@ func TestSlowServerDoesNotHoldOthers(t *testing.T) {
 	}
 }
 
-// A peer whose server is down (connection refused, not an HTTP error) and
-// comes back later gets every delivery queued meanwhile, each once.
+// A peer whose server stops (connection refused, not an HTTP error) for a
+// while and comes back on the same port gets every delivery made
+// meanwhile, each once, after retries while it was down. The settable
+// clock stands in for the minutes the backoff waits.
 func TestPeerDownThenBack(t *testing.T) {
 	h := newHub(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens there now
-	for i := range 3 {
-		if err := h.db.Federation().SaveFollower(h.host(), &federation.FollowerRecord{
-			ActorID: fmt.Sprintf("http://%s/users/%d", addr, i), FollowID: fmt.Sprintf("http://%s/follows/%d", addr, i),
-			Inbox: fmt.Sprintf("http://%s/users/%d/inbox", addr, i), SharedInbox: "http://" + addr + "/inbox", CreatedAt: time.Now(),
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i := range 3 {
-		h.event(fmt.Sprintf("Repair café %d", i), time.Date(2027, 4, 3+i, 10, 0, 0, 0, london), "")
-	}
-	waitFor(t, "a failed attempt at each", func() bool {
-		st, _ := h.svc.FederationStatus(h.host())
-		if st == nil || len(st.Pending) != 3 {
-			return false
-		}
-		for _, d := range st.Pending {
-			if d.Attempts == 0 || d.LastStatus != 0 {
-				return false
-			}
-		}
-		return true
-	})
-
 	var mu sync.Mutex
 	got := map[string]int{}
-	ln, err = net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatalf("the port was taken meanwhile: %v", err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var a struct{ ID string }
 		json.NewDecoder(r.Body).Decode(&a)
 		mu.Lock()
 		got[a.ID]++
 		mu.Unlock()
 		w.WriteHeader(http.StatusAccepted)
-	})}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	h.clock.advance(3 * time.Minute) // past the first retry's wait
-	// The delivery loop's poll (every 2 s) finds them due.
-	waitFor(t, "all three once the server is back", func() bool {
+	})
+	received := func() int {
 		mu.Lock()
 		defer mu.Unlock()
-		return len(got) == 3
+		return len(got)
+	}
+	start := func(addr string) (*http.Server, string) {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			t.Fatalf("listening on %s: %v", addr, err)
+		}
+		srv := &http.Server{Handler: handler}
+		go srv.Serve(ln)
+		t.Cleanup(func() { srv.Close() })
+		return srv, ln.Addr().String()
+	}
+	srv, addr := start("127.0.0.1:0")
+	if err := h.db.Federation().SaveFollower(h.host(), &federation.FollowerRecord{
+		ActorID: "http://" + addr + "/users/0", FollowID: "http://" + addr + "/follows/0",
+		Inbox: "http://" + addr + "/users/0/inbox", SharedInbox: "http://" + addr + "/inbox", CreatedAt: time.Now(),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h.event("Repair café", time.Date(2027, 4, 3, 10, 0, 0, 0, london), "")
+	waitFor(t, "the first delivery while the peer is up", func() bool { return received() == 1 })
+
+	srv.Close() // the peer goes down
+	for i := range 3 {
+		h.event(fmt.Sprintf("Repair café %d", i), time.Date(2027, 4, 4+i, 10, 0, 0, 0, london), "")
+	}
+	attempted := func(n int) func() bool {
+		return func() bool {
+			st, _ := h.svc.FederationStatus(h.host())
+			if st == nil || len(st.Pending) != 3 {
+				return false
+			}
+			for _, d := range st.Pending {
+				if d.Attempts != n || d.LastStatus != 0 || !strings.Contains(d.LastError, "connection refused") {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	waitFor(t, "a failed attempt at each while the peer is down", attempted(1))
+	h.clock.advance(3 * time.Minute) // past the first retry's wait (at most 76 s)
+	waitFor(t, "a second failed attempt at each", attempted(2))
+
+	start(addr)                      // back, on the same port
+	h.clock.advance(3 * time.Minute) // past the second retry's wait (at most 121 s)
+	// The delivery loop's poll (every 2 s) finds them due.
+	waitFor(t, "all three once the peer is back", func() bool { return received() == 4 })
+	waitFor(t, "the queue empty", func() bool {
+		st, _ := h.svc.FederationStatus(h.host())
+		return st != nil && len(st.Pending) == 0 && len(st.Failed) == 0
 	})
-	time.Sleep(200 * time.Millisecond)
 	mu.Lock()
 	defer mu.Unlock()
 	for id, n := range got {

@@ -113,8 +113,12 @@ type Store interface {
 	Enqueue(ctx context.Context, e Enqueued) error
 	// Outbox lists public activities, newest first, with the total.
 	Outbox(ctx context.Context, limit, offset int) ([]*OutActivity, int, error)
-	// ClaimDeliveries leases up to n pending deliveries due at now.
-	ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, n int) ([]Job, error)
+	// ClaimDeliveries leases up to n pending deliveries due at now, except
+	// those whose inbox is on one of the skipHosts (http or https, any
+	// case); the queue skips servers already given all the workers they
+	// may have. Skipping is best effort: an inbox written oddly (a port,
+	// user info) may still be returned.
+	ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, n int, skipHosts ...string) ([]Job, error)
 	// FinishDelivery records an attempt's outcome: done, retry at next, or
 	// given up (failed) when next is nil and ok is false.
 	FinishDelivery(ctx context.Context, id int64, ok bool, status int, errMsg string, next *time.Time, now time.Time) error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/federation"
@@ -263,14 +264,23 @@ func (s *FederationStore) Outbox(ctx context.Context, limit, offset int) ([]*fed
 	return out, total, wrap(rows.Err(), "list outbox")
 }
 
-// ClaimDeliveries leases up to n due deliveries.
-func (s *FederationStore) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, n int) ([]federation.Job, error) {
+// ClaimDeliveries leases up to n due deliveries, skipping inboxes on
+// skipHosts.
+func (s *FederationStore) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, n int, skipHosts ...string) ([]federation.Job, error) {
 	var jobs []federation.Job
+	args := []any{unix(now.Add(lease)), unix(now), unix(now)}
+	var skip strings.Builder
+	for _, h := range skipHosts {
+		// LIKE ignores ASCII case, as host names do.
+		skip.WriteString(` AND NOT (inbox LIKE ? ESCAPE '\' OR inbox LIKE ? ESCAPE '\')`)
+		args = append(args, "https://"+escapeLike(h)+"/%", "http://"+escapeLike(h)+"/%")
+	}
+	args = append(args, n)
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE deliveries SET leased_until = ?
-			WHERE id IN (SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ? AND leased_until < ?
+			WHERE id IN (SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ? AND leased_until < ?`+skip.String()+`
 				ORDER BY next_attempt_at, id LIMIT ?)
-			RETURNING id, inbox, attempts, activity_id`, unix(now.Add(lease)), unix(now), unix(now), n)
+			RETURNING id, inbox, attempts, activity_id`, args...)
 		if err != nil {
 			return err
 		}

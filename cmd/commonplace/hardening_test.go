@@ -71,17 +71,24 @@ func TestSlowClientIsCutOff(t *testing.T) {
 }
 
 // Every kind of answer carries the security headers: pages, errors, feeds,
-// files, organiser pages, the API and the fediverse's JSON.
+// files, organiser pages, the API and the fediverse's JSON, and refusals
+// (unsigned inbox POSTs, API calls without a token, a wrong method).
 func TestSecurityHeadersEverywhere(t *testing.T) {
 	m := startMain(t, nil)
 	base := "http://" + m.Addr()
 	for _, tt := range []struct{ path, accept string }{
+		{"POST /actor/inbox", "application/activity+json"}, {"POST /api/v1/events", "application/json"},
+		{"POST /admin/login", ""}, {"DELETE /events", ""},
 		{"/", ""}, {"/events", ""}, {"/no/such/page", ""}, {"/calendar.ics", ""}, {"/feed.atom", ""},
 		{"/static/style.css", ""}, {"/healthz", ""}, {"/admin/login", ""}, {"/api/v1/me", ""}, {"/search?q=x", ""},
 		{"/commons", ""}, {"/actor", "application/activity+json"}, {"/.well-known/nodeinfo", ""},
 		{"/.well-known/webfinger?resource=acct:nobody@localhost", ""},
 	} {
-		req, _ := http.NewRequest(http.MethodGet, base+tt.path, nil)
+		method, path, ok := strings.Cut(tt.path, " ")
+		if !ok {
+			method, path = http.MethodGet, tt.path
+		}
+		req, _ := http.NewRequest(method, base+path, strings.NewReader("{}"))
 		if tt.accept != "" {
 			req.Header.Set("Accept", tt.accept)
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -134,12 +135,19 @@ func (s *Server) failedForm(w http.ResponseWriter, r *http.Request, err error, v
 		fv.Errors = formErrors{}
 	}
 	if !fv.Errors.merge(err) {
-		if code := hub.ErrorCode(err); code == hub.ECONFLICT {
+		switch hub.ErrorCode(err) {
+		case hub.ECONFLICT:
 			fv.Errors["_form"] = hub.ErrorMessage(err)
 			for k, v := range hub.ErrorFields(err) {
 				fv.Errors[k] = v
 			}
 			return s.renderForm(w, r, http.StatusConflict, view, title, fv)
+		case hub.EUNAVAILABLE:
+			// The disk is full or read-only: say so above the form, which
+			// keeps what was typed for saving again later.
+			s.log.Error("saving failed", slog.Group("request", "method", r.Method, "path", r.URL.Path), "error", err)
+			fv.Errors["_form"] = hub.ErrorMessage(err)
+			return s.renderForm(w, r, http.StatusServiceUnavailable, view, title, fv)
 		}
 		return err
 	}
