@@ -126,7 +126,7 @@ func (e *env) init(fs *flag.FlagSet) error {
 	if !e.isSet("log-format") && e.cfg.LogFormat != "" {
 		format = e.cfg.LogFormat
 	}
-	logger, err := newLogger(e.io.stderr, levelName, format)
+	logger, err := newLogger(e.io.stderr, levelName, format, toJournal(e.io.stderr, e.io.getenv))
 	if err != nil {
 		return err
 	}
@@ -175,7 +175,9 @@ func loadConfig(path string, cfg *fileConfig) error {
 	return nil
 }
 
-func newLogger(w io.Writer, levelName, format string) (*slog.Logger, error) {
+// newLogger logs to w; journal (systemd's journal is reading w) drops the
+// time from text lines and starts each with its priority.
+func newLogger(w io.Writer, levelName, format string, journal bool) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(levelName)); err != nil {
 		return nil, usagef("unknown log level %q: use debug, info, warn or error", levelName)
@@ -183,6 +185,9 @@ func newLogger(w io.Writer, levelName, format string) (*slog.Logger, error) {
 	opts := &slog.HandlerOptions{Level: level}
 	switch format {
 	case "text":
+		if journal {
+			return slog.New(newJournalHandler(w, opts)), nil
+		}
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	case "json":
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
