@@ -16,7 +16,8 @@ import (
 // anything with a query for the API or organiser pages pass through.
 //
 // One request renders a page at a time: while it does, others for the same
-// page get the expired copy if there is one, or wait for the fresh one, so
+// page get the expired copy if it expired only just now (within ten
+// lifetimes), or wait for the fresh one, so
 // an expensive page (a search over a large commons) is not computed by
 // every waiting reader at once.
 type pageCache struct {
@@ -33,6 +34,10 @@ type cachedPage struct {
 	body    []byte
 	expires time.Time
 }
+
+// staleFactor bounds how old an expired copy may be and still be served
+// while another request renders the page afresh: ten lifetimes.
+const staleFactor = 10
 
 // maxCachedPage is the largest body kept.
 const maxCachedPage = 1 << 20
@@ -97,8 +102,9 @@ func (c *pageCache) middleware(next http.Handler) http.Handler {
 			p, done := c.entries[key], c.flight[key]
 			c.mu.RUnlock()
 			now := time.Now()
-			if p != nil && (now.Before(p.expires) || done != nil) {
-				// Fresh, or being refreshed by another request: this copy.
+			if p != nil && (now.Before(p.expires) || done != nil && now.Before(p.expires.Add(staleFactor*c.ttl))) {
+				// Fresh, or just expired and being refreshed by another
+				// request: this copy.
 				p.serve(w)
 				return
 			}

@@ -142,6 +142,29 @@ func TestPageCacheRendersOnceForConcurrentReaders(t *testing.T) {
 		t.Errorf("after the refresh: %q, %d renders", b, renders.Load())
 	}
 
+	// A copy that expired long ago is not served: readers wait for the
+	// fresh one.
+	c.mu.Lock()
+	c.entries["/search?q=repair"].expires = time.Now().Add(-11 * time.Hour) // ten lifetimes and more
+	c.mu.Unlock()
+	hold = make(chan struct{})
+	release = hold
+	go func() { _, b := get("/search?q=repair"); refreshed <- b }()
+	for renders.Load() != 3 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	waiter := make(chan string, 1)
+	go func() { _, b := get("/search?q=repair"); waiter <- b }()
+	select {
+	case b := <-waiter:
+		t.Errorf("a reader got %q while the page was rendered, from a copy 11 hours old", b)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(hold)
+	if a, b := <-refreshed, <-waiter; a != "render 3" || b != "render 3" {
+		t.Errorf("after the render: %q and %q, want render 3 for both", a, b)
+	}
+
 	// A panicking render releases the page for the next request.
 	get("/panic")
 	done := make(chan struct{})
