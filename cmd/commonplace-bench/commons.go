@@ -43,16 +43,10 @@ func scenarioCommons(cfg config, rep *report) error {
 	}
 	filled := time.Since(t0)
 
-	var ready []time.Duration
-	for range 3 {
-		cmd, _, d, err := startBinary(binary, dir)
-		if err != nil {
-			return err
-		}
-		ready = append(ready, d)
-		stopBinary(cmd)
+	ready, err := readyTimes(binary, dir, 3)
+	if err != nil {
+		return err
 	}
-	slices.Sort(ready)
 	n := fmt.Sprintf("%d items", cfg.commons)
 	rep.add(figure{Scenario: "commons", Name: "ready with " + n, Value: ms(ready[1]), Unit: "ms",
 		Reference: fmt.Sprintf("median of 3; filling took %.1f s", filled.Seconds()), Target: "≤ 100 ms", Met: met(ready[1] <= 100*time.Millisecond)})

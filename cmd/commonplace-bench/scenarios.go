@@ -227,6 +227,22 @@ func findBinary(cfg config) (string, error) {
 	return "", fmt.Errorf("no commonplace binary: build it (make build) or give -binary")
 }
 
+// readyTimes starts and stops the binary on dir n times and returns the
+// times from exec to ready, shortest first.
+func readyTimes(binary, dir string, n int) ([]time.Duration, error) {
+	var ready []time.Duration
+	for range n {
+		cmd, _, d, err := startBinary(binary, dir)
+		if err != nil {
+			return nil, err
+		}
+		ready = append(ready, d)
+		stopBinary(cmd)
+	}
+	slices.Sort(ready)
+	return ready, nil
+}
+
 func scenarioStartup(cfg config, rep *report) error {
 	binary, err := findBinary(cfg)
 	if err != nil {
@@ -243,16 +259,10 @@ func scenarioStartup(cfg config, rep *report) error {
 		return err
 	}
 	stopBinary(cmd)
-	var ready []time.Duration
-	for range 5 {
-		cmd, _, d, err := startBinary(binary, dir)
-		if err != nil {
-			return err
-		}
-		ready = append(ready, d)
-		stopBinary(cmd)
+	ready, err := readyTimes(binary, dir, 5)
+	if err != nil {
+		return err
 	}
-	slices.Sort(ready)
 	rep.add(figure{Scenario: "startup", Name: "ready (exec → /healthz 200)", Value: ms(ready[len(ready)/2]), Unit: "ms",
 		Reference: fmt.Sprintf("median of 5; first start with demo content %.0f ms", ms(first)), Target: "≤ 100 ms", Met: met(ready[len(ready)/2] <= 100*time.Millisecond)})
 

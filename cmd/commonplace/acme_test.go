@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -37,17 +38,34 @@ type acmeLab struct {
 	log       *syncBuffer
 }
 
-// buildTool builds a Go tool from this module's dependencies (go.mod's
-// tool block) into dir.
-func buildTool(t *testing.T, dir, pkg string) string {
+// acmeTools are Pebble and its DNS stub, built once per test run (go.mod's
+// tool block pins them) next to the commonplace binary.
+var acmeTools struct {
+	once            sync.Once
+	pebble, dnsStub string
+	err             error
+}
+
+func buildACMETools(t *testing.T) (pebble, dnsStub string) {
 	t.Helper()
-	out := filepath.Join(dir, filepath.Base(pkg))
-	cmd := exec.Command("go", "build", "-o", out, pkg)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building %s: %v\n%s", pkg, err, b)
+	acmeTools.once.Do(func() {
+		dir := filepath.Dir(binary) // removed by TestMain
+		build := func(pkg string) string {
+			out := filepath.Join(dir, filepath.Base(pkg))
+			cmd := exec.Command(goTool, "build", "-o", out, pkg)
+			cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+			if b, err := cmd.CombinedOutput(); err != nil && acmeTools.err == nil {
+				acmeTools.err = fmt.Errorf("building %s: %v\n%s", pkg, err, b)
+			}
+			return out
+		}
+		acmeTools.pebble = build("github.com/letsencrypt/pebble/v2/cmd/pebble")
+		acmeTools.dnsStub = build("github.com/letsencrypt/pebble/v2/cmd/pebble-challtestsrv")
+	})
+	if acmeTools.err != nil {
+		t.Fatal(acmeTools.err)
 	}
-	return out
+	return acmeTools.pebble, acmeTools.dnsStub
 }
 
 // selfSigned writes a self-signed ECDSA certificate for 127.0.0.1 and
@@ -86,8 +104,7 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string) {
 func startPebble(t *testing.T, httpPort, tlsPort int) *acmeLab {
 	t.Helper()
 	dir := t.TempDir()
-	pebble := buildTool(t, dir, "github.com/letsencrypt/pebble/v2/cmd/pebble")
-	dnsStub := buildTool(t, dir, "github.com/letsencrypt/pebble/v2/cmd/pebble-challtestsrv")
+	pebble, dnsStub := buildACMETools(t)
 	certFile, keyFile := selfSigned(t, dir)
 	lab := &acmeLab{caFile: certFile, log: &syncBuffer{}}
 

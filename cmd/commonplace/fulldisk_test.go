@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -56,44 +55,8 @@ func startOnTinyDisk(t *testing.T, size string) (s *server, outside string, insi
 		`mount -t tmpfs -o size=`+size+` tmpfs "$0" && exec "$@"`, mnt,
 		binary, "serve", "--demo", "--data", filepath.Join(mnt, "data"), "--addr", "127.0.0.1:0")
 	cmd.Dir, cmd.Env = t.TempDir(), cliEnv()
-	s = &server{t: t, cmd: cmd, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
-	cmd.Stdout = s.stdout
-	pr, pw := io.Pipe()
-	cmd.Stderr = io.MultiWriter(s.stderr, pw)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	addrc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if m := listeningAddr.FindStringSubmatch(sc.Text()); m != nil {
-				addrc <- m[1]
-				io.Copy(io.Discard, pr)
-				return
-			}
-		}
-	}()
-	go func() {
-		cmd.Wait()
-		s.code = cmd.ProcessState.ExitCode()
-		pw.Close()
-		close(s.done)
-	}()
-	t.Cleanup(func() {
-		select {
-		case <-s.done:
-		default:
-			cmd.Process.Kill()
-			<-s.done
-		}
-	})
-	select {
-	case s.addr = <-addrc:
-	case <-s.done:
+	if s = startProcess(t, cmd); s.addr == "" {
 		t.Fatalf("serve exited with %d\n%s", s.code, s.stderr)
-	case <-time.After(30 * time.Second):
-		t.Fatalf("serve did not start\n%s", s.stderr)
 	}
 	pid := strconv.Itoa(cmd.Process.Pid)
 	inside = func(args ...string) result {

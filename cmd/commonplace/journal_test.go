@@ -67,7 +67,7 @@ func TestServeLogsForTheJournal(t *testing.T) {
 			}
 			defer cmd.Process.Kill()
 			var logged string
-			waitFor(t, 20*time.Second, "serve logging that it listens", func() bool {
+			within(t, 20*time.Second, "serve logging that it listens", func() bool {
 				b, _ := os.ReadFile(logPath)
 				logged = string(b)
 				return strings.Contains(logged, "msg=listening")
@@ -83,17 +83,5 @@ func TestServeLogsForTheJournal(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// waitFor polls until cond holds or fails the test after within.
-func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %s", what, within)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }

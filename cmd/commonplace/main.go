@@ -78,9 +78,13 @@ type command struct {
 	// service's info logs do not clutter command output.
 	logLevel string
 	// bare commands take no --data, --config or log flags (help, version).
-	bare  bool
-	setup func(fs *flag.FlagSet, env *env) runFunc
-	subs  []*command
+	bare bool
+	// invalidCannotRun: an invalid setting (EINVALID) exits with
+	// exitCannotRun, since running again unchanged cannot help (serve, run
+	// by systemd).
+	invalidCannotRun bool
+	setup            func(fs *flag.FlagSet, env *env) runFunc
+	subs             []*command
 }
 
 type runFunc func(ctx context.Context, args []string) error
@@ -256,7 +260,7 @@ func reportError(w io.Writer, name string, err error, e *env) int {
 		fmt.Fprintf(w, "  cause: %v\n", err)
 	}
 	var newer *storage.NewerSchemaError
-	if errors.As(err, &newer) || (e != nil && e.cmd != nil && e.cmd.name == "serve" && hub.ErrorCode(err) == hub.EINVALID) {
+	if errors.As(err, &newer) || (e != nil && e.cmd != nil && e.cmd.invalidCannotRun && hub.ErrorCode(err) == hub.EINVALID) {
 		return exitCannotRun
 	}
 	return exitError

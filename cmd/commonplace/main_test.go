@@ -19,8 +19,9 @@ import (
 	"time"
 )
 
-// binary is the commonplace binary built once for the whole test run.
-var binary string
+// binary is the commonplace binary built once for the whole test run,
+// by goTool.
+var binary, goTool string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "commonplace-cmd-test")
@@ -29,8 +30,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binary = filepath.Join(dir, "commonplace")
-	goTool, err := exec.LookPath("go")
-	if err != nil {
+	if p, err := exec.LookPath("go"); err == nil {
+		goTool = p
+	} else {
 		goTool = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
 	}
 	args := []string{"build", "-tags", "sqlite_fts5", "-o", binary}
@@ -201,6 +203,14 @@ func tryServer(t *testing.T, env []string, args ...string) *server {
 	cmd := exec.Command(binary, append([]string{"serve"}, args...)...)
 	cmd.Dir = t.TempDir()
 	cmd.Env = cliEnv(env...)
+	return startProcess(t, cmd)
+}
+
+// startProcess starts cmd, a serve process however wrapped, and waits
+// until it logs that it is listening or exits. s.addr is empty when it
+// exited. The process is killed at test end if it is still running.
+func startProcess(t *testing.T, cmd *exec.Cmd) *server {
+	t.Helper()
 	s := &server{t: t, cmd: cmd, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
 	cmd.Stdout = s.stdout
 	pr, pw := io.Pipe()

@@ -433,9 +433,10 @@ func publicURL(raw string, bound net.Addr) (*url.URL, error) {
 
 func serveCommand() *command {
 	return &command{
-		name:     "serve",
-		summary:  "Run the hub's web server",
-		logLevel: "info",
+		name:             "serve",
+		summary:          "Run the hub's web server",
+		logLevel:         "info",
+		invalidCannotRun: true,
 		help: `Starts the hub. With no flags it keeps its data in ./data and listens on
 http://localhost:8080. Each flag can also come from an environment variable
 or the config file; flags win over the environment, which wins over the
