@@ -89,18 +89,25 @@ func TestMisbehavingServersDoNotHoldOthers(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
 		answer func(c net.Conn, done <-chan struct{})
+		// hubEnds is set where the hub, not the server, ends each
+		// delivery (it stops reading, or gives up on garbage). The
+		// server then learns of the hang-up only when a later write
+		// fails, so its count of deliveries at once lags behind and
+		// can exceed the hub's real limit: it is only checked where
+		// the server holds the delivery.
+		hubEnds bool
 		// after checks the bad server's deliveries once the healthy
 		// server has all of its own.
 		after func(t *testing.T, h *testHub, p *badPeer)
 	}{
-		{"accepts, never answers", func(c net.Conn, done <-chan struct{}) { <-done }, nil},
+		{"accepts, never answers", func(c net.Conn, done <-chan struct{}) { <-done }, false, nil},
 		{"trickles its status line", func(c net.Conn, done <-chan struct{}) {
 			trickle(c, done, "HTTP/1.1 202 Accepted\r\nX-Padding: "+strings.Repeat("z", 1<<20))
-		}, nil},
+		}, false, nil},
 		{"trickles its body", func(c net.Conn, done <-chan struct{}) {
 			io.WriteString(c, "HTTP/1.1 202 Accepted\r\nContent-Length: 100000\r\n\r\n")
 			trickle(c, done, "x")
-		}, nil},
+		}, false, nil},
 		{"answers with an endless body", func(c net.Conn, done <-chan struct{}) {
 			io.WriteString(c, "HTTP/1.1 202 Accepted\r\nContent-Type: text/html\r\n\r\n")
 			chunk := []byte(strings.Repeat("<p>spam</p>", 3000))
@@ -114,7 +121,7 @@ func TestMisbehavingServersDoNotHoldOthers(t *testing.T) {
 					return // the hub hung up: it read enough
 				}
 			}
-		}, func(t *testing.T, h *testHub, p *badPeer) {
+		}, true, func(t *testing.T, h *testHub, p *badPeer) {
 			waitFor(t, "every delivery to the endless server recorded as made", func() bool {
 				st, _ := h.svc.FederationStatus(h.host())
 				return st != nil && len(st.Pending) == 0 && len(st.Failed) == 0 && p.seen.Load() == 10
@@ -122,7 +129,7 @@ func TestMisbehavingServersDoNotHoldOthers(t *testing.T) {
 		}},
 		{"answers garbage", func(c net.Conn, done <-chan struct{}) {
 			c.Write([]byte("\x00\x13\x37 this is not HTTP\r\n\r\n"))
-		}, func(t *testing.T, h *testHub, p *badPeer) {
+		}, true, func(t *testing.T, h *testHub, p *badPeer) {
 			waitFor(t, "every delivery to the garbage server tried and queued for a retry", func() bool {
 				st, _ := h.svc.FederationStatus(h.host())
 				if st == nil || len(st.Pending) != 10 {
@@ -167,7 +174,7 @@ func TestMisbehavingServersDoNotHoldOthers(t *testing.T) {
 			if took > 1500*time.Millisecond {
 				t.Errorf("the healthy server waited %v", took)
 			}
-			if got := bad.max.Load(); got > 2 {
+			if got := bad.max.Load(); got > 2 && !tt.hubEnds {
 				t.Errorf("%d deliveries to the bad server at once; at most 2 may be", got)
 			}
 			if bad.seen.Load() == 0 {
