@@ -165,11 +165,10 @@ func (s *SearchStore) Search(ctx context.Context, q hub.SearchQuery) (*hub.Searc
 	return res, wrap(rows.Err(), "search")
 }
 
-// snippetHTML escapes a snippet and marks its matches; Markdown emphasis
-// and heading marks are dropped, as they mean nothing out of place.
+// snippetHTML escapes a snippet and marks its matches. The text is
+// already plain (Markdown is indexed as the text pages show).
 func snippetHTML(s string, cut bool) string {
 	s = strings.Join(strings.Fields(s), " ")
-	s = strings.NewReplacer("**", "", "__", "", "## ", "", "# ", "", "`", "").Replace(s)
 	if cut && len([]rune(s)) > 200 {
 		s = string([]rune(s)[:199]) + "…"
 	}

@@ -9,24 +9,27 @@ import (
 // Local items are indexed for search from Go, inside the transaction that
 // writes them: one upsert of the item's search_docs row (the FTS5 index
 // follows by trigger). Deleting an item deletes its row by trigger.
+// Markdown is indexed as the text a page shows (markdown_text, in
+// search_text.go): no markup, no link targets.
 
 // localDocSQL selects the search_docs row of each kind of local item;
 // %s is the WHERE clause.
 var localDocSQL = map[string]string{
 	"event": `SELECT 'event:' || e.id, 'event', 1, e.id, e.slug, e.title,
-		trim(e.description || ' ' || e.organiser || ' ' || e.accessibility),
+		trim(markdown_text(e.description) || ' ' || e.organiser || ' ' || e.accessibility),
 		COALESCE((SELECT group_concat(t.name, ' ') FROM event_tags et JOIN tags t ON t.id = et.tag_id WHERE et.event_id = e.id), ''),
 		COALESCE((SELECT ' ' || group_concat(t.slug, ' ') || ' ' FROM event_tags et JOIN tags t ON t.id = et.tag_id WHERE et.event_id = e.id), ''),
 		COALESCE(p.name, ''), COALESCE(p.slug, ''),
 		e.start_at, CASE WHEN e.recurrence = '' THEN e.end_at ELSE e.series_end END, e.start_at
 		FROM events e LEFT JOIN places p ON p.id = e.place_id %s`,
-	"guide": `SELECT 'guide:' || g.id, 'guide', 1, g.id, g.slug, g.title, trim(g.summary || ' ' || g.body),
+	"guide": `SELECT 'guide:' || g.id, 'guide', 1, g.id, g.slug, g.title, trim(g.summary || ' ' || markdown_text(g.body)),
 		COALESCE((SELECT group_concat(t.name, ' ') FROM guide_tags gt JOIN tags t ON t.id = gt.tag_id WHERE gt.guide_id = g.id), ''),
 		COALESCE((SELECT ' ' || group_concat(t.slug, ' ') || ' ' FROM guide_tags gt JOIN tags t ON t.id = gt.tag_id WHERE gt.guide_id = g.id), ''),
 		'', '', NULL, NULL, g.updated_at
 		FROM guides g %s`,
 	"case-study": `SELECT 'case-study:' || c.id, 'case-study', 1, c.id, c.slug, c.title,
-		trim(c.summary || ' ' || c.problem || ' ' || c.approach || ' ' || c.tools || ' ' || c.outcome || ' ' || c.lessons || ' ' || c.organisation),
+		trim(c.summary || ' ' || markdown_text(c.problem) || ' ' || markdown_text(c.approach) || ' ' || markdown_text(c.tools) || ' ' ||
+		markdown_text(c.outcome) || ' ' || markdown_text(c.lessons) || ' ' || c.organisation),
 		COALESCE((SELECT group_concat(t.name, ' ') FROM case_study_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.case_study_id = c.id), ''),
 		COALESCE((SELECT ' ' || group_concat(t.slug, ' ') || ' ' FROM case_study_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.case_study_id = c.id), ''),
 		COALESCE(p.name, ''), COALESCE(p.slug, ''), NULL, NULL, c.updated_at

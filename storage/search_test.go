@@ -244,3 +244,30 @@ func TestSearchReindexOnOpen(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Markdown is indexed as the text the page shows: link targets and
+// markup are not searchable and never show in snippets.
+func TestSearchIndexesMarkdownAsText(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "hub.db"))
+	svc := hub.NewService(db.Stores(), nil)
+	host := hub.HostContext(ctx)
+	if err := svc.CreateGuide(host, &hub.Guide{Title: "Making zines", Body: "## Paper\n\nRead **the zine** [on folding](https://folds.example/howto) first."}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.CreateCaseStudy(host, &hub.CaseStudy{Title: "A print shop", Problem: "No _printer_ nearby; see <https://printers.example>."}); err != nil {
+		t.Fatal(err)
+	}
+	if got := (&searchFixture{db: db, svc: svc}).titles(t, hub.SearchQuery{Text: "howto"}); len(got) != 0 {
+		t.Errorf("a link target is searchable: %v", got)
+	}
+	res, err := svc.Search(ctx, hub.SearchQuery{Text: "folding"})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if s := res.Hits[0].Snippet; s != "Paper Read the zine on <mark>folding</mark> first." {
+		t.Errorf("snippet %q", s)
+	}
+	if res, err := svc.Search(ctx, hub.SearchQuery{Text: "printer printers.example"}); err != nil || res.Total != 1 {
+		t.Errorf("case study section: %+v %v", res, err)
+	}
+}

@@ -59,7 +59,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 			return nil, fmt.Errorf("create data folder: %w", err)
 		}
 	}
-	sqldb, err := sql.Open("sqlite3", dsn(path))
+	sqldb, err := sql.Open(driverName, dsn(path))
 	if err != nil {
 		return nil, err
 	}

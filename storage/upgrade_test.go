@@ -170,3 +170,44 @@ func TestDescribeCountsEveryTable(t *testing.T) {
 		}
 	}
 }
+
+// A hub whose search index holds organisers' Markdown as it was typed
+// (schema 6) has it indexed again as page text when it upgrades: link
+// targets stop matching and snippets lose the markup.
+func TestUpgradeReindexesMarkdownAsText(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "commonplace.db")
+	openOld(t, path, 6)
+	old, err := sql.Open("sqlite3", dsn(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What schema 6 left: the guide's row with its Markdown, indexing done.
+	for _, q := range []string{
+		`UPDATE guides SET body = 'Read **the zine** [on folding](https://folds.example/howto) first.'`,
+		`DELETE FROM search_reindex`,
+		`INSERT INTO search_docs (ref, kind, local, item_id, slug, title, body, sort_at)
+			SELECT 'guide:' || id, 'guide', 1, id, slug, title, body, updated_at FROM guides`,
+	} {
+		if _, err := old.Exec(q); err != nil {
+			t.Fatal(q, err)
+		}
+	}
+	old.Close()
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc := hub.NewService(db.Stores(), nil)
+	if res, err := svc.Search(ctx, hub.SearchQuery{Text: "howto"}); err != nil || res.Total != 0 {
+		t.Errorf("a link target still matches after the upgrade: %+v %v", res, err)
+	}
+	res, err := svc.Search(ctx, hub.SearchQuery{Text: "folding"})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if s := res.Hits[0].Snippet; strings.Contains(s, "**") || strings.Contains(s, "](") {
+		t.Errorf("snippet still shows Markdown: %q", s)
+	}
+}
