@@ -34,13 +34,44 @@ type ChangeNotifier interface {
 	ItemChanged(ctx context.Context, c Change)
 }
 
-// notify tells the notifier, if any, of a stored change.
+// notify tells the notifier, if any, of a stored change; inside Batch,
+// once the batch is saved.
 func (s *Service) notify(ctx context.Context, kind string, id int64, op string) {
 	if s.Notifier == nil {
 		return
 	}
+	if b, ok := ctx.Value(batchKey).(*batch); ok {
+		b.changes = append(b.changes, Change{Kind: kind, ID: id, Op: op})
+		return
+	}
 	// The change is stored: tell followers even if the caller gives up now.
 	s.Notifier.ItemChanged(context.WithoutCancel(ctx), Change{Kind: kind, ID: id, Op: op})
+}
+
+// batch holds the changes made inside Service.Batch until it is saved.
+type batch struct{ changes []Change }
+
+const batchKey ctxKey = 2
+
+// Batch runs fn, whose changes through this service are saved together
+// (see Batcher) and told to the notifier after they are. Inside a batch,
+// reads see only what was saved before it began. Batches do not nest: a
+// Batch inside another runs fn as part of the outer one.
+func (s *Service) Batch(ctx context.Context, fn func(ctx context.Context) error) error {
+	if s.Batcher == nil {
+		return fn(ctx)
+	}
+	if _, ok := ctx.Value(batchKey).(*batch); ok {
+		return fn(ctx)
+	}
+	b := &batch{}
+	if err := s.Batcher.Batch(context.WithValue(ctx, batchKey, b), fn); err != nil {
+		return err
+	}
+	for _, c := range b.changes {
+		s.notify(ctx, c.Kind, c.ID, c.Op)
+	}
+	return nil
 }
 
 // Follower is a fediverse account that follows the hub.

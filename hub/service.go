@@ -30,6 +30,19 @@ type Stores struct {
 	Commons CommonsStore
 	// Searcher searches local and commons items; nil: no search.
 	Searcher SearchStore
+	// Batcher saves many changes as one unit (Service.Batch); nil: each
+	// change is saved by itself.
+	Batcher Batcher
+}
+
+// Batcher runs fn so that every change the stores make through the
+// context it is given is saved together when fn returns nil, and none is
+// when fn fails. A change that fails inside fn is undone by itself and
+// its error returned, so fn can go on with the next. Storage implements
+// it with one SQLite transaction: a calendar import of thousands of
+// events then costs tens of commits, not thousands.
+type Batcher interface {
+	Batch(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
 // Service is the hub's application service: every front end calls it, and

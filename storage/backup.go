@@ -210,28 +210,8 @@ const UpgradeBackupPattern = "commonplace-schema-*-before-upgrade-*.db"
 // backupBeforeUpgrade copies an existing hub's database into the backups
 // folder beside it before new migrations change it, keeping the newest
 // few copies. A new, empty database needs none.
-func (db *DB) backupBeforeUpgrade(ctx context.Context, current int, names []string) error {
+func (db *DB) backupBeforeUpgrade(ctx context.Context, current int) error {
 	if current == 0 || db.path == "" {
-		return nil
-	}
-	pending := 0
-	for _, name := range names {
-		v, err := migrationVersion(name)
-		if err != nil {
-			return err
-		}
-		if db.upTo > 0 && v > db.upTo {
-			break
-		}
-		var done int
-		if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, v).Scan(&done); err != nil {
-			return err
-		}
-		if done == 0 {
-			pending++
-		}
-	}
-	if pending == 0 {
 		return nil
 	}
 	dir := filepath.Join(filepath.Dir(db.path), "backups")

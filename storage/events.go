@@ -217,12 +217,15 @@ func (s *EventStore) UpdateEvent(ctx context.Context, e *hub.Event) error {
 
 // DeleteEvent removes the event.
 func (s *EventStore) DeleteEvent(ctx context.Context, id int64) error {
-	res, err := s.db.db.ExecContext(ctx, `DELETE FROM events WHERE id = ?`, id)
-	if err != nil {
-		return wrap(err, "delete event")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return hub.Errorf(hub.ENOTFOUND, "There is no such event.")
-	}
-	return nil
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM events WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return hub.Errorf(hub.ENOTFOUND, "There is no such event.")
+		}
+		return nil
+	})
+	return wrap(err, "delete event")
 }

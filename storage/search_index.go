@@ -105,6 +105,10 @@ func (db *DB) indexWhere(ctx context.Context, tx *sql.Tx, kind, query string, ar
 // reindexIfPending indexes every local item when a migration asked for it
 // (the search_reindex row), once.
 func (db *DB) reindexIfPending(ctx context.Context) error {
+	var n int
+	if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM search_reindex`).Scan(&n); err != nil || n == 0 {
+		return err // the usual case, found without the write lock
+	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM search_reindex`).Scan(&n); err != nil || n == 0 {

@@ -155,58 +155,87 @@ func (db *DB) migrate(ctx context.Context) error {
 	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	current, err := db.SchemaVersion(ctx)
-	if err != nil {
-		return err
-	}
-	if known := KnownSchemaVersion(); current > known {
-		return &NewerSchemaError{Have: current, Known: known}
-	}
 	names, err := migrations()
 	if err != nil {
 		return err
 	}
-	if err := db.backupBeforeUpgrade(ctx, current, names); err != nil {
+	// Nothing to do, the usual case, is found without the write lock, so
+	// opening the database beside a busy hub does not wait for it.
+	if pending, err := db.pendingMigrations(ctx, db.db, names); err != nil || len(pending) == 0 {
 		return err
 	}
+	// One immediate transaction for the check, the backup and every
+	// migration: another process opening the same database at once waits,
+	// then finds nothing left to do, and never sees, or backs up, a
+	// half-migrated database. A migration that fails undoes them all.
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		pending, err := db.pendingMigrations(ctx, tx, names)
+		if err != nil || len(pending) == 0 {
+			return err
+		}
+		current, err := schemaVersion(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := db.backupBeforeUpgrade(ctx, current); err != nil {
+			return err
+		}
+		for _, name := range pending {
+			v, _ := migrationVersion(name)
+			body, err := migrationFS.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("apply migration %s: %w", filepath.Base(name), err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, v, filepath.Base(name), db.now().Unix()); err != nil {
+				return fmt.Errorf("apply migration %s: %w", filepath.Base(name), err)
+			}
+		}
+		return nil
+	})
+}
+
+// pendingMigrations returns the migrations among names not yet applied, in
+// order: every one not recorded, even one numbered below the newest
+// applied. It refuses a database from a newer version.
+func (db *DB) pendingMigrations(ctx context.Context, q queryer, names []string) ([]string, error) {
+	current, err := schemaVersion(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if known := KnownSchemaVersion(); current > known {
+		return nil, &NewerSchemaError{Have: current, Known: known}
+	}
+	var pending []string
 	for _, name := range names {
 		v, err := migrationVersion(name)
 		if err != nil {
-			return fmt.Errorf("migration %s: bad name", name)
+			return nil, fmt.Errorf("migration %s: bad name", name)
 		}
 		if db.upTo > 0 && v > db.upTo {
 			break
 		}
-		body, err := migrationFS.ReadFile(name)
-		if err != nil {
-			return err
+		var done int
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, v).Scan(&done); err != nil {
+			return nil, err
 		}
-		// Every migration not yet recorded is applied, in order, even one
-		// numbered below the newest applied.
-		err = db.inTx(ctx, func(tx *sql.Tx) error {
-			// Another process may have applied it since we looked; the
-			// immediate transaction makes this check and the change atomic.
-			var done int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, v).Scan(&done); err != nil || done > 0 {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, v, filepath.Base(name), db.now().Unix())
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("apply migration %s: %w", filepath.Base(name), err)
+		if done == 0 {
+			pending = append(pending, name)
 		}
 	}
-	return nil
+	return pending, nil
 }
 
 // SchemaVersion is the newest migration applied to the database.
 func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	return schemaVersion(ctx, db.db)
+}
+
+func schemaVersion(ctx context.Context, q queryer) (int, error) {
 	var v sql.NullInt64
-	if err := db.db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
 		return 0, fmt.Errorf("read schema version: %w", err)
 	}
 	return int(v.Int64), nil
@@ -232,11 +261,45 @@ func (db *DB) Stores() hub.Stores {
 		Settings:    &SettingsStore{db},
 		Commons:     &CommonsStore{db},
 		Searcher:    &SearchStore{db},
+		Batcher:     db,
 	}
 }
 
-// inTx runs fn in a transaction, committing when it returns nil.
+// batchTx is the transaction of a Batch, carried in its context.
+type batchTx struct {
+	db *DB
+	tx *sql.Tx
+}
+
+type batchKey struct{}
+
+// Batch implements hub.Batcher: every inTx that fn's context reaches
+// runs inside one transaction, each in a savepoint of its own so that a
+// failed change is undone alone. Other writers wait (writeMu) until the
+// batch is saved, so batches should be kept to a fraction of a second.
+func (db *DB) Batch(ctx context.Context, fn func(ctx context.Context) error) error {
+	if b, ok := ctx.Value(batchKey{}).(*batchTx); ok && b.db == db {
+		return fn(ctx)
+	}
+	db.writeMu.Lock()
+	defer db.writeMu.Unlock()
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return wrap(err, "begin a batch")
+	}
+	if err := fn(context.WithValue(ctx, batchKey{}, &batchTx{db: db, tx: tx})); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return wrap(tx.Commit(), "save a batch")
+}
+
+// inTx runs fn in a transaction, committing when it returns nil. Inside a
+// Batch, fn runs in a savepoint of the batch's transaction instead.
 func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if b, ok := ctx.Value(batchKey{}).(*batchTx); ok && b.db == db {
+		return b.savepoint(ctx, fn)
+	}
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
 	tx, err := db.db.BeginTx(ctx, nil)
@@ -248,6 +311,22 @@ func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// savepoint runs fn in a savepoint of the batch, undone if fn fails.
+func (b *batchTx) savepoint(ctx context.Context, fn func(*sql.Tx) error) error {
+	if _, err := b.tx.ExecContext(ctx, `SAVEPOINT change`); err != nil {
+		return err
+	}
+	if err := fn(b.tx); err != nil {
+		if _, rerr := b.tx.ExecContext(ctx, `ROLLBACK TO change`); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		b.tx.ExecContext(ctx, `RELEASE change`)
+		return err
+	}
+	_, err := b.tx.ExecContext(ctx, `RELEASE change`)
+	return err
 }
 
 // queryer is what *sql.DB and *sql.Tx share.

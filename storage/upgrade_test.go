@@ -211,3 +211,46 @@ func TestUpgradeReindexesMarkdownAsText(t *testing.T) {
 		t.Errorf("snippet still shows Markdown: %q", s)
 	}
 }
+
+// Two processes (a server and a CLI command, say) starting a new binary
+// at once on an older database: both open it, one backs it up and
+// migrates, the other waits and finds nothing left to do.
+func TestUpgradeConcurrently(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "commonplace.db")
+	openOld(t, path, 4)
+	const n = 4
+	type result struct {
+		backup string
+		err    error
+	}
+	results := make(chan result, n)
+	for range n {
+		go func() {
+			db, err := Open(ctx, path)
+			if err != nil {
+				results <- result{err: err}
+				return
+			}
+			results <- result{backup: db.UpgradeBackup}
+			db.Close()
+		}()
+	}
+	var backups []string
+	for range n {
+		r := <-results
+		if r.err != nil {
+			t.Error(r.err)
+		}
+		if r.backup != "" {
+			backups = append(backups, r.backup)
+		}
+	}
+	if len(backups) != 1 {
+		t.Errorf("%d backups taken: %v", len(backups), backups)
+	}
+	files, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "backups", "*"))
+	if len(files) != 1 {
+		t.Errorf("backups folder holds %v", files)
+	}
+}

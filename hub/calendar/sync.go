@@ -46,56 +46,38 @@ func apply(ctx context.Context, svc *hub.Service, log *slog.Logger, tgt Target, 
 		}
 		byKey[e.SourceUID+"\x00"+e.SourceOccurrence] = e
 	}
-	actor := hub.WithOrganiser(ctx, &hub.Organiser{Name: "Calendar import: " + tgt.Name, Role: hub.RoleEditor})
+	organiser := &hub.Organiser{Name: "Calendar import: " + tgt.Name, Role: hub.RoleEditor}
 
+	// Changes are saved batchSize at a time (hub.Service.Batch): thousands
+	// of commits, each flushing the search index, would make a first
+	// import of a big feed take seconds. A batch that fails is undone as a
+	// whole, and the report counts only what was saved.
 	seen := map[string]bool{}
-	for i, it := range res.Items {
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		if progress != nil {
-			progress(i, len(res.Items))
-		}
-		key := it.Key()
-		seen[key] = true
-		want := it.Event
-		want.SourceFeedID, want.SourceUID, want.SourceOccurrence = tgt.FeedID, it.UID, it.Occurrence
-		want.Tags = append(slices.Clone(want.Tags), tgt.Tags...)
-		want.Organiser = tgt.Organiser
-		want.PlaceID = tgt.PlaceID
-		old := byKey[key]
-		if old != nil {
-			// What the feed cannot say survives: a place an organiser chose
-			// when the subscription has none, accessibility notes.
-			if want.PlaceID == 0 {
-				want.PlaceID = old.PlaceID
+	for lo := 0; lo < len(res.Items); lo += batchSize {
+		items := res.Items[lo:min(lo+batchSize, len(res.Items))]
+		var part Report
+		err := svc.Batch(ctx, func(ctx context.Context) error {
+			actor := hub.WithOrganiser(ctx, organiser)
+			for i, it := range items {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				if progress != nil {
+					progress(lo+i, len(res.Items))
+				}
+				if err := applyItem(actor, svc, tgt, it, byKey, seen, &part); err != nil {
+					return err
+				}
 			}
-			want.Accessibility = old.Accessibility
-		}
-		if err := want.Validate(); err != nil {
-			rep.Skipped = append(rep.Skipped, Skipped{UID: it.UID, Title: truncate(it.Event.Title, 80), Reason: "the hub cannot take it: " + fieldMessages(err)})
-			continue
-		}
-		if old != nil && sameEvent(old, &want) {
-			rep.Unchanged++
-			continue
-		}
-		if old != nil {
-			want.ID = old.ID
-			err = svc.UpdateEvent(actor, &want)
-		} else {
-			err = svc.CreateEvent(actor, &want)
-		}
-		switch {
-		case err == nil && old != nil:
-			rep.Updated++
-		case err == nil:
-			rep.Created++
-		case hub.ErrorCode(err) == hub.EINVALID:
-			rep.Skipped = append(rep.Skipped, Skipped{UID: it.UID, Title: truncate(it.Event.Title, 80), Reason: "the hub cannot take it: " + fieldMessages(err)})
-		default:
+			return nil
+		})
+		if err != nil {
 			return rep, err
 		}
+		rep.Created += part.Created
+		rep.Updated += part.Updated
+		rep.Unchanged += part.Unchanged
+		rep.Skipped = append(rep.Skipped, part.Skipped...)
 	}
 	if progress != nil {
 		progress(len(res.Items), len(res.Items))
@@ -107,18 +89,84 @@ func apply(ctx context.Context, svc *hub.Service, log *slog.Logger, tgt Target, 
 	for _, s := range res.Skipped {
 		skippedUIDs[s.UID] = true
 	}
+	var gone []int64
 	for key, e := range byKey {
-		if seen[key] || skippedUIDs[e.SourceUID] || eventOver(e, from) {
-			continue
+		if !seen[key] && !skippedUIDs[e.SourceUID] && !eventOver(e, from) {
+			gone = append(gone, e.ID)
 		}
-		if err := svc.DeleteEvent(actor, e.ID); err != nil && hub.ErrorCode(err) != hub.ENOTFOUND {
+	}
+	for lo := 0; lo < len(gone); lo += batchSize {
+		removed := 0
+		err := svc.Batch(ctx, func(ctx context.Context) error {
+			actor := hub.WithOrganiser(ctx, organiser)
+			for _, id := range gone[lo:min(lo+batchSize, len(gone))] {
+				if err := svc.DeleteEvent(actor, id); err != nil && hub.ErrorCode(err) != hub.ENOTFOUND {
+					return err
+				}
+				removed++
+			}
+			return nil
+		})
+		if err != nil {
 			return rep, err
 		}
-		rep.Removed++
+		rep.Removed += removed
 	}
 	log.Info("calendar imported", slog.Group("calendar", "feed", tgt.FeedID, "name", tgt.Name),
 		slog.Group("report", "created", rep.Created, "updated", rep.Updated, "removed", rep.Removed, "unchanged", rep.Unchanged, "skipped", len(rep.Skipped)))
 	return rep, nil
+}
+
+// batchSize is how many events an import saves in one transaction: a
+// few hundred milliseconds of work at most, during which other writers
+// wait.
+const batchSize = 200
+
+// applyItem makes the hub's event for one feed item match it, counting
+// what it did in rep; it returns an error only when the hub itself fails.
+func applyItem(actor context.Context, svc *hub.Service, tgt Target, it Item, byKey map[string]*hub.Event, seen map[string]bool, rep *Report) error {
+	key := it.Key()
+	seen[key] = true
+	want := it.Event
+	want.SourceFeedID, want.SourceUID, want.SourceOccurrence = tgt.FeedID, it.UID, it.Occurrence
+	want.Tags = append(slices.Clone(want.Tags), tgt.Tags...)
+	want.Organiser = tgt.Organiser
+	want.PlaceID = tgt.PlaceID
+	old := byKey[key]
+	if old != nil {
+		// What the feed cannot say survives: a place an organiser chose
+		// when the subscription has none, accessibility notes.
+		if want.PlaceID == 0 {
+			want.PlaceID = old.PlaceID
+		}
+		want.Accessibility = old.Accessibility
+	}
+	if err := want.Validate(); err != nil {
+		rep.Skipped = append(rep.Skipped, Skipped{UID: it.UID, Title: truncate(it.Event.Title, 80), Reason: "the hub cannot take it: " + fieldMessages(err)})
+		return nil
+	}
+	if old != nil && sameEvent(old, &want) {
+		rep.Unchanged++
+		return nil
+	}
+	var err error
+	if old != nil {
+		want.ID = old.ID
+		err = svc.UpdateEvent(actor, &want)
+	} else {
+		err = svc.CreateEvent(actor, &want)
+	}
+	switch {
+	case err == nil && old != nil:
+		rep.Updated++
+	case err == nil:
+		rep.Created++
+	case hub.ErrorCode(err) == hub.EINVALID:
+		rep.Skipped = append(rep.Skipped, Skipped{UID: it.UID, Title: truncate(it.Event.Title, 80), Reason: "the hub cannot take it: " + fieldMessages(err)})
+	default:
+		return err
+	}
+	return nil
 }
 
 // eventOver reports whether an event's last occurrence ended before t:
