@@ -34,27 +34,42 @@ type ChangeNotifier interface {
 	ItemChanged(ctx context.Context, c Change)
 }
 
-// notify tells the notifier, if any, of a stored change; inside Batch,
-// once the batch is saved.
-func (s *Service) notify(ctx context.Context, kind string, id int64, op string) {
+// changed logs a stored change (msg, then attrs and who made it) and
+// tells the notifier, if any. Inside Batch both wait until the batch is
+// saved, and the log line is at debug level: the batch's caller logs what
+// the batch did as a whole (an import logs one line per feed).
+func (s *Service) changed(ctx context.Context, c Change, msg string, attrs ...any) {
+	attrs = append(attrs, "by", actorName(ctx))
+	if b, ok := ctx.Value(batchKey).(*batch); ok {
+		b.changes = append(b.changes, batchedChange{c, msg, attrs})
+		return
+	}
+	s.notify(ctx, c)
+	s.Logger.Info(msg, attrs...)
+}
+
+// notify tells the notifier, if any, of a stored change.
+func (s *Service) notify(ctx context.Context, c Change) {
 	if s.Notifier == nil {
 		return
 	}
-	if b, ok := ctx.Value(batchKey).(*batch); ok {
-		b.changes = append(b.changes, Change{Kind: kind, ID: id, Op: op})
-		return
-	}
 	// The change is stored: tell followers even if the caller gives up now.
-	s.Notifier.ItemChanged(context.WithoutCancel(ctx), Change{Kind: kind, ID: id, Op: op})
+	s.Notifier.ItemChanged(context.WithoutCancel(ctx), c)
 }
 
 // batch holds the changes made inside Service.Batch until it is saved.
-type batch struct{ changes []Change }
+type batch struct{ changes []batchedChange }
+
+type batchedChange struct {
+	Change
+	msg   string
+	attrs []any
+}
 
 const batchKey ctxKey = 2
 
 // Batch runs fn, whose changes through this service are saved together
-// (see Batcher) and told to the notifier after they are. Inside a batch,
+// (see Batcher), then logged and told to the notifier. Inside a batch,
 // reads see only what was saved before it began. Batches do not nest: a
 // Batch inside another runs fn as part of the outer one.
 func (s *Service) Batch(ctx context.Context, fn func(ctx context.Context) error) error {
@@ -69,7 +84,8 @@ func (s *Service) Batch(ctx context.Context, fn func(ctx context.Context) error)
 		return err
 	}
 	for _, c := range b.changes {
-		s.notify(ctx, c.Kind, c.ID, c.Op)
+		s.notify(ctx, c.Change)
+		s.Logger.Debug(c.msg, c.attrs...)
 	}
 	return nil
 }

@@ -200,8 +200,7 @@ func (s *Service) CreateEvent(ctx context.Context, e *Event) error {
 	if err := s.Events.CreateEvent(ctx, e); err != nil {
 		return err
 	}
-	s.notify(ctx, KindEvent, e.ID, OpCreate)
-	s.Logger.Info("event created", slog.Group("event", "id", e.ID, "slug", e.Slug), "by", actorName(ctx))
+	s.changed(ctx, Change{Kind: KindEvent, ID: e.ID, Op: OpCreate}, "event created", slog.Group("event", "id", e.ID, "slug", e.Slug))
 	return nil
 }
 
@@ -225,8 +224,7 @@ func (s *Service) UpdateEvent(ctx context.Context, e *Event) error {
 	if err := s.Events.UpdateEvent(ctx, e); err != nil {
 		return err
 	}
-	s.notify(ctx, KindEvent, e.ID, OpUpdate)
-	s.Logger.Info("event updated", slog.Group("event", "id", e.ID, "slug", e.Slug), "by", actorName(ctx))
+	s.changed(ctx, Change{Kind: KindEvent, ID: e.ID, Op: OpUpdate}, "event updated", slog.Group("event", "id", e.ID, "slug", e.Slug))
 	return nil
 }
 
@@ -238,8 +236,7 @@ func (s *Service) DeleteEvent(ctx context.Context, id int64) error {
 	if err := s.Events.DeleteEvent(ctx, id); err != nil {
 		return err
 	}
-	s.notify(ctx, KindEvent, id, OpDelete)
-	s.Logger.Info("event deleted", slog.Group("event", "id", id), "by", actorName(ctx))
+	s.changed(ctx, Change{Kind: KindEvent, ID: id, Op: OpDelete}, "event deleted", slog.Group("event", "id", id))
 	return nil
 }
 
@@ -358,8 +355,7 @@ func (s *Service) CreateGuide(ctx context.Context, g *Guide) error {
 	if err := s.Guides.CreateGuide(ctx, g, revisionOf(ctx, g, "Created")); err != nil {
 		return err
 	}
-	s.notify(ctx, KindGuide, g.ID, OpCreate)
-	s.Logger.Info("guide created", slog.Group("guide", "id", g.ID, "slug", g.Slug), "by", actorName(ctx))
+	s.changed(ctx, Change{Kind: KindGuide, ID: g.ID, Op: OpCreate}, "guide created", slog.Group("guide", "id", g.ID, "slug", g.Slug))
 	return nil
 }
 
@@ -392,8 +388,7 @@ func (s *Service) updateGuide(ctx context.Context, g *Guide, note string) error 
 	if err := s.Guides.UpdateGuide(ctx, g, revisionOf(ctx, g, note)); err != nil {
 		return err
 	}
-	s.notify(ctx, KindGuide, g.ID, OpUpdate)
-	s.Logger.Info("guide updated", slog.Group("guide", "id", g.ID, "revision", g.Revision), "by", actorName(ctx))
+	s.changed(ctx, Change{Kind: KindGuide, ID: g.ID, Op: OpUpdate}, "guide updated", slog.Group("guide", "id", g.ID, "revision", g.Revision))
 	return nil
 }
 
@@ -405,8 +400,7 @@ func (s *Service) DeleteGuide(ctx context.Context, id int64) error {
 	if err := s.Guides.DeleteGuide(ctx, id); err != nil {
 		return err
 	}
-	s.notify(ctx, KindGuide, id, OpDelete)
-	s.Logger.Info("guide deleted", slog.Group("guide", "id", id), "by", actorName(ctx))
+	s.changed(ctx, Change{Kind: KindGuide, ID: id, Op: OpDelete}, "guide deleted", slog.Group("guide", "id", id))
 	return nil
 }
 
@@ -489,8 +483,7 @@ func (s *Service) CreateCaseStudy(ctx context.Context, c *CaseStudy) error {
 	if err := s.CaseStudies.CreateCaseStudy(ctx, c); err != nil {
 		return err
 	}
-	s.notify(ctx, KindCaseStudy, c.ID, OpCreate)
-	s.Logger.Info("case study created", slog.Group("case_study", "id", c.ID, "slug", c.Slug), "by", actorName(ctx))
+	s.changed(ctx, Change{Kind: KindCaseStudy, ID: c.ID, Op: OpCreate}, "case study created", slog.Group("case_study", "id", c.ID, "slug", c.Slug))
 	return nil
 }
 
@@ -513,8 +506,7 @@ func (s *Service) UpdateCaseStudy(ctx context.Context, c *CaseStudy) error {
 	if err := s.CaseStudies.UpdateCaseStudy(ctx, c); err != nil {
 		return err
 	}
-	s.notify(ctx, KindCaseStudy, c.ID, OpUpdate)
-	s.Logger.Info("case study updated", slog.Group("case_study", "id", c.ID, "slug", c.Slug), "by", actorName(ctx))
+	s.changed(ctx, Change{Kind: KindCaseStudy, ID: c.ID, Op: OpUpdate}, "case study updated", slog.Group("case_study", "id", c.ID, "slug", c.Slug))
 	return nil
 }
 
@@ -526,8 +518,7 @@ func (s *Service) DeleteCaseStudy(ctx context.Context, id int64) error {
 	if err := s.CaseStudies.DeleteCaseStudy(ctx, id); err != nil {
 		return err
 	}
-	s.notify(ctx, KindCaseStudy, id, OpDelete)
-	s.Logger.Info("case study deleted", slog.Group("case_study", "id", id), "by", actorName(ctx))
+	s.changed(ctx, Change{Kind: KindCaseStudy, ID: id, Op: OpDelete}, "case study deleted", slog.Group("case_study", "id", id))
 	return nil
 }
 

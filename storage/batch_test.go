@@ -1,11 +1,14 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
+	"log/slog"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,7 +113,8 @@ func (n *notified) ItemChanged(ctx context.Context, c hub.Change) {
 func TestServiceBatchNotifiesAfterSaving(t *testing.T) {
 	ctx := context.Background()
 	db := openTemp(t)
-	svc := hub.NewService(db.Stores(), nil)
+	var logs bytes.Buffer
+	svc := hub.NewService(db.Stores(), slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	n := &notified{svc: svc}
 	svc.Notifier = n
 	host := hub.WithOrganiser(ctx, &hub.Organiser{Name: "Host", Role: hub.RoleAdmin})
@@ -125,8 +129,8 @@ func TestServiceBatchNotifiesAfterSaving(t *testing.T) {
 				return err
 			}
 		}
-		if len(n.heard) != 0 {
-			t.Errorf("told before saving: %v", n.heard)
+		if len(n.heard) != 0 || logs.Len() != 0 {
+			t.Errorf("told before saving: %v; logged %q", n.heard, logs.String())
 		}
 		return nil
 	})
@@ -136,6 +140,12 @@ func TestServiceBatchNotifiesAfterSaving(t *testing.T) {
 	if want := []string{"create: Repair cafe", "create: Seed swap"}; !slices.Equal(n.heard, want) {
 		t.Errorf("heard %v, want %v", n.heard, want)
 	}
+	// Each change is logged once saved, at debug level: the caller logs
+	// the batch as a whole.
+	if got := strings.Count(logs.String(), `level=DEBUG msg="event created"`); got != 2 || strings.Contains(logs.String(), "level=INFO") {
+		t.Errorf("logged:\n%s", logs.String())
+	}
+	logs.Reset()
 
 	n.heard = nil
 	err = svc.Batch(host, func(ctx context.Context) error {
@@ -144,8 +154,8 @@ func TestServiceBatchNotifiesAfterSaving(t *testing.T) {
 		}
 		return errors.New("the feed went away")
 	})
-	if err == nil || len(n.heard) != 0 {
-		t.Errorf("a failed batch: %v, heard %v", err, n.heard)
+	if err == nil || len(n.heard) != 0 || logs.Len() != 0 {
+		t.Errorf("a failed batch: %v, heard %v, logged %q", err, n.heard, logs.String())
 	}
 	if evs, _, _ := svc.ListEvents(ctx, hub.EventFilter{}); len(evs) != 2 {
 		t.Errorf("%d events after a failed batch, want 2", len(evs))
