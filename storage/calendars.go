@@ -93,7 +93,7 @@ func (s *CalendarStore) CreateSubscription(ctx context.Context, sub *calendar.Su
 	}
 	now := fromUnix(unix(s.db.now()))
 	args = append(args, unix(now), unix(now))
-	res, err := s.db.db.ExecContext(ctx, `INSERT INTO calendar_subscriptions (url, name, place_id, tags, organiser, etag, last_modified, last_checked_at, last_success_at, last_error, last_report, created_at, updated_at)
+	res, err := s.db.exec(ctx, `INSERT INTO calendar_subscriptions (url, name, place_id, tags, organiser, etag, last_modified, last_checked_at, last_success_at, last_error, last_report, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 	if isUniqueViolation(err) {
 		return &hub.Error{Code: hub.ECONFLICT, Message: "The hub already subscribes to this calendar.", Fields: map[string]string{"url": "This calendar is already in the list."}, Err: err}
@@ -114,7 +114,7 @@ func (s *CalendarStore) UpdateSubscription(ctx context.Context, sub *calendar.Su
 	}
 	now := fromUnix(unix(s.db.now()))
 	args = append(args, unix(now), sub.ID)
-	res, err := s.db.db.ExecContext(ctx, `UPDATE calendar_subscriptions SET url = ?, name = ?, place_id = ?, tags = ?, organiser = ?, etag = ?, last_modified = ?,
+	res, err := s.db.exec(ctx, `UPDATE calendar_subscriptions SET url = ?, name = ?, place_id = ?, tags = ?, organiser = ?, etag = ?, last_modified = ?,
 		last_checked_at = ?, last_success_at = ?, last_error = ?, last_report = ?, updated_at = ? WHERE id = ?`, args...)
 	if isUniqueViolation(err) {
 		return &hub.Error{Code: hub.ECONFLICT, Message: "The hub already subscribes to this calendar.", Fields: map[string]string{"url": "This calendar is already in the list."}, Err: err}
@@ -132,7 +132,7 @@ func (s *CalendarStore) UpdateSubscription(ctx context.Context, sub *calendar.Su
 // DeleteSubscription removes a subscription; its events stay, unmarked
 // (ON DELETE SET NULL).
 func (s *CalendarStore) DeleteSubscription(ctx context.Context, id int64) error {
-	res, err := s.db.db.ExecContext(ctx, `DELETE FROM calendar_subscriptions WHERE id = ?`, id)
+	res, err := s.db.exec(ctx, `DELETE FROM calendar_subscriptions WHERE id = ?`, id)
 	if err != nil {
 		return wrap(err, "delete calendar subscription")
 	}

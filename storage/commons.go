@@ -285,7 +285,7 @@ func (s *CommonsStore) SaveFollowed(ctx context.Context, p *federation.Followed)
 	if p.CreatedAt.IsZero() {
 		p.CreatedAt = s.db.now()
 	}
-	_, err := s.db.db.ExecContext(ctx, `INSERT INTO peers (actor_id, follow_id, inbox, outbox, username, name, url, host, state, backfilled_at, last_error, created_at, updated_at)
+	_, err := s.db.exec(ctx, `INSERT INTO peers (actor_id, follow_id, inbox, outbox, username, name, url, host, state, backfilled_at, last_error, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(actor_id) DO UPDATE SET follow_id = excluded.follow_id, inbox = excluded.inbox, outbox = excluded.outbox, username = excluded.username,
 		name = excluded.name, url = excluded.url, host = excluded.host, state = excluded.state, backfilled_at = excluded.backfilled_at,
@@ -421,7 +421,7 @@ func (s *CommonsStore) SaveComment(ctx context.Context, c *hub.Comment, inReplyT
 
 // DeleteCommentByObject removes a comment by its ActivityPub id.
 func (s *CommonsStore) DeleteCommentByObject(ctx context.Context, objectID string) (bool, error) {
-	res, err := s.db.db.ExecContext(ctx, `DELETE FROM comments WHERE object_id = ?`, objectID)
+	res, err := s.db.exec(ctx, `DELETE FROM comments WHERE object_id = ?`, objectID)
 	if err != nil {
 		return false, wrap(err, "delete comment")
 	}
@@ -431,7 +431,7 @@ func (s *CommonsStore) DeleteCommentByObject(ctx context.Context, objectID strin
 
 // SetCommentHidden hides or shows a comment.
 func (s *CommonsStore) SetCommentHidden(ctx context.Context, id int64, hidden bool) error {
-	res, err := s.db.db.ExecContext(ctx, `UPDATE comments SET hidden = ? WHERE id = ?`, hidden, id)
+	res, err := s.db.exec(ctx, `UPDATE comments SET hidden = ? WHERE id = ?`, hidden, id)
 	if err != nil {
 		return wrap(err, "hide comment")
 	}
@@ -443,7 +443,7 @@ func (s *CommonsStore) SetCommentHidden(ctx context.Context, id int64, hidden bo
 
 // DeleteComment removes a comment by id.
 func (s *CommonsStore) DeleteComment(ctx context.Context, id int64) error {
-	res, err := s.db.db.ExecContext(ctx, `DELETE FROM comments WHERE id = ?`, id)
+	res, err := s.db.exec(ctx, `DELETE FROM comments WHERE id = ?`, id)
 	if err != nil {
 		return wrap(err, "delete comment")
 	}
@@ -472,13 +472,13 @@ func (s *CommonsStore) Reshare(ctx context.Context, objectID string) (string, er
 
 // SaveReshare records our Announce of an object.
 func (s *CommonsStore) SaveReshare(ctx context.Context, objectID, activityID string) error {
-	_, err := s.db.db.ExecContext(ctx, `INSERT INTO reshares (object_id, activity_id, created_at) VALUES (?, ?, ?)
+	_, err := s.db.exec(ctx, `INSERT INTO reshares (object_id, activity_id, created_at) VALUES (?, ?, ?)
 		ON CONFLICT(object_id) DO UPDATE SET activity_id = excluded.activity_id`, objectID, activityID, unix(s.db.now()))
 	return wrap(err, "save re-share")
 }
 
 // DeleteReshare forgets our Announce of an object.
 func (s *CommonsStore) DeleteReshare(ctx context.Context, objectID string) error {
-	_, err := s.db.db.ExecContext(ctx, `DELETE FROM reshares WHERE object_id = ?`, objectID)
+	_, err := s.db.exec(ctx, `DELETE FROM reshares WHERE object_id = ?`, objectID)
 	return wrap(err, "delete re-share")
 }

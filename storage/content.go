@@ -186,7 +186,7 @@ func (s *GuideStore) UpdateGuide(ctx context.Context, g *hub.Guide, rev *hub.Gui
 
 // DeleteGuide removes a guide and its revisions.
 func (s *GuideStore) DeleteGuide(ctx context.Context, id int64) error {
-	res, err := s.db.db.ExecContext(ctx, `DELETE FROM guides WHERE id = ?`, id)
+	res, err := s.db.exec(ctx, `DELETE FROM guides WHERE id = ?`, id)
 	if err != nil {
 		return wrap(err, "delete guide")
 	}
@@ -389,7 +389,7 @@ func (s *CaseStudyStore) UpdateCaseStudy(ctx context.Context, c *hub.CaseStudy) 
 
 // DeleteCaseStudy removes a case study.
 func (s *CaseStudyStore) DeleteCaseStudy(ctx context.Context, id int64) error {
-	res, err := s.db.db.ExecContext(ctx, `DELETE FROM case_studies WHERE id = ?`, id)
+	res, err := s.db.exec(ctx, `DELETE FROM case_studies WHERE id = ?`, id)
 	if err != nil {
 		return wrap(err, "delete case study")
 	}

@@ -217,15 +217,12 @@ func (s *EventStore) UpdateEvent(ctx context.Context, e *hub.Event) error {
 
 // DeleteEvent removes the event.
 func (s *EventStore) DeleteEvent(ctx context.Context, id int64) error {
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM events WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return hub.Errorf(hub.ENOTFOUND, "There is no such event.")
-		}
-		return nil
-	})
-	return wrap(err, "delete event")
+	res, err := s.db.exec(ctx, `DELETE FROM events WHERE id = ?`, id)
+	if err != nil {
+		return wrap(err, "delete event")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return hub.Errorf(hub.ENOTFOUND, "There is no such event.")
+	}
+	return nil
 }

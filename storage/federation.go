@@ -60,7 +60,7 @@ func (s *FederationStore) PublicURL(ctx context.Context) (string, error) {
 
 // SavePublicURL records the public URL.
 func (s *FederationStore) SavePublicURL(ctx context.Context, u string) error {
-	_, err := s.db.db.ExecContext(ctx, `UPDATE actor_keys SET public_url = ? WHERE id = 1`, u)
+	_, err := s.db.exec(ctx, `UPDATE actor_keys SET public_url = ? WHERE id = 1`, u)
 	return wrap(err, "save public URL")
 }
 
@@ -86,14 +86,14 @@ func (s *FederationStore) RemoteActorByKey(ctx context.Context, keyID string) (*
 
 // SaveRemoteActor inserts or replaces a cached actor.
 func (s *FederationStore) SaveRemoteActor(ctx context.Context, a *federation.RemoteActor) error {
-	_, err := s.db.db.ExecContext(ctx, `INSERT OR REPLACE INTO remote_actors (`+remoteActorCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.db.exec(ctx, `INSERT OR REPLACE INTO remote_actors (`+remoteActorCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.KeyID, a.PublicKeyPEM, a.Inbox, a.SharedInbox, a.Username, a.Name, a.URL, a.Type, unix(a.FetchedAt))
 	return wrap(err, "save remote actor")
 }
 
 // DeleteRemoteActor forgets a cached actor.
 func (s *FederationStore) DeleteRemoteActor(ctx context.Context, id string) error {
-	_, err := s.db.db.ExecContext(ctx, `DELETE FROM remote_actors WHERE id = ?`, id)
+	_, err := s.db.exec(ctx, `DELETE FROM remote_actors WHERE id = ?`, id)
 	return wrap(err, "delete remote actor")
 }
 
@@ -121,7 +121,7 @@ func followerState(pending bool) string {
 
 // SaveFollower inserts or replaces a follower.
 func (s *FederationStore) SaveFollower(ctx context.Context, f *federation.FollowerRecord) error {
-	_, err := s.db.db.ExecContext(ctx, `INSERT INTO followers (`+followerCols+`, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := s.db.exec(ctx, `INSERT INTO followers (`+followerCols+`, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(actor_id) DO UPDATE SET follow_id = excluded.follow_id, inbox = excluded.inbox, shared_inbox = excluded.shared_inbox,
 		username = excluded.username, name = excluded.name, url = excluded.url, state = excluded.state, updated_at = excluded.updated_at`,
 		f.ActorID, f.FollowID, f.Inbox, f.SharedInbox, f.Username, f.Name, f.URL, followerState(f.Pending), unix(f.CreatedAt), unix(s.db.now()))
@@ -136,7 +136,7 @@ func (s *FederationStore) Follower(ctx context.Context, actorID string) (*federa
 
 // DeleteFollower removes a follower, or returns ENOTFOUND.
 func (s *FederationStore) DeleteFollower(ctx context.Context, actorID string) error {
-	res, err := s.db.db.ExecContext(ctx, `DELETE FROM followers WHERE actor_id = ?`, actorID)
+	res, err := s.db.exec(ctx, `DELETE FROM followers WHERE actor_id = ?`, actorID)
 	if err != nil {
 		return wrap(err, "delete follower")
 	}
@@ -355,13 +355,13 @@ func (s *FederationStore) FinishDelivery(ctx context.Context, id int64, ok bool,
 
 // ReleaseLeases makes leased deliveries claimable again.
 func (s *FederationStore) ReleaseLeases(ctx context.Context) error {
-	_, err := s.db.db.ExecContext(ctx, `UPDATE deliveries SET leased_until = 0 WHERE state = 'pending' AND leased_until != 0`)
+	_, err := s.db.exec(ctx, `UPDATE deliveries SET leased_until = 0 WHERE state = 'pending' AND leased_until != 0`)
 	return wrap(err, "release deliveries")
 }
 
 // RetryDelivery puts a failed delivery back in the queue.
 func (s *FederationStore) RetryDelivery(ctx context.Context, id int64, now time.Time) error {
-	res, err := s.db.db.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?, leased_until = 0, updated_at = ?
+	res, err := s.db.exec(ctx, `UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?, leased_until = 0, updated_at = ?
 		WHERE id = ? AND state = 'failed'`, unix(now), unix(now), id)
 	if err != nil {
 		return wrap(err, "retry delivery")
@@ -419,7 +419,7 @@ func (s *FederationStore) Peers(ctx context.Context) ([]hub.PeerStatus, error) {
 
 // MarkSeen records an incoming activity id; false if seen before.
 func (s *FederationStore) MarkSeen(ctx context.Context, iri string, now time.Time) (bool, error) {
-	res, err := s.db.db.ExecContext(ctx, `INSERT OR IGNORE INTO inbox_seen (iri, received_at) VALUES (?, ?)`, iri, unix(now))
+	res, err := s.db.exec(ctx, `INSERT OR IGNORE INTO inbox_seen (iri, received_at) VALUES (?, ?)`, iri, unix(now))
 	if err != nil {
 		return false, wrap(err, "record activity id")
 	}
@@ -429,7 +429,7 @@ func (s *FederationStore) MarkSeen(ctx context.Context, iri string, now time.Tim
 
 // ForgetSeen drops ids received before a time.
 func (s *FederationStore) ForgetSeen(ctx context.Context, before time.Time) error {
-	_, err := s.db.db.ExecContext(ctx, `DELETE FROM inbox_seen WHERE received_at < ?`, unix(before))
+	_, err := s.db.exec(ctx, `DELETE FROM inbox_seen WHERE received_at < ?`, unix(before))
 	return wrap(err, "forget activity ids")
 }
 

@@ -112,7 +112,7 @@ func hostMatches(host, domain string) bool {
 
 // RemoveBlock lifts a block; ENOTFOUND if there was none.
 func (s *CommonsStore) RemoveBlock(ctx context.Context, kind, value string) error {
-	res, err := s.db.db.ExecContext(ctx, `DELETE FROM blocks WHERE kind = ? AND value = ?`, kind, value)
+	res, err := s.db.exec(ctx, `DELETE FROM blocks WHERE kind = ? AND value = ?`, kind, value)
 	if err != nil {
 		return wrap(err, "unblock")
 	}
@@ -124,7 +124,7 @@ func (s *CommonsStore) RemoveBlock(ctx context.Context, kind, value string) erro
 
 // SetAllowlist turns allowlist mode on or off.
 func (s *CommonsStore) SetAllowlist(ctx context.Context, on bool) error {
-	_, err := s.db.db.ExecContext(ctx, `UPDATE federation_policy SET allowlist = ? WHERE id = 1`, on)
+	_, err := s.db.exec(ctx, `UPDATE federation_policy SET allowlist = ? WHERE id = 1`, on)
 	return wrap(err, "set allowlist mode")
 }
 
@@ -132,9 +132,9 @@ func (s *CommonsStore) SetAllowlist(ctx context.Context, on bool) error {
 func (s *CommonsStore) Allow(ctx context.Context, host string, allowed bool) error {
 	var err error
 	if allowed {
-		_, err = s.db.db.ExecContext(ctx, `INSERT INTO allowed_domains (host, created_at) VALUES (?, ?) ON CONFLICT(host) DO NOTHING`, host, unix(s.db.now()))
+		_, err = s.db.exec(ctx, `INSERT INTO allowed_domains (host, created_at) VALUES (?, ?) ON CONFLICT(host) DO NOTHING`, host, unix(s.db.now()))
 	} else {
-		_, err = s.db.db.ExecContext(ctx, `DELETE FROM allowed_domains WHERE host = ?`, host)
+		_, err = s.db.exec(ctx, `DELETE FROM allowed_domains WHERE host = ?`, host)
 	}
 	return wrap(err, "change allowlist")
 }

@@ -77,7 +77,7 @@ func emailTaken(err error) error {
 func (s *OrganiserStore) CreateOrganiser(ctx context.Context, o *hub.Organiser) error {
 	now := unix(s.db.now())
 	o.Email = strings.ToLower(strings.TrimSpace(o.Email))
-	res, err := s.db.db.ExecContext(ctx, `INSERT INTO organisers (email, name, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+	res, err := s.db.exec(ctx, `INSERT INTO organisers (email, name, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		o.Email, o.Name, o.Role, o.PasswordHash, now, now)
 	if err != nil {
 		return wrap(emailTaken(err), "create organiser")
@@ -91,7 +91,7 @@ func (s *OrganiserStore) CreateOrganiser(ctx context.Context, o *hub.Organiser) 
 func (s *OrganiserStore) UpdateOrganiser(ctx context.Context, o *hub.Organiser) error {
 	now := unix(s.db.now())
 	o.Email = strings.ToLower(strings.TrimSpace(o.Email))
-	res, err := s.db.db.ExecContext(ctx, `UPDATE organisers SET email = ?, name = ?, role = ?, password_hash = ?, updated_at = ? WHERE id = ?`,
+	res, err := s.db.exec(ctx, `UPDATE organisers SET email = ?, name = ?, role = ?, password_hash = ?, updated_at = ? WHERE id = ?`,
 		o.Email, o.Name, o.Role, o.PasswordHash, now, o.ID)
 	if err != nil {
 		return wrap(emailTaken(err), "update organiser")
@@ -105,7 +105,7 @@ func (s *OrganiserStore) UpdateOrganiser(ctx context.Context, o *hub.Organiser) 
 
 // DeleteOrganiser removes an organiser with their sessions and tokens.
 func (s *OrganiserStore) DeleteOrganiser(ctx context.Context, id int64) error {
-	res, err := s.db.db.ExecContext(ctx, `DELETE FROM organisers WHERE id = ?`, id)
+	res, err := s.db.exec(ctx, `DELETE FROM organisers WHERE id = ?`, id)
 	if err != nil {
 		return wrap(err, "delete organiser")
 	}
@@ -124,7 +124,7 @@ var _ hub.SessionStore = (*SessionStore)(nil)
 
 // CreateSession stores a session.
 func (s *SessionStore) CreateSession(ctx context.Context, sess *hub.Session) error {
-	_, err := s.db.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, organiser_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+	_, err := s.db.exec(ctx, `INSERT INTO sessions (token_hash, organiser_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
 		sess.TokenHash, sess.OrganiserID, sess.CSRFToken, unix(sess.CreatedAt), unix(sess.ExpiresAt))
 	return wrap(err, "create session")
 }
@@ -147,19 +147,19 @@ func (s *SessionStore) FindSession(ctx context.Context, tokenHash string, now ti
 
 // DeleteSession removes a session.
 func (s *SessionStore) DeleteSession(ctx context.Context, tokenHash string) error {
-	_, err := s.db.db.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
+	_, err := s.db.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
 	return wrap(err, "delete session")
 }
 
 // DeleteOrganiserSessions ends every session of an organiser.
 func (s *SessionStore) DeleteOrganiserSessions(ctx context.Context, organiserID int64) error {
-	_, err := s.db.db.ExecContext(ctx, `DELETE FROM sessions WHERE organiser_id = ?`, organiserID)
+	_, err := s.db.exec(ctx, `DELETE FROM sessions WHERE organiser_id = ?`, organiserID)
 	return wrap(err, "end sessions")
 }
 
 // DeleteExpiredSessions removes sessions that expired before now.
 func (s *SessionStore) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
-	_, err := s.db.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, unix(now))
+	_, err := s.db.exec(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, unix(now))
 	return wrap(err, "delete expired sessions")
 }
 
@@ -186,7 +186,7 @@ func scanToken(sc interface{ Scan(...any) error }) (*hub.APIToken, error) {
 // CreateToken stores a token.
 func (s *TokenStore) CreateToken(ctx context.Context, t *hub.APIToken) error {
 	now := unix(s.db.now())
-	res, err := s.db.db.ExecContext(ctx, `INSERT INTO api_tokens (organiser_id, name, hash, created_at) VALUES (?, ?, ?, ?)`, t.OrganiserID, t.Name, t.Hash, now)
+	res, err := s.db.exec(ctx, `INSERT INTO api_tokens (organiser_id, name, hash, created_at) VALUES (?, ?, ?, ?)`, t.OrganiserID, t.Name, t.Hash, now)
 	if err != nil {
 		return wrap(err, "create token")
 	}
@@ -228,13 +228,13 @@ func (s *TokenStore) FindTokens(ctx context.Context, organiserID int64) ([]*hub.
 
 // TouchToken records a use.
 func (s *TokenStore) TouchToken(ctx context.Context, id int64, at time.Time) error {
-	_, err := s.db.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, unix(at), id)
+	_, err := s.db.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, unix(at), id)
 	return wrap(err, "record token use")
 }
 
 // DeleteToken revokes a token.
 func (s *TokenStore) DeleteToken(ctx context.Context, id int64) error {
-	res, err := s.db.db.ExecContext(ctx, `DELETE FROM api_tokens WHERE id = ?`, id)
+	res, err := s.db.exec(ctx, `DELETE FROM api_tokens WHERE id = ?`, id)
 	if err != nil {
 		return wrap(err, "delete token")
 	}
@@ -271,7 +271,7 @@ func (s *SettingsStore) FindSettings(ctx context.Context) (hub.Settings, error) 
 
 // UpdateSettings saves the settings (not the logo).
 func (s *SettingsStore) UpdateSettings(ctx context.Context, st hub.Settings) error {
-	_, err := s.db.db.ExecContext(ctx, `INSERT INTO settings (id, name, description, time_zone, language, accent_colour,
+	_, err := s.db.exec(ctx, `INSERT INTO settings (id, name, description, time_zone, language, accent_colour,
 		handle, discoverable, indexable, manually_approves_followers, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description, time_zone = excluded.time_zone,
 		language = excluded.language, accent_colour = excluded.accent_colour, handle = excluded.handle,

@@ -161,7 +161,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	// Nothing to do, the usual case, is found without the write lock, so
 	// opening the database beside a busy hub does not wait for it.
-	if pending, err := db.pendingMigrations(ctx, db.db, names); err != nil || len(pending) == 0 {
+	if _, pending, err := db.pendingMigrations(ctx, db.db, names); err != nil || len(pending) == 0 {
 		return err
 	}
 	// One immediate transaction for the check, the backup and every
@@ -169,12 +169,8 @@ func (db *DB) migrate(ctx context.Context) error {
 	// then finds nothing left to do, and never sees, or backs up, a
 	// half-migrated database. A migration that fails undoes them all.
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		pending, err := db.pendingMigrations(ctx, tx, names)
+		current, pending, err := db.pendingMigrations(ctx, tx, names)
 		if err != nil || len(pending) == 0 {
-			return err
-		}
-		current, err := schemaVersion(ctx, tx)
-		if err != nil {
 			return err
 		}
 		if err := db.backupBeforeUpgrade(ctx, current); err != nil {
@@ -197,35 +193,35 @@ func (db *DB) migrate(ctx context.Context) error {
 	})
 }
 
-// pendingMigrations returns the migrations among names not yet applied, in
-// order: every one not recorded, even one numbered below the newest
-// applied. It refuses a database from a newer version.
-func (db *DB) pendingMigrations(ctx context.Context, q queryer, names []string) ([]string, error) {
-	current, err := schemaVersion(ctx, q)
+// pendingMigrations returns the schema version and the migrations among
+// names not yet applied, in order: every one not recorded, even one
+// numbered below the newest applied. It refuses a database from a newer
+// version.
+func (db *DB) pendingMigrations(ctx context.Context, q queryer, names []string) (current int, pending []string, err error) {
+	current, err = schemaVersion(ctx, q)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	if known := KnownSchemaVersion(); current > known {
-		return nil, &NewerSchemaError{Have: current, Known: known}
+		return 0, nil, &NewerSchemaError{Have: current, Known: known}
 	}
-	var pending []string
 	for _, name := range names {
 		v, err := migrationVersion(name)
 		if err != nil {
-			return nil, fmt.Errorf("migration %s: bad name", name)
+			return 0, nil, fmt.Errorf("migration %s: bad name", name)
 		}
 		if db.upTo > 0 && v > db.upTo {
 			break
 		}
 		var done int
 		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, v).Scan(&done); err != nil {
-			return nil, err
+			return 0, nil, err
 		}
 		if done == 0 {
 			pending = append(pending, name)
 		}
 	}
-	return pending, nil
+	return current, pending, nil
 }
 
 // SchemaVersion is the newest migration applied to the database.
@@ -273,9 +269,9 @@ type batchTx struct {
 
 type batchKey struct{}
 
-// Batch implements hub.Batcher: every inTx that fn's context reaches
-// runs inside one transaction, each in a savepoint of its own so that a
-// failed change is undone alone. Other writers wait (writeMu) until the
+// Batch implements hub.Batcher: every inTx and exec that fn's context
+// reaches runs inside one transaction, each inTx in a savepoint of its own
+// so that a failed change is undone alone. Other writers wait (writeMu) until the
 // batch is saved, so batches should be kept to a fraction of a second.
 func (db *DB) Batch(ctx context.Context, fn func(ctx context.Context) error) error {
 	if b, ok := ctx.Value(batchKey{}).(*batchTx); ok && b.db == db {
@@ -311,6 +307,15 @@ func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// exec runs one statement: inside a Batch, in its transaction (a failed
+// statement undoes only itself); otherwise by itself.
+func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if b, ok := ctx.Value(batchKey{}).(*batchTx); ok && b.db == db {
+		return b.tx.ExecContext(ctx, query, args...)
+	}
+	return db.db.ExecContext(ctx, query, args...)
 }
 
 // savepoint runs fn in a savepoint of the batch, undone if fn fails.

@@ -21,21 +21,12 @@ import (
 // the hub is started on it: time to ready, resident memory idle and after
 // readers browse and search it.
 func scenarioCommons(cfg config, rep *report) error {
-	binary, err := findBinary(cfg)
-	if err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp("", "commonplace-bench-commons-")
+	// The first start makes the database at the binary's schema.
+	binary, dir, _, err := newHub(cfg, "commons")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	// The first start makes the database at the binary's schema.
-	cmd, _, _, err := startBinary(binary, dir)
-	if err != nil {
-		return err
-	}
-	stopBinary(cmd)
 	t0 := time.Now()
 	words, err := fillCommons(filepath.Join(dir, "commonplace.db"), cfg.commons)
 	if err != nil {
@@ -51,16 +42,11 @@ func scenarioCommons(cfg config, rep *report) error {
 	rep.add(figure{Scenario: "commons", Name: "ready with " + n, Value: ms(ready[1]), Unit: "ms",
 		Reference: fmt.Sprintf("median of 3; filling took %.1f s", filled.Seconds()), Target: "≤ 100 ms", Met: met(ready[1] <= 100*time.Millisecond)})
 
-	cmd, addr, _, err := startBinary(binary, dir)
+	cmd, addr, idle, err := startIdle(binary, dir)
 	if err != nil {
 		return err
 	}
 	defer stopBinary(cmd)
-	time.Sleep(2 * time.Second)
-	idle, err := rssMB(cmd.Process.Pid)
-	if err != nil {
-		return err
-	}
 	rep.add(figure{Scenario: "commons", Name: "RSS idle with " + n, Value: idle, Unit: "MB"})
 
 	// Readers browse the commons and search it: a word in most items, a
