@@ -84,6 +84,9 @@ type Federation struct {
 
 	policyMu    sync.Mutex
 	policyCache *policySnapshot
+	// policyGen counts policy changes (forgetPolicy), so that a policy
+	// read from the database before a change is not cached after it.
+	policyGen uint64
 
 	cacheMu         sync.Mutex
 	cache           map[string]cached // rendered actor, WebFinger and NodeInfo documents

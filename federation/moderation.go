@@ -34,7 +34,7 @@ func (f *Federation) policy(ctx context.Context) *policySnapshot {
 	}
 	now := time.Now()
 	f.policyMu.Lock()
-	p := f.policyCache
+	p, gen := f.policyCache, f.policyGen
 	f.policyMu.Unlock()
 	if p != nil && now.Before(p.expires) {
 		return p
@@ -66,14 +66,21 @@ func (f *Federation) policy(ctx context.Context) *policySnapshot {
 		}
 	}
 	f.policyMu.Lock()
-	f.policyCache = p
+	if f.policyGen == gen {
+		// Cached only if the policy did not change while it was read: a
+		// read that began before a change would otherwise undo
+		// forgetPolicy for a whole lifetime.
+		f.policyCache = p
+	}
 	f.policyMu.Unlock()
 	return p
 }
 
+// forgetPolicy drops the cached policy after a change to it.
 func (f *Federation) forgetPolicy() {
 	f.policyMu.Lock()
 	f.policyCache = nil
+	f.policyGen++
 	f.policyMu.Unlock()
 }
 
