@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 )
@@ -12,8 +11,12 @@ import (
 // every reader gets the same page, so under load most requests are
 // served from memory instead of SQLite and the templates. A change shows
 // within the cache's lifetime. Only anonymous GETs of pages that answer
-// 200 are kept; conditional requests, ActivityStreams requests and
-// anything with a query for the API or organiser pages pass through.
+// 200 are kept; conditional requests, requests with credentials and
+// requests that negotiate to ActivityStreams (wantedRepresentation, the
+// decision the item pages then follow) pass through. Entries are keyed on
+// the negotiated representation as well as the URI, so a page kept for
+// browsers is never what a fediverse server gets, nor the other way round,
+// however the Accept header is spelt.
 //
 // One request renders a page at a time: while it does, others for the same
 // page get the expired copy if it expired only just now (within ten
@@ -46,13 +49,17 @@ func newPageCache(ttl time.Duration) *pageCache {
 	return &pageCache{ttl: ttl, max: 2000, entries: map[string]*cachedPage{}, flight: map[string]chan struct{}{}}
 }
 
-func cacheable(r *http.Request) bool {
-	if r.Method != http.MethodGet || r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "" ||
-		r.Header.Get("Authorization") != "" {
-		return false
-	}
-	accept := r.Header.Get("Accept")
-	return !strings.Contains(accept, "activity+json") && !strings.Contains(accept, "ld+json")
+// cacheable reports whether a request for rep may be answered from the
+// cache. ActivityStreams answers are not kept: what federation serves may
+// depend on who asks.
+func cacheable(r *http.Request, rep representation) bool {
+	return r.Method == http.MethodGet && rep == representHTML &&
+		r.Header.Get("If-None-Match") == "" && r.Header.Get("If-Modified-Since") == "" && r.Header.Get("Authorization") == ""
+}
+
+// cacheKey names a page in the cache: its representation and its URI.
+func cacheKey(r *http.Request, rep representation) string {
+	return rep.String() + " " + r.URL.RequestURI()
 }
 
 // recorder captures a response while writing it through.
@@ -92,11 +99,13 @@ func (c *pageCache) middleware(next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !cacheable(r) {
+		rep := wantedRepresentation(r)
+		r = withRepresentation(r, rep) // the item pages answer what was negotiated here
+		if !cacheable(r, rep) {
 			next.ServeHTTP(w, r)
 			return
 		}
-		key := r.URL.RequestURI()
+		key := cacheKey(r, rep)
 		for {
 			c.mu.RLock()
 			p, done := c.entries[key], c.flight[key]

@@ -45,6 +45,8 @@ func TestPageCache(t *testing.T) {
 		{"the query is part of the key", "/search?q=a", nil, 1},
 		{"conditional requests pass through", "/feed", []string{"If-None-Match", `"x"`}, 2},
 		{"ActivityStreams requests pass through", "/events/a", []string{"Accept", "application/activity+json"}, 2},
+		{"in any case", "/events/b", []string{"Accept", "Application/Activity+JSON"}, 2},
+		{"an Accept that refuses ActivityStreams is a page", "/events/c", []string{"Accept", "application/activity+json;q=0, text/html"}, 1},
 		{"answers that set a cookie are not kept", "/cookie", nil, 2},
 		{"errors are not kept", "/missing", nil, 2},
 	}
@@ -119,7 +121,7 @@ func TestPageCacheRendersOnceForConcurrentReaders(t *testing.T) {
 
 	// Expired: one request renders, the others get the old copy meanwhile.
 	c.mu.Lock()
-	c.entries["/search?q=repair"].expires = time.Now().Add(-time.Second)
+	c.entries["html /search?q=repair"].expires = time.Now().Add(-time.Second)
 	c.mu.Unlock()
 	hold := make(chan struct{})
 	release = hold
@@ -145,7 +147,7 @@ func TestPageCacheRendersOnceForConcurrentReaders(t *testing.T) {
 	// A copy that expired long ago is not served: readers wait for the
 	// fresh one.
 	c.mu.Lock()
-	c.entries["/search?q=repair"].expires = time.Now().Add(-11 * time.Hour) // ten lifetimes and more
+	c.entries["html /search?q=repair"].expires = time.Now().Add(-11 * time.Hour) // ten lifetimes and more
 	c.mu.Unlock()
 	hold = make(chan struct{})
 	release = hold

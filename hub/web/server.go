@@ -58,9 +58,8 @@ type ActivityPub interface {
 	// Routes registers WebFinger, NodeInfo, the actor, inboxes and collections.
 	Routes(r chi.Router)
 	// ServeObject answers an item's URL with its ActivityStreams object.
+	// The web server decides which requests get it (wantedRepresentation).
 	ServeObject(w http.ResponseWriter, r *http.Request, kind, slug string)
-	// WantsObject reports whether the request asks for ActivityStreams.
-	WantsObject(r *http.Request) bool
 }
 
 // Server is the hub's http.Handler.
@@ -216,11 +215,14 @@ func (s *Server) organiserRoutes(r chi.Router) {
 }
 
 // negotiate serves an item's ActivityStreams object to clients asking for
-// one (fediverse servers), and the page to everyone else.
+// one (fediverse servers), and the page to everyone else, by the same
+// decision as the page cache (wantedRepresentation). Every answer, the
+// page, the object or an error, says Vary: Accept, so that caches on the
+// way keep the two apart.
 func (s *Server) negotiate(kind string, page http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Vary", "Accept")
-		if s.cfg.ActivityPub != nil && s.cfg.ActivityPub.WantsObject(r) {
+		if s.cfg.ActivityPub != nil && wantedRepresentation(r) == representActivity {
 			s.cfg.ActivityPub.ServeObject(w, r, kind, chi.URLParam(r, "slug"))
 			return
 		}
