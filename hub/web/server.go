@@ -126,6 +126,9 @@ func New(cfg Config) (*Server, error) {
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
+	if s.base.Scheme == "https" {
+		r.Use(strictTransportSecurity) // outermost: on every answer, also a recovered panic's
+	}
 	r.Use(s.recoverPanics, trustProxies(s.cfg.TrustedProxies), s.logRequests)
 	r.NotFound(securityHeaders(s.html(func(w http.ResponseWriter, r *http.Request) error {
 		return hub.Errorf(hub.ENOTFOUND, "There is no page at this address.")
@@ -399,6 +402,24 @@ func withHeaders(set http.Header) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// hstsValue keeps browsers on https for a year once they have seen it
+// there. Without includeSubDomains (a community group may share its
+// domain with sites it does not run) and without preload (a list that is
+// slow to leave).
+var hstsValue = []string{"max-age=31536000"}
+
+// strictTransportSecurity sets Strict-Transport-Security on every answer.
+// It is used when the hub's public URL is https, whether the hub serves
+// https itself (--acme) or sits behind a reverse proxy that does and talks
+// plain http to it; over plain http browsers would ignore it (RFC 6797
+// §8.1), and a hub on http://localhost must not pin localhost to https.
+func strictTransportSecurity(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Strict-Transport-Security"] = hstsValue
+		next.ServeHTTP(w, r)
+	})
 }
 
 // securityHeaders is withHeaders(pageHeaders): pages, feeds, static files
