@@ -158,5 +158,8 @@ func (f *Federation) fetchDoc(ctx context.Context, iri string) (doc, error) {
 	if err != nil {
 		return nil, &FetchError{URL: iri, Err: fmt.Errorf("not a JSON object: %w", err)}
 	}
+	if err := checkServedFrom(d, resp.Request.URL.String()); err != nil {
+		return nil, &FetchError{URL: iri, Err: err}
+	}
 	return d, nil
 }

@@ -93,6 +93,9 @@ type Federation struct {
 	settingsCache   hub.Settings
 	settingsExpires time.Time
 
+	// refetches throttles key refetches after failed signatures.
+	refetches *keyRefetches
+
 	// publishMu serialises publishing, so two changes to one item cannot
 	// race on its published-object records.
 	publishMu sync.Mutex
@@ -125,6 +128,7 @@ func New(ctx context.Context, cfg Config) (*Federation, error) {
 		version:      cfg.Version,
 		wake:         make(chan struct{}, 1),
 		cache:        map[string]cached{},
+		refetches:    &keyRefetches{window: refetchWindow, burst: refetchBurst},
 	}
 	if f.log == nil {
 		f.log = slog.Default()

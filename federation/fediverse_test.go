@@ -32,6 +32,7 @@ type fediverse struct {
 
 	mu       sync.Mutex
 	actors   map[string]*remoteActor // by path, e.g. /users/alice
+	objects  map[string][]byte       // other documents it serves, by path
 	received []delivery
 	// status, if set, chooses the answer to a delivery.
 	status func(path string) int
@@ -54,7 +55,7 @@ type delivery struct {
 }
 
 func newFediverse(t testing.TB) *fediverse {
-	f := &fediverse{t: t, actors: map[string]*remoteActor{}}
+	f := &fediverse{t: t, actors: map[string]*remoteActor{}, objects: map[string][]byte{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -130,7 +131,13 @@ func (f *fediverse) serve(w http.ResponseWriter, r *http.Request) {
 	case http.MethodGet:
 		f.mu.Lock()
 		a, ok := f.actors[r.URL.Path]
+		obj, isObj := f.objects[r.URL.Path]
 		f.mu.Unlock()
+		if isObj {
+			w.Header().Set("Content-Type", "application/activity+json")
+			w.Write(obj)
+			return
+		}
 		if !ok {
 			http.NotFound(w, r)
 			return
@@ -333,6 +340,22 @@ func (f *fediverse) actorAt(path string) *remoteActor {
 	a := &remoteActor{path: path, key: testKey(f.t), shared: true, typ: "Person"}
 	f.actors[path] = a
 	return a
+}
+
+// serveObject makes the server serve a document at its id, as its origin.
+func (f *fediverse) serveObject(obj map[string]any) {
+	f.t.Helper()
+	id, _ := obj["id"].(string)
+	if !strings.HasPrefix(id, f.srv.URL+"/") {
+		f.t.Fatalf("object %q is not on this server", id)
+	}
+	b, err := json.Marshal(obj)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.objects[strings.TrimPrefix(id, f.srv.URL)] = b
 }
 
 // rotate gives an actor a new key.

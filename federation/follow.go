@@ -121,8 +121,15 @@ func (f *Federation) onAcceptOrReject(ctx context.Context, act doc, from *Remote
 	var p *Followed
 	var err error
 	followID := act.ref("object")
-	if inner := act.obj("object"); inner != nil && inner.id() == "" && inner.is("Follow") && inner.ref("actor") == f.ActorID() {
-		followID = "" // an embedded Follow without id: match by who answers
+	if inner := act.obj("object"); inner != nil {
+		// An embedded Follow must be the hub's follow of the one answering.
+		if (inner.typ() != "" && !inner.is("Follow")) || (inner.ref("actor") != "" && inner.ref("actor") != f.ActorID()) ||
+			(inner.ref("object") != "" && inner.ref("object") != from.ID) {
+			return refuse(http.StatusUnprocessableEntity, "the %s is not about this hub's Follow of %s", act.typ(), from.ID)
+		}
+		if inner.id() == "" && inner.is("Follow") && inner.ref("actor") == f.ActorID() {
+			followID = "" // an embedded Follow without id: match by who answers
+		}
 	}
 	if followID != "" {
 		p, err = f.commons.FollowedByFollow(ctx, followID)
@@ -191,16 +198,20 @@ func (f *Federation) resolveActor(ctx context.Context, target string) (*RemoteAc
 	if err != nil {
 		return nil, "", hub.Errorf(hub.EINVALID, "Could not read the account %s: %v", actorIRI, err)
 	}
-	if d.id() != actorIRI && HostOf(d.id()) != HostOf(actorIRI) {
-		return nil, "", hub.Errorf(hub.EINVALID, "%s answered with an account on another server.", actorIRI)
+	if d.id() != actorIRI {
+		// Another address of the account (a profile page, an alias):
+		// read it again from its own id, which is what counts.
+		if HostOf(d.id()) != HostOf(actorIRI) {
+			return nil, "", hub.Errorf(hub.EINVALID, "%s answered with an account on another server.", actorIRI)
+		}
+		actorIRI = d.id()
+		if d, err = f.fetchActorDoc(ctx, actorIRI); err != nil {
+			return nil, "", hub.Errorf(hub.EINVALID, "Could not read the account %s: %v", actorIRI, err)
+		}
 	}
-	a, err := parseActor(d)
+	a, err := f.keepActor(ctx, d)
 	if err != nil {
 		return nil, "", hub.Errorf(hub.EINVALID, "%s is not an account this hub can follow: %v", actorIRI, err)
-	}
-	a.FetchedAt = f.now()
-	if err := f.store.SaveRemoteActor(ctx, a); err != nil {
-		return nil, "", err
 	}
 	return a, d.ref("outbox"), nil
 }

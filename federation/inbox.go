@@ -91,6 +91,9 @@ func (f *Federation) receive(ctx context.Context, r *http.Request) error {
 	if err := checkSignedRequest(r, sig, body, f.now()); err != nil {
 		return refuse(http.StatusUnauthorized, "%v", err)
 	}
+	if err := f.checkSignedHost(r, sig); err != nil {
+		return refuse(http.StatusUnauthorized, "%v", err)
+	}
 	act, err := parseDoc(body)
 	if err != nil {
 		return refuse(http.StatusBadRequest, "the body is not a JSON object: %v", err)
@@ -128,7 +131,10 @@ func (f *Federation) receive(ctx context.Context, r *http.Request) error {
 }
 
 // verify checks the request's signature with the signer's key, fetching
-// the key when it is not cached or (once) when the cached one fails.
+// the key when it is not cached or (at most refetchBurst times a minute
+// per server) when the cached one fails. What goes wrong while fetching is
+// logged; the sender only learns that the key could not be had, so the
+// inbox cannot be used to probe which addresses and ports answer.
 func (f *Federation) verify(ctx context.Context, r *http.Request, sig *sigParams, act doc) (*RemoteActor, error) {
 	cached, err := f.store.RemoteActorByKey(ctx, sig.KeyID)
 	if err != nil && hub.ErrorCode(err) != hub.ENOTFOUND {
@@ -138,8 +144,11 @@ func (f *Federation) verify(ctx context.Context, r *http.Request, sig *sigParams
 		if key, err := parsePublicKey(cached.PublicKeyPEM); err == nil && verifySignature(r, key) == nil {
 			return cached, nil
 		}
+		if !f.refetches.allow(HostOf(sig.KeyID), f.now()) {
+			return nil, refuse(http.StatusUnauthorized, "the signature does not verify with the key %s", sig.KeyID)
+		}
 	}
-	fresh, err := f.fetchKeyOwner(ctx, sig.KeyID)
+	fresh, err := f.resolveKey(ctx, sig.KeyID)
 	if err != nil {
 		var fe *FetchError
 		if errors.As(err, &fe) && (fe.Status == http.StatusGone || fe.Status == http.StatusNotFound) && act.is("Delete") {
@@ -149,7 +158,8 @@ func (f *Federation) verify(ctx context.Context, r *http.Request, sig *sigParams
 			// delivery failure does too.
 			return nil, errUnverifiableDelete
 		}
-		return nil, refuse(http.StatusUnauthorized, "cannot get the signing key %s: %v", sig.KeyID, err)
+		f.log.Info("inbox: signing key not usable", "key", sig.KeyID, "remote", r.RemoteAddr, "err", err)
+		return nil, refuse(http.StatusUnauthorized, "cannot get a key %s that its actor publishes", sig.KeyID)
 	}
 	key, err := parsePublicKey(fresh.PublicKeyPEM)
 	if err != nil {
@@ -159,37 +169,6 @@ func (f *Federation) verify(ctx context.Context, r *http.Request, sig *sigParams
 		return nil, refuse(http.StatusUnauthorized, "the signature does not verify with %s: %v", sig.KeyID, err)
 	}
 	return fresh, nil
-}
-
-// fetchKeyOwner fetches the actor owning keyID (the key id is usually the
-// actor IRI with #main-key; GoToSocial uses /main-key, whose document
-// names the owner), stores it and returns it.
-func (f *Federation) fetchKeyOwner(ctx context.Context, keyID string) (*RemoteActor, error) {
-	d, err := f.fetchDoc(ctx, stripFragment(keyID))
-	if err != nil {
-		return nil, err
-	}
-	if d.str("inbox") == "" { // a key document: fetch its owner
-		owner := d.ref("owner")
-		if owner == "" {
-			return nil, errors.New("the key document names no owner")
-		}
-		if d, err = f.fetchDoc(ctx, owner); err != nil {
-			return nil, err
-		}
-	}
-	a, err := parseActor(d)
-	if err != nil {
-		return nil, err
-	}
-	if a.KeyID != keyID {
-		return nil, fmt.Errorf("the actor %s does not publish the key %s", a.ID, keyID)
-	}
-	a.FetchedAt = f.now()
-	if err := f.store.SaveRemoteActor(ctx, a); err != nil {
-		return nil, err
-	}
-	return a, nil
 }
 
 // objectTypes are types of things that are not activities. Some servers
@@ -252,6 +231,9 @@ func (f *Federation) handle(ctx context.Context, act doc, from *RemoteActor) err
 		inner := act.obj("object")
 		switch {
 		case inner != nil && inner.is("Follow"):
+			if inner.ref("object") != f.ActorID() || (inner.ref("actor") != "" && inner.ref("actor") != from.ID) {
+				return refuse(http.StatusUnprocessableEntity, "the undone Follow is not %s's follow of this hub (%s)", from.ID, f.ActorID())
+			}
 			return f.onUnfollow(ctx, from, "")
 		case inner != nil && inner.is("Announce"):
 			return f.onUndoAnnounce(ctx, inner, from)
@@ -270,15 +252,16 @@ func (f *Federation) handle(ctx context.Context, act doc, from *RemoteActor) err
 		}
 		return f.onDelete(ctx, act, from)
 	case act.is("Update"):
-		if o := act.obj("object"); o != nil && o.id() == from.ID {
-			if a, err := parseActor(o); err == nil {
-				a.FetchedAt = f.now()
-				if err := f.store.SaveRemoteActor(ctx, a); err != nil {
-					return err
-				}
-				return f.refreshFollower(ctx, a)
+		if act.ref("object") == from.ID {
+			// The actor changed (names, inboxes, key): read it again from
+			// its own id rather than believing the body, so an Update
+			// cannot slip another server's key id into the cache.
+			a, _, err := f.fetchActor(ctx, from.ID)
+			if err != nil {
+				f.log.Info("inbox: updated actor not readable", "actor", from.ID, "err", err)
+				return nil
 			}
-			return nil
+			return f.refreshFollower(ctx, a)
 		}
 		return f.onCreateOrUpdate(ctx, act, from)
 	case act.is("Create"):

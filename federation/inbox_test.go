@@ -142,7 +142,7 @@ var fixtureExpect = map[string]int{
 	"lemmy-announce-create-page.json":                         202,
 	"lemmy-comment-note.json":                                 400,
 	"lemmy-group-community.json":                              400,
-	"mastodon-accept-follow.json":                             202,
+	"mastodon-accept-follow.json":                             422, // accepts a Follow between two other accounts, not the hub's: refused
 	"mastodon-actor-person-shared-inbox.json":                 400,
 	"mastodon-announce.json":                                  202,
 	"mastodon-create-note-hashtag-content-warning.json":       202,
@@ -152,7 +152,7 @@ var fixtureExpect = map[string]int{
 	"mastodon-like.json":                                      202,
 	"mastodon-note-attachment-blurhash-group-mention.json":    400,
 	"mastodon-question-poll.json":                             202,
-	"mastodon-undo-follow.json":                               202,
+	"mastodon-undo-follow.json":                               422, // undoes a Follow of a Lemmy community, not of this hub: refused (it used to remove the follower)
 	"mastodon-update-person.json":                             202,
 	"misskey-like-emoji-reaction.json":                        400, // its id is on misskey.xyz, its actor on mastodon.example.org (an Akkoma test document): refused, an activity must be on its actor's server
 	"misskey-note-japanese.json":                              400,

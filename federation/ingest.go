@@ -7,6 +7,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -79,49 +80,110 @@ func (f *Federation) onCreateOrUpdate(ctx context.Context, act doc, from *Remote
 	if itemKindOf(obj) == "" {
 		return nil // a Note, a Page...: not something the commons keeps
 	}
-	p, err := f.sourcePeer(ctx, from, obj)
+	p, obj, src, err := f.sourcePeer(ctx, from, obj)
 	if err != nil || p == nil {
 		return err // not from a peer the hub follows: ignored
 	}
-	return f.keepItem(ctx, obj, p, Source{PeerActor: p.ActorID})
+	return f.keepItem(ctx, obj, p, src)
 }
 
-// sourcePeer returns the followed peer an item from signer stands for:
-// the signer itself, or a followed group on the same server that the
-// object is attributed to (Mobilizon's group events are posted by a
-// member and attributed to the group). Nil if neither.
-func (f *Federation) sourcePeer(ctx context.Context, signer *RemoteActor, obj doc) (*Followed, error) {
-	candidates := append([]string{signer.ID}, obj.refs("attributedTo")...)
-	for _, id := range candidates {
-		if HostOf(id) != HostOf(signer.ID) {
-			continue
+// sourcePeer returns the followed peer an item signed by signer comes
+// through, the copy of the object to keep and how it came. Items are
+// credited to an exact actor, never to "someone on that server": an
+// object that is the signer's own (no attributedTo, or attributed to the
+// signer) counts when the hub follows the signer. One attributed to
+// another actor (a Mobilizon member posting a group's event) is believed
+// only as its origin serves it: it is fetched from its id and kept if that
+// copy is attributed to a followed actor on the object's own server, or
+// as a re-share if the signer is followed. Nil when none applies.
+func (f *Federation) sourcePeer(ctx context.Context, signer *RemoteActor, obj doc) (*Followed, doc, Source, error) {
+	attrs := obj.refs("attributedTo")
+	if len(attrs) == 0 || slices.Contains(attrs, signer.ID) {
+		p, err := f.followedPeer(ctx, signer.ID)
+		if p == nil || err != nil {
+			return nil, nil, Source{}, err
 		}
-		p, err := f.commons.Followed(ctx, id)
-		if hub.ErrorCode(err) == hub.ENOTFOUND {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if p.State == hub.PeerRejected {
-			continue
-		}
-		return p, nil
+		return p, obj, Source{PeerActor: p.ActorID}, nil
 	}
-	return nil, nil
+	signerPeer, err := f.followedPeer(ctx, signer.ID)
+	if err != nil {
+		return nil, nil, Source{}, err
+	}
+	if signerPeer == nil && !f.followsAny(ctx, attrs, HostOf(obj.id())) {
+		return nil, nil, Source{}, nil // nobody the hub follows: not worth a fetch
+	}
+	fetched, err := f.fetchItem(ctx, obj.id())
+	if err != nil {
+		return nil, nil, Source{}, refuse(http.StatusUnprocessableEntity,
+			"the object %s is attributed to %s, and its server does not confirm it: %v", obj.id(), attrs[0], err)
+	}
+	for _, a := range fetched.refs("attributedTo") {
+		if HostOf(a) != HostOf(obj.id()) {
+			continue
+		}
+		if p, err := f.followedPeer(ctx, a); p != nil || err != nil {
+			return p, fetched, Source{PeerActor: a}, err
+		}
+	}
+	if signerPeer == nil {
+		return nil, nil, Source{}, nil
+	}
+	return signerPeer, fetched, Source{PeerActor: signerPeer.ActorID, Share: true}, nil
 }
 
-// keepItem stores a public item with its source.
+// followsAny reports whether the hub follows one of actors on host.
+func (f *Federation) followsAny(ctx context.Context, actors []string, host string) bool {
+	for _, a := range actors {
+		if HostOf(a) == host {
+			if p, _ := f.followedPeer(ctx, a); p != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// followedPeer returns the peer with exactly this actor id, if the hub
+// follows it and has not been refused; nil otherwise.
+func (f *Federation) followedPeer(ctx context.Context, actorID string) (*Followed, error) {
+	p, err := f.commons.Followed(ctx, actorID)
+	if hub.ErrorCode(err) == hub.ENOTFOUND || (err == nil && p.State == hub.PeerRejected) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// keepItem stores a public item with its source. A re-shared item is
+// credited to the actor it is attributedTo, which must be on the
+// object's own server (else it is refused: no item is ever credited to an
+// actor that did not publish it); an item the hub already holds keeps
+// its credit, and changes only when its credited actor sends it.
 func (f *Federation) keepItem(ctx context.Context, obj doc, p *Followed, src Source) error {
 	if !isPublic(obj) {
 		return nil // followers-only or direct: never shown publicly here
 	}
 	origin := hub.Origin{ActorID: p.ActorID, Name: p.Name, Username: p.Username, URL: p.URL, Host: p.Host}
+	if attr := obj.ref("attributedTo"); attr != "" && HostOf(attr) != HostOf(obj.id()) {
+		return refuse(http.StatusUnprocessableEntity, "the object %s is attributed to %s, on another server", obj.id(), attr)
+	}
 	if attr := obj.ref("attributedTo"); src.Share && attr != "" && attr != p.ActorID {
 		origin = f.originOf(ctx, attr)
 	}
 	if src.Share && obj.ref("attributedTo") == "" {
 		origin = hub.Origin{ActorID: obj.id(), Host: HostOf(obj.id())}
+	}
+	prev, err := f.commons.RemoteItemByObject(ctx, obj.id())
+	if err != nil && hub.ErrorCode(err) != hub.ENOTFOUND {
+		return err
+	}
+	if prev != nil && prev.Origin.ActorID != origin.ActorID {
+		if !src.Share {
+			return refuse(http.StatusForbidden, "only %s can change %s", prev.Origin.ActorID, obj.id())
+		}
+		origin = prev.Origin // a re-share of an item held already keeps its credit
 	}
 	it, err := parseItem(obj, origin, f.now())
 	if err != nil {
@@ -148,7 +210,7 @@ func (f *Federation) originOf(ctx context.Context, actorID string) hub.Origin {
 		o.Name, o.Username, o.URL = p.Name, p.Username, p.URL
 		return o
 	}
-	d, err := f.fetchDoc(ctx, actorID)
+	d, err := f.fetchActorDoc(ctx, actorID)
 	if err != nil {
 		return o
 	}
@@ -305,7 +367,10 @@ func parseTime(s string) time.Time {
 	return time.Time{}
 }
 
-// onDelete removes a remote item or a comment whose origin deletes it.
+// onDelete removes a remote item or a comment whose origin deletes it:
+// the actor credited with it, or anyone on its server once the server
+// itself confirms the object is gone (a Mobilizon member removing a group
+// event). Nobody else can remove it.
 func (f *Federation) onDelete(ctx context.Context, act doc, from *RemoteActor) error {
 	iri := act.ref("object")
 	if f.commons == nil || iri == "" || HostOf(iri) != HostOf(from.ID) {
@@ -319,11 +384,32 @@ func (f *Federation) onDelete(ctx context.Context, act doc, from *RemoteActor) e
 		f.log.Info("comment deleted by its author", "object", iri)
 		return err
 	}
+	prev, err := f.commons.RemoteItemByObject(ctx, iri)
+	if hub.ErrorCode(err) == hub.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if prev.Origin.ActorID != from.ID && !f.goneAtOrigin(ctx, iri) {
+		return refuse(http.StatusForbidden, "only %s can delete %s, and its server still serves it", prev.Origin.ActorID, iri)
+	}
 	gone, err := f.commons.DeleteRemoteItem(ctx, iri)
 	if gone {
-		f.log.Info("commons item deleted by its origin", "object", iri)
+		f.log.Info("commons item deleted by its origin", "object", iri, "by", from.ID)
 	}
 	return err
+}
+
+// goneAtOrigin reports whether the object's own server says it is gone
+// (404, 410 or a Tombstone).
+func (f *Federation) goneAtOrigin(ctx context.Context, iri string) bool {
+	d, err := f.fetchDoc(ctx, iri)
+	var fe *FetchError
+	if errors.As(err, &fe) {
+		return fe.Status == http.StatusNotFound || fe.Status == http.StatusGone
+	}
+	return err == nil && d.id() == iri && d.is("Tombstone")
 }
 
 // onAnnounce keeps an item a followed peer re-shares. An item on the

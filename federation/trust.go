@@ -1,0 +1,203 @@
+package federation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Who is who: the rules that decide which remote actor a signed request
+// speaks for. They are the only way an actor's key enters the
+// remote_actors cache.
+//
+//  1. A document is believed only about its own origin: fetchDoc refuses a
+//     document whose id is on another host than the URL that finally
+//     served it (after redirects).
+//  2. An actor's key is trusted only when the actor document, fetched from
+//     the actor's own id, publishes that key id. A key document (GoToSocial's
+//     /main-key stub, a CryptographicKey with a top-level owner) only says
+//     where to look for the owner; its key is never used.
+//  3. The signed Host is this hub's public host, so a request signed for
+//     another server cannot be replayed here.
+//
+// docs/FEDERATION.md ("Trust rules") lists them with their tests.
+
+// resolveKey returns the actor that owns keyID, following rule 2, and
+// caches it.
+func (f *Federation) resolveKey(ctx context.Context, keyID string) (*RemoteActor, error) {
+	keyURL := stripFragment(keyID)
+	d, err := f.fetchDoc(ctx, keyURL)
+	if err != nil {
+		return nil, err
+	}
+	owner := keyOwnerOf(d, keyID)
+	if owner == "" {
+		return nil, fmt.Errorf("the document at %s names no owner of the key %s", keyURL, keyID)
+	}
+	var actorDoc doc
+	if owner == keyURL && d.id() == keyURL && d.str("inbox") != "" {
+		actorDoc = d // the key is a fragment of the actor itself (Mastodon)
+	} else if actorDoc, err = f.fetchActorDoc(ctx, owner); err != nil {
+		return nil, err
+	}
+	a, err := parseActorKey(actorDoc, keyID)
+	if err != nil {
+		return nil, err
+	}
+	a.FetchedAt = f.now()
+	if err := f.store.SaveRemoteActor(ctx, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// keyOwnerOf reads who a document fetched from a key id says owns the
+// key: the actor itself when it publishes the key (Mastodon, Misskey,
+// Pleroma...), publicKey.owner of a stub actor (GoToSocial), or the
+// top-level owner of a key document.
+func keyOwnerOf(d doc, keyID string) string {
+	for _, k := range d.objs("publicKey") {
+		if k.id() == keyID {
+			if o := k.ref("owner"); o != "" {
+				return o
+			}
+			return d.id()
+		}
+	}
+	if d.id() == keyID || d.id() == stripFragment(keyID) {
+		if o := d.ref("owner"); o != "" {
+			return o
+		}
+		if o := d.ref("controller"); o != "" { // FEP-521a Multikey shape
+			return o
+		}
+	}
+	return ""
+}
+
+// fetchActorDoc fetches an actor from its own id: the document must carry
+// that id exactly (fetchDoc has already checked it came from that origin).
+func (f *Federation) fetchActorDoc(ctx context.Context, id string) (doc, error) {
+	d, err := f.fetchDoc(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.id() != id {
+		return nil, fmt.Errorf("%s answered with the document %q, not itself", id, d.id())
+	}
+	return d, nil
+}
+
+// fetchActor fetches and parses an actor from its own id, and caches it
+// with the key it publishes.
+func (f *Federation) fetchActor(ctx context.Context, id string) (*RemoteActor, doc, error) {
+	d, err := f.fetchActorDoc(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := f.keepActor(ctx, d)
+	return a, d, err
+}
+
+// keepActor parses and caches an actor document fetched from its own id.
+func (f *Federation) keepActor(ctx context.Context, d doc) (*RemoteActor, error) {
+	a, err := parseActor(d)
+	if err != nil {
+		return nil, err
+	}
+	a.FetchedAt = f.now()
+	if err := f.store.SaveRemoteActor(ctx, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// parseActorKey reads an actor and the key keyID it publishes; an actor
+// that does not publish keyID (as its own) is refused.
+func parseActorKey(d doc, keyID string) (*RemoteActor, error) {
+	a, err := parseActor(d)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range d.objs("publicKey") {
+		if k.id() != keyID {
+			continue
+		}
+		if owner := k.ref("owner"); owner != "" && owner != a.ID {
+			break
+		}
+		if pemText := k.str("publicKeyPem"); pemText != "" {
+			a.KeyID, a.PublicKeyPEM = keyID, pemText
+			return a, nil
+		}
+	}
+	return nil, fmt.Errorf("the actor %s does not publish the key %s", a.ID, keyID)
+}
+
+// errForeignDocument: a fetched document claims an id on another host
+// than the one that served it.
+var errForeignDocument = errors.New("the document claims an id on another server than the one that served it")
+
+// checkServedFrom applies rule 1 to a document served from finalURL.
+func checkServedFrom(d doc, finalURL string) error {
+	if id := d.id(); id != "" && HostOf(id) != HostOf(finalURL) {
+		return fmt.Errorf("%w (%s served %s)", errForeignDocument, HostOf(finalURL), id)
+	}
+	return nil
+}
+
+// checkSignedHost applies rule 3: the Host the signature covers must be
+// the hub's public host.
+func (f *Federation) checkSignedHost(r *http.Request, p *sigParams) error {
+	if !p.signs("host") {
+		return errors.New("the signature must cover the Host header")
+	}
+	got := HostOf(f.base.Scheme + "://" + r.Host)
+	if want := HostOf(f.baseStr); got == "" || got != want {
+		return fmt.Errorf("the request was signed for %s, not for this hub (%s)", r.Host, want)
+	}
+	return nil
+}
+
+// keyRefetches throttles refetching a key after a signature failed with
+// the cached one: at most refetchBurst per host per refetchWindow, so bad
+// signatures cannot make the hub hammer a server (or be used to make it).
+type keyRefetches struct {
+	mu     sync.Mutex
+	window time.Duration
+	burst  int
+	hosts  map[string][]time.Time
+}
+
+const (
+	refetchWindow = time.Minute
+	refetchBurst  = 3
+)
+
+// allow reports whether host may be asked for a key again now, and
+// records the request if so.
+func (k *keyRefetches) allow(host string, now time.Time) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.hosts == nil {
+		k.hosts = map[string][]time.Time{}
+	}
+	if len(k.hosts) > 10000 { // bounded memory; forgetting only allows more
+		k.hosts = map[string][]time.Time{}
+	}
+	recent := k.hosts[host][:0]
+	for _, t := range k.hosts[host] {
+		if now.Sub(t) < k.window {
+			recent = append(recent, t)
+		}
+	}
+	if len(recent) >= k.burst {
+		k.hosts[host] = recent
+		return false
+	}
+	k.hosts[host] = append(recent, now)
+	return true
+}
