@@ -208,6 +208,9 @@ func parseActor(d doc) (*RemoteActor, error) {
 		if owner := k.ref("owner"); owner != "" && owner != a.ID {
 			continue
 		}
+		if HostOf(k.id()) != HostOf(a.ID) {
+			continue // an actor vouches only for keys on its own server
+		}
 		if pemText := k.str("publicKeyPem"); pemText != "" {
 			a.KeyID, a.PublicKeyPEM = k.id(), pemText
 			break

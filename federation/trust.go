@@ -122,6 +122,9 @@ func parseActorKey(d doc, keyID string) (*RemoteActor, error) {
 	if err != nil {
 		return nil, err
 	}
+	if HostOf(keyID) != HostOf(a.ID) {
+		return nil, fmt.Errorf("the key %s is not on the server of its actor %s", keyID, a.ID)
+	}
 	for _, k := range d.objs("publicKey") {
 		if k.id() != keyID {
 			continue
