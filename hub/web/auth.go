@@ -6,11 +6,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -143,8 +141,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := loginData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: safeNext(r.PostFormValue("next"))}
 	status := http.StatusOK
-	if !s.logins.allow(clientIP(r)) {
-		data.Error = "Too many login attempts from your network. Please wait a minute and try again."
+	retry, err := s.logins.begin(r.Context(), clientKey(clientIP(r)), data.Email)
+	if err != nil {
+		if r.Context().Err() != nil {
+			return nil // gave up while slowed down: nobody to answer
+		}
+		return err
+	}
+	if retry > 0 {
+		data.Error = "Too many login attempts from your network. " + tooManyWait(w, retry)
 		status = http.StatusTooManyRequests
 	} else {
 		sess, token, err := s.svc.Login(r.Context(), data.Email, r.PostFormValue("password"))
@@ -156,8 +161,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 			http.Redirect(w, r, data.Next, http.StatusSeeOther)
 			return nil
 		}
-		if code := hub.ErrorCode(err); code == hub.EINTERNAL {
+		switch hub.ErrorCode(err) {
+		case hub.EINTERNAL:
 			return err
+		case hub.EUNAUTHORIZED:
+			s.logins.failed(r.Context(), data.Email)
 		}
 		data.Error = hub.ErrorMessage(err)
 		status = http.StatusUnauthorized
@@ -165,6 +173,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	p := s.page(r, "Log in", data)
 	p.NoIndex = true
 	return s.views.render(w, status, "admin/login", p)
+}
+
+// tooManyWait sets Retry-After for a refusal by the login throttle and
+// returns the sentence that says how long to wait.
+func tooManyWait(w http.ResponseWriter, retry time.Duration) string {
+	secs := int((retry + time.Second - 1) / time.Second)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	if secs == 1 {
+		return "Please wait 1 second and try again."
+	}
+	return "Please wait " + strconv.Itoa(secs) + " seconds and try again."
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
@@ -178,52 +197,14 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// clientIP is the address the request came from. Behind a reverse proxy
-// every client shares the proxy's address, which only makes the limit
-// stricter.
+// clientIP is the address the request came from: the peer's, or the one a
+// trusted reverse proxy names (trustProxies). Behind a proxy that is not
+// trusted every client shares the proxy's address, which only makes the
+// login limit stricter.
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
 	return host
-}
-
-// rateLimiter allows each key perMinute events a minute, with the same
-// burst. Idle keys are forgotten.
-type rateLimiter struct {
-	mu        sync.Mutex
-	perMinute int
-	keys      map[string]*limiterEntry
-	lastSweep time.Time
-}
-
-type limiterEntry struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-func newRateLimiter(perMinute int) *rateLimiter {
-	return &rateLimiter{perMinute: perMinute, keys: map[string]*limiterEntry{}, lastSweep: time.Now()}
-}
-
-func (l *rateLimiter) allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	if now.Sub(l.lastSweep) > 10*time.Minute {
-		for k, e := range l.keys {
-			if now.Sub(e.seen) > 10*time.Minute {
-				delete(l.keys, k)
-			}
-		}
-		l.lastSweep = now
-	}
-	e := l.keys[key]
-	if e == nil {
-		e = &limiterEntry{lim: rate.NewLimiter(rate.Every(time.Minute/time.Duration(l.perMinute)), l.perMinute)}
-		l.keys[key] = e
-	}
-	e.seen = now
-	return e.lim.AllowN(now, 1)
 }

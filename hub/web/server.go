@@ -5,6 +5,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -34,9 +35,18 @@ type Config struct {
 	Ready func() error
 	// Theme overrides the embedded default theme.
 	Theme fs.FS
-	// LoginRate is how many login attempts one client address may make per
-	// minute (default 10), with the same number as burst.
+	// LoginRate is how many login attempts one client (an IPv4 address, an
+	// IPv6 /64) may make per minute (default 10), with the same number as
+	// burst. See throttle.go for the whole policy.
 	LoginRate int
+	// LoginCounters keeps login throttling's counts; nil keeps them in
+	// this process's memory (NewMemoryLoginCounters).
+	LoginCounters LoginCounters
+	// LoginClock and LoginWait are the time login throttling goes by and
+	// how it waits before checking a password; nil means the real ones.
+	// Tests set both, so that nothing really sleeps.
+	LoginClock func() time.Time
+	LoginWait  func(ctx context.Context, d time.Duration) error
 	// ActivityPub, if set, serves the hub's fediverse side: its routes are
 	// mounted, and item pages answer ActivityStreams to clients asking for it.
 	ActivityPub ActivityPub
@@ -70,7 +80,7 @@ type Server struct {
 	base   *url.URL
 	views  *renderer
 	md     *markdown
-	logins *rateLimiter
+	logins *loginThrottle
 	static http.Handler
 	router chi.Router
 	pages  *pageCache // public pages, kept briefly (nil or ttl 0: off)
@@ -116,7 +126,7 @@ func New(cfg Config) (*Server, error) {
 		base:   cfg.BaseURL,
 		views:  views,
 		md:     md,
-		logins: newRateLimiter(cfg.LoginRate),
+		logins: newLoginThrottle(cfg),
 		static: http.StripPrefix("/static/", http.FileServerFS(staticFS)),
 		pages:  newPageCache(cfg.PageCache),
 	}
