@@ -43,15 +43,7 @@ func (f *Federation) resolveKey(ctx context.Context, keyID string) (*RemoteActor
 	} else if actorDoc, err = f.fetchActorDoc(ctx, owner); err != nil {
 		return nil, err
 	}
-	a, err := parseActorKey(actorDoc, keyID)
-	if err != nil {
-		return nil, err
-	}
-	a.FetchedAt = f.now()
-	if err := f.store.SaveRemoteActor(ctx, a); err != nil {
-		return nil, err
-	}
-	return a, nil
+	return f.keepActor(ctx, actorDoc, keyID)
 }
 
 // keyOwnerOf reads who a document fetched from a key id says owns the
@@ -98,13 +90,20 @@ func (f *Federation) fetchActor(ctx context.Context, id string) (*RemoteActor, d
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := f.keepActor(ctx, d)
+	a, err := f.keepActor(ctx, d, "")
 	return a, d, err
 }
 
-// keepActor parses and caches an actor document fetched from its own id.
-func (f *Federation) keepActor(ctx context.Context, d doc) (*RemoteActor, error) {
-	a, err := parseActor(d)
+// keepActor parses and caches an actor document fetched from its own id,
+// with the key keyID ("": the first key it publishes as its own).
+func (f *Federation) keepActor(ctx context.Context, d doc, keyID string) (*RemoteActor, error) {
+	var a *RemoteActor
+	var err error
+	if keyID == "" {
+		a, err = parseActor(d)
+	} else {
+		a, err = parseActorKey(d, keyID)
+	}
 	if err != nil {
 		return nil, err
 	}
