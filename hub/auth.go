@@ -132,14 +132,24 @@ func (s *Service) ensureAnotherAdmin(ctx context.Context, id int64) error {
 	return Errorf(ECONFLICT, "This is the hub's only admin. Make someone else an admin first.")
 }
 
-// SetPassword changes a password: an organiser their own, or an admin anyone's.
+// SetPassword sets another organiser's password without their old one:
+// an admin resetting it for someone who has forgotten theirs, or the host
+// (the command line, the recovery path when nobody can log in). Nobody
+// sets their own password this way, admins included: a session or API
+// token, which can be stolen, must not be enough to take over the login;
+// that is ChangePassword, with the current password. Every session of the
+// organiser ends; their API tokens stay.
 func (s *Service) SetPassword(ctx context.Context, id int64, password string) error {
 	me := OrganiserFrom(ctx)
 	if me == nil {
 		return Errorf(EUNAUTHORIZED, "Please log in first.")
 	}
-	if !me.IsAdmin() && me.ID != id {
-		return Errorf(EFORBIDDEN, "You can only change your own password.")
+	if me.ID == id {
+		return &Error{Code: EINVALID, Message: "To change your own password, give your current password too.",
+			Fields: map[string]string{"password": "To change your own password, use Your account, where you give your current one."}}
+	}
+	if !me.IsAdmin() {
+		return Errorf(EFORBIDDEN, "Only admins can set another organiser's password.")
 	}
 	f := fieldErrors{}
 	checkPassword(f, "password", password)
@@ -150,14 +160,69 @@ func (s *Service) SetPassword(ctx context.Context, id int64, password string) er
 	if err != nil {
 		return err
 	}
+	if err := s.savePassword(ctx, o, password); err != nil {
+		return err
+	}
+	s.Logger.Info("password set", slog.Group("organiser", "id", o.ID), "by", actorName(ctx))
+	return nil
+}
+
+// ChangePassword changes the acting organiser's own password. The current
+// password must be given and right: whoever holds a session or an API
+// token should not be able to take over the login with it alone. Missing
+// or wrong, the answer is EINVALID with a message on "current_password"
+// (and on "password" if the new one is not acceptable), and nothing
+// changes. Every session of the organiser ends, this one included; their
+// API tokens stay. Front ends should limit how often a wrong current
+// password may be tried, as they do for logins.
+func (s *Service) ChangePassword(ctx context.Context, current, password string) error {
+	me := OrganiserFrom(ctx)
+	if me == nil || me.ID == 0 { // the host has no password of its own
+		return Errorf(EUNAUTHORIZED, "Please log in first.")
+	}
+	o, err := s.Organisers.FindOrganiserByID(ctx, me.ID)
+	if err != nil {
+		return err
+	}
+	f := fieldErrors{}
+	if current == "" {
+		f.add("current_password", "Enter your current password.")
+	} else if ok, err := passwordMatches(current, o.PasswordHash); err != nil {
+		return Internal(err, "checking the current password")
+	} else if !ok {
+		f.add("current_password", "That is not your current password.")
+	}
+	checkPassword(f, "password", password)
+	if err := f.err("password"); err != nil {
+		return err
+	}
+	if err := s.savePassword(ctx, o, password); err != nil {
+		return err
+	}
+	s.Logger.Info("password changed", slog.Group("organiser", "id", o.ID))
+	return nil
+}
+
+// passwordMatches checks a password against an argon2id hash. Passwords
+// longer than any that could have been set are wrong without hashing them.
+func passwordMatches(password, hash string) (bool, error) {
+	if len(password) > 1024 {
+		return false, nil
+	}
+	return argon2id.ComparePasswordAndHash(password, hash)
+}
+
+// savePassword hashes and stores o's new password, then ends its sessions:
+// whoever knew the old password is logged out everywhere.
+func (s *Service) savePassword(ctx context.Context, o *Organiser, password string) error {
+	var err error
 	if o.PasswordHash, err = s.hashPassword(password); err != nil {
 		return err
 	}
 	if err := s.Organisers.UpdateOrganiser(ctx, o); err != nil {
 		return err
 	}
-	// Whoever knew the old password is logged out everywhere.
-	return s.Sessions.DeleteOrganiserSessions(ctx, id)
+	return s.Sessions.DeleteOrganiserSessions(ctx, o.ID)
 }
 
 // DeleteOrganiser removes an organiser; admins only, never the last admin.

@@ -371,8 +371,18 @@ func TestServiceOverStorage(t *testing.T) {
 	if tokens, _ := svc.ListTokens(hub.WithOrganiser(ctx, me)); len(tokens) != 1 || tokens[0].LastUsedAt == nil || !tokens[0].LastUsedAt.Equal(now) {
 		t.Errorf("token use not recorded: %+v", tokens)
 	}
-	// A password change logs the organiser out everywhere.
-	if err := svc.SetPassword(hub.WithOrganiser(ctx, me), me.ID, "a new long password"); err != nil {
+	// Your own password changes only with the current one, and the change
+	// logs the organiser out everywhere.
+	if err := svc.SetPassword(hub.WithOrganiser(ctx, me), me.ID, "a new long password"); hub.ErrorFields(err)["password"] == "" {
+		t.Errorf("an admin set their own password without the current one: %v", err)
+	}
+	if err := svc.ChangePassword(hub.WithOrganiser(ctx, me), "wrong password!", "a new long password"); hub.ErrorFields(err)["current_password"] == "" {
+		t.Errorf("a wrong current password: %v", err)
+	}
+	if _, _, err := svc.SessionByToken(ctx, cookie); err != nil {
+		t.Errorf("a refused change ended the session: %v", err)
+	}
+	if err := svc.ChangePassword(hub.WithOrganiser(ctx, me), "correct horse battery", "a new long password"); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := svc.SessionByToken(ctx, cookie); hub.ErrorCode(err) != hub.EUNAUTHORIZED {

@@ -164,13 +164,19 @@ func (s *Server) organiserUpdate(w http.ResponseWriter, r *http.Request) error {
 	f := organiserForm{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), Role: r.PostFormValue("role")}
 	fv := formView{Form: f, ID: id, Action: organiserAction(id)}
 	o := &hub.Organiser{ID: id, Email: f.Email, Name: f.Name, Role: f.Role}
-	if err := s.svc.UpdateOrganiser(r.Context(), o); err != nil {
-		return s.failedForm(w, r, err, "admin/organiser_form", "Edit organiser", fv)
-	}
 	if pw := r.PostFormValue("password"); pw != "" {
+		// An admin resetting someone's password, before anything else is
+		// saved, so that a refusal (your own password needs the current
+		// one: Your account) changes nothing.
+		if err := o.Validate(); err != nil {
+			return s.failedForm(w, r, err, "admin/organiser_form", "Edit organiser", fv)
+		}
 		if err := s.svc.SetPassword(r.Context(), id, pw); err != nil {
 			return s.failedForm(w, r, err, "admin/organiser_form", "Edit organiser", fv)
 		}
+	}
+	if err := s.svc.UpdateOrganiser(r.Context(), o); err != nil {
+		return s.failedForm(w, r, err, "admin/organiser_form", "Edit organiser", fv)
 	}
 	s.redirectWithFlash(w, r, "/admin/organisers", "Organiser “"+o.Name+"” saved.")
 	return nil
@@ -211,15 +217,19 @@ func (s *Server) accountForm(w http.ResponseWriter, r *http.Request) error {
 	return s.renderForm(w, r, http.StatusOK, "admin/account", "Your account", formView{Action: "/admin/account/password"})
 }
 
+// accountPassword changes your own password, given the current one.
 func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) error {
-	me := hub.OrganiserFrom(r.Context())
-	pw, again := r.PostFormValue("password"), r.PostFormValue("password_again")
+	current, pw, again := r.PostFormValue("current_password"), r.PostFormValue("password"), r.PostFormValue("password_again")
 	fv := formView{Action: "/admin/account/password", Errors: formErrors{}}
 	if pw != again {
 		fv.Errors["password_again"] = "The two passwords are not the same."
 		return s.renderForm(w, r, http.StatusUnprocessableEntity, "admin/account", "Your account", fv)
 	}
-	if err := s.svc.SetPassword(r.Context(), me.ID, pw); err != nil {
+	if err := s.changeOwnPassword(w, r, current, pw); err != nil {
+		if hub.ErrorCode(err) == hub.ETOOMANY {
+			fv.Errors["_form"] = hub.ErrorMessage(err)
+			return s.renderForm(w, r, http.StatusTooManyRequests, "admin/account", "Your account", fv)
+		}
 		return s.failedForm(w, r, err, "admin/account", "Your account", fv)
 	}
 	// Changing a password ends every session, this one included.

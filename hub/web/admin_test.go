@@ -411,7 +411,7 @@ func TestPasswordChangeEndsSessions(t *testing.T) {
 	if r.StatusCode != 422 || !strings.Contains(r.body, "not the same") {
 		t.Fatalf("mismatched passwords: %d", r.StatusCode)
 	}
-	r = th.postForm(c, "/admin/account/password", url.Values{"csrf": {tok}, "password": {"a brand new password"}, "password_again": {"a brand new password"}})
+	r = th.postForm(c, "/admin/account/password", url.Values{"csrf": {tok}, "current_password": {adminPassword}, "password": {"a brand new password"}, "password_again": {"a brand new password"}})
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/admin/login?changed=1" {
 		t.Fatalf("change: %d %s", r.StatusCode, r.Header.Get("Location"))
 	}

@@ -60,25 +60,42 @@ func (s *Server) apiOrganiserCreate(w http.ResponseWriter, r *http.Request) erro
 	return writeJSON(w, http.StatusCreated, organiserOut(o))
 }
 
+// organiserUpdateJSON is what PUT /organisers/{id} takes: an organiser,
+// and with a new password for yourself, your current one.
+type organiserUpdateJSON struct {
+	organiserJSON
+	CurrentPassword string `json:"current_password,omitempty"`
+}
+
 // apiOrganiserUpdate changes email, name and role, and the password when
-// one is given.
+// one is given: your own with current_password (a token alone is not the
+// login), or as an admin someone else's. The password comes first, so
+// that a refusal changes nothing.
 func (s *Server) apiOrganiserUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := idParam(r)
 	if err != nil {
 		return err
 	}
-	var in organiserJSON
+	var in organiserUpdateJSON
 	if err := readJSON(r, &in); err != nil {
 		return err
 	}
 	o := &hub.Organiser{ID: id, Email: in.Email, Name: in.Name, Role: in.Role}
-	if err := s.svc.UpdateOrganiser(r.Context(), o); err != nil {
-		return err
-	}
 	if in.Password != "" {
-		if err := s.svc.SetPassword(r.Context(), id, in.Password); err != nil {
+		if err := o.Validate(); err != nil {
 			return err
 		}
+		if me := hub.OrganiserFrom(r.Context()); me != nil && me.ID == id {
+			err = s.changeOwnPassword(w, r, in.CurrentPassword, in.Password)
+		} else {
+			err = s.svc.SetPassword(r.Context(), id, in.Password)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := s.svc.UpdateOrganiser(r.Context(), o); err != nil {
+		return err
 	}
 	return writeJSON(w, http.StatusOK, organiserOut(o))
 }

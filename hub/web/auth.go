@@ -175,6 +175,32 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	return s.views.render(w, status, "admin/login", p)
 }
 
+// changeOwnPassword changes the acting organiser's password, given the
+// current one (hub.Service.ChangePassword), and is throttled like a login:
+// a wrong current password counts against the client and the account, so
+// a stolen session or API token is no way to guess the password either.
+func (s *Server) changeOwnPassword(w http.ResponseWriter, r *http.Request, current, password string) error {
+	ctx := r.Context()
+	me := hub.OrganiserFrom(ctx)
+	if me == nil {
+		return hub.Errorf(hub.EUNAUTHORIZED, "Please log in first.")
+	}
+	if current != "" { // nothing to check, nothing to count, without one
+		retry, err := s.logins.begin(ctx, clientKey(clientIP(r)), me.Email)
+		if err != nil {
+			return err
+		}
+		if retry > 0 {
+			return hub.Errorf(hub.ETOOMANY, "Too many password attempts from your network. %s", tooManyWait(w, retry))
+		}
+	}
+	err := s.svc.ChangePassword(ctx, current, password)
+	if current != "" && hub.ErrorFields(err)["current_password"] != "" {
+		s.logins.failed(ctx, me.Email)
+	}
+	return err
+}
+
 // tooManyWait sets Retry-After for a refusal by the login throttle and
 // returns the sentence that says how long to wait.
 func tooManyWait(w http.ResponseWriter, retry time.Duration) string {
