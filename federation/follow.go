@@ -209,7 +209,7 @@ func (f *Federation) resolveActor(ctx context.Context, target string) (*RemoteAc
 			return nil, "", hub.Errorf(hub.EINVALID, "Could not read the account %s: %v", actorIRI, err)
 		}
 	}
-	a, err := f.keepActor(ctx, d, "")
+	a, err := f.keepActor(ctx, d, "", nil)
 	if err != nil {
 		return nil, "", hub.Errorf(hub.EINVALID, "%s is not an account this hub can follow: %v", actorIRI, err)
 	}

@@ -188,8 +188,8 @@ func isObjectType(d doc) bool {
 // actorTypes are the ActivityStreams actor types.
 var actorTypes = []string{"Person", "Service", "Group", "Organization", "Application"}
 
-// parseActor reads an actor document.
-func parseActor(d doc) (*RemoteActor, error) {
+// parseActorFields reads an actor document but for its key.
+func parseActorFields(d doc) (*RemoteActor, error) {
 	isActor := false
 	for _, t := range actorTypes {
 		isActor = isActor || d.is(t)
@@ -203,6 +203,19 @@ func parseActor(d doc) (*RemoteActor, error) {
 	}
 	if ep := d.obj("endpoints"); ep != nil {
 		a.SharedInbox = ep.ref("sharedInbox")
+	}
+	if HostOf(a.Inbox) == "" || (a.SharedInbox != "" && HostOf(a.SharedInbox) == "") {
+		return nil, fmt.Errorf("the actor %s has an inbox that is not an http(s) URL", a.ID)
+	}
+	return a, nil
+}
+
+// parseActor reads an actor document with the first key it publishes as
+// its own, on its own server.
+func parseActor(d doc) (*RemoteActor, error) {
+	a, err := parseActorFields(d)
+	if err != nil {
+		return nil, err
 	}
 	for _, k := range d.objs("publicKey") {
 		if owner := k.ref("owner"); owner != "" && owner != a.ID {
@@ -218,9 +231,6 @@ func parseActor(d doc) (*RemoteActor, error) {
 	}
 	if a.PublicKeyPEM == "" {
 		return nil, fmt.Errorf("the actor %s publishes no public key", a.ID)
-	}
-	if HostOf(a.Inbox) == "" || (a.SharedInbox != "" && HostOf(a.SharedInbox) == "") {
-		return nil, fmt.Errorf("the actor %s has an inbox that is not an http(s) URL", a.ID)
 	}
 	return a, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -37,13 +38,15 @@ func (f *Federation) resolveKey(ctx context.Context, keyID string) (*RemoteActor
 	if owner == "" {
 		return nil, fmt.Errorf("the document at %s names no owner of the key %s", keyURL, keyID)
 	}
-	var actorDoc doc
 	if owner == keyURL && d.id() == keyURL && d.str("inbox") != "" {
-		actorDoc = d // the key is a fragment of the actor itself (Mastodon)
-	} else if actorDoc, err = f.fetchActorDoc(ctx, owner); err != nil {
+		// The key id is the actor or a fragment of it (Mastodon).
+		return f.keepActor(ctx, d, keyID, nil)
+	}
+	actorDoc, err := f.fetchActorDoc(ctx, owner)
+	if err != nil {
 		return nil, err
 	}
-	return f.keepActor(ctx, actorDoc, keyID)
+	return f.keepActor(ctx, actorDoc, keyID, d)
 }
 
 // keyOwnerOf reads who a document fetched from a key id says owns the
@@ -58,6 +61,9 @@ func keyOwnerOf(d doc, keyID string) string {
 			}
 			return d.id()
 		}
+	}
+	if d.id() == keyID && d.str("inbox") != "" {
+		return d.id() // the key id is the actor itself (PeerTube signs so)
 	}
 	if d.id() == keyID || d.id() == stripFragment(keyID) {
 		if o := d.ref("owner"); o != "" {
@@ -90,19 +96,20 @@ func (f *Federation) fetchActor(ctx context.Context, id string) (*RemoteActor, d
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := f.keepActor(ctx, d, "")
+	a, err := f.keepActor(ctx, d, "", nil)
 	return a, d, err
 }
 
 // keepActor parses and caches an actor document fetched from its own id,
-// with the key keyID ("": the first key it publishes as its own).
-func (f *Federation) keepActor(ctx context.Context, d doc, keyID string) (*RemoteActor, error) {
+// with the key keyID ("": the first key it publishes as its own; keyDoc:
+// what keyID's URL answered, if not the actor).
+func (f *Federation) keepActor(ctx context.Context, d doc, keyID string, keyDoc doc) (*RemoteActor, error) {
 	var a *RemoteActor
 	var err error
 	if keyID == "" {
 		a, err = parseActor(d)
 	} else {
-		a, err = parseActorKey(d, keyID)
+		a, err = parseActorKey(d, keyID, keyDoc)
 	}
 	if err != nil {
 		return nil, err
@@ -114,10 +121,14 @@ func (f *Federation) keepActor(ctx context.Context, d doc, keyID string) (*Remot
 	return a, nil
 }
 
-// parseActorKey reads an actor and the key keyID it publishes; an actor
-// that does not publish keyID (as its own) is refused.
-func parseActorKey(d doc, keyID string) (*RemoteActor, error) {
-	a, err := parseActor(d)
+// parseActorKey reads an actor and the key keyID it publishes as its own;
+// an actor that does not is refused. The key is the one embedded in the
+// actor, or, when the actor names keyID only by its IRI, the one in the
+// key document fetched from keyID (on the actor's server, owned by it).
+// A key id that is the actor's own id (PeerTube signs so) stands for the
+// actor's key.
+func parseActorKey(d doc, keyID string, keyDoc doc) (*RemoteActor, error) {
+	a, err := parseActorFields(d)
 	if err != nil {
 		return nil, err
 	}
@@ -125,13 +136,16 @@ func parseActorKey(d doc, keyID string) (*RemoteActor, error) {
 		return nil, fmt.Errorf("the key %s is not on the server of its actor %s", keyID, a.ID)
 	}
 	for _, k := range d.objs("publicKey") {
-		if k.id() != keyID {
+		if owner := k.ref("owner"); owner != "" && owner != a.ID {
 			continue
 		}
-		if owner := k.ref("owner"); owner != "" && owner != a.ID {
-			break
+		if pemText := k.str("publicKeyPem"); pemText != "" && (k.id() == keyID || keyID == a.ID) {
+			a.KeyID, a.PublicKeyPEM = keyID, pemText
+			return a, nil
 		}
-		if pemText := k.str("publicKeyPem"); pemText != "" {
+	}
+	if keyDoc != nil && keyDoc.id() == keyID && keyDoc.ref("owner") == a.ID && slices.Contains(d.refs("publicKey"), keyID) {
+		if pemText := keyDoc.str("publicKeyPem"); pemText != "" {
 			a.KeyID, a.PublicKeyPEM = keyID, pemText
 			return a, nil
 		}
