@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+
+	"github.com/commonplace-hub/commonplace/internal/netaddr"
 )
 
 // ActivityStreams constants.
@@ -155,22 +157,33 @@ func (d doc) objs(key string) []doc {
 	return nil
 }
 
-// HostOf returns the host (with port, lower case) of an absolute http(s)
-// IRI, or "". Storage uses it to group deliveries by server.
+// HostOf returns the host of an absolute http(s) IRI in its one spelling
+// (internal/netaddr.HostOfURL): lower case, no trailing dot, IDNA in ASCII,
+// an IPv4-mapped IPv6 address as IPv4, and the port only when it is not
+// the scheme's default, so https://Evil.Example.:443/x is on evil.example
+// and servers on two ports of one host (tests on loopback) stay apart. It
+// returns "" for other IRIs and for hosts Go's HTTP client would not
+// parse. Blocks, the allowlist and same-server checks compare these;
+// storage uses it to group deliveries by server.
 func HostOf(iri string) string {
-	rest, ok := strings.CutPrefix(iri, "https://")
-	if !ok {
-		if rest, ok = strings.CutPrefix(iri, "http://"); !ok {
-			return ""
-		}
+	return netaddr.HostOfURL(iri)
+}
+
+// sameActor returns the form of an actor IRI that blocks compare: the
+// scheme in lower case and the host as HostOf has it; the path, which
+// servers treat as case-sensitive, as it is. An IRI without a host is
+// returned unchanged.
+func sameActor(iri string) string {
+	scheme, rest, ok := strings.Cut(iri, "://")
+	host := HostOf(iri)
+	if !ok || host == "" {
+		return iri
 	}
+	path := ""
 	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		rest = rest[:i]
+		path = rest[i:]
 	}
-	if i := strings.LastIndexByte(rest, '@'); i >= 0 { // userinfo
-		rest = rest[i+1:]
-	}
-	return strings.ToLower(rest)
+	return strings.ToLower(scheme) + "://" + host + path
 }
 
 // stripFragment removes "#..." from an IRI.

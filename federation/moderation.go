@@ -2,17 +2,27 @@ package federation
 
 import (
 	"context"
-	"net/url"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/netaddr"
 )
 
 // Moderation: blocked actors and domains are refused at the inbox (403),
 // their content is removed and nothing is delivered to them. In allowlist
 // mode the hub federates only with allowed domains and the servers of
 // peers it follows.
+//
+// Hosts are compared in their one spelling (HostOf, internal/netaddr), so
+// EVIL.example., evil.example:443 under https, Unicode and full-width
+// spellings, [::ffff:127.0.0.1] and 2130706433 are the servers they name.
+// A domain block covers the domain's subdomains too, as Mastodon's do
+// (a block on evil.example refuses sub.evil.example, not notevil.example),
+// and every port unless it names one. The allowlist is exact, as
+// Mastodon's limited federation mode: allowing friends.example does not
+// allow sub.friends.example.
 
 // policyLifetime bounds how stale the in-memory policy may be when another
 // process (the command line) changes it; changes made through this
@@ -21,9 +31,9 @@ const policyLifetime = 5 * time.Second
 
 type policySnapshot struct {
 	allowlist bool
-	allowed   map[string]bool // allowed hosts, with followed peers' hosts
-	domains   []string        // blocked domains
-	actors    map[string]bool // blocked actor IRIs
+	allowed   netaddr.HostSet // allowed hosts, with followed peers' hosts
+	blocked   netaddr.HostSet // blocked domains
+	actors    map[string]bool // blocked actor IRIs, as sameActor has them
 	expires   time.Time
 }
 
@@ -47,22 +57,29 @@ func (f *Federation) policy(ctx context.Context) *policySnapshot {
 		}
 		return &policySnapshot{}
 	}
-	p = &policySnapshot{allowlist: pol.Allowlist, allowed: map[string]bool{}, actors: map[string]bool{}, expires: now.Add(policyLifetime)}
+	p = &policySnapshot{allowlist: pol.Allowlist, actors: map[string]bool{}, expires: now.Add(policyLifetime)}
+	// Entries saved by older versions may be spelled otherwise: the sets
+	// normalise them. One that is not a host at all allows nothing.
 	for _, h := range pol.Allowed {
-		p.allowed[h] = true
+		if err := p.allowed.Add(h); err != nil {
+			f.log.Warn("an allowed server that is not a host name is ignored", "host", h)
+		}
 	}
 	if pol.Allowlist {
 		if peers, err := f.commons.FollowedList(ctx); err == nil {
 			for _, fp := range peers {
-				p.allowed[fp.Host] = true
+				p.allowed.Add(fp.Host)
+				p.allowed.Add(HostOf(fp.ActorID))
 			}
 		}
 	}
 	for _, b := range pol.Blocks {
 		if b.Kind == hub.BlockDomain {
-			p.domains = append(p.domains, b.Value)
+			if err := p.blocked.Add(b.Value); err != nil {
+				f.log.Warn("a blocked server that is not a host name is ignored", "host", b.Value)
+			}
 		} else {
-			p.actors[b.Value] = true
+			p.actors[sameActor(b.Value)] = true
 		}
 	}
 	f.policyMu.Lock()
@@ -84,31 +101,25 @@ func (f *Federation) forgetPolicy() {
 	f.policyMu.Unlock()
 }
 
-// refusedHost reports whether the hub does not federate with host.
+// refusedHost reports whether the hub does not federate with host (as
+// HostOf gives it; other spellings are normalised first): a domain block
+// covers it, or allowlist mode is on and it is not exactly allowed. A host
+// that is not a valid host name is refused; "" (no host) is not.
 func (f *Federation) refusedHost(ctx context.Context, host string) bool {
 	if host == "" {
 		return false
 	}
-	p := f.policy(ctx)
-	hostOnly := stripPort(host)
-	for _, d := range p.domains {
-		if host == d || hostOnly == d || strings.HasSuffix(hostOnly, "."+d) {
-			return true
-		}
+	h, err := netaddr.NormalizeHost(host)
+	if err != nil {
+		return true
 	}
-	return p.allowlist && !p.allowed[host] && !p.allowed[hostOnly]
+	p := f.policy(ctx)
+	return p.blocked.Covers(h) || p.allowlist && !p.allowed.Contains(h)
 }
 
 // refusedActor reports whether an actor is blocked or on a refused host.
 func (f *Federation) refusedActor(ctx context.Context, actorID string) bool {
-	return f.policy(ctx).actors[actorID] || f.refusedHost(ctx, HostOf(actorID))
-}
-
-func stripPort(host string) string {
-	if h, _, ok := strings.Cut(host, ":"); ok && !strings.Contains(host, "]") {
-		return h
-	}
-	return host
+	return f.policy(ctx).actors[sameActor(actorID)] || f.refusedHost(ctx, HostOf(actorID))
 }
 
 // allowedInboxes drops inboxes on refused hosts.
@@ -131,7 +142,8 @@ func (f *Federation) Policy(ctx context.Context) (*hub.Policy, error) {
 }
 
 // normaliseBlock checks a block's value: an actor IRI, or a domain given
-// as a host name or any URL on it.
+// as a host name, a handle or any URL on it, which is saved as HostOf
+// spells hosts.
 func normaliseBlock(b hub.Block) (hub.Block, error) {
 	b.Value = strings.TrimSpace(b.Value)
 	b.Note = strings.TrimSpace(b.Note)
@@ -141,18 +153,8 @@ func normaliseBlock(b hub.Block) (hub.Block, error) {
 			return b, hub.Errorf(hub.EINVALID, "To block an account, give the address of its profile (https://server/users/name).")
 		}
 	case hub.BlockDomain:
-		v := strings.ToLower(strings.TrimPrefix(b.Value, "@"))
-		if strings.Contains(v, "://") {
-			u, err := url.Parse(v)
-			if err != nil || u.Host == "" {
-				return b, hub.Errorf(hub.EINVALID, "%q is not a server name.", b.Value)
-			}
-			v = u.Host
-		} else if i := strings.LastIndex(v, "@"); i >= 0 {
-			v = v[i+1:] // a handle: block its server
-		}
-		v = strings.TrimSuffix(v, "/")
-		if v == "" || strings.ContainsAny(v, "/ ?#") || !strings.Contains(v, ".") && !strings.Contains(v, ":") && v != "localhost" {
+		v := serverOf(b.Value)
+		if v == "" || !strings.ContainsAny(v, ".:[") && v != "localhost" {
 			return b, hub.Errorf(hub.EINVALID, "%q is not a server name such as social.example.", b.Value)
 		}
 		b.Value = v
@@ -165,6 +167,27 @@ func normaliseBlock(b hub.Block) (hub.Block, error) {
 	return b, nil
 }
 
+// serverOf reads a server as organisers give one, a host name (with a
+// port if need be), an http(s) URL on it or a handle (@user@host), and
+// returns its host as HostOf spells it; "" if it is none of those. Without
+// a scheme, ports 443 and 80 are the defaults of https and http and name
+// the server itself.
+func serverOf(s string) string {
+	v := strings.TrimPrefix(strings.TrimSpace(s), "@")
+	if strings.Contains(v, "://") {
+		return HostOf(v)
+	}
+	if i := strings.LastIndex(v, "@"); i >= 0 {
+		v = v[i+1:] // a handle: its server
+	}
+	h, err := netaddr.NormalizeHostForScheme(strings.TrimSuffix(v, "/"), "https")
+	if err != nil {
+		return ""
+	}
+	h, _ = netaddr.NormalizeHostForScheme(h, "http")
+	return h
+}
+
 // Block refuses an actor or a domain and removes what it left: hub.Federation.
 func (f *Federation) Block(ctx context.Context, b hub.Block) error {
 	if f.commons == nil {
@@ -174,7 +197,7 @@ func (f *Federation) Block(ctx context.Context, b hub.Block) error {
 	if err != nil {
 		return err
 	}
-	if b.Value == f.Host() || b.Value == f.ActorID() {
+	if b.Kind == hub.BlockDomain && b.Value == HostOf(f.baseStr) || b.Kind == hub.BlockActor && sameActor(b.Value) == sameActor(f.ActorID()) {
 		return hub.Errorf(hub.EINVALID, "That is this hub itself.")
 	}
 	defer f.forgetPolicy()
@@ -213,11 +236,13 @@ func (f *Federation) Allow(ctx context.Context, host string, allowed bool) error
 }
 
 // KnownServers lists every server the hub deals with: hub.Federation.
+// Rows for one server under several spellings (saved by older versions)
+// are one row, under the host as HostOf spells it.
 func (f *Federation) KnownServers(ctx context.Context) ([]hub.KnownServer, error) {
 	if f.commons == nil {
 		return nil, nil
 	}
-	servers, err := f.commons.ServerCounts(ctx)
+	counts, err := f.commons.ServerCounts(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -225,20 +250,57 @@ func (f *Federation) KnownServers(ctx context.Context) ([]hub.KnownServer, error
 	if err != nil {
 		return nil, err
 	}
+	var servers []hub.KnownServer
 	byHost := map[string]int{}
-	for i, s := range servers {
-		byHost[s.Host] = i
+	row := func(host string) *hub.KnownServer {
+		if h, err := netaddr.NormalizeHost(host); err == nil {
+			host = h
+		}
+		i, ok := byHost[host]
+		if !ok {
+			i = len(servers)
+			byHost[host] = i
+			servers = append(servers, hub.KnownServer{Host: host})
+		}
+		return &servers[i]
+	}
+	for _, c := range counts {
+		s := row(c.Host)
+		s.Following += c.Following
+		s.Followers += c.Followers
+		s.Items += c.Items
+		s.Blocked = s.Blocked || c.Blocked
+		s.Allowed = s.Allowed || c.Allowed
 	}
 	for i := range health {
 		h := health[i]
-		if j, ok := byHost[h.Host]; ok {
-			servers[j].Health = &h
-		} else {
-			servers = append(servers, hub.KnownServer{Host: h.Host, Health: &h})
+		s := row(h.Host)
+		h.Host = s.Host
+		if s.Health != nil {
+			h = mergeHealth(*s.Health, h)
 		}
+		s.Health = &h
 	}
+	sort.SliceStable(servers, func(i, j int) bool { return servers[i].Host < servers[j].Host })
 	return servers, nil
 }
+
+// mergeHealth adds up one server's delivery records kept under two
+// spellings of its host; the latest success, failure and error win.
+func mergeHealth(a, b hub.PeerStatus) hub.PeerStatus {
+	a.Delivered += b.Delivered
+	a.Failed += b.Failed
+	a.Pending += b.Pending
+	if later(b.LastSuccess, a.LastSuccess) {
+		a.LastSuccess = b.LastSuccess
+	}
+	if later(b.LastFailure, a.LastFailure) {
+		a.LastFailure, a.LastError, a.ConsecutiveFailures = b.LastFailure, b.LastError, b.ConsecutiveFailures
+	}
+	return a
+}
+
+func later(a, b *time.Time) bool { return a != nil && (b == nil || a.After(*b)) }
 
 // Reshare announces a remote item to the hub's followers, or withdraws
 // the announcement: hub.Federation. The item's origin is told too.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/netaddr"
 )
 
 // Policy returns the blocks and the allowlist.
@@ -56,27 +57,36 @@ func (s *CommonsStore) AddBlock(ctx context.Context, b hub.Block) error {
 			ON CONFLICT(kind, value) DO UPDATE SET note = excluded.note`, b.Kind, b.Value, b.Note, unix(s.db.now())); err != nil {
 			return err
 		}
-		// Match an actor by IRI, a domain by host (and its subdomains).
-		match := func(iriCol, hostCol string) (string, []any) {
-			if b.Kind == hub.BlockActor {
-				return iriCol + ` = ?`, []any{b.Value}
-			}
-			return `(` + hostCol + ` = ? OR ` + hostCol + ` LIKE ?)`, []any{b.Value, "%." + b.Value}
-		}
-		for _, q := range []struct{ sql, iri, host string }{
-			{`DELETE FROM comments WHERE %s`, "author_actor", "author_host"},
-			{`DELETE FROM remote_item_sources WHERE item_id IN (SELECT id FROM remote_items WHERE %s)`, "origin_actor", "origin_host"},
-			{`DELETE FROM remote_item_sources WHERE peer_actor IN (SELECT actor_id FROM peers WHERE %s)`, "actor_id", "host"},
-			{`DELETE FROM peers WHERE %s`, "actor_id", "host"},
-			{`DELETE FROM deliveries WHERE state = 'pending' AND %s`, "inbox", "host"},
+		// Match an actor by IRI, a domain by host: the hosts a table holds
+		// are matched here rather than in SQL, as blocks match
+		// (netaddr.HostMatches: subdomains, every port unless the block
+		// names one, and any spelling an older version saved).
+		for _, q := range []struct{ sql, iri, host, hosts string }{
+			{`DELETE FROM comments WHERE %s`, "author_actor", "author_host", `SELECT DISTINCT author_host FROM comments`},
+			{`DELETE FROM remote_item_sources WHERE item_id IN (SELECT id FROM remote_items WHERE %s)`, "origin_actor", "origin_host", `SELECT DISTINCT origin_host FROM remote_items`},
+			{`DELETE FROM remote_item_sources WHERE peer_actor IN (SELECT actor_id FROM peers WHERE %s)`, "actor_id", "host", `SELECT DISTINCT host FROM peers`},
+			{`DELETE FROM peers WHERE %s`, "actor_id", "host", `SELECT DISTINCT host FROM peers`},
+			{`DELETE FROM deliveries WHERE state = 'pending' AND %s`, "inbox", "host", `SELECT DISTINCT host FROM deliveries WHERE state = 'pending'`},
 		} {
-			cond, args := match(q.iri, q.host)
-			if b.Kind == hub.BlockActor && q.iri == "inbox" {
-				// An actor's own deliveries: those to its inbox.
-				cond, args = `inbox IN (SELECT inbox FROM followers WHERE actor_id = ? UNION SELECT inbox FROM peers WHERE actor_id = ?)`, []any{b.Value, b.Value}
+			if b.Kind == hub.BlockActor {
+				cond, args := q.iri+` = ?`, []any{b.Value}
+				if q.iri == "inbox" {
+					// An actor's own deliveries: those to its inbox.
+					cond, args = `inbox IN (SELECT inbox FROM followers WHERE actor_id = ? UNION SELECT inbox FROM peers WHERE actor_id = ?)`, []any{b.Value, b.Value}
+				}
+				if _, err := tx.ExecContext(ctx, fmt.Sprintf(q.sql, cond), args...); err != nil {
+					return err
+				}
+				continue
 			}
-			if _, err := tx.ExecContext(ctx, fmt.Sprintf(q.sql, cond), args...); err != nil {
+			hosts, err := matchingHosts(ctx, tx, q.hosts, b.Value)
+			if err != nil {
 				return err
+			}
+			for _, h := range hosts {
+				if _, err := tx.ExecContext(ctx, fmt.Sprintf(q.sql, q.host+` = ?`), h); err != nil {
+					return err
+				}
 			}
 		}
 		// Followers are matched on the host of their IRI.
@@ -91,7 +101,7 @@ func (s *CommonsStore) AddBlock(ctx context.Context, b hub.Block) error {
 				rows.Close()
 				return err
 			}
-			if b.Kind == hub.BlockActor && id == b.Value || b.Kind == hub.BlockDomain && hostMatches(federation.HostOf(id), b.Value) {
+			if b.Kind == hub.BlockActor && id == b.Value || b.Kind == hub.BlockDomain && netaddr.HostMatches(federation.HostOf(id), b.Value) {
 				followers = append(followers, id)
 			}
 		}
@@ -105,18 +115,93 @@ func (s *CommonsStore) AddBlock(ctx context.Context, b hub.Block) error {
 	}), "block")
 }
 
-// hostMatches reports whether host is domain or one of its subdomains.
-func hostMatches(host, domain string) bool {
-	return host == domain || len(host) > len(domain) && host[len(host)-len(domain)-1:] == "."+domain
+// matchingHosts runs query, which lists hosts, and returns those a block
+// on domain covers.
+func matchingHosts(ctx context.Context, tx *sql.Tx, query, domain string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, err
+		}
+		if netaddr.HostMatches(h, domain) {
+			out = append(out, h)
+		}
+	}
+	return out, rows.Err()
 }
 
-// RemoveBlock lifts a block; ENOTFOUND if there was none.
+// normalHost is a host in its one spelling (netaddr.NormalizeHost), or as
+// it is if it is not a valid host.
+func normalHost(h string) string {
+	if n, err := netaddr.NormalizeHost(h); err == nil {
+		return n
+	}
+	return h
+}
+
+// deleteHosts deletes the rows of table whose column holds host in any
+// spelling (rows saved by older versions may have another), within where;
+// it returns how many it deleted.
+func deleteHosts(ctx context.Context, tx *sql.Tx, table, column, where, host string) (int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT `+column+` FROM `+table+` WHERE `+where)
+	if err != nil {
+		return 0, err
+	}
+	var spellings []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if h == host || normalHost(h) == normalHost(host) {
+			spellings = append(spellings, h)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, h := range spellings {
+		res, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE `+where+` AND `+column+` = ?`, h)
+		if err != nil {
+			return 0, err
+		}
+		k, _ := res.RowsAffected()
+		n += int(k)
+	}
+	return n, nil
+}
+
+// RemoveBlock lifts a block; ENOTFOUND if there was none. A domain block
+// is lifted whichever spelling of its host it was saved under.
 func (s *CommonsStore) RemoveBlock(ctx context.Context, kind, value string) error {
-	res, err := s.db.exec(ctx, `DELETE FROM blocks WHERE kind = ? AND value = ?`, kind, value)
+	n := 0
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if kind != hub.BlockDomain {
+			res, err := tx.ExecContext(ctx, `DELETE FROM blocks WHERE kind = ? AND value = ?`, kind, value)
+			if err != nil {
+				return err
+			}
+			k, _ := res.RowsAffected()
+			n = int(k)
+			return nil
+		}
+		var err error
+		n, err = deleteHosts(ctx, tx, "blocks", "value", "kind = 'domain'", value)
+		return err
+	})
 	if err != nil {
 		return wrap(err, "unblock")
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return hub.Errorf(hub.ENOTFOUND, "That is not blocked.")
 	}
 	return nil
@@ -128,21 +213,27 @@ func (s *CommonsStore) SetAllowlist(ctx context.Context, on bool) error {
 	return wrap(err, "set allowlist mode")
 }
 
-// Allow adds a host to the allowlist or takes it off.
+// Allow adds a host, in its one spelling, to the allowlist or takes it off
+// under any spelling.
 func (s *CommonsStore) Allow(ctx context.Context, host string, allowed bool) error {
 	var err error
 	if allowed {
-		_, err = s.db.exec(ctx, `INSERT INTO allowed_domains (host, created_at) VALUES (?, ?) ON CONFLICT(host) DO NOTHING`, host, unix(s.db.now()))
+		_, err = s.db.exec(ctx, `INSERT INTO allowed_domains (host, created_at) VALUES (?, ?) ON CONFLICT(host) DO NOTHING`, normalHost(host), unix(s.db.now()))
 	} else {
-		_, err = s.db.exec(ctx, `DELETE FROM allowed_domains WHERE host = ?`, host)
+		err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+			_, err := deleteHosts(ctx, tx, "allowed_domains", "host", "1", host)
+			return err
+		})
 	}
 	return wrap(err, "change allowlist")
 }
 
-// ServerCounts counts followed peers, followers and items per remote host.
+// ServerCounts counts followed peers, followers and items per remote host,
+// in its one spelling.
 func (s *CommonsStore) ServerCounts(ctx context.Context) ([]hub.KnownServer, error) {
 	byHost := map[string]*hub.KnownServer{}
 	get := func(h string) *hub.KnownServer {
+		h = normalHost(h)
 		if byHost[h] == nil {
 			byHost[h] = &hub.KnownServer{Host: h}
 		}
