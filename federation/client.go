@@ -97,9 +97,35 @@ func newHTTPClient(allowed func(netip.AddrPort) bool, timeout time.Duration) *ht
 			if req.URL.Scheme != "https" && req.URL.Scheme != "http" {
 				return errors.New("redirect to a non-http URL")
 			}
+			if HostOf(req.URL.String()) == "" {
+				return errors.New("redirect to a URL without a valid host")
+			}
+			if check, ok := req.Context().Value(redirectCheckKey{}).(func(host string) error); ok {
+				return check(HostOf(req.URL.String()))
+			}
 			return nil
 		},
 	}
+}
+
+// redirectCheckKey is the context key of a request's redirect check: a
+// func(host string) error asked about the host (as HostOf spells it) of
+// every redirect before it is followed.
+type redirectCheckKey struct{}
+
+// errRefusedServer is a request the moderation policy does not allow.
+var errRefusedServer = errors.New("this hub does not federate with that server")
+
+// refusingRedirects returns ctx with a redirect check that refuses servers
+// the hub does not federate with (blocked, or not on the allowlist), so a
+// server it may reach cannot send it on to one it may not.
+func (f *Federation) refusingRedirects(ctx context.Context) context.Context {
+	return context.WithValue(ctx, redirectCheckKey{}, func(host string) error {
+		if f.refusedHost(ctx, host) {
+			return fmt.Errorf("%w (%s)", errRefusedServer, host)
+		}
+		return nil
+	})
 }
 
 // FetchError is a failed remote fetch, with the HTTP status if one came.
@@ -121,10 +147,10 @@ func (e *FetchError) Unwrap() error { return e.Err }
 // fetchDoc GETs an ActivityStreams document, signed as the hub actor so
 // servers requiring authorized fetch answer, within the size limit.
 func (f *Federation) fetchDoc(ctx context.Context, iri string) (doc, error) {
-	if !strings.HasPrefix(iri, "https://") && !strings.HasPrefix(iri, "http://") {
-		return nil, &FetchError{URL: iri, Err: errors.New("not an http(s) URL")}
+	if !strings.HasPrefix(iri, "https://") && !strings.HasPrefix(iri, "http://") || HostOf(iri) == "" {
+		return nil, &FetchError{URL: iri, Err: errors.New("not an http(s) URL with a valid host")}
 	}
-	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+	ctx, cancel := context.WithTimeout(f.refusingRedirects(ctx), fetchTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, iri, nil)
 	if err != nil {

@@ -162,3 +162,21 @@ func TestClientRefusesRedirectToPrivateAddresses(t *testing.T) {
 		t.Errorf("the private server got %d requests", n)
 	}
 }
+
+// A redirect to a URL whose host HostOf cannot read (so blocks could not
+// see it) is not followed: here a Unicode name IDNA refuses, which Go's
+// client would otherwise hand to the resolver as it is.
+func TestClientRefusesRedirectToUnreadableHost(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://b%C3%BC_x.example/users/a", http.StatusFound)
+	}))
+	defer srv.Close()
+	client := NewHTTPClient(true, 5*time.Second)
+	resp, err := client.Get(srv.URL)
+	if err == nil {
+		resp.Body.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), "without a valid host") {
+		t.Errorf("redirect to bü_x.example: %v, want a refusal", err)
+	}
+}
