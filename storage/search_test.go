@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/storage"
 )
@@ -52,7 +51,7 @@ func newSearchFixture(t *testing.T) *searchFixture {
 			Tags: []string{"digital skills"}, Origin: hub.Origin{ActorID: "https://b.example/actor", Host: "b.example", Name: "Hub B"}},
 	} {
 		it.Published, it.Updated = time.Now(), time.Now()
-		if _, err := cs.SaveRemoteItem(ctx, it, federation.Source{PeerActor: it.Origin.ActorID}); err != nil {
+		if _, err := cs.SaveRemoteItem(ctx, it, hub.ItemSource{PeerActor: it.Origin.ActorID}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -197,7 +196,7 @@ func TestSearchFollowsChanges(t *testing.T) {
 	cs := f.db.Commons()
 	it, _ := cs.RemoteItemByObject(ctx, "https://a.example/events/1")
 	it.Title, it.Updated = "Kettle amnesty", it.Updated.Add(time.Hour)
-	if _, err := cs.SaveRemoteItem(ctx, it, federation.Source{PeerActor: it.Origin.ActorID}); err != nil {
+	if _, err := cs.SaveRemoteItem(ctx, it, hub.ItemSource{PeerActor: it.Origin.ActorID}); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.titles(t, hub.SearchQuery{Text: "kettle"}); strings.Join(got, "|") != "Kettle amnesty" {
