@@ -152,10 +152,10 @@ func TestSearchSnippetsAreEscaped(t *testing.T) {
 		t.Fatalf("%v %+v", err, res)
 	}
 	h := res.Hits[0]
-	if strings.Contains(h.Snippet, "<script>") || !strings.Contains(h.Snippet, "&lt;script&gt;") || !strings.Contains(h.Snippet, "<mark>toaster</mark>") {
-		t.Errorf("snippet %q", h.Snippet)
+	if snippet := hub.SnippetHTML(h.Snippet); strings.Contains(snippet, "<script>") || !strings.Contains(snippet, "&lt;script&gt;") || !strings.Contains(snippet, "<mark>toaster</mark>") {
+		t.Errorf("snippet %q", snippet)
 	}
-	if h.Local || h.URL == "" || !strings.HasPrefix(h.URL, "/commons/") || h.Origin.Host != "a.example" || h.Origin.Name != "Hub A" {
+	if h.Local || h.URL() == "" || !strings.HasPrefix(h.URL(), "/commons/") || h.Origin.Host != "a.example" || h.Origin.Name != "Hub A" {
 		t.Errorf("hit %+v", h)
 	}
 }
@@ -263,7 +263,7 @@ func TestSearchIndexesMarkdownAsText(t *testing.T) {
 	if err != nil || len(res.Hits) != 1 {
 		t.Fatalf("%+v %v", res, err)
 	}
-	if s := res.Hits[0].Snippet; s != "Paper Read the zine on <mark>folding</mark> first." {
+	if s := hub.SnippetHTML(res.Hits[0].Snippet); s != "Paper Read the zine on <mark>folding</mark> first." {
 		t.Errorf("snippet %q", s)
 	}
 	if res, err := svc.Search(ctx, hub.SearchQuery{Text: "printer printers.example"}); err != nil || res.Total != 1 {
