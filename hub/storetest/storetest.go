@@ -56,6 +56,7 @@ var tests = []struct {
 	{"RemoteActors", testRemoteActors},
 	{"CommonsMirror", testCommonsMirror},
 	{"Subscriptions", testSubscriptions},
+	{"SubscriptionRoundTrip", testSubscriptionRoundTrip},
 	{"Batch", testBatch},
 	{"Search", testSearch},
 	{"PlaceRoundTrip", testPlaceRoundTrip},
