@@ -156,24 +156,36 @@ func (p *parser) readRule(s *seriesBuild) (reason string) {
 // every occurrence on that date in the hub's zone, a DATE-TIME the
 // occurrence at that instant.
 func (p *parser) readExceptionDates(s *seriesBuild) (reason string) {
-	for _, prop := range s.m.comp.Props.Values("EXDATE") {
-		dvs, err := p.propDates(prop)
-		if err != nil {
-			return "an exception date could not be read: " + err.Error() + "."
+	dvs, err := p.datesOf(s.m, "EXDATE")
+	if err != nil {
+		return "an exception date could not be read: " + err.Error() + "."
+	}
+	for _, dv := range dvs {
+		if dv.date {
+			d := dv.wall.Format("2006-01-02")
+			s.exDates[d] = true
+			s.exceptionDates = append(s.exceptionDates, d)
+			continue
 		}
-		for _, dv := range dvs {
-			if dv.date {
-				d := dv.wall.Format("2006-01-02")
-				s.exDates[d] = true
-				s.exceptionDates = append(s.exceptionDates, d)
-				continue
-			}
-			at := p.seriesInstant(dv, s.t)
-			s.exInstants[at.Unix()] = true
-			s.exceptionDates = append(s.exceptionDates, at.In(s.t.display).Format("2006-01-02"))
-		}
+		at := p.seriesInstant(dv, s.t)
+		s.exInstants[at.Unix()] = true
+		s.exceptionDates = append(s.exceptionDates, at.In(s.t.display).Format("2006-01-02"))
 	}
 	return ""
+}
+
+// datesOf reads every value of v's date-list property name (EXDATE or
+// RDATE), which may be given many times, each with many values.
+func (p *parser) datesOf(v *vevent, name string) ([]dateValue, error) {
+	var all []dateValue
+	for _, prop := range v.comp.Props.Values(name) {
+		dvs, err := p.propDates(prop)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, dvs...)
+	}
+	return all, nil
 }
 
 // addOccurrence adds the occurrence starting at start unless an EXDATE
@@ -237,14 +249,12 @@ func (p *parser) expandRule(s *seriesBuild) (reason string) {
 
 // addExtraDates adds the master's RDATE occurrences.
 func (p *parser) addExtraDates(s *seriesBuild) (reason string) {
-	for _, prop := range s.m.comp.Props.Values("RDATE") {
-		dvs, err := p.propDates(prop)
-		if err != nil {
-			return "an extra date (RDATE) could not be read: " + err.Error() + "."
-		}
-		for _, dv := range dvs {
-			s.addOccurrence(p.seriesInstant(dv, s.t), false)
-		}
+	dvs, err := p.datesOf(s.m, "RDATE")
+	if err != nil {
+		return "an extra date (RDATE) could not be read: " + err.Error() + "."
+	}
+	for _, dv := range dvs {
+		s.addOccurrence(p.seriesInstant(dv, s.t), false)
 	}
 	return ""
 }
