@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/calendar"
 )
@@ -15,17 +13,6 @@ import (
 // Organiser pages for calendar subscriptions: /admin/calendars lists the
 // feeds with what their last refresh did, adds one, refreshes one now and
 // removes one after a confirmation. They exist when Config.Calendars is set.
-
-func (s *Server) calendarAdminRoutes(r chi.Router) {
-	if s.cfg.Calendars == nil {
-		return
-	}
-	r.Get("/calendars", s.html(s.calendarAdminList))
-	r.Post("/calendars", s.html(s.calendarCreate))
-	r.Post("/calendars/{id}/refresh", s.html(s.calendarRefresh))
-	r.Get("/calendars/{id}/delete", s.html(s.calendarDeleteConfirm))
-	r.Post("/calendars/{id}/delete", s.html(s.calendarDelete))
-}
 
 // calendarForm is the "add a calendar" form, as typed.
 type calendarForm struct {

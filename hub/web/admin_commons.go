@@ -23,19 +23,6 @@ type commonsAdminView struct {
 	Servers   []hub.KnownServer
 }
 
-func (s *Server) commonsAdminRoutes(r chi.Router) {
-	r.Get("/commons", s.html(s.commonsAdmin))
-	r.Post("/commons/follow", s.html(s.peerFollow))
-	r.Post("/commons/unfollow", s.html(s.peerUnfollow))
-	r.Post("/commons/reshare", s.html(s.itemReshare))
-	r.Post("/commons/comments/{id}/hide", s.html(s.commentHide))
-	r.Post("/commons/comments/{id}/delete", s.html(s.commentDelete))
-	r.Post("/commons/block", s.html(s.blockAdd))
-	r.Post("/commons/unblock", s.html(s.blockRemove))
-	r.Post("/commons/allowlist", s.html(s.allowlistSet))
-	r.Post("/commons/allow", s.html(s.allowServer))
-}
-
 func (s *Server) commonsAdmin(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := commonsAdminView{CanManage: hub.OrganiserFrom(ctx).IsAdmin()}

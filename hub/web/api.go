@@ -11,68 +11,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
 // The organiser API: JSON over HTTP with bearer tokens. docs/API.md
 // describes every endpoint; keep the two in step.
-
-func (s *Server) apiRoutes(r chi.Router) {
-	r.Get("/me", s.api(s.apiMe))
-
-	r.Get("/events", s.api(s.apiEventList))
-	r.Post("/events", s.api(s.apiEventCreate))
-	r.Get("/events/{id}", s.api(s.apiEventGet))
-	r.Put("/events/{id}", s.api(s.apiEventUpdate))
-	r.Delete("/events/{id}", s.api(s.apiEventDelete))
-	r.Get("/occurrences", s.api(s.apiOccurrences))
-
-	r.Get("/guides", s.api(s.apiGuideList))
-	r.Post("/guides", s.api(s.apiGuideCreate))
-	r.Get("/guides/{id}", s.api(s.apiGuideGet))
-	r.Put("/guides/{id}", s.api(s.apiGuideUpdate))
-	r.Delete("/guides/{id}", s.api(s.apiGuideDelete))
-	r.Get("/guides/{id}/revisions", s.api(s.apiGuideRevisions))
-	r.Get("/guides/{id}/revisions/{n}", s.api(s.apiGuideRevision))
-	r.Post("/guides/{id}/revisions/{n}/restore", s.api(s.apiGuideRestore))
-
-	r.Get("/case-studies", s.api(s.apiCaseStudyList))
-	r.Post("/case-studies", s.api(s.apiCaseStudyCreate))
-	r.Get("/case-studies/{id}", s.api(s.apiCaseStudyGet))
-	r.Put("/case-studies/{id}", s.api(s.apiCaseStudyUpdate))
-	r.Delete("/case-studies/{id}", s.api(s.apiCaseStudyDelete))
-
-	r.Get("/places", s.api(s.apiPlaceList))
-	r.Post("/places", s.api(s.apiPlaceCreate))
-	r.Get("/places/{id}", s.api(s.apiPlaceGet))
-	r.Put("/places/{id}", s.api(s.apiPlaceUpdate))
-	r.Delete("/places/{id}", s.api(s.apiPlaceDelete))
-
-	r.Get("/tags", s.api(s.apiTagList))
-	r.Get("/tags/{slug}", s.api(s.apiTagGet))
-	r.Put("/tags/{slug}", s.api(s.apiTagUpdate))
-	r.Delete("/tags/{slug}", s.api(s.apiTagDelete))
-
-	r.Get("/settings", s.api(s.apiSettingsGet))
-	r.Put("/settings", s.api(s.apiSettingsUpdate))
-	r.Put("/settings/logo", s.api(s.apiLogoUpdate))
-	r.Delete("/settings/logo", s.api(s.apiLogoDelete))
-
-	r.Get("/organisers", s.api(s.apiOrganiserList))
-	r.Post("/organisers", s.api(s.apiOrganiserCreate))
-	r.Get("/organisers/{id}", s.api(s.apiOrganiserGet))
-	r.Put("/organisers/{id}", s.api(s.apiOrganiserUpdate))
-	r.Delete("/organisers/{id}", s.api(s.apiOrganiserDelete))
-
-	r.Get("/tokens", s.api(s.apiTokenList))
-	r.Post("/tokens", s.api(s.apiTokenCreate))
-	r.Delete("/tokens/{id}", s.api(s.apiTokenDelete))
-
-	s.calendarAPIRoutes(r)
-	s.commonsAPIRoutes(r)
-}
 
 // apiError is an error that is not a hub error: bad JSON, wrong method.
 type apiError struct {
@@ -209,8 +152,4 @@ func queryTime(r *http.Request, name string, loc *time.Location) (time.Time, err
 		return t, nil
 	}
 	return time.Time{}, &apiError{status: http.StatusBadRequest, code: hub.EINVALID, msg: name + " must be a date (2026-12-01) or an RFC 3339 time.", fields: map[string]string{name: "Use 2026-12-01 or 2026-12-01T19:00:00Z."}}
-}
-
-func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
-	return writeJSON(w, http.StatusOK, organiserOut(hub.OrganiserFrom(r.Context())))
 }

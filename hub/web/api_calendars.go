@@ -4,24 +4,11 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/commonplace-hub/commonplace/hub/calendar"
 )
 
 // The calendar subscription endpoints of the API; docs/API.md describes
 // them. They exist when Config.Calendars is set.
-
-func (s *Server) calendarAPIRoutes(r chi.Router) {
-	if s.cfg.Calendars == nil {
-		return
-	}
-	r.Get("/calendars", s.api(s.apiCalendarList))
-	r.Post("/calendars", s.api(s.apiCalendarCreate))
-	r.Get("/calendars/{id}", s.api(s.apiCalendarGet))
-	r.Post("/calendars/{id}/refresh", s.api(s.apiCalendarRefresh))
-	r.Delete("/calendars/{id}", s.api(s.apiCalendarDelete))
-}
 
 type calendarJSON struct {
 	ID            int64            `json:"id"`

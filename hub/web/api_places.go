@@ -1,0 +1,112 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+type placeJSON struct {
+	ID            int64     `json:"id,omitempty"`
+	Slug          string    `json:"slug,omitempty"`
+	URL           string    `json:"url,omitempty"`
+	Name          string    `json:"name"`
+	Description   string    `json:"description,omitempty"`
+	StreetAddress string    `json:"street_address,omitempty"`
+	Locality      string    `json:"locality,omitempty"`
+	Region        string    `json:"region,omitempty"`
+	PostalCode    string    `json:"postal_code,omitempty"`
+	Country       string    `json:"country,omitempty"`
+	Latitude      *float64  `json:"latitude,omitempty"`
+	Longitude     *float64  `json:"longitude,omitempty"`
+	CreatedAt     time.Time `json:"created_at,omitzero"`
+	UpdatedAt     time.Time `json:"updated_at,omitzero"`
+}
+
+func (s *Server) placeOut(p *hub.Place) *placeJSON {
+	if p == nil {
+		return nil
+	}
+	return &placeJSON{
+		ID: p.ID, Slug: p.Slug, URL: s.absURL("/places/" + p.Slug), Name: p.Name, Description: p.Description,
+		StreetAddress: p.StreetAddress, Locality: p.Locality, Region: p.Region, PostalCode: p.PostalCode,
+		Country: p.Country, Latitude: p.Latitude, Longitude: p.Longitude, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+	}
+}
+
+func (p *placeJSON) place() *hub.Place {
+	return &hub.Place{
+		Name: p.Name, Description: p.Description, StreetAddress: p.StreetAddress, Locality: p.Locality,
+		Region: p.Region, PostalCode: p.PostalCode, Country: p.Country, Latitude: p.Latitude, Longitude: p.Longitude,
+	}
+}
+
+func (s *Server) apiPlaceList(w http.ResponseWriter, r *http.Request) error {
+	places, err := s.svc.ListPlaces(r.Context())
+	if err != nil {
+		return err
+	}
+	out := listBody[*placeJSON]{Items: []*placeJSON{}, Total: len(places)}
+	for _, p := range places {
+		out.Items = append(out.Items, s.placeOut(p))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiPlaceGet(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.svc.Place(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.placeOut(p))
+}
+
+func (s *Server) apiPlaceCreate(w http.ResponseWriter, r *http.Request) error {
+	var in placeJSON
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	p := in.place()
+	if err := s.svc.CreatePlace(r.Context(), p); err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/places/"+itoa64(p.ID))
+	return writeJSON(w, http.StatusCreated, s.placeOut(p))
+}
+
+func (s *Server) apiPlaceUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	var in placeJSON
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	p := in.place()
+	p.ID = id
+	if err := s.svc.UpdatePlace(r.Context(), p); err != nil {
+		return err
+	}
+	if p, err = s.svc.Place(r.Context(), id); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.placeOut(p))
+}
+
+func (s *Server) apiPlaceDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.DeletePlace(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
