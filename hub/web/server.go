@@ -60,6 +60,9 @@ type Config struct {
 	// busy hub renders each page about once per PageCache; changes show
 	// within it. Zero renders every request (tests rely on that).
 	PageCache time.Duration
+	// Catalog gives the words of every page and message; nil means
+	// English, the messages as written.
+	Catalog Catalog
 }
 
 // ActivityPub is the fediverse side of the hub, as the web server needs it.
@@ -110,8 +113,11 @@ func New(cfg Config) (*Server, error) {
 	if cfg.LoginRate <= 0 {
 		cfg.LoginRate = 10
 	}
+	if cfg.Catalog == nil {
+		cfg.Catalog = English{}
+	}
 	md := newMarkdown()
-	views, err := newRenderer(cfg.Theme, md)
+	views, err := newRendererIn(cfg.Theme, md, translator{catalog: cfg.Catalog, lang: defaultLanguage})
 	if err != nil {
 		return nil, err
 	}
