@@ -46,7 +46,7 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int
 	if v.Errors == nil {
 		v.Errors = formErrors{}
 	}
-	p := s.page(r, "API tokens", v)
+	p := s.page(r, s.t(r, "API tokens"), v)
 	p.Section = "admin"
 	return s.views.render(w, status, "admin/tokens", p)
 }
@@ -76,6 +76,6 @@ func (s *Server) tokenDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.DeleteToken(r.Context(), id); err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/admin/tokens", "Token revoked: programs using it can no longer act for you.")
+	s.redirectWithFlash(w, r, "/admin/tokens", s.t(r, "Token revoked: programs using it can no longer act for you."))
 	return nil
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -57,7 +56,7 @@ func (s *Server) renderCalendars(w http.ResponseWriter, r *http.Request, status 
 	if errs == nil {
 		errs = formErrors{}
 	}
-	p := s.page(r, "Calendar feeds", calendarsView{Subscriptions: subs, Places: places, Form: f, Errors: errs})
+	p := s.page(r, s.t(r, "Calendar feeds"), calendarsView{Subscriptions: subs, Places: places, Form: f, Errors: errs})
 	p.Section = "admin"
 	return s.views.render(w, status, "admin/calendars", p)
 }
@@ -94,10 +93,10 @@ func (s *Server) calendarCreate(w http.ResponseWriter, r *http.Request) error {
 		if got == nil {
 			return err
 		}
-		s.redirectWithFlash(w, r, "/admin/calendars", fmt.Sprintf("Calendar added, but the first refresh failed: %s The hub will try again every hour.", hub.ErrorMessage(err)))
+		s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Calendar added, but the first refresh failed: %s The hub will try again every hour.", hub.ErrorMessage(err)))
 		return nil
 	}
-	s.redirectWithFlash(w, r, "/admin/calendars", "Subscribed to “"+got.DisplayName()+"”: "+got.LastReport.Summary()+".")
+	s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Subscribed to “%s”: %s.", got.DisplayName(), got.LastReport.Summary()))
 	return nil
 }
 
@@ -111,10 +110,10 @@ func (s *Server) calendarRefresh(w http.ResponseWriter, r *http.Request) error {
 		if got == nil {
 			return err
 		}
-		s.redirectWithFlash(w, r, "/admin/calendars", "Refreshing “"+got.DisplayName()+"” failed: "+hub.ErrorMessage(err))
+		s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Refreshing “%s” failed: %s", got.DisplayName(), hub.ErrorMessage(err)))
 		return nil
 	}
-	s.redirectWithFlash(w, r, "/admin/calendars", "Refreshed “"+got.DisplayName()+"”: "+got.LastReport.Summary()+".")
+	s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Refreshed “%s”: %s.", got.DisplayName(), got.LastReport.Summary()))
 	return nil
 }
 
@@ -144,6 +143,6 @@ func (s *Server) calendarDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/admin/calendars", fmt.Sprintf("Unsubscribed from “%s”; %d upcoming events removed.", sub.DisplayName(), n))
+	s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Unsubscribed from “%s”; %d upcoming events removed.", sub.DisplayName(), n))
 	return nil
 }

@@ -19,7 +19,7 @@ func (s *Server) caseStudyAdminList(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	p := s.page(r, "Case studies", struct {
+	p := s.page(r, s.t(r, "Case studies"), struct {
 		CaseStudies []*hub.CaseStudy
 		Query       string
 		Pager       pager
@@ -114,7 +114,7 @@ func (s *Server) caseStudySave(w http.ResponseWriter, r *http.Request, id int64)
 	if err != nil {
 		return s.failedForm(w, r, err, "admin/case_study_form", title, fv)
 	}
-	s.redirectWithFlash(w, r, "/admin/case-studies", "Case study “"+c.Title+"” saved.")
+	s.redirectWithFlash(w, r, "/admin/case-studies", s.t(r, "Case study “%s” saved.", c.Title))
 	return nil
 }
 
@@ -142,7 +142,7 @@ func (s *Server) caseStudyDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.DeleteCaseStudy(r.Context(), id); err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/admin/case-studies", "Case study “"+c.Title+"” deleted.")
+	s.redirectWithFlash(w, r, "/admin/case-studies", s.t(r, "Case study “%s” deleted.", c.Title))
 	return nil
 }
 

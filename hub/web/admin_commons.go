@@ -47,7 +47,7 @@ func (s *Server) commonsAdmin(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	p := s.page(r, "Commons and moderation", v)
+	p := s.page(r, s.t(r, "Commons and moderation"), v)
 	p.Section = "admin"
 	return s.views.render(w, http.StatusOK, "admin/commons", p)
 }
@@ -58,10 +58,10 @@ func (s *Server) commonsAdmin(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) commonsDone(w http.ResponseWriter, r *http.Request, err error, msg string) error {
 	switch hub.ErrorCode(err) {
 	case "":
-		s.redirectWithFlash(w, r, "/admin/commons", msg)
+		s.redirectWithFlash(w, r, "/admin/commons", s.t(r, msg))
 		return nil
 	case hub.EINVALID, hub.ECONFLICT, hub.ENOTFOUND:
-		s.redirectWithFlash(w, r, "/admin/commons", "Not done: "+hub.ErrorMessage(err))
+		s.redirectWithFlash(w, r, "/admin/commons", s.t(r, "Not done: %s", hub.ErrorMessage(err)))
 		return nil
 	}
 	return err

@@ -29,7 +29,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, "Organiser home", struct {
+	p := s.page(r, s.t(r, "Organiser home"), struct {
 		Upcoming                    []hub.Occurrence
 		Events, Guides, CaseStudies int
 		Fediverse                   *fediverseSummary

@@ -20,7 +20,7 @@ func (s *Server) eventAdminList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, "Events", struct {
+	p := s.page(r, s.t(r, "Events"), struct {
 		Events []*hub.Event
 		Query  string
 		Pager  pager
@@ -113,11 +113,11 @@ func (s *Server) eventSave(w http.ResponseWriter, r *http.Request, id int64) err
 	if err != nil {
 		return s.failedForm(w, r, err, "admin/event_form", title, fv)
 	}
-	verb := "published"
+	msg := s.t(r, "Event “%s” published.", e.Title)
 	if id != 0 {
-		verb = "saved"
+		msg = s.t(r, "Event “%s” saved.", e.Title)
 	}
-	s.redirectWithFlash(w, r, "/admin/events", "Event “"+e.Title+"” "+verb+".")
+	s.redirectWithFlash(w, r, "/admin/events", msg)
 	return nil
 }
 
@@ -149,7 +149,7 @@ func (s *Server) eventDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.DeleteEvent(r.Context(), id); err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/admin/events", "Event “"+e.Title+"” deleted.")
+	s.redirectWithFlash(w, r, "/admin/events", s.t(r, "Event “%s” deleted.", e.Title))
 	return nil
 }
 

@@ -21,7 +21,7 @@ func (s *Server) guideAdminList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, "Guides", struct {
+	p := s.page(r, s.t(r, "Guides"), struct {
 		Guides []*hub.Guide
 		Query  string
 		Pager  pager
@@ -87,7 +87,7 @@ func (s *Server) guideSave(w http.ResponseWriter, r *http.Request, id int64) err
 	if err != nil {
 		return s.failedForm(w, r, err, "admin/guide_form", title, fv)
 	}
-	s.redirectWithFlash(w, r, "/admin/guides", "Guide “"+g.Title+"” saved.")
+	s.redirectWithFlash(w, r, "/admin/guides", s.t(r, "Guide “%s” saved.", g.Title))
 	return nil
 }
 
@@ -116,7 +116,7 @@ func (s *Server) guideDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.DeleteGuide(r.Context(), id); err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/admin/guides", "Guide “"+g.Title+"” deleted.")
+	s.redirectWithFlash(w, r, "/admin/guides", s.t(r, "Guide “%s” deleted.", g.Title))
 	return nil
 }
 
@@ -133,7 +133,7 @@ func (s *Server) guideRevisions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, "Versions of “"+g.Title+"”", struct {
+	p := s.page(r, s.t(r, "Versions of “%s”", g.Title), struct {
 		Guide     *hub.Guide
 		Revisions []*hub.GuideRevision
 	}{g, revs})
@@ -166,7 +166,7 @@ func (s *Server) guideRevisionShow(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	p := s.page(r, fmt.Sprintf("Version %d of “%s”", n, g.Title), struct {
+	p := s.page(r, s.t(r, "Version %d of “%s”", n, g.Title), struct {
 		Guide    *hub.Guide
 		Revision *hub.GuideRevision
 	}{g, rev})
@@ -183,7 +183,7 @@ func (s *Server) guideRevisionRestore(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/admin/guides/%d/revisions", id), fmt.Sprintf("Version %d restored: “%s” is now version %d.", n, g.Title, g.Revision))
+	s.redirectWithFlash(w, r, fmt.Sprintf("/admin/guides/%d/revisions", id), s.t(r, "Version %d restored: “%s” is now version %d.", n, g.Title, g.Revision))
 	return nil
 }
 

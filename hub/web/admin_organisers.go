@@ -12,7 +12,7 @@ func (s *Server) organiserList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, "Organisers", list)
+	p := s.page(r, s.t(r, "Organisers"), list)
 	p.Section = "admin"
 	return s.views.render(w, http.StatusOK, "admin/organisers", p)
 }
@@ -42,7 +42,7 @@ func (s *Server) organiserCreate(w http.ResponseWriter, r *http.Request) error {
 		f.Password = "" // never echo a password back into a page
 		return s.failedForm(w, r, err, "admin/organiser_form", "Add an organiser", formView{Form: f, Action: organiserAction(0)})
 	}
-	s.redirectWithFlash(w, r, "/admin/organisers", o.Name+" can now log in with "+o.Email+" and the password you chose.")
+	s.redirectWithFlash(w, r, "/admin/organisers", s.t(r, "%s can now log in with %s and the password you chose.", o.Name, o.Email))
 	return nil
 }
 
@@ -80,7 +80,7 @@ func (s *Server) organiserUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.UpdateOrganiser(r.Context(), o); err != nil {
 		return s.failedForm(w, r, err, "admin/organiser_form", "Edit organiser", fv)
 	}
-	s.redirectWithFlash(w, r, "/admin/organisers", "Organiser “"+o.Name+"” saved.")
+	s.redirectWithFlash(w, r, "/admin/organisers", s.t(r, "Organiser “%s” saved.", o.Name))
 	return nil
 }
 
@@ -109,6 +109,6 @@ func (s *Server) organiserDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.DeleteOrganiser(r.Context(), id); err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/admin/organisers", "Organiser “"+o.Name+"” removed.")
+	s.redirectWithFlash(w, r, "/admin/organisers", s.t(r, "Organiser “%s” removed.", o.Name))
 	return nil
 }

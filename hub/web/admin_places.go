@@ -13,7 +13,7 @@ func (s *Server) placeAdminList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, "Places", places)
+	p := s.page(r, s.t(r, "Places"), places)
 	p.Section = "admin"
 	return s.views.render(w, http.StatusOK, "admin/places", p)
 }
@@ -81,7 +81,7 @@ func (s *Server) placeSave(w http.ResponseWriter, r *http.Request, id int64) err
 	if err != nil {
 		return s.failedForm(w, r, err, "admin/place_form", title, fv)
 	}
-	s.redirectWithFlash(w, r, "/admin/places", "Place “"+pl.Name+"” saved.")
+	s.redirectWithFlash(w, r, "/admin/places", s.t(r, "Place “%s” saved.", pl.Name))
 	return nil
 }
 
@@ -110,7 +110,7 @@ func (s *Server) placeDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.DeletePlace(r.Context(), id); err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/admin/places", "Place “"+pl.Name+"” deleted.")
+	s.redirectWithFlash(w, r, "/admin/places", s.t(r, "Place “%s” deleted.", pl.Name))
 	return nil
 }
 

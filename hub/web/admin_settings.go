@@ -61,7 +61,7 @@ func (s *Server) settingsUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.UpdateSettings(r.Context(), st); err != nil {
 		return s.failedForm(w, r, err, "admin/settings", "Hub settings", formView{Form: f, Zones: commonZones, Action: "/admin/settings"})
 	}
-	s.redirectWithFlash(w, r, "/admin/settings", "Settings saved.")
+	s.redirectWithFlash(w, r, "/admin/settings", s.t(r, "Settings saved."))
 	return nil
 }
 
@@ -80,7 +80,7 @@ func (s *Server) logoUpdate(w http.ResponseWriter, r *http.Request) error {
 		if err := s.svc.UpdateLogo(r.Context(), nil, ""); err != nil {
 			return err
 		}
-		s.redirectWithFlash(w, r, "/admin/settings", "Logo removed.")
+		s.redirectWithFlash(w, r, "/admin/settings", s.t(r, "Logo removed."))
 		return nil
 	}
 	file, _, err := r.FormFile("logo")
@@ -98,6 +98,6 @@ func (s *Server) logoUpdate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	s.redirectWithFlash(w, r, "/admin/settings", "Logo updated.")
+	s.redirectWithFlash(w, r, "/admin/settings", s.t(r, "Logo updated."))
 	return nil
 }

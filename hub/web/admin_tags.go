@@ -12,7 +12,7 @@ func (s *Server) tagAdminList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, "Topics", tags)
+	p := s.page(r, s.t(r, "Topics"), tags)
 	p.Section = "admin"
 	return s.views.render(w, http.StatusOK, "admin/tags", p)
 }
@@ -39,7 +39,7 @@ func (s *Server) tagUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.UpdateTag(r.Context(), t); err != nil {
 		return s.failedForm(w, r, err, "admin/tag_form", "Edit topic", formView{Form: f, ID: t.ID, Action: r.URL.Path, ViewURL: "/tags/" + t.Slug})
 	}
-	s.redirectWithFlash(w, r, "/admin/tags", "Topic “"+t.Name+"” saved.")
+	s.redirectWithFlash(w, r, "/admin/tags", s.t(r, "Topic “%s” saved.", t.Name))
 	return nil
 }
 
@@ -60,6 +60,6 @@ func (s *Server) tagDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.DeleteTag(r.Context(), t.ID); err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/admin/tags", "Topic “"+t.Name+"” deleted.")
+	s.redirectWithFlash(w, r, "/admin/tags", s.t(r, "Topic “%s” deleted.", t.Name))
 	return nil
 }

@@ -139,7 +139,7 @@ type deleteView struct {
 }
 
 func (s *Server) confirmDelete(w http.ResponseWriter, r *http.Request, d deleteView) error {
-	p := s.page(r, "Delete "+d.Kind, d)
+	p := s.page(r, s.t(r, "Delete %s", d.Kind), d)
 	p.Section = "admin"
 	return s.views.render(w, http.StatusOK, "admin/confirm_delete", p)
 }

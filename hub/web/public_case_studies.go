@@ -16,7 +16,7 @@ func (s *Server) caseStudyList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, "Case studies", nil)
+	p := s.page(r, s.t(r, "Case studies"), nil)
 	p.Section = "case-studies"
 	p.Description = "What groups tried, and what happened: case studies from " + p.Site.Name + "."
 	p.Data = struct {

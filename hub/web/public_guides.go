@@ -16,7 +16,7 @@ func (s *Server) guideList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, "Guides", nil)
+	p := s.page(r, s.t(r, "Guides"), nil)
 	p.Section = "guides"
 	p.Description = "How-to guides written by " + p.Site.Name + "."
 	p.Data = struct {

@@ -13,7 +13,7 @@ func (s *Server) placeList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, "Places", nil)
+	p := s.page(r, s.t(r, "Places"), nil)
 	p.Section = "places"
 	p.Description = "Where " + p.Site.Name + "'s events happen."
 	p.Data = places

@@ -13,7 +13,7 @@ func (s *Server) tagList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, "Topics", nil)
+	p := s.page(r, s.t(r, "Topics"), nil)
 	p.Section = "tags"
 	p.Description = "Topics of the events, guides and case studies on " + p.Site.Name + "."
 	p.Data = tags
@@ -39,7 +39,7 @@ func (s *Server) tagShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, "Topic: "+t.Name, nil)
+	p := s.page(r, s.t(r, "Topic: %s", t.Name), nil)
 	p.Section = "tags"
 	p.Description = t.Description
 	if p.Description == "" {

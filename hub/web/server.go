@@ -207,7 +207,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	if status >= 500 {
 		s.log.Error("request failed", slog.Group("request", "method", r.Method, "path", r.URL.Path), "error", err)
 	}
-	data := s.page(r, "Sorry", nil)
+	data := s.page(r, s.t(r, "Sorry"), nil)
 	data.NoIndex = true
 	data.Data = struct {
 		Status  int
