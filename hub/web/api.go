@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -152,4 +153,31 @@ func queryTime(r *http.Request, name string, loc *time.Location) (time.Time, err
 		return t, nil
 	}
 	return time.Time{}, &apiError{status: http.StatusBadRequest, code: hub.EINVALID, msg: name + " must be a date (2026-12-01) or an RFC 3339 time.", fields: map[string]string{name: "Use 2026-12-01 or 2026-12-01T19:00:00Z."}}
+}
+
+// apiGetByID answers GET .../{id}: the item load finds, as out shows it.
+func apiGetByID[T, J any](w http.ResponseWriter, r *http.Request, load func(context.Context, int64) (T, error), out func(T) J) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	v, err := load(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out(v))
+}
+
+// apiDeleteByID answers DELETE .../{id}: 204 No Content once del has
+// removed the item.
+func apiDeleteByID(w http.ResponseWriter, r *http.Request, del func(context.Context, int64) error) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	if err := del(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

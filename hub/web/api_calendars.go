@@ -46,15 +46,7 @@ func (s *Server) apiCalendarList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCalendarGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	c, err := s.cfg.Calendars.Subscription(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, calendarOut(c))
+	return apiGetByID(w, r, s.cfg.Calendars.Subscription, calendarOut)
 }
 
 // apiCalendarCreate subscribes and imports the feed at once. A failed
@@ -85,15 +77,7 @@ func (s *Server) apiCalendarCreate(w http.ResponseWriter, r *http.Request) error
 // apiCalendarRefresh fetches the feed now; a failed refresh is an error
 // (422 with the reason), also saved as the subscription's last_error.
 func (s *Server) apiCalendarRefresh(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	got, err := s.cfg.Calendars.Refresh(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, calendarOut(got))
+	return apiGetByID(w, r, s.cfg.Calendars.Refresh, calendarOut)
 }
 
 func (s *Server) apiCalendarDelete(w http.ResponseWriter, r *http.Request) error {

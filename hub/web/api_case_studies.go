@@ -65,15 +65,7 @@ func (s *Server) apiCaseStudyList(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) apiCaseStudyGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	c, err := s.svc.CaseStudy(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, s.caseStudyOut(c))
+	return apiGetByID(w, r, s.svc.CaseStudy, s.caseStudyOut)
 }
 
 func (s *Server) apiCaseStudyCreate(w http.ResponseWriter, r *http.Request) error {
@@ -114,13 +106,5 @@ func (s *Server) apiCaseStudyUpdate(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) apiCaseStudyDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.DeleteCaseStudy(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return apiDeleteByID(w, r, s.svc.DeleteCaseStudy)
 }

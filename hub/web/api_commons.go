@@ -103,15 +103,7 @@ func (s *Server) apiCommentHide(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCommentDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.DeleteComment(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return apiDeleteByID(w, r, s.svc.DeleteComment)
 }
 
 func (s *Server) apiBlockList(w http.ResponseWriter, r *http.Request) error {

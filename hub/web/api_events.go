@@ -199,15 +199,7 @@ func (s *Server) apiOccurrences(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiEventGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	e, err := s.svc.Event(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, s.eventOut(e))
+	return apiGetByID(w, r, s.svc.Event, s.eventOut)
 }
 
 func (s *Server) apiEventCreate(w http.ResponseWriter, r *http.Request) error {
@@ -254,13 +246,5 @@ func (s *Server) apiEventUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiEventDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.DeleteEvent(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return apiDeleteByID(w, r, s.svc.DeleteEvent)
 }

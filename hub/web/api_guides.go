@@ -63,15 +63,7 @@ func (s *Server) apiGuideList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiGuideGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	g, err := s.svc.Guide(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, s.guideOut(g))
+	return apiGetByID(w, r, s.svc.Guide, s.guideOut)
 }
 
 func (s *Server) apiGuideCreate(w http.ResponseWriter, r *http.Request) error {
@@ -107,15 +99,7 @@ func (s *Server) apiGuideUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiGuideDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.DeleteGuide(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return apiDeleteByID(w, r, s.svc.DeleteGuide)
 }
 
 func (s *Server) apiGuideRevisions(w http.ResponseWriter, r *http.Request) error {

@@ -36,15 +36,7 @@ func (s *Server) apiOrganiserList(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) apiOrganiserGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	o, err := s.svc.Organiser(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, organiserOut(o))
+	return apiGetByID(w, r, s.svc.Organiser, organiserOut)
 }
 
 func (s *Server) apiOrganiserCreate(w http.ResponseWriter, r *http.Request) error {
@@ -101,15 +93,7 @@ func (s *Server) apiOrganiserUpdate(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) apiOrganiserDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.DeleteOrganiser(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return apiDeleteByID(w, r, s.svc.DeleteOrganiser)
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {

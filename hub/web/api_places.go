@@ -55,15 +55,7 @@ func (s *Server) apiPlaceList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiPlaceGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	p, err := s.svc.Place(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, s.placeOut(p))
+	return apiGetByID(w, r, s.svc.Place, s.placeOut)
 }
 
 func (s *Server) apiPlaceCreate(w http.ResponseWriter, r *http.Request) error {
@@ -100,13 +92,5 @@ func (s *Server) apiPlaceUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiPlaceDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.DeletePlace(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return apiDeleteByID(w, r, s.svc.DeletePlace)
 }

@@ -50,13 +50,5 @@ func (s *Server) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiTokenDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.DeleteToken(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return apiDeleteByID(w, r, s.svc.DeleteToken)
 }
