@@ -118,11 +118,7 @@ func (s *Server) calendarRefresh(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) calendarDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	sub, err := s.cfg.Calendars.Subscription(r.Context(), id)
+	_, sub, err := itemByID(r, s.cfg.Calendars.Subscription)
 	if err != nil {
 		return err
 	}
@@ -131,11 +127,7 @@ func (s *Server) calendarDeleteConfirm(w http.ResponseWriter, r *http.Request) e
 }
 
 func (s *Server) calendarDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	sub, err := s.cfg.Calendars.Subscription(r.Context(), id)
+	id, sub, err := itemByID(r, s.cfg.Calendars.Subscription)
 	if err != nil {
 		return err
 	}

@@ -56,11 +56,7 @@ func (s *Server) caseStudyCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) caseStudyEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	c, err := s.svc.CaseStudy(r.Context(), id)
+	id, c, err := itemByID(r, s.svc.CaseStudy)
 	if err != nil {
 		return err
 	}
@@ -119,11 +115,7 @@ func (s *Server) caseStudySave(w http.ResponseWriter, r *http.Request, id int64)
 }
 
 func (s *Server) caseStudyDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	c, err := s.svc.CaseStudy(r.Context(), id)
+	_, c, err := itemByID(r, s.svc.CaseStudy)
 	if err != nil {
 		return err
 	}
@@ -131,11 +123,7 @@ func (s *Server) caseStudyDeleteConfirm(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) caseStudyDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	c, err := s.svc.CaseStudy(r.Context(), id)
+	id, c, err := itemByID(r, s.svc.CaseStudy)
 	if err != nil {
 		return err
 	}

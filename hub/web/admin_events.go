@@ -55,11 +55,7 @@ func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) eventEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	e, err := s.svc.Event(r.Context(), id)
+	id, e, err := itemByID(r, s.svc.Event)
 	if err != nil {
 		return err
 	}
@@ -122,11 +118,7 @@ func (s *Server) eventSave(w http.ResponseWriter, r *http.Request, id int64) err
 }
 
 func (s *Server) eventDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	e, err := s.svc.Event(r.Context(), id)
+	_, e, err := itemByID(r, s.svc.Event)
 	if err != nil {
 		return err
 	}
@@ -138,11 +130,7 @@ func (s *Server) eventDeleteConfirm(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) eventDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	e, err := s.svc.Event(r.Context(), id)
+	id, e, err := itemByID(r, s.svc.Event)
 	if err != nil {
 		return err
 	}

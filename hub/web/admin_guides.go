@@ -46,11 +46,7 @@ func (s *Server) guideCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) guideEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	g, err := s.svc.Guide(r.Context(), id)
+	id, g, err := itemByID(r, s.svc.Guide)
 	if err != nil {
 		return err
 	}
@@ -92,11 +88,7 @@ func (s *Server) guideSave(w http.ResponseWriter, r *http.Request, id int64) err
 }
 
 func (s *Server) guideDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	g, err := s.svc.Guide(r.Context(), id)
+	_, g, err := itemByID(r, s.svc.Guide)
 	if err != nil {
 		return err
 	}
@@ -105,11 +97,7 @@ func (s *Server) guideDeleteConfirm(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) guideDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	g, err := s.svc.Guide(r.Context(), id)
+	id, g, err := itemByID(r, s.svc.Guide)
 	if err != nil {
 		return err
 	}
@@ -121,11 +109,7 @@ func (s *Server) guideDelete(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) guideRevisions(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	g, err := s.svc.Guide(r.Context(), id)
+	id, g, err := itemByID(r, s.svc.Guide)
 	if err != nil {
 		return err
 	}

@@ -47,11 +47,7 @@ func (s *Server) organiserCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) organiserEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	o, err := s.svc.Organiser(r.Context(), id)
+	id, o, err := itemByID(r, s.svc.Organiser)
 	if err != nil {
 		return err
 	}
@@ -85,11 +81,7 @@ func (s *Server) organiserUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) organiserDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	o, err := s.svc.Organiser(r.Context(), id)
+	_, o, err := itemByID(r, s.svc.Organiser)
 	if err != nil {
 		return err
 	}
@@ -98,11 +90,7 @@ func (s *Server) organiserDeleteConfirm(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) organiserDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	o, err := s.svc.Organiser(r.Context(), id)
+	id, o, err := itemByID(r, s.svc.Organiser)
 	if err != nil {
 		return err
 	}

@@ -34,11 +34,7 @@ func (s *Server) placeCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) placeEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	pl, err := s.svc.Place(r.Context(), id)
+	id, pl, err := itemByID(r, s.svc.Place)
 	if err != nil {
 		return err
 	}
@@ -86,11 +82,7 @@ func (s *Server) placeSave(w http.ResponseWriter, r *http.Request, id int64) err
 }
 
 func (s *Server) placeDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	pl, err := s.svc.Place(r.Context(), id)
+	_, pl, err := itemByID(r, s.svc.Place)
 	if err != nil {
 		return err
 	}
@@ -99,11 +91,7 @@ func (s *Server) placeDeleteConfirm(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) placeDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	pl, err := s.svc.Place(r.Context(), id)
+	id, pl, err := itemByID(r, s.svc.Place)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -142,4 +143,15 @@ func (s *Server) confirmDelete(w http.ResponseWriter, r *http.Request, d deleteV
 	p := s.page(r, s.t(r, "Delete %s", d.Kind), d)
 	p.Section = "admin"
 	return s.views.render(w, http.StatusOK, "admin/confirm_delete", p)
+}
+
+// itemByID reads the {id} in r's path and loads that item with load.
+func itemByID[T any](r *http.Request, load func(context.Context, int64) (T, error)) (int64, T, error) {
+	id, err := idParam(r)
+	if err != nil {
+		var none T
+		return 0, none, err
+	}
+	v, err := load(r.Context(), id)
+	return id, v, err
 }
