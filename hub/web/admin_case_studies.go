@@ -1,7 +1,7 @@
 package web
 
 import (
-	"html/template"
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -28,110 +28,27 @@ func (s *Server) caseStudyAdminList(w http.ResponseWriter, r *http.Request) erro
 	return s.views.render(w, http.StatusOK, "admin/case_studies", p)
 }
 
-func caseStudyAction(id int64) string {
-	if id == 0 {
-		return "/admin/case-studies/new"
+// caseStudyItems is the case study editor and delete pages.
+func (s *Server) caseStudyItems() *itemEditor[*hub.CaseStudy, caseStudyForm] {
+	return &itemEditor[*hub.CaseStudy, caseStudyForm]{
+		itemDeleter: itemDeleter[*hub.CaseStudy]{
+			s: s, base: "/admin/case-studies", kind: "case study", deleted: "Case study “%s” deleted.",
+			find: byID(s.svc.CaseStudy), remove: s.svc.DeleteCaseStudy, name: func(c *hub.CaseStudy) string { return c.Title },
+		},
+		view: "admin/case_study_form", newTitle: "New case study", editTitle: "Edit case study", saved: "Case study “%s” saved.",
+		read: readCaseStudyForm, form: caseStudyFormFrom, convert: caseStudyForm.caseStudy,
+		store: func(ctx context.Context, id int64, c *hub.CaseStudy, _ caseStudyForm) error {
+			if c.ID = id; id == 0 {
+				return s.svc.CreateCaseStudy(ctx, c)
+			}
+			return s.svc.UpdateCaseStudy(ctx, c)
+		},
+		preview: func(f caseStudyForm) map[string]string {
+			return map[string]string{"problem": f.Problem, "approach": f.Approach, "tools": f.Tools, "outcome": f.Outcome, "lessons": f.Lessons}
+		},
+		extend:  s.withPlaces,
+		editing: func(c *hub.CaseStudy, fv *formView) { fv.ViewURL = "/case-studies/" + c.Slug },
 	}
-	return "/admin/case-studies/" + strconv.FormatInt(id, 10) + "/edit"
-}
-
-func (s *Server) caseStudyFormView(r *http.Request, f caseStudyForm, id int64) (formView, error) {
-	places, err := s.svc.ListPlaces(r.Context())
-	if err != nil {
-		return formView{}, err
-	}
-	return formView{Form: f, ID: id, Action: caseStudyAction(id), Places: places}, nil
-}
-
-func (s *Server) caseStudyNew(w http.ResponseWriter, r *http.Request) error {
-	fv, err := s.caseStudyFormView(r, caseStudyForm{}, 0)
-	if err != nil {
-		return err
-	}
-	return s.renderForm(w, r, http.StatusOK, "admin/case_study_form", "New case study", fv)
-}
-
-func (s *Server) caseStudyCreate(w http.ResponseWriter, r *http.Request) error {
-	return s.caseStudySave(w, r, 0)
-}
-
-func (s *Server) caseStudyEdit(w http.ResponseWriter, r *http.Request) error {
-	id, c, err := itemByID(r, s.svc.CaseStudy)
-	if err != nil {
-		return err
-	}
-	fv, err := s.caseStudyFormView(r, caseStudyFormFrom(c), id)
-	if err != nil {
-		return err
-	}
-	fv.ViewURL = "/case-studies/" + c.Slug
-	return s.renderForm(w, r, http.StatusOK, "admin/case_study_form", "Edit case study", fv)
-}
-
-func (s *Server) caseStudyUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	return s.caseStudySave(w, r, id)
-}
-
-func (s *Server) caseStudySave(w http.ResponseWriter, r *http.Request, id int64) error {
-	f := readCaseStudyForm(r)
-	title := "New case study"
-	if id != 0 {
-		title = "Edit case study"
-	}
-	fv, err := s.caseStudyFormView(r, f, id)
-	if err != nil {
-		return err
-	}
-	if isPreview(r) {
-		fv.Preview = map[string]template.HTML{}
-		for k, v := range map[string]string{"problem": f.Problem, "approach": f.Approach, "tools": f.Tools, "outcome": f.Outcome, "lessons": f.Lessons} {
-			fv.Preview[k] = s.md.render(v)
-		}
-		return s.renderForm(w, r, http.StatusOK, "admin/case_study_form", title, fv)
-	}
-	fv.Errors = formErrors{}
-	c := f.caseStudy(fv.Errors)
-	if len(fv.Errors) > 0 {
-		if err := c.Validate(); err != nil {
-			fv.Errors.merge(err)
-		}
-		return s.renderForm(w, r, http.StatusUnprocessableEntity, "admin/case_study_form", title, fv)
-	}
-	c.ID = id
-	if id == 0 {
-		err = s.svc.CreateCaseStudy(r.Context(), c)
-	} else {
-		err = s.svc.UpdateCaseStudy(r.Context(), c)
-	}
-	if err != nil {
-		return s.failedForm(w, r, err, "admin/case_study_form", title, fv)
-	}
-	s.redirectWithFlash(w, r, "/admin/case-studies", s.t(r, "Case study “%s” saved.", c.Title))
-	return nil
-}
-
-func (s *Server) caseStudyDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
-	_, c, err := itemByID(r, s.svc.CaseStudy)
-	if err != nil {
-		return err
-	}
-	return s.confirmDelete(w, r, deleteView{Kind: "case study", Name: c.Title, Action: r.URL.Path, Back: "/admin/case-studies"})
-}
-
-func (s *Server) caseStudyDelete(w http.ResponseWriter, r *http.Request) error {
-	id, c, err := itemByID(r, s.svc.CaseStudy)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.DeleteCaseStudy(r.Context(), id); err != nil {
-		return err
-	}
-	s.redirectWithFlash(w, r, "/admin/case-studies", s.t(r, "Case study “%s” deleted.", c.Title))
-	return nil
 }
 
 // caseStudyForm is the case study editor.

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"html/template"
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,116 +29,48 @@ func (s *Server) eventAdminList(w http.ResponseWriter, r *http.Request) error {
 	return s.views.render(w, http.StatusOK, "admin/events", p)
 }
 
-func (s *Server) eventFormView(r *http.Request, f eventForm, id int64) (formView, error) {
+// withPlaces gives an editor the places to choose from.
+func (s *Server) withPlaces(r *http.Request, fv *formView) error {
 	places, err := s.svc.ListPlaces(r.Context())
-	if err != nil {
-		return formView{}, err
-	}
-	fv := formView{Form: f, ID: id, Places: places, Zones: commonZones, Weekdays: hub.Weekdays, Action: "/admin/events/new"}
-	if id != 0 {
-		fv.Action = "/admin/events/" + strconv.FormatInt(id, 10) + "/edit"
-	}
-	return fv, nil
+	fv.Places = places
+	return err
 }
 
-func (s *Server) eventNew(w http.ResponseWriter, r *http.Request) error {
-	st := s.settings(r.Context())
-	fv, err := s.eventFormView(r, newEventForm(s.svc.Now(), st.TimeZone), 0)
-	if err != nil {
-		return err
+// eventItems is the event editor and delete pages.
+func (s *Server) eventItems() *itemEditor[*hub.Event, eventForm] {
+	return &itemEditor[*hub.Event, eventForm]{
+		itemDeleter: itemDeleter[*hub.Event]{
+			s: s, base: "/admin/events", kind: "event", deleted: "Event “%s” deleted.",
+			find: byID(s.svc.Event), remove: s.svc.DeleteEvent, name: func(e *hub.Event) string { return e.Title },
+			consequence: func(r *http.Request, e *hub.Event) string {
+				if !e.Recurring() {
+					return ""
+				}
+				return s.t(r, "Every date of this repeating event will be removed.")
+			},
+		},
+		view: "admin/event_form", newTitle: "New event", editTitle: "Edit event",
+		saved: "Event “%s” saved.", published: "Event “%s” published.",
+		blank: func(r *http.Request) eventForm {
+			return newEventForm(s.svc.Now(), s.settings(r.Context()).TimeZone)
+		},
+		read: readEventForm, form: eventFormFrom, convert: eventForm.event,
+		store: func(ctx context.Context, id int64, e *hub.Event, _ eventForm) error {
+			if e.ID = id; id == 0 {
+				return s.svc.CreateEvent(ctx, e)
+			}
+			return s.svc.UpdateEvent(ctx, e)
+		},
+		preview: func(f eventForm) map[string]string { return map[string]string{"description": f.Description} },
+		extend: func(r *http.Request, fv *formView) error {
+			fv.Zones, fv.Weekdays = commonZones, hub.Weekdays
+			return s.withPlaces(r, fv)
+		},
+		editing: func(e *hub.Event, fv *formView) {
+			fv.ViewURL = "/events/" + e.Slug
+			fv.Imported = e.SourceUID != "" && e.SourceFeedID != 0
+		},
 	}
-	return s.renderForm(w, r, http.StatusOK, "admin/event_form", "New event", fv)
-}
-
-func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request) error {
-	return s.eventSave(w, r, 0)
-}
-
-func (s *Server) eventEdit(w http.ResponseWriter, r *http.Request) error {
-	id, e, err := itemByID(r, s.svc.Event)
-	if err != nil {
-		return err
-	}
-	fv, err := s.eventFormView(r, eventFormFrom(e), id)
-	if err != nil {
-		return err
-	}
-	fv.ViewURL = "/events/" + e.Slug
-	fv.Imported = e.SourceUID != "" && e.SourceFeedID != 0
-	return s.renderForm(w, r, http.StatusOK, "admin/event_form", "Edit event", fv)
-}
-
-func (s *Server) eventUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	return s.eventSave(w, r, id)
-}
-
-// eventSave creates (id 0) or updates an event from the posted form.
-func (s *Server) eventSave(w http.ResponseWriter, r *http.Request, id int64) error {
-	f := readEventForm(r)
-	title := "New event"
-	if id != 0 {
-		title = "Edit event"
-	}
-	fv, err := s.eventFormView(r, f, id)
-	if err != nil {
-		return err
-	}
-	if isPreview(r) {
-		fv.Preview = map[string]template.HTML{"description": s.md.render(f.Description)}
-		return s.renderForm(w, r, http.StatusOK, "admin/event_form", title, fv)
-	}
-	fv.Errors = formErrors{}
-	e := f.event(fv.Errors)
-	if len(fv.Errors) > 0 {
-		// Report the hub's checks too, so every problem shows at once.
-		if err := e.Validate(); err != nil {
-			fv.Errors.merge(err)
-		}
-		return s.renderForm(w, r, http.StatusUnprocessableEntity, "admin/event_form", title, fv)
-	}
-	e.ID = id
-	if id == 0 {
-		err = s.svc.CreateEvent(r.Context(), e)
-	} else {
-		err = s.svc.UpdateEvent(r.Context(), e)
-	}
-	if err != nil {
-		return s.failedForm(w, r, err, "admin/event_form", title, fv)
-	}
-	msg := s.t(r, "Event “%s” published.", e.Title)
-	if id != 0 {
-		msg = s.t(r, "Event “%s” saved.", e.Title)
-	}
-	s.redirectWithFlash(w, r, "/admin/events", msg)
-	return nil
-}
-
-func (s *Server) eventDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
-	_, e, err := itemByID(r, s.svc.Event)
-	if err != nil {
-		return err
-	}
-	d := deleteView{Kind: "event", Name: e.Title, Action: r.URL.Path, Back: "/admin/events"}
-	if e.Recurring() {
-		d.Consequence = "Every date of this repeating event will be removed."
-	}
-	return s.confirmDelete(w, r, d)
-}
-
-func (s *Server) eventDelete(w http.ResponseWriter, r *http.Request) error {
-	id, e, err := itemByID(r, s.svc.Event)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.DeleteEvent(r.Context(), id); err != nil {
-		return err
-	}
-	s.redirectWithFlash(w, r, "/admin/events", s.t(r, "Event “%s” deleted.", e.Title))
-	return nil
 }
 
 // eventForm is the event editor.

@@ -1,8 +1,8 @@
 package web
 
 import (
+	"context"
 	"fmt"
-	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,82 +30,28 @@ func (s *Server) guideAdminList(w http.ResponseWriter, r *http.Request) error {
 	return s.views.render(w, http.StatusOK, "admin/guides", p)
 }
 
-func guideAction(id int64) string {
-	if id == 0 {
-		return "/admin/guides/new"
+// guideItems is the guide editor and delete pages.
+func (s *Server) guideItems() *itemEditor[*hub.Guide, guideForm] {
+	return &itemEditor[*hub.Guide, guideForm]{
+		itemDeleter: itemDeleter[*hub.Guide]{
+			s: s, base: "/admin/guides", kind: "guide", deleted: "Guide “%s” deleted.",
+			find: byID(s.svc.Guide), remove: s.svc.DeleteGuide, name: func(g *hub.Guide) string { return g.Title },
+			consequence: func(r *http.Request, _ *hub.Guide) string {
+				return s.t(r, "Its earlier versions will be deleted too.")
+			},
+		},
+		view: "admin/guide_form", newTitle: "New guide", editTitle: "Edit guide", saved: "Guide “%s” saved.",
+		read: readGuideForm, form: guideFormFrom,
+		convert: func(f guideForm, _ formErrors) *hub.Guide { return f.guide() },
+		store: func(ctx context.Context, id int64, g *hub.Guide, f guideForm) error {
+			if g.ID = id; id == 0 {
+				return s.svc.CreateGuide(ctx, g)
+			}
+			return s.svc.UpdateGuideWithNote(ctx, g, f.Note)
+		},
+		preview: func(f guideForm) map[string]string { return map[string]string{"body": f.Body} },
+		editing: func(g *hub.Guide, fv *formView) { fv.ViewURL = "/guides/" + g.Slug },
 	}
-	return "/admin/guides/" + strconv.FormatInt(id, 10) + "/edit"
-}
-
-func (s *Server) guideNew(w http.ResponseWriter, r *http.Request) error {
-	return s.renderForm(w, r, http.StatusOK, "admin/guide_form", "New guide", formView{Form: guideForm{}, Action: guideAction(0)})
-}
-
-func (s *Server) guideCreate(w http.ResponseWriter, r *http.Request) error {
-	return s.guideSave(w, r, 0)
-}
-
-func (s *Server) guideEdit(w http.ResponseWriter, r *http.Request) error {
-	id, g, err := itemByID(r, s.svc.Guide)
-	if err != nil {
-		return err
-	}
-	return s.renderForm(w, r, http.StatusOK, "admin/guide_form", "Edit guide", formView{Form: guideFormFrom(g), ID: id, Action: guideAction(id), ViewURL: "/guides/" + g.Slug})
-}
-
-func (s *Server) guideUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	return s.guideSave(w, r, id)
-}
-
-func (s *Server) guideSave(w http.ResponseWriter, r *http.Request, id int64) error {
-	f := readGuideForm(r)
-	title := "New guide"
-	if id != 0 {
-		title = "Edit guide"
-	}
-	fv := formView{Form: f, ID: id, Action: guideAction(id)}
-	if isPreview(r) {
-		fv.Preview = map[string]template.HTML{"body": s.md.render(f.Body)}
-		return s.renderForm(w, r, http.StatusOK, "admin/guide_form", title, fv)
-	}
-	g := f.guide()
-	g.ID = id
-	var err error
-	if id == 0 {
-		err = s.svc.CreateGuide(r.Context(), g)
-	} else {
-		err = s.svc.UpdateGuideWithNote(r.Context(), g, f.Note)
-	}
-	if err != nil {
-		return s.failedForm(w, r, err, "admin/guide_form", title, fv)
-	}
-	s.redirectWithFlash(w, r, "/admin/guides", s.t(r, "Guide “%s” saved.", g.Title))
-	return nil
-}
-
-func (s *Server) guideDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
-	_, g, err := itemByID(r, s.svc.Guide)
-	if err != nil {
-		return err
-	}
-	return s.confirmDelete(w, r, deleteView{Kind: "guide", Name: g.Title, Action: r.URL.Path, Back: "/admin/guides",
-		Consequence: "Its earlier versions will be deleted too."})
-}
-
-func (s *Server) guideDelete(w http.ResponseWriter, r *http.Request) error {
-	id, g, err := itemByID(r, s.svc.Guide)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.DeleteGuide(r.Context(), id); err != nil {
-		return err
-	}
-	s.redirectWithFlash(w, r, "/admin/guides", s.t(r, "Guide “%s” deleted.", g.Title))
-	return nil
 }
 
 func (s *Server) guideRevisions(w http.ResponseWriter, r *http.Request) error {

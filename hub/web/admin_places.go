@@ -1,9 +1,8 @@
 package web
 
 import (
-	"html/template"
+	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -18,88 +17,27 @@ func (s *Server) placeAdminList(w http.ResponseWriter, r *http.Request) error {
 	return s.views.render(w, http.StatusOK, "admin/places", p)
 }
 
-func placeAction(id int64) string {
-	if id == 0 {
-		return "/admin/places/new"
+// placeItems is the place editor and delete pages.
+func (s *Server) placeItems() *itemEditor[*hub.Place, placeForm] {
+	return &itemEditor[*hub.Place, placeForm]{
+		itemDeleter: itemDeleter[*hub.Place]{
+			s: s, base: "/admin/places", kind: "place", deleted: "Place “%s” deleted.",
+			find: byID(s.svc.Place), remove: s.svc.DeletePlace, name: func(p *hub.Place) string { return p.Name },
+			consequence: func(r *http.Request, _ *hub.Place) string {
+				return s.t(r, "A place that events or case studies still use cannot be deleted; move them to another place first.")
+			},
+		},
+		view: "admin/place_form", newTitle: "New place", editTitle: "Edit place", saved: "Place “%s” saved.",
+		read: readPlaceForm, form: placeFormFrom, convert: placeForm.place,
+		store: func(ctx context.Context, id int64, p *hub.Place, _ placeForm) error {
+			if p.ID = id; id == 0 {
+				return s.svc.CreatePlace(ctx, p)
+			}
+			return s.svc.UpdatePlace(ctx, p)
+		},
+		preview: func(f placeForm) map[string]string { return map[string]string{"description": f.Description} },
+		editing: func(p *hub.Place, fv *formView) { fv.ViewURL = "/places/" + p.Slug },
 	}
-	return "/admin/places/" + strconv.FormatInt(id, 10) + "/edit"
-}
-
-func (s *Server) placeNew(w http.ResponseWriter, r *http.Request) error {
-	return s.renderForm(w, r, http.StatusOK, "admin/place_form", "New place", formView{Form: placeForm{}, Action: placeAction(0)})
-}
-
-func (s *Server) placeCreate(w http.ResponseWriter, r *http.Request) error {
-	return s.placeSave(w, r, 0)
-}
-
-func (s *Server) placeEdit(w http.ResponseWriter, r *http.Request) error {
-	id, pl, err := itemByID(r, s.svc.Place)
-	if err != nil {
-		return err
-	}
-	return s.renderForm(w, r, http.StatusOK, "admin/place_form", "Edit place", formView{Form: placeFormFrom(pl), ID: id, Action: placeAction(id), ViewURL: "/places/" + pl.Slug})
-}
-
-func (s *Server) placeUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	return s.placeSave(w, r, id)
-}
-
-func (s *Server) placeSave(w http.ResponseWriter, r *http.Request, id int64) error {
-	f := readPlaceForm(r)
-	title := "New place"
-	if id != 0 {
-		title = "Edit place"
-	}
-	fv := formView{Form: f, ID: id, Action: placeAction(id), Errors: formErrors{}}
-	if isPreview(r) {
-		fv.Preview = map[string]template.HTML{"description": s.md.render(f.Description)}
-		return s.renderForm(w, r, http.StatusOK, "admin/place_form", title, fv)
-	}
-	pl := f.place(fv.Errors)
-	if len(fv.Errors) > 0 {
-		if err := pl.Validate(); err != nil {
-			fv.Errors.merge(err)
-		}
-		return s.renderForm(w, r, http.StatusUnprocessableEntity, "admin/place_form", title, fv)
-	}
-	pl.ID = id
-	var err error
-	if id == 0 {
-		err = s.svc.CreatePlace(r.Context(), pl)
-	} else {
-		err = s.svc.UpdatePlace(r.Context(), pl)
-	}
-	if err != nil {
-		return s.failedForm(w, r, err, "admin/place_form", title, fv)
-	}
-	s.redirectWithFlash(w, r, "/admin/places", s.t(r, "Place “%s” saved.", pl.Name))
-	return nil
-}
-
-func (s *Server) placeDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
-	_, pl, err := itemByID(r, s.svc.Place)
-	if err != nil {
-		return err
-	}
-	return s.confirmDelete(w, r, deleteView{Kind: "place", Name: pl.Name, Action: r.URL.Path, Back: "/admin/places",
-		Consequence: "A place that events or case studies still use cannot be deleted; move them to another place first."})
-}
-
-func (s *Server) placeDelete(w http.ResponseWriter, r *http.Request) error {
-	id, pl, err := itemByID(r, s.svc.Place)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.DeletePlace(r.Context(), id); err != nil {
-		return err
-	}
-	s.redirectWithFlash(w, r, "/admin/places", s.t(r, "Place “%s” deleted.", pl.Name))
-	return nil
 }
 
 // placeForm is the place editor.

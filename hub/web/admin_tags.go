@@ -1,9 +1,9 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
+	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/go-chi/chi/v5"
 )
 
@@ -43,23 +43,20 @@ func (s *Server) tagUpdate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) tagDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.svc.TagBySlug(r.Context(), chi.URLParam(r, "slug"))
-	if err != nil {
-		return err
+// tagDeleter is the topic delete pages; topics are named by slug.
+func (s *Server) tagDeleter() *itemDeleter[*hub.Tag] {
+	return &itemDeleter[*hub.Tag]{
+		s: s, base: "/admin/tags", kind: "topic", deleted: "Topic “%s” deleted.",
+		find: func(r *http.Request) (int64, *hub.Tag, error) {
+			t, err := s.svc.TagBySlug(r.Context(), chi.URLParam(r, "slug"))
+			if err != nil {
+				return 0, nil, err
+			}
+			return t.ID, t, nil
+		},
+		remove: s.svc.DeleteTag, name: func(t *hub.Tag) string { return t.Name },
+		consequence: func(r *http.Request, t *hub.Tag) string {
+			return s.t(r, "It will be removed from the %d items that use it; the items stay.", t.Uses)
+		},
 	}
-	return s.confirmDelete(w, r, deleteView{Kind: "topic", Name: t.Name, Action: r.URL.Path, Back: "/admin/tags",
-		Consequence: fmt.Sprintf("It will be removed from the %d items that use it; the items stay.", t.Uses)})
-}
-
-func (s *Server) tagDelete(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.svc.TagBySlug(r.Context(), chi.URLParam(r, "slug"))
-	if err != nil {
-		return err
-	}
-	if err := s.svc.DeleteTag(r.Context(), t.ID); err != nil {
-		return err
-	}
-	s.redirectWithFlash(w, r, "/admin/tags", s.t(r, "Topic “%s” deleted.", t.Name))
-	return nil
 }

@@ -161,11 +161,7 @@ func apiGetByID[T, J any](w http.ResponseWriter, r *http.Request, load func(cont
 	if err != nil {
 		return err
 	}
-	v, err := load(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out(v))
+	return apiShow(r.Context(), w, id, load, out)
 }
 
 // apiDeleteByID answers DELETE .../{id}: 204 No Content once del has
@@ -180,4 +176,68 @@ func apiDeleteByID(w http.ResponseWriter, r *http.Request, del func(context.Cont
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// pageQuery reads the limit (50 unless given, at most 500) and offset of a
+// list.
+func pageQuery(r *http.Request) (limit, offset int, err error) {
+	if limit, err = queryInt(r, "limit", 50, 500); err != nil {
+		return 0, 0, err
+	}
+	if offset, err = queryInt(r, "offset", 0, 1<<30); err != nil {
+		return 0, 0, err
+	}
+	return limit, offset, nil
+}
+
+// writeList answers a list: the items as out shows them, and the total
+// there are (more than items when the list is a page of it).
+func writeList[T, J any](w http.ResponseWriter, items []T, total int, out func(T) J) error {
+	body := listBody[J]{Items: []J{}, Total: total}
+	for _, v := range items {
+		body.Items = append(body.Items, out(v))
+	}
+	return writeJSON(w, http.StatusOK, body)
+}
+
+// apiCreate answers POST on a collection: the body read as J, made into
+// an item and stored by create, which returns the item to show; 201 with
+// the item's address, location, and the item as out shows it.
+func apiCreate[J, T, O any](w http.ResponseWriter, r *http.Request, create func(context.Context, *J) (T, error), out func(T) O, location func(T) string) error {
+	var in J
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	v, err := create(r.Context(), &in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", location(v))
+	return writeJSON(w, http.StatusCreated, out(v))
+}
+
+// apiUpdate answers PUT .../{id}: the body read as J and stored by update
+// as the item id; the item then as load finds it and out shows it.
+func apiUpdate[J, T, O any](w http.ResponseWriter, r *http.Request, update func(context.Context, int64, *J) error, load func(context.Context, int64) (T, error), out func(T) O) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	var in J
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	if err := update(r.Context(), id, &in); err != nil {
+		return err
+	}
+	return apiShow(r.Context(), w, id, load, out)
+}
+
+// apiShow answers 200 with the item id as load finds it and out shows it.
+func apiShow[T, O any](ctx context.Context, w http.ResponseWriter, id int64, load func(context.Context, int64) (T, error), out func(T) O) error {
+	v, err := load(ctx, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out(v))
 }

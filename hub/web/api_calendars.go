@@ -38,11 +38,7 @@ func (s *Server) apiCalendarList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := listBody[calendarJSON]{Items: []calendarJSON{}, Total: len(list)}
-	for _, c := range list {
-		out.Items = append(out.Items, calendarOut(c))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, list, len(list), calendarOut)
 }
 
 func (s *Server) apiCalendarGet(w http.ResponseWriter, r *http.Request) error {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -41,11 +42,7 @@ func (in *caseStudyJSON) caseStudy() *hub.CaseStudy {
 }
 
 func (s *Server) apiCaseStudyList(w http.ResponseWriter, r *http.Request) error {
-	limit, err := queryInt(r, "limit", 50, 500)
-	if err != nil {
-		return err
-	}
-	offset, err := queryInt(r, "offset", 0, 1<<30)
+	limit, offset, err := pageQuery(r)
 	if err != nil {
 		return err
 	}
@@ -57,11 +54,7 @@ func (s *Server) apiCaseStudyList(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	out := listBody[caseStudyJSON]{Items: []caseStudyJSON{}, Total: total}
-	for _, c := range list {
-		out.Items = append(out.Items, s.caseStudyOut(c))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, list, total, s.caseStudyOut)
 }
 
 func (s *Server) apiCaseStudyGet(w http.ResponseWriter, r *http.Request) error {
@@ -69,40 +62,21 @@ func (s *Server) apiCaseStudyGet(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCaseStudyCreate(w http.ResponseWriter, r *http.Request) error {
-	var in caseStudyJSON
-	if err := readJSON(r, &in); err != nil {
-		return err
-	}
-	c := in.caseStudy()
-	if err := s.svc.CreateCaseStudy(r.Context(), c); err != nil {
-		return err
-	}
-	c, err := s.svc.CaseStudy(r.Context(), c.ID)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/case-studies/"+itoa64(c.ID))
-	return writeJSON(w, http.StatusCreated, s.caseStudyOut(c))
+	return apiCreate(w, r, func(ctx context.Context, in *caseStudyJSON) (*hub.CaseStudy, error) {
+		c := in.caseStudy()
+		if err := s.svc.CreateCaseStudy(ctx, c); err != nil {
+			return nil, err
+		}
+		return s.svc.CaseStudy(ctx, c.ID)
+	}, s.caseStudyOut, func(c *hub.CaseStudy) string { return "/api/v1/case-studies/" + itoa64(c.ID) })
 }
 
 func (s *Server) apiCaseStudyUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	var in caseStudyJSON
-	if err := readJSON(r, &in); err != nil {
-		return err
-	}
-	c := in.caseStudy()
-	c.ID = id
-	if err := s.svc.UpdateCaseStudy(r.Context(), c); err != nil {
-		return err
-	}
-	if c, err = s.svc.CaseStudy(r.Context(), id); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, s.caseStudyOut(c))
+	return apiUpdate(w, r, func(ctx context.Context, id int64, in *caseStudyJSON) error {
+		c := in.caseStudy()
+		c.ID = id
+		return s.svc.UpdateCaseStudy(ctx, c)
+	}, s.svc.CaseStudy, s.caseStudyOut)
 }
 
 func (s *Server) apiCaseStudyDelete(w http.ResponseWriter, r *http.Request) error {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -78,14 +79,14 @@ func parseAPITime(v string, loc *time.Location, allDay bool) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-func (s *Server) eventIn(r *http.Request, in *eventJSON) (*hub.Event, error) {
+func (s *Server) eventIn(ctx context.Context, in *eventJSON) (*hub.Event, error) {
 	e := &hub.Event{
 		Title: in.Title, Description: in.Description, TimeZone: in.TimeZone, AllDay: in.AllDay,
 		Recurrence: in.Recurrence, Exceptions: in.Exceptions, PlaceID: in.PlaceID, OnlineURL: in.OnlineURL,
 		Tags: in.Tags, Organiser: in.Organiser, Accessibility: in.Accessibility, BookingURL: in.BookingURL,
 	}
 	if e.TimeZone == "" {
-		e.TimeZone = s.settings(r.Context()).TimeZone
+		e.TimeZone = s.settings(ctx).TimeZone
 	}
 	if in.Place != nil && in.PlaceID == 0 {
 		e.Place = in.Place.place()
@@ -124,11 +125,7 @@ func (s *Server) apiEventList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	limit, err := queryInt(r, "limit", 50, 500)
-	if err != nil {
-		return err
-	}
-	offset, err := queryInt(r, "offset", 0, 1<<30)
+	limit, offset, err := pageQuery(r)
 	if err != nil {
 		return err
 	}
@@ -141,11 +138,7 @@ func (s *Server) apiEventList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := listBody[eventJSON]{Items: []eventJSON{}, Total: total}
-	for _, e := range events {
-		out.Items = append(out.Items, s.eventOut(e))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, events, total, s.eventOut)
 }
 
 type occurrenceJSON struct {
@@ -203,46 +196,27 @@ func (s *Server) apiEventGet(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiEventCreate(w http.ResponseWriter, r *http.Request) error {
-	var in eventJSON
-	if err := readJSON(r, &in); err != nil {
-		return err
-	}
-	e, err := s.eventIn(r, &in)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.CreateEvent(r.Context(), e); err != nil {
-		return err
-	}
-	e, err = s.svc.Event(r.Context(), e.ID)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/events/"+itoa64(e.ID))
-	return writeJSON(w, http.StatusCreated, s.eventOut(e))
+	return apiCreate(w, r, func(ctx context.Context, in *eventJSON) (*hub.Event, error) {
+		e, err := s.eventIn(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.svc.CreateEvent(ctx, e); err != nil {
+			return nil, err
+		}
+		return s.svc.Event(ctx, e.ID)
+	}, s.eventOut, func(e *hub.Event) string { return "/api/v1/events/" + itoa64(e.ID) })
 }
 
 func (s *Server) apiEventUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	var in eventJSON
-	if err := readJSON(r, &in); err != nil {
-		return err
-	}
-	e, err := s.eventIn(r, &in)
-	if err != nil {
-		return err
-	}
-	e.ID = id
-	if err := s.svc.UpdateEvent(r.Context(), e); err != nil {
-		return err
-	}
-	if e, err = s.svc.Event(r.Context(), id); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, s.eventOut(e))
+	return apiUpdate(w, r, func(ctx context.Context, id int64, in *eventJSON) error {
+		e, err := s.eventIn(ctx, in)
+		if err != nil {
+			return err
+		}
+		e.ID = id
+		return s.svc.UpdateEvent(ctx, e)
+	}, s.svc.Event, s.eventOut)
 }
 
 func (s *Server) apiEventDelete(w http.ResponseWriter, r *http.Request) error {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -43,11 +44,7 @@ func revisionOut(rv *hub.GuideRevision) revisionJSON {
 }
 
 func (s *Server) apiGuideList(w http.ResponseWriter, r *http.Request) error {
-	limit, err := queryInt(r, "limit", 50, 500)
-	if err != nil {
-		return err
-	}
-	offset, err := queryInt(r, "offset", 0, 1<<30)
+	limit, offset, err := pageQuery(r)
 	if err != nil {
 		return err
 	}
@@ -55,47 +52,28 @@ func (s *Server) apiGuideList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := listBody[guideJSON]{Items: []guideJSON{}, Total: total}
-	for _, g := range guides {
-		out.Items = append(out.Items, s.guideOut(g))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, guides, total, s.guideOut)
 }
 
 func (s *Server) apiGuideGet(w http.ResponseWriter, r *http.Request) error {
 	return apiGetByID(w, r, s.svc.Guide, s.guideOut)
 }
 
+func (in *guideJSON) guide(id int64) *hub.Guide {
+	return &hub.Guide{ID: id, Title: in.Title, Summary: in.Summary, Body: in.Body, Tags: in.Tags}
+}
+
 func (s *Server) apiGuideCreate(w http.ResponseWriter, r *http.Request) error {
-	var in guideJSON
-	if err := readJSON(r, &in); err != nil {
-		return err
-	}
-	g := &hub.Guide{Title: in.Title, Summary: in.Summary, Body: in.Body, Tags: in.Tags}
-	if err := s.svc.CreateGuide(r.Context(), g); err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/guides/"+itoa64(g.ID))
-	return writeJSON(w, http.StatusCreated, s.guideOut(g))
+	return apiCreate(w, r, func(ctx context.Context, in *guideJSON) (*hub.Guide, error) {
+		g := in.guide(0)
+		return g, s.svc.CreateGuide(ctx, g)
+	}, s.guideOut, func(g *hub.Guide) string { return "/api/v1/guides/" + itoa64(g.ID) })
 }
 
 func (s *Server) apiGuideUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	var in guideJSON
-	if err := readJSON(r, &in); err != nil {
-		return err
-	}
-	g := &hub.Guide{ID: id, Title: in.Title, Summary: in.Summary, Body: in.Body, Tags: in.Tags}
-	if err := s.svc.UpdateGuideWithNote(r.Context(), g, in.Note); err != nil {
-		return err
-	}
-	if g, err = s.svc.Guide(r.Context(), id); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, s.guideOut(g))
+	return apiUpdate(w, r, func(ctx context.Context, id int64, in *guideJSON) error {
+		return s.svc.UpdateGuideWithNote(ctx, in.guide(id), in.Note)
+	}, s.svc.Guide, s.guideOut)
 }
 
 func (s *Server) apiGuideDelete(w http.ResponseWriter, r *http.Request) error {
@@ -111,11 +89,7 @@ func (s *Server) apiGuideRevisions(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	out := listBody[revisionJSON]{Items: []revisionJSON{}, Total: len(revs)}
-	for _, rv := range revs {
-		out.Items = append(out.Items, revisionOut(rv))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, revs, len(revs), revisionOut)
 }
 
 func (s *Server) apiGuideRevision(w http.ResponseWriter, r *http.Request) error {

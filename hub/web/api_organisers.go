@@ -28,11 +28,7 @@ func (s *Server) apiOrganiserList(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	out := listBody[organiserJSON]{Items: []organiserJSON{}, Total: len(list)}
-	for _, o := range list {
-		out.Items = append(out.Items, organiserOut(o))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, list, len(list), organiserOut)
 }
 
 func (s *Server) apiOrganiserGet(w http.ResponseWriter, r *http.Request) error {

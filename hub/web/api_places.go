@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -47,11 +48,7 @@ func (s *Server) apiPlaceList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := listBody[*placeJSON]{Items: []*placeJSON{}, Total: len(places)}
-	for _, p := range places {
-		out.Items = append(out.Items, s.placeOut(p))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, places, len(places), s.placeOut)
 }
 
 func (s *Server) apiPlaceGet(w http.ResponseWriter, r *http.Request) error {
@@ -59,36 +56,18 @@ func (s *Server) apiPlaceGet(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiPlaceCreate(w http.ResponseWriter, r *http.Request) error {
-	var in placeJSON
-	if err := readJSON(r, &in); err != nil {
-		return err
-	}
-	p := in.place()
-	if err := s.svc.CreatePlace(r.Context(), p); err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/places/"+itoa64(p.ID))
-	return writeJSON(w, http.StatusCreated, s.placeOut(p))
+	return apiCreate(w, r, func(ctx context.Context, in *placeJSON) (*hub.Place, error) {
+		p := in.place()
+		return p, s.svc.CreatePlace(ctx, p)
+	}, s.placeOut, func(p *hub.Place) string { return "/api/v1/places/" + itoa64(p.ID) })
 }
 
 func (s *Server) apiPlaceUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	var in placeJSON
-	if err := readJSON(r, &in); err != nil {
-		return err
-	}
-	p := in.place()
-	p.ID = id
-	if err := s.svc.UpdatePlace(r.Context(), p); err != nil {
-		return err
-	}
-	if p, err = s.svc.Place(r.Context(), id); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, s.placeOut(p))
+	return apiUpdate(w, r, func(ctx context.Context, id int64, in *placeJSON) error {
+		p := in.place()
+		p.ID = id
+		return s.svc.UpdatePlace(ctx, p)
+	}, s.svc.Place, s.placeOut)
 }
 
 func (s *Server) apiPlaceDelete(w http.ResponseWriter, r *http.Request) error {

@@ -25,11 +25,7 @@ func (s *Server) apiTagList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := listBody[tagJSON]{Items: []tagJSON{}, Total: len(tags)}
-	for _, t := range tags {
-		out.Items = append(out.Items, s.tagOut(t))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, tags, len(tags), s.tagOut)
 }
 
 func (s *Server) apiTagGet(w http.ResponseWriter, r *http.Request) error {

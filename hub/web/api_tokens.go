@@ -25,11 +25,7 @@ func (s *Server) apiTokenList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := listBody[tokenJSON]{Items: []tokenJSON{}, Total: len(list)}
-	for _, t := range list {
-		out.Items = append(out.Items, tokenOut(t))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, list, len(list), tokenOut)
 }
 
 func (s *Server) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {
