@@ -46,9 +46,7 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int
 	if v.Errors == nil {
 		v.Errors = formErrors{}
 	}
-	p := s.page(r, s.t(r, "API tokens"), v)
-	p.Section = "admin"
-	return s.views.render(w, status, "admin/tokens", p)
+	return s.adminRender(w, r, status, "admin/tokens", s.t(r, "API tokens"), v)
 }
 
 func (s *Server) tokenList(w http.ResponseWriter, r *http.Request) error {

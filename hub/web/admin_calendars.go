@@ -56,9 +56,7 @@ func (s *Server) renderCalendars(w http.ResponseWriter, r *http.Request, status 
 	if errs == nil {
 		errs = formErrors{}
 	}
-	p := s.page(r, s.t(r, "Calendar feeds"), calendarsView{Subscriptions: subs, Places: places, Form: f, Errors: errs})
-	p.Section = "admin"
-	return s.views.render(w, status, "admin/calendars", p)
+	return s.adminRender(w, r, status, "admin/calendars", s.t(r, "Calendar feeds"), calendarsView{Subscriptions: subs, Places: places, Form: f, Errors: errs})
 }
 
 func (s *Server) calendarAdminList(w http.ResponseWriter, r *http.Request) error {
@@ -123,7 +121,7 @@ func (s *Server) calendarDeleteConfirm(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	return s.confirmDelete(w, r, deleteView{Kind: "calendar feed", Name: sub.DisplayName(), Action: r.URL.Path, Back: "/admin/calendars",
-		Consequence: "The hub stops following it, and the upcoming events it imported are deleted (followers are told). Past events stay."})
+		Consequence: s.t(r, "The hub stops following it, and the upcoming events it imported are deleted (followers are told). Past events stay.")})
 }
 
 func (s *Server) calendarDelete(w http.ResponseWriter, r *http.Request) error {

@@ -19,13 +19,11 @@ func (s *Server) caseStudyAdminList(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	p := s.page(r, s.t(r, "Case studies"), struct {
+	return s.adminPage(w, r, "admin/case_studies", s.t(r, "Case studies"), struct {
 		CaseStudies []*hub.CaseStudy
 		Query       string
 		Pager       pager
 	}{studies, q, newPager(page, total)})
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/case_studies", p)
 }
 
 // caseStudyItems is the case study editor and delete pages.
@@ -78,18 +76,14 @@ func caseStudyFormFrom(c *hub.CaseStudy) caseStudyForm {
 	return f
 }
 
-func (f caseStudyForm) caseStudy(errs formErrors) *hub.CaseStudy {
+func (f caseStudyForm) caseStudy(tr translator, errs formErrors) *hub.CaseStudy {
 	c := &hub.CaseStudy{
 		Title: f.Title, Summary: f.Summary, Problem: f.Problem, Approach: f.Approach, Tools: f.Tools,
 		Outcome: f.Outcome, Lessons: f.Lessons, Organisation: f.Organisation, Tags: splitList(f.Tags),
 		Contact: f.Contact,
 	}
 	if f.PlaceID != "" {
-		id, err := strconv.ParseInt(f.PlaceID, 10, 64)
-		if err != nil {
-			errs["place_id"] = "Choose a place from the list."
-		}
-		c.PlaceID = id
+		c.PlaceID = placeIDField(f.PlaceID, tr, errs)
 	}
 	return c
 }

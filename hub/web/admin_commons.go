@@ -47,9 +47,7 @@ func (s *Server) commonsAdmin(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	p := s.page(r, s.t(r, "Commons and moderation"), v)
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/commons", p)
+	return s.adminPage(w, r, "admin/commons", s.t(r, "Commons and moderation"), v)
 }
 
 // done redirects back to the commons page with a message; an error a

@@ -29,11 +29,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, s.t(r, "Organiser home"), struct {
+	return s.adminPage(w, r, "admin/dashboard", s.t(r, "Organiser home"), struct {
 		Upcoming                    []hub.Occurrence
 		Events, Guides, CaseStudies int
 		Fediverse                   *fediverseSummary
 	}{occ, nEvents, nGuides, nStudies, fed})
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/dashboard", p)
 }

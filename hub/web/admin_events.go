@@ -20,13 +20,11 @@ func (s *Server) eventAdminList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, s.t(r, "Events"), struct {
+	return s.adminPage(w, r, "admin/events", s.t(r, "Events"), struct {
 		Events []*hub.Event
 		Query  string
 		Pager  pager
 	}{events, q, newPager(page, total)})
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/events", p)
 }
 
 // withPlaces gives an editor the places to choose from.
@@ -167,9 +165,9 @@ func eventFormFrom(e *hub.Event) eventForm {
 	return f
 }
 
-// event converts the form, collecting what cannot even be parsed in errs;
-// the hub validates the rest.
-func (f eventForm) event(errs formErrors) *hub.Event {
+// event converts the form, collecting what cannot even be parsed in errs
+// (in tr's language); the hub validates the rest.
+func (f eventForm) event(tr translator, errs formErrors) *hub.Event {
 	e := &hub.Event{
 		Title: f.Title, Description: f.Description, AllDay: f.AllDay, TimeZone: strings.TrimSpace(f.TimeZone),
 		OnlineURL: strings.TrimSpace(f.OnlineURL), Tags: splitList(f.Tags), Organiser: f.Organiser,
@@ -180,113 +178,143 @@ func (f eventForm) event(errs formErrors) *hub.Event {
 	if err != nil || e.TimeZone == "" {
 		loc = time.UTC // hub validation reports the zone itself
 	}
-	parse := func(field, date, clock, label string) time.Time {
-		date, clock = strings.TrimSpace(date), strings.TrimSpace(clock)
-		if date == "" {
-			errs[field] = "Enter the " + label + " date."
-			return time.Time{}
-		}
-		if f.AllDay || clock == "" {
-			if !f.AllDay && clock == "" {
-				errs[field] = "Enter the " + label + " time, or tick “All day”."
-			}
-			clock = "00:00"
-		}
-		t, err := time.ParseInLocation("2006-01-02 15:04", date+" "+clock, loc)
-		if err != nil {
-			errs[field] = "Enter the " + label + " as a date like 2026-12-01 and a time like 19:30."
-			return time.Time{}
-		}
-		return t
+	e.Start, e.End = f.times(loc, tr, errs)
+	e.Recurrence = f.recurrence(e.Start, tr, errs)
+	e.PlaceID, e.Place = f.place(tr, errs)
+	return e
+}
+
+// timeMessages are what the form says of a date and time it cannot read.
+type timeMessages struct{ noDate, noTime, unreadable string }
+
+var (
+	startMessages = timeMessages{"Enter the start date.", "Enter the start time, or tick “All day”.",
+		"Enter the start as a date like 2026-12-01 and a time like 19:30."}
+	endMessages = timeMessages{"Enter the end date.", "Enter the end time, or tick “All day”.",
+		"Enter the end as a date like 2026-12-01 and a time like 19:30."}
+)
+
+// parseTime reads one date and time of the form in loc; the zero time
+// when it cannot, with the reason in errs[field].
+func (f eventForm) parseTime(field, date, clock string, m timeMessages, loc *time.Location, tr translator, errs formErrors) time.Time {
+	date, clock = strings.TrimSpace(date), strings.TrimSpace(clock)
+	if date == "" {
+		errs[field] = tr.T(m.noDate)
+		return time.Time{}
 	}
-	e.Start = parse("start", f.StartDate, f.StartTime, "start")
+	if f.AllDay || clock == "" {
+		if !f.AllDay && clock == "" {
+			errs[field] = tr.T(m.noTime)
+		}
+		clock = "00:00"
+	}
+	t, err := time.ParseInLocation("2006-01-02 15:04", date+" "+clock, loc)
+	if err != nil {
+		errs[field] = tr.T(m.unreadable)
+		return time.Time{}
+	}
+	return t
+}
+
+// times reads when the event starts and ends; an all-day event ends on
+// the day after the last day the form shows.
+func (f eventForm) times(loc *time.Location, tr translator, errs formErrors) (start, end time.Time) {
+	start = f.parseTime("start", f.StartDate, f.StartTime, startMessages, loc, tr, errs)
 	endDate := f.EndDate
 	if strings.TrimSpace(endDate) == "" && strings.TrimSpace(f.EndTime) != "" {
 		endDate = f.StartDate // an end time alone means the same day
 	}
-	if strings.TrimSpace(endDate) == "" && !f.AllDay {
-		errs["end"] = "Enter when the event ends."
-	} else if strings.TrimSpace(endDate) == "" && f.AllDay {
-		e.End = e.Start.AddDate(0, 0, 1)
-	} else {
-		e.End = parse("end", endDate, f.EndTime, "end")
-		if f.AllDay && !e.End.IsZero() {
-			e.End = e.End.AddDate(0, 0, 1) // the form shows the last day; the hub keeps the day after
+	switch {
+	case strings.TrimSpace(endDate) == "" && !f.AllDay:
+		errs["end"] = tr.T("Enter when the event ends.")
+	case strings.TrimSpace(endDate) == "" && f.AllDay:
+		end = start.AddDate(0, 0, 1)
+	default:
+		end = f.parseTime("end", endDate, f.EndTime, endMessages, loc, tr, errs)
+		if f.AllDay && !end.IsZero() {
+			end = end.AddDate(0, 0, 1) // the form shows the last day; the hub keeps the day after
 		}
 	}
+	return start, end
+}
+
+// recurrence is the RRULE of the repeat choices, or the custom rule.
+func (f eventForm) recurrence(start time.Time, tr translator, errs formErrors) string {
 	switch f.Repeat {
 	case "":
+		return ""
 	case "CUSTOM":
-		e.Recurrence = strings.TrimPrefix(strings.TrimSpace(f.RRule), "RRULE:")
-		if e.Recurrence == "" {
-			errs["recurrence"] = "Enter a repeat rule, or choose how often the event repeats."
+		rule := strings.TrimPrefix(strings.TrimSpace(f.RRule), "RRULE:")
+		if rule == "" {
+			errs["recurrence"] = tr.T("Enter a repeat rule, or choose how often the event repeats.")
 		}
+		return rule
 	case "DAILY", "WEEKLY", "MONTHLY", "YEARLY":
-		rr := hub.RepeatRule{Frequency: f.Repeat, Interval: 1}
-		if v := strings.TrimSpace(f.RepeatInterval); v != "" && v != "1" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 99 {
-				errs["repeat_interval"] = "Enter a whole number from 1 to 99."
-			}
-			rr.Interval = n
+		return f.repeatRule(tr, errs).RRule(start)
+	default:
+		errs["recurrence"] = tr.T("Choose how often the event repeats.")
+		return ""
+	}
+}
+
+// repeatRule reads the simple repeat choices.
+func (f eventForm) repeatRule(tr translator, errs formErrors) hub.RepeatRule {
+	rr := hub.RepeatRule{Frequency: f.Repeat, Interval: 1}
+	if v := strings.TrimSpace(f.RepeatInterval); v != "" && v != "1" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 99 {
+			errs["repeat_interval"] = tr.T("Enter a whole number from 1 to 99.")
 		}
-		if f.Repeat == "WEEKLY" {
-			for _, d := range f.RepeatDays {
-				for _, w := range hub.Weekdays {
-					if d == w {
-						rr.Weekdays = append(rr.Weekdays, d)
-					}
+		rr.Interval = n
+	}
+	if f.Repeat == "WEEKLY" {
+		for _, d := range f.RepeatDays {
+			for _, w := range hub.Weekdays {
+				if d == w {
+					rr.Weekdays = append(rr.Weekdays, d)
 				}
 			}
 		}
-		if f.Repeat == "MONTHLY" && f.RepeatMonthWeek != "" {
-			n, err := strconv.Atoi(f.RepeatMonthWeek)
-			if err != nil || n < -1 || n > 4 {
-				errs["repeat_month_week"] = "Choose which week of the month."
-			}
-			rr.MonthWeek = n
-		}
-		switch f.RepeatEnd {
-		case "until":
-			if _, err := time.Parse("2006-01-02", strings.TrimSpace(f.RepeatUntil)); err != nil {
-				errs["repeat_until"] = "Enter the last date as year-month-day, for example 2027-06-30."
-			}
-			rr.Until = strings.TrimSpace(f.RepeatUntil)
-		case "count":
-			n, err := strconv.Atoi(strings.TrimSpace(f.RepeatCount))
-			if err != nil || n < 1 || n > 5000 {
-				errs["repeat_count"] = "Enter how many times, from 1 to 5000."
-			}
-			rr.Count = n
-		}
-		e.Recurrence = rr.RRule(e.Start)
-	default:
-		errs["recurrence"] = "Choose how often the event repeats."
 	}
+	if f.Repeat == "MONTHLY" && f.RepeatMonthWeek != "" {
+		n, err := strconv.Atoi(f.RepeatMonthWeek)
+		if err != nil || n < -1 || n > 4 {
+			errs["repeat_month_week"] = tr.T("Choose which week of the month.")
+		}
+		rr.MonthWeek = n
+	}
+	switch f.RepeatEnd {
+	case "until":
+		if _, err := time.Parse("2006-01-02", strings.TrimSpace(f.RepeatUntil)); err != nil {
+			errs["repeat_until"] = tr.T("Enter the last date as year-month-day, for example 2027-06-30.")
+		}
+		rr.Until = strings.TrimSpace(f.RepeatUntil)
+	case "count":
+		n, err := strconv.Atoi(strings.TrimSpace(f.RepeatCount))
+		if err != nil || n < 1 || n > 5000 {
+			errs["repeat_count"] = tr.T("Enter how many times, from 1 to 5000.")
+		}
+		rr.Count = n
+	}
+	return rr
+}
+
+// place is the chosen place's ID, or the new place typed in the form.
+func (f eventForm) place(tr translator, errs formErrors) (int64, *hub.Place) {
 	switch f.PlaceID {
 	case "":
+		return 0, nil
 	case "new":
 		p := &hub.Place{
 			Name: f.PlaceName, StreetAddress: f.PlaceStreet, Locality: f.PlaceLocality,
 			Region: f.PlaceRegion, PostalCode: f.PlacePostcode, Country: f.PlaceCountry,
 		}
-		var ok bool
-		if p.Latitude, ok = parseFloatPtr(f.PlaceLat); !ok {
-			errs["place_latitude"] = "Enter the latitude as a number such as 53.4668, or leave it empty."
-		}
-		if p.Longitude, ok = parseFloatPtr(f.PlaceLng); !ok {
-			errs["place_longitude"] = "Enter the longitude as a number such as -2.2469, or leave it empty."
-		}
+		p.Latitude, p.Longitude = parseCoordinates(f.PlaceLat, f.PlaceLng, "place_latitude", "place_longitude", tr, errs)
 		if strings.TrimSpace(p.Name) == "" {
-			errs["place_name"] = "Give the new place a name, or choose an existing place."
+			errs["place_name"] = tr.T("Give the new place a name, or choose an existing place.")
 		}
-		e.Place = p
+		return 0, p
 	default:
-		id, err := strconv.ParseInt(f.PlaceID, 10, 64)
-		if err != nil {
-			errs["place_id"] = "Choose a place from the list."
-		}
-		e.PlaceID = id
+		return placeIDField(f.PlaceID, tr, errs), nil
 	}
-	return e
 }

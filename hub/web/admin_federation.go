@@ -136,9 +136,7 @@ func (s *Server) federationShow(w http.ResponseWriter, r *http.Request) error {
 			v.Peers = append(v.Peers, row)
 		}
 	}
-	p := s.page(r, s.t(r, "Fediverse"), v)
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/federation", p)
+	return s.adminPage(w, r, "admin/federation", s.t(r, "Fediverse"), v)
 }
 
 // fediverseSummary is the organiser home page's line about the fediverse.
@@ -229,9 +227,7 @@ func (s *Server) followerRefuseConfirm(w http.ResponseWriter, r *http.Request) e
 	if f.Pending {
 		title = s.t(r, "Refuse a follower")
 	}
-	p := s.page(r, title, refuseView{Follower: f})
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/follower_refuse", p)
+	return s.adminPage(w, r, "admin/follower_refuse", title, refuseView{Follower: f})
 }
 
 func (s *Server) followerRefuse(w http.ResponseWriter, r *http.Request) error {

@@ -21,13 +21,11 @@ func (s *Server) guideAdminList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, s.t(r, "Guides"), struct {
+	return s.adminPage(w, r, "admin/guides", s.t(r, "Guides"), struct {
 		Guides []*hub.Guide
 		Query  string
 		Pager  pager
 	}{guides, q, newPager(page, total)})
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/guides", p)
 }
 
 // guideItems is the guide editor and delete pages.
@@ -42,7 +40,7 @@ func (s *Server) guideItems() *itemEditor[*hub.Guide, guideForm] {
 		},
 		view: "admin/guide_form", newTitle: "New guide", editTitle: "Edit guide", saved: "Guide “%s” saved.",
 		read: readGuideForm, form: guideFormFrom,
-		convert: func(f guideForm, _ formErrors) *hub.Guide { return f.guide() },
+		convert: func(f guideForm, _ translator, _ formErrors) *hub.Guide { return f.guide() },
 		store: func(ctx context.Context, id int64, g *hub.Guide, f guideForm) error {
 			if g.ID = id; id == 0 {
 				return s.svc.CreateGuide(ctx, g)
@@ -63,12 +61,10 @@ func (s *Server) guideRevisions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, s.t(r, "Versions of “%s”", g.Title), struct {
+	return s.adminPage(w, r, "admin/guide_revisions", s.t(r, "Versions of “%s”", g.Title), struct {
 		Guide     *hub.Guide
 		Revisions []*hub.GuideRevision
 	}{g, revs})
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/guide_revisions", p)
 }
 
 // revisionParams reads a guide ID and revision number from the path.
@@ -96,12 +92,10 @@ func (s *Server) guideRevisionShow(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	p := s.page(r, s.t(r, "Version %d of “%s”", n, g.Title), struct {
+	return s.adminPage(w, r, "admin/guide_revision", s.t(r, "Version %d of “%s”", n, g.Title), struct {
 		Guide    *hub.Guide
 		Revision *hub.GuideRevision
 	}{g, rev})
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/guide_revision", p)
 }
 
 func (s *Server) guideRevisionRestore(w http.ResponseWriter, r *http.Request) error {

@@ -71,10 +71,10 @@ type itemEditor[T validated, F any] struct {
 	saved               string // the flash after saving, a format taking the item's name
 	published           string // the flash after creating, when it differs from saved
 
-	blank   func(*http.Request) F // the new form; nil: the zero F
-	read    func(*http.Request) F // the posted form
-	form    func(T) F             // the form showing an item
-	convert func(F, formErrors) T // the item a form gives; what cannot be parsed goes in errs
+	blank   func(*http.Request) F             // the new form; nil: the zero F
+	read    func(*http.Request) F             // the posted form
+	form    func(T) F                         // the form showing an item
+	convert func(F, translator, formErrors) T // the item a form gives; what cannot be parsed goes in errs, translated
 	// store creates (id 0) or updates the item.
 	store   func(ctx context.Context, id int64, v T, f F) error
 	preview func(F) map[string]string // the Markdown the preview shows, by field
@@ -160,7 +160,7 @@ func (e *itemEditor[T, F]) save(w http.ResponseWriter, r *http.Request, id int64
 		return e.s.renderForm(w, r, http.StatusOK, e.view, title, fv)
 	}
 	fv.Errors = formErrors{}
-	v := e.convert(f, fv.Errors)
+	v := e.convert(f, e.s.translator(r), fv.Errors)
 	if len(fv.Errors) > 0 {
 		// Report the hub's checks too, so every problem shows at once.
 		if err := v.Validate(); err != nil {
@@ -177,4 +177,16 @@ func (e *itemEditor[T, F]) save(w http.ResponseWriter, r *http.Request, id int64
 	}
 	e.s.redirectWithFlash(w, r, e.base, e.s.t(r, msg, e.name(v)))
 	return nil
+}
+
+// adminList is an organiser page listing every item of a kind; title is a
+// message.
+func adminList[T any](s *Server, view, title string, list func(context.Context) ([]T, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		items, err := list(r.Context())
+		if err != nil {
+			return err
+		}
+		return s.adminPage(w, r, view, s.t(r, title), items)
+	}
 }

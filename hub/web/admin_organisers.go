@@ -7,16 +7,6 @@ import (
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
-func (s *Server) organiserList(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.svc.ListOrganisers(r.Context())
-	if err != nil {
-		return err
-	}
-	p := s.page(r, s.t(r, "Organisers"), list)
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/organisers", p)
-}
-
 type organiserForm struct {
 	Email, Name, Role, Password string
 }
@@ -86,7 +76,7 @@ func (s *Server) organiserDeleteConfirm(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	return s.confirmDelete(w, r, deleteView{Kind: "organiser", Name: o.Name + " (" + o.Email + ")", Action: r.URL.Path, Back: "/admin/organisers",
-		Consequence: "They will be logged out and their API tokens revoked. What they published stays."})
+		Consequence: s.t(r, "They will be logged out and their API tokens revoked. What they published stays.")})
 }
 
 func (s *Server) organiserDelete(w http.ResponseWriter, r *http.Request) error {

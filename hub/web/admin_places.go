@@ -7,16 +7,6 @@ import (
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
-func (s *Server) placeAdminList(w http.ResponseWriter, r *http.Request) error {
-	places, err := s.svc.ListPlaces(r.Context())
-	if err != nil {
-		return err
-	}
-	p := s.page(r, s.t(r, "Places"), places)
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/places", p)
-}
-
 // placeItems is the place editor and delete pages.
 func (s *Server) placeItems() *itemEditor[*hub.Place, placeForm] {
 	return &itemEditor[*hub.Place, placeForm]{
@@ -62,17 +52,11 @@ func placeFormFrom(p *hub.Place) placeForm {
 	}
 }
 
-func (f placeForm) place(errs formErrors) *hub.Place {
+func (f placeForm) place(tr translator, errs formErrors) *hub.Place {
 	p := &hub.Place{
 		Name: f.Name, Description: f.Description, StreetAddress: f.StreetAddress, Locality: f.Locality,
 		Region: f.Region, PostalCode: f.PostalCode, Country: f.Country,
 	}
-	var ok bool
-	if p.Latitude, ok = parseFloatPtr(f.Latitude); !ok {
-		errs["latitude"] = "Enter the latitude as a number such as 53.4668, or leave it empty."
-	}
-	if p.Longitude, ok = parseFloatPtr(f.Longitude); !ok {
-		errs["longitude"] = "Enter the longitude as a number such as -2.2469, or leave it empty."
-	}
+	p.Latitude, p.Longitude = parseCoordinates(f.Latitude, f.Longitude, "latitude", "longitude", tr, errs)
 	return p
 }

@@ -7,16 +7,6 @@ import (
 	"github.com/go-chi/chi/v5"
 )
 
-func (s *Server) tagAdminList(w http.ResponseWriter, r *http.Request) error {
-	tags, err := s.svc.ListTags(r.Context())
-	if err != nil {
-		return err
-	}
-	p := s.page(r, s.t(r, "Topics"), tags)
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/tags", p)
-}
-
 type tagForm struct{ Name, Description, Slug string }
 
 func (s *Server) tagEdit(w http.ResponseWriter, r *http.Request) error {

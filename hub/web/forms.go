@@ -57,6 +57,29 @@ func parseFloatPtr(s string) (*float64, bool) {
 	return &v, true
 }
 
+// parseCoordinates reads a latitude and a longitude, either empty; what is
+// not a number is reported in errs under latField or lngField.
+func parseCoordinates(lat, lng, latField, lngField string, tr translator, errs formErrors) (*float64, *float64) {
+	latitude, ok := parseFloatPtr(lat)
+	if !ok {
+		errs[latField] = tr.T("Enter the latitude as a number such as 53.4668, or leave it empty.")
+	}
+	longitude, ok := parseFloatPtr(lng)
+	if !ok {
+		errs[lngField] = tr.T("Enter the longitude as a number such as -2.2469, or leave it empty.")
+	}
+	return latitude, longitude
+}
+
+// placeIDField reads a place chosen from a list.
+func placeIDField(v string, tr translator, errs formErrors) int64 {
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		errs["place_id"] = tr.T("Choose a place from the list.")
+	}
+	return id
+}
+
 func formatFloatPtr(v *float64) string {
 	if v == nil {
 		return ""
@@ -97,11 +120,22 @@ var commonZones = []string{
 	"Pacific/Auckland",
 }
 
+// renderForm renders an editor; title is a message, translated here.
 func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, view, title string, fv formView) error {
 	if fv.Errors == nil {
 		fv.Errors = formErrors{}
 	}
-	p := s.page(r, title, fv)
+	return s.adminRender(w, r, status, view, s.t(r, title), fv)
+}
+
+// adminPage renders an organiser page (200) under title, translated.
+func (s *Server) adminPage(w http.ResponseWriter, r *http.Request, view, title string, data any) error {
+	return s.adminRender(w, r, http.StatusOK, view, title, data)
+}
+
+// adminRender renders an organiser page with status under title, translated.
+func (s *Server) adminRender(w http.ResponseWriter, r *http.Request, status int, view, title string, data any) error {
+	p := s.page(r, title, data)
 	p.Section = "admin"
 	return s.views.render(w, status, view, p)
 }
@@ -134,15 +168,15 @@ func (s *Server) failedForm(w http.ResponseWriter, r *http.Request, err error, v
 
 func isPreview(r *http.Request) bool { return r.PostFormValue("action") == "preview" }
 
-// deleteView is the confirmation page before removing anything.
+// deleteView is the confirmation page before removing anything. Kind is a
+// message (confirmDelete translates it); Consequence comes translated.
 type deleteView struct {
 	Kind, Name, Action, Back, Consequence string
 }
 
 func (s *Server) confirmDelete(w http.ResponseWriter, r *http.Request, d deleteView) error {
-	p := s.page(r, s.t(r, "Delete %s", d.Kind), d)
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/confirm_delete", p)
+	d.Kind = s.t(r, d.Kind)
+	return s.adminPage(w, r, "admin/confirm_delete", s.t(r, "Delete %s", d.Kind), d)
 }
 
 // itemByID reads the {id} in r's path and loads that item with load.

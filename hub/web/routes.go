@@ -154,7 +154,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Get("/case-studies/{id}/delete", s.html(studies.deleteConfirm))
 	r.Post("/case-studies/{id}/delete", s.html(studies.delete))
 
-	r.Get("/places", s.html(s.placeAdminList))
+	r.Get("/places", s.html(adminList(s, "admin/places", "Places", s.svc.ListPlaces)))
 	r.Get("/places/new", s.html(places.new))
 	r.Post("/places/new", s.html(places.create))
 	r.Get("/places/{id}/edit", s.html(places.edit))
@@ -162,7 +162,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Get("/places/{id}/delete", s.html(places.deleteConfirm))
 	r.Post("/places/{id}/delete", s.html(places.delete))
 
-	r.Get("/tags", s.html(s.tagAdminList))
+	r.Get("/tags", s.html(adminList(s, "admin/tags", "Topics", s.svc.ListTags)))
 	r.Get("/tags/{slug}/edit", s.html(s.tagEdit))
 	r.Post("/tags/{slug}/edit", s.html(s.tagUpdate))
 	r.Get("/tags/{slug}/delete", s.html(tags.deleteConfirm))
@@ -188,7 +188,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Post("/settings", s.html(s.settingsUpdate))
 	r.Post("/settings/logo", s.html(s.logoUpdate))
 
-	r.Get("/organisers", s.html(s.organiserList))
+	r.Get("/organisers", s.html(adminList(s, "admin/organisers", "Organisers", s.svc.ListOrganisers)))
 	r.Get("/organisers/new", s.html(s.organiserNew))
 	r.Post("/organisers/new", s.html(s.organiserCreate))
 	r.Get("/organisers/{id}/edit", s.html(s.organiserEdit))
