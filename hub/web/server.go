@@ -60,6 +60,9 @@ type Config struct {
 	// busy hub renders each page about once per PageCache; changes show
 	// within it. Zero renders every request (tests rely on that).
 	PageCache time.Duration
+	// PageStore keeps the page cache's pages; nil keeps them in this
+	// process's memory (NewMemoryPageStore).
+	PageStore PageStore
 	// Catalog gives the words of every page and message; nil means
 	// English, the messages as written.
 	Catalog Catalog
@@ -134,7 +137,7 @@ func New(cfg Config) (*Server, error) {
 		md:     md,
 		logins: newLoginThrottle(cfg),
 		static: http.StripPrefix("/static/", http.FileServerFS(staticFS)),
-		pages:  newPageCache(cfg.PageCache),
+		pages:  newPageCache(cfg.PageCache, cfg.PageStore),
 	}
 	s.router = s.routes()
 	return s, nil
