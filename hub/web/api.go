@@ -54,9 +54,9 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 		status = ae.status
 		body.Error.Code, body.Error.Message, body.Error.Fields = ae.code, ae.msg, ae.fields
 	case status == http.StatusRequestEntityTooLarge:
-		body.Error.Code, body.Error.Message = "ETOOLARGE", "The request body is too large."
+		body.Error.Code, body.Error.Message = "ETOOLARGE", s.t(r, "The request body is too large.")
 	default:
-		body.Error.Code, body.Error.Message, body.Error.Fields = hub.ErrorCode(err), hub.ErrorMessage(err), hub.ErrorFields(err)
+		body.Error.Code, body.Error.Message, body.Error.Fields = hub.ErrorCode(err), s.errorMessage(r, err), hub.ErrorFields(err)
 	}
 	if status >= 500 {
 		s.log.Error("api request failed", slog.Group("request", "method", r.Method, "path", r.URL.Path), "error", err)

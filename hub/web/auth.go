@@ -167,7 +167,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		case hub.EUNAUTHORIZED:
 			s.logins.failed(r.Context(), data.Email)
 		}
-		data.Error = hub.ErrorMessage(err)
+		data.Error = s.errorMessage(r, err)
 		status = http.StatusUnauthorized
 	}
 	p := s.page(r, s.t(r, "Log in"), data)

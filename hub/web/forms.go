@@ -149,7 +149,7 @@ func (s *Server) failedForm(w http.ResponseWriter, r *http.Request, err error, v
 	if !fv.Errors.merge(err) {
 		switch hub.ErrorCode(err) {
 		case hub.ECONFLICT:
-			fv.Errors["_form"] = hub.ErrorMessage(err)
+			fv.Errors["_form"] = s.errorMessage(r, err)
 			for k, v := range hub.ErrorFields(err) {
 				fv.Errors[k] = v
 			}
@@ -158,7 +158,7 @@ func (s *Server) failedForm(w http.ResponseWriter, r *http.Request, err error, v
 			// The disk is full or read-only: say so above the form, which
 			// keeps what was typed for saving again later.
 			s.log.Error("saving failed", slog.Group("request", "method", r.Method, "path", r.URL.Path), "error", err)
-			fv.Errors["_form"] = hub.ErrorMessage(err)
+			fv.Errors["_form"] = s.errorMessage(r, err)
 			return s.renderForm(w, r, http.StatusServiceUnavailable, view, title, fv)
 		}
 		return err

@@ -203,9 +203,9 @@ func statusOf(err error) int {
 // renderError shows a reader a safe message; the log gets the cause.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
-	msg := hub.ErrorMessage(err)
+	msg := s.errorMessage(r, err)
 	if status == http.StatusRequestEntityTooLarge {
-		msg = "What you sent is too large."
+		msg = s.t(r, "What you sent is too large.")
 	}
 	if status >= 500 {
 		s.log.Error("request failed", slog.Group("request", "method", r.Method, "path", r.URL.Path), "error", err)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+
+	"github.com/commonplace-hub/commonplace/hub"
 )
 
 // Catalog holds the words readers and organisers see, by language. Every
@@ -64,4 +66,10 @@ func (s *Server) translator(r *http.Request) translator {
 // answered in; see Catalog.
 func (s *Server) t(r *http.Request, msg string, args ...any) string {
 	return s.translator(r).T(msg, args...)
+}
+
+// errorMessage is the safe message of err (hub.ErrorMessage), the
+// hub.Errorf messages of every package included, in r's language.
+func (s *Server) errorMessage(r *http.Request, err error) string {
+	return s.t(r, hub.ErrorMessage(err))
 }
