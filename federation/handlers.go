@@ -397,7 +397,7 @@ func (f *Federation) following(w http.ResponseWriter, r *http.Request) {
 // ServeObject answers an item page's URL with its ActivityStreams object:
 // the hub's web pages call it when the request asks for activity+json.
 // kind is hub.KindEvent, KindGuide or KindCaseStudy.
-func (f *Federation) ServeObject(w http.ResponseWriter, r *http.Request, kind, slug string) {
+func (f *Federation) ServeObject(w http.ResponseWriter, r *http.Request, kind hub.Kind, slug string) {
 	ctx := r.Context()
 	st, err := f.settings(ctx)
 	if err != nil {

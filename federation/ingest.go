@@ -37,17 +37,8 @@ func isPublic(d doc) bool {
 }
 
 // itemKindOf says which kind of commons item an object is, or "".
-func itemKindOf(d doc) string {
-	switch {
-	case d.is("Event"):
-		return hub.KindEvent
-	case d.is("Article"):
-		if d.str("itemKind") == hub.KindCaseStudy {
-			return hub.KindCaseStudy
-		}
-		return hub.KindGuide
-	}
-	return ""
+func itemKindOf(d doc) hub.Kind {
+	return hub.KindOfObject(d.is, d.str("itemKind"))
 }
 
 // onCreateOrUpdate handles Create and Update of objects: commons items

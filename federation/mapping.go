@@ -69,7 +69,7 @@ func renderMarkdown(src string) string {
 }
 
 // itemURL is the public page (and object IRI) of an item.
-func (f *Federation) itemURL(kind, slug string) string {
+func (f *Federation) itemURL(kind hub.Kind, slug string) string {
 	switch kind {
 	case hub.KindEvent:
 		return f.baseStr + "/events/" + slug

@@ -34,7 +34,7 @@ type wanted struct {
 // A one-off event, a guide or a case study is one object. An event series
 // is one object per occurrence, published as it comes within the window,
 // so followers are not flooded with a year of a weekly meeting at once.
-func (f *Federation) desired(ctx context.Context, kind string, id int64, st hub.Settings) (want []wanted, deleted bool, err error) {
+func (f *Federation) desired(ctx context.Context, kind hub.Kind, id int64, st hub.Settings) (want []wanted, deleted bool, err error) {
 	switch kind {
 	case hub.KindEvent:
 		e, err := f.content.Event(ctx, id)
@@ -88,7 +88,7 @@ func (f *Federation) desired(ctx context.Context, kind string, id int64, st hub.
 // SyncItem brings what followers have of an item in line with the item:
 // Create for new objects, Update for changed ones, Delete for removed ones.
 // Past occurrences of a series that still exists are left alone.
-func (f *Federation) SyncItem(ctx context.Context, kind string, id int64) error {
+func (f *Federation) SyncItem(ctx context.Context, kind hub.Kind, id int64) error {
 	f.publishMu.Lock()
 	defer f.publishMu.Unlock()
 	st, err := f.content.Settings(ctx)

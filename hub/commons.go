@@ -49,7 +49,7 @@ type Section struct {
 type RemoteItem struct {
 	ID          int64     `json:"id"`
 	ObjectID    string    `json:"object_id"` // its ActivityPub id on the origin
-	Kind        string    `json:"kind"`      // KindEvent, KindGuide or KindCaseStudy
+	Kind        Kind      `json:"kind"`      // KindEvent, KindGuide or KindCaseStudy
 	URL         string    `json:"url"`       // the original page
 	Title       string    `json:"title"`
 	Summary     string    `json:"summary"`      // plain text
@@ -97,7 +97,7 @@ func (it *RemoteItem) Location() string {
 
 // RemoteItemFilter selects remote items. Zero values select everything.
 type RemoteItemFilter struct {
-	Kind   string    // KindEvent, KindGuide, KindCaseStudy or ""
+	Kind   Kind      // KindEvent, KindGuide, KindCaseStudy or ""
 	Host   string    // origin host, or "" for all
 	After  time.Time // events ending after this (upcoming); zero: all
 	Limit  int
@@ -108,7 +108,7 @@ type RemoteItemFilter struct {
 type Comment struct {
 	ID          int64     `json:"id"`
 	ObjectID    string    `json:"object_id"`
-	Kind        string    `json:"kind"` // of the item replied to
+	Kind        Kind      `json:"kind"` // of the item replied to
 	ItemID      int64     `json:"item_id"`
 	URL         string    `json:"url"` // the reply on its own server
 	Author      Origin    `json:"author"`
@@ -128,7 +128,7 @@ type CommonsStore interface {
 	RemoteItem(ctx context.Context, id int64) (*RemoteItem, error)
 	// Comments lists the comments on a local item, oldest first; hidden
 	// ones only when withHidden.
-	Comments(ctx context.Context, kind string, itemID int64, withHidden bool) ([]*Comment, error)
+	Comments(ctx context.Context, kind Kind, itemID int64, withHidden bool) ([]*Comment, error)
 	// Comment returns one comment; ENOTFOUND if there is none.
 	Comment(ctx context.Context, id int64) (*Comment, error)
 	// SetCommentHidden hides or shows a comment; ENOTFOUND if there is none.
@@ -160,7 +160,7 @@ const (
 // filter is optional; an empty Text lists matching items newest first.
 type SearchQuery struct {
 	Text   string
-	Kind   string    // KindEvent, KindGuide, KindCaseStudy or ""
+	Kind   Kind      // KindEvent, KindGuide, KindCaseStudy or ""
 	Tag    string    // tag slug
 	Place  string    // place slug
 	From   time.Time // events ending at or after From; zero: no bound
@@ -173,7 +173,7 @@ type SearchQuery struct {
 // SearchHit is one search result: plain data, which the search page
 // turns into a link (URL) and HTML (SnippetHTML).
 type SearchHit struct {
-	Kind  string
+	Kind  Kind
 	Local bool
 	ID    int64  // the local item's or the remote item's id
 	Slug  string // local items
@@ -197,7 +197,7 @@ const (
 // the commons page of a remote item.
 func (h SearchHit) URL() string {
 	if h.Local {
-		return "/" + map[string]string{KindEvent: "events", KindGuide: "guides", KindCaseStudy: "case-studies"}[h.Kind] + "/" + h.Slug
+		return h.Kind.PagePath(h.Slug)
 	}
 	return "/commons/" + strconv.FormatInt(h.ID, 10)
 }
@@ -244,7 +244,7 @@ func (s *Service) RemoteItem(ctx context.Context, id int64) (*RemoteItem, error)
 
 // Comments lists the visible comments on a local item; organisers
 // (editors and admins) also get hidden ones when they ask.
-func (s *Service) Comments(ctx context.Context, kind string, itemID int64, withHidden bool) ([]*Comment, error) {
+func (s *Service) Comments(ctx context.Context, kind Kind, itemID int64, withHidden bool) ([]*Comment, error) {
 	if s.Commons == nil {
 		return nil, nil
 	}
@@ -309,9 +309,7 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) (*SearchResults, er
 	if len(q.Text) > 200 {
 		return nil, Errorf(EINVALID, "Please search for at most 200 characters.")
 	}
-	switch q.Kind {
-	case "", KindEvent, KindGuide, KindCaseStudy:
-	default:
+	if q.Kind != "" && !q.Kind.Valid() {
 		return nil, Errorf(EINVALID, "Choose events, guides or case studies.")
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {

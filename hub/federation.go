@@ -6,13 +6,6 @@ import (
 	"time"
 )
 
-// Kinds of published item, as used in Change and in URLs.
-const (
-	KindEvent     = "event"
-	KindGuide     = "guide"
-	KindCaseStudy = "case-study"
-)
-
 // Operations on an item.
 const (
 	OpCreate = "create"
@@ -22,7 +15,7 @@ const (
 
 // Change says that a published item was created, updated or deleted.
 type Change struct {
-	Kind string // KindEvent, KindGuide or KindCaseStudy
+	Kind Kind
 	ID   int64
 	Op   string // OpCreate, OpUpdate or OpDelete
 }

@@ -55,7 +55,7 @@ type OutActivity struct {
 // PublishedObject records an object the hub has published to followers.
 type PublishedObject struct {
 	IRI         string
-	Kind        string // KindEvent, KindGuide or KindCaseStudy
+	Kind        Kind
 	ItemID      int64
 	Occurrence  string     // an event series' occurrence date, YYYY-MM-DD
 	StartsAt    *time.Time // events: when it starts
@@ -147,7 +147,7 @@ type FederationStore interface {
 	ForgetSeen(ctx context.Context, before time.Time) error
 
 	// PublishedObjects lists what the hub has published for an item.
-	PublishedObjects(ctx context.Context, kind string, itemID int64) ([]*PublishedObject, error)
+	PublishedObjects(ctx context.Context, kind Kind, itemID int64) ([]*PublishedObject, error)
 }
 
 // Followed is an actor (normally another hub) this hub follows, as stored.
@@ -209,7 +209,7 @@ type FederationCommonsStore interface {
 
 	// LocalItemByIRI finds the hub's own item that an object IRI it
 	// published stands for; ENOTFOUND if none.
-	LocalItemByIRI(ctx context.Context, iri string) (kind string, id int64, err error)
+	LocalItemByIRI(ctx context.Context, iri string) (kind Kind, id int64, err error)
 	// CommentByObject returns a comment by its ActivityPub id.
 	CommentByObject(ctx context.Context, objectID string) (*Comment, error)
 	// SaveComment inserts or updates a comment by ObjectID.

@@ -375,7 +375,7 @@ func (s *CommonsStore) comments(ctx context.Context, query string, args ...any) 
 }
 
 // Comments lists the comments on a local item, oldest first.
-func (s *CommonsStore) Comments(ctx context.Context, kind string, itemID int64, withHidden bool) ([]*hub.Comment, error) {
+func (s *CommonsStore) Comments(ctx context.Context, kind hub.Kind, itemID int64, withHidden bool) ([]*hub.Comment, error) {
 	hidden := " AND hidden = 0"
 	if withHidden {
 		hidden = ""
@@ -454,8 +454,8 @@ func (s *CommonsStore) DeleteComment(ctx context.Context, id int64) error {
 }
 
 // LocalItemByIRI finds the local item an object IRI the hub published stands for.
-func (s *CommonsStore) LocalItemByIRI(ctx context.Context, iri string) (string, int64, error) {
-	var kind string
+func (s *CommonsStore) LocalItemByIRI(ctx context.Context, iri string) (hub.Kind, int64, error) {
+	var kind hub.Kind
 	var id int64
 	err := s.db.db.QueryRowContext(ctx, `SELECT kind, item_id FROM published_objects WHERE iri = ?`, iri).Scan(&kind, &id)
 	return kind, id, wrap(notFound(err, "That is not one of this hub's items."), "find local item")

@@ -436,7 +436,7 @@ func (s *FederationStore) ForgetSeen(ctx context.Context, before time.Time) erro
 // ---- published objects ----
 
 // PublishedObjects lists what has been published for an item.
-func (s *FederationStore) PublishedObjects(ctx context.Context, kind string, itemID int64) ([]*hub.PublishedObject, error) {
+func (s *FederationStore) PublishedObjects(ctx context.Context, kind hub.Kind, itemID int64) ([]*hub.PublishedObject, error) {
 	rows, err := s.db.db.QueryContext(ctx, `SELECT iri, kind, item_id, occurrence, starts_at, hash, body, published_at, updated_at
 		FROM published_objects WHERE kind = ? AND item_id = ? ORDER BY iri`, kind, itemID)
 	if err != nil {

@@ -139,9 +139,9 @@ func (s *TagStore) DeleteTag(ctx context.Context, id int64) error {
 // reindexUsers reindexes for search every item using a tag, after change
 // (if any) runs: their ids are read before it.
 func (s *TagStore) reindexUsers(ctx context.Context, tx *sql.Tx, tagID int64, change func() error) error {
-	users := map[string][]int64{}
+	users := map[hub.Kind][]int64{}
 	for _, j := range []struct {
-		kind string
+		kind hub.Kind
 		join tagJoin
 	}{{hub.KindEvent, eventTags}, {hub.KindGuide, guideTags}, {hub.KindCaseStudy, caseStudyTags}} {
 		rows, err := tx.QueryContext(ctx, `SELECT `+j.join.column+` FROM `+j.join.table+` WHERE tag_id = ?`, tagID)
@@ -306,10 +306,10 @@ func (s *PlaceStore) DeletePlace(ctx context.Context, id int64) error {
 		if events+studies > 0 {
 			var users []string
 			if events > 0 {
-				users = append(users, plural(events, "event", "events"))
+				users = append(users, plural(events, hub.KindEvent.Info().Noun, hub.KindEvent.Info().Plural))
 			}
 			if studies > 0 {
-				users = append(users, plural(studies, "case study", "case studies"))
+				users = append(users, plural(studies, hub.KindCaseStudy.Info().Noun, hub.KindCaseStudy.Info().Plural))
 			}
 			them := "them"
 			if events+studies == 1 {

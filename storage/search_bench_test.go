@@ -54,7 +54,7 @@ func fillSearchBench(b *testing.B, db *DB) {
 		}
 		return strings.Join(parts, " ")
 	}
-	kinds := []string{hub.KindEvent, hub.KindGuide, hub.KindCaseStudy}
+	kinds := []hub.Kind{hub.KindEvent, hub.KindGuide, hub.KindCaseStudy}
 	now := time.Now().Unix()
 	err := db.inTx(context.Background(), func(tx *sql.Tx) error {
 		stmt, err := tx.Prepare(`INSERT INTO remote_items (object_id, kind, url, title, summary, content_text, origin_actor, origin_name, origin_host,

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/commonplace-hub/commonplace/hub"
 )
 
 // Local items are indexed for search from Go, inside the transaction that
@@ -13,21 +15,22 @@ import (
 // search_text.go): no markup, no link targets.
 
 // localDocSQL selects the search_docs row of each kind of local item;
-// %s is the WHERE clause.
-var localDocSQL = map[string]string{
-	"event": `SELECT 'event:' || e.id, 'event', 1, e.id, e.slug, e.title,
+// %s is the WHERE clause. Every hub.Kind needs one: the database does not
+// open without it (prepareIndex).
+var localDocSQL = map[hub.Kind]string{
+	hub.KindEvent: `SELECT 'event:' || e.id, 'event', 1, e.id, e.slug, e.title,
 		trim(markdown_text(e.description) || ' ' || e.organiser || ' ' || e.accessibility),
 		COALESCE((SELECT group_concat(t.name, ' ') FROM event_tags et JOIN tags t ON t.id = et.tag_id WHERE et.event_id = e.id), ''),
 		COALESCE((SELECT ' ' || group_concat(t.slug, ' ') || ' ' FROM event_tags et JOIN tags t ON t.id = et.tag_id WHERE et.event_id = e.id), ''),
 		COALESCE(p.name, ''), COALESCE(p.slug, ''),
 		e.start_at, CASE WHEN e.recurrence = '' THEN e.end_at ELSE e.series_end END, e.start_at
 		FROM events e LEFT JOIN places p ON p.id = e.place_id %s`,
-	"guide": `SELECT 'guide:' || g.id, 'guide', 1, g.id, g.slug, g.title, trim(g.summary || ' ' || markdown_text(g.body)),
+	hub.KindGuide: `SELECT 'guide:' || g.id, 'guide', 1, g.id, g.slug, g.title, trim(g.summary || ' ' || markdown_text(g.body)),
 		COALESCE((SELECT group_concat(t.name, ' ') FROM guide_tags gt JOIN tags t ON t.id = gt.tag_id WHERE gt.guide_id = g.id), ''),
 		COALESCE((SELECT ' ' || group_concat(t.slug, ' ') || ' ' FROM guide_tags gt JOIN tags t ON t.id = gt.tag_id WHERE gt.guide_id = g.id), ''),
 		'', '', NULL, NULL, g.updated_at
 		FROM guides g %s`,
-	"case-study": `SELECT 'case-study:' || c.id, 'case-study', 1, c.id, c.slug, c.title,
+	hub.KindCaseStudy: `SELECT 'case-study:' || c.id, 'case-study', 1, c.id, c.slug, c.title,
 		trim(c.summary || ' ' || markdown_text(c.problem) || ' ' || markdown_text(c.approach) || ' ' || markdown_text(c.tools) || ' ' ||
 		markdown_text(c.outcome) || ' ' || markdown_text(c.lessons) || ' ' || c.organisation),
 		COALESCE((SELECT group_concat(t.name, ' ') FROM case_study_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.case_study_id = c.id), ''),
@@ -37,7 +40,7 @@ var localDocSQL = map[string]string{
 }
 
 // idColumn is each kind's id column in localDocSQL.
-var idColumn = map[string]string{"event": "e.id", "guide": "g.id", "case-study": "c.id"}
+var idColumn = map[hub.Kind]string{hub.KindEvent: "e.id", hub.KindGuide: "g.id", hub.KindCaseStudy: "c.id"}
 
 // upsertDoc writes rows from a localDocSQL select into search_docs. An
 // upsert, not REPLACE, which would skip the delete trigger and leave the
@@ -53,8 +56,12 @@ func upsertDoc(selectSQL string) string {
 // opens: preparing later, inside a transaction, would need a second
 // connection while the transaction holds one.
 func (db *DB) prepareIndex(ctx context.Context) error {
-	db.index = map[string]*sql.Stmt{}
-	for k, sel := range localDocSQL {
+	db.index = map[hub.Kind]*sql.Stmt{}
+	for _, k := range hub.Kinds() {
+		sel, ok := localDocSQL[k]
+		if !ok || idColumn[k] == "" {
+			return fmt.Errorf("index: kind %q has no search row (localDocSQL, idColumn)", k)
+		}
 		st, err := db.db.PrepareContext(ctx, upsertDoc(fmt.Sprintf(sel, "WHERE "+idColumn[k]+" = ?")))
 		if err != nil {
 			return err
@@ -65,7 +72,7 @@ func (db *DB) prepareIndex(ctx context.Context) error {
 }
 
 // indexLocal brings the search rows of local items up to date, inside tx.
-func (db *DB) indexLocal(ctx context.Context, tx *sql.Tx, kind string, ids ...int64) error {
+func (db *DB) indexLocal(ctx context.Context, tx *sql.Tx, kind hub.Kind, ids ...int64) error {
 	st, ok := db.index[kind]
 	if !ok {
 		return fmt.Errorf("index: unknown kind %q", kind)
@@ -81,7 +88,7 @@ func (db *DB) indexLocal(ctx context.Context, tx *sql.Tx, kind string, ids ...in
 
 // indexWhere reindexes the local items of a kind that a query (returning
 // ids, with args) selects: the users of a renamed place or tag.
-func (db *DB) indexWhere(ctx context.Context, tx *sql.Tx, kind, query string, args ...any) error {
+func (db *DB) indexWhere(ctx context.Context, tx *sql.Tx, kind hub.Kind, query string, args ...any) error {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err

@@ -42,7 +42,7 @@ type DB struct {
 	writeMu sync.Mutex
 	// index holds the prepared statements that index local items for
 	// search, by kind (search_index.go).
-	index map[string]*sql.Stmt
+	index map[hub.Kind]*sql.Stmt
 	// path is the database file; UpgradeBackup, if set, is the copy taken
 	// before this Open applied new migrations to an existing hub.
 	path          string

@@ -119,7 +119,7 @@ func commonsList(fs *flag.FlagSet, e *env) runFunc {
 		if err != nil {
 			return err
 		}
-		items, _, err := svc.RemoteItems(ctx, hub.RemoteItemFilter{Kind: *kind, Host: *from, Limit: 100})
+		items, _, err := svc.RemoteItems(ctx, hub.RemoteItemFilter{Kind: hub.Kind(*kind), Host: *from, Limit: 100})
 		if err != nil {
 			return err
 		}

@@ -49,7 +49,7 @@ func (s *Server) apiCommonsList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, total, err := s.svc.RemoteItems(r.Context(), hub.RemoteItemFilter{Kind: q.Get("kind"), Host: q.Get("from"), Limit: 50, Offset: (page - 1) * 50})
+	items, total, err := s.svc.RemoteItems(r.Context(), hub.RemoteItemFilter{Kind: hub.Kind(q.Get("kind")), Host: q.Get("from"), Limit: 50, Offset: (page - 1) * 50})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
+
+	"github.com/commonplace-hub/commonplace/hub"
 )
 
 // representation is what a request for an item page gets: the HTML page or
@@ -91,7 +93,7 @@ func negotiateAccept(headers []string) representation {
 // decision as the page cache (wantedRepresentation). Every answer, the
 // page, the object or an error, says Vary: Accept, so that caches on the
 // way keep the two apart.
-func (s *Server) negotiate(kind string, page http.HandlerFunc) http.HandlerFunc {
+func (s *Server) negotiate(kind hub.Kind, page http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Vary", "Accept")
 		if s.cfg.ActivityPub != nil && wantedRepresentation(r) == representActivity {

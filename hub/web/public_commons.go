@@ -26,13 +26,12 @@ func (s *Server) commonsList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := hub.RemoteItemFilter{Kind: q.Get("kind"), Host: q.Get("from"), Limit: listPageSize, Offset: (page - 1) * listPageSize}
-	switch f.Kind {
-	case "", hub.KindGuide, hub.KindCaseStudy:
-	case hub.KindEvent:
-		f.After = s.svc.Now() // upcoming and current events
-	default:
+	f := hub.RemoteItemFilter{Kind: hub.Kind(q.Get("kind")), Host: q.Get("from"), Limit: listPageSize, Offset: (page - 1) * listPageSize}
+	if f.Kind != "" && !f.Kind.Valid() {
 		return hub.Errorf(hub.EINVALID, "Choose events, guides or case studies.")
+	}
+	if f.Kind == hub.KindEvent {
+		f.After = s.svc.Now() // upcoming and current events
 	}
 	items, total, err := s.svc.RemoteItems(r.Context(), f)
 	if err != nil {
@@ -43,12 +42,12 @@ func (s *Server) commonsList(w http.ResponseWriter, r *http.Request) error {
 	p.Description = "Events, guides and case studies from the hubs " + p.Site.Name + " follows."
 	query := ""
 	if f.Kind != "" {
-		query += "&kind=" + f.Kind
+		query += "&kind=" + string(f.Kind)
 	}
 	if f.Host != "" {
 		query += "&from=" + f.Host
 	}
-	p.Data = commonsView{Items: items, Kind: f.Kind, Host: f.Host, Pager: newPager(page, total), Query: query}
+	p.Data = commonsView{Items: items, Kind: string(f.Kind), Host: f.Host, Pager: newPager(page, total), Query: query}
 	return s.views.render(w, http.StatusOK, "public/commons", p)
 }
 
@@ -74,7 +73,7 @@ func (s *Server) commonsShow(w http.ResponseWriter, r *http.Request) error {
 
 // comments are the visible replies to a local item; a failure to read
 // them is logged and the page shown without them.
-func (s *Server) comments(r *http.Request, kind string, id int64) []*hub.Comment {
+func (s *Server) comments(r *http.Request, kind hub.Kind, id int64) []*hub.Comment {
 	cs, err := s.svc.Comments(r.Context(), kind, id, false)
 	if err != nil {
 		s.log.Error("read comments", "kind", kind, "item", id, "error", err)

@@ -39,7 +39,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := r.URL.Query()
 	form := searchForm{Q: v.Get("q"), Kind: v.Get("kind"), Origin: v.Get("origin"), Tag: v.Get("tag"), Place: v.Get("place"), From: v.Get("from"), To: v.Get("to")}
-	q := hub.SearchQuery{Text: form.Q, Kind: form.Kind, Origin: form.Origin, Tag: form.Tag, Place: form.Place, Limit: listPageSize, Offset: (page - 1) * listPageSize}
+	q := hub.SearchQuery{Text: form.Q, Kind: hub.Kind(form.Kind), Origin: form.Origin, Tag: form.Tag, Place: form.Place, Limit: listPageSize, Offset: (page - 1) * listPageSize}
 	st := s.settings(r.Context())
 	loc := hubZone(st)
 	for _, d := range []struct {

@@ -131,10 +131,8 @@ func (r *renderer) funcs() template.FuncMap {
 		// again here, so nothing stored earlier under another policy
 		// can run.
 		"remoteHTML": func(s string) template.HTML { return template.HTML(remotehtml.Sanitize(s)) },
-		"kindName": func(kind string) string {
-			return map[string]string{hub.KindEvent: "Event", hub.KindGuide: "Guide", hub.KindCaseStudy: "Case study"}[kind]
-		},
-		"date": func(t time.Time) string { return t.Format("Monday 2 January 2006") },
+		"kindName":   func(kind hub.Kind) string { return kind.Label() },
+		"date":       func(t time.Time) string { return t.Format("Monday 2 January 2006") },
 		"shortDate": func(t time.Time) string {
 			return t.Format("Mon 2 Jan 2006")
 		},

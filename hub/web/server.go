@@ -75,7 +75,7 @@ type ActivityPub interface {
 	Routes(r chi.Router)
 	// ServeObject answers an item's URL with its ActivityStreams object.
 	// The web server decides which requests get it (wantedRepresentation).
-	ServeObject(w http.ResponseWriter, r *http.Request, kind, slug string)
+	ServeObject(w http.ResponseWriter, r *http.Request, kind hub.Kind, slug string)
 }
 
 // Server is the hub's http.Handler.
