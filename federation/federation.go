@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 // Content is what federation reads of the hub. *hub.Service implements it.
@@ -164,12 +165,12 @@ func New(ctx context.Context, cfg Config) (*Federation, error) {
 // IRIs the hub mints.
 
 // ActorID is the hub actor's IRI.
-func (f *Federation) ActorID() string      { return f.baseStr + "/actor" }
-func (f *Federation) inboxIRI() string     { return f.baseStr + "/actor/inbox" }
-func (f *Federation) sharedInbox() string  { return f.baseStr + "/inbox" }
-func (f *Federation) outboxIRI() string    { return f.baseStr + "/actor/outbox" }
-func (f *Federation) followersIRI() string { return f.baseStr + "/actor/followers" }
-func (f *Federation) followingIRI() string { return f.baseStr + "/actor/following" }
+func (f *Federation) ActorID() string      { return uris.Base(f.baseStr).Actor() }
+func (f *Federation) inboxIRI() string     { return uris.Base(f.baseStr).ActorInbox() }
+func (f *Federation) sharedInbox() string  { return uris.Base(f.baseStr).SharedInbox() }
+func (f *Federation) outboxIRI() string    { return uris.Base(f.baseStr).Outbox() }
+func (f *Federation) followersIRI() string { return uris.Base(f.baseStr).Followers() }
+func (f *Federation) followingIRI() string { return uris.Base(f.baseStr).Following() }
 
 // Host is the hub's host as it appears in handles, e.g. hub.example.
 func (f *Federation) Host() string { return f.base.Host }

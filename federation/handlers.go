@@ -14,6 +14,7 @@ import (
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/internal/accept"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 const (
@@ -165,7 +166,7 @@ func (f *Federation) actorDoc(st hub.Settings) (any, string, error) {
 		},
 	}
 	if st.LogoType != "" {
-		a["icon"] = map[string]any{"type": "Image", "mediaType": st.LogoType, "url": f.baseStr + "/logo"}
+		a["icon"] = map[string]any{"type": "Image", "mediaType": st.LogoType, "url": uris.Base(f.baseStr).Abs(uris.Logo)}
 	}
 	return a, contentTypeAS, nil
 }
@@ -237,7 +238,7 @@ func (f *Federation) hostMeta(w http.ResponseWriter, r *http.Request) {
 		XMLName xml.Name `xml:"http://docs.oasis-open.org/ns/xri/xrd-1.0 XRD"`
 		Links   []link   `xml:"Link"`
 	}
-	body, _ := xml.MarshalIndent(xrd{Links: []link{{Rel: "lrdd", Type: "application/jrd+json", Template: f.baseStr + "/.well-known/webfinger?resource={uri}"}}}, "", "  ")
+	body, _ := xml.MarshalIndent(xrd{Links: []link{{Rel: "lrdd", Type: "application/jrd+json", Template: uris.Base(f.baseStr).WebFingerTemplate()}}}, "", "  ")
 	w.Header().Set("Content-Type", "application/xrd+xml; charset=utf-8")
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	w.Write([]byte(xml.Header))
@@ -246,8 +247,8 @@ func (f *Federation) hostMeta(w http.ResponseWriter, r *http.Request) {
 
 func (f *Federation) nodeinfoIndex(w http.ResponseWriter, r *http.Request) {
 	body, _ := json.Marshal(map[string]any{"links": []any{
-		map[string]any{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.0", "href": f.baseStr + "/nodeinfo/2.0"},
-		map[string]any{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": f.baseStr + "/nodeinfo/2.1"},
+		map[string]any{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.0", "href": uris.Base(f.baseStr).NodeInfo("2.0")},
+		map[string]any{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": uris.Base(f.baseStr).NodeInfo("2.1")},
 	}})
 	f.writeJSON(w, r, hdrJSON, body)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/remotehtml"
+	"github.com/commonplace-hub/commonplace/internal/markdown"
 )
 
 // Taking in what peers publish: their events, guides and case studies
@@ -240,7 +241,7 @@ func parseItem(d doc, origin hub.Origin, now time.Time) (*hub.RemoteItem, error)
 	it.Summary = remotehtml.PlainText(d.str("summary"))
 	it.Title = strings.TrimSpace(remotehtml.PlainText(d.str("name")))
 	if it.Title == "" {
-		it.Title = abstract(it.Summary+" "+it.ContentText, 80)
+		it.Title = markdown.Abstract(it.Summary+" "+it.ContentText, 80)
 	}
 	if it.Title == "" {
 		return nil, errors.New("the object has neither a name nor any text")
@@ -250,7 +251,7 @@ func parseItem(d doc, origin hub.Origin, now time.Time) (*hub.RemoteItem, error)
 		all := (&hub.CaseStudy{Problem: "-", Approach: "-", Tools: "-", Outcome: "-", Lessons: "-"}).Sections()
 		for _, sec := range all {
 			if md := d.str(sec.Key); strings.TrimSpace(md) != "" {
-				rendered := renderMarkdown(md)
+				rendered := markdown.FederatedHTML(md)
 				it.Sections = append(it.Sections, hub.Section{Key: sec.Key, Heading: sec.Heading, HTML: remotehtml.Sanitize(rendered)})
 				it.ContentText += " " + remotehtml.PlainText(rendered)
 			}

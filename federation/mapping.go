@@ -1,7 +1,6 @@
 package federation
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,12 +9,10 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
-
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/extension"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/markdown"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 // NamespaceIRI is the JSON-LD namespace of Commonplace's extension
@@ -56,33 +53,14 @@ var objectContext = []any{
 	},
 }
 
-// markdown renders organisers' Markdown to HTML. goldmark escapes raw
-// HTML by default, so nothing an organiser types becomes markup.
-var markdown = goldmark.New(goldmark.WithExtensions(extension.GFM))
-
-func renderMarkdown(src string) string {
-	var b bytes.Buffer
-	if err := markdown.Convert([]byte(src), &b); err != nil {
-		return "<p>" + html.EscapeString(src) + "</p>"
-	}
-	return strings.TrimSpace(b.String())
-}
-
 // itemURL is the public page (and object IRI) of an item.
 func (f *Federation) itemURL(kind hub.Kind, slug string) string {
-	switch kind {
-	case hub.KindEvent:
-		return f.baseStr + "/events/" + slug
-	case hub.KindGuide:
-		return f.baseStr + "/guides/" + slug
-	default:
-		return f.baseStr + "/case-studies/" + slug
-	}
+	return uris.Base(f.baseStr).Item(kind, slug)
 }
 
 // occurrenceIRI is the IRI of one occurrence of an event series.
 func (f *Federation) occurrenceIRI(e *hub.Event, date string) string {
-	return f.itemURL(hub.KindEvent, e.Slug) + "?date=" + date
+	return uris.Base(f.baseStr).Occurrence(e.Slug, date)
 }
 
 // hashtags maps tag names to Hashtag objects.
@@ -92,7 +70,7 @@ func (f *Federation) hashtags(tags []string) []any {
 		out = append(out, map[string]any{
 			"type": "Hashtag",
 			"name": "#" + hashtagName(t),
-			"href": f.baseStr + "/tags/" + hub.Slugify(t),
+			"href": uris.Base(f.baseStr).Tag(hub.Slugify(t)),
 		})
 	}
 	return out
@@ -119,26 +97,6 @@ func hashtagName(t string) string {
 		return "tag"
 	}
 	return b.String()
-}
-
-// abstract returns the first paragraph of Markdown as plain text, at most
-// max characters.
-func abstract(md string, max int) string {
-	para := strings.TrimSpace(md)
-	if i := strings.Index(para, "\n\n"); i >= 0 {
-		para = para[:i]
-	}
-	para = strings.NewReplacer("**", "", "__", "", "`", "", "#", "").Replace(para)
-	para = strings.Join(strings.Fields(para), " ")
-	if utf8.RuneCountInString(para) <= max {
-		return para
-	}
-	r := []rune(para)[:max]
-	s := string(r)
-	if i := strings.LastIndexByte(s, ' '); i > max/2 {
-		s = s[:i]
-	}
-	return s + "…"
 }
 
 // whenText says when an occurrence happens, for people: "Tuesday 6 October
@@ -247,10 +205,10 @@ func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, 
 		lines = append(lines, "👥 "+html.EscapeString(e.Organiser))
 	}
 	summary := "<p>" + strings.Join(lines, "<br>") + "</p>"
-	if a := abstract(e.Description, 300); a != "" {
+	if a := markdown.Abstract(e.Description, 300); a != "" {
 		summary += "<p>" + html.EscapeString(a) + "</p>"
 	}
-	withContent(o, summary, renderMarkdown(e.Description), st.Language)
+	withContent(o, summary, markdown.FederatedHTML(e.Description), st.Language)
 	if e.Accessibility != "" {
 		o["accessibility"] = e.Accessibility
 	}
@@ -270,9 +228,9 @@ func (f *Federation) guideObject(g *hub.Guide, st hub.Settings) map[string]any {
 	o["itemKind"] = hub.KindGuide
 	summary := g.Summary
 	if summary == "" {
-		summary = abstract(g.Body, 300)
+		summary = markdown.Abstract(g.Body, 300)
 	}
-	withContent(o, "<p>📘 A guide from "+html.EscapeString(st.Name)+"</p><p>"+html.EscapeString(summary)+"</p>", renderMarkdown(g.Body), st.Language)
+	withContent(o, "<p>📘 A guide from "+html.EscapeString(st.Name)+"</p><p>"+html.EscapeString(summary)+"</p>", markdown.FederatedHTML(g.Body), st.Language)
 	if tags := f.hashtags(g.Tags); len(tags) > 0 {
 		o["tag"] = tags
 	}
@@ -287,7 +245,7 @@ func (f *Federation) caseStudyObject(c *hub.CaseStudy, st hub.Settings) map[stri
 	o["itemKind"] = hub.KindCaseStudy
 	var content strings.Builder
 	for _, s := range c.Sections() {
-		fmt.Fprintf(&content, "<h3>%s</h3>\n%s\n", html.EscapeString(s.Heading), renderMarkdown(s.Text))
+		fmt.Fprintf(&content, "<h3>%s</h3>\n%s\n", html.EscapeString(s.Heading), markdown.FederatedHTML(s.Text))
 		o[s.Key] = s.Text
 	}
 	who := c.Organisation

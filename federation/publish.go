@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 // ItemChanged publishes a stored change to followers: Create, Update or
@@ -202,7 +203,7 @@ func (f *Federation) PublishDue(ctx context.Context) {
 // and addressed to its followers.
 func (f *Federation) newActivity(typ string, object any, objectIRI string) (*hub.OutActivity, error) {
 	now := f.now()
-	id := f.baseStr + "/activities/" + randomID()
+	id := uris.Base(f.baseStr).Activity(randomID())
 	a := map[string]any{
 		"@context":  objectContext,
 		"id":        id,
@@ -223,7 +224,7 @@ func (f *Federation) newActivity(typ string, object any, objectIRI string) (*hub
 // directActivity is an activity to one actor (Accept, Reject), not public.
 func (f *Federation) directActivity(typ string, object any, objectIRI, to string) (*hub.OutActivity, error) {
 	now := f.now()
-	id := f.baseStr + "/activities/" + randomID()
+	id := uris.Base(f.baseStr).Activity(randomID())
 	a := map[string]any{
 		"@context": asContext,
 		"id":       id,

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 func (s *Server) caseStudyAdminList(w http.ResponseWriter, r *http.Request) error {
@@ -30,7 +31,7 @@ func (s *Server) caseStudyAdminList(w http.ResponseWriter, r *http.Request) erro
 func (s *Server) caseStudyItems() *itemEditor[*hub.CaseStudy, caseStudyForm] {
 	return &itemEditor[*hub.CaseStudy, caseStudyForm]{
 		itemDeleter: itemDeleter[*hub.CaseStudy]{
-			s: s, base: "/admin/case-studies", kind: "case study", deleted: "Case study “%s” deleted.",
+			s: s, base: "/admin/" + hub.KindCaseStudy.Path(), kind: hub.KindCaseStudy.Info().Noun, deleted: "Case study “%s” deleted.",
 			find: byID(s.svc.CaseStudy), remove: s.svc.DeleteCaseStudy, name: func(c *hub.CaseStudy) string { return c.Title },
 		},
 		view: "admin/case_study_form", newTitle: "New case study", editTitle: "Edit case study", saved: "Case study “%s” saved.",
@@ -45,7 +46,7 @@ func (s *Server) caseStudyItems() *itemEditor[*hub.CaseStudy, caseStudyForm] {
 			return map[string]string{"problem": f.Problem, "approach": f.Approach, "tools": f.Tools, "outcome": f.Outcome, "lessons": f.Lessons}
 		},
 		extend:  s.withPlaces,
-		editing: func(c *hub.CaseStudy, fv *formView) { fv.ViewURL = "/case-studies/" + c.Slug },
+		editing: func(c *hub.CaseStudy, fv *formView) { fv.ViewURL = uris.Item(hub.KindCaseStudy, c.Slug) },
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 func (s *Server) eventAdminList(w http.ResponseWriter, r *http.Request) error {
@@ -38,7 +39,7 @@ func (s *Server) withPlaces(r *http.Request, fv *formView) error {
 func (s *Server) eventItems() *itemEditor[*hub.Event, eventForm] {
 	return &itemEditor[*hub.Event, eventForm]{
 		itemDeleter: itemDeleter[*hub.Event]{
-			s: s, base: "/admin/events", kind: "event", deleted: "Event “%s” deleted.",
+			s: s, base: "/admin/" + hub.KindEvent.Path(), kind: hub.KindEvent.Info().Noun, deleted: "Event “%s” deleted.",
 			find: byID(s.svc.Event), remove: s.svc.DeleteEvent, name: func(e *hub.Event) string { return e.Title },
 			consequence: func(r *http.Request, e *hub.Event) string {
 				if !e.Recurring() {
@@ -65,7 +66,7 @@ func (s *Server) eventItems() *itemEditor[*hub.Event, eventForm] {
 			return s.withPlaces(r, fv)
 		},
 		editing: func(e *hub.Event, fv *formView) {
-			fv.ViewURL = "/events/" + e.Slug
+			fv.ViewURL = uris.Item(hub.KindEvent, e.Slug)
 			fv.Imported = e.SourceUID != "" && e.SourceFeedID != 0
 		},
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 	"github.com/go-chi/chi/v5"
 )
 
@@ -32,7 +33,7 @@ func (s *Server) guideAdminList(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) guideItems() *itemEditor[*hub.Guide, guideForm] {
 	return &itemEditor[*hub.Guide, guideForm]{
 		itemDeleter: itemDeleter[*hub.Guide]{
-			s: s, base: "/admin/guides", kind: "guide", deleted: "Guide “%s” deleted.",
+			s: s, base: "/admin/" + hub.KindGuide.Path(), kind: hub.KindGuide.Info().Noun, deleted: "Guide “%s” deleted.",
 			find: byID(s.svc.Guide), remove: s.svc.DeleteGuide, name: func(g *hub.Guide) string { return g.Title },
 			consequence: func(r *http.Request, _ *hub.Guide) string {
 				return s.t(r, "Its earlier versions will be deleted too.")
@@ -48,7 +49,7 @@ func (s *Server) guideItems() *itemEditor[*hub.Guide, guideForm] {
 			return s.svc.UpdateGuideWithNote(ctx, g, f.Note)
 		},
 		preview: func(f guideForm) map[string]string { return map[string]string{"body": f.Body} },
-		editing: func(g *hub.Guide, fv *formView) { fv.ViewURL = "/guides/" + g.Slug },
+		editing: func(g *hub.Guide, fv *formView) { fv.ViewURL = uris.Item(hub.KindGuide, g.Slug) },
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 // placeItems is the place editor and delete pages.
@@ -26,7 +27,7 @@ func (s *Server) placeItems() *itemEditor[*hub.Place, placeForm] {
 			return s.svc.UpdatePlace(ctx, p)
 		},
 		preview: func(f placeForm) map[string]string { return map[string]string{"description": f.Description} },
-		editing: func(p *hub.Place, fv *formView) { fv.ViewURL = "/places/" + p.Slug },
+		editing: func(p *hub.Place, fv *formView) { fv.ViewURL = uris.Place(p.Slug) },
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 	"github.com/go-chi/chi/v5"
 )
 
@@ -15,7 +16,7 @@ func (s *Server) tagEdit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.renderForm(w, r, http.StatusOK, "admin/tag_form", "Edit topic", formView{
-		Form: tagForm{t.Name, t.Description, t.Slug}, ID: t.ID, Action: r.URL.Path, ViewURL: "/tags/" + t.Slug,
+		Form: tagForm{t.Name, t.Description, t.Slug}, ID: t.ID, Action: r.URL.Path, ViewURL: uris.Tag(t.Slug),
 	})
 }
 
@@ -27,7 +28,7 @@ func (s *Server) tagUpdate(w http.ResponseWriter, r *http.Request) error {
 	f := tagForm{Name: r.PostFormValue("name"), Description: r.PostFormValue("description"), Slug: t.Slug}
 	t.Name, t.Description = f.Name, f.Description
 	if err := s.svc.UpdateTag(r.Context(), t); err != nil {
-		return s.failedForm(w, r, err, "admin/tag_form", "Edit topic", formView{Form: f, ID: t.ID, Action: r.URL.Path, ViewURL: "/tags/" + t.Slug})
+		return s.failedForm(w, r, err, "admin/tag_form", "Edit topic", formView{Form: f, ID: t.ID, Action: r.URL.Path, ViewURL: uris.Tag(t.Slug)})
 	}
 	s.redirectWithFlash(w, r, "/admin/tags", s.t(r, "Topic “%s” saved.", t.Name))
 	return nil

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 type caseStudyJSON struct {
@@ -29,7 +30,7 @@ type caseStudyJSON struct {
 }
 
 func (s *Server) caseStudyOut(c *hub.CaseStudy) caseStudyJSON {
-	return caseStudyJSON{ID: c.ID, Slug: c.Slug, URL: s.absURL("/case-studies/" + c.Slug), Title: c.Title,
+	return caseStudyJSON{ID: c.ID, Slug: c.Slug, URL: s.absURL(uris.Item(hub.KindCaseStudy, c.Slug)), Title: c.Title,
 		Summary: c.Summary, Problem: c.Problem, Approach: c.Approach, Tools: c.Tools, Outcome: c.Outcome,
 		Lessons: c.Lessons, Organisation: c.Organisation, PlaceID: c.PlaceID, Place: s.placeOut(c.Place),
 		Tags: nonNil(c.Tags), Contact: c.Contact, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}

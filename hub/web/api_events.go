@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 type eventJSON struct {
@@ -43,7 +44,7 @@ func nonNil(s []string) []string {
 func (s *Server) eventOut(e *hub.Event) eventJSON {
 	loc := e.Location()
 	out := eventJSON{
-		ID: e.ID, Slug: e.Slug, URL: s.absURL("/events/" + e.Slug), Title: e.Title, Description: e.Description,
+		ID: e.ID, Slug: e.Slug, URL: s.absURL(uris.Item(hub.KindEvent, e.Slug)), Title: e.Title, Description: e.Description,
 		TimeZone: e.TimeZone, AllDay: e.AllDay, Recurrence: e.Recurrence, Exceptions: nonNil(e.Exceptions),
 		SeriesEnd: e.SeriesEnd, PlaceID: e.PlaceID, Place: s.placeOut(e.Place), OnlineURL: e.OnlineURL,
 		Tags: nonNil(e.Tags), Organiser: e.Organiser, Accessibility: e.Accessibility, BookingURL: e.BookingURL,
@@ -185,7 +186,7 @@ func (s *Server) apiOccurrences(w http.ResponseWriter, r *http.Request) error {
 	for _, o := range occ {
 		oj := occurrenceJSON{EventID: o.Event.ID, Slug: o.Event.Slug, Title: o.Event.Title, Date: o.Date(),
 			Start: o.Start.Format(time.RFC3339), End: o.End.Format(time.RFC3339), AllDay: o.Event.AllDay,
-			URL: s.absURL("/events/" + o.Event.Slug + "?date=" + o.Date())}
+			URL: s.absURL(uris.Occurrence(o.Event.Slug, o.Date()))}
 		out.Items = append(out.Items, oj)
 	}
 	return writeJSON(w, http.StatusOK, out)

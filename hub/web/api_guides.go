@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 type guideJSON struct {
@@ -23,7 +24,7 @@ type guideJSON struct {
 }
 
 func (s *Server) guideOut(g *hub.Guide) guideJSON {
-	return guideJSON{ID: g.ID, Slug: g.Slug, URL: s.absURL("/guides/" + g.Slug), Title: g.Title, Summary: g.Summary,
+	return guideJSON{ID: g.ID, Slug: g.Slug, URL: s.absURL(uris.Item(hub.KindGuide, g.Slug)), Title: g.Title, Summary: g.Summary,
 		Body: g.Body, Tags: nonNil(g.Tags), Revision: g.Revision, CreatedAt: g.CreatedAt, UpdatedAt: g.UpdatedAt}
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 type placeJSON struct {
@@ -30,7 +31,7 @@ func (s *Server) placeOut(p *hub.Place) *placeJSON {
 		return nil
 	}
 	return &placeJSON{
-		ID: p.ID, Slug: p.Slug, URL: s.absURL("/places/" + p.Slug), Name: p.Name, Description: p.Description,
+		ID: p.ID, Slug: p.Slug, URL: s.absURL(uris.Place(p.Slug)), Name: p.Name, Description: p.Description,
 		StreetAddress: p.StreetAddress, Locality: p.Locality, Region: p.Region, PostalCode: p.PostalCode,
 		Country: p.Country, Latitude: p.Latitude, Longitude: p.Longitude, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 	"github.com/go-chi/chi/v5"
 )
 
@@ -17,7 +18,7 @@ type tagJSON struct {
 }
 
 func (s *Server) tagOut(t *hub.Tag) tagJSON {
-	return tagJSON{ID: t.ID, Slug: t.Slug, URL: s.absURL("/tags/" + t.Slug), Name: t.Name, Description: t.Description, Uses: t.Uses}
+	return tagJSON{ID: t.ID, Slug: t.Slug, URL: s.absURL(uris.Tag(t.Slug)), Name: t.Name, Description: t.Description, Uses: t.Uses}
 }
 
 func (s *Server) apiTagList(w http.ResponseWriter, r *http.Request) error {

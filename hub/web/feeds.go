@@ -17,6 +17,7 @@ import (
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/ical"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 // Feeds: iCalendar (RFC 5545) calendars of the hub's events, for calendar
@@ -43,7 +44,7 @@ func (s *Server) calendarAll(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	st := s.settings(r.Context())
-	return s.serveCalendar(w, r, st, ical.Calendar{Name: st.Name, Description: st.Description, URL: s.absURL("/events")}, events)
+	return s.serveCalendar(w, r, st, ical.Calendar{Name: st.Name, Description: st.Description, URL: s.absURL(uris.List(hub.KindEvent))}, events)
 }
 
 func (s *Server) calendarTag(w http.ResponseWriter, r *http.Request) error {
@@ -61,7 +62,7 @@ func (s *Server) calendarTag(w http.ResponseWriter, r *http.Request) error {
 	if desc == "" {
 		desc = t.Name + " events from " + st.Name + "."
 	}
-	return s.serveCalendar(w, r, st, ical.Calendar{Name: st.Name + ": " + t.Name, Description: desc, URL: s.absURL("/tags/" + t.Slug)}, events)
+	return s.serveCalendar(w, r, st, ical.Calendar{Name: st.Name + ": " + t.Name, Description: desc, URL: s.absURL(uris.Tag(t.Slug))}, events)
 }
 
 func (s *Server) calendarPlace(w http.ResponseWriter, r *http.Request) error {
@@ -79,7 +80,7 @@ func (s *Server) calendarPlace(w http.ResponseWriter, r *http.Request) error {
 	if a := pl.Address(); a != "" {
 		desc += ", " + a
 	}
-	return s.serveCalendar(w, r, st, ical.Calendar{Name: st.Name + ": " + pl.Name, Description: desc + ".", URL: s.absURL("/places/" + pl.Slug)}, events)
+	return s.serveCalendar(w, r, st, ical.Calendar{Name: st.Name + ": " + pl.Name, Description: desc + ".", URL: s.absURL(uris.Place(pl.Slug))}, events)
 }
 
 func (s *Server) calendarEvent(w http.ResponseWriter, r *http.Request) error {
@@ -89,7 +90,7 @@ func (s *Server) calendarEvent(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	st := s.settings(ctx)
-	return s.serveCalendar(w, r, st, ical.Calendar{Name: e.Title, Description: s.plainText(e.Description, 200), URL: s.absURL("/events/" + e.Slug)}, []*hub.Event{e})
+	return s.serveCalendar(w, r, st, ical.Calendar{Name: e.Title, Description: s.plainText(e.Description, 200), URL: s.absURL(uris.Item(hub.KindEvent, e.Slug))}, []*hub.Event{e})
 }
 
 // calendarSince is when the oldest event in a calendar may have ended.
@@ -102,7 +103,7 @@ func (s *Server) serveCalendar(w http.ResponseWriter, r *http.Request, st hub.Se
 	cal.TimeZone = st.TimeZone
 	cal.Source = s.absURL(r.URL.Path)
 	cal.Host = s.base.Hostname()
-	cal.EventURL = func(e *hub.Event) string { return s.absURL("/events/" + e.Slug) }
+	cal.EventURL = func(e *hub.Event) string { return s.absURL(uris.Item(hub.KindEvent, e.Slug)) }
 	cal.Refresh = calendarRefresh
 	cal.Now = s.svc.Now()
 	var buf bytes.Buffer
@@ -138,11 +139,11 @@ func filterCalendar(f eventFilterForm, tags []*hub.Tag, place *hub.Place) (path,
 	case f.Tag != "" && f.Place == "":
 		for _, t := range tags {
 			if t.Slug == f.Tag {
-				return "/tags/" + t.Slug + "/calendar.ics", t.Name + " events"
+				return uris.TagCalendar(t.Slug), t.Name + " events"
 			}
 		}
 	case place != nil && f.Tag == "":
-		return "/places/" + place.Slug + "/calendar.ics", "events at " + place.Name
+		return uris.PlaceCalendar(place.Slug), "events at " + place.Name
 	}
 	return "", "all events"
 }
@@ -266,21 +267,21 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) error {
 	}
 	feed := atomFeed{
 		Lang:     st.Language,
-		Base:     s.absURL("/"),
-		ID:       s.absURL("/feed.atom"),
+		Base:     s.absURL(uris.Home),
+		ID:       s.absURL(uris.Feed),
 		Title:    st.Name,
 		Subtitle: st.Description,
 		Updated:  atomTime(updated),
 		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: s.absURL("/feed.atom")},
-			{Rel: "alternate", Type: "text/html", Href: s.absURL("/")},
+			{Rel: "self", Type: "application/atom+xml", Href: s.absURL(uris.Feed)},
+			{Rel: "alternate", Type: "text/html", Href: s.absURL(uris.Home)},
 		},
-		Author:    atomAuthor{Name: st.Name, URI: s.absURL("/")},
+		Author:    atomAuthor{Name: st.Name, URI: s.absURL(uris.Home)},
 		Generator: "Commonplace",
 		Entries:   entries,
 	}
 	if st.LogoType != "" {
-		feed.Logo = s.absURL("/logo")
+		feed.Logo = s.absURL(uris.Logo)
 	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
@@ -297,13 +298,13 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) error {
 // tagID is an entry's permanent id: a tag URI (RFC 4151) from the hub's
 // host, the item's creation date and its kind and number, so it survives
 // a change of title.
-func (s *Server) tagID(kind string, id int64, created time.Time) string {
-	return "tag:" + s.base.Hostname() + "," + created.UTC().Format("2006-01-02") + ":" + kind + "/" + strconv.FormatInt(id, 10)
+func (s *Server) tagID(kind hub.Kind, id int64, created time.Time) string {
+	return "tag:" + s.base.Hostname() + "," + created.UTC().Format("2006-01-02") + ":" + string(kind) + "/" + strconv.FormatInt(id, 10)
 }
 
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-func (s *Server) newEntry(kind string, id int64, title, path string, tags []string, created, updated time.Time) atomEntry {
+func (s *Server) newEntry(kind hub.Kind, id int64, title, path string, tags []string, created, updated time.Time) atomEntry {
 	e := atomEntry{
 		ID:        s.tagID(kind, id, created),
 		Title:     title,
@@ -321,8 +322,8 @@ func (s *Server) newEntry(kind string, id int64, title, path string, tags []stri
 }
 
 func (s *Server) eventEntry(e *hub.Event, now time.Time) atomEntry {
-	entry := s.newEntry("event", e.ID, e.Title, "/events/"+e.Slug, e.Tags, e.CreatedAt, e.UpdatedAt)
-	entry.Links = append(entry.Links, atomLink{Rel: "related", Type: "text/calendar", Href: s.absURL("/events/" + e.Slug + "/calendar.ics")})
+	entry := s.newEntry(hub.KindEvent, e.ID, e.Title, uris.Item(hub.KindEvent, e.Slug), e.Tags, e.CreatedAt, e.UpdatedAt)
+	entry.Links = append(entry.Links, atomLink{Rel: "related", Type: "text/calendar", Href: s.absURL(uris.EventCalendar(e.Slug))})
 	loc := e.Location()
 	o := hub.Occurrence{Event: e, Start: e.Start.In(loc), End: e.End.In(loc)}
 	if next := e.NextOccurrences(now, 1); len(next) == 1 {
@@ -358,7 +359,7 @@ func (s *Server) eventEntry(e *hub.Event, now time.Time) atomEntry {
 }
 
 func (s *Server) guideEntry(g *hub.Guide) atomEntry {
-	entry := s.newEntry("guide", g.ID, g.Title, "/guides/"+g.Slug, g.Tags, g.CreatedAt, g.UpdatedAt)
+	entry := s.newEntry(hub.KindGuide, g.ID, g.Title, uris.Item(hub.KindGuide, g.Slug), g.Tags, g.CreatedAt, g.UpdatedAt)
 	summary := g.Summary
 	if summary == "" {
 		summary = s.plainText(g.Body, 200)
@@ -369,7 +370,7 @@ func (s *Server) guideEntry(g *hub.Guide) atomEntry {
 }
 
 func (s *Server) caseStudyEntry(c *hub.CaseStudy) atomEntry {
-	entry := s.newEntry("case-study", c.ID, c.Title, "/case-studies/"+c.Slug, c.Tags, c.CreatedAt, c.UpdatedAt)
+	entry := s.newEntry(hub.KindCaseStudy, c.ID, c.Title, uris.Item(hub.KindCaseStudy, c.Slug), c.Tags, c.CreatedAt, c.UpdatedAt)
 	summary := c.Summary
 	if summary == "" {
 		summary = s.plainText(c.Problem, 200)

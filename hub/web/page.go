@@ -2,15 +2,11 @@ package web
 
 import (
 	"context"
-	"html"
 	"net/http"
-	"strings"
 	"time"
-	"unicode/utf8"
-
-	"github.com/microcosm-cc/bluemonday"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/markdown"
 )
 
 // pageData is what every template gets: the site, the head metadata that
@@ -75,23 +71,9 @@ func (s *Server) settings(ctx context.Context) hub.Settings {
 	return st
 }
 
-var stripTags = bluemonday.StrictPolicy()
-
 // plainText turns Markdown into one line of plain text of at most n runes,
-// for descriptions and link previews.
-func (s *Server) plainText(md string, n int) string {
-	text := html.UnescapeString(stripTags.Sanitize(string(s.md.render(md))))
-	text = strings.Join(strings.Fields(text), " ")
-	if utf8.RuneCountInString(text) <= n {
-		return text
-	}
-	r := []rune(text)[:n]
-	cut := string(r)
-	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
-		cut = cut[:i]
-	}
-	return strings.TrimRight(cut, " ,.;:") + "…"
-}
+// for descriptions and link previews (internal/markdown's Summary).
+func (s *Server) plainText(md string, n int) string { return markdown.Summary(md, n) }
 
 func (s *Server) articleJSONLD(p *pageData, path, title, desc string, tags []string, created, updated time.Time) map[string]any {
 	ld := map[string]any{

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 	"github.com/go-chi/chi/v5"
 )
 
@@ -17,7 +18,7 @@ func (s *Server) caseStudyList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.page(r, s.t(r, "Case studies"), nil)
-	p.Section = "case-studies"
+	p.Section = hub.KindCaseStudy.Path()
 	p.Description = "What groups tried, and what happened: case studies from " + p.Site.Name + "."
 	p.Data = struct {
 		CaseStudies []*hub.CaseStudy
@@ -32,13 +33,13 @@ func (s *Server) caseStudyShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.page(r, c.Title, nil)
-	p.Section = "case-studies"
+	p.Section = hub.KindCaseStudy.Path()
 	p.OGType = "article"
 	p.Description = c.Summary
 	if p.Description == "" {
 		p.Description = s.plainText(c.Problem, 200)
 	}
-	ld := s.articleJSONLD(p, "/case-studies/"+c.Slug, c.Title, p.Description, c.Tags, c.CreatedAt, c.UpdatedAt)
+	ld := s.articleJSONLD(p, uris.Item(hub.KindCaseStudy, c.Slug), c.Title, p.Description, c.Tags, c.CreatedAt, c.UpdatedAt)
 	if c.Organisation != "" {
 		ld["author"] = map[string]any{"@type": "Organization", "name": c.Organisation}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 // dayGroup is one day of the public calendar.
@@ -99,7 +100,7 @@ const calendarDays = 28
 func (s *Server) eventList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := s.page(r, s.t(r, "Events"), nil)
-	p.Section = "events"
+	p.Section = hub.KindEvent.Path()
 	q := r.URL.Query()
 	form := eventFilterForm{From: q.Get("from"), To: q.Get("to"), Tag: q.Get("tag"), Place: q.Get("place"), Errors: map[string]string{}}
 	today := s.today(p.Site)
@@ -216,7 +217,7 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	p := s.page(r, e.Title, nil)
-	p.Section = "events"
+	p.Section = hub.KindEvent.Path()
 	p.Description = when(current.Start, current.End, e.AllDay)
 	if e.Place != nil {
 		p.Description += " at " + e.Place.Name
@@ -225,7 +226,7 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 		p.Description += ". " + desc
 	}
 	p.JSONLD = s.eventJSONLD(e, current)
-	p.Calendar, p.CalendarLabel = "/events/"+e.Slug+"/calendar.ics", "this event"
+	p.Calendar, p.CalendarLabel = uris.EventCalendar(e.Slug), "this event"
 	p.Data = struct {
 		Event    *hub.Event
 		Current  hub.Occurrence
@@ -242,7 +243,7 @@ func (s *Server) eventJSONLD(e *hub.Event, o hub.Occurrence) map[string]any {
 		"@context":    "https://schema.org",
 		"@type":       "Event",
 		"name":        e.Title,
-		"url":         s.absURL("/events/" + e.Slug),
+		"url":         s.absURL(uris.Item(hub.KindEvent, e.Slug)),
 		"eventStatus": "https://schema.org/EventScheduled",
 		"description": s.plainText(e.Description, 500),
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 	"github.com/go-chi/chi/v5"
 )
 
@@ -17,7 +18,7 @@ func (s *Server) guideList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.page(r, s.t(r, "Guides"), nil)
-	p.Section = "guides"
+	p.Section = hub.KindGuide.Path()
 	p.Description = "How-to guides written by " + p.Site.Name + "."
 	p.Data = struct {
 		Guides []*hub.Guide
@@ -32,13 +33,13 @@ func (s *Server) guideShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.page(r, g.Title, nil)
-	p.Section = "guides"
+	p.Section = hub.KindGuide.Path()
 	p.OGType = "article"
 	p.Description = g.Summary
 	if p.Description == "" {
 		p.Description = s.plainText(g.Body, 200)
 	}
-	p.JSONLD = s.articleJSONLD(p, "/guides/"+g.Slug, g.Title, p.Description, g.Tags, g.CreatedAt, g.UpdatedAt)
+	p.JSONLD = s.articleJSONLD(p, uris.Item(hub.KindGuide, g.Slug), g.Title, p.Description, g.Tags, g.CreatedAt, g.UpdatedAt)
 	p.Data = g
 	p.Comments = s.comments(r, hub.KindGuide, g.ID)
 	return s.views.render(w, http.StatusOK, "public/guide", p)

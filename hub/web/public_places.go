@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 	"github.com/go-chi/chi/v5"
 )
 
@@ -43,9 +44,9 @@ func (s *Server) placeShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	ld := placeJSONLD(pl)
 	ld["@context"] = "https://schema.org"
-	ld["url"] = s.absURL("/places/" + pl.Slug)
+	ld["url"] = s.absURL(uris.Place(pl.Slug))
 	p.JSONLD = ld
-	p.Calendar, p.CalendarLabel = "/places/"+pl.Slug+"/calendar.ics", "events at "+pl.Name
+	p.Calendar, p.CalendarLabel = uris.PlaceCalendar(pl.Slug), "events at "+pl.Name
 	p.Data = struct {
 		Place       *hub.Place
 		Days        []dayGroup

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 	"github.com/go-chi/chi/v5"
 )
 
@@ -45,7 +46,7 @@ func (s *Server) tagShow(w http.ResponseWriter, r *http.Request) error {
 	if p.Description == "" {
 		p.Description = fmt.Sprintf("Events, guides and case studies about %s on %s.", t.Name, p.Site.Name)
 	}
-	p.Calendar, p.CalendarLabel = "/tags/"+t.Slug+"/calendar.ics", t.Name+" events"
+	p.Calendar, p.CalendarLabel = uris.TagCalendar(t.Slug), t.Name+" events"
 	p.Data = struct {
 		Tag         *hub.Tag
 		Days        []dayGroup

@@ -25,7 +25,7 @@ import (
 // resident for good.
 type renderer struct {
 	pages map[string]*lazyPage // read-only after newRenderer
-	md    *markdown
+	md    *markdownRenderer
 }
 
 // lazyPage builds one page's template on first use.
@@ -58,13 +58,13 @@ var requiredViews = []string{
 }
 
 // newRenderer parses the theme's templates with English messages.
-func newRenderer(theme fs.FS, md *markdown) (*renderer, error) {
+func newRenderer(theme fs.FS, md *markdownRenderer) (*renderer, error) {
 	return newRendererIn(theme, md, translator{catalog: English{}, lang: defaultLanguage})
 }
 
 // newRendererIn parses the theme's templates with tr's messages (one
 // language; a hub speaking several would build one renderer each).
-func newRendererIn(theme fs.FS, md *markdown, tr translator) (*renderer, error) {
+func newRendererIn(theme fs.FS, md *markdownRenderer, tr translator) (*renderer, error) {
 	r := &renderer{pages: map[string]*lazyPage{}, md: md}
 	base := template.New("layout.html").Funcs(r.funcs()).Funcs(tr.funcs())
 	if _, err := base.ParseFS(theme, "templates/layout.html", "templates/partials/*.html"); err != nil {

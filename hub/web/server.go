@@ -85,7 +85,7 @@ type Server struct {
 	log    *slog.Logger
 	base   *url.URL
 	views  *renderer
-	md     *markdown
+	md     *markdownRenderer
 	logins *loginThrottle
 	static http.Handler
 	router chi.Router

@@ -1,0 +1,97 @@
+// Package uris owns every public path and IRI of a hub: item pages
+// (and a series occurrence's ?date=), lists, tags, places, the commons,
+// feeds and calendars, the actor and its collections, activities and the
+// discovery documents. Packages that link to the hub's pages or publish
+// its IRIs (hub/web, federation, cmd) build them here and nowhere else,
+// so a path changes in one place. (Item page paths come from the kinds
+// table, hub.Kind.PagePath: hub.SearchHit needs them, and hub imports no
+// package of the module.)
+//
+// Paths start with "/"; a Base turns them into absolute URLs and holds
+// the IRIs, which are always absolute.
+package uris
+
+import (
+	"strconv"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// Paths of the hub's own documents.
+const (
+	Home     = "/"
+	Logo     = "/logo"
+	Feed     = "/feed.atom"
+	Calendar = "/calendar.ics"
+)
+
+// Item is the path of an item's public page, /{kind path}/{slug}.
+func Item(k hub.Kind, slug string) string { return k.PagePath(slug) }
+
+// List is the path of a kind's public list, /{kind path}.
+func List(k hub.Kind) string { return "/" + k.Path() }
+
+// Occurrence is the path of one occurrence of an event series, the
+// event's page with ?date=YYYY-MM-DD.
+func Occurrence(slug, date string) string { return Item(hub.KindEvent, slug) + "?date=" + date }
+
+// EventCalendar is the path of one event's iCalendar file.
+func EventCalendar(slug string) string { return Item(hub.KindEvent, slug) + "/calendar.ics" }
+
+// Tag is the path of a tag's (topic's) page.
+func Tag(slug string) string { return "/tags/" + slug }
+
+// TagCalendar is the path of a tag's iCalendar feed.
+func TagCalendar(slug string) string { return Tag(slug) + "/calendar.ics" }
+
+// Place is the path of a place's page.
+func Place(slug string) string { return "/places/" + slug }
+
+// PlaceCalendar is the path of a place's iCalendar feed.
+func PlaceCalendar(slug string) string { return Place(slug) + "/calendar.ics" }
+
+// Commons is the path of a remote item's page in the commons.
+func Commons(id int64) string { return "/commons/" + strconv.FormatInt(id, 10) }
+
+// Base is the hub's public URL without a trailing slash
+// ("https://hub.example"): the root of its absolute URLs and IRIs.
+type Base string
+
+// Abs makes a path absolute.
+func (b Base) Abs(path string) string { return string(b) + path }
+
+// Item is the absolute URL, and ActivityPub object IRI, of an item's page.
+func (b Base) Item(k hub.Kind, slug string) string { return b.Abs(Item(k, slug)) }
+
+// Occurrence is the IRI of one occurrence of an event series.
+func (b Base) Occurrence(slug, date string) string { return b.Abs(Occurrence(slug, date)) }
+
+// Tag is the absolute URL of a tag's page (a Hashtag's href).
+func (b Base) Tag(slug string) string { return b.Abs(Tag(slug)) }
+
+// Actor is the IRI of the hub's Group actor.
+func (b Base) Actor() string { return b.Abs("/actor") }
+
+// ActorInbox is the actor's own inbox.
+func (b Base) ActorInbox() string { return b.Abs("/actor/inbox") }
+
+// SharedInbox is the hub's shared inbox.
+func (b Base) SharedInbox() string { return b.Abs("/inbox") }
+
+// Outbox is the actor's outbox collection.
+func (b Base) Outbox() string { return b.Abs("/actor/outbox") }
+
+// Followers is the actor's followers collection.
+func (b Base) Followers() string { return b.Abs("/actor/followers") }
+
+// Following is the actor's following collection.
+func (b Base) Following() string { return b.Abs("/actor/following") }
+
+// Activity is the IRI of an activity the hub sends, by its random id.
+func (b Base) Activity(id string) string { return b.Abs("/activities/" + id) }
+
+// NodeInfo is the NodeInfo document of a schema version ("2.0", "2.1").
+func (b Base) NodeInfo(version string) string { return b.Abs("/nodeinfo/" + version) }
+
+// WebFingerTemplate is host-meta's LRDD template.
+func (b Base) WebFingerTemplate() string { return b.Abs("/.well-known/webfinger?resource={uri}") }
