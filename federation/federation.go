@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/commonplace-hub/commonplace/federation/signature"
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
@@ -71,7 +72,10 @@ type Federation struct {
 	baseStr      string
 	log          *slog.Logger
 	client       *http.Client
-	signer       *Signer
+	signer       signature.Signer
+	verifier     signature.Verifier
+	key          *rsa.PrivateKey
+	keyID        string
 	now          func() time.Time
 	workers      int
 	perHost      int
@@ -157,7 +161,9 @@ func New(ctx context.Context, cfg Config) (*Federation, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.signer = &Signer{KeyID: f.ActorID() + "#main-key", Key: key}
+	f.key, f.keyID = key, f.ActorID()+"#main-key"
+	f.signer = &Signer{KeyID: f.keyID, Key: key}
+	f.verifier = signature.CavageVerifier{}
 	return f, nil
 }
 
@@ -175,7 +181,7 @@ func (f *Federation) followingIRI() string { return f.baseStr + "/actor/followin
 func (f *Federation) Host() string { return f.base.Host }
 
 // PublicKey is the hub actor's public key.
-func (f *Federation) PublicKey() *rsa.PublicKey { return &f.signer.Key.PublicKey }
+func (f *Federation) PublicKey() *rsa.PublicKey { return &f.key.PublicKey }
 
 // nudge wakes the delivery loop without blocking.
 func (f *Federation) nudge() {

@@ -159,7 +159,7 @@ func (f *Federation) actorDoc(st hub.Settings) (any, string, error) {
 		"discoverable":              st.Discoverable,
 		"indexable":                 st.Indexable,
 		"publicKey": map[string]any{
-			"id":           f.signer.KeyID,
+			"id":           f.keyID,
 			"owner":        f.ActorID(),
 			"publicKeyPem": pub,
 		},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/commonplace-hub/commonplace/federation/signature"
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
@@ -58,7 +59,7 @@ func (f *Federation) serveInbox(w http.ResponseWriter, r *http.Request) {
 		if status >= 500 {
 			level = "failed"
 		}
-		f.log.Info("inbox "+level, "status", status, "reason", msg, "remote", r.RemoteAddr, "signature_key", keyIDOf(r))
+		f.log.Info("inbox "+level, "status", status, "reason", msg, "remote", r.RemoteAddr, "signature_key", f.keyIDOf(r))
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -69,8 +70,9 @@ func (f *Federation) serveInbox(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func keyIDOf(r *http.Request) string {
-	if p, err := parseSignature(r.Header); err == nil {
+// keyIDOf is the key id r claims to be signed with, for the log.
+func (f *Federation) keyIDOf(r *http.Request) string {
+	if p, err := f.verifier.Parse(r.Header); err == nil {
 		return p.KeyID
 	}
 	return ""
@@ -81,14 +83,14 @@ func (f *Federation) receive(ctx context.Context, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sig, err := parseSignature(r.Header)
+	sig, err := f.verifier.Parse(r.Header)
 	if err != nil {
 		return refuse(http.StatusUnauthorized, "%v", err)
 	}
 	if f.refusedHost(ctx, HostOf(sig.KeyID)) {
 		return refuse(http.StatusForbidden, "this hub does not federate with %s", HostOf(sig.KeyID))
 	}
-	if err := checkSignedRequest(r, sig, body, f.now()); err != nil {
+	if err := f.verifier.Check(r, sig, body, f.now()); err != nil {
 		return refuse(http.StatusUnauthorized, "%v", err)
 	}
 	if err := f.checkSignedHost(r, sig); err != nil {
@@ -135,13 +137,13 @@ func (f *Federation) receive(ctx context.Context, r *http.Request) error {
 // per server) when the cached one fails. What goes wrong while fetching is
 // logged; the sender only learns that the key could not be had, so the
 // inbox cannot be used to probe which addresses and ports answer.
-func (f *Federation) verify(ctx context.Context, r *http.Request, sig *sigParams, act doc) (*hub.RemoteActor, error) {
+func (f *Federation) verify(ctx context.Context, r *http.Request, sig *signature.Params, act doc) (*hub.RemoteActor, error) {
 	cached, err := f.store.RemoteActorByKey(ctx, sig.KeyID)
 	if err != nil && hub.ErrorCode(err) != hub.ENOTFOUND {
 		return nil, err
 	}
 	if cached != nil {
-		if key, err := parsePublicKey(cached.PublicKeyPEM); err == nil && verifySignature(r, key) == nil {
+		if key, err := parsePublicKey(cached.PublicKeyPEM); err == nil && f.verifier.Verify(r, sig, key) == nil {
 			return cached, nil
 		}
 		if !f.refetches.allow(HostOf(sig.KeyID), f.now()) {
@@ -165,7 +167,7 @@ func (f *Federation) verify(ctx context.Context, r *http.Request, sig *sigParams
 	if err != nil {
 		return nil, refuse(http.StatusUnauthorized, "the key %s is not a usable RSA key: %v", sig.KeyID, err)
 	}
-	if err := verifySignature(r, key); err != nil {
+	if err := f.verifier.Verify(r, sig, key); err != nil {
 		return nil, refuse(http.StatusUnauthorized, "the signature does not verify with %s: %v", sig.KeyID, err)
 	}
 	return fresh, nil

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/commonplace-hub/commonplace/federation/signature"
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
@@ -169,8 +170,8 @@ func checkServedFrom(d doc, finalURL string) error {
 
 // checkSignedHost applies rule 3: the Host the signature covers must be
 // the hub's public host.
-func (f *Federation) checkSignedHost(r *http.Request, p *sigParams) error {
-	if !p.signs("host") {
+func (f *Federation) checkSignedHost(r *http.Request, p *signature.Params) error {
+	if !p.Covers("host") {
 		return errors.New("the signature must cover the Host header")
 	}
 	got := HostOf(f.base.Scheme + "://" + r.Host)
