@@ -77,13 +77,11 @@ type Federation struct {
 	key          *rsa.PrivateKey
 	keyID        string
 	now          func() time.Time
-	workers      int
-	perHost      int
 	window       time.Duration
 	version      string
 	userAgent    string
 
-	wake         chan struct{} // nudges the delivery loop
+	queue        *dispatcher   // the delivery queue
 	backfillWake chan struct{} // nudges the backfill loop
 
 	policyMu    sync.Mutex
@@ -127,10 +125,8 @@ func New(ctx context.Context, cfg Config) (*Federation, error) {
 		log:          cfg.Logger,
 		client:       cfg.Client,
 		now:          cfg.Now,
-		workers:      cfg.Workers,
 		window:       cfg.Window,
 		version:      cfg.Version,
-		wake:         make(chan struct{}, 1),
 		cache:        map[string]cached{},
 		refetches:    &keyRefetches{window: refetchWindow, burst: refetchBurst},
 	}
@@ -143,13 +139,14 @@ func New(ctx context.Context, cfg Config) (*Federation, error) {
 	if f.now == nil {
 		f.now = time.Now
 	}
-	if f.workers <= 0 {
-		f.workers = 16
+	workers, perHost := cfg.Workers, cfg.PerHost
+	if workers <= 0 {
+		workers = 16
 	}
-	f.perHost = cfg.PerHost
-	if f.perHost <= 0 {
-		f.perHost = max(2, f.workers/4)
+	if perHost <= 0 {
+		perHost = max(2, workers/4)
 	}
+	f.queue = newDispatcher(f.store, f.post, f.log, f.now, workers, perHost)
 	if f.window <= 0 {
 		f.window = 14 * 24 * time.Hour
 	}
@@ -184,12 +181,7 @@ func (f *Federation) Host() string { return f.base.Host }
 func (f *Federation) PublicKey() *rsa.PublicKey { return &f.key.PublicKey }
 
 // nudge wakes the delivery loop without blocking.
-func (f *Federation) nudge() {
-	select {
-	case f.wake <- struct{}{}:
-	default:
-	}
-}
+func (f *Federation) nudge() { f.queue.nudge() }
 
 // Run delivers queued activities, publishes event occurrences as they
 // come into the window and backfills newly followed peers, until ctx ends. Deliveries interrupted by a crash
@@ -200,7 +192,7 @@ func (f *Federation) Run(ctx context.Context) error {
 	}
 	var wg sync.WaitGroup
 	wg.Add(3)
-	go func() { defer wg.Done(); f.deliverLoop(ctx) }()
+	go func() { defer wg.Done(); f.queue.run(ctx) }()
 	go func() { defer wg.Done(); f.scheduleLoop(ctx) }()
 	go func() { defer wg.Done(); f.backfillLoop(ctx) }()
 	wg.Wait()
