@@ -48,6 +48,17 @@ var tests = []struct {
 	name string
 	run  func(t *testing.T, open Opener)
 }{
+	{"MissingRows", testMissingRows},
+	{"ActorKey", testActorKey},
+	{"Followers", testFollowers},
+	{"DeliveryQueue", testDeliveryQueue},
+	{"Seen", testSeen},
+	{"RemoteActors", testRemoteActors},
+	{"CommonsMirror", testCommonsMirror},
+	{"Subscriptions", testSubscriptions},
+	{"SubscriptionRoundTrip", testSubscriptionRoundTrip},
+	{"Batch", testBatch},
+	{"Search", testSearch},
 	{"PlaceRoundTrip", testPlaceRoundTrip},
 	{"DeletePlaceInUse", testDeletePlaceInUse},
 	{"Tags", testTags},

@@ -1,17 +1,15 @@
-package storage_test
+package storetest
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
-	"github.com/commonplace-hub/commonplace/hub/calendar"
 )
 
-func TestSubscriptionRoundTrip(t *testing.T) {
-	db := mustOpen(t, filepath.Join(t.TempDir(), "hub.db"))
-	stores, subs := db.Stores(), db.Calendars()
+func testSubscriptionRoundTrip(t *testing.T, open Opener) {
+	s := open(t)
+	stores, subs := s.Stores, s.Calendars
 	place := &hub.Place{Name: "Zion Centre", Slug: "zion-centre"}
 	if err := stores.Places.CreatePlace(ctx, place); err != nil {
 		t.Fatal(err)
@@ -31,7 +29,7 @@ func TestSubscriptionRoundTrip(t *testing.T) {
 	sub.Name, sub.ETag, sub.LastModified = "Partner events", `"v1"`, "Thu, 01 Oct 2026 08:00:00 GMT"
 	sub.LastCheckedAt, sub.LastSuccessAt, sub.LastError = &checked, &checked, "The calendar server answered 500."
 	sub.LastReport = &hub.CalendarReport{At: checked, Created: 3, Updated: 1, Removed: 2, Unchanged: 7, OutOfWindow: 4, Cancelled: 1,
-		Skipped: []calendar.Skipped{{UID: "x", Title: "Broken", Line: 12, Reason: "it has no start time (DTSTART)."}}}
+		Skipped: []hub.SkippedEvent{{UID: "x", Title: "Broken", Line: 12, Reason: "it has no start time (DTSTART)."}}}
 	if err := subs.UpdateSubscription(ctx, sub); err != nil {
 		t.Fatal(err)
 	}
