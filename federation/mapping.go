@@ -152,8 +152,8 @@ func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, 
 	if id != url {
 		url = id
 	}
-	o := f.baseObject("Event", id, e.Title, url, e.CreatedAt, e.UpdatedAt, st.Language)
-	o["itemKind"] = hub.KindEvent
+	o := f.baseObject(hub.KindEvent.ASType(), id, e.Title, url, e.CreatedAt, e.UpdatedAt, st.Language)
+	o["itemKind"] = hub.KindEvent.String()
 	o["timezone"] = e.TimeZone
 	if e.AllDay {
 		o["startTime"] = start.Format(time.RFC3339)
@@ -224,8 +224,8 @@ func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, 
 // guideObject maps a guide to an Article.
 func (f *Federation) guideObject(g *hub.Guide, st hub.Settings) map[string]any {
 	url := f.itemURL(hub.KindGuide, g.Slug)
-	o := f.baseObject("Article", url, g.Title, url, g.CreatedAt, g.UpdatedAt, st.Language)
-	o["itemKind"] = hub.KindGuide
+	o := f.baseObject(hub.KindGuide.ASType(), url, g.Title, url, g.CreatedAt, g.UpdatedAt, st.Language)
+	o["itemKind"] = hub.KindGuide.String()
 	summary := g.Summary
 	if summary == "" {
 		summary = markdown.Abstract(g.Body, 300)
@@ -241,8 +241,8 @@ func (f *Federation) guideObject(g *hub.Guide, st hub.Settings) map[string]any {
 // sections are extension properties.
 func (f *Federation) caseStudyObject(c *hub.CaseStudy, st hub.Settings) map[string]any {
 	url := f.itemURL(hub.KindCaseStudy, c.Slug)
-	o := f.baseObject("Article", url, c.Title, url, c.CreatedAt, c.UpdatedAt, st.Language)
-	o["itemKind"] = hub.KindCaseStudy
+	o := f.baseObject(hub.KindCaseStudy.ASType(), url, c.Title, url, c.CreatedAt, c.UpdatedAt, st.Language)
+	o["itemKind"] = hub.KindCaseStudy.String()
 	var content strings.Builder
 	for _, s := range c.Sections() {
 		fmt.Fprintf(&content, "<h3>%s</h3>\n%s\n", html.EscapeString(s.Heading), markdown.FederatedHTML(s.Text))

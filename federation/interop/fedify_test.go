@@ -91,8 +91,8 @@ func startPeer(t *testing.T, username string) *peer {
 			t.Fatalf("peer did not start: %q %v\n%s", line, err, p.stderr.String())
 		}
 		p.actor, p.base = r.Actor, fmt.Sprintf("http://127.0.0.1:%d", r.Port)
-	case <-time.After(30 * time.Second):
-		t.Fatalf("peer did not start in 30 s:\n%s", p.stderr.String())
+	case <-time.After(90 * time.Second):
+		t.Fatalf("peer did not start in 90 s:\n%s", p.stderr.String())
 	}
 	return p
 }

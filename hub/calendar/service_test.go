@@ -291,14 +291,16 @@ func TestFetchErrors(t *testing.T) {
 	mux.HandleFunc("/private.ics", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusForbidden) })
 	mux.HandleFunc("/slow.ics", func(w http.ResponseWriter, r *http.Request) {
 		select {
-		case <-time.After(2 * time.Second):
+		case <-time.After(20 * time.Second):
 		case <-r.Context().Done():
 		}
 	})
 	srv := httptest.NewTLSServer(mux)
 	defer srv.Close()
 	client := srv.Client()
-	client.Timeout = 300 * time.Millisecond
+	// Long enough for a 1 MB answer on a loaded machine (CI failed once at
+	// 300 ms), short enough for the slow feed to time out quickly.
+	client.Timeout = 1500 * time.Millisecond
 	f := &calendar.Fetcher{Client: client, MaxBytes: 1 << 20}
 	webcal := strings.Replace(srv.URL, "https://", "webcal://", 1)
 	tests := []struct {
