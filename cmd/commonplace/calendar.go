@@ -69,7 +69,7 @@ func calendarAdd(fs *flag.FlagSet, e *env) runFunc {
 		}
 		sub := &calendar.Subscription{URL: args[0], Tags: splitList(*tags), Organiser: *organiser}
 		if *place != "" {
-			p, err := findPlace(ctx, e.svc, *place)
+			p, err := places.find(ctx, e.svc, *place)
 			if err != nil {
 				return err
 			}
