@@ -9,7 +9,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/federation"
@@ -82,12 +81,7 @@ func calendarAdd(fs *flag.FlagSet, e *env) runFunc {
 		if err != nil {
 			return &hub.Error{Code: hub.ErrorCode(err), Message: fmt.Sprintf("Subscribed (ID %d), but the first refresh failed: %s The hub will try again every hour; 'commonplace calendar refresh %d' tries now.", sub.ID, hub.ErrorMessage(err), sub.ID), Err: err}
 		}
-		if e.json {
-			return e.printJSON(got)
-		}
-		e.printf("Subscribed to %s (ID %d).\n", got.DisplayName(), got.ID)
-		e.printReport(got.LastReport)
-		return nil
+		return e.printRefreshed("Subscribed to", got)
 	}
 }
 
@@ -119,59 +113,58 @@ func calendarList(fs *flag.FlagSet, e *env) runFunc {
 		if err != nil {
 			return err
 		}
-		if e.json {
-			return e.printJSON(nonNil(subs))
+		return printList(e, subs, listing[*calendar.Subscription]{
+			empty:  "No calendar subscriptions yet. Add one with 'commonplace calendar add URL'.",
+			header: "ID\tNAME\tLAST SUCCESS\tLAST REPORT\tLAST ERROR",
+			row: func(w io.Writer, s *calendar.Subscription) {
+				success := "never"
+				if s.LastSuccessAt != nil {
+					success = s.LastSuccessAt.Local().Format("2006-01-02 15:04")
+				}
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", s.ID, s.DisplayName(), success, s.LastReport.Summary(), orDash(s.LastError))
+			},
+		})
+	}
+}
+
+// withSubscription parses the subscription ID argument, then runs body
+// over the calendar service.
+func (e *env) withSubscription(body func(ctx context.Context, cals *calendar.Service, id int64) error) runFunc {
+	return func(ctx context.Context, args []string) error {
+		id, err := calendarID(args[0])
+		if err != nil {
+			return err
 		}
-		if len(subs) == 0 {
-			e.printf("No calendar subscriptions yet. Add one with 'commonplace calendar add URL'.\n")
-			return nil
+		ctx, cals, err := e.calendars(ctx)
+		if err != nil {
+			return err
 		}
-		tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tLAST SUCCESS\tLAST REPORT\tLAST ERROR")
-		for _, s := range subs {
-			success := "never"
-			if s.LastSuccessAt != nil {
-				success = s.LastSuccessAt.Local().Format("2006-01-02 15:04")
-			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", s.ID, s.DisplayName(), success, s.LastReport.Summary(), orDash(s.LastError))
-		}
-		return tw.Flush()
+		return body(ctx, cals, id)
 	}
 }
 
 func calendarRefresh(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		id, err := calendarID(args[0])
-		if err != nil {
-			return err
-		}
-		ctx, cals, err := e.calendars(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withSubscription(func(ctx context.Context, cals *calendar.Service, id int64) error {
 		got, err := cals.Refresh(ctx, id)
 		if err != nil {
 			return err
 		}
-		if e.json {
-			return e.printJSON(got)
-		}
-		e.printf("Refreshed %s (ID %d).\n", got.DisplayName(), got.ID)
-		e.printReport(got.LastReport)
-		return nil
+		return e.printRefreshed("Refreshed", got)
+	})
+}
+
+// printRefreshed prints a subscription after a refresh, with its report.
+func (e *env) printRefreshed(verb string, got *calendar.Subscription) error {
+	if e.json {
+		return e.printJSON(got)
 	}
+	e.printf("%s %s (ID %d).\n", verb, got.DisplayName(), got.ID)
+	e.printReport(got.LastReport)
+	return nil
 }
 
 func calendarRemove(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		id, err := calendarID(args[0])
-		if err != nil {
-			return err
-		}
-		ctx, cals, err := e.calendars(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withSubscription(func(ctx context.Context, cals *calendar.Service, id int64) error {
 		sub, err := cals.Subscription(ctx, id)
 		if err != nil {
 			return err
@@ -182,7 +175,7 @@ func calendarRemove(fs *flag.FlagSet, e *env) runFunc {
 		}
 		e.printf("Unsubscribed from %s; removed %d upcoming events. Past events stay.\n", sub.DisplayName(), n)
 		return nil
-	}
+	})
 }
 
 func calendarImport(fs *flag.FlagSet, e *env) runFunc {

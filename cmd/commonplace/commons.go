@@ -4,8 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"strconv"
-	"text/tabwriter"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -54,11 +54,7 @@ func blockCommand() *command {
 }
 
 func peerFollow(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		p, err := svc.FollowPeer(ctx, args[0])
 		if err != nil {
 			return err
@@ -68,75 +64,51 @@ func peerFollow(fs *flag.FlagSet, e *env) runFunc {
 		}
 		e.printf("Asked to follow %s (%s). Its items join the commons once it accepts.\n", p.Handle(), p.ActorID)
 		return nil
-	}
+	})
 }
 
 func peerList(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		peers, err := svc.Peers(ctx)
 		if err != nil {
 			return err
 		}
-		if e.json {
-			return e.printJSON(nonNil(peers))
-		}
-		if len(peers) == 0 {
-			e.printf("This hub follows no other hub yet. Follow one with 'commonplace peer follow @name@host'.\n")
-			return nil
-		}
-		tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "HANDLE\tSTATE\tITEMS\tACTOR\tLAST PROBLEM")
-		for _, p := range peers {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", p.Handle(), p.State, p.Items, p.ActorID, orDash(p.LastError))
-		}
-		return tw.Flush()
-	}
+		return printList(e, peers, listing[hub.Peer]{
+			empty:  "This hub follows no other hub yet. Follow one with 'commonplace peer follow @name@host'.",
+			header: "HANDLE\tSTATE\tITEMS\tACTOR\tLAST PROBLEM",
+			row: func(w io.Writer, p hub.Peer) {
+				fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\n", p.Handle(), p.State, p.Items, p.ActorID, orDash(p.LastError))
+			},
+		})
+	})
 }
 
 func peerUnfollow(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		if err := svc.UnfollowPeer(ctx, args[0]); err != nil {
 			return err
 		}
 		e.printf("Unfollowed %s; its items have left the commons.\n", args[0])
 		return nil
-	}
+	})
 }
 
 func commonsList(fs *flag.FlagSet, e *env) runFunc {
 	kind := fs.String("kind", "", "only `event`, guide or case-study")
 	from := fs.String("from", "", "only items from this `server`")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		items, _, err := svc.RemoteItems(ctx, hub.RemoteItemFilter{Kind: *kind, Host: *from, Limit: 100})
 		if err != nil {
 			return err
 		}
-		if e.json {
-			return e.printJSON(nonNil(items))
-		}
-		if len(items) == 0 {
-			e.printf("The commons is empty.\n")
-			return nil
-		}
-		tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tKIND\tTITLE\tFROM\tRE-SHARED")
-		for _, it := range items {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%v\n", it.ID, it.Kind, it.Title, it.Origin.Host, it.Reshared)
-		}
-		return tw.Flush()
-	}
+		return printList(e, items, listing[*hub.RemoteItem]{
+			empty:  "The commons is empty.",
+			header: "ID\tKIND\tTITLE\tFROM\tRE-SHARED",
+			row: func(w io.Writer, it *hub.RemoteItem) {
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%v\n", it.ID, it.Kind, it.Title, it.Origin.Host, it.Reshared)
+			},
+		})
+	})
 }
 
 func commonsShare(undo bool) func(fs *flag.FlagSet, e *env) runFunc {
@@ -173,40 +145,28 @@ func blockKind(account bool) string {
 func blockAdd(fs *flag.FlagSet, e *env) runFunc {
 	account := fs.Bool("account", false, "block one account (give its address) rather than a server")
 	note := fs.String("note", "", "why, for other organisers")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		if err := svc.Block(ctx, hub.Block{Kind: blockKind(*account), Value: args[0], Note: *note}); err != nil {
 			return err
 		}
 		e.printf("Blocked %s: what it sent here is removed, and nothing more is taken from it or sent to it.\n", args[0])
 		return nil
-	}
+	})
 }
 
 func blockRemove(fs *flag.FlagSet, e *env) runFunc {
 	account := fs.Bool("account", false, "the block is of one account")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		if err := svc.Unblock(ctx, blockKind(*account), args[0]); err != nil {
 			return err
 		}
 		e.printf("Lifted the block on %s.\n", args[0])
 		return nil
-	}
+	})
 }
 
 func blockList(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		p, err := svc.ModerationPolicy(ctx)
 		if err != nil {
 			return err
@@ -226,22 +186,18 @@ func blockList(fs *flag.FlagSet, e *env) runFunc {
 			e.printf("blocked  %-7s %s %s\n", b.Kind, b.Value, b.Note)
 		}
 		return nil
-	}
+	})
 }
 
 func blockAllow(fs *flag.FlagSet, e *env) runFunc {
 	remove := fs.Bool("remove", false, "take the server off the allowlist")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		if err := svc.AllowServer(ctx, args[0], !*remove); err != nil {
 			return err
 		}
 		e.printf("Done.\n")
 		return nil
-	}
+	})
 }
 
 func blockAllowlist(fs *flag.FlagSet, e *env) runFunc {

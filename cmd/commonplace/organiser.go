@@ -4,9 +4,10 @@ import (
 	"bufio"
 	"context"
 	"flag"
+	"fmt"
+	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
@@ -146,11 +147,7 @@ password is made and printed once.`,
 }
 
 func organiserList(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		all, err := svc.ListOrganisers(ctx)
 		if err != nil {
 			return err
@@ -159,20 +156,14 @@ func organiserList(fs *flag.FlagSet, e *env) runFunc {
 		for _, o := range all {
 			views = append(views, viewOrganiser(o))
 		}
-		if e.json {
-			return e.printJSON(views)
-		}
-		if len(views) == 0 {
-			e.printf("No organisers yet. Add the first admin with 'commonplace organiser add --admin --email ... --name ...'.\n")
-			return nil
-		}
-		tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
-		tw.Write([]byte("ID\tEMAIL\tNAME\tROLE\tADDED\n"))
-		for _, o := range views {
-			tw.Write([]byte(strconv.FormatInt(o.ID, 10) + "\t" + o.Email + "\t" + o.Name + "\t" + o.Role + "\t" + formatDate(o.CreatedAt) + "\n"))
-		}
-		return tw.Flush()
-	}
+		return printList(e, views, listing[organiserView]{
+			empty:  "No organisers yet. Add the first admin with 'commonplace organiser add --admin --email ... --name ...'.",
+			header: "ID\tEMAIL\tNAME\tROLE\tADDED",
+			row: func(w io.Writer, o organiserView) {
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", o.ID, o.Email, o.Name, o.Role, formatDate(o.CreatedAt))
+			},
+		})
+	})
 }
 
 // findOrganiser looks an organiser up by email, with a helpful not-found.
@@ -198,11 +189,7 @@ func organiserEditCommand() *command {
 			newEmail := fs.String("new-email", "", "new email `address`")
 			name := fs.String("name", "", "new `name`")
 			role := fs.String("role", "", "new `role`: editor or admin")
-			return func(ctx context.Context, args []string) error {
-				ctx, svc, err := e.open(ctx)
-				if err != nil {
-					return err
-				}
+			return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 				o, err := findOrganiser(ctx, svc, *email)
 				if err != nil {
 					return err
@@ -224,18 +211,14 @@ func organiserEditCommand() *command {
 				}
 				e.printf("Saved %s %s <%s>.\n", o.Role, o.Name, o.Email)
 				return nil
-			}
+			})
 		},
 	}
 }
 
 func organiserRemove(fs *flag.FlagSet, e *env) runFunc {
 	email := fs.String("email", "", "email `address` of the organiser to remove")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		o, err := findOrganiser(ctx, svc, *email)
 		if err != nil {
 			return err
@@ -245,7 +228,7 @@ func organiserRemove(fs *flag.FlagSet, e *env) runFunc {
 		}
 		e.printf("Removed %s <%s>.\n", o.Name, o.Email)
 		return nil
-	}
+	})
 }
 
 func organiserPasswordCommand() *command {
@@ -302,11 +285,7 @@ func tokenCommand() *command {
 func tokenCreate(fs *flag.FlagSet, e *env) runFunc {
 	email := fs.String("email", "", "email `address` of the organiser the token acts as")
 	name := fs.String("name", "", "what the token is for, e.g. \"website calendar sync\"")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		o, err := findOrganiser(ctx, svc, *email)
 		if err != nil {
 			return err
@@ -323,7 +302,7 @@ func tokenCreate(fs *flag.FlagSet, e *env) runFunc {
 		}
 		e.printf("Created token %d %q for %s. Copy the secret now; it is not shown again:\n%s\n", t.ID, t.Name, o.Email, secret)
 		return nil
-	}
+	})
 }
 
 func viewToken(t *hub.APIToken, email string) tokenView {
@@ -331,11 +310,7 @@ func viewToken(t *hub.APIToken, email string) tokenView {
 }
 
 func tokenList(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		tokens, err := svc.ListTokens(ctx)
 		if err != nil {
 			return err
@@ -352,24 +327,18 @@ func tokenList(fs *flag.FlagSet, e *env) runFunc {
 		for _, t := range tokens {
 			views = append(views, viewToken(t, emails[t.OrganiserID]))
 		}
-		if e.json {
-			return e.printJSON(views)
-		}
-		if len(views) == 0 {
-			e.printf("No API tokens. Create one with 'commonplace token create --email ... --name ...'.\n")
-			return nil
-		}
-		tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
-		tw.Write([]byte("ID\tORGANISER\tNAME\tCREATED\tLAST USED\n"))
-		for _, t := range views {
-			used := "never"
-			if t.LastUsedAt != nil {
-				used = formatDate(*t.LastUsedAt)
-			}
-			tw.Write([]byte(strconv.FormatInt(t.ID, 10) + "\t" + t.OrganiserEmail + "\t" + t.Name + "\t" + formatDate(t.CreatedAt) + "\t" + used + "\n"))
-		}
-		return tw.Flush()
-	}
+		return printList(e, views, listing[tokenView]{
+			empty:  "No API tokens. Create one with 'commonplace token create --email ... --name ...'.",
+			header: "ID\tORGANISER\tNAME\tCREATED\tLAST USED",
+			row: func(w io.Writer, t tokenView) {
+				used := "never"
+				if t.LastUsedAt != nil {
+					used = formatDate(*t.LastUsedAt)
+				}
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.OrganiserEmail, t.Name, formatDate(t.CreatedAt), used)
+			},
+		})
+	})
 }
 
 func tokenRevoke(fs *flag.FlagSet, e *env) runFunc {

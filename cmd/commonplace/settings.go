@@ -19,17 +19,13 @@ func settingsCommand() *command {
 }
 
 func settingsShow(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		st, err := svc.Settings(ctx)
 		if err != nil {
 			return err
 		}
 		return e.printSettings(st)
-	}
+	})
 }
 
 func (e *env) printSettings(st hub.Settings) error {
@@ -65,11 +61,7 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 	discoverable := fs.Bool("discoverable", true, "let fediverse servers suggest the hub in their directories")
 	indexable := fs.Bool("indexable", true, "let fediverse servers include the hub's posts in search")
 	approve := fs.Bool("approve-followers", false, "hold new followers until an organiser approves them")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		st, err := svc.Settings(ctx)
 		if err != nil {
 			return err
@@ -101,7 +93,7 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 			e.printf("Saved.\n\n")
 		}
 		return e.printSettings(st)
-	}
+	})
 }
 
 func yesNo(b bool) string {
