@@ -17,19 +17,15 @@ import (
 )
 
 func calendarCommand() *command {
-	return &command{
-		name:    "calendar",
-		summary: "Subscribe to partners' calendar feeds and import iCal files",
-		subs: []*command{
-			{name: "add", args: "URL", nargs: 1, summary: "Subscribe to a calendar feed (https:// or webcal://) and import it now", json: true, setup: calendarAdd,
-				help: "The hub then refreshes the feed every hour while 'commonplace serve' runs."},
-			{name: "list", summary: "List calendar subscriptions with their last report", json: true, readOnly: true, setup: calendarList},
-			{name: "refresh", args: "ID", nargs: 1, summary: "Fetch a subscribed feed now and print what changed", json: true, setup: calendarRefresh},
-			{name: "remove", args: "ID", nargs: 1, summary: "Unsubscribe and remove the feed's upcoming events", setup: calendarRemove},
-			{name: "import", args: "FILE|URL", nargs: 1, summary: "Import the events of an iCal file or address once", json: true, setup: calendarImport,
-				help: "Importing the same file again updates the events it made instead of adding copies. Use - to read standard input."},
-		},
-	}
+	return group("calendar", "Subscribe to partners' calendar feeds and import iCal files",
+		&command{name: "add", args: "URL", nargs: 1, summary: "Subscribe to a calendar feed (https:// or webcal://) and import it now", json: true, setup: calendarAdd,
+			help: "The hub then refreshes the feed every hour while 'commonplace serve' runs."},
+		&command{name: "list", summary: "List calendar subscriptions with their last report", json: true, readOnly: true, setup: calendarList},
+		&command{name: "refresh", args: "ID", nargs: 1, summary: "Fetch a subscribed feed now and print what changed", json: true, setup: calendarRefresh},
+		&command{name: "remove", args: "ID", nargs: 1, summary: "Unsubscribe and remove the feed's upcoming events", setup: calendarRemove},
+		&command{name: "import", args: "FILE|URL", nargs: 1, summary: "Import the events of an iCal file or address once", json: true, setup: calendarImport,
+			help: "Importing the same file again updates the events it made instead of adding copies. Use - to read standard input."},
+	)
 }
 
 // feedClient is the HTTP client that fetches calendar feeds.

@@ -30,18 +30,14 @@ var caseStudies = &resource[hub.CaseStudy, *caseStudyFlags]{
 }
 
 func caseStudyCommand() *command {
-	return &command{
-		name:    "case-study",
-		summary: "Manage case studies: what a group tried and what happened",
-		subs: []*command{
-			{name: "list", summary: "List case studies, newest first", json: true, readOnly: true, setup: caseStudyList},
-			caseStudies.showCommand("Show a case study"),
-			caseStudies.addCommand("Add a case study",
-				"Sections are Markdown. Give a section's text, or read it from a file with\n--problem-file and so on (- for standard input)."),
-			caseStudies.editCommand("Change a case study; only the flags given change", ""),
-			caseStudies.deleteCommand("Delete a case study"),
-		},
-	}
+	return group("case-study", "Manage case studies: what a group tried and what happened",
+		&command{name: "list", summary: "List case studies, newest first", json: true, readOnly: true, setup: caseStudyList},
+		caseStudies.showCommand("Show a case study"),
+		caseStudies.addCommand("Add a case study",
+			"Sections are Markdown. Give a section's text, or read it from a file with\n--problem-file and so on (- for standard input)."),
+		caseStudies.editCommand("Change a case study; only the flags given change", ""),
+		caseStudies.deleteCommand("Delete a case study"),
+	)
 }
 
 // caseStudySections are the Markdown sections, each with a -file variant.
@@ -73,12 +69,8 @@ func (f *caseStudyFlags) register(fs *flag.FlagSet, _ bool) {
 }
 
 func (f *caseStudyFlags) apply(ctx context.Context, e *env, svc *hub.Service, c *hub.CaseStudy, _ bool) error {
-	if e.isSet("title") {
-		c.Title = f.title
-	}
-	if e.isSet("summary") {
-		c.Summary = f.summary
-	}
+	given(e, "title", &c.Title, f.title)
+	given(e, "summary", &c.Summary, f.summary)
 	targets := map[string]*string{"problem": &c.Problem, "approach": &c.Approach, "tools": &c.Tools, "outcome": &c.Outcome, "lessons": &c.Lessons}
 	for _, s := range caseStudySections {
 		text, ok, err := e.readText(s.name, *f.text[s.name], *f.files[s.name])
@@ -89,15 +81,9 @@ func (f *caseStudyFlags) apply(ctx context.Context, e *env, svc *hub.Service, c 
 			*targets[s.name] = text
 		}
 	}
-	if e.isSet("organisation") {
-		c.Organisation = f.organisation
-	}
-	if e.isSet("contact") {
-		c.Contact = f.contact
-	}
-	if e.isSet("tags") {
-		c.Tags = splitList(f.tags)
-	}
+	given(e, "organisation", &c.Organisation, f.organisation)
+	given(e, "contact", &c.Contact, f.contact)
+	given(e, "tags", &c.Tags, splitList(f.tags))
 	if e.isSet("place-slug") {
 		slug := strings.TrimSpace(f.placeSlug)
 		c.PlaceID, c.Place = 0, nil

@@ -15,42 +15,30 @@ import (
 // commands queue.
 
 func peerCommand() *command {
-	return &command{
-		name:    "peer",
-		summary: "Follow other hubs, so their public items join this hub's commons",
-		subs: []*command{
-			{name: "follow", args: "HANDLE|URL", nargs: 1, summary: "Follow a hub by @name@host or web address", json: true, setup: peerFollow,
-				help: "The hub must have served once (so it knows its public address). Its items arrive once it accepts."},
-			{name: "list", summary: "List the hubs this hub follows", json: true, readOnly: true, setup: peerList},
-			{name: "unfollow", args: "ACTOR", nargs: 1, summary: "Stop following a hub (its actor address, as 'peer list' shows) and remove its items", setup: peerUnfollow},
-		},
-	}
+	return group("peer", "Follow other hubs, so their public items join this hub's commons",
+		&command{name: "follow", args: "HANDLE|URL", nargs: 1, summary: "Follow a hub by @name@host or web address", json: true, setup: peerFollow,
+			help: "The hub must have served once (so it knows its public address). Its items arrive once it accepts."},
+		&command{name: "list", summary: "List the hubs this hub follows", json: true, readOnly: true, setup: peerList},
+		&command{name: "unfollow", args: "ACTOR", nargs: 1, summary: "Stop following a hub (its actor address, as 'peer list' shows) and remove its items", setup: peerUnfollow},
+	)
 }
 
 func commonsCommand() *command {
-	return &command{
-		name:    "commons",
-		summary: "List the commons and re-share its items with this hub's followers",
-		subs: []*command{
-			{name: "list", summary: "List items held from other hubs", json: true, readOnly: true, setup: commonsList},
-			{name: "share", args: "ID", nargs: 1, summary: "Re-share (Announce) an item with this hub's followers", setup: commonsShare(false)},
-			{name: "unshare", args: "ID", nargs: 1, summary: "Withdraw a re-share", setup: commonsShare(true)},
-		},
-	}
+	return group("commons", "List the commons and re-share its items with this hub's followers",
+		&command{name: "list", summary: "List items held from other hubs", json: true, readOnly: true, setup: commonsList},
+		&command{name: "share", args: "ID", nargs: 1, summary: "Re-share (Announce) an item with this hub's followers", setup: commonsShare(false)},
+		&command{name: "unshare", args: "ID", nargs: 1, summary: "Withdraw a re-share", setup: commonsShare(true)},
+	)
 }
 
 func blockCommand() *command {
-	return &command{
-		name:    "block",
-		summary: "Block accounts and servers, and manage the allowlist",
-		subs: []*command{
-			{name: "add", args: "SERVER|ACCOUNT", nargs: 1, summary: "Block a server (host name) or, with --account, one account (its address)", setup: blockAdd},
-			{name: "remove", args: "SERVER|ACCOUNT", nargs: 1, summary: "Lift a block", setup: blockRemove},
-			{name: "list", summary: "List blocks and the allowlist", json: true, readOnly: true, setup: blockList},
-			{name: "allow", args: "SERVER", nargs: 1, summary: "Put a server on the allowlist (--remove takes it off)", setup: blockAllow},
-			{name: "allowlist", args: "on|off", nargs: 1, summary: "Federate only with allowed servers (on), or with all not blocked (off)", setup: blockAllowlist},
-		},
-	}
+	return group("block", "Block accounts and servers, and manage the allowlist",
+		&command{name: "add", args: "SERVER|ACCOUNT", nargs: 1, summary: "Block a server (host name) or, with --account, one account (its address)", setup: blockAdd},
+		&command{name: "remove", args: "SERVER|ACCOUNT", nargs: 1, summary: "Lift a block", setup: blockRemove},
+		&command{name: "list", summary: "List blocks and the allowlist", json: true, readOnly: true, setup: blockList},
+		&command{name: "allow", args: "SERVER", nargs: 1, summary: "Put a server on the allowlist (--remove takes it off)", setup: blockAllow},
+		&command{name: "allowlist", args: "on|off", nargs: 1, summary: "Federate only with allowed servers (on), or with all not blocked (off)", setup: blockAllowlist},
+	)
 }
 
 func peerFollow(fs *flag.FlagSet, e *env) runFunc {
@@ -67,21 +55,13 @@ func peerFollow(fs *flag.FlagSet, e *env) runFunc {
 	})
 }
 
-func peerList(fs *flag.FlagSet, e *env) runFunc {
-	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
-		peers, err := svc.Peers(ctx)
-		if err != nil {
-			return err
-		}
-		return printList(e, peers, listing[hub.Peer]{
-			empty:  "This hub follows no other hub yet. Follow one with 'commonplace peer follow @name@host'.",
-			header: "HANDLE\tSTATE\tITEMS\tACTOR\tLAST PROBLEM",
-			row: func(w io.Writer, p hub.Peer) {
-				fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\n", p.Handle(), p.State, p.Items, p.ActorID, orDash(p.LastError))
-			},
-		})
-	})
-}
+var peerList = listSetup((*hub.Service).Peers, listing[hub.Peer]{
+	empty:  "This hub follows no other hub yet. Follow one with 'commonplace peer follow @name@host'.",
+	header: "HANDLE\tSTATE\tITEMS\tACTOR\tLAST PROBLEM",
+	row: func(w io.Writer, p hub.Peer) {
+		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\n", p.Handle(), p.State, p.Items, p.ActorID, orDash(p.LastError))
+	},
+})
 
 func peerUnfollow(fs *flag.FlagSet, e *env) runFunc {
 	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {

@@ -48,21 +48,17 @@ var events = &resource[hub.Event, *eventFlags]{
 }
 
 func eventCommand() *command {
-	return &command{
-		name:    "event",
-		summary: "List, show, add, edit and delete events",
-		subs: []*command{
-			eventListCommand(),
-			events.showCommand("Show an event and its next dates"),
-			events.addCommand("Add an event", eventTimeHelp),
-			events.editCommand("Change an event; only the flags given change", eventTimeHelp+`
+	return group("event", "List, show, add, edit and delete events",
+		eventListCommand(),
+		events.showCommand("Show an event and its next dates"),
+		events.addCommand("Add an event", eventTimeHelp),
+		events.editCommand("Change an event; only the flags given change", eventTimeHelp+`
 
 Give a flag an empty value to clear it (--repeat "" makes the event a
 one-off, --place-slug "" removes its place). Moving --start without --end
 keeps the event's length. Changing --tz alone keeps the local times.`),
-			events.deleteCommand("Delete an event"),
-		},
-	}
+		events.deleteCommand("Delete an event"),
+	)
 }
 
 // eventFlags are the fields of an event that add and edit accept.
@@ -105,12 +101,8 @@ func (f *eventFlags) apply(ctx context.Context, e *env, svc *hub.Service, ev *hu
 	bad := map[string]string{}
 	old := *ev
 
-	if e.isSet("title") {
-		ev.Title = f.title
-	}
-	if e.isSet("all-day") {
-		ev.AllDay = f.allDay
-	}
+	given(e, "title", &ev.Title, f.title)
+	given(e, "all-day", &ev.AllDay, f.allDay)
 	switch {
 	case e.isSet("tz"):
 		ev.TimeZone = strings.TrimSpace(f.tz)
@@ -163,30 +155,16 @@ func (f *eventFlags) apply(ctx context.Context, e *env, svc *hub.Service, ev *hu
 			ev.End = t
 		}
 	}
-	if e.isSet("repeat") {
-		ev.Recurrence = f.repeat
-	}
-	if e.isSet("except") {
-		ev.Exceptions = splitList(f.except)
-	}
+	given(e, "repeat", &ev.Recurrence, f.repeat)
+	given(e, "except", &ev.Exceptions, splitList(f.except))
 	if err := f.applyPlace(ctx, e, svc, ev, bad); err != nil {
 		return err
 	}
-	if e.isSet("online-url") {
-		ev.OnlineURL = f.onlineURL
-	}
-	if e.isSet("booking-url") {
-		ev.BookingURL = f.bookingURL
-	}
-	if e.isSet("tags") {
-		ev.Tags = splitList(f.tags)
-	}
-	if e.isSet("organiser") {
-		ev.Organiser = f.organiser
-	}
-	if e.isSet("accessibility") {
-		ev.Accessibility = f.access
-	}
+	given(e, "online-url", &ev.OnlineURL, f.onlineURL)
+	given(e, "booking-url", &ev.BookingURL, f.bookingURL)
+	given(e, "tags", &ev.Tags, splitList(f.tags))
+	given(e, "organiser", &ev.Organiser, f.organiser)
+	given(e, "accessibility", &ev.Accessibility, f.access)
 	desc, ok, err := e.readText("description", f.description, f.descriptionFile)
 	if err != nil {
 		return err

@@ -31,19 +31,15 @@ var guides = &resource[hub.Guide, *guideFlags]{
 }
 
 func guideCommand() *command {
-	return &command{
-		name:    "guide",
-		summary: "Manage guides: how-to write-ups kept with every revision",
-		subs: []*command{
-			{name: "list", summary: "List guides, newest first", json: true, readOnly: true, setup: guideList},
-			{name: "show", args: "SLUG", nargs: 1, summary: "Show a guide, or one of its revisions", json: true, readOnly: true, setup: guideShow},
-			guides.addCommand("Add a guide", ""),
-			guides.editCommand("Change a guide, saving a new revision; only the flags given change", ""),
-			guides.deleteCommand("Delete a guide and all its revisions"),
-			{name: "revisions", args: "SLUG", nargs: 1, summary: "List a guide's revisions, newest first", json: true, readOnly: true, setup: guideRevisions},
-			{name: "restore", args: "SLUG REVISION", nargs: 2, summary: "Make an old revision current again, as a new revision", json: true, setup: guideRestore},
-		},
-	}
+	return group("guide", "Manage guides: how-to write-ups kept with every revision",
+		&command{name: "list", summary: "List guides, newest first", json: true, readOnly: true, setup: guideList},
+		&command{name: "show", args: "SLUG", nargs: 1, summary: "Show a guide, or one of its revisions", json: true, readOnly: true, setup: guideShow},
+		guides.addCommand("Add a guide", ""),
+		guides.editCommand("Change a guide, saving a new revision; only the flags given change", ""),
+		guides.deleteCommand("Delete a guide and all its revisions"),
+		&command{name: "revisions", args: "SLUG", nargs: 1, summary: "List a guide's revisions, newest first", json: true, readOnly: true, setup: guideRevisions},
+		&command{name: "restore", args: "SLUG REVISION", nargs: 2, summary: "Make an old revision current again, as a new revision", json: true, setup: guideRestore},
+	)
 }
 
 type guideFlags struct {
@@ -63,15 +59,9 @@ func (f *guideFlags) register(fs *flag.FlagSet, edit bool) {
 }
 
 func (f *guideFlags) apply(_ context.Context, e *env, _ *hub.Service, g *hub.Guide, _ bool) error {
-	if e.isSet("title") {
-		g.Title = f.title
-	}
-	if e.isSet("summary") {
-		g.Summary = f.summary
-	}
-	if e.isSet("tags") {
-		g.Tags = splitList(f.tags)
-	}
+	given(e, "title", &g.Title, f.title)
+	given(e, "summary", &g.Summary, f.summary)
+	given(e, "tags", &g.Tags, splitList(f.tags))
 	body, ok, err := e.readText("body", f.body, f.bodyFile)
 	if err != nil {
 		return err
@@ -130,10 +120,8 @@ func guideShow(fs *flag.FlagSet, e *env) runFunc {
 // showGuideRevision prints one of a guide's revisions.
 func showGuideRevision(ctx context.Context, e *env, svc *hub.Service, g *hub.Guide, number int) error {
 	rev, err := svc.GuideRevision(ctx, g.ID, number)
-	if hub.ErrorCode(err) == hub.ENOTFOUND {
-		return noGuideRevision(g, number)
-	} else if err != nil {
-		return err
+	if err != nil {
+		return revisionErr(err, g, number)
 	}
 	if e.json {
 		return e.printJSON(rev)
@@ -149,9 +137,12 @@ func showGuideRevision(ctx context.Context, e *env, svc *hub.Service, g *hub.Gui
 	return nil
 }
 
-// noGuideRevision says that a guide has no such revision.
-func noGuideRevision(g *hub.Guide, number int) error {
-	return hub.Errorf(hub.ENOTFOUND, "The guide %q has no revision %d. List them with 'commonplace guide revisions %s'.", g.Slug, number, g.Slug)
+// revisionErr says that a guide has no such revision, for ENOTFOUND.
+func revisionErr(err error, g *hub.Guide, number int) error {
+	if hub.ErrorCode(err) == hub.ENOTFOUND {
+		return hub.Errorf(hub.ENOTFOUND, "The guide %q has no revision %d. List them with 'commonplace guide revisions %s'.", g.Slug, number, g.Slug)
+	}
+	return err
 }
 
 func guideRevisions(fs *flag.FlagSet, e *env) runFunc {
@@ -188,10 +179,8 @@ func guideRestore(fs *flag.FlagSet, e *env) runFunc {
 			return err
 		}
 		restored, err := svc.RestoreGuideRevision(ctx, g.ID, number)
-		if hub.ErrorCode(err) == hub.ENOTFOUND {
-			return noGuideRevision(g, number)
-		} else if err != nil {
-			return err
+		if err != nil {
+			return revisionErr(err, g, number)
 		}
 		if e.json {
 			return e.printJSON(restored)

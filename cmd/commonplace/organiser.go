@@ -38,17 +38,13 @@ type tokenView struct {
 }
 
 func organiserCommand() *command {
-	return &command{
-		name:    "organiser",
-		summary: "Manage the people who can log in and run the hub",
-		subs: []*command{
-			organiserAddCommand(),
-			{name: "list", summary: "List organisers", json: true, readOnly: true, setup: organiserList},
-			organiserEditCommand(),
-			{name: "remove", summary: "Remove an organiser with their logins and tokens", setup: organiserRemove},
-			organiserPasswordCommand(),
-		},
-	}
+	return group("organiser", "Manage the people who can log in and run the hub",
+		organiserAddCommand(),
+		&command{name: "list", summary: "List organisers", json: true, readOnly: true, setup: organiserList},
+		organiserEditCommand(),
+		&command{name: "remove", summary: "Remove an organiser with their logins and tokens", setup: organiserRemove},
+		organiserPasswordCommand(),
+	)
 }
 
 // passwordFlags are --password and --password-stdin.
@@ -146,24 +142,25 @@ password is made and printed once.`,
 	}
 }
 
-func organiserList(fs *flag.FlagSet, e *env) runFunc {
-	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
-		all, err := svc.ListOrganisers(ctx)
-		if err != nil {
-			return err
-		}
-		views := make([]organiserView, 0, len(all))
-		for _, o := range all {
-			views = append(views, viewOrganiser(o))
-		}
-		return printList(e, views, listing[organiserView]{
-			empty:  "No organisers yet. Add the first admin with 'commonplace organiser add --admin --email ... --name ...'.",
-			header: "ID\tEMAIL\tNAME\tROLE\tADDED",
-			row: func(w io.Writer, o organiserView) {
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", o.ID, o.Email, o.Name, o.Role, formatDate(o.CreatedAt))
-			},
-		})
-	})
+var organiserList = listSetup(listOrganiserViews, listing[organiserView]{
+	empty:  "No organisers yet. Add the first admin with 'commonplace organiser add --admin --email ... --name ...'.",
+	header: "ID\tEMAIL\tNAME\tROLE\tADDED",
+	row: func(w io.Writer, o organiserView) {
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", o.ID, o.Email, o.Name, o.Role, formatDate(o.CreatedAt))
+	},
+})
+
+// listOrganiserViews lists the organisers as printed.
+func listOrganiserViews(svc *hub.Service, ctx context.Context) ([]organiserView, error) {
+	all, err := svc.ListOrganisers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	views := make([]organiserView, 0, len(all))
+	for _, o := range all {
+		views = append(views, viewOrganiser(o))
+	}
+	return views, nil
 }
 
 // findOrganiser looks an organiser up by email, with a helpful not-found.
@@ -194,15 +191,9 @@ func organiserEditCommand() *command {
 				if err != nil {
 					return err
 				}
-				if e.isSet("new-email") {
-					o.Email = *newEmail
-				}
-				if e.isSet("name") {
-					o.Name = *name
-				}
-				if e.isSet("role") {
-					o.Role = *role
-				}
+				given(e, "new-email", &o.Email, *newEmail)
+				given(e, "name", &o.Name, *name)
+				given(e, "role", &o.Role, *role)
 				if err := svc.UpdateOrganiser(ctx, o); err != nil {
 					return err
 				}
@@ -266,20 +257,16 @@ func organiserPasswordCommand() *command {
 }
 
 func tokenCommand() *command {
-	return &command{
-		name:    "token",
-		summary: "Manage API tokens for scripts and other programs",
-		subs: []*command{
-			{
-				name:    "create",
-				summary: "Create an API token for an organiser and print its secret once",
-				json:    true,
-				setup:   tokenCreate,
-			},
-			{name: "list", summary: "List API tokens", json: true, readOnly: true, setup: tokenList},
-			{name: "revoke", args: "ID", nargs: 1, summary: "Revoke an API token", setup: tokenRevoke},
+	return group("token", "Manage API tokens for scripts and other programs",
+		&command{
+			name:    "create",
+			summary: "Create an API token for an organiser and print its secret once",
+			json:    true,
+			setup:   tokenCreate,
 		},
-	}
+		&command{name: "list", summary: "List API tokens", json: true, readOnly: true, setup: tokenList},
+		&command{name: "revoke", args: "ID", nargs: 1, summary: "Revoke an API token", setup: tokenRevoke},
+	)
 }
 
 func tokenCreate(fs *flag.FlagSet, e *env) runFunc {
@@ -309,36 +296,38 @@ func viewToken(t *hub.APIToken, email string) tokenView {
 	return tokenView{ID: t.ID, OrganiserID: t.OrganiserID, OrganiserEmail: email, Name: t.Name, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt}
 }
 
-func tokenList(fs *flag.FlagSet, e *env) runFunc {
-	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
-		tokens, err := svc.ListTokens(ctx)
-		if err != nil {
-			return err
+var tokenList = listSetup(listTokenViews, listing[tokenView]{
+	empty:  "No API tokens. Create one with 'commonplace token create --email ... --name ...'.",
+	header: "ID\tORGANISER\tNAME\tCREATED\tLAST USED",
+	row: func(w io.Writer, t tokenView) {
+		used := "never"
+		if t.LastUsedAt != nil {
+			used = formatDate(*t.LastUsedAt)
 		}
-		organisers, err := svc.ListOrganisers(ctx)
-		if err != nil {
-			return err
-		}
-		emails := map[int64]string{}
-		for _, o := range organisers {
-			emails[o.ID] = o.Email
-		}
-		views := make([]tokenView, 0, len(tokens))
-		for _, t := range tokens {
-			views = append(views, viewToken(t, emails[t.OrganiserID]))
-		}
-		return printList(e, views, listing[tokenView]{
-			empty:  "No API tokens. Create one with 'commonplace token create --email ... --name ...'.",
-			header: "ID\tORGANISER\tNAME\tCREATED\tLAST USED",
-			row: func(w io.Writer, t tokenView) {
-				used := "never"
-				if t.LastUsedAt != nil {
-					used = formatDate(*t.LastUsedAt)
-				}
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.OrganiserEmail, t.Name, formatDate(t.CreatedAt), used)
-			},
-		})
-	})
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.OrganiserEmail, t.Name, formatDate(t.CreatedAt), used)
+	},
+})
+
+// listTokenViews lists the API tokens as printed, with their organisers'
+// emails.
+func listTokenViews(svc *hub.Service, ctx context.Context) ([]tokenView, error) {
+	tokens, err := svc.ListTokens(ctx)
+	if err != nil {
+		return nil, err
+	}
+	organisers, err := svc.ListOrganisers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	emails := map[int64]string{}
+	for _, o := range organisers {
+		emails[o.ID] = o.Email
+	}
+	views := make([]tokenView, 0, len(tokens))
+	for _, t := range tokens {
+		views = append(views, viewToken(t, emails[t.OrganiserID]))
+	}
+	return views, nil
 }
 
 func tokenRevoke(fs *flag.FlagSet, e *env) runFunc {

@@ -31,17 +31,13 @@ var places = &resource[hub.Place, *placeFlags]{
 }
 
 func placeCommand() *command {
-	return &command{
-		name:    "place",
-		summary: "Manage places: venues where events happen",
-		subs: []*command{
-			{name: "list", summary: "List places", json: true, readOnly: true, setup: placeList},
-			places.showCommand("Show a place and what is on there"),
-			places.addCommand("Add a place", ""),
-			places.editCommand("Change a place; only the flags given change", ""),
-			places.deleteCommand("Delete a place no event or case study uses"),
-		},
-	}
+	return group("place", "Manage places: venues where events happen",
+		&command{name: "list", summary: "List places", json: true, readOnly: true, setup: placeList},
+		places.showCommand("Show a place and what is on there"),
+		places.addCommand("Add a place", ""),
+		places.editCommand("Change a place; only the flags given change", ""),
+		places.deleteCommand("Delete a place no event or case study uses"),
+	)
 }
 
 type placeFlags struct {
@@ -102,21 +98,13 @@ func (f *placeFlags) apply(_ context.Context, e *env, _ *hub.Service, p *hub.Pla
 	return withValidation(bad, "place", func() error { cp := *p; return cp.Validate() })
 }
 
-func placeList(fs *flag.FlagSet, e *env) runFunc {
-	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
-		list, err := svc.ListPlaces(ctx)
-		if err != nil {
-			return err
-		}
-		return printList(e, list, listing[*hub.Place]{
-			empty:  "No places yet. Add one with 'commonplace place add --name ...'.",
-			header: "SLUG\tNAME\tADDRESS",
-			row: func(w io.Writer, p *hub.Place) {
-				fmt.Fprintf(w, "%s\t%s\t%s\n", p.Slug, p.Name, orDash(p.Address()))
-			},
-		})
-	})
-}
+var placeList = listSetup((*hub.Service).ListPlaces, listing[*hub.Place]{
+	empty:  "No places yet. Add one with 'commonplace place add --name ...'.",
+	header: "SLUG\tNAME\tADDRESS",
+	row: func(w io.Writer, p *hub.Place) {
+		fmt.Fprintf(w, "%s\t%s\t%s\n", p.Slug, p.Name, orDash(p.Address()))
+	},
+})
 
 // showPlace prints a place with what is on there soon.
 func showPlace(ctx context.Context, e *env, svc *hub.Service, p *hub.Place) error {
@@ -156,15 +144,11 @@ var tags = &resource[hub.Tag, *tagFlags]{
 }
 
 func tagCommand() *command {
-	return &command{
-		name:    "tag",
-		summary: "Manage tags; they are created when content first uses them",
-		subs: []*command{
-			{name: "list", summary: "List tags and how often each is used", json: true, readOnly: true, setup: tagList},
-			tags.editCommand("Rename or describe a tag", ""),
-			tags.deleteCommand("Remove a tag from all content and delete it"),
-		},
-	}
+	return group("tag", "Manage tags; they are created when content first uses them",
+		&command{name: "list", summary: "List tags and how often each is used", json: true, readOnly: true, setup: tagList},
+		tags.editCommand("Rename or describe a tag", ""),
+		tags.deleteCommand("Remove a tag from all content and delete it"),
+	)
 }
 
 type tagFlags struct{ name, description string }
@@ -175,27 +159,15 @@ func (f *tagFlags) register(fs *flag.FlagSet, _ bool) {
 }
 
 func (f *tagFlags) apply(_ context.Context, e *env, _ *hub.Service, t *hub.Tag, _ bool) error {
-	if e.isSet("name") {
-		t.Name = f.name
-	}
-	if e.isSet("description") {
-		t.Description = f.description
-	}
+	given(e, "name", &t.Name, f.name)
+	given(e, "description", &t.Description, f.description)
 	return nil
 }
 
-func tagList(fs *flag.FlagSet, e *env) runFunc {
-	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
-		list, err := svc.ListTags(ctx)
-		if err != nil {
-			return err
-		}
-		return printList(e, list, listing[*hub.Tag]{
-			empty:  "No tags yet. Give events, guides or case studies --tags to add some.",
-			header: "SLUG\tUSES\tNAME\tDESCRIPTION",
-			row: func(w io.Writer, t *hub.Tag) {
-				fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", t.Slug, t.Uses, t.Name, orDash(t.Description))
-			},
-		})
-	})
-}
+var tagList = listSetup((*hub.Service).ListTags, listing[*hub.Tag]{
+	empty:  "No tags yet. Give events, guides or case studies --tags to add some.",
+	header: "SLUG\tUSES\tNAME\tDESCRIPTION",
+	row: func(w io.Writer, t *hub.Tag) {
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", t.Slug, t.Uses, t.Name, orDash(t.Description))
+	},
+})

@@ -204,3 +204,30 @@ func printList[T any](e *env, items []T, l listing[T]) error {
 	printTotal(e, len(items), l.page.total, l.page.offset, l.page.plural)
 	return nil
 }
+
+// group is a command with subcommands.
+func group(name, summary string, subs ...*command) *command {
+	return &command{name: name, summary: summary, subs: subs}
+}
+
+// listSetup is the setup of a list command without flags of its own:
+// fetch the items, print them as l says.
+func listSetup[T any](fetch func(*hub.Service, context.Context) ([]T, error), l listing[T]) func(*flag.FlagSet, *env) runFunc {
+	return func(fs *flag.FlagSet, e *env) runFunc {
+		return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
+			items, err := fetch(svc, ctx)
+			if err != nil {
+				return err
+			}
+			return printList(e, items, l)
+		})
+	}
+}
+
+// given sets *dst to value if the flag name was given: flags left out
+// of an edit leave a field as it was.
+func given[V any](e *env, name string, dst *V, value V) {
+	if e.isSet(name) {
+		*dst = value
+	}
+}

@@ -8,14 +8,10 @@ import (
 )
 
 func settingsCommand() *command {
-	return &command{
-		name:    "settings",
-		summary: "Show or change the hub's name, description, time zone, look and fediverse handle",
-		subs: []*command{
-			{name: "show", summary: "Show the hub's settings", json: true, readOnly: true, setup: settingsShow},
-			{name: "set", summary: "Change settings; only the flags given change", json: true, setup: settingsSet},
-		},
-	}
+	return group("settings", "Show or change the hub's name, description, time zone, look and fediverse handle",
+		&command{name: "show", summary: "Show the hub's settings", json: true, readOnly: true, setup: settingsShow},
+		&command{name: "set", summary: "Change settings; only the flags given change", json: true, setup: settingsSet},
+	)
 }
 
 func settingsShow(fs *flag.FlagSet, e *env) runFunc {
