@@ -46,9 +46,15 @@ func (e *env) calendars(ctx context.Context) (context.Context, *calendar.Service
 }
 
 func calendarID(arg string) (int64, error) {
+	return parseID(arg, "ID must be the number of a subscription, as 'commonplace calendar list' shows")
+}
+
+// parseID reads a positive ID argument; a usage error says how to find
+// one.
+func parseID(arg, usage string) (int64, error) {
 	id, err := strconv.ParseInt(arg, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, usagef("ID must be the number of a subscription, as 'commonplace calendar list' shows")
+		return 0, usagef("%s", usage)
 	}
 	return id, nil
 }

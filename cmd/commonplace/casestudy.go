@@ -102,20 +102,14 @@ func (f *caseStudyFlags) apply(ctx context.Context, e *env, svc *hub.Service, c 
 }
 
 func caseStudyList(fs *flag.FlagSet, e *env) runFunc {
-	tag := fs.String("tag", "", "only case studies with this tag `slug`")
-	place := fs.String("place", "", "only case studies at this place `slug`")
-	query := fs.String("query", "", "only case studies whose title contains this `text`")
-	limit := fs.Int("limit", 100, "show at most `n` case studies")
-	offset := fs.Int("offset", 0, "skip the first `n` case studies")
+	var lf listFlags
+	lf.register(fs, "case studies", true)
 	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
-		f := hub.CaseStudyFilter{Tag: *tag, Query: *query, Limit: *limit, Offset: *offset}
-		if *place != "" {
-			p, err := places.find(ctx, svc, *place)
-			if err != nil {
-				return err
-			}
-			f.PlaceID = p.ID
+		placeID, err := lf.placeID(ctx, svc)
+		if err != nil {
+			return err
 		}
+		f := hub.CaseStudyFilter{Tag: lf.tag, PlaceID: placeID, Query: lf.query, Limit: lf.limit, Offset: lf.offset}
 		list, total, err := svc.ListCaseStudies(ctx, f)
 		if err != nil {
 			return err
@@ -126,7 +120,7 @@ func caseStudyList(fs *flag.FlagSet, e *env) runFunc {
 			row: func(w io.Writer, c *hub.CaseStudy) {
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", c.Slug, orDash(c.Organisation), formatDate(c.UpdatedAt), c.Title)
 			},
-			page: &listPage{total: total, offset: *offset, plural: "case studies"},
+			page: lf.page(total),
 		})
 	})
 }

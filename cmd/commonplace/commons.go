@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -93,15 +92,7 @@ func commonsList(fs *flag.FlagSet, e *env) runFunc {
 
 func commonsShare(undo bool) func(fs *flag.FlagSet, e *env) runFunc {
 	return func(fs *flag.FlagSet, e *env) runFunc {
-		return func(ctx context.Context, args []string) error {
-			id, err := strconv.ParseInt(args[0], 10, 64)
-			if err != nil || id <= 0 {
-				return usagef("ID must be the number of an item, as 'commonplace commons list' shows")
-			}
-			ctx, svc, err := e.open(ctx)
-			if err != nil {
-				return err
-			}
+		return e.withIDArg("ID must be the number of an item, as 'commonplace commons list' shows", func(ctx context.Context, svc *hub.Service, id int64) error {
 			if err := svc.Reshare(ctx, id, undo); err != nil {
 				return err
 			}
@@ -111,7 +102,7 @@ func commonsShare(undo bool) func(fs *flag.FlagSet, e *env) runFunc {
 				e.printf("Re-shared item %d with this hub's followers.\n", id)
 			}
 			return nil
-		}
+		})
 	}
 }
 

@@ -314,7 +314,7 @@ for three months unless --from and --to say otherwise.`,
 						fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", ev.Slug, next,
 							orDash(hub.Describe(ev.Recurrence, ev.Start.In(ev.Location()))), orDash(placeName(ev.Place)), ev.Title)
 					},
-					page: &listPage{total: total, offset: lf.offset, plural: "events"},
+					page: lf.page(total),
 				})
 			})
 		},
@@ -323,19 +323,15 @@ for three months unless --from and --to say otherwise.`,
 
 // eventListFlags are event list's filters.
 type eventListFlags struct {
-	from, to, tag, place, query string
-	limit, offset               int
-	occurrences                 bool
+	listFlags
+	from, to    string
+	occurrences bool
 }
 
 func (lf *eventListFlags) register(fs *flag.FlagSet) {
+	lf.listFlags.register(fs, "events", true)
 	fs.StringVar(&lf.from, "from", "", "only events happening on or after this `date` (YYYY-MM-DD)")
 	fs.StringVar(&lf.to, "to", "", "only events happening on or before this `date` (YYYY-MM-DD)")
-	fs.StringVar(&lf.tag, "tag", "", "only events with this tag `slug`")
-	fs.StringVar(&lf.place, "place", "", "only events at this place `slug`")
-	fs.StringVar(&lf.query, "query", "", "only events whose title contains this `text`")
-	fs.IntVar(&lf.limit, "limit", 100, "show at most `n` events")
-	fs.IntVar(&lf.offset, "offset", 0, "skip the first `n` events")
 	fs.BoolVar(&lf.occurrences, "occurrences", false, "list each date events happen, repeating ones expanded")
 }
 
@@ -366,12 +362,8 @@ func (lf *eventListFlags) filter(ctx context.Context, svc *hub.Service) (hub.Eve
 	if len(bad) > 0 {
 		return f, nil, &hub.Error{Code: hub.EINVALID, Message: "Please correct the dates.", Fields: bad}
 	}
-	if lf.place != "" {
-		p, err := places.find(ctx, svc, lf.place)
-		if err != nil {
-			return f, nil, err
-		}
-		f.PlaceID = p.ID
+	if f.PlaceID, err = lf.placeID(ctx, svc); err != nil {
+		return f, nil, err
 	}
 	f.Tag, f.Query, f.Limit, f.Offset = lf.tag, lf.query, lf.limit, lf.offset
 	return f, loc, nil

@@ -73,12 +73,10 @@ func (f *guideFlags) apply(_ context.Context, e *env, _ *hub.Service, g *hub.Gui
 }
 
 func guideList(fs *flag.FlagSet, e *env) runFunc {
-	tag := fs.String("tag", "", "only guides with this tag `slug`")
-	query := fs.String("query", "", "only guides whose title contains this `text`")
-	limit := fs.Int("limit", 100, "show at most `n` guides")
-	offset := fs.Int("offset", 0, "skip the first `n` guides")
+	var lf listFlags
+	lf.register(fs, "guides", false)
 	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
-		list, total, err := svc.ListGuides(ctx, hub.GuideFilter{Tag: *tag, Query: *query, Limit: *limit, Offset: *offset})
+		list, total, err := svc.ListGuides(ctx, hub.GuideFilter{Tag: lf.tag, Query: lf.query, Limit: lf.limit, Offset: lf.offset})
 		if err != nil {
 			return err
 		}
@@ -88,7 +86,7 @@ func guideList(fs *flag.FlagSet, e *env) runFunc {
 			row: func(w io.Writer, g *hub.Guide) {
 				fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", g.Slug, g.Revision, formatDate(g.UpdatedAt), g.Title)
 			},
-			page: &listPage{total: total, offset: *offset, plural: "guides"},
+			page: lf.page(total),
 		})
 	})
 }

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -58,6 +57,22 @@ func (p *passwordFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&p.stdin, "password-stdin", false, "read the password from the first line of standard input")
 }
 
+// withPassword gets the password to set (or makes one, generated), then
+// opens the hub and runs body.
+func (p *passwordFlags) withPassword(e *env, body func(ctx context.Context, svc *hub.Service, password string, generated bool) error) runFunc {
+	return func(ctx context.Context, args []string) error {
+		password, generated, err := p.get(e)
+		if err != nil {
+			return err
+		}
+		ctx, svc, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		return body(ctx, svc, password, generated)
+	}
+}
+
 // get returns the password to set and whether it was generated.
 func (p *passwordFlags) get(e *env) (string, bool, error) {
 	if p.stdin {
@@ -91,21 +106,7 @@ password is made and printed once.`,
 			role := fs.String("role", hub.RoleEditor, "`role`: editor or admin")
 			var pw passwordFlags
 			pw.register(fs)
-			return func(ctx context.Context, args []string) error {
-				if *admin {
-					if e.isSet("role") && *role != hub.RoleAdmin {
-						return usagef("--admin and --role %s contradict each other", *role)
-					}
-					*role = hub.RoleAdmin
-				}
-				password, generated, err := pw.get(e)
-				if err != nil {
-					return err
-				}
-				ctx, svc, err := e.open(ctx)
-				if err != nil {
-					return err
-				}
+			add := pw.withPassword(e, func(ctx context.Context, svc *hub.Service, password string, generated bool) error {
 				all, err := svc.ListOrganisers(ctx)
 				if err != nil {
 					return err
@@ -137,6 +138,15 @@ password is made and printed once.`,
 					e.printf("Password: %s\n(shown once: pass it on safely; change it with 'commonplace organiser password --email %s')\n", password, o.Email)
 				}
 				return nil
+			})
+			return func(ctx context.Context, args []string) error {
+				if *admin {
+					if e.isSet("role") && *role != hub.RoleAdmin {
+						return usagef("--admin and --role %s contradict each other", *role)
+					}
+					*role = hub.RoleAdmin
+				}
+				return add(ctx, args)
 			}
 		},
 	}
@@ -230,15 +240,7 @@ func organiserPasswordCommand() *command {
 			email := fs.String("email", "", "email `address` of the organiser")
 			var pw passwordFlags
 			pw.register(fs)
-			return func(ctx context.Context, args []string) error {
-				password, generated, err := pw.get(e)
-				if err != nil {
-					return err
-				}
-				ctx, svc, err := e.open(ctx)
-				if err != nil {
-					return err
-				}
+			return pw.withPassword(e, func(ctx context.Context, svc *hub.Service, password string, generated bool) error {
 				o, err := findOrganiser(ctx, svc, *email)
 				if err != nil {
 					return err
@@ -251,7 +253,7 @@ func organiserPasswordCommand() *command {
 					e.printf("Password: %s\n", password)
 				}
 				return nil
-			}
+			})
 		},
 	}
 }
@@ -331,15 +333,7 @@ func listTokenViews(svc *hub.Service, ctx context.Context) ([]tokenView, error) 
 }
 
 func tokenRevoke(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		id, err := strconv.ParseInt(args[0], 10, 64)
-		if err != nil || id <= 0 {
-			return usagef("the token ID must be a number, as shown by 'commonplace token list'")
-		}
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withIDArg("the token ID must be a number, as shown by 'commonplace token list'", func(ctx context.Context, svc *hub.Service, id int64) error {
 		tokens, err := svc.ListTokens(ctx)
 		if err != nil {
 			return err
@@ -356,7 +350,7 @@ func tokenRevoke(fs *flag.FlagSet, e *env) runFunc {
 		}
 		e.printf("Revoked token %d.\n", id)
 		return nil
-	}
+	})
 }
 
 // formatDate shows a timestamp's date, or "-" for none.

@@ -30,6 +30,22 @@ func (e *env) withHub(body hubRun) runFunc {
 	}
 }
 
+// withIDArg reads the ID argument (usage says how to find one), then
+// opens the hub and runs body.
+func (e *env) withIDArg(usage string, body func(ctx context.Context, svc *hub.Service, id int64) error) runFunc {
+	return func(ctx context.Context, args []string) error {
+		id, err := parseID(args[0], usage)
+		if err != nil {
+			return err
+		}
+		ctx, svc, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		return body(ctx, svc, id)
+	}
+}
+
 // itemFlags are the flags with which add and edit set an item's fields.
 type itemFlags[T any] interface {
 	// register defines the flags; edit adds those that only edit takes.
@@ -230,4 +246,42 @@ func given[V any](e *env, name string, dst *V, value V) {
 	if e.isSet(name) {
 		*dst = value
 	}
+}
+
+// listFlags are the filters and paging that event, guide and case study
+// lists share.
+type listFlags struct {
+	tag, place, query string
+	limit, offset     int
+	plural            string
+}
+
+// register defines --tag, --query, --limit, --offset and, withPlace,
+// --place, for a list of plural.
+func (lf *listFlags) register(fs *flag.FlagSet, plural string, withPlace bool) {
+	lf.plural = plural
+	fs.StringVar(&lf.tag, "tag", "", "only "+plural+" with this tag `slug`")
+	if withPlace {
+		fs.StringVar(&lf.place, "place", "", "only "+plural+" at this place `slug`")
+	}
+	fs.StringVar(&lf.query, "query", "", "only "+plural+" whose title contains this `text`")
+	fs.IntVar(&lf.limit, "limit", 100, "show at most `n` "+plural)
+	fs.IntVar(&lf.offset, "offset", 0, "skip the first `n` "+plural)
+}
+
+// placeID is the ID of the --place given, or 0.
+func (lf *listFlags) placeID(ctx context.Context, svc *hub.Service) (int64, error) {
+	if lf.place == "" {
+		return 0, nil
+	}
+	p, err := places.find(ctx, svc, lf.place)
+	if err != nil {
+		return 0, err
+	}
+	return p.ID, nil
+}
+
+// page says where a page of total results stands.
+func (lf *listFlags) page(total int) *listPage {
+	return &listPage{total: total, offset: lf.offset, plural: lf.plural}
 }

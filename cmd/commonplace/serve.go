@@ -99,9 +99,9 @@ type Main struct {
 	Calendars  *calendar.Service
 	HTTPServer *http.Server
 
-	lock    *dataLock     // held while the hub runs
-	stopFed func()        // stops deliveries
-	fedDone chan struct{} // closed when deliveries have stopped
+	lock    *storage.DataLock // held while the hub runs
+	stopFed func()            // stops deliveries
+	fedDone chan struct{}     // closed when deliveries have stopped
 
 	listener net.Listener
 	baseURL  *url.URL
@@ -134,7 +134,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return hub.Internal(err, "creating the data folder "+m.Config.DataDir)
 	}
 	// One hub per data folder; restore checks this lock too.
-	lock, err := lockData(m.Config.DataDir)
+	lock, err := storage.LockDataDir(m.Config.DataDir)
 	if err != nil {
 		return err
 	}
@@ -395,7 +395,7 @@ func (m *Main) Close() error {
 		}
 		m.DB = nil
 	}
-	m.lock.release()
+	m.lock.Release()
 	m.lock = nil
 	return errors.Join(errs...)
 }
