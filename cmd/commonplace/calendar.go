@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -43,20 +42,6 @@ func (e *env) calendars(ctx context.Context) (context.Context, *calendar.Service
 		return ctx, nil, err
 	}
 	return ctx, calendar.NewService(e.db.Calendars(), svc, feedClient(os.Getenv(envAllowPrivate) == "1"), e.logger), nil
-}
-
-func calendarID(arg string) (int64, error) {
-	return parseID(arg, "ID must be the number of a subscription, as 'commonplace calendar list' shows")
-}
-
-// parseID reads a positive ID argument; a usage error says how to find
-// one.
-func parseID(arg, usage string) (int64, error) {
-	id, err := strconv.ParseInt(arg, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, usagef("%s", usage)
-	}
-	return id, nil
 }
 
 func calendarAdd(fs *flag.FlagSet, e *env) runFunc {
@@ -115,34 +100,20 @@ func calendarList(fs *flag.FlagSet, e *env) runFunc {
 		if err != nil {
 			return err
 		}
-		return printList(e, subs, listing[*calendar.Subscription]{
-			empty:  "No calendar subscriptions yet. Add one with 'commonplace calendar add URL'.",
-			header: "ID\tNAME\tLAST SUCCESS\tLAST REPORT\tLAST ERROR",
-			row: func(w io.Writer, s *calendar.Subscription) {
-				success := "never"
-				if s.LastSuccessAt != nil {
-					success = s.LastSuccessAt.Local().Format("2006-01-02 15:04")
-				}
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", s.ID, s.DisplayName(), success, s.LastReport.Summary(), orDash(s.LastError))
-			},
-		})
+		return printList(e, subs, subscriptionListing)
 	}
 }
 
-// withSubscription parses the subscription ID argument, then runs body
+// withSubscription reads the subscription ID argument, then runs body
 // over the calendar service.
 func (e *env) withSubscription(body func(ctx context.Context, cals *calendar.Service, id int64) error) runFunc {
-	return func(ctx context.Context, args []string) error {
-		id, err := calendarID(args[0])
-		if err != nil {
-			return err
-		}
+	return e.withIDArg("ID must be the number of a subscription, as 'commonplace calendar list' shows", func(ctx context.Context, _ *hub.Service, id int64) error {
 		ctx, cals, err := e.calendars(ctx)
 		if err != nil {
 			return err
 		}
 		return body(ctx, cals, id)
-	}
+	})
 }
 
 func calendarRefresh(fs *flag.FlagSet, e *env) runFunc {
@@ -235,4 +206,17 @@ func readAllLimited(r io.Reader) ([]byte, error) {
 		return nil, hub.Errorf(hub.EINVALID, "The calendar is larger than %d MB, the most the hub imports.", calendar.DefaultMaxFeedBytes>>20)
 	}
 	return b, nil
+}
+
+// subscriptionListing prints calendar subscriptions as text.
+var subscriptionListing = listing[*calendar.Subscription]{
+	empty:  "No calendar subscriptions yet. Add one with 'commonplace calendar add URL'.",
+	header: "ID\tNAME\tLAST SUCCESS\tLAST REPORT\tLAST ERROR",
+	row: func(w io.Writer, s *calendar.Subscription) {
+		success := "never"
+		if s.LastSuccessAt != nil {
+			success = s.LastSuccessAt.Local().Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", s.ID, s.DisplayName(), success, s.LastReport.Summary(), orDash(s.LastError))
+	},
 }

@@ -17,12 +17,10 @@ var caseStudies = &resource[hub.CaseStudy, *caseStudyFlags]{
 	newFlags:     func() *caseStudyFlags { return &caseStudyFlags{} },
 	flagsNeedHub: true,
 	create:       (*hub.Service).CreateCaseStudy,
-	update: func(ctx context.Context, svc *hub.Service, c *hub.CaseStudy, _ *caseStudyFlags) error {
-		return svc.UpdateCaseStudy(ctx, c)
-	},
-	id:     func(c *hub.CaseStudy) int64 { return c.ID },
-	remove: (*hub.Service).DeleteCaseStudy,
-	show:   showCaseStudy,
+	update:       (*hub.Service).UpdateCaseStudy,
+	id:           func(c *hub.CaseStudy) int64 { return c.ID },
+	remove:       (*hub.Service).DeleteCaseStudy,
+	show:         showCaseStudy,
 	saved: func(verb string, c *hub.CaseStudy) string {
 		return fmt.Sprintf("%s case study %q (%s).", verb, c.Title, c.Slug)
 	},
@@ -114,14 +112,7 @@ func caseStudyList(fs *flag.FlagSet, e *env) runFunc {
 		if err != nil {
 			return err
 		}
-		return printList(e, list, listing[*hub.CaseStudy]{
-			empty:  "No case studies found.",
-			header: "SLUG\tORGANISATION\tUPDATED\tTITLE",
-			row: func(w io.Writer, c *hub.CaseStudy) {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", c.Slug, orDash(c.Organisation), formatDate(c.UpdatedAt), c.Title)
-			},
-			page: lf.page(total),
-		})
+		return printList(e, list, caseStudyListing.paged(lf.page(total)))
 	})
 }
 
@@ -143,4 +134,13 @@ func showCaseStudy(_ context.Context, e *env, _ *hub.Service, c *hub.CaseStudy) 
 	}
 	e.printDetails(c.Title, d, body.String())
 	return nil
+}
+
+// caseStudyListing prints case studies as text.
+var caseStudyListing = listing[*hub.CaseStudy]{
+	empty:  "No case studies found.",
+	header: "SLUG\tORGANISATION\tUPDATED\tTITLE",
+	row: func(w io.Writer, c *hub.CaseStudy) {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", c.Slug, orDash(c.Organisation), formatDate(c.UpdatedAt), c.Title)
+	},
 }

@@ -80,13 +80,7 @@ func commonsList(fs *flag.FlagSet, e *env) runFunc {
 		if err != nil {
 			return err
 		}
-		return printList(e, items, listing[*hub.RemoteItem]{
-			empty:  "The commons is empty.",
-			header: "ID\tKIND\tTITLE\tFROM\tRE-SHARED",
-			row: func(w io.Writer, it *hub.RemoteItem) {
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%v\n", it.ID, it.Kind, it.Title, it.Origin.Host, it.Reshared)
-			},
-		})
+		return printList(e, items, commonsListing)
 	})
 }
 
@@ -191,4 +185,13 @@ func blockAllowlist(fs *flag.FlagSet, e *env) runFunc {
 		e.printf("Allowlist mode is %s.\n", args[0])
 		return nil
 	}
+}
+
+// commonsListing prints the commons as text.
+var commonsListing = listing[*hub.RemoteItem]{
+	empty:  "The commons is empty.",
+	header: "ID\tKIND\tTITLE\tFROM\tRE-SHARED",
+	row: func(w io.Writer, it *hub.RemoteItem) {
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%v\n", it.ID, it.Kind, it.Title, it.Origin.Host, it.Reshared)
+	},
 }

@@ -35,12 +35,10 @@ var events = &resource[hub.Event, *eventFlags]{
 	newFlags:     func() *eventFlags { return &eventFlags{} },
 	flagsNeedHub: true,
 	create:       (*hub.Service).CreateEvent,
-	update: func(ctx context.Context, svc *hub.Service, ev *hub.Event, _ *eventFlags) error {
-		return svc.UpdateEvent(ctx, ev)
-	},
-	id:     func(ev *hub.Event) int64 { return ev.ID },
-	remove: (*hub.Service).DeleteEvent,
-	show:   showEvent,
+	update:       (*hub.Service).UpdateEvent,
+	id:           func(ev *hub.Event) int64 { return ev.ID },
+	remove:       (*hub.Service).DeleteEvent,
+	show:         showEvent,
 	saved: func(verb string, ev *hub.Event) string {
 		return fmt.Sprintf("%s event %q (%s): %s.", verb, ev.Title, ev.Slug, formatEventTime(ev))
 	},

@@ -17,7 +17,7 @@ var guides = &resource[hub.Guide, *guideFlags]{
 	bySlug:   (*hub.Service).GuideBySlug,
 	newFlags: func() *guideFlags { return &guideFlags{} },
 	create:   (*hub.Service).CreateGuide,
-	update: func(ctx context.Context, svc *hub.Service, g *hub.Guide, f *guideFlags) error {
+	updateWith: func(ctx context.Context, svc *hub.Service, g *hub.Guide, f *guideFlags) error {
 		return svc.UpdateGuideWithNote(ctx, g, f.note)
 	},
 	id:     func(g *hub.Guide) int64 { return g.ID },
@@ -80,14 +80,7 @@ func guideList(fs *flag.FlagSet, e *env) runFunc {
 		if err != nil {
 			return err
 		}
-		return printList(e, list, listing[*hub.Guide]{
-			empty:  "No guides found.",
-			header: "SLUG\tREVISION\tUPDATED\tTITLE",
-			row: func(w io.Writer, g *hub.Guide) {
-				fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", g.Slug, g.Revision, formatDate(g.UpdatedAt), g.Title)
-			},
-			page: lf.page(total),
-		})
+		return printList(e, list, guideListing.paged(lf.page(total)))
 	})
 }
 
@@ -186,4 +179,13 @@ func guideRestore(fs *flag.FlagSet, e *env) runFunc {
 		e.printf("Restored revision %d of %q as revision %d.\n", number, restored.Title, restored.Revision)
 		return nil
 	}
+}
+
+// guideListing prints guides as text.
+var guideListing = listing[*hub.Guide]{
+	empty:  "No guides found.",
+	header: "SLUG\tREVISION\tUPDATED\tTITLE",
+	row: func(w io.Writer, g *hub.Guide) {
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", g.Slug, g.Revision, formatDate(g.UpdatedAt), g.Title)
+	},
 }

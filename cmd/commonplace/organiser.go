@@ -186,6 +186,18 @@ func findOrganiser(ctx context.Context, svc *hub.Service, email string) (*hub.Or
 	return o, err
 }
 
+// withOrganiser opens the hub, finds the organiser whose email is given,
+// and runs body.
+func (e *env) withOrganiser(email *string, body func(ctx context.Context, svc *hub.Service, o *hub.Organiser) error) runFunc {
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
+		o, err := findOrganiser(ctx, svc, *email)
+		if err != nil {
+			return err
+		}
+		return body(ctx, svc, o)
+	})
+}
+
 func organiserEditCommand() *command {
 	return &command{
 		name:    "edit",
@@ -196,11 +208,7 @@ func organiserEditCommand() *command {
 			newEmail := fs.String("new-email", "", "new email `address`")
 			name := fs.String("name", "", "new `name`")
 			role := fs.String("role", "", "new `role`: editor or admin")
-			return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
-				o, err := findOrganiser(ctx, svc, *email)
-				if err != nil {
-					return err
-				}
+			return e.withOrganiser(email, func(ctx context.Context, svc *hub.Service, o *hub.Organiser) error {
 				given(e, "new-email", &o.Email, *newEmail)
 				given(e, "name", &o.Name, *name)
 				given(e, "role", &o.Role, *role)
@@ -219,11 +227,7 @@ func organiserEditCommand() *command {
 
 func organiserRemove(fs *flag.FlagSet, e *env) runFunc {
 	email := fs.String("email", "", "email `address` of the organiser to remove")
-	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
-		o, err := findOrganiser(ctx, svc, *email)
-		if err != nil {
-			return err
-		}
+	return e.withOrganiser(email, func(ctx context.Context, svc *hub.Service, o *hub.Organiser) error {
 		if err := svc.DeleteOrganiser(ctx, o.ID); err != nil {
 			return err
 		}
@@ -274,11 +278,7 @@ func tokenCommand() *command {
 func tokenCreate(fs *flag.FlagSet, e *env) runFunc {
 	email := fs.String("email", "", "email `address` of the organiser the token acts as")
 	name := fs.String("name", "", "what the token is for, e.g. \"website calendar sync\"")
-	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
-		o, err := findOrganiser(ctx, svc, *email)
-		if err != nil {
-			return err
-		}
+	return e.withOrganiser(email, func(ctx context.Context, svc *hub.Service, o *hub.Organiser) error {
 		t, secret, err := svc.CreateToken(ctx, o.ID, *name)
 		if err != nil {
 			return err

@@ -18,12 +18,10 @@ var places = &resource[hub.Place, *placeFlags]{
 	bySlug:   (*hub.Service).PlaceBySlug,
 	newFlags: func() *placeFlags { return &placeFlags{} },
 	create:   (*hub.Service).CreatePlace,
-	update: func(ctx context.Context, svc *hub.Service, p *hub.Place, _ *placeFlags) error {
-		return svc.UpdatePlace(ctx, p)
-	},
-	id:     func(p *hub.Place) int64 { return p.ID },
-	remove: (*hub.Service).DeletePlace,
-	show:   showPlace,
+	update:   (*hub.Service).UpdatePlace,
+	id:       func(p *hub.Place) int64 { return p.ID },
+	remove:   (*hub.Service).DeletePlace,
+	show:     showPlace,
 	saved: func(verb string, p *hub.Place) string {
 		return fmt.Sprintf("%s place %q (%s).", verb, p.Name, p.Slug)
 	},
@@ -134,13 +132,11 @@ var tags = &resource[hub.Tag, *tagFlags]{
 	noun: "tag", listCmd: "tag list",
 	bySlug:   (*hub.Service).TagBySlug,
 	newFlags: func() *tagFlags { return &tagFlags{} },
-	update: func(ctx context.Context, svc *hub.Service, t *hub.Tag, _ *tagFlags) error {
-		return svc.UpdateTag(ctx, t)
-	},
-	id:      func(t *hub.Tag) int64 { return t.ID },
-	remove:  (*hub.Service).DeleteTag,
-	saved:   func(verb string, t *hub.Tag) string { return fmt.Sprintf("%s tag %q (%s).", verb, t.Name, t.Slug) },
-	deleted: func(t *hub.Tag) string { return fmt.Sprintf("Deleted tag %q (%s).", t.Name, t.Slug) },
+	update:   (*hub.Service).UpdateTag,
+	id:       func(t *hub.Tag) int64 { return t.ID },
+	remove:   (*hub.Service).DeleteTag,
+	saved:    func(verb string, t *hub.Tag) string { return fmt.Sprintf("%s tag %q (%s).", verb, t.Name, t.Slug) },
+	deleted:  func(t *hub.Tag) string { return fmt.Sprintf("Deleted tag %q (%s).", t.Name, t.Slug) },
 }
 
 func tagCommand() *command {

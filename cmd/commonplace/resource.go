@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"text/tabwriter"
 
 	"github.com/commonplace-hub/commonplace/hub"
@@ -28,6 +29,16 @@ func (e *env) withHub(body hubRun) runFunc {
 		}
 		return body(ctx, svc, args)
 	}
+}
+
+// parseID reads a positive ID argument; a usage error says how to find
+// one.
+func parseID(arg, usage string) (int64, error) {
+	id, err := strconv.ParseInt(arg, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, usagef("%s", usage)
+	}
+	return id, nil
 }
 
 // withIDArg reads the ID argument (usage says how to find one), then
@@ -69,9 +80,12 @@ type resource[T any, F itemFlags[T]] struct {
 	// changes nothing, not even creating the database.
 	flagsNeedHub bool
 	create       func(*hub.Service, context.Context, *T) error
-	update       func(ctx context.Context, svc *hub.Service, item *T, f F) error
-	id           func(*T) int64
-	remove       func(*hub.Service, context.Context, int64) error
+	update       func(*hub.Service, context.Context, *T) error
+	// updateWith, if set, saves an edit instead of update, for edits
+	// with flags of their own (guide edit --note).
+	updateWith func(ctx context.Context, svc *hub.Service, item *T, f F) error
+	id         func(*T) int64
+	remove     func(*hub.Service, context.Context, int64) error
 	// show prints an item as text; --json prints the item itself.
 	show func(ctx context.Context, e *env, svc *hub.Service, item *T) error
 	// saved is the line after add ("Added") and edit ("Saved"); deleted
@@ -147,12 +161,20 @@ func (r *resource[T, F]) editCommand(summary, help string) *command {
 				if err := f.apply(ctx, e, svc, item, false); err != nil {
 					return err
 				}
-				if err := r.update(ctx, svc, item, f); err != nil {
+				if err := r.save(ctx, svc, item, f); err != nil {
 					return err
 				}
 				return e.printSaved(item, r.saved("Saved", item))
 			})
 		}}
+}
+
+// save saves an edited item.
+func (r *resource[T, F]) save(ctx context.Context, svc *hub.Service, item *T, f F) error {
+	if r.updateWith != nil {
+		return r.updateWith(ctx, svc, item, f)
+	}
+	return r.update(svc, ctx, item)
 }
 
 // deleteCommand is "delete SLUG".
@@ -190,6 +212,12 @@ type listing[T any] struct {
 	row    func(w io.Writer, item T)
 	// page, for a paged list, says how many there are beyond the page.
 	page *listPage
+}
+
+// paged is l for one page of a longer list.
+func (l listing[T]) paged(p *listPage) listing[T] {
+	l.page = p
+	return l
 }
 
 // listPage is where a page of results stands in the whole list.
