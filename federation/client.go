@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/commonplace-hub/commonplace/internal/netaddr"
 )
 
 // Limits on what the hub fetches and sends.
@@ -22,19 +24,23 @@ const (
 )
 
 // ErrPrivateAddress is returned when a remote URL resolves to a private,
-// loopback or link-local address and the hub does not allow those.
-var ErrPrivateAddress = errors.New("refusing to connect to a private, loopback or link-local address")
+// loopback or link-local address, or any other that is not globally
+// reachable, and the hub does not allow those. (hub/calendar recognises
+// its message.)
+var ErrPrivateAddress = errors.New("refusing to connect to a private, loopback or link-local address, or another that is not globally reachable")
 
 // NewHTTPClient returns a client for remote fetches and deliveries. Unless
 // allowPrivate is set (for development and loopback tests), it refuses to
-// connect to private, loopback, link-local and other non-public addresses,
-// after DNS resolution and on every redirect, so a remote document cannot
-// make the hub reach into the network it runs in.
+// connect to any address that is not globally reachable
+// (netaddr.IsGloballyReachable: the IANA special-purpose registries, with
+// the IPv4 address inside IPv4-mapped, NAT64 and 6to4 addresses judged in
+// their place), after DNS resolution and on every redirect, so a remote
+// document cannot make the hub reach into the network it runs in.
 func NewHTTPClient(allowPrivate bool, timeout time.Duration) *http.Client {
 	if allowPrivate {
 		return newHTTPClient(nil, timeout)
 	}
-	return newHTTPClient(func(ap netip.AddrPort) bool { return isPublicAddr(ap.Addr()) }, timeout)
+	return newHTTPClient(func(ap netip.AddrPort) bool { return netaddr.IsGloballyReachable(ap.Addr()) }, timeout)
 }
 
 // newHTTPClient is NewHTTPClient with the address check as a function:
@@ -43,8 +49,9 @@ func NewHTTPClient(allowPrivate bool, timeout time.Duration) *http.Client {
 // redirect. Tests use it to treat one loopback server as if it were public.
 func newHTTPClient(allowed func(netip.AddrPort) bool, timeout time.Duration) *http.Client {
 	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
+	dial := dialer.DialContext
 	if allowed != nil {
-		dialer.Control = func(network, address string, _ syscall.RawConn) error {
+		check := func(address string) error {
 			ap, err := netip.ParseAddrPort(address)
 			if err != nil {
 				return err
@@ -54,10 +61,25 @@ func newHTTPClient(allowed func(netip.AddrPort) bool, timeout time.Duration) *ht
 			}
 			return nil
 		}
+		// Control sees every address the dialer connects to, names
+		// resolved, just before it connects.
+		dialer.Control = func(network, address string, _ syscall.RawConn) error { return check(address) }
+		dial = func(ctx context.Context, network, address string) (net.Conn, error) {
+			// An address literal is refused before a socket is even
+			// made (on a host without IPv6, too).
+			if host, _, err := net.SplitHostPort(address); err == nil {
+				if _, err := netip.ParseAddr(host); err == nil {
+					if err := check(address); err != nil {
+						return nil, &net.OpError{Op: "dial", Net: network, Err: err}
+					}
+				}
+			}
+			return dialer.DialContext(ctx, network, address)
+		}
 	}
 	tr := &http.Transport{
 		Proxy:                 nil, // deliveries go direct; a proxy would hide the address check
-		DialContext:           dialer.DialContext,
+		DialContext:           dial,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          200,
 		MaxIdleConnsPerHost:   16,
@@ -75,34 +97,35 @@ func newHTTPClient(allowed func(netip.AddrPort) bool, timeout time.Duration) *ht
 			if req.URL.Scheme != "https" && req.URL.Scheme != "http" {
 				return errors.New("redirect to a non-http URL")
 			}
+			if HostOf(req.URL.String()) == "" {
+				return errors.New("redirect to a URL without a valid host")
+			}
+			if check, ok := req.Context().Value(redirectCheckKey{}).(func(host string) error); ok {
+				return check(HostOf(req.URL.String()))
+			}
 			return nil
 		},
 	}
 }
 
-// isPublicAddr reports whether an address is a globally routable one.
-func isPublicAddr(a netip.Addr) bool {
-	a = a.Unmap()
-	if !a.IsValid() || a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() ||
-		a.IsLinkLocalMulticast() || a.IsInterfaceLocalMulticast() || a.IsMulticast() || a.IsUnspecified() {
-		return false
-	}
-	for _, p := range nonPublicPrefixes {
-		if p.Contains(a) {
-			return false
-		}
-	}
-	return true
-}
+// redirectCheckKey is the context key of a request's redirect check: a
+// func(host string) error asked about the host (as HostOf spells it) of
+// every redirect before it is followed.
+type redirectCheckKey struct{}
 
-var nonPublicPrefixes = []netip.Prefix{
-	netip.MustParsePrefix("0.0.0.0/8"),
-	netip.MustParsePrefix("100.64.0.0/10"), // carrier-grade NAT
-	netip.MustParsePrefix("192.0.0.0/24"),
-	netip.MustParsePrefix("198.18.0.0/15"), // benchmarking
-	netip.MustParsePrefix("240.0.0.0/4"),
-	netip.MustParsePrefix("64:ff9b:1::/48"),
-	netip.MustParsePrefix("2001:db8::/32"),
+// errRefusedServer is a request the moderation policy does not allow.
+var errRefusedServer = errors.New("this hub does not federate with that server")
+
+// refusingRedirects returns ctx with a redirect check that refuses servers
+// the hub does not federate with (blocked, or not on the allowlist), so a
+// server it may reach cannot send it on to one it may not.
+func (f *Federation) refusingRedirects(ctx context.Context) context.Context {
+	return context.WithValue(ctx, redirectCheckKey{}, func(host string) error {
+		if f.refusedHost(ctx, host) {
+			return fmt.Errorf("%w (%s)", errRefusedServer, host)
+		}
+		return nil
+	})
 }
 
 // FetchError is a failed remote fetch, with the HTTP status if one came.
@@ -124,10 +147,10 @@ func (e *FetchError) Unwrap() error { return e.Err }
 // fetchDoc GETs an ActivityStreams document, signed as the hub actor so
 // servers requiring authorized fetch answer, within the size limit.
 func (f *Federation) fetchDoc(ctx context.Context, iri string) (doc, error) {
-	if !strings.HasPrefix(iri, "https://") && !strings.HasPrefix(iri, "http://") {
-		return nil, &FetchError{URL: iri, Err: errors.New("not an http(s) URL")}
+	if !strings.HasPrefix(iri, "https://") && !strings.HasPrefix(iri, "http://") || HostOf(iri) == "" {
+		return nil, &FetchError{URL: iri, Err: errors.New("not an http(s) URL with a valid host")}
 	}
-	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+	ctx, cancel := context.WithTimeout(f.refusingRedirects(ctx), fetchTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, iri, nil)
 	if err != nil {

@@ -236,7 +236,10 @@ func (f *Federation) webfingerHost(ctx context.Context, host, resource string) (
 // it links to.
 func (f *Federation) lookupWebfinger(ctx context.Context, origin, resource string) (string, error) {
 	u := origin + "/.well-known/webfinger?resource=" + url.QueryEscape(resource)
-	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+	if f.refusedHost(ctx, HostOf(origin)) {
+		return "", hub.Errorf(hub.EFORBIDDEN, "%s is blocked, or not on the allowlist: lift the block (or allow its server) first.", HostOf(origin))
+	}
+	ctx, cancel := context.WithTimeout(f.refusingRedirects(ctx), fetchTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {

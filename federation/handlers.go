@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/accept"
 )
 
 const (
@@ -97,23 +97,9 @@ func (f *Federation) Routes(r chi.Router) {
 }
 
 // WantsActivityJSON reports whether a request asks for ActivityStreams
-// rather than HTML.
-func WantsActivityJSON(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
-		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		if mt == "application/activity+json" {
-			return true
-		}
-		if mt == "application/ld+json" {
-			p := params["profile"]
-			return p == "" || strings.Contains(p, "https://www.w3.org/ns/activitystreams")
-		}
-	}
-	return false
-}
+// rather than HTML, as every other answer of the hub decides it
+// (internal/accept).
+func WantsActivityJSON(r *http.Request) bool { return accept.Activity(r.Header.Values("Accept")) }
 
 // Header values shared by every JSON answer, built once (length equals
 // capacity, so an Add elsewhere copies rather than writes into them).
@@ -189,7 +175,7 @@ func htmlEscape(s string) string {
 }
 
 func (f *Federation) actor(w http.ResponseWriter, r *http.Request) {
-	if !WantsActivityJSON(r) && strings.Contains(r.Header.Get("Accept"), "text/html") {
+	if !WantsActivityJSON(r) && strings.Contains(strings.ToLower(r.Header.Get("Accept")), "text/html") {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}

@@ -2,7 +2,9 @@ package federation_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,5 +75,37 @@ func TestBlockHoldsAgainstRespelledHosts(t *testing.T) {
 	}
 	if resp := f.post(signedPost{a: alice, url: h.inbox(), body: f.activity(alice, "Follow", h.actorID())}); resp.StatusCode != http.StatusAccepted {
 		t.Errorf("after lifting the block: %d", resp.StatusCode)
+	}
+}
+
+// A server the hub may fetch from redirects it to a blocked one: the hub
+// does not follow, so the blocked server hears nothing from it. Here an
+// organiser follows an account whose address redirects.
+func TestFetchRedirectToBlockedServerRefused(t *testing.T) {
+	h := newHub(t)
+	var blockedHits atomic.Int64
+	blocked := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		blockedHits.Add(1)
+		http.NotFound(w, r)
+	}))
+	defer blocked.Close()
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/users/") {
+			http.Redirect(w, r, blocked.URL+r.URL.Path, http.StatusFound)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer redirector.Close()
+	// The blocked server in another spelling than it is reached by.
+	blockedHost := "[::ffff:127.0.0.1]:" + blocked.URL[strings.LastIndex(blocked.URL, ":")+1:]
+	if err := h.svc.Block(h.host(), hub.Block{Kind: hub.BlockDomain, Value: blockedHost}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.FollowPeer(h.host(), redirector.URL+"/users/group"); err == nil {
+		t.Error("followed an account on a blocked server")
+	}
+	if n := blockedHits.Load(); n != 0 {
+		t.Errorf("the blocked server got %d requests through a redirect", n)
 	}
 }

@@ -280,7 +280,7 @@ func parseItem(d doc, origin hub.Origin, now time.Time) (*hub.RemoteItem, error)
 		name := strings.TrimPrefix(strings.TrimSpace(t.str("name")), "#")
 		// A hub links its hashtags to /tags/{slug}: the slug keeps tag
 		// filters the same across hubs ("#DigitalSkills" is digital-skills).
-		if href, err := url.Parse(t.str("href")); err == nil && href.Host == HostOf(it.ObjectID) && strings.HasPrefix(href.Path, "/tags/") {
+		if href, err := url.Parse(t.str("href")); err == nil && HostOf(href.String()) == HostOf(it.ObjectID) && strings.HasPrefix(href.Path, "/tags/") {
 			if slug := strings.TrimPrefix(href.Path, "/tags/"); slug != "" && hub.Slugify(slug) == slug {
 				name = strings.ReplaceAll(slug, "-", " ")
 			}

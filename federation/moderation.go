@@ -104,10 +104,10 @@ func (f *Federation) forgetPolicy() {
 // refusedHost reports whether the hub does not federate with host (as
 // HostOf gives it; other spellings are normalised first): a domain block
 // covers it, or allowlist mode is on and it is not exactly allowed. A host
-// that is not a valid host name is refused; "" (no host) is not.
+// that is not a valid host name, or no host at all, is refused.
 func (f *Federation) refusedHost(ctx context.Context, host string) bool {
 	if host == "" {
-		return false
+		return true // a host that cannot be read cannot be cleared
 	}
 	h, err := netaddr.NormalizeHost(host)
 	if err != nil {

@@ -180,7 +180,7 @@ func (f *Federation) deliver(ctx context.Context, j Job) {
 // post sends a signed activity to an inbox. It returns the status (0 when
 // no response came) and an error unless the inbox answered 2xx.
 func (f *Federation) post(ctx context.Context, inbox string, body []byte) (int, error) {
-	ctx, cancel := context.WithTimeout(ctx, deliveryTimeout)
+	ctx, cancel := context.WithTimeout(f.refusingRedirects(ctx), deliveryTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, inbox, bytes.NewReader(body))
 	if err != nil {

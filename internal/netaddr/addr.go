@@ -63,7 +63,8 @@ var specialPurpose = []special{
 	row("192.0.2.0/24", "Documentation (TEST-NET-1)", refused),                   // RFC 5737
 	row("192.31.196.0/24", "AS112-v4", reachable),                                // RFC 7535
 	row("192.52.193.0/24", "AMT", reachable),                                     // RFC 7450
-	row("192.88.99.0/24", "Deprecated (6to4 Relay Anycast)", refused),            // RFC 7526
+	row("192.88.99.0/24", "Deprecated (6to4 Relay Anycast)", refused),            // RFC 7526 (no longer listed as reachable)
+	row("192.88.99.2/32", "6a44-relay anycast address", refused),                 // RFC 6751
 	row("192.168.0.0/16", "Private-Use", refused),                                // RFC 1918
 	row("198.18.0.0/15", "Benchmarking", refused),                                // RFC 2544
 	row("198.51.100.0/24", "Documentation (TEST-NET-2)", refused),                // RFC 5737

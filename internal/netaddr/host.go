@@ -17,9 +17,9 @@
 //     the name the client would look up. ASCII names are left as they are
 //     (lower-cased), as the client leaves them.
 //   - A name whose last label is a number is an IPv4 address, parsed as
-//     browsers and inet_aton do (decimal, 0x hex and 0 octal parts, fewer
-//     than four parts): it becomes a dotted quad. If it does not parse,
-//     the host is invalid.
+//     browsers and inet_aton do (one to four parts, each decimal, 0x hex
+//     or 0-prefixed octal): it becomes a dotted quad. If it does not
+//     parse, the host is invalid.
 //   - An IPv4-mapped IPv6 address is the IPv4 address it maps. Other IPv6
 //     addresses are in their RFC 5952 form and always in brackets, so the
 //     result is always a valid URL authority. Zones (fe80::1%eth0) are
@@ -39,13 +39,14 @@
 // May the hub connect to this address? IsGloballyReachable answers from
 // one table that mirrors the IANA IPv4 and IPv6 Special-Purpose Address
 // Registries (RFC 6890 and its updates): an address in a block whose
-// "Globally Reachable" column is False, or N/A, is refused, with the
-// registry's globally reachable exceptions inside such blocks allowed;
-// multicast, deprecated forms (IPv4-compatible ::/96, site-local) and IPv6
-// outside 2000::/3 (not allocated for global unicast) are refused too. The
-// IPv4 address inside IPv4-mapped, NAT64 (64:ff9b::/96) and 6to4
-// (2002::/16) addresses is judged in their place. Teredo (2001::/32) is
-// refused, as the registry has it. See addr.go.
+// "Globally Reachable" column is False is refused, with the registry's
+// globally reachable exceptions inside such blocks allowed; multicast,
+// deprecated forms (IPv4-compatible ::/96, site-local) and IPv6 outside
+// 2000::/3 (not allocated for global unicast) are refused too. The IPv4
+// address inside IPv4-mapped, NAT64 (64:ff9b::/96) and 6to4 (2002::/16,
+// "N/A" in the registry) addresses is judged in their place; Teredo
+// (2001::/32, also "N/A", inside the refused 2001::/23) is refused. See
+// addr.go.
 package netaddr
 
 import (
