@@ -80,7 +80,7 @@ func (f *Federation) BackfillDue(ctx context.Context) {
 
 // backfill reads a peer's outbox and keeps its public items, fetching each
 // from its origin so deleted or edited ones come as they are now.
-func (f *Federation) backfill(ctx context.Context, p *Followed) (int, error) {
+func (f *Federation) backfill(ctx context.Context, p *hub.Followed) (int, error) {
 	if p.Outbox == "" {
 		return 0, nil
 	}
@@ -134,9 +134,9 @@ func (f *Federation) backfill(ctx context.Context, p *Followed) (int, error) {
 			if err != nil || itemKindOf(obj) == "" {
 				continue // deleted since, or not an item
 			}
-			src := Source{PeerActor: p.ActorID}
+			src := hub.ItemSource{PeerActor: p.ActorID}
 			if share && HostOf(iri) != p.Host {
-				src = Source{PeerActor: p.ActorID, Share: true, ActivityID: act.id()}
+				src = hub.ItemSource{PeerActor: p.ActorID, Share: true, ActivityID: act.id()}
 			}
 			if err := f.keepItem(ctx, obj, p, src); err != nil {
 				f.log.Debug("backfill: item skipped", "object", iri, "err", err)

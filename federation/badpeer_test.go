@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/commonplace-hub/commonplace/federation"
+	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -155,7 +155,7 @@ func TestMisbehavingServersDoNotHoldOthers(t *testing.T) {
 			t.Cleanup(fast.Close)
 			for i := range 10 {
 				for _, base := range []string{bad.url(), fast.URL} {
-					if err := h.db.Federation().SaveFollower(h.host(), &federation.FollowerRecord{
+					if err := h.db.Federation().SaveFollower(h.host(), &hub.FollowerRecord{
 						ActorID: fmt.Sprintf("%s/users/%d", base, i), FollowID: fmt.Sprintf("%s/follows/%d", base, i),
 						Inbox: fmt.Sprintf("%s/users/%d/inbox", base, i), CreatedAt: time.Now(),
 					}); err != nil {
@@ -200,8 +200,8 @@ func TestClaimSkipsBusyServers(t *testing.T) {
 	st, ctx, now := db.Federation(), context.Background(), time.Now()
 	inboxes := []string{"https://slow.example/inbox", "http://SLOW.example/users/1/inbox", "https://slow.example.org/inbox",
 		"https://other.example/inbox", "https://other.example/x?from=https://slow.example/", "https://slow_x.example/inbox"}
-	act := &federation.OutActivity{IRI: "https://hub.example/activities/1", Type: "Create", Public: true, Body: []byte(`{}`), CreatedAt: now}
-	if err := st.Enqueue(ctx, federation.Enqueued{Activity: act, Inboxes: inboxes}); err != nil {
+	act := &hub.OutActivity{IRI: "https://hub.example/activities/1", Type: "Create", Public: true, Body: []byte(`{}`), CreatedAt: now}
+	if err := st.Enqueue(ctx, hub.Enqueued{Activity: act, Inboxes: inboxes}); err != nil {
 		t.Fatal(err)
 	}
 	jobs, err := st.ClaimDeliveries(ctx, now, time.Minute, 10, "slow.example", "slow%x.example")

@@ -91,7 +91,7 @@ type benchHub struct {
 // newBenchHub opens a database in a temporary folder and starts a hub on
 // it whose public URL is base. Deliveries to loopback are allowed. wrap,
 // if set, wraps the federation store (to time its calls).
-func newBenchHub(b *testing.B, base *url.URL, wrap func(federation.Store) federation.Store) *benchHub {
+func newBenchHub(b *testing.B, base *url.URL, wrap func(hub.FederationStore) hub.FederationStore) *benchHub {
 	b.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, b.TempDir()+"/hub.db")
@@ -101,7 +101,7 @@ func newBenchHub(b *testing.B, base *url.URL, wrap func(federation.Store) federa
 	b.Cleanup(func() { db.Close() })
 	log := quietLogger()
 	svc := hub.NewService(db.Stores(), log)
-	var store federation.Store = db.Federation()
+	var store hub.FederationStore = db.Federation()
 	if wrap != nil {
 		store = wrap(store)
 	}
@@ -215,14 +215,14 @@ func (s *inboxSink) serve(w http.ResponseWriter, r *http.Request) {
 // (one call at a time, from the loop) and recording outcomes (from every
 // worker at once).
 type queueTimer struct {
-	federation.Store
+	hub.FederationStore
 	claims, claimed, finishes atomic.Int64
 	claimWall, finishWall     atomic.Int64 // nanoseconds
 }
 
-func (q *queueTimer) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, n int, skipHosts ...string) ([]federation.Job, error) {
+func (q *queueTimer) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, n int, skipHosts ...string) ([]hub.DeliveryJob, error) {
 	t0 := time.Now()
-	jobs, err := q.Store.ClaimDeliveries(ctx, now, lease, n, skipHosts...)
+	jobs, err := q.FederationStore.ClaimDeliveries(ctx, now, lease, n, skipHosts...)
 	q.claimWall.Add(int64(time.Since(t0)))
 	q.claims.Add(1)
 	q.claimed.Add(int64(len(jobs)))
@@ -231,7 +231,7 @@ func (q *queueTimer) ClaimDeliveries(ctx context.Context, now time.Time, lease t
 
 func (q *queueTimer) FinishDelivery(ctx context.Context, id int64, ok bool, status int, errMsg string, next *time.Time, now time.Time) error {
 	t0 := time.Now()
-	err := q.Store.FinishDelivery(ctx, id, ok, status, errMsg, next, now)
+	err := q.FederationStore.FinishDelivery(ctx, id, ok, status, errMsg, next, now)
 	q.finishWall.Add(int64(time.Since(t0)))
 	q.finishes.Add(1)
 	return err
@@ -286,14 +286,14 @@ func BenchmarkFanout(b *testing.B) {
 	ctx := context.Background()
 	sink := newInboxSink(b, fanoutInboxes)
 	queue := &queueTimer{}
-	h := newBenchHub(b, &url.URL{Scheme: "https", Host: "hub.example"}, func(s federation.Store) federation.Store {
-		queue.Store = s
+	h := newBenchHub(b, &url.URL{Scheme: "https", Host: "hub.example"}, func(s hub.FederationStore) hub.FederationStore {
+		queue.FederationStore = s
 		return queue
 	})
 	store := h.db.Federation()
 	for i := range fanoutFollowers {
 		actor := fmt.Sprintf("%s/users/u%d", sink.URL, i)
-		if err := store.SaveFollower(ctx, &federation.FollowerRecord{
+		if err := store.SaveFollower(ctx, &hub.FollowerRecord{
 			ActorID:     actor,
 			FollowID:    actor + "/follows/hub",
 			Inbox:       actor + "/inbox",
@@ -413,7 +413,7 @@ func fanoutOnce(b *testing.B, h *benchHub, sink *inboxSink, queue *queueTimer, h
 
 // waitDrained waits until the queue has no pending delivery left, so the
 // next iteration starts clean and no delivery is still being recorded.
-func waitDrained(b *testing.B, store federation.Store) {
+func waitDrained(b *testing.B, store hub.FederationStore) {
 	b.Helper()
 	deadline := time.Now().Add(fanoutTimeout)
 	for {

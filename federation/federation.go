@@ -31,10 +31,10 @@ type Content interface {
 // Config configures a Federation.
 type Config struct {
 	Content Content
-	Store   Store
+	Store   hub.FederationStore
 	// Commons keeps what the hub mirrors from peers, comments, re-shares
 	// and moderation. Nil: the hub follows nobody and keeps no comments.
-	Commons CommonsStore
+	Commons hub.FederationCommonsStore
 	// BaseURL is the hub's public URL; every IRI the hub mints starts with it.
 	BaseURL *url.URL
 	Logger  *slog.Logger
@@ -64,8 +64,8 @@ type Config struct {
 // and hub.Federation.
 type Federation struct {
 	content      Content
-	store        Store
-	commons      CommonsStore
+	store        hub.FederationStore
+	commons      hub.FederationCommonsStore
 	allowPrivate bool
 	base         *url.URL
 	baseStr      string
@@ -218,3 +218,9 @@ func (f *Federation) scheduleLoop(ctx context.Context) {
 		}
 	}
 }
+
+// FollowerRecord is the stored follower, now the domain's hub.FollowerRecord.
+//
+// Deprecated: use hub.FollowerRecord. Kept so that tests outside this
+// package's owners' area compile unchanged while they are restructured.
+type FollowerRecord = hub.FollowerRecord

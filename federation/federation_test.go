@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/commonplace-hub/commonplace/federation"
+	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -320,13 +320,13 @@ func TestStoreRoundTrip(t *testing.T) {
 	}
 	defer db.Close()
 	st := db.Federation()
-	if err := st.SaveFollower(ctx, &federation.FollowerRecord{ActorID: "https://a.example/u/1", FollowID: "f1", Inbox: "https://a.example/u/1/inbox", SharedInbox: "https://a.example/inbox", CreatedAt: time.Now()}); err != nil {
+	if err := st.SaveFollower(ctx, &hub.FollowerRecord{ActorID: "https://a.example/u/1", FollowID: "f1", Inbox: "https://a.example/u/1/inbox", SharedInbox: "https://a.example/inbox", CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SaveFollower(ctx, &federation.FollowerRecord{ActorID: "https://a.example/u/2", FollowID: "f2", Inbox: "https://a.example/u/2/inbox", SharedInbox: "https://a.example/inbox", CreatedAt: time.Now()}); err != nil {
+	if err := st.SaveFollower(ctx, &hub.FollowerRecord{ActorID: "https://a.example/u/2", FollowID: "f2", Inbox: "https://a.example/u/2/inbox", SharedInbox: "https://a.example/inbox", CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SaveFollower(ctx, &federation.FollowerRecord{ActorID: "https://b.example/u/3", FollowID: "f3", Inbox: "https://b.example/u/3/inbox", Pending: true, CreatedAt: time.Now()}); err != nil {
+	if err := st.SaveFollower(ctx, &hub.FollowerRecord{ActorID: "https://b.example/u/3", FollowID: "f3", Inbox: "https://b.example/u/3/inbox", Pending: true, CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	boxes, err := st.FollowerInboxes(ctx)
@@ -334,8 +334,8 @@ func TestStoreRoundTrip(t *testing.T) {
 		t.Errorf("inboxes %v %v (pending followers get nothing)", boxes, err)
 	}
 	now := time.Now()
-	act := &federation.OutActivity{IRI: "https://hub/activities/1", Type: "Create", Public: true, Body: []byte(`{"x":1}`), CreatedAt: now}
-	if err := st.Enqueue(ctx, federation.Enqueued{Activity: act, Inboxes: []string{"https://a.example/inbox", "https://b.example/inbox"}}); err != nil {
+	act := &hub.OutActivity{IRI: "https://hub/activities/1", Type: "Create", Public: true, Body: []byte(`{"x":1}`), CreatedAt: now}
+	if err := st.Enqueue(ctx, hub.Enqueued{Activity: act, Inboxes: []string{"https://a.example/inbox", "https://b.example/inbox"}}); err != nil {
 		t.Fatal(err)
 	}
 	jobs, err := st.ClaimDeliveries(ctx, now, time.Minute, 10)

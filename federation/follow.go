@@ -42,12 +42,12 @@ func (f *Federation) FollowPeer(ctx context.Context, target string) (*hub.Peer, 
 	if err != nil {
 		return nil, err
 	}
-	p := &Followed{ActorID: a.ID, FollowID: act.IRI, Inbox: a.Inbox, Outbox: outbox, Username: a.Username, Name: a.Name,
+	p := &hub.Followed{ActorID: a.ID, FollowID: act.IRI, Inbox: a.Inbox, Outbox: outbox, Username: a.Username, Name: a.Name,
 		URL: a.URL, Host: HostOf(a.ID), State: hub.PeerPending, CreatedAt: f.now()}
 	if err := f.commons.SaveFollowed(ctx, p); err != nil {
 		return nil, err
 	}
-	if err := f.store.Enqueue(ctx, Enqueued{Activity: act, Inboxes: []string{a.Inbox}}); err != nil {
+	if err := f.store.Enqueue(ctx, hub.Enqueued{Activity: act, Inboxes: []string{a.Inbox}}); err != nil {
 		return nil, err
 	}
 	f.nudge()
@@ -74,7 +74,7 @@ func (f *Federation) UnfollowPeer(ctx context.Context, actorID string) error {
 		return err
 	}
 	if p.State != hub.PeerRejected && !f.refusedActor(ctx, p.ActorID) {
-		if err := f.store.Enqueue(ctx, Enqueued{Activity: act, Inboxes: []string{p.Inbox}}); err != nil {
+		if err := f.store.Enqueue(ctx, hub.Enqueued{Activity: act, Inboxes: []string{p.Inbox}}); err != nil {
 			return err
 		}
 		f.nudge()
@@ -99,12 +99,12 @@ func (f *Federation) Peers(ctx context.Context) ([]hub.Peer, error) {
 	return out, nil
 }
 
-func peerOf(p *Followed) hub.Peer {
+func peerOf(p *hub.Followed) hub.Peer {
 	return hub.Peer{Origin: hub.Origin{ActorID: p.ActorID, Name: p.Name, Username: p.Username, URL: p.URL, Host: p.Host},
 		State: p.State, Items: p.Items, Since: p.CreatedAt, Backfilled: p.BackfilledAt != nil, LastError: p.LastError}
 }
 
-func handleOf(a *RemoteActor) string {
+func handleOf(a *hub.RemoteActor) string {
 	if a.Username == "" {
 		return a.ID
 	}
@@ -114,11 +114,11 @@ func handleOf(a *RemoteActor) string {
 // onAcceptOrReject records a peer's answer to our Follow. The answer must
 // come from the actor we followed; its object is our Follow, by IRI or
 // embedded.
-func (f *Federation) onAcceptOrReject(ctx context.Context, act doc, from *RemoteActor) error {
+func (f *Federation) onAcceptOrReject(ctx context.Context, act doc, from *hub.RemoteActor) error {
 	if f.commons == nil {
 		return nil
 	}
-	var p *Followed
+	var p *hub.Followed
 	var err error
 	followID := act.ref("object")
 	if inner := act.obj("object"); inner != nil {
@@ -165,7 +165,7 @@ func (f *Federation) onAcceptOrReject(ctx context.Context, act doc, from *Remote
 // resolveActor finds the actor a reader typed: @user@host, user@host,
 // acct:user@host, an actor IRI or a page URL. It returns the actor (also
 // cached as a remote actor) and its outbox.
-func (f *Federation) resolveActor(ctx context.Context, target string) (*RemoteActor, string, error) {
+func (f *Federation) resolveActor(ctx context.Context, target string) (*hub.RemoteActor, string, error) {
 	target = strings.TrimSpace(target)
 	target = strings.TrimPrefix(target, "acct:")
 	var actorIRI string

@@ -135,7 +135,7 @@ func (f *Federation) receive(ctx context.Context, r *http.Request) error {
 // per server) when the cached one fails. What goes wrong while fetching is
 // logged; the sender only learns that the key could not be had, so the
 // inbox cannot be used to probe which addresses and ports answer.
-func (f *Federation) verify(ctx context.Context, r *http.Request, sig *sigParams, act doc) (*RemoteActor, error) {
+func (f *Federation) verify(ctx context.Context, r *http.Request, sig *sigParams, act doc) (*hub.RemoteActor, error) {
 	cached, err := f.store.RemoteActorByKey(ctx, sig.KeyID)
 	if err != nil && hub.ErrorCode(err) != hub.ENOTFOUND {
 		return nil, err
@@ -189,7 +189,7 @@ func isObjectType(d doc) bool {
 var actorTypes = []string{"Person", "Service", "Group", "Organization", "Application"}
 
 // parseActorFields reads an actor document but for its key.
-func parseActorFields(d doc) (*RemoteActor, error) {
+func parseActorFields(d doc) (*hub.RemoteActor, error) {
 	isActor := false
 	for _, t := range actorTypes {
 		isActor = isActor || d.is(t)
@@ -197,7 +197,7 @@ func parseActorFields(d doc) (*RemoteActor, error) {
 	if !isActor {
 		return nil, fmt.Errorf("%s is a %q, not an actor", d.id(), d.typ())
 	}
-	a := &RemoteActor{ID: d.id(), Type: d.typ(), Inbox: d.ref("inbox"), Username: d.str("preferredUsername"), Name: d.str("name"), URL: d.ref("url")}
+	a := &hub.RemoteActor{ID: d.id(), Type: d.typ(), Inbox: d.ref("inbox"), Username: d.str("preferredUsername"), Name: d.str("name"), URL: d.ref("url")}
 	if a.ID == "" || a.Inbox == "" {
 		return nil, errors.New("the actor has no id or inbox")
 	}
@@ -212,7 +212,7 @@ func parseActorFields(d doc) (*RemoteActor, error) {
 
 // parseActor reads an actor document with the first key it publishes as
 // its own, on its own server.
-func parseActor(d doc) (*RemoteActor, error) {
+func parseActor(d doc) (*hub.RemoteActor, error) {
 	a, err := parseActorFields(d)
 	if err != nil {
 		return nil, err
@@ -236,7 +236,7 @@ func parseActor(d doc) (*RemoteActor, error) {
 }
 
 // handle acts on a verified activity.
-func (f *Federation) handle(ctx context.Context, act doc, from *RemoteActor) error {
+func (f *Federation) handle(ctx context.Context, act doc, from *hub.RemoteActor) error {
 	switch {
 	case act.is("Follow"):
 		return f.onFollow(ctx, act, from)
@@ -289,7 +289,7 @@ func (f *Federation) handle(ctx context.Context, act doc, from *RemoteActor) err
 
 // onFollow records a follower and answers Accept, unless organisers
 // approve followers by hand.
-func (f *Federation) onFollow(ctx context.Context, act doc, from *RemoteActor) error {
+func (f *Federation) onFollow(ctx context.Context, act doc, from *hub.RemoteActor) error {
 	if act.ref("object") != f.ActorID() {
 		return refuse(http.StatusUnprocessableEntity, "only the hub actor %s can be followed here", f.ActorID())
 	}
@@ -304,7 +304,7 @@ func (f *Federation) onFollow(ctx context.Context, act doc, from *RemoteActor) e
 	if err != nil && hub.ErrorCode(err) != hub.ENOTFOUND {
 		return err
 	}
-	rec := &FollowerRecord{ActorID: from.ID, FollowID: act.id(), Inbox: from.Inbox, SharedInbox: from.SharedInbox,
+	rec := &hub.FollowerRecord{ActorID: from.ID, FollowID: act.id(), Inbox: from.Inbox, SharedInbox: from.SharedInbox,
 		Username: from.Username, Name: from.Name, URL: from.URL, Pending: st.ManuallyApprovesFollowers, CreatedAt: f.now()}
 	if prev != nil {
 		rec.Pending = prev.Pending && st.ManuallyApprovesFollowers
@@ -322,13 +322,13 @@ func (f *Federation) onFollow(ctx context.Context, act doc, from *RemoteActor) e
 
 // answerFollow queues an Accept or Reject of a follower's Follow to their
 // own inbox.
-func (f *Federation) answerFollow(ctx context.Context, typ string, rec *FollowerRecord) error {
+func (f *Federation) answerFollow(ctx context.Context, typ string, rec *hub.FollowerRecord) error {
 	follow := map[string]any{"id": rec.FollowID, "type": "Follow", "actor": rec.ActorID, "object": f.ActorID()}
 	act, err := f.directActivity(typ, follow, rec.FollowID, rec.ActorID)
 	if err != nil {
 		return err
 	}
-	if err := f.store.Enqueue(ctx, Enqueued{Activity: act, Inboxes: []string{rec.Inbox}}); err != nil {
+	if err := f.store.Enqueue(ctx, hub.Enqueued{Activity: act, Inboxes: []string{rec.Inbox}}); err != nil {
 		return err
 	}
 	f.nudge()
@@ -339,7 +339,7 @@ func (f *Federation) answerFollow(ctx context.Context, typ string, rec *Follower
 // actor, so only their own follow can go. An embedded Follow may carry a
 // fresh id (some servers do that), so the actor is what counts; an Undo
 // naming only an IRI must name the Follow the hub recorded.
-func (f *Federation) onUnfollow(ctx context.Context, from *RemoteActor, followIRI string) error {
+func (f *Federation) onUnfollow(ctx context.Context, from *hub.RemoteActor, followIRI string) error {
 	rec, err := f.store.Follower(ctx, from.ID)
 	if hub.ErrorCode(err) == hub.ENOTFOUND {
 		return nil
@@ -355,7 +355,7 @@ func (f *Federation) onUnfollow(ctx context.Context, from *RemoteActor, followIR
 }
 
 // refreshFollower updates a follower's inboxes and names after an Update.
-func (f *Federation) refreshFollower(ctx context.Context, a *RemoteActor) error {
+func (f *Federation) refreshFollower(ctx context.Context, a *hub.RemoteActor) error {
 	rec, err := f.store.Follower(ctx, a.ID)
 	if hub.ErrorCode(err) == hub.ENOTFOUND {
 		return nil

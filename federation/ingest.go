@@ -52,7 +52,7 @@ func itemKindOf(d doc) string {
 
 // onCreateOrUpdate handles Create and Update of objects: commons items
 // from followed peers, and replies to the hub's items.
-func (f *Federation) onCreateOrUpdate(ctx context.Context, act doc, from *RemoteActor) error {
+func (f *Federation) onCreateOrUpdate(ctx context.Context, act doc, from *hub.RemoteActor) error {
 	if f.commons == nil {
 		return nil
 	}
@@ -96,25 +96,25 @@ func (f *Federation) onCreateOrUpdate(ctx context.Context, act doc, from *Remote
 // only as its origin serves it: it is fetched from its id and kept if that
 // copy is attributed to a followed actor on the object's own server, or
 // as a re-share if the signer is followed. Nil when none applies.
-func (f *Federation) sourcePeer(ctx context.Context, signer *RemoteActor, obj doc) (*Followed, doc, Source, error) {
+func (f *Federation) sourcePeer(ctx context.Context, signer *hub.RemoteActor, obj doc) (*hub.Followed, doc, hub.ItemSource, error) {
 	attrs := obj.refs("attributedTo")
 	if len(attrs) == 0 || slices.Contains(attrs, signer.ID) {
 		p, err := f.followedPeer(ctx, signer.ID)
 		if p == nil || err != nil {
-			return nil, nil, Source{}, err
+			return nil, nil, hub.ItemSource{}, err
 		}
-		return p, obj, Source{PeerActor: p.ActorID}, nil
+		return p, obj, hub.ItemSource{PeerActor: p.ActorID}, nil
 	}
 	signerPeer, err := f.followedPeer(ctx, signer.ID)
 	if err != nil {
-		return nil, nil, Source{}, err
+		return nil, nil, hub.ItemSource{}, err
 	}
 	if signerPeer == nil && !f.followsAny(ctx, attrs, HostOf(obj.id())) {
-		return nil, nil, Source{}, nil // nobody the hub follows: not worth a fetch
+		return nil, nil, hub.ItemSource{}, nil // nobody the hub follows: not worth a fetch
 	}
 	fetched, err := f.fetchItem(ctx, obj.id())
 	if err != nil {
-		return nil, nil, Source{}, refuse(http.StatusUnprocessableEntity,
+		return nil, nil, hub.ItemSource{}, refuse(http.StatusUnprocessableEntity,
 			"the object %s is attributed to %s, and its server does not confirm it: %v", obj.id(), attrs[0], err)
 	}
 	for _, a := range fetched.refs("attributedTo") {
@@ -122,13 +122,13 @@ func (f *Federation) sourcePeer(ctx context.Context, signer *RemoteActor, obj do
 			continue
 		}
 		if p, err := f.followedPeer(ctx, a); p != nil || err != nil {
-			return p, fetched, Source{PeerActor: a}, err
+			return p, fetched, hub.ItemSource{PeerActor: a}, err
 		}
 	}
 	if signerPeer == nil {
-		return nil, nil, Source{}, nil
+		return nil, nil, hub.ItemSource{}, nil
 	}
-	return signerPeer, fetched, Source{PeerActor: signerPeer.ActorID, Share: true}, nil
+	return signerPeer, fetched, hub.ItemSource{PeerActor: signerPeer.ActorID, Share: true}, nil
 }
 
 // followsAny reports whether the hub follows one of actors on host.
@@ -145,7 +145,7 @@ func (f *Federation) followsAny(ctx context.Context, actors []string, host strin
 
 // followedPeer returns the peer with exactly this actor id, if the hub
 // follows it and has not been refused; nil otherwise.
-func (f *Federation) followedPeer(ctx context.Context, actorID string) (*Followed, error) {
+func (f *Federation) followedPeer(ctx context.Context, actorID string) (*hub.Followed, error) {
 	p, err := f.commons.Followed(ctx, actorID)
 	if hub.ErrorCode(err) == hub.ENOTFOUND || (err == nil && p.State == hub.PeerRejected) {
 		return nil, nil
@@ -161,7 +161,7 @@ func (f *Federation) followedPeer(ctx context.Context, actorID string) (*Followe
 // object's own server (else it is refused: no item is ever credited to an
 // actor that did not publish it); an item the hub already holds keeps
 // its credit, and changes only when its credited actor sends it.
-func (f *Federation) keepItem(ctx context.Context, obj doc, p *Followed, src Source) error {
+func (f *Federation) keepItem(ctx context.Context, obj doc, p *hub.Followed, src hub.ItemSource) error {
 	if !isPublic(obj) {
 		return nil // followers-only or direct: never shown publicly here
 	}
@@ -371,7 +371,7 @@ func parseTime(s string) time.Time {
 // the actor credited with it, or anyone on its server once the server
 // itself confirms the object is gone (a Mobilizon member removing a group
 // event). Nobody else can remove it.
-func (f *Federation) onDelete(ctx context.Context, act doc, from *RemoteActor) error {
+func (f *Federation) onDelete(ctx context.Context, act doc, from *hub.RemoteActor) error {
 	iri := act.ref("object")
 	if f.commons == nil || iri == "" || HostOf(iri) != HostOf(from.ID) {
 		return nil
@@ -416,7 +416,7 @@ func (f *Federation) goneAtOrigin(ctx context.Context, iri string) bool {
 // peer's own server is its own (FEP-1b12 groups announce what they
 // publish); one from elsewhere is fetched from its origin, never taken
 // from the Announce as sent.
-func (f *Federation) onAnnounce(ctx context.Context, act doc, from *RemoteActor) error {
+func (f *Federation) onAnnounce(ctx context.Context, act doc, from *hub.RemoteActor) error {
 	if f.commons == nil || !isPublic(act) {
 		return nil
 	}
@@ -442,13 +442,13 @@ func (f *Federation) onAnnounce(ctx context.Context, act doc, from *RemoteActor)
 		return nil
 	}
 	if HostOf(iri) == p.Host {
-		return f.keepItem(ctx, obj, p, Source{PeerActor: p.ActorID})
+		return f.keepItem(ctx, obj, p, hub.ItemSource{PeerActor: p.ActorID})
 	}
-	return f.keepItem(ctx, obj, p, Source{PeerActor: p.ActorID, Share: true, ActivityID: act.id()})
+	return f.keepItem(ctx, obj, p, hub.ItemSource{PeerActor: p.ActorID, Share: true, ActivityID: act.id()})
 }
 
 // onUndoAnnounce drops a peer's re-share.
-func (f *Federation) onUndoAnnounce(ctx context.Context, announce doc, from *RemoteActor) error {
+func (f *Federation) onUndoAnnounce(ctx context.Context, announce doc, from *hub.RemoteActor) error {
 	if f.commons == nil {
 		return nil
 	}
@@ -464,7 +464,7 @@ func (f *Federation) onUndoAnnounce(ctx context.Context, announce doc, from *Rem
 
 // onReply keeps a public reply to one of the hub's items (or to a comment
 // on one) as a comment, credited to its author.
-func (f *Federation) onReply(ctx context.Context, obj doc, inReplyTo string, from *RemoteActor) error {
+func (f *Federation) onReply(ctx context.Context, obj doc, inReplyTo string, from *hub.RemoteActor) error {
 	if attr := obj.ref("attributedTo"); attr != "" && attr != from.ID {
 		return refuse(http.StatusBadRequest, "the reply is attributed to %s, not to its signer %s", attr, from.ID)
 	}

@@ -339,7 +339,7 @@ func (f *Federation) Reshare(ctx context.Context, itemID int64, undo bool) error
 		if err != nil {
 			return err
 		}
-		if err := f.store.Enqueue(ctx, Enqueued{Activity: act, Inboxes: inboxes, Withdraw: it.ObjectID}); err != nil {
+		if err := f.store.Enqueue(ctx, hub.Enqueued{Activity: act, Inboxes: inboxes, Withdraw: it.ObjectID}); err != nil {
 			return err
 		}
 		if err := f.commons.DeleteReshare(ctx, it.ObjectID); err != nil {
@@ -355,7 +355,7 @@ func (f *Federation) Reshare(ctx context.Context, itemID int64, undo bool) error
 	if err != nil {
 		return err
 	}
-	if err := f.store.Enqueue(ctx, Enqueued{Activity: act, Inboxes: inboxes}); err != nil {
+	if err := f.store.Enqueue(ctx, hub.Enqueued{Activity: act, Inboxes: inboxes}); err != nil {
 		return err
 	}
 	if err := f.commons.SaveReshare(ctx, it.ObjectID, act.IRI); err != nil {

@@ -11,17 +11,17 @@ import (
 
 // policyOnly is a commons store that answers only the policy questions.
 type policyOnly struct {
-	CommonsStore
+	hub.FederationCommonsStore
 	pol      hub.Policy
-	followed []*Followed
+	followed []*hub.Followed
 }
 
 func (p *policyOnly) Policy(context.Context) (*hub.Policy, error) { return &p.pol, nil }
-func (p *policyOnly) FollowedList(context.Context) ([]*Followed, error) {
+func (p *policyOnly) FollowedList(context.Context) ([]*hub.Followed, error) {
 	return p.followed, nil
 }
 
-func policyFederation(pol hub.Policy, followed ...*Followed) *Federation {
+func policyFederation(pol hub.Policy, followed ...*hub.Followed) *Federation {
 	return &Federation{commons: &policyOnly{pol: pol, followed: followed}, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
@@ -106,7 +106,7 @@ func TestAllowlistSeesThroughSpellings(t *testing.T) {
 	f := policyFederation(hub.Policy{Allowlist: true, Allowed: []string{
 		savedBlock(t, hub.BlockDomain, "Friends.Example.").Value,
 		savedBlock(t, hub.BlockDomain, "https://bücher.example:443/").Value,
-	}}, &Followed{ActorID: "https://PEER.example:443/actor", Host: "PEER.example:443"})
+	}}, &hub.Followed{ActorID: "https://PEER.example:443/actor", Host: "PEER.example:443"})
 	ctx := context.Background()
 	for _, c := range []struct {
 		iri     string

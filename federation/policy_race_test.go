@@ -18,14 +18,14 @@ import (
 // armed, is held after it has read the database until released: a read
 // that began before an organiser changed the policy and ends after it.
 type gatedPolicy struct {
-	federation.CommonsStore
+	hub.FederationCommonsStore
 	armed   chan struct{} // closed: hold the next read
 	read    chan struct{} // closed by the held read once it has read
 	release chan struct{}
 }
 
 func (g *gatedPolicy) Policy(ctx context.Context) (*hub.Policy, error) {
-	p, err := g.CommonsStore.Policy(ctx)
+	p, err := g.FederationCommonsStore.Policy(ctx)
 	select {
 	case <-g.armed:
 		g.armed = make(chan struct{}) // only once
@@ -48,7 +48,7 @@ func TestPolicyChangeBeatsAReadUnderWay(t *testing.T) {
 	}
 	defer db.Close()
 	svc := hub.NewService(db.Stores(), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	gate := &gatedPolicy{CommonsStore: db.Commons(), armed: make(chan struct{}), read: make(chan struct{}), release: make(chan struct{})}
+	gate := &gatedPolicy{FederationCommonsStore: db.Commons(), armed: make(chan struct{}), read: make(chan struct{}), release: make(chan struct{})}
 	base, _ := url.Parse("https://hub.example")
 	fed, err := federation.New(ctx, federation.Config{Content: svc, Store: db.Federation(), Commons: gate, BaseURL: base,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Workers: 1})
@@ -57,7 +57,7 @@ func TestPolicyChangeBeatsAReadUnderWay(t *testing.T) {
 	}
 	svc.Fed = fed // no Notifier: items are published by hand below
 	host := hub.WithOrganiser(ctx, &hub.Organiser{Name: "Host", Role: hub.RoleAdmin})
-	if err := db.Federation().SaveFollower(host, &federation.FollowerRecord{ActorID: "https://elsewhere.example/users/ann",
+	if err := db.Federation().SaveFollower(host, &hub.FollowerRecord{ActorID: "https://elsewhere.example/users/ann",
 		FollowID: "https://elsewhere.example/follows/1", Inbox: "https://elsewhere.example/users/ann/inbox", CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}

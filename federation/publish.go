@@ -109,7 +109,7 @@ func (f *Federation) SyncItem(ctx context.Context, kind string, id int64) error 
 	}
 	inboxes = f.allowedInboxes(ctx, inboxes)
 	now := f.now()
-	had := map[string]*PublishedObject{}
+	had := map[string]*hub.PublishedObject{}
 	for _, p := range have {
 		had[p.IRI] = p
 	}
@@ -122,7 +122,7 @@ func (f *Federation) SyncItem(ctx context.Context, kind string, id int64) error 
 		prev, ok := had[w.iri]
 		delete(had, w.iri)
 		typ := "Create"
-		rec := &PublishedObject{IRI: w.iri, Kind: kind, ItemID: id, Occurrence: w.occurrence, StartsAt: w.startsAt,
+		rec := &hub.PublishedObject{IRI: w.iri, Kind: kind, ItemID: id, Occurrence: w.occurrence, StartsAt: w.startsAt,
 			Hash: hash, Body: body, PublishedAt: now, UpdatedAt: now}
 		if ok {
 			if prev.Hash == hash {
@@ -143,7 +143,7 @@ func (f *Federation) SyncItem(ctx context.Context, kind string, id int64) error 
 		if err != nil {
 			return err
 		}
-		if err := f.store.Enqueue(ctx, Enqueued{Activity: act, Inboxes: inboxes, Record: rec}); err != nil {
+		if err := f.store.Enqueue(ctx, hub.Enqueued{Activity: act, Inboxes: inboxes, Record: rec}); err != nil {
 			return err
 		}
 		sent++
@@ -165,7 +165,7 @@ func (f *Federation) SyncItem(ctx context.Context, kind string, id int64) error 
 		if err != nil {
 			return err
 		}
-		if err := f.store.Enqueue(ctx, Enqueued{Activity: act, Inboxes: inboxes, Forget: iri, Withdraw: iri}); err != nil {
+		if err := f.store.Enqueue(ctx, hub.Enqueued{Activity: act, Inboxes: inboxes, Forget: iri, Withdraw: iri}); err != nil {
 			return err
 		}
 		sent++
@@ -200,7 +200,7 @@ func (f *Federation) PublishDue(ctx context.Context) {
 
 // newActivity wraps an object in an activity from the hub actor, public
 // and addressed to its followers.
-func (f *Federation) newActivity(typ string, object any, objectIRI string) (*OutActivity, error) {
+func (f *Federation) newActivity(typ string, object any, objectIRI string) (*hub.OutActivity, error) {
 	now := f.now()
 	id := f.baseStr + "/activities/" + randomID()
 	a := map[string]any{
@@ -217,11 +217,11 @@ func (f *Federation) newActivity(typ string, object any, objectIRI string) (*Out
 	if err != nil {
 		return nil, err
 	}
-	return &OutActivity{IRI: id, Type: typ, ObjectIRI: objectIRI, Public: typ == "Create" || typ == "Announce", Body: body, CreatedAt: now}, nil
+	return &hub.OutActivity{IRI: id, Type: typ, ObjectIRI: objectIRI, Public: typ == "Create" || typ == "Announce", Body: body, CreatedAt: now}, nil
 }
 
 // directActivity is an activity to one actor (Accept, Reject), not public.
-func (f *Federation) directActivity(typ string, object any, objectIRI, to string) (*OutActivity, error) {
+func (f *Federation) directActivity(typ string, object any, objectIRI, to string) (*hub.OutActivity, error) {
 	now := f.now()
 	id := f.baseStr + "/activities/" + randomID()
 	a := map[string]any{
@@ -236,7 +236,7 @@ func (f *Federation) directActivity(typ string, object any, objectIRI, to string
 	if err != nil {
 		return nil, err
 	}
-	return &OutActivity{IRI: id, Type: typ, ObjectIRI: objectIRI, Body: body, CreatedAt: now}, nil
+	return &hub.OutActivity{IRI: id, Type: typ, ObjectIRI: objectIRI, Body: body, CreatedAt: now}, nil
 }
 
 func randomID() string {

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
 )
 
 // Delivery policy: like Mastodon, retry network errors, 5xx, 401, 408 and
@@ -53,11 +55,11 @@ func (f *Federation) deliverLoop(ctx context.Context) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	var mu sync.Mutex
-	inFlight := map[string]int{} // by host
-	held := map[string][]Job{}   // by host, waiting for the host
-	have := map[int64]bool{}     // deliveries running or held here
-	var start func(host string, j Job)
-	start = func(host string, j Job) {
+	inFlight := map[string]int{}           // by host
+	held := map[string][]hub.DeliveryJob{} // by host, waiting for the host
+	have := map[int64]bool{}               // deliveries running or held here
+	var start func(host string, j hub.DeliveryJob)
+	start = func(host string, j hub.DeliveryJob) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -65,7 +67,7 @@ func (f *Federation) deliverLoop(ctx context.Context) {
 				f.deliver(ctx, j)
 				mu.Lock()
 				delete(have, j.DeliveryID)
-				next, more := Job{}, len(held[host]) > 0 && ctx.Err() == nil
+				next, more := hub.DeliveryJob{}, len(held[host]) > 0 && ctx.Err() == nil
 				if more {
 					next, held[host] = held[host][0], held[host][1:]
 				} else {
@@ -107,7 +109,7 @@ func (f *Federation) deliverLoop(ctx context.Context) {
 	defer poll.Stop()
 	for {
 		free := f.workers - len(slots)
-		var jobs []Job
+		var jobs []hub.DeliveryJob
 		// Claim in batches: waiting until a quarter of the workers are
 		// free costs a little latency and saves a transaction per job.
 		if free > 0 && (free == f.workers || free >= max(1, f.workers/4)) && heldCount() < maxHeldPerWorker*f.workers {
@@ -153,7 +155,7 @@ func (f *Federation) deliverLoop(ctx context.Context) {
 }
 
 // deliver makes one attempt and records its outcome.
-func (f *Federation) deliver(ctx context.Context, j Job) {
+func (f *Federation) deliver(ctx context.Context, j hub.DeliveryJob) {
 	status, err := f.post(ctx, j.Inbox, j.Body)
 	if ctx.Err() != nil {
 		return // shutting down: the lease runs out and another run retries

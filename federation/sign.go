@@ -25,7 +25,7 @@ const keyBits = 2048
 
 // loadOrCreateKey returns the hub actor's private key, making and storing
 // one on first use.
-func loadOrCreateKey(ctx context.Context, st Store) (*rsa.PrivateKey, error) {
+func loadOrCreateKey(ctx context.Context, st hub.FederationStore) (*rsa.PrivateKey, error) {
 	privPEM, err := st.ActorKey(ctx)
 	if hub.ErrorCode(err) == hub.ENOTFOUND {
 		key, err := rsa.GenerateKey(rand.Reader, keyBits)

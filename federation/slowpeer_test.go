@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/commonplace-hub/commonplace/federation"
+	"github.com/commonplace-hub/commonplace/hub"
 )
 
 // A server that hangs holds at most perHost delivery workers (2 of this
@@ -45,7 +45,7 @@ func TestSlowServerDoesNotHoldOthers(t *testing.T) {
 	t.Cleanup(fast.Close)
 	for i := range 10 {
 		for _, srv := range []*httptest.Server{slow, fast} {
-			if err := h.db.Federation().SaveFollower(h.host(), &federation.FollowerRecord{
+			if err := h.db.Federation().SaveFollower(h.host(), &hub.FollowerRecord{
 				ActorID: fmt.Sprintf("%s/users/%d", srv.URL, i), FollowID: fmt.Sprintf("%s/follows/%d", srv.URL, i),
 				Inbox: fmt.Sprintf("%s/users/%d/inbox", srv.URL, i), CreatedAt: time.Now(),
 			}); err != nil {
@@ -104,7 +104,7 @@ func TestPeerDownThenBack(t *testing.T) {
 		return srv, ln.Addr().String()
 	}
 	srv, addr := start("127.0.0.1:0")
-	if err := h.db.Federation().SaveFollower(h.host(), &federation.FollowerRecord{
+	if err := h.db.Federation().SaveFollower(h.host(), &hub.FollowerRecord{
 		ActorID: "http://" + addr + "/users/0", FollowID: "http://" + addr + "/follows/0",
 		Inbox: "http://" + addr + "/users/0/inbox", SharedInbox: "http://" + addr + "/inbox", CreatedAt: time.Now(),
 	}); err != nil {
@@ -222,7 +222,7 @@ func TestGarbagePeersDoNotHoldOthers(t *testing.T) {
 
 func saveFollower(t *testing.T, h *testHub, base string, i int) {
 	t.Helper()
-	if err := h.db.Federation().SaveFollower(h.host(), &federation.FollowerRecord{
+	if err := h.db.Federation().SaveFollower(h.host(), &hub.FollowerRecord{
 		ActorID: fmt.Sprintf("%s/users/%d", base, i), FollowID: fmt.Sprintf("%s/follows/%d", base, i),
 		Inbox: fmt.Sprintf("%s/users/%d/inbox", base, i), CreatedAt: time.Now(),
 	}); err != nil {

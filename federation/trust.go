@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
 )
 
 // Who is who: the rules that decide which remote actor a signed request
@@ -28,7 +30,7 @@ import (
 
 // resolveKey returns the actor that owns keyID, following rule 2, and
 // caches it.
-func (f *Federation) resolveKey(ctx context.Context, keyID string) (*RemoteActor, error) {
+func (f *Federation) resolveKey(ctx context.Context, keyID string) (*hub.RemoteActor, error) {
 	keyURL := stripFragment(keyID)
 	d, err := f.fetchDoc(ctx, keyURL)
 	if err != nil {
@@ -91,7 +93,7 @@ func (f *Federation) fetchActorDoc(ctx context.Context, id string) (doc, error) 
 
 // fetchActor fetches and parses an actor from its own id, and caches it
 // with the key it publishes.
-func (f *Federation) fetchActor(ctx context.Context, id string) (*RemoteActor, doc, error) {
+func (f *Federation) fetchActor(ctx context.Context, id string) (*hub.RemoteActor, doc, error) {
 	d, err := f.fetchActorDoc(ctx, id)
 	if err != nil {
 		return nil, nil, err
@@ -103,8 +105,8 @@ func (f *Federation) fetchActor(ctx context.Context, id string) (*RemoteActor, d
 // keepActor parses and caches an actor document fetched from its own id,
 // with the key keyID ("": the first key it publishes as its own; keyDoc:
 // what keyID's URL answered, if not the actor).
-func (f *Federation) keepActor(ctx context.Context, d doc, keyID string, keyDoc doc) (*RemoteActor, error) {
-	var a *RemoteActor
+func (f *Federation) keepActor(ctx context.Context, d doc, keyID string, keyDoc doc) (*hub.RemoteActor, error) {
+	var a *hub.RemoteActor
 	var err error
 	if keyID == "" {
 		a, err = parseActor(d)
@@ -127,7 +129,7 @@ func (f *Federation) keepActor(ctx context.Context, d doc, keyID string, keyDoc 
 // key document fetched from keyID (on the actor's server, owned by it).
 // A key id that is the actor's own id (PeerTube signs so) stands for the
 // actor's key.
-func parseActorKey(d doc, keyID string, keyDoc doc) (*RemoteActor, error) {
+func parseActorKey(d doc, keyID string, keyDoc doc) (*hub.RemoteActor, error) {
 	a, err := parseActorFields(d)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,8 @@ package hub
 
 import (
 	"context"
+	"html"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -168,18 +170,43 @@ type SearchQuery struct {
 	Offset int
 }
 
-// SearchHit is one search result.
+// SearchHit is one search result: plain data, which the search page
+// turns into a link (URL) and HTML (SnippetHTML).
 type SearchHit struct {
-	Kind     string
-	Local    bool
-	ID       int64  // the local item's or the remote item's id
-	Slug     string // local items
-	Title    string
-	URL      string // path on this hub
-	Snippet  string // HTML: escaped text with <mark> around matches
+	Kind  string
+	Local bool
+	ID    int64  // the local item's or the remote item's id
+	Slug  string // local items
+	Title string
+	// Snippet is plain text around the matches, each match between
+	// SnippetMatchStart and SnippetMatchEnd; not HTML.
+	Snippet  string
 	Origin   Origin // remote items
 	StartsAt *time.Time
 	Updated  time.Time
+}
+
+// Match markers in SearchHit.Snippet: private-use characters that no
+// indexed text contains.
+const (
+	SnippetMatchStart = "\uE000"
+	SnippetMatchEnd   = "\uE001"
+)
+
+// URL is the path of the hit's page on this hub: a local item's page, or
+// the commons page of a remote item.
+func (h SearchHit) URL() string {
+	if h.Local {
+		return "/" + map[string]string{KindEvent: "events", KindGuide: "guides", KindCaseStudy: "case-studies"}[h.Kind] + "/" + h.Slug
+	}
+	return "/commons/" + strconv.FormatInt(h.ID, 10)
+}
+
+// SnippetHTML is a snippet as HTML: its text escaped, and each match in
+// <mark>. The markers are swapped for <mark> only after escaping.
+func SnippetHTML(snippet string) string {
+	s := html.EscapeString(snippet)
+	return strings.NewReplacer(SnippetMatchStart, "<mark>", SnippetMatchEnd, "</mark>").Replace(s)
 }
 
 // SearchResults is one page of hits and the total matching.

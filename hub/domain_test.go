@@ -318,3 +318,23 @@ func TestDomainTagsAreOneLine(t *testing.T) {
 		t.Errorf("tags %q", g.Tags)
 	}
 }
+
+func TestSearchHitPresentation(t *testing.T) {
+	for _, c := range []struct {
+		hit  hub.SearchHit
+		want string
+	}{
+		{hub.SearchHit{Local: true, Kind: hub.KindEvent, Slug: "tea"}, "/events/tea"},
+		{hub.SearchHit{Local: true, Kind: hub.KindGuide, Slug: "rota"}, "/guides/rota"},
+		{hub.SearchHit{Local: true, Kind: hub.KindCaseStudy, Slug: "fridge"}, "/case-studies/fridge"},
+		{hub.SearchHit{Kind: hub.KindEvent, ID: 42, Slug: "ignored"}, "/commons/42"},
+	} {
+		if got := c.hit.URL(); got != c.want {
+			t.Errorf("%+v: URL %q, want %q", c.hit, got, c.want)
+		}
+	}
+	snippet := "a <b> & " + hub.SnippetMatchStart + "toaster" + hub.SnippetMatchEnd + " \"here\""
+	if got, want := hub.SnippetHTML(snippet), `a &lt;b&gt; &amp; <mark>toaster</mark> &#34;here&#34;`; got != want {
+		t.Errorf("SnippetHTML: %q, want %q", got, want)
+	}
+}

@@ -8,21 +8,20 @@ import (
 	"strings"
 
 	"github.com/commonplace-hub/commonplace/hub"
-	"github.com/commonplace-hub/commonplace/hub/calendar"
 )
 
-// CalendarStore implements calendar.SubscriptionStore.
+// CalendarStore implements hub.SubscriptionStore.
 type CalendarStore struct{ db *DB }
 
-var _ calendar.SubscriptionStore = (*CalendarStore)(nil)
+var _ hub.SubscriptionStore = (*CalendarStore)(nil)
 
 // Calendars returns the calendar subscription store over this database.
 func (db *DB) Calendars() *CalendarStore { return &CalendarStore{db} }
 
 const subscriptionColumns = `id, url, name, place_id, tags, organiser, etag, last_modified, last_checked_at, last_success_at, last_error, last_report, created_at, updated_at`
 
-func scanSubscription(sc interface{ Scan(...any) error }) (*calendar.Subscription, error) {
-	s := &calendar.Subscription{}
+func scanSubscription(sc interface{ Scan(...any) error }) (*hub.Subscription, error) {
+	s := &hub.Subscription{}
 	var placeID, checked, success sql.NullInt64
 	var tags, report string
 	var created, updated int64
@@ -35,7 +34,7 @@ func scanSubscription(sc interface{ Scan(...any) error }) (*calendar.Subscriptio
 	}
 	s.LastCheckedAt, s.LastSuccessAt = timePtr(checked), timePtr(success)
 	if report != "" {
-		var r calendar.Report
+		var r hub.CalendarReport
 		if err := json.Unmarshal([]byte(report), &r); err == nil {
 			s.LastReport = &r
 		}
@@ -45,7 +44,7 @@ func scanSubscription(sc interface{ Scan(...any) error }) (*calendar.Subscriptio
 }
 
 // FindSubscriptionByID returns one subscription.
-func (s *CalendarStore) FindSubscriptionByID(ctx context.Context, id int64) (*calendar.Subscription, error) {
+func (s *CalendarStore) FindSubscriptionByID(ctx context.Context, id int64) (*hub.Subscription, error) {
 	sub, err := scanSubscription(s.db.db.QueryRowContext(ctx, `SELECT `+subscriptionColumns+` FROM calendar_subscriptions WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such calendar subscription.")
@@ -54,13 +53,13 @@ func (s *CalendarStore) FindSubscriptionByID(ctx context.Context, id int64) (*ca
 }
 
 // FindSubscriptions returns every subscription, oldest first.
-func (s *CalendarStore) FindSubscriptions(ctx context.Context) ([]*calendar.Subscription, error) {
+func (s *CalendarStore) FindSubscriptions(ctx context.Context) ([]*hub.Subscription, error) {
 	rows, err := s.db.db.QueryContext(ctx, `SELECT `+subscriptionColumns+` FROM calendar_subscriptions ORDER BY created_at, id`)
 	if err != nil {
 		return nil, wrap(err, "list calendar subscriptions")
 	}
 	defer rows.Close()
-	var out []*calendar.Subscription
+	var out []*hub.Subscription
 	for rows.Next() {
 		sub, err := scanSubscription(rows)
 		if err != nil {
@@ -71,7 +70,7 @@ func (s *CalendarStore) FindSubscriptions(ctx context.Context) ([]*calendar.Subs
 	return out, wrap(rows.Err(), "list calendar subscriptions")
 }
 
-func subscriptionArgs(sub *calendar.Subscription) ([]any, error) {
+func subscriptionArgs(sub *hub.Subscription) ([]any, error) {
 	report := ""
 	if sub.LastReport != nil {
 		b, err := json.Marshal(sub.LastReport)
@@ -86,7 +85,7 @@ func subscriptionArgs(sub *calendar.Subscription) ([]any, error) {
 
 // CreateSubscription stores a new subscription; ECONFLICT for a URL
 // already subscribed.
-func (s *CalendarStore) CreateSubscription(ctx context.Context, sub *calendar.Subscription) error {
+func (s *CalendarStore) CreateSubscription(ctx context.Context, sub *hub.Subscription) error {
 	args, err := subscriptionArgs(sub)
 	if err != nil {
 		return wrap(err, "create calendar subscription")
@@ -107,7 +106,7 @@ func (s *CalendarStore) CreateSubscription(ctx context.Context, sub *calendar.Su
 }
 
 // UpdateSubscription saves every field but ID and CreatedAt.
-func (s *CalendarStore) UpdateSubscription(ctx context.Context, sub *calendar.Subscription) error {
+func (s *CalendarStore) UpdateSubscription(ctx context.Context, sub *hub.Subscription) error {
 	args, err := subscriptionArgs(sub)
 	if err != nil {
 		return wrap(err, "update calendar subscription")

@@ -8,17 +8,17 @@ import (
 	"strings"
 	"time"
 
-	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/netaddr"
 )
 
 // CommonsStore implements hub.CommonsStore (reading and moderating the
-// commons) and federation.CommonsStore (filling it).
+// commons) and hub.FederationCommonsStore (filling it).
 type CommonsStore struct{ db *DB }
 
 var (
-	_ hub.CommonsStore        = (*CommonsStore)(nil)
-	_ federation.CommonsStore = (*CommonsStore)(nil)
+	_ hub.CommonsStore           = (*CommonsStore)(nil)
+	_ hub.FederationCommonsStore = (*CommonsStore)(nil)
 )
 
 // Commons returns the commons store over this database.
@@ -90,7 +90,7 @@ func (s *CommonsStore) fillShares(ctx context.Context, items []*hub.RemoteItem) 
 				return err
 			}
 			if o.Host == "" {
-				o.Host = federation.HostOf(o.ActorID)
+				o.Host = netaddr.HostOfURL(o.ActorID)
 			}
 			byID[id].SharedBy = append(byID[id].SharedBy, o)
 		}
@@ -162,7 +162,7 @@ func (s *CommonsStore) RemoteItemByObject(ctx context.Context, objectID string) 
 }
 
 // SaveRemoteItem inserts or updates an item and records its source.
-func (s *CommonsStore) SaveRemoteItem(ctx context.Context, it *hub.RemoteItem, src federation.Source) (bool, error) {
+func (s *CommonsStore) SaveRemoteItem(ctx context.Context, it *hub.RemoteItem, src hub.ItemSource) (bool, error) {
 	var sections []byte
 	if len(it.Sections) > 0 {
 		var err error
@@ -268,8 +268,8 @@ func dropOrphanItems(ctx context.Context, tx *sql.Tx) error {
 const followedCols = `p.actor_id, p.follow_id, p.inbox, p.outbox, p.username, p.name, p.url, p.host, p.state, p.backfilled_at, p.last_error, p.created_at,
 	(SELECT COUNT(*) FROM remote_item_sources s WHERE s.peer_actor = p.actor_id)`
 
-func scanFollowed(sc interface{ Scan(...any) error }) (*federation.Followed, error) {
-	var p federation.Followed
+func scanFollowed(sc interface{ Scan(...any) error }) (*hub.Followed, error) {
+	var p hub.Followed
 	var backfilled sql.NullInt64
 	var created int64
 	if err := sc.Scan(&p.ActorID, &p.FollowID, &p.Inbox, &p.Outbox, &p.Username, &p.Name, &p.URL, &p.Host, &p.State, &backfilled, &p.LastError, &created, &p.Items); err != nil {
@@ -281,7 +281,7 @@ func scanFollowed(sc interface{ Scan(...any) error }) (*federation.Followed, err
 }
 
 // SaveFollowed inserts or replaces a followed actor.
-func (s *CommonsStore) SaveFollowed(ctx context.Context, p *federation.Followed) error {
+func (s *CommonsStore) SaveFollowed(ctx context.Context, p *hub.Followed) error {
 	if p.CreatedAt.IsZero() {
 		p.CreatedAt = s.db.now()
 	}
@@ -296,25 +296,25 @@ func (s *CommonsStore) SaveFollowed(ctx context.Context, p *federation.Followed)
 }
 
 // Followed returns a followed actor by IRI, or ENOTFOUND.
-func (s *CommonsStore) Followed(ctx context.Context, actorID string) (*federation.Followed, error) {
+func (s *CommonsStore) Followed(ctx context.Context, actorID string) (*hub.Followed, error) {
 	p, err := scanFollowed(s.db.db.QueryRowContext(ctx, `SELECT `+followedCols+` FROM peers p WHERE p.actor_id = ?`, actorID))
 	return p, wrap(notFound(err, "This hub does not follow that account."), "read followed peer")
 }
 
 // FollowedByFollow returns a followed actor by our Follow's IRI, or ENOTFOUND.
-func (s *CommonsStore) FollowedByFollow(ctx context.Context, followID string) (*federation.Followed, error) {
+func (s *CommonsStore) FollowedByFollow(ctx context.Context, followID string) (*hub.Followed, error) {
 	p, err := scanFollowed(s.db.db.QueryRowContext(ctx, `SELECT `+followedCols+` FROM peers p WHERE p.follow_id = ?`, followID))
 	return p, wrap(notFound(err, "No such Follow."), "read followed peer")
 }
 
 // FollowedList lists followed actors, oldest first.
-func (s *CommonsStore) FollowedList(ctx context.Context) ([]*federation.Followed, error) {
+func (s *CommonsStore) FollowedList(ctx context.Context) ([]*hub.Followed, error) {
 	rows, err := s.db.db.QueryContext(ctx, `SELECT `+followedCols+` FROM peers p ORDER BY p.created_at, p.actor_id`)
 	if err != nil {
 		return nil, wrap(err, "list followed peers")
 	}
 	defer rows.Close()
-	var out []*federation.Followed
+	var out []*hub.Followed
 	for rows.Next() {
 		p, err := scanFollowed(rows)
 		if err != nil {

@@ -7,14 +7,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/netaddr"
 )
 
-// FederationStore implements federation.Store.
+// FederationStore implements hub.FederationStore.
 type FederationStore struct{ db *DB }
 
-var _ federation.Store = (*FederationStore)(nil)
+var _ hub.FederationStore = (*FederationStore)(nil)
 
 // Federation returns the federation store over this database.
 func (db *DB) Federation() *FederationStore { return &FederationStore{db} }
@@ -68,8 +68,8 @@ func (s *FederationStore) SavePublicURL(ctx context.Context, u string) error {
 
 const remoteActorCols = `id, key_id, public_key_pem, inbox, shared_inbox, username, name, url, type, fetched_at`
 
-func scanRemoteActor(row interface{ Scan(...any) error }) (*federation.RemoteActor, error) {
-	var a federation.RemoteActor
+func scanRemoteActor(row interface{ Scan(...any) error }) (*hub.RemoteActor, error) {
+	var a hub.RemoteActor
 	var fetched int64
 	if err := row.Scan(&a.ID, &a.KeyID, &a.PublicKeyPEM, &a.Inbox, &a.SharedInbox, &a.Username, &a.Name, &a.URL, &a.Type, &fetched); err != nil {
 		return nil, err
@@ -79,13 +79,13 @@ func scanRemoteActor(row interface{ Scan(...any) error }) (*federation.RemoteAct
 }
 
 // RemoteActorByKey returns the cached actor owning a key, or ENOTFOUND.
-func (s *FederationStore) RemoteActorByKey(ctx context.Context, keyID string) (*federation.RemoteActor, error) {
+func (s *FederationStore) RemoteActorByKey(ctx context.Context, keyID string) (*hub.RemoteActor, error) {
 	a, err := scanRemoteActor(s.db.db.QueryRowContext(ctx, `SELECT `+remoteActorCols+` FROM remote_actors WHERE key_id = ? ORDER BY fetched_at DESC LIMIT 1`, keyID))
 	return a, wrap(notFound(err, "Unknown key."), "read remote actor")
 }
 
 // SaveRemoteActor inserts or replaces a cached actor.
-func (s *FederationStore) SaveRemoteActor(ctx context.Context, a *federation.RemoteActor) error {
+func (s *FederationStore) SaveRemoteActor(ctx context.Context, a *hub.RemoteActor) error {
 	_, err := s.db.exec(ctx, `INSERT OR REPLACE INTO remote_actors (`+remoteActorCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.KeyID, a.PublicKeyPEM, a.Inbox, a.SharedInbox, a.Username, a.Name, a.URL, a.Type, unix(a.FetchedAt))
 	return wrap(err, "save remote actor")
@@ -101,8 +101,8 @@ func (s *FederationStore) DeleteRemoteActor(ctx context.Context, id string) erro
 
 const followerCols = `actor_id, follow_id, inbox, shared_inbox, username, name, url, state, created_at`
 
-func scanFollower(row interface{ Scan(...any) error }) (*federation.FollowerRecord, error) {
-	var f federation.FollowerRecord
+func scanFollower(row interface{ Scan(...any) error }) (*hub.FollowerRecord, error) {
+	var f hub.FollowerRecord
 	var state string
 	var created int64
 	if err := row.Scan(&f.ActorID, &f.FollowID, &f.Inbox, &f.SharedInbox, &f.Username, &f.Name, &f.URL, &state, &created); err != nil {
@@ -120,7 +120,7 @@ func followerState(pending bool) string {
 }
 
 // SaveFollower inserts or replaces a follower.
-func (s *FederationStore) SaveFollower(ctx context.Context, f *federation.FollowerRecord) error {
+func (s *FederationStore) SaveFollower(ctx context.Context, f *hub.FollowerRecord) error {
 	_, err := s.db.exec(ctx, `INSERT INTO followers (`+followerCols+`, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(actor_id) DO UPDATE SET follow_id = excluded.follow_id, inbox = excluded.inbox, shared_inbox = excluded.shared_inbox,
 		username = excluded.username, name = excluded.name, url = excluded.url, state = excluded.state, updated_at = excluded.updated_at`,
@@ -129,7 +129,7 @@ func (s *FederationStore) SaveFollower(ctx context.Context, f *federation.Follow
 }
 
 // Follower returns a follower, or ENOTFOUND.
-func (s *FederationStore) Follower(ctx context.Context, actorID string) (*federation.FollowerRecord, error) {
+func (s *FederationStore) Follower(ctx context.Context, actorID string) (*hub.FollowerRecord, error) {
 	f, err := scanFollower(s.db.db.QueryRowContext(ctx, `SELECT `+followerCols+` FROM followers WHERE actor_id = ?`, actorID))
 	return f, wrap(notFound(err, "No such follower."), "read follower")
 }
@@ -147,7 +147,7 @@ func (s *FederationStore) DeleteFollower(ctx context.Context, actorID string) er
 }
 
 // Followers lists followers in a state, oldest first, and their total.
-func (s *FederationStore) Followers(ctx context.Context, pending bool, limit, offset int) ([]*federation.FollowerRecord, int, error) {
+func (s *FederationStore) Followers(ctx context.Context, pending bool, limit, offset int) ([]*hub.FollowerRecord, int, error) {
 	state := followerState(pending)
 	var total int
 	if err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM followers WHERE state = ?`, state).Scan(&total); err != nil {
@@ -158,7 +158,7 @@ func (s *FederationStore) Followers(ctx context.Context, pending bool, limit, of
 		return nil, 0, wrap(err, "list followers")
 	}
 	defer rows.Close()
-	var out []*federation.FollowerRecord
+	var out []*hub.FollowerRecord
 	for rows.Next() {
 		f, err := scanFollower(rows)
 		if err != nil {
@@ -191,7 +191,7 @@ func (s *FederationStore) FollowerInboxes(ctx context.Context) ([]string, error)
 // ---- activities and the delivery queue ----
 
 // Enqueue stores an activity, one delivery per inbox and the published-object change, atomically.
-func (s *FederationStore) Enqueue(ctx context.Context, e federation.Enqueued) error {
+func (s *FederationStore) Enqueue(ctx context.Context, e hub.Enqueued) error {
 	a := e.Activity
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO activities (iri, type, object_iri, public, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -211,7 +211,7 @@ func (s *FederationStore) Enqueue(ctx context.Context, e federation.Enqueued) er
 			defer stmt.Close()
 			now := unix(a.CreatedAt)
 			for _, inbox := range e.Inboxes {
-				if _, err := stmt.ExecContext(ctx, a.ID, inbox, federation.HostOf(inbox), now, now, now); err != nil {
+				if _, err := stmt.ExecContext(ctx, a.ID, inbox, netaddr.HostOfURL(inbox), now, now, now); err != nil {
 					return err
 				}
 			}
@@ -241,7 +241,7 @@ func (s *FederationStore) Enqueue(ctx context.Context, e federation.Enqueued) er
 }
 
 // Outbox lists public activities, newest first, and their total.
-func (s *FederationStore) Outbox(ctx context.Context, limit, offset int) ([]*federation.OutActivity, int, error) {
+func (s *FederationStore) Outbox(ctx context.Context, limit, offset int) ([]*hub.OutActivity, int, error) {
 	var total int
 	if err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM activities WHERE public = 1`).Scan(&total); err != nil {
 		return nil, 0, wrap(err, "count outbox")
@@ -251,9 +251,9 @@ func (s *FederationStore) Outbox(ctx context.Context, limit, offset int) ([]*fed
 		return nil, 0, wrap(err, "list outbox")
 	}
 	defer rows.Close()
-	var out []*federation.OutActivity
+	var out []*hub.OutActivity
 	for rows.Next() {
-		var a federation.OutActivity
+		var a hub.OutActivity
 		var created int64
 		if err := rows.Scan(&a.ID, &a.IRI, &a.Type, &a.ObjectIRI, &a.Public, &a.Body, &created); err != nil {
 			return nil, 0, wrap(err, "list outbox")
@@ -266,8 +266,8 @@ func (s *FederationStore) Outbox(ctx context.Context, limit, offset int) ([]*fed
 
 // ClaimDeliveries leases up to n due deliveries, skipping inboxes on
 // skipHosts.
-func (s *FederationStore) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, n int, skipHosts ...string) ([]federation.Job, error) {
-	var jobs []federation.Job
+func (s *FederationStore) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, n int, skipHosts ...string) ([]hub.DeliveryJob, error) {
+	var jobs []hub.DeliveryJob
 	args := []any{unix(now.Add(lease)), unix(now), unix(now)}
 	var skip strings.Builder
 	for _, h := range skipHosts {
@@ -286,7 +286,7 @@ func (s *FederationStore) ClaimDeliveries(ctx context.Context, now time.Time, le
 		}
 		var actIDs []int64
 		for rows.Next() {
-			var j federation.Job
+			var j hub.DeliveryJob
 			var actID int64
 			if err := rows.Scan(&j.DeliveryID, &j.Inbox, &j.Attempts, &actID); err != nil {
 				rows.Close()
@@ -436,16 +436,16 @@ func (s *FederationStore) ForgetSeen(ctx context.Context, before time.Time) erro
 // ---- published objects ----
 
 // PublishedObjects lists what has been published for an item.
-func (s *FederationStore) PublishedObjects(ctx context.Context, kind string, itemID int64) ([]*federation.PublishedObject, error) {
+func (s *FederationStore) PublishedObjects(ctx context.Context, kind string, itemID int64) ([]*hub.PublishedObject, error) {
 	rows, err := s.db.db.QueryContext(ctx, `SELECT iri, kind, item_id, occurrence, starts_at, hash, body, published_at, updated_at
 		FROM published_objects WHERE kind = ? AND item_id = ? ORDER BY iri`, kind, itemID)
 	if err != nil {
 		return nil, wrap(err, "list published objects")
 	}
 	defer rows.Close()
-	var out []*federation.PublishedObject
+	var out []*hub.PublishedObject
 	for rows.Next() {
-		var p federation.PublishedObject
+		var p hub.PublishedObject
 		var starts sql.NullInt64
 		var pub, upd int64
 		if err := rows.Scan(&p.IRI, &p.Kind, &p.ItemID, &p.Occurrence, &starts, &p.Hash, &p.Body, &pub, &upd); err != nil {

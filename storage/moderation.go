@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/internal/netaddr"
 )
@@ -101,7 +100,7 @@ func (s *CommonsStore) AddBlock(ctx context.Context, b hub.Block) error {
 				rows.Close()
 				return err
 			}
-			if b.Kind == hub.BlockActor && id == b.Value || b.Kind == hub.BlockDomain && netaddr.HostMatches(federation.HostOf(id), b.Value) {
+			if b.Kind == hub.BlockActor && id == b.Value || b.Kind == hub.BlockDomain && netaddr.HostMatches(netaddr.HostOfURL(id), b.Value) {
 				followers = append(followers, id)
 			}
 		}
@@ -254,7 +253,7 @@ func (s *CommonsStore) ServerCounts(ctx context.Context) ([]hub.KnownServer, err
 	}
 	// Followers: by the host of their IRI.
 	if err := s.eachCount(ctx, `SELECT actor_id, 1 FROM followers WHERE state = 'accepted'`, func(id string, n int) {
-		get(federation.HostOf(id)).Followers += n
+		get(netaddr.HostOfURL(id)).Followers += n
 	}); err != nil {
 		return nil, err
 	}

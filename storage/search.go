@@ -3,8 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"html"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -18,14 +16,13 @@ type SearchStore struct{ db *DB }
 
 var _ hub.SearchStore = (*SearchStore)(nil)
 
-// Snippet markers: private-use characters that no text contains, swapped
-// for <mark> only after the snippet is HTML-escaped.
 // maxCounted caps the count of results.
 const maxCounted = 1000
 
+// Snippet markers: the domain's (see hub.SearchHit.Snippet).
 const (
-	markOpen  = "\uE000"
-	markClose = "\uE001"
+	markOpen  = hub.SnippetMatchStart
+	markClose = hub.SnippetMatchEnd
 )
 
 // ftsQuery turns what a reader typed into a safe FTS5 query: every word
@@ -154,26 +151,21 @@ func (s *SearchStore) Search(ctx context.Context, q hub.SearchQuery) (*hub.Searc
 		}
 		h.StartsAt = timePtr(starts)
 		h.Updated = time.Unix(sortAt, 0).UTC()
-		h.Snippet = snippetHTML(snip, match == "")
-		if h.Local {
-			h.URL = "/" + map[string]string{hub.KindEvent: "events", hub.KindGuide: "guides", hub.KindCaseStudy: "case-studies"}[h.Kind] + "/" + h.Slug
-		} else {
-			h.URL = "/commons/" + strconv.FormatInt(h.ID, 10)
-		}
+		h.Snippet = snippetText(snip, match == "")
 		res.Hits = append(res.Hits, h)
 	}
 	return res, wrap(rows.Err(), "search")
 }
 
-// snippetHTML escapes a snippet and marks its matches. The text is
-// already plain (Markdown is indexed as the text pages show).
-func snippetHTML(s string, cut bool) string {
+// snippetText collapses a snippet's spacing and, when cut (no match to
+// centre on), shortens it to 200 characters. The text is already plain
+// (Markdown is indexed as the text pages show); the page escapes it.
+func snippetText(s string, cut bool) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if cut && len([]rune(s)) > 200 {
 		s = string([]rune(s)[:199]) + "…"
 	}
-	s = html.EscapeString(s)
-	return strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>").Replace(s)
+	return s
 }
 
 // queryError turns an FTS5 syntax error, which ftsQuery should prevent,

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/storage"
 )
@@ -52,7 +51,7 @@ func newSearchFixture(t *testing.T) *searchFixture {
 			Tags: []string{"digital skills"}, Origin: hub.Origin{ActorID: "https://b.example/actor", Host: "b.example", Name: "Hub B"}},
 	} {
 		it.Published, it.Updated = time.Now(), time.Now()
-		if _, err := cs.SaveRemoteItem(ctx, it, federation.Source{PeerActor: it.Origin.ActorID}); err != nil {
+		if _, err := cs.SaveRemoteItem(ctx, it, hub.ItemSource{PeerActor: it.Origin.ActorID}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -153,10 +152,10 @@ func TestSearchSnippetsAreEscaped(t *testing.T) {
 		t.Fatalf("%v %+v", err, res)
 	}
 	h := res.Hits[0]
-	if strings.Contains(h.Snippet, "<script>") || !strings.Contains(h.Snippet, "&lt;script&gt;") || !strings.Contains(h.Snippet, "<mark>toaster</mark>") {
-		t.Errorf("snippet %q", h.Snippet)
+	if snippet := hub.SnippetHTML(h.Snippet); strings.Contains(snippet, "<script>") || !strings.Contains(snippet, "&lt;script&gt;") || !strings.Contains(snippet, "<mark>toaster</mark>") {
+		t.Errorf("snippet %q", snippet)
 	}
-	if h.Local || h.URL == "" || !strings.HasPrefix(h.URL, "/commons/") || h.Origin.Host != "a.example" || h.Origin.Name != "Hub A" {
+	if h.Local || h.URL() == "" || !strings.HasPrefix(h.URL(), "/commons/") || h.Origin.Host != "a.example" || h.Origin.Name != "Hub A" {
 		t.Errorf("hit %+v", h)
 	}
 }
@@ -197,7 +196,7 @@ func TestSearchFollowsChanges(t *testing.T) {
 	cs := f.db.Commons()
 	it, _ := cs.RemoteItemByObject(ctx, "https://a.example/events/1")
 	it.Title, it.Updated = "Kettle amnesty", it.Updated.Add(time.Hour)
-	if _, err := cs.SaveRemoteItem(ctx, it, federation.Source{PeerActor: it.Origin.ActorID}); err != nil {
+	if _, err := cs.SaveRemoteItem(ctx, it, hub.ItemSource{PeerActor: it.Origin.ActorID}); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.titles(t, hub.SearchQuery{Text: "kettle"}); strings.Join(got, "|") != "Kettle amnesty" {
@@ -264,7 +263,7 @@ func TestSearchIndexesMarkdownAsText(t *testing.T) {
 	if err != nil || len(res.Hits) != 1 {
 		t.Fatalf("%+v %v", res, err)
 	}
-	if s := res.Hits[0].Snippet; s != "Paper Read the zine on <mark>folding</mark> first." {
+	if s := hub.SnippetHTML(res.Hits[0].Snippet); s != "Paper Read the zine on <mark>folding</mark> first." {
 		t.Errorf("snippet %q", s)
 	}
 	if res, err := svc.Search(ctx, hub.SearchQuery{Text: "printer printers.example"}); err != nil || res.Total != 1 {

@@ -39,6 +39,35 @@ type occurrence struct {
 	cancelled  bool
 }
 
+// seriesBuild is one series on its way to hub events: what was read from
+// its master, the occurrences expanded so far and the exception dates a hub
+// event for the whole series would carry.
+type seriesBuild struct {
+	g    *series
+	m    *vevent // the master
+	t    timing  // the master's timing
+	rule string  // the cleaned RRULE, "" for a series of RDATEs only
+	opt  *rrule.ROption
+
+	// EXDATEs: instants, and dates for DATE values.
+	exInstants map[int64]bool
+	exDates    map[string]bool
+	// exceptionDates are the dates the hub event leaves out: the EXDATEs
+	// and the occurrences that single overrides change or cancel.
+	exceptionDates []string
+
+	occs  []*occurrence
+	byKey map[string]*occurrence // occs by ridKey
+	// thisAndFuture says RANGE=THISANDFUTURE overrides were given, which
+	// the hub cannot express as one event.
+	thisAndFuture bool
+}
+
+// buildSeries turns one UID's VEVENTs into hub events: a master without a
+// repeat as a one-off event; a series as one hub event when the hub can
+// express it exactly (see keepAsSeries), otherwise as one event per
+// occurrence in the window. A master that cannot be read or expanded is
+// skipped with its reason, and its overrides with it.
 func (p *parser) buildSeries(g *series) {
 	m := g.master
 	if m == nil {
@@ -53,201 +82,272 @@ func (p *parser) buildSeries(g *series) {
 	}
 	t, err := p.timingOf(m, nil)
 	if err != nil {
-		p.skip(m, err.Error()+".")
-		p.skipOverrides(g)
+		p.skipSeries(g, err.Error()+".")
 		return
 	}
-	ruleProp := m.comp.Props.Get("RRULE")
-	rdateProps := m.comp.Props.Values("RDATE")
-	if ruleProp == nil && len(rdateProps) == 0 {
-		end := t.endOf(t.start)
-		if !p.inWindow(t.start, end) {
-			p.res.OutOfWindow++
-			return
-		}
-		p.add(m, m, "", t.start, end, t, "", nil)
+	if m.comp.Props.Get("RRULE") == nil && len(m.comp.Props.Values("RDATE")) == 0 {
+		p.addOneOff(m, "", t)
 		return
 	}
-
-	var opt *rrule.ROption
-	rule := ""
-	if ruleProp != nil {
-		rule = cleanRule(ruleProp.Value, !t.allDay)
-		opt, err = rrule.StrToROptionInLocation(rule, t.zone.expansionLocation())
-		if err != nil {
-			p.skip(m, "its repeat rule (RRULE:"+ruleProp.Value+") could not be read: "+err.Error()+".")
-			p.skipOverrides(g)
-			return
-		}
-		switch opt.Freq {
-		case rrule.SECONDLY, rrule.MINUTELY, rrule.HOURLY:
-			p.skip(m, "it repeats more often than daily, which the hub does not support.")
-			p.skipOverrides(g)
-			return
-		}
+	s := &seriesBuild{g: g, m: m, t: t, exInstants: map[int64]bool{}, exDates: map[string]bool{}, byKey: map[string]*occurrence{}}
+	if reason := p.expandSeries(s); reason != "" {
+		p.skipSeries(g, reason)
+		return
 	}
+	p.applyOverrides(s)
+	live := p.liveOccurrences(s)
+	if len(live) == 0 {
+		p.res.OutOfWindow++
+		return
+	}
+	if p.keepAsSeries(s, live) {
+		return
+	}
+	p.addEachOccurrence(s, live)
+}
 
-	// EXDATEs: instants, and dates for DATE values.
-	exInstants := map[int64]bool{}
-	exDates := map[string]bool{}
-	var exceptionDates []string
-	for _, prop := range m.comp.Props.Values("EXDATE") {
+// skipSeries skips a master, for reason, and every override of it.
+func (p *parser) skipSeries(g *series, reason string) {
+	p.skip(g.master, reason)
+	p.skipOverrides(g)
+}
+
+// expandSeries gives the series' occurrences, in start order, from its
+// RRULE and RDATEs less its EXDATEs. It returns why the series must be
+// skipped, or "".
+func (p *parser) expandSeries(s *seriesBuild) (reason string) {
+	if reason = p.readRule(s); reason != "" {
+		return reason
+	}
+	if reason = p.readExceptionDates(s); reason != "" {
+		return reason
+	}
+	if reason = p.expandRule(s); reason != "" {
+		return reason
+	}
+	if reason = p.addExtraDates(s); reason != "" {
+		return reason
+	}
+	sort.SliceStable(s.occs, func(i, j int) bool { return s.occs[i].start.Before(s.occs[j].start) })
+	return ""
+}
+
+// readRule reads the master's RRULE, if it has one, refusing rules the
+// hub does not support (repeating more often than daily).
+func (p *parser) readRule(s *seriesBuild) (reason string) {
+	ruleProp := s.m.comp.Props.Get("RRULE")
+	if ruleProp == nil {
+		return ""
+	}
+	s.rule = cleanRule(ruleProp.Value, !s.t.allDay)
+	opt, err := rrule.StrToROptionInLocation(s.rule, s.t.zone.expansionLocation())
+	if err != nil {
+		return "its repeat rule (RRULE:" + ruleProp.Value + ") could not be read: " + err.Error() + "."
+	}
+	switch opt.Freq {
+	case rrule.SECONDLY, rrule.MINUTELY, rrule.HOURLY:
+		return "it repeats more often than daily, which the hub does not support."
+	}
+	s.opt = opt
+	return ""
+}
+
+// readExceptionDates reads the master's EXDATEs: a DATE value excludes
+// every occurrence on that date in the hub's zone, a DATE-TIME the
+// occurrence at that instant.
+func (p *parser) readExceptionDates(s *seriesBuild) (reason string) {
+	dvs, err := p.datesOf(s.m, "EXDATE")
+	if err != nil {
+		return "an exception date could not be read: " + err.Error() + "."
+	}
+	for _, dv := range dvs {
+		if dv.date {
+			d := dv.wall.Format("2006-01-02")
+			s.exDates[d] = true
+			s.exceptionDates = append(s.exceptionDates, d)
+			continue
+		}
+		at := p.seriesInstant(dv, s.t)
+		s.exInstants[at.Unix()] = true
+		s.exceptionDates = append(s.exceptionDates, at.In(s.t.display).Format("2006-01-02"))
+	}
+	return ""
+}
+
+// datesOf reads every value of v's date-list property name (EXDATE or
+// RDATE), which may be given many times, each with many values.
+func (p *parser) datesOf(v *vevent, name string) ([]dateValue, error) {
+	var all []dateValue
+	for _, prop := range v.comp.Props.Values(name) {
 		dvs, err := p.propDates(prop)
 		if err != nil {
-			p.skip(m, "an exception date could not be read: "+err.Error()+".")
-			p.skipOverrides(g)
-			return
+			return nil, err
 		}
-		for _, dv := range dvs {
-			if dv.date {
-				d := dv.wall.Format("2006-01-02")
-				exDates[d] = true
-				exceptionDates = append(exceptionDates, d)
-				continue
-			}
-			at := p.seriesInstant(dv, t)
-			exInstants[at.Unix()] = true
-			exceptionDates = append(exceptionDates, at.In(t.display).Format("2006-01-02"))
-		}
+		all = append(all, dvs...)
 	}
-	excluded := func(start time.Time) bool {
-		return exInstants[start.Unix()] || exDates[start.In(t.display).Format("2006-01-02")]
-	}
+	return all, nil
+}
 
-	var occs []*occurrence
-	seen := map[string]bool{}
-	addOcc := func(start time.Time, fromRule bool) {
-		start = start.In(t.display)
-		key := ridKey(start, t.allDay)
-		if seen[key] || excluded(start) {
-			return
-		}
-		seen[key] = true
-		occs = append(occs, &occurrence{rid: start, key: key, start: start, end: t.endOf(start), src: m, fromRule: fromRule})
+// addOccurrence adds the occurrence starting at start unless an EXDATE
+// excludes it or the series already has one with its key.
+func (s *seriesBuild) addOccurrence(start time.Time, fromRule bool) {
+	start = start.In(s.t.display)
+	key := ridKey(start, s.t.allDay)
+	if s.byKey[key] != nil || s.exInstants[start.Unix()] || s.exDates[start.Format("2006-01-02")] {
+		return
+	}
+	oc := &occurrence{rid: start, key: key, start: start, end: s.t.endOf(start), src: s.m, fromRule: fromRule}
+	s.occs = append(s.occs, oc)
+	s.byKey[key] = oc
+}
+
+// expandRule adds the RRULE's occurrences up to a month past the import
+// window (overrides may move later ones into it), at most maxIterations
+// of them. A rule rrule-go cannot expand skips the series rather than
+// taking the import down.
+func (p *parser) expandRule(s *seriesBuild) (reason string) {
+	if s.opt == nil {
+		return ""
+	}
+	t := s.t
+	if y := t.wall.Year(); y < 1000 || y > 9000 {
+		// rrule-go cannot expand from such dates (year 0 panics in it).
+		return fmt.Sprintf("its repeat rule starts in the year %d, which cannot be right.", y)
+	}
+	s.opt.Dtstart = t.wall
+	r, err := rrule.NewRRule(*s.opt)
+	if err != nil {
+		return "its repeat rule could not be used: " + err.Error() + "."
 	}
 	limit := p.to.AddDate(0, 1, 0)
-	if opt != nil {
-		if y := t.wall.Year(); y < 1000 || y > 9000 {
-			// rrule-go cannot expand from such dates (year 0 panics in it).
-			p.skip(m, fmt.Sprintf("its repeat rule starts in the year %d, which cannot be right.", y))
-			p.skipOverrides(g)
-			return
-		}
-		opt.Dtstart = t.wall
-		r, err := rrule.NewRRule(*opt)
-		if err != nil {
-			p.skip(m, "its repeat rule could not be used: "+err.Error()+".")
-			p.skipOverrides(g)
-			return
-		}
-		next := r.Iterator()
-		failed := func() (failed bool) {
-			// A rule the library cannot expand must not take the import
-			// down: the event is skipped with a reason.
-			defer func() {
-				if recover() != nil {
-					failed = true
-				}
-			}()
-			for n := 0; n < maxIterations; n++ {
-				s, ok := next()
-				if !ok || !s.Before(limit) {
-					break
-				}
-				if t.zone.loc == nil {
-					s = t.zone.rules.toUTC(s)
-				}
-				addOcc(s, true)
+	next := r.Iterator()
+	failed := func() (failed bool) {
+		// A rule the library cannot expand must not take the import
+		// down: the event is skipped with a reason.
+		defer func() {
+			if recover() != nil {
+				failed = true
 			}
-			return false
 		}()
-		if failed {
-			p.skip(m, "its repeat rule could not be expanded.")
-			p.skipOverrides(g)
-			return
+		for n := 0; n < maxIterations; n++ {
+			at, ok := next()
+			if !ok || !at.Before(limit) {
+				break
+			}
+			if t.zone.loc == nil {
+				at = t.zone.rules.toUTC(at)
+			}
+			s.addOccurrence(at, true)
 		}
+		return false
+	}()
+	if failed {
+		return "its repeat rule could not be expanded."
 	}
-	for _, prop := range rdateProps {
-		dvs, err := p.propDates(prop)
-		if err != nil {
-			p.skip(m, "an extra date (RDATE) could not be read: "+err.Error()+".")
-			p.skipOverrides(g)
-			return
-		}
-		for _, dv := range dvs {
-			addOcc(p.seriesInstant(dv, t), false)
-		}
-	}
-	sort.SliceStable(occs, func(i, j int) bool { return occs[i].start.Before(occs[j].start) })
+	return ""
+}
 
-	// Overrides: RANGE=THISANDFUTURE ones in order, then single ones.
-	byKey := map[string]*occurrence{}
-	for _, o := range occs {
-		byKey[o.key] = o
+// addExtraDates adds the master's RDATE occurrences.
+func (p *parser) addExtraDates(s *seriesBuild) (reason string) {
+	dvs, err := p.datesOf(s.m, "RDATE")
+	if err != nil {
+		return "an extra date (RDATE) could not be read: " + err.Error() + "."
 	}
-	var ranged, single []*vevent
-	ridOf := map[*vevent]time.Time{}
-	for _, o := range g.overrides {
+	for _, dv := range dvs {
+		s.addOccurrence(p.seriesInstant(dv, s.t), false)
+	}
+	return ""
+}
+
+// override is an overriding VEVENT with the original start it replaces.
+type override struct {
+	ev  *vevent
+	rid time.Time // RECURRENCE-ID, in the hub's zone
+}
+
+// applyOverrides applies the series' overrides to its occurrences:
+// RANGE=THISANDFUTURE ones first, in RECURRENCE-ID order so that a later
+// one wins, then single ones. An override whose RECURRENCE-ID or times
+// cannot be read is skipped on its own.
+func (p *parser) applyOverrides(s *seriesBuild) {
+	var ranged, single []override
+	for _, o := range s.g.overrides {
 		dv, err := p.propDate(o.rid)
 		if err != nil {
 			p.skip(o, "its RECURRENCE-ID could not be read: "+err.Error()+".")
 			continue
 		}
-		ridOf[o] = p.seriesInstant(dv, t).In(t.display)
+		ov := override{ev: o, rid: p.seriesInstant(dv, s.t).In(s.t.display)}
 		if o.thisAndFuture {
-			ranged = append(ranged, o)
+			ranged = append(ranged, ov)
 		} else {
-			single = append(single, o)
+			single = append(single, ov)
 		}
 	}
-	sort.SliceStable(ranged, func(i, j int) bool { return ridOf[ranged[i]].Before(ridOf[ranged[j]]) })
+	sort.SliceStable(ranged, func(i, j int) bool { return ranged[i].rid.Before(ranged[j].rid) })
+	s.thisAndFuture = len(ranged) > 0
 	for _, o := range ranged {
-		ot, err := p.timingOf(o, &t)
-		if err != nil {
-			p.skip(o, err.Error()+".")
-			continue
-		}
-		rid := ridOf[o]
-		shift := ot.start.Sub(rid)
-		for _, oc := range occs {
-			if oc.rid.Before(rid) {
-				continue
-			}
-			oc.start = oc.rid.Add(shift).In(t.display)
-			oc.end = ot.endOf(oc.start)
-			oc.src, oc.modified, oc.cancelled = o, true, o.cancelled
-		}
+		p.applyThisAndFuture(s, o)
 	}
 	for _, o := range single {
-		rid := ridOf[o]
-		key := ridKey(rid, t.allDay)
-		exceptionDates = append(exceptionDates, rid.Format("2006-01-02"))
-		oc := byKey[key]
-		if o.cancelled {
-			if oc != nil && !oc.cancelled {
-				oc.cancelled = true
-			}
-			continue
-		}
-		ot, err := p.timingOf(o, &t)
-		if err != nil {
-			p.skip(o, err.Error()+".")
-			continue
-		}
-		if oc == nil {
-			// An override of an occurrence the rule does not give: keep it as
-			// the extra occurrence the feed shows.
-			oc = &occurrence{rid: rid, key: key}
-			occs = append(occs, oc)
-			byKey[key] = oc
-		}
-		oc.start = ot.start.In(t.display)
-		oc.end = ot.endOf(oc.start)
-		oc.src, oc.modified, oc.cancelled = o, true, false
+		p.applySingleOverride(s, o)
 	}
+}
 
+// applyThisAndFuture moves (or cancels) the occurrence o replaces and every
+// later one by the shift o gives its own, taking o's duration and
+// properties.
+func (p *parser) applyThisAndFuture(s *seriesBuild, o override) {
+	ot, err := p.timingOf(o.ev, &s.t)
+	if err != nil {
+		p.skip(o.ev, err.Error()+".")
+		return
+	}
+	shift := ot.start.Sub(o.rid)
+	for _, oc := range s.occs {
+		if oc.rid.Before(o.rid) {
+			continue
+		}
+		oc.start = oc.rid.Add(shift).In(s.t.display)
+		oc.end = ot.endOf(oc.start)
+		oc.src, oc.modified, oc.cancelled = o.ev, true, o.ev.cancelled
+	}
+}
+
+// applySingleOverride cancels, or moves and changes, the one occurrence o
+// replaces; its date becomes an exception of the series either way.
+func (p *parser) applySingleOverride(s *seriesBuild, o override) {
+	key := ridKey(o.rid, s.t.allDay)
+	s.exceptionDates = append(s.exceptionDates, o.rid.Format("2006-01-02"))
+	oc := s.byKey[key]
+	if o.ev.cancelled {
+		if oc != nil && !oc.cancelled {
+			oc.cancelled = true
+		}
+		return
+	}
+	ot, err := p.timingOf(o.ev, &s.t)
+	if err != nil {
+		p.skip(o.ev, err.Error()+".")
+		return
+	}
+	if oc == nil {
+		// An override of an occurrence the rule does not give: keep it as
+		// the extra occurrence the feed shows.
+		oc = &occurrence{rid: o.rid, key: key}
+		s.occs = append(s.occs, oc)
+		s.byKey[key] = oc
+	}
+	oc.start = ot.start.In(s.t.display)
+	oc.end = ot.endOf(oc.start)
+	oc.src, oc.modified, oc.cancelled = o.ev, true, false
+}
+
+// liveOccurrences returns the occurrences in the import window that are
+// not cancelled, in start order, counting the cancelled ones in it.
+func (p *parser) liveOccurrences(s *seriesBuild) []*occurrence {
 	var live []*occurrence
-	for _, oc := range occs {
+	for _, oc := range s.occs {
 		if oc.cancelled {
 			if p.inWindow(oc.start, oc.end) {
 				p.res.Cancelled++
@@ -259,42 +359,53 @@ func (p *parser) buildSeries(g *series) {
 		}
 	}
 	sort.SliceStable(live, func(i, j int) bool { return live[i].start.Before(live[j].start) })
-	if len(live) == 0 {
-		p.res.OutOfWindow++
-		return
-	}
+	return live
+}
 
+// keepAsSeries adds the series as one hub event (RRULE plus exception
+// dates) with its moved, changed and RDATE occurrences as one-off events,
+// and reports true, when the hub event gives exactly the feed's plain
+// occurrences. Otherwise it adds nothing and reports false.
+func (p *parser) keepAsSeries(s *seriesBuild, live []*occurrence) bool {
+	t := s.t
 	// A series keeps its wall-clock time in the zone it is expanded in, so
 	// the hub can hold it only in that same zone. (A series anchored in UTC
 	// but shown in a local zone could pass the check in a window without a
 	// clock change and drift by an hour beyond it.)
 	sameZone := t.zone.loc != nil && t.zone.loc.String() == t.display.String()
-	if opt != nil && sameZone && len(ranged) == 0 {
-		var plain, extra []*occurrence
-		for _, oc := range live {
-			if oc.fromRule && !oc.modified {
-				plain = append(plain, oc)
-			} else {
-				extra = append(extra, oc)
-			}
-		}
-		exceptions := uniqueSorted(exceptionDates)
-		if p.seriesMatches(t, rule, exceptions, plain) {
-			if len(plain) > 0 {
-				p.add(m, m, "", t.start, t.endOf(t.start), t, rule, exceptions)
-			}
-			for _, oc := range extra {
-				p.add(oc.src, m, oc.key, oc.start, oc.end, t, "", nil)
-			}
-			return
+	if s.opt == nil || !sameZone || s.thisAndFuture {
+		return false
+	}
+	var plain, extra []*occurrence
+	for _, oc := range live {
+		if oc.fromRule && !oc.modified {
+			plain = append(plain, oc)
+		} else {
+			extra = append(extra, oc)
 		}
 	}
+	exceptions := uniqueSorted(s.exceptionDates)
+	if !p.seriesMatches(t, s.rule, exceptions, plain) {
+		return false
+	}
+	if len(plain) > 0 {
+		p.add(s.m, s.m, "", t.start, t.endOf(t.start), t, s.rule, exceptions)
+	}
+	for _, oc := range extra {
+		p.add(oc.src, s.m, oc.key, oc.start, oc.end, t, "", nil)
+	}
+	return true
+}
+
+// addEachOccurrence adds every live occurrence as its own hub event, the
+// first MaxOccurrences of them, saying so when there are more.
+func (p *parser) addEachOccurrence(s *seriesBuild, live []*occurrence) {
 	if len(live) > MaxOccurrences {
-		p.skip(m, fmt.Sprintf("it has %d occurrences in the import window; only the first %d were imported.", len(live), MaxOccurrences))
+		p.skip(s.m, fmt.Sprintf("it has %d occurrences in the import window; only the first %d were imported.", len(live), MaxOccurrences))
 		live = live[:MaxOccurrences]
 	}
 	for _, oc := range live {
-		p.add(oc.src, m, oc.key, oc.start, oc.end, t, "", nil)
+		p.add(oc.src, s.m, oc.key, oc.start, oc.end, s.t, "", nil)
 	}
 }
 
@@ -344,14 +455,21 @@ func (p *parser) buildOrphan(o *vevent) {
 		p.skip(o, "its RECURRENCE-ID could not be read: "+err.Error()+".")
 		return
 	}
+	p.addOneOff(o, ridKey(p.seriesInstant(dv, t).In(t.display), t.allDay), t)
+}
+
+// addOneOff adds ev as a single hub event at its own times, if they are in
+// the import window; occurrenceKey is "" for an event that does not repeat.
+func (p *parser) addOneOff(ev *vevent, occurrenceKey string, t timing) {
 	end := t.endOf(t.start)
 	if !p.inWindow(t.start, end) {
 		p.res.OutOfWindow++
 		return
 	}
-	p.add(o, o, ridKey(p.seriesInstant(dv, t).In(t.display), t.allDay), t.start, end, t, "", nil)
+	p.add(ev, ev, occurrenceKey, t.start, end, t, "", nil)
 }
 
+// skipOverrides skips the overrides of a series whose master was skipped.
 func (p *parser) skipOverrides(g *series) {
 	for _, o := range g.overrides {
 		p.skip(o, "it changes one occurrence of a series that was skipped.")

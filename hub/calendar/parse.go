@@ -69,30 +69,9 @@ type Item struct {
 // Key identifies the item within its feed.
 func (it Item) Key() string { return it.UID + "\x00" + it.Occurrence }
 
-// Skipped is an event of the feed that was not imported, and why.
-type Skipped struct {
-	UID    string `json:"uid,omitempty"`
-	Title  string `json:"title,omitempty"`
-	Line   int    `json:"line,omitempty"` // where its BEGIN:VEVENT is, 1-based
-	Reason string `json:"reason"`
-}
-
-// String describes the skipped event for a person.
-func (s Skipped) String() string {
-	var b strings.Builder
-	if s.Line > 0 {
-		fmt.Fprintf(&b, "line %d: ", s.Line)
-	}
-	switch {
-	case s.Title != "":
-		fmt.Fprintf(&b, "%q", s.Title)
-	case s.UID != "":
-		fmt.Fprintf(&b, "event %s", s.UID)
-	default:
-		b.WriteString("an event")
-	}
-	return b.String() + ": " + s.Reason
-}
+// Skipped is an event of the feed that was not imported, and why
+// (hub.SkippedEvent).
+type Skipped = hub.SkippedEvent
 
 // Result is what reading a feed gives.
 type Result struct {

@@ -39,6 +39,23 @@ func describe(it calendar.Item) string {
 	return s
 }
 
+// describeItems describes each imported event, in order.
+func describeItems(res *calendar.Result) []string {
+	var out []string
+	for _, it := range res.Items {
+		out = append(out, describe(it))
+	}
+	return out
+}
+
+// sameLines fails the test unless got and want are the same lines.
+func sameLines(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("%s:\n%s\nwant:\n%s", what, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func day(s string) time.Time {
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
@@ -363,10 +380,7 @@ func TestParseFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []string
-			for _, it := range res.Items {
-				got = append(got, describe(it))
-			}
+			got := describeItems(res)
 			if len(res.Items) != tt.count {
 				t.Errorf("%d events, want %d:\n%s", len(res.Items), tt.count, strings.Join(got, "\n"))
 			}
@@ -391,9 +405,7 @@ func TestParseFixtures(t *testing.T) {
 			for _, s := range res.Skipped {
 				skipped = append(skipped, strings.TrimPrefix(s.String(), fmt.Sprintf("line %d: ", s.Line)))
 			}
-			if strings.Join(skipped, "\n") != strings.Join(tt.skipped, "\n") {
-				t.Errorf("skipped:\n%s\nwant:\n%s", strings.Join(skipped, "\n"), strings.Join(tt.skipped, "\n"))
-			}
+			sameLines(t, "skipped", skipped, tt.skipped)
 			if res.OutOfWindow != tt.outOfWindow || res.Cancelled != tt.cancelled {
 				t.Errorf("out of window %d, cancelled %d; want %d, %d", res.OutOfWindow, res.Cancelled, tt.outOfWindow, tt.cancelled)
 			}

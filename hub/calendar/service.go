@@ -239,7 +239,7 @@ func (s *Service) Import(ctx context.Context, name string, feed []byte, progress
 
 // FetchForImport downloads a feed for a one-off import.
 func (s *Service) FetchForImport(ctx context.Context, rawURL string) ([]byte, error) {
-	if msg := checkFeedURL(rawURL); msg != "" {
+	if msg := hub.CheckCalendarURL(rawURL); msg != "" {
 		return nil, &hub.Error{Code: hub.EINVALID, Message: msg}
 	}
 	f, err := s.Fetcher.Fetch(ctx, rawURL, "", "")

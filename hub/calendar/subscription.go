@@ -1,148 +1,22 @@
 package calendar
 
 import (
-	"context"
-	"fmt"
 	"net/url"
 	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
-// Subscription is a partner's calendar feed that the hub keeps its events
-// in step with.
-type Subscription struct {
-	ID  int64
-	URL string // https://, http:// or webcal:// as the organiser typed it
-	// Name is the feed's own name (X-WR-CALNAME), filled on refresh.
-	Name string
-	// PlaceID, Tags and Organiser are given to every event imported from
-	// the feed: a default place (0: none), extra tags, and the partner
-	// organisation (hub.Event.Organiser).
-	PlaceID   int64
-	Tags      []string
-	Organiser string
-
-	// Conditional GET state from the last successful fetch.
-	ETag, LastModified string
-	// LastCheckedAt is the last refresh attempt, LastSuccessAt the last
-	// one that worked; LastError says what went wrong in the last attempt
-	// ("" when it worked). LastReport is what the last import did.
-	LastCheckedAt *time.Time
-	LastSuccessAt *time.Time
-	LastError     string
-	LastReport    *Report
-
-	CreatedAt time.Time
-	UpdatedAt time.Time
-}
-
-// DisplayName is the feed's name, or its address before the first refresh.
-func (s *Subscription) DisplayName() string {
-	if s.Name != "" {
-		return s.Name
-	}
-	return s.URL
-}
-
-// Report says what one refresh or import did.
-type Report struct {
-	At time.Time `json:"at"`
-	// NotModified is set when the server answered 304: nothing changed.
-	NotModified bool `json:"not_modified,omitempty"`
-	Created     int  `json:"created"`
-	Updated     int  `json:"updated"`
-	Unchanged   int  `json:"unchanged"`
-	Removed     int  `json:"removed"`
-	// OutOfWindow counts feed events with nothing in the import window
-	// (over, or too far ahead); Cancelled, cancelled events and occurrences.
-	OutOfWindow int       `json:"out_of_window"`
-	Cancelled   int       `json:"cancelled"`
-	Skipped     []Skipped `json:"skipped,omitempty"`
-}
-
-// Summary is the report in one line, as the CLI and the pages show it.
-func (r *Report) Summary() string {
-	if r == nil {
-		return "not imported yet"
-	}
-	if r.NotModified {
-		return "no change since the last refresh"
-	}
-	return fmt.Sprintf("%d imported, %d updated, %d removed, %d unchanged, %d skipped", r.Created, r.Updated, r.Removed, r.Unchanged, len(r.Skipped))
-}
-
-// SubscriptionStore keeps subscriptions. Implementations return a
-// *hub.Error with code ENOTFOUND when a subscription does not exist.
-type SubscriptionStore interface {
-	// FindSubscriptionByID returns one subscription.
-	FindSubscriptionByID(ctx context.Context, id int64) (*Subscription, error)
-	// FindSubscriptions returns every subscription, oldest first.
-	FindSubscriptions(ctx context.Context) ([]*Subscription, error)
-	// CreateSubscription stores a new subscription and sets ID, CreatedAt
-	// and UpdatedAt. It returns ECONFLICT when the URL is already
-	// subscribed.
-	CreateSubscription(ctx context.Context, s *Subscription) error
-	// UpdateSubscription saves every field but ID and CreatedAt, and sets
-	// UpdatedAt.
-	UpdateSubscription(ctx context.Context, s *Subscription) error
-	// DeleteSubscription removes a subscription. Events imported from it
-	// stay, no longer marked with the feed.
-	DeleteSubscription(ctx context.Context, id int64) error
-}
-
-// Validate checks what an organiser gives for a subscription, normalising
-// the URL's spacing and the tags. It returns an EINVALID *hub.Error with a
-// message per faulty field.
-func (s *Subscription) Validate() error {
-	fields := map[string]string{}
-	s.URL = strings.TrimSpace(s.URL)
-	if msg := checkFeedURL(s.URL); msg != "" {
-		fields["url"] = msg
-	}
-	s.Organiser = strings.TrimSpace(s.Organiser)
-	if utf8.RuneCountInString(s.Organiser) > hub.MaxTitle {
-		fields["organiser"] = fmt.Sprintf("The partner organisation's name is too long: at most %d characters.", hub.MaxTitle)
-	}
-	// The hub's own rules for tags, by validating a stand-in event.
-	probe := hub.Event{Title: "probe", TimeZone: "UTC", Start: time.Unix(0, 0), End: time.Unix(3600, 0), Tags: s.Tags}
-	if err := probe.Validate(); err != nil {
-		if msg := hub.ErrorFields(err)["tags"]; msg != "" {
-			fields["tags"] = msg
-		}
-	}
-	s.Tags = probe.Tags
-	if len(fields) > 0 {
-		return &hub.Error{Code: hub.EINVALID, Message: "Please correct the highlighted fields and add the calendar again.", Fields: fields}
-	}
-	return nil
-}
-
-// checkFeedURL says what is wrong with a feed address, or "".
-func checkFeedURL(raw string) string {
-	const example = "Enter the calendar's full address, starting with https:// or webcal:// (for example webcal://calendar.example.org/events.ics)."
-	if raw == "" {
-		return example
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Hostname() == "" {
-		return example
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "http", "https", "webcal", "webcals":
-	default:
-		return example
-	}
-	if strings.ContainsAny(raw, " \t\n") {
-		return "A calendar address cannot contain spaces; copy it exactly from the calendar's sharing settings."
-	}
-	if len(raw) > 2000 {
-		return "This address is too long to be a calendar feed."
-	}
-	return ""
-}
+// The subscription records and their store contract are the domain's
+// (hub/calendars.go); these names stay for the package's callers.
+type (
+	// Subscription is a partner's calendar feed (hub.Subscription).
+	Subscription = hub.Subscription
+	// Report says what one refresh or import did (hub.CalendarReport).
+	Report = hub.CalendarReport
+	// SubscriptionStore keeps subscriptions (hub.SubscriptionStore).
+	SubscriptionStore = hub.SubscriptionStore
+)
 
 // fetchURL is the address to fetch: webcal:// is https://.
 func fetchURL(raw string) string {

@@ -104,19 +104,12 @@ func TestParseWrapper(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got, skipped []string
-			for _, it := range res.Items {
-				got = append(got, describe(it))
-			}
+			var skipped []string
 			for _, s := range res.Skipped {
 				skipped = append(skipped, s.String())
 			}
-			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
-				t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
-			}
-			if strings.Join(skipped, "\n") != strings.Join(tt.skipped, "\n") {
-				t.Errorf("skipped:\n%s\nwant:\n%s", strings.Join(skipped, "\n"), strings.Join(tt.skipped, "\n"))
-			}
+			sameLines(t, "events", describeItems(res), tt.want)
+			sameLines(t, "skipped", skipped, tt.skipped)
 		})
 	}
 }

@@ -137,10 +137,30 @@ func loadZone(name string) (*time.Location, error) {
 // eventComponent is the VEVENT of one event; it records the event's zone
 // and time span in zones.
 func eventComponent(e *hub.Event, cal Calendar, zones zoneSpans, now time.Time) *goical.Component {
-	loc := e.Location()
 	comp := goical.NewComponent(goical.CompEvent)
 	p := comp.Props
 	p.SetText(goical.PropUID, UID(e, cal.Host))
+	setStamps(p, e, now)
+
+	first := firstOccurrence(e)
+	rule, until := exportRule(e)
+	setSchedule(p, e, first, rule)
+	if loc := e.Location(); !e.AllDay && loc != time.UTC {
+		zones.add(loc, first.Start, zoneSpanEnd(e, first, rule, until, now))
+	}
+
+	setDetails(p, e, cal)
+	p.SetText(goical.PropStatus, string(goical.EventConfirmed))
+	p.SetText(goical.PropClass, "PUBLIC")
+	// Community events are not appointments: subscribing must not make a
+	// reader look busy to colleagues.
+	p.SetText(goical.PropTransparency, "TRANSPARENT")
+	return comp
+}
+
+// setStamps sets DTSTAMP and LAST-MODIFIED to when the event last changed
+// (now if that is unknown), so that clients see an edit as one, and CREATED.
+func setStamps(p goical.Props, e *hub.Event, now time.Time) {
 	modified := lastModified(e)
 	if modified.IsZero() {
 		modified = now
@@ -150,9 +170,12 @@ func eventComponent(e *hub.Event, cal Calendar, zones zoneSpans, now time.Time) 
 	if !e.CreatedAt.IsZero() {
 		setUTC(p, goical.PropCreated, e.CreatedAt)
 	}
+}
 
-	first := firstOccurrence(e)
-	rule, until := exportRule(e)
+// setSchedule sets when the event happens: DTSTART and DTEND of its first
+// occurrence (dates for an all-day event, local times with a TZID
+// otherwise) and, for a series, its exported rule and exception dates.
+func setSchedule(p goical.Props, e *hub.Event, first hub.Occurrence, rule string) {
 	if e.AllDay {
 		p.SetDate(goical.PropDateTimeStart, first.Start)
 		p.SetDate(goical.PropDateTimeEnd, first.End)
@@ -160,39 +183,46 @@ func eventComponent(e *hub.Event, cal Calendar, zones zoneSpans, now time.Time) 
 		setLocal(p, goical.PropDateTimeStart, first.Start)
 		setLocal(p, goical.PropDateTimeEnd, first.End)
 	}
-	if rule != "" {
-		rr := goical.NewProp(goical.PropRecurrenceRule)
-		rr.Value = rule
-		p.Set(rr)
-		for _, ex := range exceptionStarts(e) {
-			xp := goical.NewProp(goical.PropExceptionDates)
-			if e.AllDay {
-				xp.SetDate(ex)
-			} else {
-				xp.SetDateTime(ex)
-			}
-			p.Add(xp)
-		}
+	if rule == "" {
+		return
 	}
-	if !e.AllDay && loc != time.UTC {
-		last := first.End
-		switch {
-		case rule == "":
-		case e.SeriesEnd != nil:
-			last = *e.SeriesEnd
-		case !until.IsZero():
-			last = until
-		default:
-			// A series without an end: clients expand it for years, so
-			// the VTIMEZONE must describe the zone's rules beyond now.
-			last = now.AddDate(3, 0, 0)
+	rr := goical.NewProp(goical.PropRecurrenceRule)
+	rr.Value = rule
+	p.Set(rr)
+	for _, ex := range exceptionStarts(e) {
+		xp := goical.NewProp(goical.PropExceptionDates)
+		if e.AllDay {
+			xp.SetDate(ex)
+		} else {
+			xp.SetDateTime(ex)
 		}
-		if last.Before(first.End) {
-			last = first.End
-		}
-		zones.add(loc, first.Start, last)
+		p.Add(xp)
 	}
+}
 
+// zoneSpanEnd is how far the event's VTIMEZONE must describe its zone: to
+// the end of its last occurrence, or, for a series without an end, three
+// years past now, as clients expand such a series for years.
+func zoneSpanEnd(e *hub.Event, first hub.Occurrence, rule string, until, now time.Time) time.Time {
+	last := first.End
+	switch {
+	case rule == "":
+	case e.SeriesEnd != nil:
+		last = *e.SeriesEnd
+	case !until.IsZero():
+		last = until
+	default:
+		last = now.AddDate(3, 0, 0)
+	}
+	if last.Before(first.End) {
+		last = first.End
+	}
+	return last
+}
+
+// setDetails sets what a reader sees of the event: its title,
+// description, place (LOCATION and GEO), page, tags and organiser.
+func setDetails(p goical.Props, e *hub.Event, cal Calendar) {
 	p.SetText(goical.PropSummary, cleanLine(e.Title))
 	if desc := description(e, cal); desc != "" {
 		p.SetText(goical.PropDescription, desc)
@@ -219,24 +249,26 @@ func eventComponent(e *hub.Event, cal Calendar, zones zoneSpans, now time.Time) 
 		cats.SetTextList(tags)
 		p.Set(cats)
 	}
-	if org := strings.TrimSpace(e.Organiser); org != "" {
-		if addr, err := mail.ParseAddress(org); err == nil {
-			op := goical.NewProp(goical.PropOrganizer)
-			op.Value = "mailto:" + addr.Address
-			if cn := paramText(addr.Name); cn != "" {
-				op.Params.Set(goical.ParamCommonName, cn)
-			}
-			p.Set(op)
-		} else {
-			setXText(p, OrganiserProp, cleanLine(org))
-		}
+	setOrganiser(p, e.Organiser)
+}
+
+// setOrganiser sets ORGANIZER for an email address, or OrganiserProp for a
+// name (ORGANIZER must be an address); nothing for no organiser.
+func setOrganiser(p goical.Props, organiser string) {
+	org := strings.TrimSpace(organiser)
+	if org == "" {
+		return
 	}
-	p.SetText(goical.PropStatus, string(goical.EventConfirmed))
-	p.SetText(goical.PropClass, "PUBLIC")
-	// Community events are not appointments: subscribing must not make a
-	// reader look busy to colleagues.
-	p.SetText(goical.PropTransparency, "TRANSPARENT")
-	return comp
+	if addr, err := mail.ParseAddress(org); err == nil {
+		op := goical.NewProp(goical.PropOrganizer)
+		op.Value = "mailto:" + addr.Address
+		if cn := paramText(addr.Name); cn != "" {
+			op.Params.Set(goical.ParamCommonName, cn)
+		}
+		p.Set(op)
+		return
+	}
+	setXText(p, OrganiserProp, cleanLine(org))
 }
 
 // lastModified is when anything a VEVENT shows last changed: the event or

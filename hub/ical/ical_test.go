@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	goical "github.com/emersion/go-ical"
+	"github.com/teambition/rrule-go"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -200,11 +201,7 @@ func TestAllDayEvents(t *testing.T) {
 	}
 	// go-ical reads the dates back, and its expansion gives the hub's
 	// occurrence dates.
-	ev := findEvent(t, decode(t, feed), "event-2@hub.example")
-	set, err := ev.RecurrenceSet(time.UTC)
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := readRecurrence(t, feed, "event-2@hub.example")
 	var got []string
 	for _, d := range set.All() {
 		got = append(got, d.Format("2006-01-02"))
@@ -254,11 +251,7 @@ func TestUntilIsWrittenInUTC(t *testing.T) {
 
 			// The rule, read back by go-ical and expanded, gives the hub's
 			// occurrences: the same number and the same last one.
-			ev := findEvent(t, decode(t, feed), uid)
-			set, err := ev.RecurrenceSet(time.UTC)
-			if err != nil {
-				t.Fatal(err)
-			}
+			set := readRecurrence(t, feed, uid)
 			got := set.All()
 			want := e.Occurrences(e.Start, e.Start.AddDate(2, 0, 0), 0)
 			if len(got) != len(want) || len(got) == 0 {
@@ -501,6 +494,18 @@ func TestOutputIsStable(t *testing.T) {
 	if export(t, testCalendar(), e) == a {
 		t.Error("a changed title did not change the feed")
 	}
+}
+
+// readRecurrence reads the feed back with go-ical and returns the
+// recurrence set of the VEVENT with uid, as a client would expand it.
+func readRecurrence(t *testing.T, feed, uid string) *rrule.Set {
+	t.Helper()
+	ev := findEvent(t, decode(t, feed), uid)
+	set, err := ev.RecurrenceSet(time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
 }
 
 func findEvent(t *testing.T, cal *goical.Calendar, uid string) goical.Event {

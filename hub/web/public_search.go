@@ -29,7 +29,7 @@ type searchForm struct {
 
 type searchHit struct {
 	hub.SearchHit
-	Snippet template.HTML // escaped by storage, with <mark> only
+	Snippet template.HTML // hub.SnippetHTML: escaped, with <mark> only
 }
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
@@ -63,7 +63,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		for _, h := range res.Hits {
-			view.Hits = append(view.Hits, searchHit{SearchHit: h, Snippet: template.HTML(h.Snippet)})
+			view.Hits = append(view.Hits, searchHit{SearchHit: h, Snippet: template.HTML(hub.SnippetHTML(h.Snippet))})
 		}
 		view.Total, view.Pager = res.Total, newPager(page, res.Total)
 	}

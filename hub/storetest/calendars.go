@@ -1,37 +1,35 @@
-package storage_test
+package storetest
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
-	"github.com/commonplace-hub/commonplace/hub/calendar"
 )
 
-func TestSubscriptionRoundTrip(t *testing.T) {
-	db := mustOpen(t, filepath.Join(t.TempDir(), "hub.db"))
-	stores, subs := db.Stores(), db.Calendars()
+func testSubscriptionRoundTrip(t *testing.T, open Opener) {
+	s := open(t)
+	stores, subs := s.Stores, s.Calendars
 	place := &hub.Place{Name: "Zion Centre", Slug: "zion-centre"}
 	if err := stores.Places.CreatePlace(ctx, place); err != nil {
 		t.Fatal(err)
 	}
-	sub := &calendar.Subscription{URL: "webcal://partner.example/events.ics", PlaceID: place.ID, Tags: []string{"Older people", "Food"}, Organiser: "Age Friendly Hulme"}
+	sub := &hub.Subscription{URL: "webcal://partner.example/events.ics", PlaceID: place.ID, Tags: []string{"Older people", "Food"}, Organiser: "Age Friendly Hulme"}
 	if err := subs.CreateSubscription(ctx, sub); err != nil {
 		t.Fatal(err)
 	}
 	if sub.ID == 0 || sub.CreatedAt.IsZero() {
 		t.Fatalf("not filled in: %+v", sub)
 	}
-	if err := subs.CreateSubscription(ctx, &calendar.Subscription{URL: sub.URL}); hub.ErrorCode(err) != hub.ECONFLICT {
+	if err := subs.CreateSubscription(ctx, &hub.Subscription{URL: sub.URL}); hub.ErrorCode(err) != hub.ECONFLICT {
 		t.Errorf("the same URL twice: %v, want ECONFLICT", err)
 	}
 
 	checked := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
 	sub.Name, sub.ETag, sub.LastModified = "Partner events", `"v1"`, "Thu, 01 Oct 2026 08:00:00 GMT"
 	sub.LastCheckedAt, sub.LastSuccessAt, sub.LastError = &checked, &checked, "The calendar server answered 500."
-	sub.LastReport = &calendar.Report{At: checked, Created: 3, Updated: 1, Removed: 2, Unchanged: 7, OutOfWindow: 4, Cancelled: 1,
-		Skipped: []calendar.Skipped{{UID: "x", Title: "Broken", Line: 12, Reason: "it has no start time (DTSTART)."}}}
+	sub.LastReport = &hub.CalendarReport{At: checked, Created: 3, Updated: 1, Removed: 2, Unchanged: 7, OutOfWindow: 4, Cancelled: 1,
+		Skipped: []hub.SkippedEvent{{UID: "x", Title: "Broken", Line: 12, Reason: "it has no start time (DTSTART)."}}}
 	if err := subs.UpdateSubscription(ctx, sub); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package storage_test
+package storetest
 
 import (
 	"strings"
@@ -8,8 +8,8 @@ import (
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
-func TestOrganisers(t *testing.T) {
-	s := mustOpenDB(t)
+func testOrganisers(t *testing.T, open Opener) {
+	s := open(t).Stores
 	ada := &hub.Organiser{Email: "  Ada@Example.org ", Name: "Ada", Role: hub.RoleAdmin, PasswordHash: "$argon2id$a"}
 	bo := &hub.Organiser{Email: "bo@example.org", Name: "bo", Role: hub.RoleEditor, PasswordHash: "$argon2id$b"}
 	for _, o := range []*hub.Organiser{ada, bo} {
@@ -60,8 +60,8 @@ func TestOrganisers(t *testing.T) {
 	}
 }
 
-func TestSessions(t *testing.T) {
-	s := mustOpenDB(t)
+func testSessions(t *testing.T, open Opener) {
+	s := open(t).Stores
 	ada := &hub.Organiser{Email: "ada@example.org", Name: "Ada", Role: hub.RoleAdmin, PasswordHash: "h"}
 	bo := &hub.Organiser{Email: "bo@example.org", Name: "Bo", Role: hub.RoleEditor, PasswordHash: "h"}
 	s.Organisers.CreateOrganiser(ctx, ada)
@@ -118,8 +118,8 @@ func TestSessions(t *testing.T) {
 	}
 }
 
-func TestTokens(t *testing.T) {
-	s := mustOpenDB(t)
+func testTokens(t *testing.T, open Opener) {
+	s := open(t).Stores
 	ada := &hub.Organiser{Email: "ada@example.org", Name: "Ada", Role: hub.RoleAdmin, PasswordHash: "h"}
 	bo := &hub.Organiser{Email: "bo@example.org", Name: "Bo", Role: hub.RoleEditor, PasswordHash: "h"}
 	s.Organisers.CreateOrganiser(ctx, ada)
@@ -181,8 +181,8 @@ func TestTokens(t *testing.T) {
 	}
 }
 
-func TestSettingsAndLogo(t *testing.T) {
-	s := mustOpenDB(t)
+func testSettingsAndLogo(t *testing.T, open Opener) {
+	s := open(t).Stores
 	st, err := s.Settings.FindSettings(ctx)
 	if err != nil || st != hub.DefaultSettings() {
 		t.Fatalf("unset settings %+v %v, want the defaults", st, err)
@@ -228,8 +228,8 @@ func TestSettingsAndLogo(t *testing.T) {
 	}
 }
 
-func TestDeleteOrganiserTakesSessionsAndTokens(t *testing.T) {
-	s := mustOpenDB(t)
+func testDeleteOrganiserTakesSessionsAndTokens(t *testing.T, open Opener) {
+	s := open(t).Stores
 	o := &hub.Organiser{Email: "ada@example.org", Name: "Ada", Role: hub.RoleAdmin, PasswordHash: "h"}
 	if err := s.Organisers.CreateOrganiser(ctx, o); err != nil {
 		t.Fatal(err)
