@@ -138,7 +138,7 @@ func (f *Federation) backfill(ctx context.Context, p *hub.Followed) (int, error)
 			if share && HostOf(iri) != p.Host {
 				src = hub.ItemSource{PeerActor: p.ActorID, Share: true, ActivityID: act.id()}
 			}
-			if err := f.keepItem(ctx, obj, p, src); err != nil {
+			if err := f.inbox.keepItem(ctx, obj, p, src); err != nil {
 				f.log.Debug("backfill: item skipped", "object", iri, "err", err)
 				continue
 			}

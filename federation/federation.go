@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/commonplace-hub/commonplace/federation/signature"
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
@@ -71,15 +72,16 @@ type Federation struct {
 	baseStr      string
 	log          *slog.Logger
 	client       *http.Client
-	signer       *Signer
+	signer       signature.Signer
+	verifier     signature.Verifier
+	key          *rsa.PrivateKey
+	keyID        string
 	now          func() time.Time
-	workers      int
-	perHost      int
 	window       time.Duration
 	version      string
 	userAgent    string
 
-	wake         chan struct{} // nudges the delivery loop
+	queue        *dispatcher   // the delivery queue
 	backfillWake chan struct{} // nudges the backfill loop
 
 	policyMu    sync.Mutex
@@ -88,13 +90,10 @@ type Federation struct {
 	// read from the database before a change is not cached after it.
 	policyGen uint64
 
-	cacheMu         sync.Mutex
-	cache           map[string]cached // rendered actor, WebFinger and NodeInfo documents
-	settingsCache   hub.Settings
-	settingsExpires time.Time
+	docs          DocumentCache // rendered actor, WebFinger and NodeInfo documents
+	settingsCache SettingsCache
 
-	// refetches throttles key refetches after failed signatures.
-	refetches *keyRefetches
+	inbox *inbox // deliveries to the hub's inboxes
 
 	// publishMu serialises publishing, so two changes to one item cannot
 	// race on its published-object records.
@@ -108,7 +107,7 @@ var (
 
 // New loads (or on first start makes) the hub actor's key and returns a
 // Federation. Call Run to start delivering.
-func New(ctx context.Context, cfg Config) (*Federation, error) {
+func New(ctx context.Context, cfg Config, opts ...Option) (*Federation, error) {
 	if cfg.Content == nil || cfg.Store == nil || cfg.BaseURL == nil {
 		return nil, errors.New("federation: Content, Store and BaseURL are required")
 	}
@@ -123,12 +122,8 @@ func New(ctx context.Context, cfg Config) (*Federation, error) {
 		log:          cfg.Logger,
 		client:       cfg.Client,
 		now:          cfg.Now,
-		workers:      cfg.Workers,
 		window:       cfg.Window,
 		version:      cfg.Version,
-		wake:         make(chan struct{}, 1),
-		cache:        map[string]cached{},
-		refetches:    &keyRefetches{window: refetchWindow, burst: refetchBurst},
 	}
 	if f.log == nil {
 		f.log = slog.Default()
@@ -139,13 +134,14 @@ func New(ctx context.Context, cfg Config) (*Federation, error) {
 	if f.now == nil {
 		f.now = time.Now
 	}
-	if f.workers <= 0 {
-		f.workers = 16
+	workers, perHost := cfg.Workers, cfg.PerHost
+	if workers <= 0 {
+		workers = 16
 	}
-	f.perHost = cfg.PerHost
-	if f.perHost <= 0 {
-		f.perHost = max(2, f.workers/4)
+	if perHost <= 0 {
+		perHost = max(2, workers/4)
 	}
+	f.queue = newDispatcher(f.store, f.post, f.log, f.now, workers, perHost)
 	if f.window <= 0 {
 		f.window = 14 * 24 * time.Hour
 	}
@@ -157,9 +153,52 @@ func New(ctx context.Context, cfg Config) (*Federation, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.signer = &Signer{KeyID: f.ActorID() + "#main-key", Key: key}
+	f.key, f.keyID = key, f.ActorID()+"#main-key"
+	f.signer = &Signer{KeyID: f.keyID, Key: key}
+	o := options{
+		docs:      NewMemoryCache[RenderedDocument](),
+		settings:  NewMemoryCache[hub.Settings](),
+		refetches: &keyRefetches{window: refetchWindow, burst: refetchBurst},
+		verifier:  signature.CavageVerifier{},
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	f.docs, f.settingsCache, f.verifier = o.docs, o.settings, o.verifier
+	f.inbox = &inbox{store: cfg.Store, commons: cfg.Commons, content: cfg.Content, verifier: o.verifier,
+		refetches: o.refetches, log: f.log, now: f.now, actorID: f.ActorID(),
+		remote: f, policy: f, out: f, peers: f}
 	return f, nil
 }
+
+// Option replaces a part New would otherwise make itself: the state a hub
+// run as several processes must share (caches, the key-refetch limit),
+// and the signature scheme of the inbox.
+type Option func(*options)
+
+type options struct {
+	docs      DocumentCache
+	settings  SettingsCache
+	refetches KeyRefetchLimiter
+	verifier  signature.Verifier
+}
+
+// WithDocumentCache keeps rendered actor, WebFinger and NodeInfo documents
+// in c instead of this process's memory.
+func WithDocumentCache(c DocumentCache) Option { return func(o *options) { o.docs = c } }
+
+// WithSettingsCache keeps the settings federation reads in c instead of
+// this process's memory.
+func WithSettingsCache(c SettingsCache) Option { return func(o *options) { o.settings = c } }
+
+// WithKeyRefetchLimiter counts key refetches after failed signatures with
+// l (3 a minute per server) instead of in this process's memory.
+func WithKeyRefetchLimiter(l KeyRefetchLimiter) Option { return func(o *options) { o.refetches = l } }
+
+// WithVerifier checks the inbox's signatures with v instead of
+// draft-cavage alone (signature.CavageVerifier). The trust rules apply
+// to what v reads either way.
+func WithVerifier(v signature.Verifier) Option { return func(o *options) { o.verifier = v } }
 
 // IRIs the hub mints.
 
@@ -175,15 +214,10 @@ func (f *Federation) followingIRI() string { return f.baseStr + "/actor/followin
 func (f *Federation) Host() string { return f.base.Host }
 
 // PublicKey is the hub actor's public key.
-func (f *Federation) PublicKey() *rsa.PublicKey { return &f.signer.Key.PublicKey }
+func (f *Federation) PublicKey() *rsa.PublicKey { return &f.key.PublicKey }
 
 // nudge wakes the delivery loop without blocking.
-func (f *Federation) nudge() {
-	select {
-	case f.wake <- struct{}{}:
-	default:
-	}
-}
+func (f *Federation) nudge() { f.queue.nudge() }
 
 // Run delivers queued activities, publishes event occurrences as they
 // come into the window and backfills newly followed peers, until ctx ends. Deliveries interrupted by a crash
@@ -194,7 +228,7 @@ func (f *Federation) Run(ctx context.Context) error {
 	}
 	var wg sync.WaitGroup
 	wg.Add(3)
-	go func() { defer wg.Done(); f.deliverLoop(ctx) }()
+	go func() { defer wg.Done(); f.queue.run(ctx) }()
 	go func() { defer wg.Done(); f.scheduleLoop(ctx) }()
 	go func() { defer wg.Done(); f.backfillLoop(ctx) }()
 	wg.Wait()
@@ -224,3 +258,52 @@ func (f *Federation) scheduleLoop(ctx context.Context) {
 // Deprecated: use hub.FollowerRecord. Kept so that tests outside this
 // package's owners' area compile unchanged while they are restructured.
 type FollowerRecord = hub.FollowerRecord
+
+// RetryDelivery queues a failed delivery again: hub.Federation.
+func (f *Federation) RetryDelivery(ctx context.Context, id int64) error {
+	if err := f.store.RetryDelivery(ctx, id, f.now()); err != nil {
+		return err
+	}
+	f.nudge()
+	return nil
+}
+
+// Status reports followers, deliveries and peers: hub.Federation.
+func (f *Federation) Status(ctx context.Context) (*hub.FederationStatus, error) {
+	st, err := f.content.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &hub.FederationStatus{Handle: "@" + st.Handle + "@" + f.Host(), ActorID: f.ActorID()}
+	for _, pending := range []bool{true, false} {
+		recs, _, err := f.store.Followers(ctx, pending, 1000, 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			out.Followers = append(out.Followers, hub.Follower{ActorID: r.ActorID, Username: r.Username, Name: r.Name,
+				URL: r.URL, Server: HostOf(r.ActorID), Pending: r.Pending, Since: r.CreatedAt})
+		}
+	}
+	if out.Pending, err = f.store.Deliveries(ctx, "pending", 100); err != nil {
+		return nil, err
+	}
+	if out.Failed, err = f.store.Deliveries(ctx, "failed", 100); err != nil {
+		return nil, err
+	}
+	if out.Peers, err = f.store.Peers(ctx); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ApproveFollower accepts a pending follower: hub.Federation.
+func (f *Federation) ApproveFollower(ctx context.Context, actorID string) error {
+	return f.inbox.approveFollower(ctx, actorID)
+}
+
+// RejectFollower refuses a pending follower or removes an accepted one,
+// telling them with Reject: hub.Federation.
+func (f *Federation) RejectFollower(ctx context.Context, actorID string) error {
+	return f.inbox.rejectFollower(ctx, actorID)
+}

@@ -21,42 +21,34 @@ const (
 	cacheLifetime = 5 * time.Second // settings changes show within this
 )
 
-// cached is a rendered document.
-type cached struct {
-	body    []byte
-	ctype   []string
-	subject string // WebFinger: the acct: URI the document is for
-	expires time.Time
+// RenderedDocument is a document the hub renders from its settings (the
+// actor, WebFinger, NodeInfo), as kept in the DocumentCache.
+type RenderedDocument struct {
+	Body        []byte
+	ContentType []string
+	Subject     string // WebFinger: the acct: URI the document is for
 }
 
 // cachedDoc returns the document under key, building it when missing or stale.
-func (f *Federation) cachedDoc(ctx context.Context, key string, build func(hub.Settings) (any, string, error)) (cached, error) {
+func (f *Federation) cachedDoc(ctx context.Context, key string, build func(hub.Settings) (any, string, error)) (RenderedDocument, error) {
 	now := time.Now()
-	f.cacheMu.Lock()
-	c, ok := f.cache[key]
-	f.cacheMu.Unlock()
-	if ok && now.Before(c.expires) {
+	if c, ok := f.docs.Get(key, now); ok {
 		return c, nil
 	}
 	st, err := f.settings(ctx)
 	if err != nil {
-		return cached{}, err
+		return RenderedDocument{}, err
 	}
 	v, ctype, err := build(st)
 	if err != nil {
-		return cached{}, err
+		return RenderedDocument{}, err
 	}
 	body, err := json.Marshal(v)
 	if err != nil {
-		return cached{}, err
+		return RenderedDocument{}, err
 	}
-	c = cached{body: body, ctype: []string{ctype}, subject: "acct:" + st.Handle + "@" + f.Host(), expires: now.Add(cacheLifetime)}
-	f.cacheMu.Lock()
-	if len(f.cache) > 1000 { // bounded: keys come from a small set
-		f.cache = map[string]cached{}
-	}
-	f.cache[key] = c
-	f.cacheMu.Unlock()
+	c := RenderedDocument{Body: body, ContentType: []string{ctype}, Subject: "acct:" + st.Handle + "@" + f.Host()}
+	f.docs.Put(key, c, now.Add(cacheLifetime))
 	return c, nil
 }
 
@@ -65,19 +57,14 @@ func (f *Federation) cachedDoc(ctx context.Context, key string, build func(hub.S
 // request.
 func (f *Federation) settings(ctx context.Context) (hub.Settings, error) {
 	now := time.Now()
-	f.cacheMu.Lock()
-	st, fresh := f.settingsCache, now.Before(f.settingsExpires)
-	f.cacheMu.Unlock()
-	if fresh {
+	if st, fresh := f.settingsCache.Get("settings", now); fresh {
 		return st, nil
 	}
 	st, err := f.content.Settings(ctx)
 	if err != nil {
 		return hub.Settings{}, err
 	}
-	f.cacheMu.Lock()
-	f.settingsCache, f.settingsExpires = st, now.Add(cacheLifetime)
-	f.cacheMu.Unlock()
+	f.settingsCache.Put("settings", st, now.Add(cacheLifetime))
 	return st, nil
 }
 
@@ -89,8 +76,8 @@ func (f *Federation) Routes(r chi.Router) {
 	r.Get("/.well-known/nodeinfo", f.nodeinfoIndex)
 	r.Get("/nodeinfo/{version}", f.nodeinfo)
 	r.Get("/actor", f.actor)
-	r.Post("/actor/inbox", f.serveInbox)
-	r.Post("/inbox", f.serveInbox)
+	r.Post("/actor/inbox", f.inbox.serveInbox)
+	r.Post("/inbox", f.inbox.serveInbox)
 	r.Get("/actor/outbox", f.outbox)
 	r.Get("/actor/followers", f.followers)
 	r.Get("/actor/following", f.following)
@@ -159,7 +146,7 @@ func (f *Federation) actorDoc(st hub.Settings) (any, string, error) {
 		"discoverable":              st.Discoverable,
 		"indexable":                 st.Indexable,
 		"publicKey": map[string]any{
-			"id":           f.signer.KeyID,
+			"id":           f.keyID,
 			"owner":        f.ActorID(),
 			"publicKeyPem": pub,
 		},
@@ -184,7 +171,7 @@ func (f *Federation) actor(w http.ResponseWriter, r *http.Request) {
 		f.fail(w, r, err)
 		return
 	}
-	f.writeJSON(w, r, c.ctype, c.body)
+	f.writeJSON(w, r, c.ContentType, c.Body)
 }
 
 // webfinger answers acct:handle@host, the actor IRI or the home page URL.
@@ -208,11 +195,11 @@ func (f *Federation) webfinger(w http.ResponseWriter, r *http.Request) {
 		f.fail(w, r, err)
 		return
 	}
-	if !f.matchesResource(resource, c.subject) {
+	if !f.matchesResource(resource, c.Subject) {
 		f.fail(w, r, hub.Errorf(hub.ENOTFOUND, "no such account"))
 		return
 	}
-	f.writeJSON(w, r, c.ctype, c.body)
+	f.writeJSON(w, r, c.ContentType, c.Body)
 }
 
 func (f *Federation) matchesResource(resource, subject string) bool {
@@ -302,7 +289,7 @@ func (f *Federation) nodeinfo(w http.ResponseWriter, r *http.Request) {
 		f.fail(w, r, err)
 		return
 	}
-	f.writeJSON(w, r, c.ctype, c.body)
+	f.writeJSON(w, r, c.ContentType, c.Body)
 }
 
 // page reads ?page=N (from 1); 0 means the collection itself.

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/commonplace-hub/commonplace/federation/signature"
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
@@ -169,8 +170,8 @@ func checkServedFrom(d doc, finalURL string) error {
 
 // checkSignedHost applies rule 3: the Host the signature covers must be
 // the hub's public host.
-func (f *Federation) checkSignedHost(r *http.Request, p *sigParams) error {
-	if !p.signs("host") {
+func (f *Federation) checkSignedHost(r *http.Request, p *signature.Params) error {
+	if !p.Covers("host") {
 		return errors.New("the signature must cover the Host header")
 	}
 	got := HostOf(f.base.Scheme + "://" + r.Host)
@@ -179,6 +180,20 @@ func (f *Federation) checkSignedHost(r *http.Request, p *sigParams) error {
 	}
 	return nil
 }
+
+// KeyRefetchLimiter decides whether a server may be asked for a key
+// again after a signature failed with the cached key, so bad signatures
+// cannot make the hub hammer a server (or be used to make it). The hub's
+// default (keyRefetches) counts in this process's memory; hubs that run
+// several processes behind one address give WithKeyRefetchLimiter one
+// that counts across them.
+type KeyRefetchLimiter interface {
+	// Allow reports whether host may be asked for a key again now, and
+	// records the request if so.
+	Allow(host string, now time.Time) bool
+}
+
+var _ KeyRefetchLimiter = (*keyRefetches)(nil)
 
 // keyRefetches throttles refetching a key after a signature failed with
 // the cached one: at most refetchBurst per host per refetchWindow, so bad
@@ -195,9 +210,9 @@ const (
 	refetchBurst  = 3
 )
 
-// allow reports whether host may be asked for a key again now, and
+// Allow reports whether host may be asked for a key again now, and
 // records the request if so.
-func (k *keyRefetches) allow(host string, now time.Time) bool {
+func (k *keyRefetches) Allow(host string, now time.Time) bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.hosts == nil {
@@ -218,4 +233,54 @@ func (k *keyRefetches) allow(host string, now time.Time) bool {
 	}
 	k.hosts[host] = append(recent, now)
 	return true
+}
+
+// actorTypes are the ActivityStreams actor types.
+var actorTypes = []string{"Person", "Service", "Group", "Organization", "Application"}
+
+// parseActorFields reads an actor document but for its key.
+func parseActorFields(d doc) (*hub.RemoteActor, error) {
+	isActor := false
+	for _, t := range actorTypes {
+		isActor = isActor || d.is(t)
+	}
+	if !isActor {
+		return nil, fmt.Errorf("%s is a %q, not an actor", d.id(), d.typ())
+	}
+	a := &hub.RemoteActor{ID: d.id(), Type: d.typ(), Inbox: d.ref("inbox"), Username: d.str("preferredUsername"), Name: d.str("name"), URL: d.ref("url")}
+	if a.ID == "" || a.Inbox == "" {
+		return nil, errors.New("the actor has no id or inbox")
+	}
+	if ep := d.obj("endpoints"); ep != nil {
+		a.SharedInbox = ep.ref("sharedInbox")
+	}
+	if HostOf(a.Inbox) == "" || (a.SharedInbox != "" && HostOf(a.SharedInbox) == "") {
+		return nil, fmt.Errorf("the actor %s has an inbox that is not an http(s) URL", a.ID)
+	}
+	return a, nil
+}
+
+// parseActor reads an actor document with the first key it publishes as
+// its own, on its own server.
+func parseActor(d doc) (*hub.RemoteActor, error) {
+	a, err := parseActorFields(d)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range d.objs("publicKey") {
+		if owner := k.ref("owner"); owner != "" && owner != a.ID {
+			continue
+		}
+		if HostOf(k.id()) != HostOf(a.ID) {
+			continue // an actor vouches only for keys on its own server
+		}
+		if pemText := k.str("publicKeyPem"); pemText != "" {
+			a.KeyID, a.PublicKeyPEM = k.id(), pemText
+			break
+		}
+	}
+	if a.PublicKeyPEM == "" {
+		return nil, fmt.Errorf("the actor %s publishes no public key", a.ID)
+	}
+	return a, nil
 }

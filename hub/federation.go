@@ -182,77 +182,57 @@ func (s *Service) federation() (Federation, error) {
 	return s.Fed, nil
 }
 
-// FederationStatus returns followers, deliveries and peers; editors and admins.
-func (s *Service) FederationStatus(ctx context.Context) (*FederationStatus, error) {
-	if err := requireEditor(ctx); err != nil {
-		return nil, err
+// withFederation is the guard every federation method of the service goes
+// through: the caller must pass require (requireEditor or requireAdmin),
+// and federation must be running on this hub (ENOTFOUND otherwise); then
+// fn is asked.
+func withFederation[T any](ctx context.Context, s *Service, require func(context.Context) error, fn func(Federation) (T, error)) (T, error) {
+	var zero T
+	if err := require(ctx); err != nil {
+		return zero, err
 	}
 	f, err := s.federation()
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	return f.Status(ctx)
+	return fn(f)
+}
+
+// changeFederation is withFederation for a change: once fn has made it,
+// msg is logged with attrs and who made it.
+func (s *Service) changeFederation(ctx context.Context, require func(context.Context) error, fn func(Federation) error, msg string, attrs ...any) error {
+	_, err := withFederation(ctx, s, require, func(f Federation) (struct{}, error) { return struct{}{}, fn(f) })
+	if err != nil {
+		return err
+	}
+	s.Logger.Info(msg, append(attrs, "by", actorName(ctx))...)
+	return nil
+}
+
+// FederationStatus returns followers, deliveries and peers; editors and admins.
+func (s *Service) FederationStatus(ctx context.Context) (*FederationStatus, error) {
+	return withFederation(ctx, s, requireEditor, func(f Federation) (*FederationStatus, error) { return f.Status(ctx) })
 }
 
 // ApproveFollower accepts a follower waiting for approval; admins only.
 func (s *Service) ApproveFollower(ctx context.Context, actorID string) error {
-	if err := requireAdmin(ctx); err != nil {
-		return err
-	}
-	f, err := s.federation()
-	if err != nil {
-		return err
-	}
-	if err := f.ApproveFollower(ctx, actorID); err != nil {
-		return err
-	}
-	s.Logger.Info("follower approved", "actor", actorID, "by", actorName(ctx))
-	return nil
+	return s.changeFederation(ctx, requireAdmin, func(f Federation) error { return f.ApproveFollower(ctx, actorID) }, "follower approved", "actor", actorID)
 }
 
 // RejectFollower refuses or removes a follower; admins only.
 func (s *Service) RejectFollower(ctx context.Context, actorID string) error {
-	if err := requireAdmin(ctx); err != nil {
-		return err
-	}
-	f, err := s.federation()
-	if err != nil {
-		return err
-	}
-	if err := f.RejectFollower(ctx, actorID); err != nil {
-		return err
-	}
-	s.Logger.Info("follower removed", "actor", actorID, "by", actorName(ctx))
-	return nil
+	return s.changeFederation(ctx, requireAdmin, func(f Federation) error { return f.RejectFollower(ctx, actorID) }, "follower removed", "actor", actorID)
 }
 
 // RetryDelivery queues a failed delivery again; editors and admins.
 func (s *Service) RetryDelivery(ctx context.Context, id int64) error {
-	if err := requireEditor(ctx); err != nil {
-		return err
-	}
-	f, err := s.federation()
-	if err != nil {
-		return err
-	}
-	if err := f.RetryDelivery(ctx, id); err != nil {
-		return err
-	}
-	s.Logger.Info("delivery retried", slog.Int64("delivery", id), "by", actorName(ctx))
-	return nil
+	return s.changeFederation(ctx, requireEditor, func(f Federation) error { return f.RetryDelivery(ctx, id) }, "delivery retried", slog.Int64("delivery", id))
 }
 
 // FollowPeer follows another hub (or any fediverse account) so its public
 // items join the commons here; admins only.
 func (s *Service) FollowPeer(ctx context.Context, target string) (*Peer, error) {
-	if err := requireAdmin(ctx); err != nil {
-		return nil, err
-	}
-	f, err := s.federation()
-	if err != nil {
-		return nil, err
-	}
-	p, err := f.FollowPeer(ctx, target)
+	p, err := withFederation(ctx, s, requireAdmin, func(f Federation) (*Peer, error) { return f.FollowPeer(ctx, target) })
 	if err != nil {
 		return nil, err
 	}
@@ -262,134 +242,47 @@ func (s *Service) FollowPeer(ctx context.Context, target string) (*Peer, error) 
 
 // UnfollowPeer stops following a peer and removes its items; admins only.
 func (s *Service) UnfollowPeer(ctx context.Context, actorID string) error {
-	if err := requireAdmin(ctx); err != nil {
-		return err
-	}
-	f, err := s.federation()
-	if err != nil {
-		return err
-	}
-	if err := f.UnfollowPeer(ctx, actorID); err != nil {
-		return err
-	}
-	s.Logger.Info("unfollowed peer", "actor", actorID, "by", actorName(ctx))
-	return nil
+	return s.changeFederation(ctx, requireAdmin, func(f Federation) error { return f.UnfollowPeer(ctx, actorID) }, "unfollowed peer", "actor", actorID)
 }
 
 // Peers lists the accounts the hub follows; editors and admins.
 func (s *Service) Peers(ctx context.Context) ([]Peer, error) {
-	if err := requireEditor(ctx); err != nil {
-		return nil, err
-	}
-	f, err := s.federation()
-	if err != nil {
-		return nil, err
-	}
-	return f.Peers(ctx)
+	return withFederation(ctx, s, requireEditor, func(f Federation) ([]Peer, error) { return f.Peers(ctx) })
 }
 
 // Reshare announces a commons item to the hub's followers, or withdraws
 // it (undo); editors and admins.
 func (s *Service) Reshare(ctx context.Context, itemID int64, undo bool) error {
-	if err := requireEditor(ctx); err != nil {
-		return err
-	}
-	f, err := s.federation()
-	if err != nil {
-		return err
-	}
-	if err := f.Reshare(ctx, itemID, undo); err != nil {
-		return err
-	}
-	s.Logger.Info("re-share", "item", itemID, "undo", undo, "by", actorName(ctx))
-	return nil
+	return s.changeFederation(ctx, requireEditor, func(f Federation) error { return f.Reshare(ctx, itemID, undo) }, "re-share", "item", itemID, "undo", undo)
 }
 
 // ModerationPolicy returns the blocks and the allowlist; editors and admins.
 func (s *Service) ModerationPolicy(ctx context.Context) (*Policy, error) {
-	if err := requireEditor(ctx); err != nil {
-		return nil, err
-	}
-	f, err := s.federation()
-	if err != nil {
-		return nil, err
-	}
-	return f.Policy(ctx)
+	return withFederation(ctx, s, requireEditor, func(f Federation) (*Policy, error) { return f.Policy(ctx) })
 }
 
 // Block refuses an account or a whole server and removes what it left
 // here; admins only.
 func (s *Service) Block(ctx context.Context, b Block) error {
-	if err := requireAdmin(ctx); err != nil {
-		return err
-	}
-	f, err := s.federation()
-	if err != nil {
-		return err
-	}
-	if err := f.Block(ctx, b); err != nil {
-		return err
-	}
-	s.Logger.Info("blocked", "kind", b.Kind, "value", b.Value, "by", actorName(ctx))
-	return nil
+	return s.changeFederation(ctx, requireAdmin, func(f Federation) error { return f.Block(ctx, b) }, "blocked", "kind", b.Kind, "value", b.Value)
 }
 
 // Unblock lifts a block; admins only.
 func (s *Service) Unblock(ctx context.Context, kind, value string) error {
-	if err := requireAdmin(ctx); err != nil {
-		return err
-	}
-	f, err := s.federation()
-	if err != nil {
-		return err
-	}
-	if err := f.Unblock(ctx, kind, value); err != nil {
-		return err
-	}
-	s.Logger.Info("unblocked", "kind", kind, "value", value, "by", actorName(ctx))
-	return nil
+	return s.changeFederation(ctx, requireAdmin, func(f Federation) error { return f.Unblock(ctx, kind, value) }, "unblocked", "kind", kind, "value", value)
 }
 
 // SetAllowlist turns allowlist mode on or off; admins only.
 func (s *Service) SetAllowlist(ctx context.Context, on bool) error {
-	if err := requireAdmin(ctx); err != nil {
-		return err
-	}
-	f, err := s.federation()
-	if err != nil {
-		return err
-	}
-	if err := f.SetAllowlist(ctx, on); err != nil {
-		return err
-	}
-	s.Logger.Info("allowlist mode", "on", on, "by", actorName(ctx))
-	return nil
+	return s.changeFederation(ctx, requireAdmin, func(f Federation) error { return f.SetAllowlist(ctx, on) }, "allowlist mode", "on", on)
 }
 
 // AllowServer puts a server on the allowlist or takes it off; admins only.
 func (s *Service) AllowServer(ctx context.Context, host string, allowed bool) error {
-	if err := requireAdmin(ctx); err != nil {
-		return err
-	}
-	f, err := s.federation()
-	if err != nil {
-		return err
-	}
-	if err := f.Allow(ctx, host, allowed); err != nil {
-		return err
-	}
-	s.Logger.Info("allowlist", "host", host, "allowed", allowed, "by", actorName(ctx))
-	return nil
+	return s.changeFederation(ctx, requireAdmin, func(f Federation) error { return f.Allow(ctx, host, allowed) }, "allowlist", "host", host, "allowed", allowed)
 }
 
 // KnownServers lists the servers the hub deals with; editors and admins.
 func (s *Service) KnownServers(ctx context.Context) ([]KnownServer, error) {
-	if err := requireEditor(ctx); err != nil {
-		return nil, err
-	}
-	f, err := s.federation()
-	if err != nil {
-		return nil, err
-	}
-	return f.KnownServers(ctx)
+	return withFederation(ctx, s, requireEditor, func(f Federation) ([]KnownServer, error) { return f.KnownServers(ctx) })
 }

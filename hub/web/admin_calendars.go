@@ -1,12 +1,9 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/calendar"
@@ -15,17 +12,6 @@ import (
 // Organiser pages for calendar subscriptions: /admin/calendars lists the
 // feeds with what their last refresh did, adds one, refreshes one now and
 // removes one after a confirmation. They exist when Config.Calendars is set.
-
-func (s *Server) calendarAdminRoutes(r chi.Router) {
-	if s.cfg.Calendars == nil {
-		return
-	}
-	r.Get("/calendars", s.html(s.calendarAdminList))
-	r.Post("/calendars", s.html(s.calendarCreate))
-	r.Post("/calendars/{id}/refresh", s.html(s.calendarRefresh))
-	r.Get("/calendars/{id}/delete", s.html(s.calendarDeleteConfirm))
-	r.Post("/calendars/{id}/delete", s.html(s.calendarDelete))
-}
 
 // calendarForm is the "add a calendar" form, as typed.
 type calendarForm struct {
@@ -70,9 +56,7 @@ func (s *Server) renderCalendars(w http.ResponseWriter, r *http.Request, status 
 	if errs == nil {
 		errs = formErrors{}
 	}
-	p := s.page(r, "Calendar feeds", calendarsView{Subscriptions: subs, Places: places, Form: f, Errors: errs})
-	p.Section = "admin"
-	return s.views.render(w, status, "admin/calendars", p)
+	return s.adminRender(w, r, status, "admin/calendars", s.t(r, "Calendar feeds"), calendarsView{Subscriptions: subs, Places: places, Form: f, Errors: errs})
 }
 
 func (s *Server) calendarAdminList(w http.ResponseWriter, r *http.Request) error {
@@ -107,10 +91,10 @@ func (s *Server) calendarCreate(w http.ResponseWriter, r *http.Request) error {
 		if got == nil {
 			return err
 		}
-		s.redirectWithFlash(w, r, "/admin/calendars", fmt.Sprintf("Calendar added, but the first refresh failed: %s The hub will try again every hour.", hub.ErrorMessage(err)))
+		s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Calendar added, but the first refresh failed: %s The hub will try again every hour.", hub.ErrorMessage(err)))
 		return nil
 	}
-	s.redirectWithFlash(w, r, "/admin/calendars", "Subscribed to “"+got.DisplayName()+"”: "+got.LastReport.Summary()+".")
+	s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Subscribed to “%s”: %s.", got.DisplayName(), got.LastReport.Summary()))
 	return nil
 }
 
@@ -124,32 +108,24 @@ func (s *Server) calendarRefresh(w http.ResponseWriter, r *http.Request) error {
 		if got == nil {
 			return err
 		}
-		s.redirectWithFlash(w, r, "/admin/calendars", "Refreshing “"+got.DisplayName()+"” failed: "+hub.ErrorMessage(err))
+		s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Refreshing “%s” failed: %s", got.DisplayName(), hub.ErrorMessage(err)))
 		return nil
 	}
-	s.redirectWithFlash(w, r, "/admin/calendars", "Refreshed “"+got.DisplayName()+"”: "+got.LastReport.Summary()+".")
+	s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Refreshed “%s”: %s.", got.DisplayName(), got.LastReport.Summary()))
 	return nil
 }
 
 func (s *Server) calendarDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	sub, err := s.cfg.Calendars.Subscription(r.Context(), id)
+	_, sub, err := itemByID(r, s.cfg.Calendars.Subscription)
 	if err != nil {
 		return err
 	}
 	return s.confirmDelete(w, r, deleteView{Kind: "calendar feed", Name: sub.DisplayName(), Action: r.URL.Path, Back: "/admin/calendars",
-		Consequence: "The hub stops following it, and the upcoming events it imported are deleted (followers are told). Past events stay."})
+		Consequence: s.t(r, "The hub stops following it, and the upcoming events it imported are deleted (followers are told). Past events stay.")})
 }
 
 func (s *Server) calendarDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	sub, err := s.cfg.Calendars.Subscription(r.Context(), id)
+	id, sub, err := itemByID(r, s.cfg.Calendars.Subscription)
 	if err != nil {
 		return err
 	}
@@ -157,6 +133,6 @@ func (s *Server) calendarDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/admin/calendars", fmt.Sprintf("Unsubscribed from “%s”; %d upcoming events removed.", sub.DisplayName(), n))
+	s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Unsubscribed from “%s”; %d upcoming events removed.", sub.DisplayName(), n))
 	return nil
 }

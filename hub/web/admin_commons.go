@@ -23,19 +23,6 @@ type commonsAdminView struct {
 	Servers   []hub.KnownServer
 }
 
-func (s *Server) commonsAdminRoutes(r chi.Router) {
-	r.Get("/commons", s.html(s.commonsAdmin))
-	r.Post("/commons/follow", s.html(s.peerFollow))
-	r.Post("/commons/unfollow", s.html(s.peerUnfollow))
-	r.Post("/commons/reshare", s.html(s.itemReshare))
-	r.Post("/commons/comments/{id}/hide", s.html(s.commentHide))
-	r.Post("/commons/comments/{id}/delete", s.html(s.commentDelete))
-	r.Post("/commons/block", s.html(s.blockAdd))
-	r.Post("/commons/unblock", s.html(s.blockRemove))
-	r.Post("/commons/allowlist", s.html(s.allowlistSet))
-	r.Post("/commons/allow", s.html(s.allowServer))
-}
-
 func (s *Server) commonsAdmin(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := commonsAdminView{CanManage: hub.OrganiserFrom(ctx).IsAdmin()}
@@ -60,9 +47,7 @@ func (s *Server) commonsAdmin(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	p := s.page(r, "Commons and moderation", v)
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/commons", p)
+	return s.adminPage(w, r, "admin/commons", s.t(r, "Commons and moderation"), v)
 }
 
 // done redirects back to the commons page with a message; an error a
@@ -71,10 +56,10 @@ func (s *Server) commonsAdmin(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) commonsDone(w http.ResponseWriter, r *http.Request, err error, msg string) error {
 	switch hub.ErrorCode(err) {
 	case "":
-		s.redirectWithFlash(w, r, "/admin/commons", msg)
+		s.redirectWithFlash(w, r, "/admin/commons", s.t(r, msg))
 		return nil
 	case hub.EINVALID, hub.ECONFLICT, hub.ENOTFOUND:
-		s.redirectWithFlash(w, r, "/admin/commons", "Not done: "+hub.ErrorMessage(err))
+		s.redirectWithFlash(w, r, "/admin/commons", s.t(r, "Not done: %s", hub.ErrorMessage(err)))
 		return nil
 	}
 	return err

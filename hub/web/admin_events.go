@@ -1,192 +1,14 @@
 package web
 
 import (
-	"html/template"
-	"log/slog"
+	"context"
 	"net/http"
 	"strconv"
-
-	"github.com/go-chi/chi/v5"
+	"strings"
+	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
-
-// adminRoutes declares the organiser pages; every route here already has a
-// session. Admin-only pages are checked by the service, which knows roles.
-func (s *Server) adminRoutes(r chi.Router) {
-	r.Get("/", s.html(s.dashboard))
-	r.Post("/logout", s.html(s.logout))
-
-	r.Get("/events", s.html(s.eventAdminList))
-	r.Get("/events/new", s.html(s.eventNew))
-	r.Post("/events/new", s.html(s.eventCreate))
-	r.Get("/events/{id}/edit", s.html(s.eventEdit))
-	r.Post("/events/{id}/edit", s.html(s.eventUpdate))
-	r.Get("/events/{id}/delete", s.html(s.eventDeleteConfirm))
-	r.Post("/events/{id}/delete", s.html(s.eventDelete))
-
-	r.Get("/guides", s.html(s.guideAdminList))
-	r.Get("/guides/new", s.html(s.guideNew))
-	r.Post("/guides/new", s.html(s.guideCreate))
-	r.Get("/guides/{id}/edit", s.html(s.guideEdit))
-	r.Post("/guides/{id}/edit", s.html(s.guideUpdate))
-	r.Get("/guides/{id}/delete", s.html(s.guideDeleteConfirm))
-	r.Post("/guides/{id}/delete", s.html(s.guideDelete))
-	r.Get("/guides/{id}/revisions", s.html(s.guideRevisions))
-	r.Get("/guides/{id}/revisions/{n}", s.html(s.guideRevisionShow))
-	r.Post("/guides/{id}/revisions/{n}/restore", s.html(s.guideRevisionRestore))
-
-	r.Get("/case-studies", s.html(s.caseStudyAdminList))
-	r.Get("/case-studies/new", s.html(s.caseStudyNew))
-	r.Post("/case-studies/new", s.html(s.caseStudyCreate))
-	r.Get("/case-studies/{id}/edit", s.html(s.caseStudyEdit))
-	r.Post("/case-studies/{id}/edit", s.html(s.caseStudyUpdate))
-	r.Get("/case-studies/{id}/delete", s.html(s.caseStudyDeleteConfirm))
-	r.Post("/case-studies/{id}/delete", s.html(s.caseStudyDelete))
-
-	r.Get("/places", s.html(s.placeAdminList))
-	r.Get("/places/new", s.html(s.placeNew))
-	r.Post("/places/new", s.html(s.placeCreate))
-	r.Get("/places/{id}/edit", s.html(s.placeEdit))
-	r.Post("/places/{id}/edit", s.html(s.placeUpdate))
-	r.Get("/places/{id}/delete", s.html(s.placeDeleteConfirm))
-	r.Post("/places/{id}/delete", s.html(s.placeDelete))
-
-	r.Get("/tags", s.html(s.tagAdminList))
-	r.Get("/tags/{slug}/edit", s.html(s.tagEdit))
-	r.Post("/tags/{slug}/edit", s.html(s.tagUpdate))
-	r.Get("/tags/{slug}/delete", s.html(s.tagDeleteConfirm))
-	r.Post("/tags/{slug}/delete", s.html(s.tagDelete))
-
-	r.Get("/federation", s.html(s.federationShow))
-	r.Post("/federation/followers/approve", s.html(s.followerApprove))
-	r.Get("/federation/followers/refuse", s.html(s.followerRefuseConfirm))
-	r.Post("/federation/followers/refuse", s.html(s.followerRefuse))
-	r.Post("/federation/deliveries/{id}/retry", s.html(s.deliveryRetry))
-	s.commonsAdminRoutes(r)
-
-	r.Get("/settings", s.html(s.settingsForm))
-	r.Post("/settings", s.html(s.settingsUpdate))
-	r.Post("/settings/logo", s.html(s.logoUpdate))
-
-	r.Get("/organisers", s.html(s.organiserList))
-	r.Get("/organisers/new", s.html(s.organiserNew))
-	r.Post("/organisers/new", s.html(s.organiserCreate))
-	r.Get("/organisers/{id}/edit", s.html(s.organiserEdit))
-	r.Post("/organisers/{id}/edit", s.html(s.organiserUpdate))
-	r.Get("/organisers/{id}/delete", s.html(s.organiserDeleteConfirm))
-	r.Post("/organisers/{id}/delete", s.html(s.organiserDelete))
-
-	r.Get("/account", s.html(s.accountForm))
-	r.Post("/account/password", s.html(s.accountPassword))
-	r.Get("/tokens", s.html(s.tokenList))
-	r.Post("/tokens", s.html(s.tokenCreate))
-	r.Post("/tokens/{id}/delete", s.html(s.tokenDelete))
-
-	s.calendarAdminRoutes(r)
-}
-
-func idParam(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, hub.Errorf(hub.ENOTFOUND, "There is no such item.")
-	}
-	return id, nil
-}
-
-// formView is what every editor template gets.
-type formView struct {
-	Form     any
-	Errors   formErrors
-	ID       int64  // 0 when creating
-	Action   string // form action URL
-	ViewURL  string // public page of the item, when it exists
-	Preview  map[string]template.HTML
-	Places   []*hub.Place
-	Zones    []string
-	Weekdays []string
-	// Imported is set for an event imported from a calendar feed, whose
-	// next refresh replaces edits.
-	Imported bool
-}
-
-// commonZones are offered in the time zone list; any IANA name is accepted.
-var commonZones = []string{
-	"Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin", "Europe/Madrid",
-	"Europe/Amsterdam", "Europe/Brussels", "Europe/Rome", "Europe/Stockholm", "Europe/Warsaw", "Europe/Athens",
-	"UTC", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto",
-	"America/Sao_Paulo", "Africa/Lagos", "Africa/Johannesburg", "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney",
-	"Pacific/Auckland",
-}
-
-func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, view, title string, fv formView) error {
-	if fv.Errors == nil {
-		fv.Errors = formErrors{}
-	}
-	p := s.page(r, title, fv)
-	p.Section = "admin"
-	return s.views.render(w, status, view, p)
-}
-
-// failedForm re-renders a form after a validation error, keeping what was
-// typed; other errors go to the error page.
-func (s *Server) failedForm(w http.ResponseWriter, r *http.Request, err error, view, title string, fv formView) error {
-	if fv.Errors == nil {
-		fv.Errors = formErrors{}
-	}
-	if !fv.Errors.merge(err) {
-		switch hub.ErrorCode(err) {
-		case hub.ECONFLICT:
-			fv.Errors["_form"] = hub.ErrorMessage(err)
-			for k, v := range hub.ErrorFields(err) {
-				fv.Errors[k] = v
-			}
-			return s.renderForm(w, r, http.StatusConflict, view, title, fv)
-		case hub.EUNAVAILABLE:
-			// The disk is full or read-only: say so above the form, which
-			// keeps what was typed for saving again later.
-			s.log.Error("saving failed", slog.Group("request", "method", r.Method, "path", r.URL.Path), "error", err)
-			fv.Errors["_form"] = hub.ErrorMessage(err)
-			return s.renderForm(w, r, http.StatusServiceUnavailable, view, title, fv)
-		}
-		return err
-	}
-	return s.renderForm(w, r, http.StatusUnprocessableEntity, view, title, fv)
-}
-
-func isPreview(r *http.Request) bool { return r.PostFormValue("action") == "preview" }
-
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	now := s.svc.Now()
-	occ, err := s.svc.Occurrences(ctx, hub.OccurrenceFilter{From: now, To: now.AddDate(0, 0, 14), Limit: 10})
-	if err != nil {
-		return err
-	}
-	_, nEvents, err := s.svc.ListEvents(ctx, hub.EventFilter{Limit: 1})
-	if err != nil {
-		return err
-	}
-	_, nGuides, err := s.svc.ListGuides(ctx, hub.GuideFilter{Limit: 1})
-	if err != nil {
-		return err
-	}
-	_, nStudies, err := s.svc.ListCaseStudies(ctx, hub.CaseStudyFilter{Limit: 1})
-	if err != nil {
-		return err
-	}
-	fed, err := s.fediverseSummary(r)
-	if err != nil {
-		return err
-	}
-	p := s.page(r, "Organiser home", struct {
-		Upcoming                    []hub.Occurrence
-		Events, Guides, CaseStudies int
-		Fediverse                   *fediverseSummary
-	}{occ, nEvents, nGuides, nStudies, fed})
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/dashboard", p)
-}
 
 func (s *Server) eventAdminList(w http.ResponseWriter, r *http.Request) error {
 	page, err := pageNumber(r)
@@ -198,146 +20,301 @@ func (s *Server) eventAdminList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, "Events", struct {
+	return s.adminPage(w, r, "admin/events", s.t(r, "Events"), struct {
 		Events []*hub.Event
 		Query  string
 		Pager  pager
 	}{events, q, newPager(page, total)})
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/events", p)
 }
 
-func (s *Server) eventFormView(r *http.Request, f eventForm, id int64) (formView, error) {
+// withPlaces gives an editor the places to choose from.
+func (s *Server) withPlaces(r *http.Request, fv *formView) error {
 	places, err := s.svc.ListPlaces(r.Context())
-	if err != nil {
-		return formView{}, err
-	}
-	fv := formView{Form: f, ID: id, Places: places, Zones: commonZones, Weekdays: hub.Weekdays, Action: "/admin/events/new"}
-	if id != 0 {
-		fv.Action = "/admin/events/" + strconv.FormatInt(id, 10) + "/edit"
-	}
-	return fv, nil
+	fv.Places = places
+	return err
 }
 
-func (s *Server) eventNew(w http.ResponseWriter, r *http.Request) error {
-	st := s.settings(r.Context())
-	fv, err := s.eventFormView(r, newEventForm(s.svc.Now(), st.TimeZone), 0)
-	if err != nil {
-		return err
+// eventItems is the event editor and delete pages.
+func (s *Server) eventItems() *itemEditor[*hub.Event, eventForm] {
+	return &itemEditor[*hub.Event, eventForm]{
+		itemDeleter: itemDeleter[*hub.Event]{
+			s: s, base: "/admin/events", kind: "event", deleted: "Event “%s” deleted.",
+			find: byID(s.svc.Event), remove: s.svc.DeleteEvent, name: func(e *hub.Event) string { return e.Title },
+			consequence: func(r *http.Request, e *hub.Event) string {
+				if !e.Recurring() {
+					return ""
+				}
+				return s.t(r, "Every date of this repeating event will be removed.")
+			},
+		},
+		view: "admin/event_form", newTitle: "New event", editTitle: "Edit event",
+		saved: "Event “%s” saved.", published: "Event “%s” published.",
+		blank: func(r *http.Request) eventForm {
+			return newEventForm(s.svc.Now(), s.settings(r.Context()).TimeZone)
+		},
+		read: readEventForm, form: eventFormFrom, convert: eventForm.event,
+		store: func(ctx context.Context, id int64, e *hub.Event, _ eventForm) error {
+			if e.ID = id; id == 0 {
+				return s.svc.CreateEvent(ctx, e)
+			}
+			return s.svc.UpdateEvent(ctx, e)
+		},
+		preview: func(f eventForm) map[string]string { return map[string]string{"description": f.Description} },
+		extend: func(r *http.Request, fv *formView) error {
+			fv.Zones, fv.Weekdays = commonZones, hub.Weekdays
+			return s.withPlaces(r, fv)
+		},
+		editing: func(e *hub.Event, fv *formView) {
+			fv.ViewURL = "/events/" + e.Slug
+			fv.Imported = e.SourceUID != "" && e.SourceFeedID != 0
+		},
 	}
-	return s.renderForm(w, r, http.StatusOK, "admin/event_form", "New event", fv)
 }
 
-func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request) error {
-	return s.eventSave(w, r, 0)
+// eventForm is the event editor.
+type eventForm struct {
+	Title, Description                       string
+	StartDate, StartTime, EndDate, EndTime   string
+	AllDay                                   bool
+	TimeZone                                 string
+	Repeat                                   string // "", DAILY, WEEKLY, MONTHLY, YEARLY, CUSTOM
+	RepeatInterval                           string
+	RepeatDays                               []string
+	RepeatMonthWeek                          string
+	RepeatEnd                                string // never, until, count
+	RepeatUntil, RepeatCount                 string
+	RRule                                    string // custom rule
+	Exceptions                               string
+	PlaceID                                  string // "", "new" or an ID
+	PlaceName, PlaceStreet, PlaceLocality    string
+	PlaceRegion, PlacePostcode, PlaceCountry string
+	PlaceLat, PlaceLng                       string
+	OnlineURL, Tags, Organiser               string
+	Accessibility, BookingURL                string
 }
 
-func (s *Server) eventEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
+func readEventForm(r *http.Request) eventForm {
+	v := func(k string) string { return r.PostFormValue(k) }
+	return eventForm{
+		Title: v("title"), Description: v("description"),
+		StartDate: v("start_date"), StartTime: v("start_time"), EndDate: v("end_date"), EndTime: v("end_time"),
+		AllDay: v("all_day") != "", TimeZone: v("timezone"),
+		Repeat: v("repeat"), RepeatInterval: v("repeat_interval"), RepeatDays: r.PostForm["repeat_days"],
+		RepeatMonthWeek: v("repeat_month_week"), RepeatEnd: v("repeat_end"), RepeatUntil: v("repeat_until"),
+		RepeatCount: v("repeat_count"), RRule: v("rrule"), Exceptions: v("exceptions"),
+		PlaceID: v("place_id"), PlaceName: v("place_name"), PlaceStreet: v("place_street_address"),
+		PlaceLocality: v("place_locality"), PlaceRegion: v("place_region"), PlacePostcode: v("place_postal_code"),
+		PlaceCountry: v("place_country"), PlaceLat: v("place_latitude"), PlaceLng: v("place_longitude"),
+		OnlineURL: v("online_url"), Tags: v("tags"), Organiser: v("organiser"),
+		Accessibility: v("accessibility"), BookingURL: v("booking_url"),
 	}
-	e, err := s.svc.Event(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	fv, err := s.eventFormView(r, eventFormFrom(e), id)
-	if err != nil {
-		return err
-	}
-	fv.ViewURL = "/events/" + e.Slug
-	fv.Imported = e.SourceUID != "" && e.SourceFeedID != 0
-	return s.renderForm(w, r, http.StatusOK, "admin/event_form", "Edit event", fv)
 }
 
-func (s *Server) eventUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
+// newEventForm is a blank form: tomorrow 7pm to 9pm in the hub's zone.
+func newEventForm(now time.Time, tz string) eventForm {
+	loc, err := time.LoadLocation(tz)
 	if err != nil {
-		return err
+		loc = time.UTC
 	}
-	return s.eventSave(w, r, id)
+	d := now.In(loc).AddDate(0, 0, 1).Format("2006-01-02")
+	return eventForm{StartDate: d, StartTime: "19:00", EndDate: d, EndTime: "21:00", TimeZone: tz, RepeatEnd: "never", RepeatInterval: "1"}
 }
 
-// eventSave creates (id 0) or updates an event from the posted form.
-func (s *Server) eventSave(w http.ResponseWriter, r *http.Request, id int64) error {
-	f := readEventForm(r)
-	title := "New event"
-	if id != 0 {
-		title = "Edit event"
+func eventFormFrom(e *hub.Event) eventForm {
+	f := eventForm{
+		Title: e.Title, Description: e.Description, AllDay: e.AllDay, TimeZone: e.TimeZone,
+		OnlineURL: e.OnlineURL, Tags: strings.Join(e.Tags, ", "), Organiser: e.Organiser,
+		Accessibility: e.Accessibility, BookingURL: e.BookingURL, Exceptions: strings.Join(e.Exceptions, "\n"),
+		RepeatEnd: "never", RepeatInterval: "1",
 	}
-	fv, err := s.eventFormView(r, f, id)
-	if err != nil {
-		return err
-	}
-	if isPreview(r) {
-		fv.Preview = map[string]template.HTML{"description": s.md.render(f.Description)}
-		return s.renderForm(w, r, http.StatusOK, "admin/event_form", title, fv)
-	}
-	fv.Errors = formErrors{}
-	e := f.event(fv.Errors)
-	if len(fv.Errors) > 0 {
-		// Report the hub's checks too, so every problem shows at once.
-		if err := e.Validate(); err != nil {
-			fv.Errors.merge(err)
-		}
-		return s.renderForm(w, r, http.StatusUnprocessableEntity, "admin/event_form", title, fv)
-	}
-	e.ID = id
-	if id == 0 {
-		err = s.svc.CreateEvent(r.Context(), e)
+	loc := e.Location()
+	start, end := e.Start.In(loc), e.End.In(loc)
+	f.StartDate, f.StartTime = start.Format("2006-01-02"), start.Format("15:04")
+	if e.AllDay {
+		end = end.AddDate(0, 0, -1)
+		f.StartTime, f.EndTime = "", ""
 	} else {
-		err = s.svc.UpdateEvent(r.Context(), e)
+		f.EndTime = end.Format("15:04")
 	}
-	if err != nil {
-		return s.failedForm(w, r, err, "admin/event_form", title, fv)
+	f.EndDate = end.Format("2006-01-02")
+	if e.Recurrence != "" {
+		// The simple choices are shown only when they give back exactly the
+		// stored rule; otherwise saving the form would change it.
+		if rr, ok := hub.ParseRepeatRule(e.Recurrence); ok && rr.RRule(start) == e.Recurrence {
+			f.Repeat = rr.Frequency
+			if rr.Interval > 1 {
+				f.RepeatInterval = strconv.Itoa(rr.Interval)
+			}
+			f.RepeatDays = rr.Weekdays
+			if rr.MonthWeek != 0 {
+				f.RepeatMonthWeek = strconv.Itoa(rr.MonthWeek)
+			}
+			switch {
+			case rr.Count > 0:
+				f.RepeatEnd, f.RepeatCount = "count", strconv.Itoa(rr.Count)
+			case rr.Until != "":
+				f.RepeatEnd, f.RepeatUntil = "until", rr.Until
+			}
+		} else {
+			f.Repeat, f.RRule = "CUSTOM", e.Recurrence
+		}
 	}
-	verb := "published"
-	if id != 0 {
-		verb = "saved"
+	if e.PlaceID != 0 {
+		f.PlaceID = strconv.FormatInt(e.PlaceID, 10)
 	}
-	s.redirectWithFlash(w, r, "/admin/events", "Event “"+e.Title+"” "+verb+".")
-	return nil
+	return f
 }
 
-// deleteView is the confirmation page before removing anything.
-type deleteView struct {
-	Kind, Name, Action, Back, Consequence string
+// event converts the form, collecting what cannot even be parsed in errs
+// (in tr's language); the hub validates the rest.
+func (f eventForm) event(tr translator, errs formErrors) *hub.Event {
+	e := &hub.Event{
+		Title: f.Title, Description: f.Description, AllDay: f.AllDay, TimeZone: strings.TrimSpace(f.TimeZone),
+		OnlineURL: strings.TrimSpace(f.OnlineURL), Tags: splitList(f.Tags), Organiser: f.Organiser,
+		Accessibility: f.Accessibility, BookingURL: strings.TrimSpace(f.BookingURL),
+		Exceptions: splitList(strings.ReplaceAll(f.Exceptions, " ", "\n")),
+	}
+	loc, err := time.LoadLocation(e.TimeZone)
+	if err != nil || e.TimeZone == "" {
+		loc = time.UTC // hub validation reports the zone itself
+	}
+	e.Start, e.End = f.times(loc, tr, errs)
+	e.Recurrence = f.recurrence(e.Start, tr, errs)
+	e.PlaceID, e.Place = f.place(tr, errs)
+	return e
 }
 
-func (s *Server) confirmDelete(w http.ResponseWriter, r *http.Request, d deleteView) error {
-	p := s.page(r, "Delete "+d.Kind, d)
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/confirm_delete", p)
+// timeMessages are what the form says of a date and time it cannot read.
+type timeMessages struct{ noDate, noTime, unreadable string }
+
+var (
+	startMessages = timeMessages{"Enter the start date.", "Enter the start time, or tick “All day”.",
+		"Enter the start as a date like 2026-12-01 and a time like 19:30."}
+	endMessages = timeMessages{"Enter the end date.", "Enter the end time, or tick “All day”.",
+		"Enter the end as a date like 2026-12-01 and a time like 19:30."}
+)
+
+// parseTime reads one date and time of the form in loc; the zero time
+// when it cannot, with the reason in errs[field].
+func (f eventForm) parseTime(field, date, clock string, m timeMessages, loc *time.Location, tr translator, errs formErrors) time.Time {
+	date, clock = strings.TrimSpace(date), strings.TrimSpace(clock)
+	if date == "" {
+		errs[field] = tr.T(m.noDate)
+		return time.Time{}
+	}
+	if f.AllDay || clock == "" {
+		if !f.AllDay && clock == "" {
+			errs[field] = tr.T(m.noTime)
+		}
+		clock = "00:00"
+	}
+	t, err := time.ParseInLocation("2006-01-02 15:04", date+" "+clock, loc)
+	if err != nil {
+		errs[field] = tr.T(m.unreadable)
+		return time.Time{}
+	}
+	return t
 }
 
-func (s *Server) eventDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
+// times reads when the event starts and ends; an all-day event ends on
+// the day after the last day the form shows.
+func (f eventForm) times(loc *time.Location, tr translator, errs formErrors) (start, end time.Time) {
+	start = f.parseTime("start", f.StartDate, f.StartTime, startMessages, loc, tr, errs)
+	endDate := f.EndDate
+	if strings.TrimSpace(endDate) == "" && strings.TrimSpace(f.EndTime) != "" {
+		endDate = f.StartDate // an end time alone means the same day
 	}
-	e, err := s.svc.Event(r.Context(), id)
-	if err != nil {
-		return err
+	switch {
+	case strings.TrimSpace(endDate) == "" && !f.AllDay:
+		errs["end"] = tr.T("Enter when the event ends.")
+	case strings.TrimSpace(endDate) == "" && f.AllDay:
+		end = start.AddDate(0, 0, 1)
+	default:
+		end = f.parseTime("end", endDate, f.EndTime, endMessages, loc, tr, errs)
+		if f.AllDay && !end.IsZero() {
+			end = end.AddDate(0, 0, 1) // the form shows the last day; the hub keeps the day after
+		}
 	}
-	d := deleteView{Kind: "event", Name: e.Title, Action: r.URL.Path, Back: "/admin/events"}
-	if e.Recurring() {
-		d.Consequence = "Every date of this repeating event will be removed."
-	}
-	return s.confirmDelete(w, r, d)
+	return start, end
 }
 
-func (s *Server) eventDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
+// recurrence is the RRULE of the repeat choices, or the custom rule.
+func (f eventForm) recurrence(start time.Time, tr translator, errs formErrors) string {
+	switch f.Repeat {
+	case "":
+		return ""
+	case "CUSTOM":
+		rule := strings.TrimPrefix(strings.TrimSpace(f.RRule), "RRULE:")
+		if rule == "" {
+			errs["recurrence"] = tr.T("Enter a repeat rule, or choose how often the event repeats.")
+		}
+		return rule
+	case "DAILY", "WEEKLY", "MONTHLY", "YEARLY":
+		return f.repeatRule(tr, errs).RRule(start)
+	default:
+		errs["recurrence"] = tr.T("Choose how often the event repeats.")
+		return ""
 	}
-	e, err := s.svc.Event(r.Context(), id)
-	if err != nil {
-		return err
+}
+
+// repeatRule reads the simple repeat choices.
+func (f eventForm) repeatRule(tr translator, errs formErrors) hub.RepeatRule {
+	rr := hub.RepeatRule{Frequency: f.Repeat, Interval: 1}
+	if v := strings.TrimSpace(f.RepeatInterval); v != "" && v != "1" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 99 {
+			errs["repeat_interval"] = tr.T("Enter a whole number from 1 to 99.")
+		}
+		rr.Interval = n
 	}
-	if err := s.svc.DeleteEvent(r.Context(), id); err != nil {
-		return err
+	if f.Repeat == "WEEKLY" {
+		for _, d := range f.RepeatDays {
+			for _, w := range hub.Weekdays {
+				if d == w {
+					rr.Weekdays = append(rr.Weekdays, d)
+				}
+			}
+		}
 	}
-	s.redirectWithFlash(w, r, "/admin/events", "Event “"+e.Title+"” deleted.")
-	return nil
+	if f.Repeat == "MONTHLY" && f.RepeatMonthWeek != "" {
+		n, err := strconv.Atoi(f.RepeatMonthWeek)
+		if err != nil || n < -1 || n > 4 {
+			errs["repeat_month_week"] = tr.T("Choose which week of the month.")
+		}
+		rr.MonthWeek = n
+	}
+	switch f.RepeatEnd {
+	case "until":
+		if _, err := time.Parse("2006-01-02", strings.TrimSpace(f.RepeatUntil)); err != nil {
+			errs["repeat_until"] = tr.T("Enter the last date as year-month-day, for example 2027-06-30.")
+		}
+		rr.Until = strings.TrimSpace(f.RepeatUntil)
+	case "count":
+		n, err := strconv.Atoi(strings.TrimSpace(f.RepeatCount))
+		if err != nil || n < 1 || n > 5000 {
+			errs["repeat_count"] = tr.T("Enter how many times, from 1 to 5000.")
+		}
+		rr.Count = n
+	}
+	return rr
+}
+
+// place is the chosen place's ID, or the new place typed in the form.
+func (f eventForm) place(tr translator, errs formErrors) (int64, *hub.Place) {
+	switch f.PlaceID {
+	case "":
+		return 0, nil
+	case "new":
+		p := &hub.Place{
+			Name: f.PlaceName, StreetAddress: f.PlaceStreet, Locality: f.PlaceLocality,
+			Region: f.PlaceRegion, PostalCode: f.PlacePostcode, Country: f.PlaceCountry,
+		}
+		p.Latitude, p.Longitude = parseCoordinates(f.PlaceLat, f.PlaceLng, "place_latitude", "place_longitude", tr, errs)
+		if strings.TrimSpace(p.Name) == "" {
+			errs["place_name"] = tr.T("Give the new place a name, or choose an existing place.")
+		}
+		return 0, p
+	default:
+		return placeIDField(f.PlaceID, tr, errs), nil
+	}
 }

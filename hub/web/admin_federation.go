@@ -136,9 +136,7 @@ func (s *Server) federationShow(w http.ResponseWriter, r *http.Request) error {
 			v.Peers = append(v.Peers, row)
 		}
 	}
-	p := s.page(r, "Fediverse", v)
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/federation", p)
+	return s.adminPage(w, r, "admin/federation", s.t(r, "Fediverse"), v)
 }
 
 // fediverseSummary is the organiser home page's line about the fediverse.
@@ -208,7 +206,7 @@ func (s *Server) followerApprove(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.ApproveFollower(r.Context(), f.ActorID); err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/admin/federation", f.Handle()+" now follows the hub. Their server is being told, and new posts will reach them.")
+	s.redirectWithFlash(w, r, "/admin/federation", s.t(r, "%s now follows the hub. Their server is being told, and new posts will reach them.", f.Handle()))
 	return nil
 }
 
@@ -225,13 +223,11 @@ func (s *Server) followerRefuseConfirm(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	title := "Remove a follower"
+	title := s.t(r, "Remove a follower")
 	if f.Pending {
-		title = "Refuse a follower"
+		title = s.t(r, "Refuse a follower")
 	}
-	p := s.page(r, title, refuseView{Follower: f})
-	p.Section = "admin"
-	return s.views.render(w, http.StatusOK, "admin/follower_refuse", p)
+	return s.adminPage(w, r, "admin/follower_refuse", title, refuseView{Follower: f})
 }
 
 func (s *Server) followerRefuse(w http.ResponseWriter, r *http.Request) error {
@@ -242,9 +238,9 @@ func (s *Server) followerRefuse(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.RejectFollower(r.Context(), f.ActorID); err != nil {
 		return err
 	}
-	msg := f.Handle() + " no longer follows the hub. Their server is being told."
+	msg := s.t(r, "%s no longer follows the hub. Their server is being told.", f.Handle())
 	if f.Pending {
-		msg = "You refused " + f.Handle() + ". Their server is being told."
+		msg = s.t(r, "You refused %s. Their server is being told.", f.Handle())
 	}
 	s.redirectWithFlash(w, r, "/admin/federation", msg)
 	return nil
@@ -258,6 +254,6 @@ func (s *Server) deliveryRetry(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.RetryDelivery(r.Context(), id); err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/admin/federation", "The delivery is back in the queue: the hub will try it again in a moment.")
+	s.redirectWithFlash(w, r, "/admin/federation", s.t(r, "The delivery is back in the queue: the hub will try it again in a moment."))
 	return nil
 }

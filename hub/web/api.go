@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -11,68 +12,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
 // The organiser API: JSON over HTTP with bearer tokens. docs/API.md
 // describes every endpoint; keep the two in step.
-
-func (s *Server) apiRoutes(r chi.Router) {
-	r.Get("/me", s.api(s.apiMe))
-
-	r.Get("/events", s.api(s.apiEventList))
-	r.Post("/events", s.api(s.apiEventCreate))
-	r.Get("/events/{id}", s.api(s.apiEventGet))
-	r.Put("/events/{id}", s.api(s.apiEventUpdate))
-	r.Delete("/events/{id}", s.api(s.apiEventDelete))
-	r.Get("/occurrences", s.api(s.apiOccurrences))
-
-	r.Get("/guides", s.api(s.apiGuideList))
-	r.Post("/guides", s.api(s.apiGuideCreate))
-	r.Get("/guides/{id}", s.api(s.apiGuideGet))
-	r.Put("/guides/{id}", s.api(s.apiGuideUpdate))
-	r.Delete("/guides/{id}", s.api(s.apiGuideDelete))
-	r.Get("/guides/{id}/revisions", s.api(s.apiGuideRevisions))
-	r.Get("/guides/{id}/revisions/{n}", s.api(s.apiGuideRevision))
-	r.Post("/guides/{id}/revisions/{n}/restore", s.api(s.apiGuideRestore))
-
-	r.Get("/case-studies", s.api(s.apiCaseStudyList))
-	r.Post("/case-studies", s.api(s.apiCaseStudyCreate))
-	r.Get("/case-studies/{id}", s.api(s.apiCaseStudyGet))
-	r.Put("/case-studies/{id}", s.api(s.apiCaseStudyUpdate))
-	r.Delete("/case-studies/{id}", s.api(s.apiCaseStudyDelete))
-
-	r.Get("/places", s.api(s.apiPlaceList))
-	r.Post("/places", s.api(s.apiPlaceCreate))
-	r.Get("/places/{id}", s.api(s.apiPlaceGet))
-	r.Put("/places/{id}", s.api(s.apiPlaceUpdate))
-	r.Delete("/places/{id}", s.api(s.apiPlaceDelete))
-
-	r.Get("/tags", s.api(s.apiTagList))
-	r.Get("/tags/{slug}", s.api(s.apiTagGet))
-	r.Put("/tags/{slug}", s.api(s.apiTagUpdate))
-	r.Delete("/tags/{slug}", s.api(s.apiTagDelete))
-
-	r.Get("/settings", s.api(s.apiSettingsGet))
-	r.Put("/settings", s.api(s.apiSettingsUpdate))
-	r.Put("/settings/logo", s.api(s.apiLogoUpdate))
-	r.Delete("/settings/logo", s.api(s.apiLogoDelete))
-
-	r.Get("/organisers", s.api(s.apiOrganiserList))
-	r.Post("/organisers", s.api(s.apiOrganiserCreate))
-	r.Get("/organisers/{id}", s.api(s.apiOrganiserGet))
-	r.Put("/organisers/{id}", s.api(s.apiOrganiserUpdate))
-	r.Delete("/organisers/{id}", s.api(s.apiOrganiserDelete))
-
-	r.Get("/tokens", s.api(s.apiTokenList))
-	r.Post("/tokens", s.api(s.apiTokenCreate))
-	r.Delete("/tokens/{id}", s.api(s.apiTokenDelete))
-
-	s.calendarAPIRoutes(r)
-	s.commonsAPIRoutes(r)
-}
 
 // apiError is an error that is not a hub error: bad JSON, wrong method.
 type apiError struct {
@@ -110,9 +54,9 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 		status = ae.status
 		body.Error.Code, body.Error.Message, body.Error.Fields = ae.code, ae.msg, ae.fields
 	case status == http.StatusRequestEntityTooLarge:
-		body.Error.Code, body.Error.Message = "ETOOLARGE", "The request body is too large."
+		body.Error.Code, body.Error.Message = "ETOOLARGE", s.t(r, "The request body is too large.")
 	default:
-		body.Error.Code, body.Error.Message, body.Error.Fields = hub.ErrorCode(err), hub.ErrorMessage(err), hub.ErrorFields(err)
+		body.Error.Code, body.Error.Message, body.Error.Fields = hub.ErrorCode(err), s.errorMessage(r, err), hub.ErrorFields(err)
 	}
 	if status >= 500 {
 		s.log.Error("api request failed", slog.Group("request", "method", r.Method, "path", r.URL.Path), "error", err)
@@ -211,6 +155,89 @@ func queryTime(r *http.Request, name string, loc *time.Location) (time.Time, err
 	return time.Time{}, &apiError{status: http.StatusBadRequest, code: hub.EINVALID, msg: name + " must be a date (2026-12-01) or an RFC 3339 time.", fields: map[string]string{name: "Use 2026-12-01 or 2026-12-01T19:00:00Z."}}
 }
 
-func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
-	return writeJSON(w, http.StatusOK, organiserOut(hub.OrganiserFrom(r.Context())))
+// apiGetByID answers GET .../{id}: the item load finds, as out shows it.
+func apiGetByID[T, J any](w http.ResponseWriter, r *http.Request, load func(context.Context, int64) (T, error), out func(T) J) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	return apiShow(r.Context(), w, id, load, out)
+}
+
+// apiDeleteByID answers DELETE .../{id}: 204 No Content once del has
+// removed the item.
+func apiDeleteByID(w http.ResponseWriter, r *http.Request, del func(context.Context, int64) error) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	if err := del(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// pageQuery reads the limit (50 unless given, at most 500) and offset of a
+// list.
+func pageQuery(r *http.Request) (limit, offset int, err error) {
+	if limit, err = queryInt(r, "limit", 50, 500); err != nil {
+		return 0, 0, err
+	}
+	if offset, err = queryInt(r, "offset", 0, 1<<30); err != nil {
+		return 0, 0, err
+	}
+	return limit, offset, nil
+}
+
+// writeList answers a list: the items as out shows them, and the total
+// there are (more than items when the list is a page of it).
+func writeList[T, J any](w http.ResponseWriter, items []T, total int, out func(T) J) error {
+	body := listBody[J]{Items: []J{}, Total: total}
+	for _, v := range items {
+		body.Items = append(body.Items, out(v))
+	}
+	return writeJSON(w, http.StatusOK, body)
+}
+
+// apiCreate answers POST on a collection: the body read as J, made into
+// an item and stored by create, which returns the item to show; 201 with
+// the item's address, location, and the item as out shows it.
+func apiCreate[J, T, O any](w http.ResponseWriter, r *http.Request, create func(context.Context, *J) (T, error), out func(T) O, location func(T) string) error {
+	var in J
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	v, err := create(r.Context(), &in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", location(v))
+	return writeJSON(w, http.StatusCreated, out(v))
+}
+
+// apiUpdate answers PUT .../{id}: the body read as J and stored by update
+// as the item id; the item then as load finds it and out shows it.
+func apiUpdate[J, T, O any](w http.ResponseWriter, r *http.Request, update func(context.Context, int64, *J) error, load func(context.Context, int64) (T, error), out func(T) O) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	var in J
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	if err := update(r.Context(), id, &in); err != nil {
+		return err
+	}
+	return apiShow(r.Context(), w, id, load, out)
+}
+
+// apiShow answers 200 with the item id as load finds it and out shows it.
+func apiShow[T, O any](ctx context.Context, w http.ResponseWriter, id int64, load func(context.Context, int64) (T, error), out func(T) O) error {
+	v, err := load(ctx, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out(v))
 }

@@ -4,24 +4,11 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/commonplace-hub/commonplace/hub/calendar"
 )
 
 // The calendar subscription endpoints of the API; docs/API.md describes
 // them. They exist when Config.Calendars is set.
-
-func (s *Server) calendarAPIRoutes(r chi.Router) {
-	if s.cfg.Calendars == nil {
-		return
-	}
-	r.Get("/calendars", s.api(s.apiCalendarList))
-	r.Post("/calendars", s.api(s.apiCalendarCreate))
-	r.Get("/calendars/{id}", s.api(s.apiCalendarGet))
-	r.Post("/calendars/{id}/refresh", s.api(s.apiCalendarRefresh))
-	r.Delete("/calendars/{id}", s.api(s.apiCalendarDelete))
-}
 
 type calendarJSON struct {
 	ID            int64            `json:"id"`
@@ -51,23 +38,11 @@ func (s *Server) apiCalendarList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := listBody[calendarJSON]{Items: []calendarJSON{}, Total: len(list)}
-	for _, c := range list {
-		out.Items = append(out.Items, calendarOut(c))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, list, len(list), calendarOut)
 }
 
 func (s *Server) apiCalendarGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	c, err := s.cfg.Calendars.Subscription(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, calendarOut(c))
+	return apiGetByID(w, r, s.cfg.Calendars.Subscription, calendarOut)
 }
 
 // apiCalendarCreate subscribes and imports the feed at once. A failed
@@ -98,15 +73,7 @@ func (s *Server) apiCalendarCreate(w http.ResponseWriter, r *http.Request) error
 // apiCalendarRefresh fetches the feed now; a failed refresh is an error
 // (422 with the reason), also saved as the subscription's last_error.
 func (s *Server) apiCalendarRefresh(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	got, err := s.cfg.Calendars.Refresh(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, calendarOut(got))
+	return apiGetByID(w, r, s.cfg.Calendars.Refresh, calendarOut)
 }
 
 func (s *Server) apiCalendarDelete(w http.ResponseWriter, r *http.Request) error {

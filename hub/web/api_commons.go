@@ -3,29 +3,12 @@ package web
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
 // The commons over the API: peers, mirrored items, re-shares, comments
 // and blocks. Roles are the service's: admins follow and block, editors
 // re-share and moderate comments.
-
-func (s *Server) commonsAPIRoutes(r chi.Router) {
-	r.Get("/peers", s.api(s.apiPeerList))
-	r.Post("/peers", s.api(s.apiPeerFollow))
-	r.Delete("/peers", s.api(s.apiPeerUnfollow))
-	r.Get("/commons", s.api(s.apiCommonsList))
-	r.Post("/commons/{id}/reshare", s.api(s.apiReshare(false)))
-	r.Delete("/commons/{id}/reshare", s.api(s.apiReshare(true)))
-	r.Get("/comments", s.api(s.apiCommentList))
-	r.Put("/comments/{id}/hidden", s.api(s.apiCommentHide))
-	r.Delete("/comments/{id}", s.api(s.apiCommentDelete))
-	r.Get("/blocks", s.api(s.apiBlockList))
-	r.Post("/blocks", s.api(s.apiBlockAdd))
-	r.Delete("/blocks", s.api(s.apiBlockRemove))
-}
 
 func (s *Server) apiPeerList(w http.ResponseWriter, r *http.Request) error {
 	peers, err := s.svc.Peers(r.Context())
@@ -120,15 +103,7 @@ func (s *Server) apiCommentHide(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCommentDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.DeleteComment(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return apiDeleteByID(w, r, s.svc.DeleteComment)
 }
 
 func (s *Server) apiBlockList(w http.ResponseWriter, r *http.Request) error {

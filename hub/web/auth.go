@@ -130,7 +130,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Get("changed") != "" {
 		data.Notice = "Your password has been changed. Please log in with the new one."
 	}
-	p := s.page(r, "Log in", data)
+	p := s.page(r, s.t(r, "Log in"), data)
 	p.NoIndex = true
 	return s.views.render(w, http.StatusOK, "admin/login", p)
 }
@@ -167,10 +167,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		case hub.EUNAUTHORIZED:
 			s.logins.failed(r.Context(), data.Email)
 		}
-		data.Error = hub.ErrorMessage(err)
+		data.Error = s.errorMessage(r, err)
 		status = http.StatusUnauthorized
 	}
-	p := s.page(r, "Log in", data)
+	p := s.page(r, s.t(r, "Log in"), data)
 	p.NoIndex = true
 	return s.views.render(w, status, "admin/login", p)
 }

@@ -24,20 +24,6 @@ import (
 // readers. Like the pages they are public and set no cookies; they answer
 // conditional GETs with 304 (ETag is a hash of the body).
 
-// feedRoutes registers the feeds' routes.
-func (s *Server) feedRoutes(r chi.Router) {
-	for path, h := range map[string]handlerFunc{
-		"/calendar.ics":               s.calendarAll,
-		"/events/{slug}/calendar.ics": s.calendarEvent,
-		"/tags/{slug}/calendar.ics":   s.calendarTag,
-		"/places/{slug}/calendar.ics": s.calendarPlace,
-		"/feed.atom":                  s.atomFeed,
-	} {
-		r.Get(path, s.html(h))
-		r.Head(path, s.html(h))
-	}
-}
-
 // calendarHistoryYears is how far back the hub's calendars go: events that
 // ended longer ago drop out (a single event's own calendar keeps it).
 const calendarHistoryYears = 1

@@ -1,12 +1,15 @@
 package web
 
 import (
+	"context"
+	"html/template"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/go-chi/chi/v5"
 )
 
 // Forms keep exactly what the organiser typed, so a failed submit shows it
@@ -54,6 +57,29 @@ func parseFloatPtr(s string) (*float64, bool) {
 	return &v, true
 }
 
+// parseCoordinates reads a latitude and a longitude, either empty; what is
+// not a number is reported in errs under latField or lngField.
+func parseCoordinates(lat, lng, latField, lngField string, tr translator, errs formErrors) (*float64, *float64) {
+	latitude, ok := parseFloatPtr(lat)
+	if !ok {
+		errs[latField] = tr.T("Enter the latitude as a number such as 53.4668, or leave it empty.")
+	}
+	longitude, ok := parseFloatPtr(lng)
+	if !ok {
+		errs[lngField] = tr.T("Enter the longitude as a number such as -2.2469, or leave it empty.")
+	}
+	return latitude, longitude
+}
+
+// placeIDField reads a place chosen from a list.
+func placeIDField(v string, tr translator, errs formErrors) int64 {
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		errs["place_id"] = tr.T("Choose a place from the list.")
+	}
+	return id
+}
+
 func formatFloatPtr(v *float64) string {
 	if v == nil {
 		return ""
@@ -61,317 +87,105 @@ func formatFloatPtr(v *float64) string {
 	return strconv.FormatFloat(*v, 'f', -1, 64)
 }
 
-// eventForm is the event editor.
-type eventForm struct {
-	Title, Description                       string
-	StartDate, StartTime, EndDate, EndTime   string
-	AllDay                                   bool
-	TimeZone                                 string
-	Repeat                                   string // "", DAILY, WEEKLY, MONTHLY, YEARLY, CUSTOM
-	RepeatInterval                           string
-	RepeatDays                               []string
-	RepeatMonthWeek                          string
-	RepeatEnd                                string // never, until, count
-	RepeatUntil, RepeatCount                 string
-	RRule                                    string // custom rule
-	Exceptions                               string
-	PlaceID                                  string // "", "new" or an ID
-	PlaceName, PlaceStreet, PlaceLocality    string
-	PlaceRegion, PlacePostcode, PlaceCountry string
-	PlaceLat, PlaceLng                       string
-	OnlineURL, Tags, Organiser               string
-	Accessibility, BookingURL                string
-}
-
-func readEventForm(r *http.Request) eventForm {
-	v := func(k string) string { return r.PostFormValue(k) }
-	return eventForm{
-		Title: v("title"), Description: v("description"),
-		StartDate: v("start_date"), StartTime: v("start_time"), EndDate: v("end_date"), EndTime: v("end_time"),
-		AllDay: v("all_day") != "", TimeZone: v("timezone"),
-		Repeat: v("repeat"), RepeatInterval: v("repeat_interval"), RepeatDays: r.PostForm["repeat_days"],
-		RepeatMonthWeek: v("repeat_month_week"), RepeatEnd: v("repeat_end"), RepeatUntil: v("repeat_until"),
-		RepeatCount: v("repeat_count"), RRule: v("rrule"), Exceptions: v("exceptions"),
-		PlaceID: v("place_id"), PlaceName: v("place_name"), PlaceStreet: v("place_street_address"),
-		PlaceLocality: v("place_locality"), PlaceRegion: v("place_region"), PlacePostcode: v("place_postal_code"),
-		PlaceCountry: v("place_country"), PlaceLat: v("place_latitude"), PlaceLng: v("place_longitude"),
-		OnlineURL: v("online_url"), Tags: v("tags"), Organiser: v("organiser"),
-		Accessibility: v("accessibility"), BookingURL: v("booking_url"),
+func idParam(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, hub.Errorf(hub.ENOTFOUND, "There is no such item.")
 	}
+	return id, nil
 }
 
-// newEventForm is a blank form: tomorrow 7pm to 9pm in the hub's zone.
-func newEventForm(now time.Time, tz string) eventForm {
-	loc, err := time.LoadLocation(tz)
+// formView is what every editor template gets.
+type formView struct {
+	Form     any
+	Errors   formErrors
+	ID       int64  // 0 when creating
+	Action   string // form action URL
+	ViewURL  string // public page of the item, when it exists
+	Preview  map[string]template.HTML
+	Places   []*hub.Place
+	Zones    []string
+	Weekdays []string
+	// Imported is set for an event imported from a calendar feed, whose
+	// next refresh replaces edits.
+	Imported bool
+}
+
+// commonZones are offered in the time zone list; any IANA name is accepted.
+var commonZones = []string{
+	"Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin", "Europe/Madrid",
+	"Europe/Amsterdam", "Europe/Brussels", "Europe/Rome", "Europe/Stockholm", "Europe/Warsaw", "Europe/Athens",
+	"UTC", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto",
+	"America/Sao_Paulo", "Africa/Lagos", "Africa/Johannesburg", "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney",
+	"Pacific/Auckland",
+}
+
+// renderForm renders an editor; title is a message, translated here.
+func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, view, title string, fv formView) error {
+	if fv.Errors == nil {
+		fv.Errors = formErrors{}
+	}
+	return s.adminRender(w, r, status, view, s.t(r, title), fv)
+}
+
+// adminPage renders an organiser page (200) under title, translated.
+func (s *Server) adminPage(w http.ResponseWriter, r *http.Request, view, title string, data any) error {
+	return s.adminRender(w, r, http.StatusOK, view, title, data)
+}
+
+// adminRender renders an organiser page with status under title, translated.
+func (s *Server) adminRender(w http.ResponseWriter, r *http.Request, status int, view, title string, data any) error {
+	p := s.page(r, title, data)
+	p.Section = "admin"
+	return s.views.render(w, status, view, p)
+}
+
+// failedForm re-renders a form after a validation error, keeping what was
+// typed; other errors go to the error page.
+func (s *Server) failedForm(w http.ResponseWriter, r *http.Request, err error, view, title string, fv formView) error {
+	if fv.Errors == nil {
+		fv.Errors = formErrors{}
+	}
+	if !fv.Errors.merge(err) {
+		switch hub.ErrorCode(err) {
+		case hub.ECONFLICT:
+			fv.Errors["_form"] = s.errorMessage(r, err)
+			for k, v := range hub.ErrorFields(err) {
+				fv.Errors[k] = v
+			}
+			return s.renderForm(w, r, http.StatusConflict, view, title, fv)
+		case hub.EUNAVAILABLE:
+			// The disk is full or read-only: say so above the form, which
+			// keeps what was typed for saving again later.
+			s.log.Error("saving failed", slog.Group("request", "method", r.Method, "path", r.URL.Path), "error", err)
+			fv.Errors["_form"] = s.errorMessage(r, err)
+			return s.renderForm(w, r, http.StatusServiceUnavailable, view, title, fv)
+		}
+		return err
+	}
+	return s.renderForm(w, r, http.StatusUnprocessableEntity, view, title, fv)
+}
+
+func isPreview(r *http.Request) bool { return r.PostFormValue("action") == "preview" }
+
+// deleteView is the confirmation page before removing anything. Kind is a
+// message (confirmDelete translates it); Consequence comes translated.
+type deleteView struct {
+	Kind, Name, Action, Back, Consequence string
+}
+
+func (s *Server) confirmDelete(w http.ResponseWriter, r *http.Request, d deleteView) error {
+	d.Kind = s.t(r, d.Kind)
+	return s.adminPage(w, r, "admin/confirm_delete", s.t(r, "Delete %s", d.Kind), d)
+}
+
+// itemByID reads the {id} in r's path and loads that item with load.
+func itemByID[T any](r *http.Request, load func(context.Context, int64) (T, error)) (int64, T, error) {
+	id, err := idParam(r)
 	if err != nil {
-		loc = time.UTC
+		var none T
+		return 0, none, err
 	}
-	d := now.In(loc).AddDate(0, 0, 1).Format("2006-01-02")
-	return eventForm{StartDate: d, StartTime: "19:00", EndDate: d, EndTime: "21:00", TimeZone: tz, RepeatEnd: "never", RepeatInterval: "1"}
-}
-
-func eventFormFrom(e *hub.Event) eventForm {
-	f := eventForm{
-		Title: e.Title, Description: e.Description, AllDay: e.AllDay, TimeZone: e.TimeZone,
-		OnlineURL: e.OnlineURL, Tags: strings.Join(e.Tags, ", "), Organiser: e.Organiser,
-		Accessibility: e.Accessibility, BookingURL: e.BookingURL, Exceptions: strings.Join(e.Exceptions, "\n"),
-		RepeatEnd: "never", RepeatInterval: "1",
-	}
-	loc := e.Location()
-	start, end := e.Start.In(loc), e.End.In(loc)
-	f.StartDate, f.StartTime = start.Format("2006-01-02"), start.Format("15:04")
-	if e.AllDay {
-		end = end.AddDate(0, 0, -1)
-		f.StartTime, f.EndTime = "", ""
-	} else {
-		f.EndTime = end.Format("15:04")
-	}
-	f.EndDate = end.Format("2006-01-02")
-	if e.Recurrence != "" {
-		// The simple choices are shown only when they give back exactly the
-		// stored rule; otherwise saving the form would change it.
-		if rr, ok := hub.ParseRepeatRule(e.Recurrence); ok && rr.RRule(start) == e.Recurrence {
-			f.Repeat = rr.Frequency
-			if rr.Interval > 1 {
-				f.RepeatInterval = strconv.Itoa(rr.Interval)
-			}
-			f.RepeatDays = rr.Weekdays
-			if rr.MonthWeek != 0 {
-				f.RepeatMonthWeek = strconv.Itoa(rr.MonthWeek)
-			}
-			switch {
-			case rr.Count > 0:
-				f.RepeatEnd, f.RepeatCount = "count", strconv.Itoa(rr.Count)
-			case rr.Until != "":
-				f.RepeatEnd, f.RepeatUntil = "until", rr.Until
-			}
-		} else {
-			f.Repeat, f.RRule = "CUSTOM", e.Recurrence
-		}
-	}
-	if e.PlaceID != 0 {
-		f.PlaceID = strconv.FormatInt(e.PlaceID, 10)
-	}
-	return f
-}
-
-// event converts the form, collecting what cannot even be parsed in errs;
-// the hub validates the rest.
-func (f eventForm) event(errs formErrors) *hub.Event {
-	e := &hub.Event{
-		Title: f.Title, Description: f.Description, AllDay: f.AllDay, TimeZone: strings.TrimSpace(f.TimeZone),
-		OnlineURL: strings.TrimSpace(f.OnlineURL), Tags: splitList(f.Tags), Organiser: f.Organiser,
-		Accessibility: f.Accessibility, BookingURL: strings.TrimSpace(f.BookingURL),
-		Exceptions: splitList(strings.ReplaceAll(f.Exceptions, " ", "\n")),
-	}
-	loc, err := time.LoadLocation(e.TimeZone)
-	if err != nil || e.TimeZone == "" {
-		loc = time.UTC // hub validation reports the zone itself
-	}
-	parse := func(field, date, clock, label string) time.Time {
-		date, clock = strings.TrimSpace(date), strings.TrimSpace(clock)
-		if date == "" {
-			errs[field] = "Enter the " + label + " date."
-			return time.Time{}
-		}
-		if f.AllDay || clock == "" {
-			if !f.AllDay && clock == "" {
-				errs[field] = "Enter the " + label + " time, or tick “All day”."
-			}
-			clock = "00:00"
-		}
-		t, err := time.ParseInLocation("2006-01-02 15:04", date+" "+clock, loc)
-		if err != nil {
-			errs[field] = "Enter the " + label + " as a date like 2026-12-01 and a time like 19:30."
-			return time.Time{}
-		}
-		return t
-	}
-	e.Start = parse("start", f.StartDate, f.StartTime, "start")
-	endDate := f.EndDate
-	if strings.TrimSpace(endDate) == "" && strings.TrimSpace(f.EndTime) != "" {
-		endDate = f.StartDate // an end time alone means the same day
-	}
-	if strings.TrimSpace(endDate) == "" && !f.AllDay {
-		errs["end"] = "Enter when the event ends."
-	} else if strings.TrimSpace(endDate) == "" && f.AllDay {
-		e.End = e.Start.AddDate(0, 0, 1)
-	} else {
-		e.End = parse("end", endDate, f.EndTime, "end")
-		if f.AllDay && !e.End.IsZero() {
-			e.End = e.End.AddDate(0, 0, 1) // the form shows the last day; the hub keeps the day after
-		}
-	}
-	switch f.Repeat {
-	case "":
-	case "CUSTOM":
-		e.Recurrence = strings.TrimPrefix(strings.TrimSpace(f.RRule), "RRULE:")
-		if e.Recurrence == "" {
-			errs["recurrence"] = "Enter a repeat rule, or choose how often the event repeats."
-		}
-	case "DAILY", "WEEKLY", "MONTHLY", "YEARLY":
-		rr := hub.RepeatRule{Frequency: f.Repeat, Interval: 1}
-		if v := strings.TrimSpace(f.RepeatInterval); v != "" && v != "1" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 99 {
-				errs["repeat_interval"] = "Enter a whole number from 1 to 99."
-			}
-			rr.Interval = n
-		}
-		if f.Repeat == "WEEKLY" {
-			for _, d := range f.RepeatDays {
-				for _, w := range hub.Weekdays {
-					if d == w {
-						rr.Weekdays = append(rr.Weekdays, d)
-					}
-				}
-			}
-		}
-		if f.Repeat == "MONTHLY" && f.RepeatMonthWeek != "" {
-			n, err := strconv.Atoi(f.RepeatMonthWeek)
-			if err != nil || n < -1 || n > 4 {
-				errs["repeat_month_week"] = "Choose which week of the month."
-			}
-			rr.MonthWeek = n
-		}
-		switch f.RepeatEnd {
-		case "until":
-			if _, err := time.Parse("2006-01-02", strings.TrimSpace(f.RepeatUntil)); err != nil {
-				errs["repeat_until"] = "Enter the last date as year-month-day, for example 2027-06-30."
-			}
-			rr.Until = strings.TrimSpace(f.RepeatUntil)
-		case "count":
-			n, err := strconv.Atoi(strings.TrimSpace(f.RepeatCount))
-			if err != nil || n < 1 || n > 5000 {
-				errs["repeat_count"] = "Enter how many times, from 1 to 5000."
-			}
-			rr.Count = n
-		}
-		e.Recurrence = rr.RRule(e.Start)
-	default:
-		errs["recurrence"] = "Choose how often the event repeats."
-	}
-	switch f.PlaceID {
-	case "":
-	case "new":
-		p := &hub.Place{
-			Name: f.PlaceName, StreetAddress: f.PlaceStreet, Locality: f.PlaceLocality,
-			Region: f.PlaceRegion, PostalCode: f.PlacePostcode, Country: f.PlaceCountry,
-		}
-		var ok bool
-		if p.Latitude, ok = parseFloatPtr(f.PlaceLat); !ok {
-			errs["place_latitude"] = "Enter the latitude as a number such as 53.4668, or leave it empty."
-		}
-		if p.Longitude, ok = parseFloatPtr(f.PlaceLng); !ok {
-			errs["place_longitude"] = "Enter the longitude as a number such as -2.2469, or leave it empty."
-		}
-		if strings.TrimSpace(p.Name) == "" {
-			errs["place_name"] = "Give the new place a name, or choose an existing place."
-		}
-		e.Place = p
-	default:
-		id, err := strconv.ParseInt(f.PlaceID, 10, 64)
-		if err != nil {
-			errs["place_id"] = "Choose a place from the list."
-		}
-		e.PlaceID = id
-	}
-	return e
-}
-
-// guideForm is the guide editor.
-type guideForm struct {
-	Title, Summary, Body, Tags, Note string
-}
-
-func readGuideForm(r *http.Request) guideForm {
-	return guideForm{Title: r.PostFormValue("title"), Summary: r.PostFormValue("summary"), Body: r.PostFormValue("body"), Tags: r.PostFormValue("tags"), Note: r.PostFormValue("note")}
-}
-
-func guideFormFrom(g *hub.Guide) guideForm {
-	return guideForm{Title: g.Title, Summary: g.Summary, Body: g.Body, Tags: strings.Join(g.Tags, ", ")}
-}
-
-func (f guideForm) guide() *hub.Guide {
-	return &hub.Guide{Title: f.Title, Summary: f.Summary, Body: f.Body, Tags: splitList(f.Tags)}
-}
-
-// caseStudyForm is the case study editor.
-type caseStudyForm struct {
-	Title, Summary, Problem, Approach, Tools, Outcome, Lessons string
-	Organisation, PlaceID, Tags, Contact                       string
-}
-
-func readCaseStudyForm(r *http.Request) caseStudyForm {
-	v := r.PostFormValue
-	return caseStudyForm{
-		Title: v("title"), Summary: v("summary"), Problem: v("problem"), Approach: v("approach"),
-		Tools: v("tools"), Outcome: v("outcome"), Lessons: v("lessons"), Organisation: v("organisation"),
-		PlaceID: v("place_id"), Tags: v("tags"), Contact: v("contact"),
-	}
-}
-
-func caseStudyFormFrom(c *hub.CaseStudy) caseStudyForm {
-	f := caseStudyForm{
-		Title: c.Title, Summary: c.Summary, Problem: c.Problem, Approach: c.Approach, Tools: c.Tools,
-		Outcome: c.Outcome, Lessons: c.Lessons, Organisation: c.Organisation, Tags: strings.Join(c.Tags, ", "),
-		Contact: c.Contact,
-	}
-	if c.PlaceID != 0 {
-		f.PlaceID = strconv.FormatInt(c.PlaceID, 10)
-	}
-	return f
-}
-
-func (f caseStudyForm) caseStudy(errs formErrors) *hub.CaseStudy {
-	c := &hub.CaseStudy{
-		Title: f.Title, Summary: f.Summary, Problem: f.Problem, Approach: f.Approach, Tools: f.Tools,
-		Outcome: f.Outcome, Lessons: f.Lessons, Organisation: f.Organisation, Tags: splitList(f.Tags),
-		Contact: f.Contact,
-	}
-	if f.PlaceID != "" {
-		id, err := strconv.ParseInt(f.PlaceID, 10, 64)
-		if err != nil {
-			errs["place_id"] = "Choose a place from the list."
-		}
-		c.PlaceID = id
-	}
-	return c
-}
-
-// placeForm is the place editor.
-type placeForm struct {
-	Name, Description, StreetAddress, Locality, Region, PostalCode, Country string
-	Latitude, Longitude                                                     string
-}
-
-func readPlaceForm(r *http.Request) placeForm {
-	v := r.PostFormValue
-	return placeForm{
-		Name: v("name"), Description: v("description"), StreetAddress: v("street_address"), Locality: v("locality"),
-		Region: v("region"), PostalCode: v("postal_code"), Country: v("country"), Latitude: v("latitude"), Longitude: v("longitude"),
-	}
-}
-
-func placeFormFrom(p *hub.Place) placeForm {
-	return placeForm{
-		Name: p.Name, Description: p.Description, StreetAddress: p.StreetAddress, Locality: p.Locality,
-		Region: p.Region, PostalCode: p.PostalCode, Country: p.Country,
-		Latitude: formatFloatPtr(p.Latitude), Longitude: formatFloatPtr(p.Longitude),
-	}
-}
-
-func (f placeForm) place(errs formErrors) *hub.Place {
-	p := &hub.Place{
-		Name: f.Name, Description: f.Description, StreetAddress: f.StreetAddress, Locality: f.Locality,
-		Region: f.Region, PostalCode: f.PostalCode, Country: f.Country,
-	}
-	var ok bool
-	if p.Latitude, ok = parseFloatPtr(f.Latitude); !ok {
-		errs["latitude"] = "Enter the latitude as a number such as 53.4668, or leave it empty."
-	}
-	if p.Longitude, ok = parseFloatPtr(f.Longitude); !ok {
-		errs["longitude"] = "Enter the longitude as a number such as -2.2469, or leave it empty."
-	}
-	return p
+	v, err := load(r.Context(), id)
+	return id, v, err
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/go-chi/chi/v5"
 )
 
 // representation is what a request for an item page gets: the HTML page or
@@ -82,4 +84,20 @@ func negotiateAccept(headers []string) representation {
 		return representActivity
 	}
 	return representHTML
+}
+
+// negotiate serves an item's ActivityStreams object to clients asking for
+// one (fediverse servers), and the page to everyone else, by the same
+// decision as the page cache (wantedRepresentation). Every answer, the
+// page, the object or an error, says Vary: Accept, so that caches on the
+// way keep the two apart.
+func (s *Server) negotiate(kind string, page http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Vary", "Accept")
+		if s.cfg.ActivityPub != nil && wantedRepresentation(r) == representActivity {
+			s.cfg.ActivityPub.ServeObject(w, r, kind, chi.URLParam(r, "slug"))
+			return
+		}
+		page(w, r)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -90,4 +91,22 @@ func (s *Server) plainText(md string, n int) string {
 		cut = cut[:i]
 	}
 	return strings.TrimRight(cut, " ,.;:") + "…"
+}
+
+func (s *Server) articleJSONLD(p *pageData, path, title, desc string, tags []string, created, updated time.Time) map[string]any {
+	ld := map[string]any{
+		"@context":      "https://schema.org",
+		"@type":         "Article",
+		"headline":      title,
+		"description":   desc,
+		"url":           s.absURL(path),
+		"datePublished": created.UTC().Format(time.RFC3339),
+		"dateModified":  updated.UTC().Format(time.RFC3339),
+		"author":        map[string]any{"@type": "Organization", "name": p.Site.Name, "url": s.absURL("/")},
+		"publisher":     map[string]any{"@type": "Organization", "name": p.Site.Name, "url": s.absURL("/")},
+	}
+	if len(tags) > 0 {
+		ld["keywords"] = tags
+	}
+	return ld
 }

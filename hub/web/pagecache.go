@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"sync"
 	"time"
@@ -23,19 +24,66 @@ import (
 // lifetimes), or wait for the fresh one, so
 // an expensive page (a search over a large commons) is not computed by
 // every waiting reader at once.
+//
+// The pages themselves are kept in a PageStore (Config.PageStore), which
+// processes serving one hub may share; who is rendering which page is
+// known only to this process.
 type pageCache struct {
-	ttl time.Duration
-	max int // entries; on overflow the cache starts again
+	ttl   time.Duration
+	store PageStore
 
-	mu      sync.RWMutex
-	entries map[string]*cachedPage
-	flight  map[string]chan struct{} // pages being rendered; closed when done
+	mu     sync.Mutex
+	flight map[string]chan struct{} // pages being rendered; closed when done
 }
 
-type cachedPage struct {
-	header  http.Header
-	body    []byte
-	expires time.Time
+// PageStore keeps the rendered public pages of the page cache. Pages are
+// kept briefly (Config.PageCache); a store may forget any page at any time.
+type PageStore interface {
+	// Page returns the page kept under key, expired or not (the cache
+	// decides what it may still serve), or nil when there is none or the
+	// store cannot answer. The caller does not change it.
+	Page(ctx context.Context, key string) *CachedPage
+	// Keep keeps p under key, in place of what was there.
+	Keep(ctx context.Context, key string, p *CachedPage)
+}
+
+// CachedPage is a kept page: a 200 answer's headers and body, and when it
+// stops being fresh.
+type CachedPage struct {
+	Header  http.Header
+	Body    []byte
+	Expires time.Time
+}
+
+// memoryPageStore is PageStore in this process's memory.
+type memoryPageStore struct {
+	max int // entries; on overflow the store starts again
+
+	mu      sync.RWMutex
+	entries map[string]*CachedPage
+}
+
+// NewMemoryPageStore returns a PageStore in memory, for one process, of
+// at most 2,000 pages (past that it forgets them all and starts again).
+func NewMemoryPageStore() PageStore {
+	return &memoryPageStore{max: 2000, entries: map[string]*CachedPage{}}
+}
+
+var _ PageStore = (*memoryPageStore)(nil)
+
+func (m *memoryPageStore) Page(_ context.Context, key string) *CachedPage {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.entries[key]
+}
+
+func (m *memoryPageStore) Keep(_ context.Context, key string, p *CachedPage) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.entries) >= m.max {
+		m.entries = map[string]*CachedPage{}
+	}
+	m.entries[key] = p
 }
 
 // staleFactor bounds how old an expired copy may be and still be served
@@ -45,8 +93,13 @@ const staleFactor = 10
 // maxCachedPage is the largest body kept.
 const maxCachedPage = 1 << 20
 
-func newPageCache(ttl time.Duration) *pageCache {
-	return &pageCache{ttl: ttl, max: 2000, entries: map[string]*cachedPage{}, flight: map[string]chan struct{}{}}
+// newPageCache returns a page cache keeping pages ttl in store (nil: in
+// memory).
+func newPageCache(ttl time.Duration, store PageStore) *pageCache {
+	if store == nil {
+		store = NewMemoryPageStore()
+	}
+	return &pageCache{ttl: ttl, store: store, flight: map[string]chan struct{}{}}
 }
 
 // cacheable reports whether a request for rep may be answered from the
@@ -107,11 +160,14 @@ func (c *pageCache) middleware(next http.Handler) http.Handler {
 		}
 		key := cacheKey(r, rep)
 		for {
-			c.mu.RLock()
-			p, done := c.entries[key], c.flight[key]
-			c.mu.RUnlock()
+			// Who renders first, then the page: a render keeps its page
+			// before it ends, so no finished render goes unseen.
+			c.mu.Lock()
+			done := c.flight[key]
+			c.mu.Unlock()
+			p := c.store.Page(r.Context(), key)
 			now := time.Now()
-			if p != nil && (now.Before(p.expires) || done != nil && now.Before(p.expires.Add(staleFactor*c.ttl))) {
+			if p != nil && (now.Before(p.Expires) || done != nil && now.Before(p.Expires.Add(staleFactor*c.ttl))) {
 				// Fresh, or just expired and being refreshed by another
 				// request: this copy.
 				p.serve(w)
@@ -142,10 +198,8 @@ func (c *pageCache) middleware(next http.Handler) http.Handler {
 			case <-r.Context().Done():
 				return
 			}
-			c.mu.RLock()
-			p = c.entries[key]
-			c.mu.RUnlock()
-			if p == nil || time.Now().After(p.expires) {
+			p = c.store.Page(r.Context(), key)
+			if p == nil || time.Now().After(p.Expires) {
 				next.ServeHTTP(w, r)
 				return
 			}
@@ -155,13 +209,13 @@ func (c *pageCache) middleware(next http.Handler) http.Handler {
 	})
 }
 
-func (p *cachedPage) serve(w http.ResponseWriter) {
+func (p *CachedPage) serve(w http.ResponseWriter) {
 	h := w.Header()
-	for k, v := range p.header {
+	for k, v := range p.Header {
 		h[k] = v
 	}
 	w.WriteHeader(http.StatusOK)
-	w.Write(p.body)
+	w.Write(p.Body)
 }
 
 // render serves the request through next, keeping the page if it can be.
@@ -171,11 +225,5 @@ func (c *pageCache) render(w http.ResponseWriter, r *http.Request, next http.Han
 	if rec.status != http.StatusOK || rec.over || w.Header().Get("Set-Cookie") != "" {
 		return
 	}
-	entry := &cachedPage{header: w.Header().Clone(), body: bytes.Clone(rec.buf.Bytes()), expires: now.Add(c.ttl)}
-	c.mu.Lock()
-	if len(c.entries) >= c.max {
-		c.entries = map[string]*cachedPage{}
-	}
-	c.entries[key] = entry
-	c.mu.Unlock()
+	c.store.Keep(r.Context(), key, &CachedPage{Header: w.Header().Clone(), Body: bytes.Clone(rec.buf.Bytes()), Expires: now.Add(c.ttl)})
 }

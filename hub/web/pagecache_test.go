@@ -24,7 +24,7 @@ func TestPageCache(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html")
 		io.WriteString(w, "render "+string(rune('0'+n%10)))
 	})
-	c := newPageCache(50 * time.Millisecond)
+	c := newPageCache(50*time.Millisecond, nil)
 	h := c.middleware(page)
 	get := func(path string, header ...string) string {
 		req := httptest.NewRequest(http.MethodGet, path, nil)
@@ -69,7 +69,7 @@ func TestPageCache(t *testing.T) {
 		t.Errorf("after the lifetime: %q then %q", first, again)
 	}
 	// Off: every request renders.
-	off := newPageCache(0).middleware(page)
+	off := newPageCache(0, nil).middleware(page)
 	before := renders.Load()
 	for range 2 {
 		off.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/x", nil))
@@ -94,7 +94,7 @@ func TestPageCacheRendersOnceForConcurrentReaders(t *testing.T) {
 		<-release
 		io.WriteString(w, "render "+string(rune('0'+n)))
 	})
-	c := newPageCache(time.Hour)
+	c := newPageCache(time.Hour, nil)
 	h := c.middleware(slow)
 	get := func(path string) (int, string) {
 		defer func() { recover() }() // the panicking render
@@ -120,9 +120,7 @@ func TestPageCacheRendersOnceForConcurrentReaders(t *testing.T) {
 	}
 
 	// Expired: one request renders, the others get the old copy meanwhile.
-	c.mu.Lock()
-	c.entries["html /search?q=repair"].expires = time.Now().Add(-time.Second)
-	c.mu.Unlock()
+	expire(c, "html /search?q=repair", time.Now().Add(-time.Second))
 	hold := make(chan struct{})
 	release = hold
 	refreshed := make(chan string, 1)
@@ -146,9 +144,7 @@ func TestPageCacheRendersOnceForConcurrentReaders(t *testing.T) {
 
 	// A copy that expired long ago is not served: readers wait for the
 	// fresh one.
-	c.mu.Lock()
-	c.entries["html /search?q=repair"].expires = time.Now().Add(-11 * time.Hour) // ten lifetimes and more
-	c.mu.Unlock()
+	expire(c, "html /search?q=repair", time.Now().Add(-11*time.Hour)) // ten lifetimes and more
 	hold = make(chan struct{})
 	release = hold
 	go func() { _, b := get("/search?q=repair"); refreshed <- b }()
@@ -176,4 +172,12 @@ func TestPageCacheRendersOnceForConcurrentReaders(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("a request waited for a render that had panicked")
 	}
+}
+
+// expire sets when the page kept in c's memory under key expires.
+func expire(c *pageCache, key string, at time.Time) {
+	m := c.store.(*memoryPageStore)
+	m.mu.Lock()
+	m.entries[key].Expires = at
+	m.mu.Unlock()
 }

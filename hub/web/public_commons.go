@@ -38,7 +38,7 @@ func (s *Server) commonsList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, "The commons", nil)
+	p := s.page(r, s.t(r, "The commons"), nil)
 	p.Section = "commons"
 	p.Description = "Events, guides and case studies from the hubs " + p.Site.Name + " follows."
 	query := ""

@@ -98,7 +98,7 @@ const calendarDays = 28
 
 func (s *Server) eventList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	p := s.page(r, "Events", nil)
+	p := s.page(r, s.t(r, "Events"), nil)
 	p.Section = "events"
 	q := r.URL.Query()
 	form := eventFilterForm{From: q.Get("from"), To: q.Get("to"), Tag: q.Get("tag"), Place: q.Get("place"), Errors: map[string]string{}}

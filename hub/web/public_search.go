@@ -83,9 +83,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	view.Query2 = template.URL(keep.Encode())
-	title := "Search"
+	title := s.t(r, "Search")
 	if form.Q != "" {
-		title = "Search: " + form.Q
+		title = s.t(r, "Search: %s", form.Q)
 	}
 	p := s.page(r, title, view)
 	p.Section = "search"

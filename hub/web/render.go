@@ -57,9 +57,16 @@ var requiredViews = []string{
 	"public/commons", "public/commons_item", "admin/commons", "public/search",
 }
 
+// newRenderer parses the theme's templates with English messages.
 func newRenderer(theme fs.FS, md *markdown) (*renderer, error) {
+	return newRendererIn(theme, md, translator{catalog: English{}, lang: defaultLanguage})
+}
+
+// newRendererIn parses the theme's templates with tr's messages (one
+// language; a hub speaking several would build one renderer each).
+func newRendererIn(theme fs.FS, md *markdown, tr translator) (*renderer, error) {
 	r := &renderer{pages: map[string]*lazyPage{}, md: md}
-	base := template.New("layout.html").Funcs(r.funcs())
+	base := template.New("layout.html").Funcs(r.funcs()).Funcs(tr.funcs())
 	if _, err := base.ParseFS(theme, "templates/layout.html", "templates/partials/*.html"); err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}

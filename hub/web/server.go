@@ -60,6 +60,12 @@ type Config struct {
 	// busy hub renders each page about once per PageCache; changes show
 	// within it. Zero renders every request (tests rely on that).
 	PageCache time.Duration
+	// PageStore keeps the page cache's pages; nil keeps them in this
+	// process's memory (NewMemoryPageStore).
+	PageStore PageStore
+	// Catalog gives the words of every page and message; nil means
+	// English, the messages as written.
+	Catalog Catalog
 }
 
 // ActivityPub is the fediverse side of the hub, as the web server needs it.
@@ -110,8 +116,11 @@ func New(cfg Config) (*Server, error) {
 	if cfg.LoginRate <= 0 {
 		cfg.LoginRate = 10
 	}
+	if cfg.Catalog == nil {
+		cfg.Catalog = English{}
+	}
 	md := newMarkdown()
-	views, err := newRenderer(cfg.Theme, md)
+	views, err := newRendererIn(cfg.Theme, md, translator{catalog: cfg.Catalog, lang: defaultLanguage})
 	if err != nil {
 		return nil, err
 	}
@@ -128,119 +137,10 @@ func New(cfg Config) (*Server, error) {
 		md:     md,
 		logins: newLoginThrottle(cfg),
 		static: http.StripPrefix("/static/", http.FileServerFS(staticFS)),
-		pages:  newPageCache(cfg.PageCache),
+		pages:  newPageCache(cfg.PageCache, cfg.PageStore),
 	}
 	s.router = s.routes()
 	return s, nil
-}
-
-func (s *Server) routes() chi.Router {
-	r := chi.NewRouter()
-	if s.base.Scheme == "https" {
-		r.Use(strictTransportSecurity) // outermost: on every answer, also a recovered panic's
-	}
-	r.Use(s.recoverPanics, trustProxies(s.cfg.TrustedProxies), s.logRequests)
-	r.NotFound(securityHeaders(s.html(func(w http.ResponseWriter, r *http.Request) error {
-		return hub.Errorf(hub.ENOTFOUND, "There is no page at this address.")
-	})).ServeHTTP)
-	r.MethodNotAllowed(securityHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-	})).ServeHTTP)
-
-	// The fediverse side: WebFinger, NodeInfo, the actor and its inboxes,
-	// all JSON, with the short header set.
-	if s.cfg.ActivityPub != nil {
-		r.Group(func(r chi.Router) {
-			r.Use(withHeaders(dataHeaders), limitBody(maxFormBody))
-			s.cfg.ActivityPub.Routes(r)
-		})
-	}
-
-	// Everything else is pages, feeds and files for people.
-	r.Group(func(r chi.Router) {
-		r.Use(securityHeaders)
-		s.pageRoutes(r)
-	})
-	return r
-}
-
-func (s *Server) pageRoutes(r chi.Router) {
-
-	r.Get("/healthz", s.healthz)
-	r.Get("/static/*", s.serveStatic)
-	r.Get("/theme.css", s.html(s.themeCSS))
-	r.Get("/logo", s.html(s.logo))
-	s.feedRoutes(r) // iCalendar and Atom feeds (feeds.go)
-
-	// Public pages: anyone, no cookies set; the same for every reader, so
-	// they may be kept briefly (pagecache.go).
-	r.Group(func(r chi.Router) {
-		r.Use(s.pages.middleware)
-		s.publicPageRoutes(r)
-	})
-	s.organiserRoutes(r)
-}
-
-func (s *Server) publicPageRoutes(r chi.Router) {
-	r.Get("/", s.html(s.home))
-	r.Get("/events", s.html(s.eventList))
-	r.Get("/events/{slug}", s.negotiate(hub.KindEvent, s.html(s.eventShow)))
-	r.Get("/guides", s.html(s.guideList))
-	r.Get("/guides/{slug}", s.negotiate(hub.KindGuide, s.html(s.guideShow)))
-	r.Get("/case-studies", s.html(s.caseStudyList))
-	r.Get("/case-studies/{slug}", s.negotiate(hub.KindCaseStudy, s.html(s.caseStudyShow)))
-	r.Get("/tags", s.html(s.tagList))
-	r.Get("/tags/{slug}", s.html(s.tagShow))
-	r.Get("/places", s.html(s.placeList))
-	r.Get("/places/{slug}", s.html(s.placeShow))
-	r.Get("/commons", s.html(s.commonsList))
-	r.Get("/search", s.html(s.search))
-	r.Get("/commons/{id}", s.html(s.commonsShow))
-}
-
-func (s *Server) organiserRoutes(r chi.Router) {
-	// Organiser pages: a session cookie scoped to /admin, CSRF tokens on
-	// every form and cross-origin protection for every unsafe method.
-	r.Route("/admin", func(r chi.Router) {
-		r.Use(limitBody(maxFormBody, "/admin/settings/logo"), crossOriginProtection, noStore)
-		r.Get("/login", s.html(s.loginForm))
-		r.Post("/login", s.html(s.login))
-		r.Group(func(r chi.Router) {
-			r.Use(s.requireSession)
-			s.adminRoutes(r)
-		})
-	})
-
-	// Organiser API: bearer tokens, JSON in and out.
-	r.Route("/api/v1", func(r chi.Router) {
-		r.Use(limitBody(maxFormBody, "/api/v1/settings/logo"), noStore)
-		r.NotFound(s.api(func(w http.ResponseWriter, r *http.Request) error {
-			return hub.Errorf(hub.ENOTFOUND, "No such API endpoint.")
-		}))
-		r.MethodNotAllowed(s.api(func(w http.ResponseWriter, r *http.Request) error {
-			return &apiError{status: http.StatusMethodNotAllowed, code: "EMETHOD", msg: "This endpoint does not support " + r.Method + "."}
-		}))
-		r.Group(func(r chi.Router) {
-			r.Use(s.requireToken)
-			s.apiRoutes(r)
-		})
-	})
-}
-
-// negotiate serves an item's ActivityStreams object to clients asking for
-// one (fediverse servers), and the page to everyone else, by the same
-// decision as the page cache (wantedRepresentation). Every answer, the
-// page, the object or an error, says Vary: Accept, so that caches on the
-// way keep the two apart.
-func (s *Server) negotiate(kind string, page http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Add("Vary", "Accept")
-		if s.cfg.ActivityPub != nil && wantedRepresentation(r) == representActivity {
-			s.cfg.ActivityPub.ServeObject(w, r, kind, chi.URLParam(r, "slug"))
-			return
-		}
-		page(w, r)
-	}
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
@@ -303,14 +203,14 @@ func statusOf(err error) int {
 // renderError shows a reader a safe message; the log gets the cause.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
-	msg := hub.ErrorMessage(err)
+	msg := s.errorMessage(r, err)
 	if status == http.StatusRequestEntityTooLarge {
-		msg = "What you sent is too large."
+		msg = s.t(r, "What you sent is too large.")
 	}
 	if status >= 500 {
 		s.log.Error("request failed", slog.Group("request", "method", r.Method, "path", r.URL.Path), "error", err)
 	}
-	data := s.page(r, "Sorry", nil)
+	data := s.page(r, s.t(r, "Sorry"), nil)
 	data.NoIndex = true
 	data.Data = struct {
 		Status  int

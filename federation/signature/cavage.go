@@ -1,13 +1,9 @@
-package federation
+package signature
 
 import (
-	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,92 +12,23 @@ import (
 	"time"
 
 	"github.com/go-fed/httpsig"
-
-	"github.com/commonplace-hub/commonplace/hub"
 )
 
-// keyBits is the size of the hub actor's RSA key, as Mastodon uses.
-const keyBits = 2048
+// contentTypeAS is what a signed body is, unless the request says.
+const contentTypeAS = "application/activity+json"
 
-// loadOrCreateKey returns the hub actor's private key, making and storing
-// one on first use.
-func loadOrCreateKey(ctx context.Context, st hub.FederationStore) (*rsa.PrivateKey, error) {
-	privPEM, err := st.ActorKey(ctx)
-	if hub.ErrorCode(err) == hub.ENOTFOUND {
-		key, err := rsa.GenerateKey(rand.Reader, keyBits)
-		if err != nil {
-			return nil, fmt.Errorf("make actor key: %w", err)
-		}
-		pub, err := publicKeyPEM(&key.PublicKey)
-		if err != nil {
-			return nil, err
-		}
-		priv := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: mustPKCS8(key)})
-		if privPEM, err = st.SaveActorKey(ctx, string(priv), pub); err != nil {
-			return nil, err
-		}
-	} else if err != nil {
-		return nil, err
-	}
-	return parsePrivateKey(privPEM)
-}
+var (
+	_ Signer   = (*CavageSigner)(nil)
+	_ Verifier = CavageVerifier{}
+)
 
-func mustPKCS8(key *rsa.PrivateKey) []byte {
-	b, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		panic(err) // only fails for unsupported key types
-	}
-	return b
-}
+// CavageVerifier verifies draft-cavage HTTP signatures (rsa-sha256 and
+// hs2019 with an RSA key), as Mastodon sends them.
+type CavageVerifier struct{}
 
-func parsePrivateKey(s string) (*rsa.PrivateKey, error) {
-	block, _ := pem.Decode([]byte(s))
-	if block == nil {
-		return nil, errors.New("actor key: no PEM block")
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		if k1, err1 := x509.ParsePKCS1PrivateKey(block.Bytes); err1 == nil {
-			return k1, nil
-		}
-		return nil, fmt.Errorf("actor key: %w", err)
-	}
-	rk, ok := k.(*rsa.PrivateKey)
-	if !ok {
-		return nil, errors.New("actor key: not RSA")
-	}
-	return rk, nil
-}
-
-// publicKeyPEM encodes a public key as SubjectPublicKeyInfo PEM, the form
-// Mastodon publishes and reads.
-func publicKeyPEM(pub *rsa.PublicKey) (string, error) {
-	b, err := x509.MarshalPKIXPublicKey(pub)
-	if err != nil {
-		return "", err
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: b})), nil
-}
-
-// parsePublicKey reads an RSA public key in SPKI ("PUBLIC KEY") or PKCS#1
-// ("RSA PUBLIC KEY") PEM.
-func parsePublicKey(s string) (*rsa.PublicKey, error) {
-	block, _ := pem.Decode([]byte(s))
-	if block == nil {
-		return nil, errors.New("no PEM block in publicKeyPem")
-	}
-	if k, err := x509.ParsePKIXPublicKey(block.Bytes); err == nil {
-		if rk, ok := k.(*rsa.PublicKey); ok {
-			return rk, nil
-		}
-		return nil, errors.New("the key is not an RSA key")
-	}
-	return x509.ParsePKCS1PublicKey(block.Bytes)
-}
-
-// Signer signs outgoing requests as the hub actor: draft-cavage HTTP
+// CavageSigner signs outgoing requests as one key: draft-cavage HTTP
 // signatures with rsa-sha256, as Mastodon sends them.
-type Signer struct {
+type CavageSigner struct {
 	KeyID string
 	Key   *rsa.PrivateKey
 }
@@ -113,7 +40,7 @@ var (
 
 // Sign adds Date, Host, Digest (for a body) and Signature headers to r.
 // body must be what r sends.
-func (s *Signer) Sign(r *http.Request, body []byte, now time.Time) error {
+func (s *CavageSigner) Sign(r *http.Request, body []byte, now time.Time) error {
 	r.Header.Set("Date", now.UTC().Format(http.TimeFormat))
 	r.Header.Set("Host", r.URL.Host) // httpsig reads it from the headers
 	headers := getHeaders
@@ -136,8 +63,10 @@ func (s *Signer) Sign(r *http.Request, body []byte, now time.Time) error {
 	return nil
 }
 
-// sigParams are the parameters of a draft-cavage Signature header.
-type sigParams struct {
+// Params are what a request's signature says of itself: the key that
+// made it and what it covers. They are read before the signature is
+// verified, so they are claims until Verify has passed.
+type Params struct {
 	KeyID     string
 	Algorithm string
 	Headers   []string // lower case, in signing order
@@ -146,16 +75,19 @@ type sigParams struct {
 	Signature string
 }
 
-// errNoSignature: the request carries no signature at all.
-var errNoSignature = errors.New("the request is not signed")
+// ErrNoSignature: the request carries no signature at all.
+var ErrNoSignature = errors.New("the request is not signed")
 
-// errRFC9421 is returned for an RFC 9421 signature, which the hub does not
-// verify: answering 401 makes Fedify and Mastodon retry with draft-cavage.
-var errRFC9421 = errors.New("RFC 9421 HTTP message signatures are not supported; sign with draft-cavage-http-signatures")
+// ErrRFC9421 is returned for an RFC 9421 signature, which the hub does not
+// verify yet: answering 401 makes Fedify and Mastodon retry with
+// draft-cavage.
+var ErrRFC9421 = errors.New("RFC 9421 HTTP message signatures are not supported; sign with draft-cavage-http-signatures")
 
-// parseSignature reads the draft-cavage Signature (or Authorization:
-// Signature) header of r.
-func parseSignature(h http.Header) (*sigParams, error) {
+// Parse reads the draft-cavage Signature (or Authorization: Signature)
+// header.
+func (CavageVerifier) Parse(h http.Header) (*Params, error) { return parseSignature(h) }
+
+func parseSignature(h http.Header) (*Params, error) {
 	raw := h.Get("Signature")
 	if raw == "" {
 		if a, ok := strings.CutPrefix(h.Get("Authorization"), "Signature "); ok {
@@ -163,12 +95,12 @@ func parseSignature(h http.Header) (*sigParams, error) {
 		}
 	}
 	if h.Get("Signature-Input") != "" && !strings.Contains(raw, "keyId=") {
-		return nil, errRFC9421
+		return nil, ErrRFC9421
 	}
 	if raw == "" {
-		return nil, errNoSignature
+		return nil, ErrNoSignature
 	}
-	p := &sigParams{}
+	p := &Params{}
 	for raw != "" {
 		raw = strings.TrimLeft(raw, " ,")
 		eq := strings.IndexByte(raw, '=')
@@ -228,7 +160,9 @@ func parseSignature(h http.Header) (*sigParams, error) {
 	return p, nil
 }
 
-func (p *sigParams) signs(h string) bool {
+// Covers reports whether the signature covers the header h (lower case),
+// or the pseudo-header such as (request-target).
+func (p *Params) Covers(h string) bool {
 	for _, x := range p.Headers {
 		if x == h {
 			return true
@@ -241,25 +175,25 @@ func (p *sigParams) signs(h string) bool {
 // about Mastodon's window.
 const maxClockSkew = time.Hour
 
-// checkSignedRequest applies the rules for which parts a signature must
-// cover (as Mastodon does), checks the Date window and, for a body, the
-// Digest. It does not check the signature itself.
-func checkSignedRequest(r *http.Request, p *sigParams, body []byte, now time.Time) error {
-	if !p.signs("(request-target)") {
+// Check applies the rules for which parts a signature must cover (as
+// Mastodon does), checks the Date window and, for a body, the Digest. It
+// does not check the signature itself.
+func (CavageVerifier) Check(r *http.Request, p *Params, body []byte, now time.Time) error {
+	if !p.Covers("(request-target)") {
 		return errors.New("the signature must cover (request-target)")
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		if !p.signs("digest") {
+		if !p.Covers("digest") {
 			return errors.New("the signature must cover the Digest header")
 		}
 		if err := checkDigest(r.Header.Get("Digest"), body); err != nil {
 			return err
 		}
-	} else if !p.signs("host") {
+	} else if !p.Covers("host") {
 		return errors.New("the signature must cover the Host header")
 	}
 	switch {
-	case p.signs("date"):
+	case p.Covers("date"):
 		d, err := http.ParseTime(r.Header.Get("Date"))
 		if err != nil {
 			return errors.New("the Date header is missing or malformed")
@@ -267,7 +201,7 @@ func checkSignedRequest(r *http.Request, p *sigParams, body []byte, now time.Tim
 		if skew := now.Sub(d); skew > maxClockSkew || skew < -maxClockSkew {
 			return fmt.Errorf("the Date header %s is too far from the hub's clock (%s)", d.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 		}
-	case p.signs("(created)"):
+	case p.Covers("(created)"):
 		c := time.Unix(p.Created, 0)
 		if skew := now.Sub(c); skew > maxClockSkew || skew < -maxClockSkew {
 			return errors.New("the signature's created time is too far from the hub's clock")
@@ -300,8 +234,8 @@ func checkDigest(header string, body []byte) error {
 	return errors.New("the Digest header has no SHA-256 value")
 }
 
-// verifySignature checks r's signature with key.
-func verifySignature(r *http.Request, key *rsa.PublicKey) error {
+// Verify checks r's signature, as p reads it, with key.
+func (CavageVerifier) Verify(r *http.Request, _ *Params, key *rsa.PublicKey) error {
 	// httpsig reads Host from the header map; a server request has it in r.Host.
 	if r.Header.Get("Host") == "" {
 		r.Header.Set("Host", r.Host)
@@ -313,7 +247,7 @@ func verifySignature(r *http.Request, key *rsa.PublicKey) error {
 	return v.Verify(key, httpsig.RSA_SHA256)
 }
 
-// digestHeader is the Digest header value for a body.
+// digestHeader is the Digest header value for a body (the tests' side).
 func digestHeader(body []byte) string {
 	sum := sha256.Sum256(body)
 	return "SHA-256=" + base64.StdEncoding.EncodeToString(sum[:])

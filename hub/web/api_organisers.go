@@ -28,23 +28,11 @@ func (s *Server) apiOrganiserList(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	out := listBody[organiserJSON]{Items: []organiserJSON{}, Total: len(list)}
-	for _, o := range list {
-		out.Items = append(out.Items, organiserOut(o))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeList(w, list, len(list), organiserOut)
 }
 
 func (s *Server) apiOrganiserGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	o, err := s.svc.Organiser(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, organiserOut(o))
+	return apiGetByID(w, r, s.svc.Organiser, organiserOut)
 }
 
 func (s *Server) apiOrganiserCreate(w http.ResponseWriter, r *http.Request) error {
@@ -101,67 +89,9 @@ func (s *Server) apiOrganiserUpdate(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) apiOrganiserDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.DeleteOrganiser(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return apiDeleteByID(w, r, s.svc.DeleteOrganiser)
 }
 
-type tokenJSON struct {
-	ID          int64      `json:"id"`
-	OrganiserID int64      `json:"organiser_id"`
-	Name        string     `json:"name"`
-	Secret      string     `json:"secret,omitempty"` // only in the answer to its creation
-	CreatedAt   time.Time  `json:"created_at"`
-	LastUsedAt  *time.Time `json:"last_used_at,omitempty"`
-}
-
-func tokenOut(t *hub.APIToken) tokenJSON {
-	return tokenJSON{ID: t.ID, OrganiserID: t.OrganiserID, Name: t.Name, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt}
-}
-
-func (s *Server) apiTokenList(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.svc.ListTokens(r.Context())
-	if err != nil {
-		return err
-	}
-	out := listBody[tokenJSON]{Items: []tokenJSON{}, Total: len(list)}
-	for _, t := range list {
-		out.Items = append(out.Items, tokenOut(t))
-	}
-	return writeJSON(w, http.StatusOK, out)
-}
-
-func (s *Server) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Name        string `json:"name"`
-		OrganiserID int64  `json:"organiser_id"`
-	}
-	if err := readJSON(r, &in); err != nil {
-		return err
-	}
-	t, secret, err := s.svc.CreateToken(r.Context(), in.OrganiserID, in.Name)
-	if err != nil {
-		return err
-	}
-	out := tokenOut(t)
-	out.Secret = secret
-	return writeJSON(w, http.StatusCreated, out)
-}
-
-func (s *Server) apiTokenDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.DeleteToken(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, http.StatusOK, organiserOut(hub.OrganiserFrom(r.Context())))
 }

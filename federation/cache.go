@@ -1,0 +1,70 @@
+package federation
+
+import (
+	"sync"
+	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// Cache keeps values for a short time, so that a burst of requests reads
+// the database once: the documents the hub renders (DocumentCache) and
+// the settings they are rendered from (SettingsCache). Values are read
+// again once they expire, so a change on the hub shows within that time.
+// The default, NewMemoryCache, is this process's memory; a hub run as
+// several processes can give New one they share (WithDocumentCache,
+// WithSettingsCache).
+type Cache[V any] interface {
+	// Get returns the value under key unless it is missing or expired
+	// at now.
+	Get(key string, now time.Time) (V, bool)
+	// Put keeps v under key until expires.
+	Put(key string, v V, expires time.Time)
+}
+
+type (
+	// DocumentCache keeps rendered actor, WebFinger and NodeInfo documents.
+	DocumentCache = Cache[RenderedDocument]
+	// SettingsCache keeps the hub's settings as federation last read them.
+	SettingsCache = Cache[hub.Settings]
+)
+
+// maxCached bounds a memory cache: its keys come from a small set, so
+// reaching it means something is wrong, and forgetting is always safe.
+const maxCached = 1000
+
+// memoryCache is a Cache in this process's memory.
+type memoryCache[V any] struct {
+	mu      sync.Mutex
+	entries map[string]memoryEntry[V]
+}
+
+type memoryEntry[V any] struct {
+	v       V
+	expires time.Time
+}
+
+// NewMemoryCache returns a Cache in this process's memory.
+func NewMemoryCache[V any]() Cache[V] {
+	return &memoryCache[V]{entries: map[string]memoryEntry[V]{}}
+}
+
+func (c *memoryCache[V]) Get(key string, now time.Time) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || !now.Before(e.expires) {
+		var zero V
+		return zero, false
+	}
+	return e.v, true
+}
+
+func (c *memoryCache[V]) Put(key string, v V, expires time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) > maxCached {
+		c.entries = map[string]memoryEntry[V]{}
+	}
+	c.entries[key] = memoryEntry[V]{v, expires}
+}

@@ -1,0 +1,159 @@
+package federation
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/remotehtml"
+)
+
+// parseItem maps an Event or Article to a remote item, leniently: what
+// the hub relies on (id, a title or text, times for events) is checked.
+func parseItem(d doc, origin hub.Origin, now time.Time) (*hub.RemoteItem, error) {
+	it := &hub.RemoteItem{ObjectID: d.id(), Kind: itemKindOf(d), Origin: origin, Received: now}
+	it.URL = firstHTTP(d.refs("url"))
+	if it.URL == "" {
+		it.URL = it.ObjectID
+	}
+	content, lang := d.str("content"), ""
+	if cm := d.obj("contentMap"); cm != nil {
+		for k, v := range cm {
+			if s, ok := v.(string); ok && s != "" {
+				lang = k
+				if content == "" {
+					content = s
+				}
+				break
+			}
+		}
+	}
+	it.Language = lang
+	if l := d.str("inLanguage"); it.Language == "" && len(l) <= 16 {
+		it.Language = l
+	}
+	it.ContentHTML = remotehtml.Sanitize(content)
+	it.ContentText = remotehtml.PlainText(content)
+	it.Summary = remotehtml.PlainText(d.str("summary"))
+	it.Title = strings.TrimSpace(remotehtml.PlainText(d.str("name")))
+	if it.Title == "" {
+		it.Title = abstract(it.Summary+" "+it.ContentText, 80)
+	}
+	if it.Title == "" {
+		return nil, errors.New("the object has neither a name nor any text")
+	}
+	if it.Kind == hub.KindCaseStudy {
+		// Every section key, with the domain's own headings.
+		all := (&hub.CaseStudy{Problem: "-", Approach: "-", Tools: "-", Outcome: "-", Lessons: "-"}).Sections()
+		for _, sec := range all {
+			if md := d.str(sec.Key); strings.TrimSpace(md) != "" {
+				rendered := renderMarkdown(md)
+				it.Sections = append(it.Sections, hub.Section{Key: sec.Key, Heading: sec.Heading, HTML: remotehtml.Sanitize(rendered)})
+				it.ContentText += " " + remotehtml.PlainText(rendered)
+			}
+		}
+	}
+	it.Published = parseTime(d.str("published"))
+	if it.Published.IsZero() {
+		it.Published = now
+	}
+	it.Updated = parseTime(d.str("updated"))
+	if it.Updated.IsZero() {
+		it.Updated = it.Published
+	}
+	for _, t := range d.objs("tag") {
+		if !t.is("Hashtag") || len(it.Tags) >= 30 {
+			continue
+		}
+		name := strings.TrimPrefix(strings.TrimSpace(t.str("name")), "#")
+		// A hub links its hashtags to /tags/{slug}: the slug keeps tag
+		// filters the same across hubs ("#DigitalSkills" is digital-skills).
+		if href, err := url.Parse(t.str("href")); err == nil && HostOf(href.String()) == HostOf(it.ObjectID) && strings.HasPrefix(href.Path, "/tags/") {
+			if slug := strings.TrimPrefix(href.Path, "/tags/"); slug != "" && hub.Slugify(slug) == slug {
+				name = strings.ReplaceAll(slug, "-", " ")
+			}
+		}
+		if name != "" {
+			it.Tags = append(it.Tags, name)
+		}
+	}
+	if it.Kind == hub.KindEvent {
+		start, end := parseTime(d.str("startTime")), parseTime(d.str("endTime"))
+		if start.IsZero() {
+			return nil, fmt.Errorf("the event %s has no valid startTime", it.ObjectID)
+		}
+		if end.Before(start) {
+			end = start
+		}
+		it.TimeZone = d.str("timezone")
+		if _, err := time.LoadLocation(it.TimeZone); err != nil || it.TimeZone == "" {
+			it.TimeZone = "UTC"
+		}
+		it.StartsAt, it.EndsAt = &start, &end
+		for _, loc := range d.objs("location") {
+			switch {
+			case loc.is("VirtualLocation"):
+				if it.OnlineURL == "" {
+					it.OnlineURL = firstHTTP(loc.refs("url"))
+				}
+			default:
+				if it.PlaceName != "" {
+					continue
+				}
+				it.PlaceName = strings.TrimSpace(loc.str("name"))
+				it.Address = addressOf(loc)
+				it.Latitude, it.Longitude = floatOf(loc["latitude"]), floatOf(loc["longitude"])
+			}
+		}
+	} else if loc := d.obj("location"); loc != nil {
+		it.PlaceName = strings.TrimSpace(loc.str("name"))
+	}
+	return it, nil
+}
+
+// addressOf reads a Place's address: free text (Gancio) or a
+// PostalAddress (Mobilizon, Commonplace).
+func addressOf(loc doc) string {
+	if s := loc.str("address"); s != "" {
+		return strings.TrimSpace(s)
+	}
+	a := loc.obj("address")
+	if a == nil {
+		return ""
+	}
+	var parts []string
+	for _, k := range []string{"streetAddress", "addressLocality", "addressRegion", "postalCode", "addressCountry"} {
+		if v := strings.TrimSpace(a.str(k)); v != "" {
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func floatOf(v any) *float64 {
+	if x, ok := v.(float64); ok {
+		return &x
+	}
+	return nil
+}
+
+func firstHTTP(refs []string) string {
+	for _, r := range refs {
+		if strings.HasPrefix(r, "https://") || strings.HasPrefix(r, "http://") {
+			return r
+		}
+	}
+	return ""
+}
+
+func parseTime(s string) time.Time {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}

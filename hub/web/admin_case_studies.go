@@ -1,0 +1,89 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+func (s *Server) caseStudyAdminList(w http.ResponseWriter, r *http.Request) error {
+	page, err := pageNumber(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query().Get("q")
+	studies, total, err := s.svc.ListCaseStudies(r.Context(), hub.CaseStudyFilter{Query: q, Limit: listPageSize, Offset: (page - 1) * listPageSize})
+	if err != nil {
+		return err
+	}
+	return s.adminPage(w, r, "admin/case_studies", s.t(r, "Case studies"), struct {
+		CaseStudies []*hub.CaseStudy
+		Query       string
+		Pager       pager
+	}{studies, q, newPager(page, total)})
+}
+
+// caseStudyItems is the case study editor and delete pages.
+func (s *Server) caseStudyItems() *itemEditor[*hub.CaseStudy, caseStudyForm] {
+	return &itemEditor[*hub.CaseStudy, caseStudyForm]{
+		itemDeleter: itemDeleter[*hub.CaseStudy]{
+			s: s, base: "/admin/case-studies", kind: "case study", deleted: "Case study “%s” deleted.",
+			find: byID(s.svc.CaseStudy), remove: s.svc.DeleteCaseStudy, name: func(c *hub.CaseStudy) string { return c.Title },
+		},
+		view: "admin/case_study_form", newTitle: "New case study", editTitle: "Edit case study", saved: "Case study “%s” saved.",
+		read: readCaseStudyForm, form: caseStudyFormFrom, convert: caseStudyForm.caseStudy,
+		store: func(ctx context.Context, id int64, c *hub.CaseStudy, _ caseStudyForm) error {
+			if c.ID = id; id == 0 {
+				return s.svc.CreateCaseStudy(ctx, c)
+			}
+			return s.svc.UpdateCaseStudy(ctx, c)
+		},
+		preview: func(f caseStudyForm) map[string]string {
+			return map[string]string{"problem": f.Problem, "approach": f.Approach, "tools": f.Tools, "outcome": f.Outcome, "lessons": f.Lessons}
+		},
+		extend:  s.withPlaces,
+		editing: func(c *hub.CaseStudy, fv *formView) { fv.ViewURL = "/case-studies/" + c.Slug },
+	}
+}
+
+// caseStudyForm is the case study editor.
+type caseStudyForm struct {
+	Title, Summary, Problem, Approach, Tools, Outcome, Lessons string
+	Organisation, PlaceID, Tags, Contact                       string
+}
+
+func readCaseStudyForm(r *http.Request) caseStudyForm {
+	v := r.PostFormValue
+	return caseStudyForm{
+		Title: v("title"), Summary: v("summary"), Problem: v("problem"), Approach: v("approach"),
+		Tools: v("tools"), Outcome: v("outcome"), Lessons: v("lessons"), Organisation: v("organisation"),
+		PlaceID: v("place_id"), Tags: v("tags"), Contact: v("contact"),
+	}
+}
+
+func caseStudyFormFrom(c *hub.CaseStudy) caseStudyForm {
+	f := caseStudyForm{
+		Title: c.Title, Summary: c.Summary, Problem: c.Problem, Approach: c.Approach, Tools: c.Tools,
+		Outcome: c.Outcome, Lessons: c.Lessons, Organisation: c.Organisation, Tags: strings.Join(c.Tags, ", "),
+		Contact: c.Contact,
+	}
+	if c.PlaceID != 0 {
+		f.PlaceID = strconv.FormatInt(c.PlaceID, 10)
+	}
+	return f
+}
+
+func (f caseStudyForm) caseStudy(tr translator, errs formErrors) *hub.CaseStudy {
+	c := &hub.CaseStudy{
+		Title: f.Title, Summary: f.Summary, Problem: f.Problem, Approach: f.Approach, Tools: f.Tools,
+		Outcome: f.Outcome, Lessons: f.Lessons, Organisation: f.Organisation, Tags: splitList(f.Tags),
+		Contact: f.Contact,
+	}
+	if f.PlaceID != "" {
+		c.PlaceID = placeIDField(f.PlaceID, tr, errs)
+	}
+	return c
+}

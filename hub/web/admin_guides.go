@@ -1,0 +1,129 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/go-chi/chi/v5"
+)
+
+func (s *Server) guideAdminList(w http.ResponseWriter, r *http.Request) error {
+	page, err := pageNumber(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query().Get("q")
+	guides, total, err := s.svc.ListGuides(r.Context(), hub.GuideFilter{Query: q, Limit: listPageSize, Offset: (page - 1) * listPageSize})
+	if err != nil {
+		return err
+	}
+	return s.adminPage(w, r, "admin/guides", s.t(r, "Guides"), struct {
+		Guides []*hub.Guide
+		Query  string
+		Pager  pager
+	}{guides, q, newPager(page, total)})
+}
+
+// guideItems is the guide editor and delete pages.
+func (s *Server) guideItems() *itemEditor[*hub.Guide, guideForm] {
+	return &itemEditor[*hub.Guide, guideForm]{
+		itemDeleter: itemDeleter[*hub.Guide]{
+			s: s, base: "/admin/guides", kind: "guide", deleted: "Guide “%s” deleted.",
+			find: byID(s.svc.Guide), remove: s.svc.DeleteGuide, name: func(g *hub.Guide) string { return g.Title },
+			consequence: func(r *http.Request, _ *hub.Guide) string {
+				return s.t(r, "Its earlier versions will be deleted too.")
+			},
+		},
+		view: "admin/guide_form", newTitle: "New guide", editTitle: "Edit guide", saved: "Guide “%s” saved.",
+		read: readGuideForm, form: guideFormFrom,
+		convert: func(f guideForm, _ translator, _ formErrors) *hub.Guide { return f.guide() },
+		store: func(ctx context.Context, id int64, g *hub.Guide, f guideForm) error {
+			if g.ID = id; id == 0 {
+				return s.svc.CreateGuide(ctx, g)
+			}
+			return s.svc.UpdateGuideWithNote(ctx, g, f.Note)
+		},
+		preview: func(f guideForm) map[string]string { return map[string]string{"body": f.Body} },
+		editing: func(g *hub.Guide, fv *formView) { fv.ViewURL = "/guides/" + g.Slug },
+	}
+}
+
+func (s *Server) guideRevisions(w http.ResponseWriter, r *http.Request) error {
+	id, g, err := itemByID(r, s.svc.Guide)
+	if err != nil {
+		return err
+	}
+	revs, err := s.svc.GuideRevisions(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.adminPage(w, r, "admin/guide_revisions", s.t(r, "Versions of “%s”", g.Title), struct {
+		Guide     *hub.Guide
+		Revisions []*hub.GuideRevision
+	}{g, revs})
+}
+
+// revisionParams reads a guide ID and revision number from the path.
+func revisionParams(r *http.Request) (id int64, n int, err error) {
+	if id, err = idParam(r); err != nil {
+		return 0, 0, err
+	}
+	n, err = strconv.Atoi(chi.URLParam(r, "n"))
+	if err != nil || n < 1 {
+		return 0, 0, hub.Errorf(hub.ENOTFOUND, "There is no such version.")
+	}
+	return id, n, nil
+}
+
+func (s *Server) guideRevisionShow(w http.ResponseWriter, r *http.Request) error {
+	id, n, err := revisionParams(r)
+	if err != nil {
+		return err
+	}
+	g, err := s.svc.Guide(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	rev, err := s.svc.GuideRevision(r.Context(), id, n)
+	if err != nil {
+		return err
+	}
+	return s.adminPage(w, r, "admin/guide_revision", s.t(r, "Version %d of “%s”", n, g.Title), struct {
+		Guide    *hub.Guide
+		Revision *hub.GuideRevision
+	}{g, rev})
+}
+
+func (s *Server) guideRevisionRestore(w http.ResponseWriter, r *http.Request) error {
+	id, n, err := revisionParams(r)
+	if err != nil {
+		return err
+	}
+	g, err := s.svc.RestoreGuideRevision(r.Context(), id, n)
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, fmt.Sprintf("/admin/guides/%d/revisions", id), s.t(r, "Version %d restored: “%s” is now version %d.", n, g.Title, g.Revision))
+	return nil
+}
+
+// guideForm is the guide editor.
+type guideForm struct {
+	Title, Summary, Body, Tags, Note string
+}
+
+func readGuideForm(r *http.Request) guideForm {
+	return guideForm{Title: r.PostFormValue("title"), Summary: r.PostFormValue("summary"), Body: r.PostFormValue("body"), Tags: r.PostFormValue("tags"), Note: r.PostFormValue("note")}
+}
+
+func guideFormFrom(g *hub.Guide) guideForm {
+	return guideForm{Title: g.Title, Summary: g.Summary, Body: g.Body, Tags: strings.Join(g.Tags, ", ")}
+}
+
+func (f guideForm) guide() *hub.Guide {
+	return &hub.Guide{Title: f.Title, Summary: f.Summary, Body: f.Body, Tags: splitList(f.Tags)}
+}

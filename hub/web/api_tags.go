@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/go-chi/chi/v5"
+)
+
+type tagJSON struct {
+	ID          int64  `json:"id,omitempty"`
+	Slug        string `json:"slug,omitempty"`
+	URL         string `json:"url,omitempty"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Uses        int    `json:"uses,omitempty"`
+}
+
+func (s *Server) tagOut(t *hub.Tag) tagJSON {
+	return tagJSON{ID: t.ID, Slug: t.Slug, URL: s.absURL("/tags/" + t.Slug), Name: t.Name, Description: t.Description, Uses: t.Uses}
+}
+
+func (s *Server) apiTagList(w http.ResponseWriter, r *http.Request) error {
+	tags, err := s.svc.ListTags(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeList(w, tags, len(tags), s.tagOut)
+}
+
+func (s *Server) apiTagGet(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.svc.TagBySlug(r.Context(), chi.URLParam(r, "slug"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.tagOut(t))
+}
+
+func (s *Server) apiTagUpdate(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.svc.TagBySlug(r.Context(), chi.URLParam(r, "slug"))
+	if err != nil {
+		return err
+	}
+	var in tagJSON
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	t.Name, t.Description = in.Name, in.Description
+	if err := s.svc.UpdateTag(r.Context(), t); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.tagOut(t))
+}
+
+func (s *Server) apiTagDelete(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.svc.TagBySlug(r.Context(), chi.URLParam(r, "slug"))
+	if err != nil {
+		return err
+	}
+	if err := s.svc.DeleteTag(r.Context(), t.ID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

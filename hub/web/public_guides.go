@@ -1,0 +1,45 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/go-chi/chi/v5"
+)
+
+func (s *Server) guideList(w http.ResponseWriter, r *http.Request) error {
+	page, err := pageNumber(r)
+	if err != nil {
+		return err
+	}
+	guides, total, err := s.svc.ListGuides(r.Context(), hub.GuideFilter{Limit: listPageSize, Offset: (page - 1) * listPageSize})
+	if err != nil {
+		return err
+	}
+	p := s.page(r, s.t(r, "Guides"), nil)
+	p.Section = "guides"
+	p.Description = "How-to guides written by " + p.Site.Name + "."
+	p.Data = struct {
+		Guides []*hub.Guide
+		Pager  pager
+	}{guides, newPager(page, total)}
+	return s.views.render(w, http.StatusOK, "public/guides", p)
+}
+
+func (s *Server) guideShow(w http.ResponseWriter, r *http.Request) error {
+	g, err := s.svc.GuideBySlug(r.Context(), chi.URLParam(r, "slug"))
+	if err != nil {
+		return err
+	}
+	p := s.page(r, g.Title, nil)
+	p.Section = "guides"
+	p.OGType = "article"
+	p.Description = g.Summary
+	if p.Description == "" {
+		p.Description = s.plainText(g.Body, 200)
+	}
+	p.JSONLD = s.articleJSONLD(p, "/guides/"+g.Slug, g.Title, p.Description, g.Tags, g.CreatedAt, g.UpdatedAt)
+	p.Data = g
+	p.Comments = s.comments(r, hub.KindGuide, g.ID)
+	return s.views.render(w, http.StatusOK, "public/guide", p)
+}

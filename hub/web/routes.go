@@ -1,0 +1,287 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// The whole route table. Who may reach a route is declared here, by the
+// group it is in:
+//
+//   - anyone: the fediverse side, /healthz, static files, feeds and the
+//     public pages (no cookies set);
+//   - an organiser with a session (requireSession): everything under /admin
+//     but the login form;
+//   - an organiser with an API token (requireToken): everything under
+//     /api/v1.
+//
+// What an organiser's role allows is decided by hub.Service, not here.
+func (s *Server) routes() chi.Router {
+	r := chi.NewRouter()
+	if s.base.Scheme == "https" {
+		r.Use(strictTransportSecurity) // outermost: on every answer, also a recovered panic's
+	}
+	r.Use(s.recoverPanics, trustProxies(s.cfg.TrustedProxies), s.logRequests)
+	r.NotFound(securityHeaders(s.html(func(w http.ResponseWriter, r *http.Request) error {
+		return hub.Errorf(hub.ENOTFOUND, "There is no page at this address.")
+	})).ServeHTTP)
+	r.MethodNotAllowed(securityHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	})).ServeHTTP)
+
+	// Anyone. The fediverse side: WebFinger, NodeInfo, the actor and its
+	// inboxes, all JSON, with the short header set.
+	if s.cfg.ActivityPub != nil {
+		r.Group(func(r chi.Router) {
+			r.Use(withHeaders(dataHeaders), limitBody(maxFormBody))
+			s.cfg.ActivityPub.Routes(r)
+		})
+	}
+
+	// Everything else is pages, feeds and files for people.
+	r.Group(func(r chi.Router) {
+		r.Use(securityHeaders)
+
+		// Anyone.
+		r.Get("/healthz", s.healthz)
+		r.Get("/static/*", s.serveStatic)
+		r.Get("/theme.css", s.html(s.themeCSS))
+		r.Get("/logo", s.html(s.logo))
+		// iCalendar and Atom feeds (feeds.go), also for HEAD.
+		for path, h := range map[string]handlerFunc{
+			"/calendar.ics":               s.calendarAll,
+			"/events/{slug}/calendar.ics": s.calendarEvent,
+			"/tags/{slug}/calendar.ics":   s.calendarTag,
+			"/places/{slug}/calendar.ics": s.calendarPlace,
+			"/feed.atom":                  s.atomFeed,
+		} {
+			r.Get(path, s.html(h))
+			r.Head(path, s.html(h))
+		}
+
+		// Anyone: public pages, the same for every reader, so they may be
+		// kept briefly (pagecache.go).
+		r.Group(func(r chi.Router) {
+			r.Use(s.pages.middleware)
+			s.publicRoutes(r)
+		})
+
+		// Organiser pages: a session cookie scoped to /admin, CSRF tokens on
+		// every form and cross-origin protection for every unsafe method.
+		r.Route("/admin", func(r chi.Router) {
+			r.Use(limitBody(maxFormBody, "/admin/settings/logo"), crossOriginProtection, noStore)
+			// Anyone: signing in.
+			r.Get("/login", s.html(s.loginForm))
+			r.Post("/login", s.html(s.login))
+			// An organiser with a session.
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireSession)
+				s.adminRoutes(r)
+			})
+		})
+
+		// Organiser API: JSON in and out.
+		r.Route("/api/v1", func(r chi.Router) {
+			r.Use(limitBody(maxFormBody, "/api/v1/settings/logo"), noStore)
+			r.NotFound(s.api(func(w http.ResponseWriter, r *http.Request) error {
+				return hub.Errorf(hub.ENOTFOUND, "No such API endpoint.")
+			}))
+			r.MethodNotAllowed(s.api(func(w http.ResponseWriter, r *http.Request) error {
+				return &apiError{status: http.StatusMethodNotAllowed, code: "EMETHOD", msg: "This endpoint does not support " + r.Method + "."}
+			}))
+			// An organiser with an API token.
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireToken)
+				s.apiRoutes(r)
+			})
+		})
+	})
+	return r
+}
+
+// publicRoutes are the readers' pages (public_*.go). Access: anyone.
+func (s *Server) publicRoutes(r chi.Router) {
+	r.Get("/", s.html(s.home))
+	r.Get("/events", s.html(s.eventList))
+	r.Get("/events/{slug}", s.negotiate(hub.KindEvent, s.html(s.eventShow)))
+	r.Get("/guides", s.html(s.guideList))
+	r.Get("/guides/{slug}", s.negotiate(hub.KindGuide, s.html(s.guideShow)))
+	r.Get("/case-studies", s.html(s.caseStudyList))
+	r.Get("/case-studies/{slug}", s.negotiate(hub.KindCaseStudy, s.html(s.caseStudyShow)))
+	r.Get("/tags", s.html(s.tagList))
+	r.Get("/tags/{slug}", s.html(s.tagShow))
+	r.Get("/places", s.html(s.placeList))
+	r.Get("/places/{slug}", s.html(s.placeShow))
+	r.Get("/commons", s.html(s.commonsList))
+	r.Get("/search", s.html(s.search))
+	r.Get("/commons/{id}", s.html(s.commonsShow))
+}
+
+// adminRoutes are the organiser pages under /admin (admin_*.go). Access:
+// an organiser with a session; roles are checked by hub.Service.
+func (s *Server) adminRoutes(r chi.Router) {
+	r.Get("/", s.html(s.dashboard))
+	r.Post("/logout", s.html(s.logout))
+
+	events, guides, studies, places, tags := s.eventItems(), s.guideItems(), s.caseStudyItems(), s.placeItems(), s.tagDeleter()
+	r.Get("/events", s.html(s.eventAdminList))
+	r.Get("/events/new", s.html(events.new))
+	r.Post("/events/new", s.html(events.create))
+	r.Get("/events/{id}/edit", s.html(events.edit))
+	r.Post("/events/{id}/edit", s.html(events.update))
+	r.Get("/events/{id}/delete", s.html(events.deleteConfirm))
+	r.Post("/events/{id}/delete", s.html(events.delete))
+
+	r.Get("/guides", s.html(s.guideAdminList))
+	r.Get("/guides/new", s.html(guides.new))
+	r.Post("/guides/new", s.html(guides.create))
+	r.Get("/guides/{id}/edit", s.html(guides.edit))
+	r.Post("/guides/{id}/edit", s.html(guides.update))
+	r.Get("/guides/{id}/delete", s.html(guides.deleteConfirm))
+	r.Post("/guides/{id}/delete", s.html(guides.delete))
+	r.Get("/guides/{id}/revisions", s.html(s.guideRevisions))
+	r.Get("/guides/{id}/revisions/{n}", s.html(s.guideRevisionShow))
+	r.Post("/guides/{id}/revisions/{n}/restore", s.html(s.guideRevisionRestore))
+
+	r.Get("/case-studies", s.html(s.caseStudyAdminList))
+	r.Get("/case-studies/new", s.html(studies.new))
+	r.Post("/case-studies/new", s.html(studies.create))
+	r.Get("/case-studies/{id}/edit", s.html(studies.edit))
+	r.Post("/case-studies/{id}/edit", s.html(studies.update))
+	r.Get("/case-studies/{id}/delete", s.html(studies.deleteConfirm))
+	r.Post("/case-studies/{id}/delete", s.html(studies.delete))
+
+	r.Get("/places", s.html(adminList(s, "admin/places", "Places", s.svc.ListPlaces)))
+	r.Get("/places/new", s.html(places.new))
+	r.Post("/places/new", s.html(places.create))
+	r.Get("/places/{id}/edit", s.html(places.edit))
+	r.Post("/places/{id}/edit", s.html(places.update))
+	r.Get("/places/{id}/delete", s.html(places.deleteConfirm))
+	r.Post("/places/{id}/delete", s.html(places.delete))
+
+	r.Get("/tags", s.html(adminList(s, "admin/tags", "Topics", s.svc.ListTags)))
+	r.Get("/tags/{slug}/edit", s.html(s.tagEdit))
+	r.Post("/tags/{slug}/edit", s.html(s.tagUpdate))
+	r.Get("/tags/{slug}/delete", s.html(tags.deleteConfirm))
+	r.Post("/tags/{slug}/delete", s.html(tags.delete))
+
+	r.Get("/federation", s.html(s.federationShow))
+	r.Post("/federation/followers/approve", s.html(s.followerApprove))
+	r.Get("/federation/followers/refuse", s.html(s.followerRefuseConfirm))
+	r.Post("/federation/followers/refuse", s.html(s.followerRefuse))
+	r.Post("/federation/deliveries/{id}/retry", s.html(s.deliveryRetry))
+	r.Get("/commons", s.html(s.commonsAdmin))
+	r.Post("/commons/follow", s.html(s.peerFollow))
+	r.Post("/commons/unfollow", s.html(s.peerUnfollow))
+	r.Post("/commons/reshare", s.html(s.itemReshare))
+	r.Post("/commons/comments/{id}/hide", s.html(s.commentHide))
+	r.Post("/commons/comments/{id}/delete", s.html(s.commentDelete))
+	r.Post("/commons/block", s.html(s.blockAdd))
+	r.Post("/commons/unblock", s.html(s.blockRemove))
+	r.Post("/commons/allowlist", s.html(s.allowlistSet))
+	r.Post("/commons/allow", s.html(s.allowServer))
+
+	r.Get("/settings", s.html(s.settingsForm))
+	r.Post("/settings", s.html(s.settingsUpdate))
+	r.Post("/settings/logo", s.html(s.logoUpdate))
+
+	r.Get("/organisers", s.html(adminList(s, "admin/organisers", "Organisers", s.svc.ListOrganisers)))
+	r.Get("/organisers/new", s.html(s.organiserNew))
+	r.Post("/organisers/new", s.html(s.organiserCreate))
+	r.Get("/organisers/{id}/edit", s.html(s.organiserEdit))
+	r.Post("/organisers/{id}/edit", s.html(s.organiserUpdate))
+	r.Get("/organisers/{id}/delete", s.html(s.organiserDeleteConfirm))
+	r.Post("/organisers/{id}/delete", s.html(s.organiserDelete))
+
+	r.Get("/account", s.html(s.accountForm))
+	r.Post("/account/password", s.html(s.accountPassword))
+	r.Get("/tokens", s.html(s.tokenList))
+	r.Post("/tokens", s.html(s.tokenCreate))
+	r.Post("/tokens/{id}/delete", s.html(s.tokenDelete))
+
+	if s.cfg.Calendars != nil { // calendar subscriptions
+		r.Get("/calendars", s.html(s.calendarAdminList))
+		r.Post("/calendars", s.html(s.calendarCreate))
+		r.Post("/calendars/{id}/refresh", s.html(s.calendarRefresh))
+		r.Get("/calendars/{id}/delete", s.html(s.calendarDeleteConfirm))
+		r.Post("/calendars/{id}/delete", s.html(s.calendarDelete))
+	}
+}
+
+// apiRoutes are the JSON API under /api/v1 (api_*.go). Access: an
+// organiser with an API token; roles are checked by hub.Service.
+func (s *Server) apiRoutes(r chi.Router) {
+	r.Get("/me", s.api(s.apiMe))
+
+	r.Get("/events", s.api(s.apiEventList))
+	r.Post("/events", s.api(s.apiEventCreate))
+	r.Get("/events/{id}", s.api(s.apiEventGet))
+	r.Put("/events/{id}", s.api(s.apiEventUpdate))
+	r.Delete("/events/{id}", s.api(s.apiEventDelete))
+	r.Get("/occurrences", s.api(s.apiOccurrences))
+
+	r.Get("/guides", s.api(s.apiGuideList))
+	r.Post("/guides", s.api(s.apiGuideCreate))
+	r.Get("/guides/{id}", s.api(s.apiGuideGet))
+	r.Put("/guides/{id}", s.api(s.apiGuideUpdate))
+	r.Delete("/guides/{id}", s.api(s.apiGuideDelete))
+	r.Get("/guides/{id}/revisions", s.api(s.apiGuideRevisions))
+	r.Get("/guides/{id}/revisions/{n}", s.api(s.apiGuideRevision))
+	r.Post("/guides/{id}/revisions/{n}/restore", s.api(s.apiGuideRestore))
+
+	r.Get("/case-studies", s.api(s.apiCaseStudyList))
+	r.Post("/case-studies", s.api(s.apiCaseStudyCreate))
+	r.Get("/case-studies/{id}", s.api(s.apiCaseStudyGet))
+	r.Put("/case-studies/{id}", s.api(s.apiCaseStudyUpdate))
+	r.Delete("/case-studies/{id}", s.api(s.apiCaseStudyDelete))
+
+	r.Get("/places", s.api(s.apiPlaceList))
+	r.Post("/places", s.api(s.apiPlaceCreate))
+	r.Get("/places/{id}", s.api(s.apiPlaceGet))
+	r.Put("/places/{id}", s.api(s.apiPlaceUpdate))
+	r.Delete("/places/{id}", s.api(s.apiPlaceDelete))
+
+	r.Get("/tags", s.api(s.apiTagList))
+	r.Get("/tags/{slug}", s.api(s.apiTagGet))
+	r.Put("/tags/{slug}", s.api(s.apiTagUpdate))
+	r.Delete("/tags/{slug}", s.api(s.apiTagDelete))
+
+	r.Get("/settings", s.api(s.apiSettingsGet))
+	r.Put("/settings", s.api(s.apiSettingsUpdate))
+	r.Put("/settings/logo", s.api(s.apiLogoUpdate))
+	r.Delete("/settings/logo", s.api(s.apiLogoDelete))
+
+	r.Get("/organisers", s.api(s.apiOrganiserList))
+	r.Post("/organisers", s.api(s.apiOrganiserCreate))
+	r.Get("/organisers/{id}", s.api(s.apiOrganiserGet))
+	r.Put("/organisers/{id}", s.api(s.apiOrganiserUpdate))
+	r.Delete("/organisers/{id}", s.api(s.apiOrganiserDelete))
+
+	r.Get("/tokens", s.api(s.apiTokenList))
+	r.Post("/tokens", s.api(s.apiTokenCreate))
+	r.Delete("/tokens/{id}", s.api(s.apiTokenDelete))
+
+	if s.cfg.Calendars != nil { // calendar subscriptions
+		r.Get("/calendars", s.api(s.apiCalendarList))
+		r.Post("/calendars", s.api(s.apiCalendarCreate))
+		r.Get("/calendars/{id}", s.api(s.apiCalendarGet))
+		r.Post("/calendars/{id}/refresh", s.api(s.apiCalendarRefresh))
+		r.Delete("/calendars/{id}", s.api(s.apiCalendarDelete))
+	}
+
+	r.Get("/peers", s.api(s.apiPeerList))
+	r.Post("/peers", s.api(s.apiPeerFollow))
+	r.Delete("/peers", s.api(s.apiPeerUnfollow))
+	r.Get("/commons", s.api(s.apiCommonsList))
+	r.Post("/commons/{id}/reshare", s.api(s.apiReshare(false)))
+	r.Delete("/commons/{id}/reshare", s.api(s.apiReshare(true)))
+	r.Get("/comments", s.api(s.apiCommentList))
+	r.Put("/comments/{id}/hidden", s.api(s.apiCommentHide))
+	r.Delete("/comments/{id}", s.api(s.apiCommentDelete))
+	r.Get("/blocks", s.api(s.apiBlockList))
+	r.Post("/blocks", s.api(s.apiBlockAdd))
+	r.Delete("/blocks", s.api(s.apiBlockRemove))
+}
