@@ -8,16 +8,18 @@ import (
 )
 
 // Error codes. Front ends map them to HTTP statuses and exit codes; the
-// message that goes with a code is always safe to show to a user.
+// message that goes with a code is always safe to show to a user. The API
+// answers them as they are, and docs/API.md lists each (a test reads the
+// docs and checks every code the API can answer is there).
 const (
-	EINVALID      = "invalid"      // input failed validation; see Error.Fields
-	ENOTFOUND     = "not_found"    // the thing asked for does not exist
-	ECONFLICT     = "conflict"     // the change clashes with existing data
-	EUNAUTHORIZED = "unauthorized" // no valid login or token
-	EFORBIDDEN    = "forbidden"    // logged in, but the role does not allow it
-	ETOOMANY      = "too_many"     // rate limited
-	EINTERNAL     = "internal"     // a bug or an infrastructure failure
-	EUNAVAILABLE  = "unavailable"  // the hub cannot save now (disk full, read-only); nothing was changed
+	EINVALID      = "EINVALID"      // input failed validation; see Error.Fields
+	ENOTFOUND     = "ENOTFOUND"     // the thing asked for does not exist
+	ECONFLICT     = "ECONFLICT"     // the change clashes with existing data
+	EUNAUTHORIZED = "EUNAUTHORIZED" // no valid login or token
+	EFORBIDDEN    = "EFORBIDDEN"    // logged in, but the role does not allow it
+	ETOOMANY      = "ETOOMANY"      // rate limited
+	EINTERNAL     = "EINTERNAL"     // a bug or an infrastructure failure
+	EUNAVAILABLE  = "EUNAVAILABLE"  // the hub cannot save now (disk full, read-only); nothing was changed
 )
 
 // Error is the application error. Code and Message are for users; Fields maps

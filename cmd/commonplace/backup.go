@@ -5,12 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
@@ -21,38 +19,6 @@ import (
 // while the hub serves (SQLite's VACUUM INTO, in one read transaction);
 // `commonplace restore FILE` puts a copy back while the hub is stopped,
 // keeping the database it replaces.
-
-// lockFileName is the file a serving hub holds an exclusive lock on, so
-// restore can tell that the hub is running.
-const lockFileName = "commonplace.lock"
-
-// dataLock is a held lock on a data folder.
-type dataLock struct{ f *os.File }
-
-// lockData takes the data folder's lock without waiting; ECONFLICT if a
-// running hub holds it.
-func lockData(dir string) (*dataLock, error) {
-	f, err := os.OpenFile(filepath.Join(dir, lockFileName), os.O_CREATE|os.O_RDWR, 0o640)
-	if err != nil {
-		return nil, hub.Internal(err, "opening the lock file in "+dir)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, hub.Errorf(hub.ECONFLICT, "A hub is running on the data folder %s. Stop it first (for example: systemctl stop commonplace).", dir)
-		}
-		return nil, hub.Internal(err, "locking "+dir)
-	}
-	return &dataLock{f}, nil
-}
-
-func (l *dataLock) release() {
-	if l != nil && l.f != nil {
-		syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
-		l.f.Close()
-		l.f = nil
-	}
-}
 
 func backupCommand() *command {
 	return &command{name: "backup", args: "FILE", nargs: 1, summary: "Copy the hub's database to FILE, safely, even while the hub runs", setup: backupRun,
@@ -66,12 +32,9 @@ func restoreCommand() *command {
 
 func backupRun(_ *flag.FlagSet, e *env) runFunc {
 	return func(ctx context.Context, args []string) error {
-		dest, err := filepath.Abs(args[0])
+		dest, err := newFileArg(args[0])
 		if err != nil {
 			return err
-		}
-		if _, err := os.Stat(dest); err == nil {
-			return hub.Errorf(hub.ECONFLICT, "%s already exists; choose a new file name.", dest)
 		}
 		src := e.dbPath()
 		start := time.Now()
@@ -87,6 +50,27 @@ func backupRun(_ *flag.FlagSet, e *env) runFunc {
 		e.printf("Backed up to %s (%d KB, checked) in %v.\n", dest, st.Size()/1024, time.Since(start).Round(time.Millisecond))
 		return nil
 	}
+}
+
+// newFileArg is the absolute path of FILE, which must not exist yet.
+func newFileArg(arg string) (string, error) {
+	dest, err := filepath.Abs(arg)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(dest); err == nil {
+		return "", hub.Errorf(hub.ECONFLICT, "%s already exists; choose a new file name.", dest)
+	}
+	return dest, nil
+}
+
+// lockDataFolder makes the data folder if need be and takes its lock:
+// ECONFLICT while a hub serves from it.
+func (e *env) lockDataFolder() (*storage.DataLock, error) {
+	if err := os.MkdirAll(e.data, 0o750); err != nil {
+		return nil, hub.Internal(err, "creating the data folder "+e.data)
+	}
+	return storage.LockDataDir(e.data)
 }
 
 // noDatabase says that the data folder holds no hub.
@@ -127,27 +111,15 @@ func restoreRun(_ *flag.FlagSet, e *env) runFunc {
 		if err := storage.CheckFile(ctx, src); err != nil {
 			return hub.Errorf(hub.EINVALID, "%s is not a usable Commonplace backup: %s. Nothing was changed.", src, describeCheck(err))
 		}
-		if err := os.MkdirAll(e.data, 0o750); err != nil {
-			return hub.Internal(err, "creating the data folder "+e.data)
-		}
-		lock, err := lockData(e.data)
+		lock, err := e.lockDataFolder()
 		if err != nil {
 			return err
 		}
-		defer lock.release()
+		defer lock.Release()
 		dest := e.dbPath()
-		tmp := dest + ".restoring"
-		if err := copyFile(src, tmp); err != nil {
-			os.Remove(tmp)
-			return hub.Internal(err, "copying the backup into the data folder")
-		}
-		kept, err := setAside(dest, "before-restore")
+		kept, err := storage.RestoreCopy(src, dest)
 		if err != nil {
-			os.Remove(tmp)
 			return err
-		}
-		if err := os.Rename(tmp, dest); err != nil {
-			return hub.Internal(err, "putting the backup in place")
 		}
 		// Opening applies any newer migrations, as a start would.
 		db, err := openHubDB(ctx, dest, e.logger, slog.LevelWarn)
@@ -170,47 +142,4 @@ func describeCheck(err error) string {
 		return fmt.Sprintf("it was made by a newer Commonplace (schema %d; this commonplace, version %s, knows up to schema %d): use that version or newer", newer.Have, version, newer.Known)
 	}
 	return err.Error()
-}
-
-// setAside renames the database at path, with its WAL files, to
-// path.WHY-TIME and returns the new name; "" if there is none. A WAL file
-// without its database is set aside too, so that SQLite never applies it
-// to the database put in its place.
-func setAside(path, why string) (string, error) {
-	kept := path + "." + why + "-" + time.Now().UTC().Format("20060102T150405Z")
-	moved := false
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		err := os.Rename(path+suffix, kept+suffix)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return "", hub.Internal(err, "keeping the current database aside")
-		}
-		moved = moved || (suffix == "" && err == nil)
-	}
-	if !moved {
-		return "", nil
-	}
-	return kept, nil
-}
-
-// copyFile copies src to dest (which it replaces), synced to disk and
-// readable by its owner only.
-func copyFile(src, dest string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dest, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

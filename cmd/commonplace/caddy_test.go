@@ -104,20 +104,11 @@ func TestBehindCaddy(t *testing.T) {
 	}
 
 	// WebFinger and pages, through Caddy, speak of the https address.
-	resp, err := client.Get(public + "/.well-known/webfinger?resource=" + url.QueryEscape(fmt.Sprintf("acct:hub@hub.test:%d", port)))
-	if err != nil {
-		t.Fatal(err)
+	status, jrd := getWebFinger(t, client, public+"/.well-known/webfinger?resource="+url.QueryEscape(fmt.Sprintf("acct:hub@hub.test:%d", port)))
+	if status != 200 || len(jrd.Links) == 0 || jrd.Links[0].Href != public+"/actor" {
+		t.Errorf("WebFinger through Caddy: %d %+v", status, jrd)
 	}
-	var jrd struct {
-		Subject string
-		Links   []struct{ Rel, Href string }
-	}
-	json.NewDecoder(resp.Body).Decode(&jrd)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || len(jrd.Links) == 0 || jrd.Links[0].Href != public+"/actor" {
-		t.Errorf("WebFinger through Caddy: %d %+v", resp.StatusCode, jrd)
-	}
-	resp, err = client.Get(public + "/")
+	resp, err := client.Get(public + "/")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,9 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/federation"
@@ -18,19 +16,15 @@ import (
 )
 
 func calendarCommand() *command {
-	return &command{
-		name:    "calendar",
-		summary: "Subscribe to partners' calendar feeds and import iCal files",
-		subs: []*command{
-			{name: "add", args: "URL", nargs: 1, summary: "Subscribe to a calendar feed (https:// or webcal://) and import it now", json: true, setup: calendarAdd,
-				help: "The hub then refreshes the feed every hour while 'commonplace serve' runs."},
-			{name: "list", summary: "List calendar subscriptions with their last report", json: true, readOnly: true, setup: calendarList},
-			{name: "refresh", args: "ID", nargs: 1, summary: "Fetch a subscribed feed now and print what changed", json: true, setup: calendarRefresh},
-			{name: "remove", args: "ID", nargs: 1, summary: "Unsubscribe and remove the feed's upcoming events", setup: calendarRemove},
-			{name: "import", args: "FILE|URL", nargs: 1, summary: "Import the events of an iCal file or address once", json: true, setup: calendarImport,
-				help: "Importing the same file again updates the events it made instead of adding copies. Use - to read standard input."},
-		},
-	}
+	return group("calendar", "Subscribe to partners' calendar feeds and import iCal files",
+		&command{name: "add", args: "URL", nargs: 1, summary: "Subscribe to a calendar feed (https:// or webcal://) and import it now", json: true, setup: calendarAdd,
+			help: "The hub then refreshes the feed every hour while 'commonplace serve' runs."},
+		&command{name: "list", summary: "List calendar subscriptions with their last report", json: true, readOnly: true, setup: calendarList},
+		&command{name: "refresh", args: "ID", nargs: 1, summary: "Fetch a subscribed feed now and print what changed", json: true, setup: calendarRefresh},
+		&command{name: "remove", args: "ID", nargs: 1, summary: "Unsubscribe and remove the feed's upcoming events", setup: calendarRemove},
+		&command{name: "import", args: "FILE|URL", nargs: 1, summary: "Import the events of an iCal file or address once", json: true, setup: calendarImport,
+			help: "Importing the same file again updates the events it made instead of adding copies. Use - to read standard input."},
+	)
 }
 
 // feedClient is the HTTP client that fetches calendar feeds.
@@ -50,14 +44,6 @@ func (e *env) calendars(ctx context.Context) (context.Context, *calendar.Service
 	return ctx, calendar.NewService(e.db.Calendars(), svc, feedClient(os.Getenv(envAllowPrivate) == "1"), e.logger), nil
 }
 
-func calendarID(arg string) (int64, error) {
-	id, err := strconv.ParseInt(arg, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, usagef("ID must be the number of a subscription, as 'commonplace calendar list' shows")
-	}
-	return id, nil
-}
-
 func calendarAdd(fs *flag.FlagSet, e *env) runFunc {
 	place := fs.String("place", "", "`slug` of the place given to the feed's events")
 	tags := fs.String("tags", "", "comma-separated `tags` added to the feed's events")
@@ -69,7 +55,7 @@ func calendarAdd(fs *flag.FlagSet, e *env) runFunc {
 		}
 		sub := &calendar.Subscription{URL: args[0], Tags: splitList(*tags), Organiser: *organiser}
 		if *place != "" {
-			p, err := findPlace(ctx, e.svc, *place)
+			p, err := places.find(ctx, e.svc, *place)
 			if err != nil {
 				return err
 			}
@@ -82,12 +68,7 @@ func calendarAdd(fs *flag.FlagSet, e *env) runFunc {
 		if err != nil {
 			return &hub.Error{Code: hub.ErrorCode(err), Message: fmt.Sprintf("Subscribed (ID %d), but the first refresh failed: %s The hub will try again every hour; 'commonplace calendar refresh %d' tries now.", sub.ID, hub.ErrorMessage(err), sub.ID), Err: err}
 		}
-		if e.json {
-			return e.printJSON(got)
-		}
-		e.printf("Subscribed to %s (ID %d).\n", got.DisplayName(), got.ID)
-		e.printReport(got.LastReport)
-		return nil
+		return e.printRefreshed("Subscribed to", got)
 	}
 }
 
@@ -119,59 +100,44 @@ func calendarList(fs *flag.FlagSet, e *env) runFunc {
 		if err != nil {
 			return err
 		}
-		if e.json {
-			return e.printJSON(nonNil(subs))
-		}
-		if len(subs) == 0 {
-			e.printf("No calendar subscriptions yet. Add one with 'commonplace calendar add URL'.\n")
-			return nil
-		}
-		tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tLAST SUCCESS\tLAST REPORT\tLAST ERROR")
-		for _, s := range subs {
-			success := "never"
-			if s.LastSuccessAt != nil {
-				success = s.LastSuccessAt.Local().Format("2006-01-02 15:04")
-			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", s.ID, s.DisplayName(), success, s.LastReport.Summary(), orDash(s.LastError))
-		}
-		return tw.Flush()
+		return printList(e, subs, subscriptionListing)
 	}
 }
 
-func calendarRefresh(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		id, err := calendarID(args[0])
-		if err != nil {
-			return err
-		}
+// withSubscription reads the subscription ID argument, then runs body
+// over the calendar service.
+func (e *env) withSubscription(body func(ctx context.Context, cals *calendar.Service, id int64) error) runFunc {
+	return e.withIDArg("ID must be the number of a subscription, as 'commonplace calendar list' shows", func(ctx context.Context, _ *hub.Service, id int64) error {
 		ctx, cals, err := e.calendars(ctx)
 		if err != nil {
 			return err
 		}
+		return body(ctx, cals, id)
+	})
+}
+
+func calendarRefresh(fs *flag.FlagSet, e *env) runFunc {
+	return e.withSubscription(func(ctx context.Context, cals *calendar.Service, id int64) error {
 		got, err := cals.Refresh(ctx, id)
 		if err != nil {
 			return err
 		}
-		if e.json {
-			return e.printJSON(got)
-		}
-		e.printf("Refreshed %s (ID %d).\n", got.DisplayName(), got.ID)
-		e.printReport(got.LastReport)
-		return nil
+		return e.printRefreshed("Refreshed", got)
+	})
+}
+
+// printRefreshed prints a subscription after a refresh, with its report.
+func (e *env) printRefreshed(verb string, got *calendar.Subscription) error {
+	if e.json {
+		return e.printJSON(got)
 	}
+	e.printf("%s %s (ID %d).\n", verb, got.DisplayName(), got.ID)
+	e.printReport(got.LastReport)
+	return nil
 }
 
 func calendarRemove(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		id, err := calendarID(args[0])
-		if err != nil {
-			return err
-		}
-		ctx, cals, err := e.calendars(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withSubscription(func(ctx context.Context, cals *calendar.Service, id int64) error {
 		sub, err := cals.Subscription(ctx, id)
 		if err != nil {
 			return err
@@ -182,7 +148,7 @@ func calendarRemove(fs *flag.FlagSet, e *env) runFunc {
 		}
 		e.printf("Unsubscribed from %s; removed %d upcoming events. Past events stay.\n", sub.DisplayName(), n)
 		return nil
-	}
+	})
 }
 
 func calendarImport(fs *flag.FlagSet, e *env) runFunc {
@@ -240,4 +206,17 @@ func readAllLimited(r io.Reader) ([]byte, error) {
 		return nil, hub.Errorf(hub.EINVALID, "The calendar is larger than %d MB, the most the hub imports.", calendar.DefaultMaxFeedBytes>>20)
 	}
 	return b, nil
+}
+
+// subscriptionListing prints calendar subscriptions as text.
+var subscriptionListing = listing[*calendar.Subscription]{
+	empty:  "No calendar subscriptions yet. Add one with 'commonplace calendar add URL'.",
+	header: "ID\tNAME\tLAST SUCCESS\tLAST REPORT\tLAST ERROR",
+	row: func(w io.Writer, s *calendar.Subscription) {
+		success := "never"
+		if s.LastSuccessAt != nil {
+			success = s.LastSuccessAt.Local().Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", s.ID, s.DisplayName(), success, s.LastReport.Summary(), orDash(s.LastError))
+	},
 }

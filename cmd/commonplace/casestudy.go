@@ -4,25 +4,38 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
+// caseStudies are write-ups of what a group tried and what happened.
+var caseStudies = &resource[hub.CaseStudy, *caseStudyFlags]{
+	noun: "case study", listCmd: "case-study list",
+	bySlug:       (*hub.Service).CaseStudyBySlug,
+	newFlags:     func() *caseStudyFlags { return &caseStudyFlags{} },
+	flagsNeedHub: true,
+	create:       (*hub.Service).CreateCaseStudy,
+	update:       (*hub.Service).UpdateCaseStudy,
+	id:           func(c *hub.CaseStudy) int64 { return c.ID },
+	remove:       (*hub.Service).DeleteCaseStudy,
+	show:         showCaseStudy,
+	saved: func(verb string, c *hub.CaseStudy) string {
+		return fmt.Sprintf("%s case study %q (%s).", verb, c.Title, c.Slug)
+	},
+	deleted: func(c *hub.CaseStudy) string { return fmt.Sprintf("Deleted case study %q (%s).", c.Title, c.Slug) },
+}
+
 func caseStudyCommand() *command {
-	return &command{
-		name:    "case-study",
-		summary: "Manage case studies: what a group tried and what happened",
-		subs: []*command{
-			{name: "list", summary: "List case studies, newest first", json: true, readOnly: true, setup: caseStudyList},
-			{name: "show", args: "SLUG", nargs: 1, summary: "Show a case study", json: true, readOnly: true, setup: caseStudyShow},
-			{name: "add", summary: "Add a case study", json: true, setup: caseStudyAdd,
-				help: "Sections are Markdown. Give a section's text, or read it from a file with\n--problem-file and so on (- for standard input)."},
-			{name: "edit", args: "SLUG", nargs: 1, summary: "Change a case study; only the flags given change", json: true, setup: caseStudyEdit},
-			{name: "delete", args: "SLUG", nargs: 1, summary: "Delete a case study", setup: caseStudyDelete},
-		},
-	}
+	return group("case-study", "Manage case studies: what a group tried and what happened",
+		&command{name: "list", summary: "List case studies, newest first", json: true, readOnly: true, setup: caseStudyList},
+		caseStudies.showCommand("Show a case study"),
+		caseStudies.addCommand("Add a case study",
+			"Sections are Markdown. Give a section's text, or read it from a file with\n--problem-file and so on (- for standard input)."),
+		caseStudies.editCommand("Change a case study; only the flags given change", ""),
+		caseStudies.deleteCommand("Delete a case study"),
+	)
 }
 
 // caseStudySections are the Markdown sections, each with a -file variant.
@@ -39,7 +52,7 @@ type caseStudyFlags struct {
 	text, files                                            map[string]*string
 }
 
-func (f *caseStudyFlags) register(fs *flag.FlagSet) {
+func (f *caseStudyFlags) register(fs *flag.FlagSet, _ bool) {
 	fs.StringVar(&f.title, "title", "", "the case study's `title`")
 	fs.StringVar(&f.summary, "summary", "", "a short plain-text `summary`")
 	f.text, f.files = map[string]*string{}, map[string]*string{}
@@ -53,13 +66,9 @@ func (f *caseStudyFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.tags, "tags", "", "comma-separated `tags`")
 }
 
-func (f *caseStudyFlags) apply(ctx context.Context, e *env, svc *hub.Service, c *hub.CaseStudy) error {
-	if e.isSet("title") {
-		c.Title = f.title
-	}
-	if e.isSet("summary") {
-		c.Summary = f.summary
-	}
+func (f *caseStudyFlags) apply(ctx context.Context, e *env, svc *hub.Service, c *hub.CaseStudy, _ bool) error {
+	given(e, "title", &c.Title, f.title)
+	given(e, "summary", &c.Summary, f.summary)
 	targets := map[string]*string{"problem": &c.Problem, "approach": &c.Approach, "tools": &c.Tools, "outcome": &c.Outcome, "lessons": &c.Lessons}
 	for _, s := range caseStudySections {
 		text, ok, err := e.readText(s.name, *f.text[s.name], *f.files[s.name])
@@ -70,15 +79,9 @@ func (f *caseStudyFlags) apply(ctx context.Context, e *env, svc *hub.Service, c 
 			*targets[s.name] = text
 		}
 	}
-	if e.isSet("organisation") {
-		c.Organisation = f.organisation
-	}
-	if e.isSet("contact") {
-		c.Contact = f.contact
-	}
-	if e.isSet("tags") {
-		c.Tags = splitList(f.tags)
-	}
+	given(e, "organisation", &c.Organisation, f.organisation)
+	given(e, "contact", &c.Contact, f.contact)
+	given(e, "tags", &c.Tags, splitList(f.tags))
 	if e.isSet("place-slug") {
 		slug := strings.TrimSpace(f.placeSlug)
 		c.PlaceID, c.Place = 0, nil
@@ -96,147 +99,48 @@ func (f *caseStudyFlags) apply(ctx context.Context, e *env, svc *hub.Service, c 
 	return nil
 }
 
-func findCaseStudy(ctx context.Context, svc *hub.Service, slug string) (*hub.CaseStudy, error) {
-	c, err := svc.CaseStudyBySlug(ctx, slug)
-	return c, notFound(err, "case study", slug, "case-study list")
-}
-
 func caseStudyList(fs *flag.FlagSet, e *env) runFunc {
-	tag := fs.String("tag", "", "only case studies with this tag `slug`")
-	place := fs.String("place", "", "only case studies at this place `slug`")
-	query := fs.String("query", "", "only case studies whose title contains this `text`")
-	limit := fs.Int("limit", 100, "show at most `n` case studies")
-	offset := fs.Int("offset", 0, "skip the first `n` case studies")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
+	var lf listFlags
+	lf.register(fs, "case studies", true)
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
+		placeID, err := lf.placeID(ctx, svc)
 		if err != nil {
 			return err
 		}
-		f := hub.CaseStudyFilter{Tag: *tag, Query: *query, Limit: *limit, Offset: *offset}
-		if *place != "" {
-			p, err := svc.PlaceBySlug(ctx, *place)
-			if err != nil {
-				return notFound(err, "place", *place, "place list")
-			}
-			f.PlaceID = p.ID
-		}
+		f := hub.CaseStudyFilter{Tag: lf.tag, PlaceID: placeID, Query: lf.query, Limit: lf.limit, Offset: lf.offset}
 		list, total, err := svc.ListCaseStudies(ctx, f)
 		if err != nil {
 			return err
 		}
-		if e.json {
-			return e.printJSON(nonNil(list))
-		}
-		if len(list) == 0 {
-			e.printf("No case studies found.\n")
-			return nil
-		}
-		tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "SLUG\tORGANISATION\tUPDATED\tTITLE")
-		for _, c := range list {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Slug, orDash(c.Organisation), formatDate(c.UpdatedAt), c.Title)
-		}
-		tw.Flush()
-		printTotal(e, len(list), total, *offset, "case studies")
-		return nil
-	}
+		return printList(e, list, caseStudyListing.paged(lf.page(total)))
+	})
 }
 
-func caseStudyShow(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
-		c, err := findCaseStudy(ctx, svc, args[0])
-		if err != nil {
-			return err
-		}
-		if e.json {
-			return e.printJSON(c)
-		}
-		d := details{}
-		d.add("slug", c.Slug)
-		d.add("summary", c.Summary)
-		d.add("organisation", c.Organisation)
-		if c.Place != nil {
-			d.add("place", c.Place.Name+" ("+c.Place.Slug+")")
-		}
-		d.add("contact", c.Contact)
-		d.add("tags", strings.Join(c.Tags, ", "))
-		d.add("updated", formatDate(c.UpdatedAt))
-		var body strings.Builder
-		for _, s := range c.Sections() {
-			fmt.Fprintf(&body, "## %s\n\n%s\n\n", s.Heading, strings.TrimSpace(s.Text))
-		}
-		e.printDetails(c.Title, d, body.String())
-		return nil
+// showCaseStudy prints a case study with its sections.
+func showCaseStudy(_ context.Context, e *env, _ *hub.Service, c *hub.CaseStudy) error {
+	d := details{}
+	d.add("slug", c.Slug)
+	d.add("summary", c.Summary)
+	d.add("organisation", c.Organisation)
+	if c.Place != nil {
+		d.add("place", c.Place.Name+" ("+c.Place.Slug+")")
 	}
-}
-
-func caseStudyAdd(fs *flag.FlagSet, e *env) runFunc {
-	var f caseStudyFlags
-	f.register(fs)
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
-		c := &hub.CaseStudy{}
-		if err := f.apply(ctx, e, svc, c); err != nil {
-			return err
-		}
-		if err := svc.CreateCaseStudy(ctx, c); err != nil {
-			return err
-		}
-		return e.savedCaseStudy("Added", c)
+	d.add("contact", c.Contact)
+	d.add("tags", strings.Join(c.Tags, ", "))
+	d.add("updated", formatDate(c.UpdatedAt))
+	var body strings.Builder
+	for _, s := range c.Sections() {
+		fmt.Fprintf(&body, "## %s\n\n%s\n\n", s.Heading, strings.TrimSpace(s.Text))
 	}
-}
-
-func (e *env) savedCaseStudy(verb string, c *hub.CaseStudy) error {
-	if e.json {
-		return e.printJSON(c)
-	}
-	e.printf("%s case study %q (%s).\n", verb, c.Title, c.Slug)
+	e.printDetails(c.Title, d, body.String())
 	return nil
 }
 
-func caseStudyEdit(fs *flag.FlagSet, e *env) runFunc {
-	var f caseStudyFlags
-	f.register(fs)
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
-		c, err := findCaseStudy(ctx, svc, args[0])
-		if err != nil {
-			return err
-		}
-		if err := f.apply(ctx, e, svc, c); err != nil {
-			return err
-		}
-		if err := svc.UpdateCaseStudy(ctx, c); err != nil {
-			return err
-		}
-		return e.savedCaseStudy("Saved", c)
-	}
-}
-
-func caseStudyDelete(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
-		c, err := findCaseStudy(ctx, svc, args[0])
-		if err != nil {
-			return err
-		}
-		if err := svc.DeleteCaseStudy(ctx, c.ID); err != nil {
-			return err
-		}
-		e.printf("Deleted case study %q (%s).\n", c.Title, c.Slug)
-		return nil
-	}
+// caseStudyListing prints case studies as text.
+var caseStudyListing = listing[*hub.CaseStudy]{
+	empty:  "No case studies found.",
+	header: "SLUG\tORGANISATION\tUPDATED\tTITLE",
+	row: func(w io.Writer, c *hub.CaseStudy) {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", c.Slug, orDash(c.Organisation), formatDate(c.UpdatedAt), c.Title)
+	},
 }

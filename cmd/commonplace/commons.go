@@ -4,8 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"strconv"
-	"text/tabwriter"
+	"io"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -15,50 +14,34 @@ import (
 // commands queue.
 
 func peerCommand() *command {
-	return &command{
-		name:    "peer",
-		summary: "Follow other hubs, so their public items join this hub's commons",
-		subs: []*command{
-			{name: "follow", args: "HANDLE|URL", nargs: 1, summary: "Follow a hub by @name@host or web address", json: true, setup: peerFollow,
-				help: "The hub must have served once (so it knows its public address). Its items arrive once it accepts."},
-			{name: "list", summary: "List the hubs this hub follows", json: true, readOnly: true, setup: peerList},
-			{name: "unfollow", args: "ACTOR", nargs: 1, summary: "Stop following a hub (its actor address, as 'peer list' shows) and remove its items", setup: peerUnfollow},
-		},
-	}
+	return group("peer", "Follow other hubs, so their public items join this hub's commons",
+		&command{name: "follow", args: "HANDLE|URL", nargs: 1, summary: "Follow a hub by @name@host or web address", json: true, setup: peerFollow,
+			help: "The hub must have served once (so it knows its public address). Its items arrive once it accepts."},
+		&command{name: "list", summary: "List the hubs this hub follows", json: true, readOnly: true, setup: peerList},
+		&command{name: "unfollow", args: "ACTOR", nargs: 1, summary: "Stop following a hub (its actor address, as 'peer list' shows) and remove its items", setup: peerUnfollow},
+	)
 }
 
 func commonsCommand() *command {
-	return &command{
-		name:    "commons",
-		summary: "List the commons and re-share its items with this hub's followers",
-		subs: []*command{
-			{name: "list", summary: "List items held from other hubs", json: true, readOnly: true, setup: commonsList},
-			{name: "share", args: "ID", nargs: 1, summary: "Re-share (Announce) an item with this hub's followers", setup: commonsShare(false)},
-			{name: "unshare", args: "ID", nargs: 1, summary: "Withdraw a re-share", setup: commonsShare(true)},
-		},
-	}
+	return group("commons", "List the commons and re-share its items with this hub's followers",
+		&command{name: "list", summary: "List items held from other hubs", json: true, readOnly: true, setup: commonsList},
+		&command{name: "share", args: "ID", nargs: 1, summary: "Re-share (Announce) an item with this hub's followers", setup: commonsShare(false)},
+		&command{name: "unshare", args: "ID", nargs: 1, summary: "Withdraw a re-share", setup: commonsShare(true)},
+	)
 }
 
 func blockCommand() *command {
-	return &command{
-		name:    "block",
-		summary: "Block accounts and servers, and manage the allowlist",
-		subs: []*command{
-			{name: "add", args: "SERVER|ACCOUNT", nargs: 1, summary: "Block a server (host name) or, with --account, one account (its address)", setup: blockAdd},
-			{name: "remove", args: "SERVER|ACCOUNT", nargs: 1, summary: "Lift a block", setup: blockRemove},
-			{name: "list", summary: "List blocks and the allowlist", json: true, readOnly: true, setup: blockList},
-			{name: "allow", args: "SERVER", nargs: 1, summary: "Put a server on the allowlist (--remove takes it off)", setup: blockAllow},
-			{name: "allowlist", args: "on|off", nargs: 1, summary: "Federate only with allowed servers (on), or with all not blocked (off)", setup: blockAllowlist},
-		},
-	}
+	return group("block", "Block accounts and servers, and manage the allowlist",
+		&command{name: "add", args: "SERVER|ACCOUNT", nargs: 1, summary: "Block a server (host name) or, with --account, one account (its address)", setup: blockAdd},
+		&command{name: "remove", args: "SERVER|ACCOUNT", nargs: 1, summary: "Lift a block", setup: blockRemove},
+		&command{name: "list", summary: "List blocks and the allowlist", json: true, readOnly: true, setup: blockList},
+		&command{name: "allow", args: "SERVER", nargs: 1, summary: "Put a server on the allowlist (--remove takes it off)", setup: blockAllow},
+		&command{name: "allowlist", args: "on|off", nargs: 1, summary: "Federate only with allowed servers (on), or with all not blocked (off)", setup: blockAllowlist},
+	)
 }
 
 func peerFollow(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		p, err := svc.FollowPeer(ctx, args[0])
 		if err != nil {
 			return err
@@ -68,88 +51,42 @@ func peerFollow(fs *flag.FlagSet, e *env) runFunc {
 		}
 		e.printf("Asked to follow %s (%s). Its items join the commons once it accepts.\n", p.Handle(), p.ActorID)
 		return nil
-	}
+	})
 }
 
-func peerList(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
-		peers, err := svc.Peers(ctx)
-		if err != nil {
-			return err
-		}
-		if e.json {
-			return e.printJSON(nonNil(peers))
-		}
-		if len(peers) == 0 {
-			e.printf("This hub follows no other hub yet. Follow one with 'commonplace peer follow @name@host'.\n")
-			return nil
-		}
-		tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "HANDLE\tSTATE\tITEMS\tACTOR\tLAST PROBLEM")
-		for _, p := range peers {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", p.Handle(), p.State, p.Items, p.ActorID, orDash(p.LastError))
-		}
-		return tw.Flush()
-	}
-}
+var peerList = listSetup((*hub.Service).Peers, listing[hub.Peer]{
+	empty:  "This hub follows no other hub yet. Follow one with 'commonplace peer follow @name@host'.",
+	header: "HANDLE\tSTATE\tITEMS\tACTOR\tLAST PROBLEM",
+	row: func(w io.Writer, p hub.Peer) {
+		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\n", p.Handle(), p.State, p.Items, p.ActorID, orDash(p.LastError))
+	},
+})
 
 func peerUnfollow(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		if err := svc.UnfollowPeer(ctx, args[0]); err != nil {
 			return err
 		}
 		e.printf("Unfollowed %s; its items have left the commons.\n", args[0])
 		return nil
-	}
+	})
 }
 
 func commonsList(fs *flag.FlagSet, e *env) runFunc {
 	kind := fs.String("kind", "", "only `event`, guide or case-study")
 	from := fs.String("from", "", "only items from this `server`")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		items, _, err := svc.RemoteItems(ctx, hub.RemoteItemFilter{Kind: hub.Kind(*kind), Host: *from, Limit: 100})
 		if err != nil {
 			return err
 		}
-		if e.json {
-			return e.printJSON(nonNil(items))
-		}
-		if len(items) == 0 {
-			e.printf("The commons is empty.\n")
-			return nil
-		}
-		tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tKIND\tTITLE\tFROM\tRE-SHARED")
-		for _, it := range items {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%v\n", it.ID, it.Kind, it.Title, it.Origin.Host, it.Reshared)
-		}
-		return tw.Flush()
-	}
+		return printList(e, items, commonsListing)
+	})
 }
 
 func commonsShare(undo bool) func(fs *flag.FlagSet, e *env) runFunc {
 	return func(fs *flag.FlagSet, e *env) runFunc {
-		return func(ctx context.Context, args []string) error {
-			id, err := strconv.ParseInt(args[0], 10, 64)
-			if err != nil || id <= 0 {
-				return usagef("ID must be the number of an item, as 'commonplace commons list' shows")
-			}
-			ctx, svc, err := e.open(ctx)
-			if err != nil {
-				return err
-			}
+		return e.withIDArg("ID must be the number of an item, as 'commonplace commons list' shows", func(ctx context.Context, svc *hub.Service, id int64) error {
 			if err := svc.Reshare(ctx, id, undo); err != nil {
 				return err
 			}
@@ -159,7 +96,7 @@ func commonsShare(undo bool) func(fs *flag.FlagSet, e *env) runFunc {
 				e.printf("Re-shared item %d with this hub's followers.\n", id)
 			}
 			return nil
-		}
+		})
 	}
 }
 
@@ -173,40 +110,28 @@ func blockKind(account bool) string {
 func blockAdd(fs *flag.FlagSet, e *env) runFunc {
 	account := fs.Bool("account", false, "block one account (give its address) rather than a server")
 	note := fs.String("note", "", "why, for other organisers")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		if err := svc.Block(ctx, hub.Block{Kind: blockKind(*account), Value: args[0], Note: *note}); err != nil {
 			return err
 		}
 		e.printf("Blocked %s: what it sent here is removed, and nothing more is taken from it or sent to it.\n", args[0])
 		return nil
-	}
+	})
 }
 
 func blockRemove(fs *flag.FlagSet, e *env) runFunc {
 	account := fs.Bool("account", false, "the block is of one account")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		if err := svc.Unblock(ctx, blockKind(*account), args[0]); err != nil {
 			return err
 		}
 		e.printf("Lifted the block on %s.\n", args[0])
 		return nil
-	}
+	})
 }
 
 func blockList(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		p, err := svc.ModerationPolicy(ctx)
 		if err != nil {
 			return err
@@ -226,22 +151,18 @@ func blockList(fs *flag.FlagSet, e *env) runFunc {
 			e.printf("blocked  %-7s %s %s\n", b.Kind, b.Value, b.Note)
 		}
 		return nil
-	}
+	})
 }
 
 func blockAllow(fs *flag.FlagSet, e *env) runFunc {
 	remove := fs.Bool("remove", false, "take the server off the allowlist")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		if err := svc.AllowServer(ctx, args[0], !*remove); err != nil {
 			return err
 		}
 		e.printf("Done.\n")
 		return nil
-	}
+	})
 }
 
 func blockAllowlist(fs *flag.FlagSet, e *env) runFunc {
@@ -264,4 +185,13 @@ func blockAllowlist(fs *flag.FlagSet, e *env) runFunc {
 		e.printf("Allowlist mode is %s.\n", args[0])
 		return nil
 	}
+}
+
+// commonsListing prints the commons as text.
+var commonsListing = listing[*hub.RemoteItem]{
+	empty:  "The commons is empty.",
+	header: "ID\tKIND\tTITLE\tFROM\tRE-SHARED",
+	row: func(w io.Writer, it *hub.RemoteItem) {
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%v\n", it.ID, it.Kind, it.Title, it.Origin.Host, it.Reshared)
+	},
 }

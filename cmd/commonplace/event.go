@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -27,24 +28,35 @@ lasts one day.
 Tuesday) or FREQ=MONTHLY;BYDAY=1TH (first Thursday of each month), and
 --except lists dates to skip, e.g. 2026-12-22,2026-12-29.`
 
+// events are what happens where and when, once or repeating.
+var events = &resource[hub.Event, *eventFlags]{
+	noun: "event", listCmd: "event list",
+	bySlug:       (*hub.Service).EventBySlug,
+	newFlags:     func() *eventFlags { return &eventFlags{} },
+	flagsNeedHub: true,
+	create:       (*hub.Service).CreateEvent,
+	update:       (*hub.Service).UpdateEvent,
+	id:           func(ev *hub.Event) int64 { return ev.ID },
+	remove:       (*hub.Service).DeleteEvent,
+	show:         showEvent,
+	saved: func(verb string, ev *hub.Event) string {
+		return fmt.Sprintf("%s event %q (%s): %s.", verb, ev.Title, ev.Slug, formatEventTime(ev))
+	},
+	deleted: func(ev *hub.Event) string { return fmt.Sprintf("Deleted event %q (%s).", ev.Title, ev.Slug) },
+}
+
 func eventCommand() *command {
-	return &command{
-		name:    "event",
-		summary: "List, show, add, edit and delete events",
-		subs: []*command{
-			eventListCommand(),
-			{name: "show", args: "SLUG", nargs: 1, summary: "Show an event and its next dates", json: true, readOnly: true, setup: eventShow},
-			{name: "add", summary: "Add an event", json: true, help: eventTimeHelp, setup: eventAdd},
-			{name: "edit", args: "SLUG", nargs: 1, summary: "Change an event; only the flags given change", json: true,
-				help: eventTimeHelp + `
+	return group("event", "List, show, add, edit and delete events",
+		eventListCommand(),
+		events.showCommand("Show an event and its next dates"),
+		events.addCommand("Add an event", eventTimeHelp),
+		events.editCommand("Change an event; only the flags given change", eventTimeHelp+`
 
 Give a flag an empty value to clear it (--repeat "" makes the event a
 one-off, --place-slug "" removes its place). Moving --start without --end
-keeps the event's length. Changing --tz alone keeps the local times.`,
-				setup: eventEdit},
-			{name: "delete", args: "SLUG", nargs: 1, summary: "Delete an event", setup: eventDelete},
-		},
-	}
+keeps the event's length. Changing --tz alone keeps the local times.`),
+		events.deleteCommand("Delete an event"),
+	)
 }
 
 // eventFlags are the fields of an event that add and edit accept.
@@ -59,7 +71,7 @@ type eventFlags struct {
 	description, descriptionFile  string
 }
 
-func (f *eventFlags) register(fs *flag.FlagSet) {
+func (f *eventFlags) register(fs *flag.FlagSet, _ bool) {
 	fs.StringVar(&f.title, "title", "", "the event's `title`")
 	fs.StringVar(&f.start, "start", "", "`when` it starts: \"2026-12-01 19:00\", or a date for --all-day")
 	fs.StringVar(&f.end, "end", "", "`when` it ends; for --all-day the last day, inclusive")
@@ -87,12 +99,8 @@ func (f *eventFlags) apply(ctx context.Context, e *env, svc *hub.Service, ev *hu
 	bad := map[string]string{}
 	old := *ev
 
-	if e.isSet("title") {
-		ev.Title = f.title
-	}
-	if e.isSet("all-day") {
-		ev.AllDay = f.allDay
-	}
+	given(e, "title", &ev.Title, f.title)
+	given(e, "all-day", &ev.AllDay, f.allDay)
 	switch {
 	case e.isSet("tz"):
 		ev.TimeZone = strings.TrimSpace(f.tz)
@@ -145,30 +153,16 @@ func (f *eventFlags) apply(ctx context.Context, e *env, svc *hub.Service, ev *hu
 			ev.End = t
 		}
 	}
-	if e.isSet("repeat") {
-		ev.Recurrence = f.repeat
-	}
-	if e.isSet("except") {
-		ev.Exceptions = splitList(f.except)
-	}
+	given(e, "repeat", &ev.Recurrence, f.repeat)
+	given(e, "except", &ev.Exceptions, splitList(f.except))
 	if err := f.applyPlace(ctx, e, svc, ev, bad); err != nil {
 		return err
 	}
-	if e.isSet("online-url") {
-		ev.OnlineURL = f.onlineURL
-	}
-	if e.isSet("booking-url") {
-		ev.BookingURL = f.bookingURL
-	}
-	if e.isSet("tags") {
-		ev.Tags = splitList(f.tags)
-	}
-	if e.isSet("organiser") {
-		ev.Organiser = f.organiser
-	}
-	if e.isSet("accessibility") {
-		ev.Accessibility = f.access
-	}
+	given(e, "online-url", &ev.OnlineURL, f.onlineURL)
+	given(e, "booking-url", &ev.BookingURL, f.bookingURL)
+	given(e, "tags", &ev.Tags, splitList(f.tags))
+	given(e, "organiser", &ev.Organiser, f.organiser)
+	given(e, "accessibility", &ev.Accessibility, f.access)
 	desc, ok, err := e.readText("description", f.description, f.descriptionFile)
 	if err != nil {
 		return err
@@ -282,73 +276,6 @@ func civilDays(a, b time.Time) int {
 	return int(time.Date(by, bm, bd, 0, 0, 0, 0, time.UTC).Sub(time.Date(ay, am, ad, 0, 0, 0, 0, time.UTC)).Hours() / 24)
 }
 
-func eventAdd(fs *flag.FlagSet, e *env) runFunc {
-	var f eventFlags
-	f.register(fs)
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
-		ev := &hub.Event{}
-		if err := f.apply(ctx, e, svc, ev, true); err != nil {
-			return err
-		}
-		if err := svc.CreateEvent(ctx, ev); err != nil {
-			return err
-		}
-		return e.savedEvent("Added", ev)
-	}
-}
-
-func eventEdit(fs *flag.FlagSet, e *env) runFunc {
-	var f eventFlags
-	f.register(fs)
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
-		ev, err := svc.EventBySlug(ctx, args[0])
-		if err != nil {
-			return notFound(err, "event", args[0], "event list")
-		}
-		if err := f.apply(ctx, e, svc, ev, false); err != nil {
-			return err
-		}
-		if err := svc.UpdateEvent(ctx, ev); err != nil {
-			return err
-		}
-		return e.savedEvent("Saved", ev)
-	}
-}
-
-func (e *env) savedEvent(verb string, ev *hub.Event) error {
-	if e.json {
-		return e.printJSON(ev)
-	}
-	e.printf("%s event %q (%s): %s.\n", verb, ev.Title, ev.Slug, formatEventTime(ev))
-	return nil
-}
-
-func eventDelete(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
-		ev, err := svc.EventBySlug(ctx, args[0])
-		if err != nil {
-			return notFound(err, "event", args[0], "event list")
-		}
-		if err := svc.DeleteEvent(ctx, ev.ID); err != nil {
-			return err
-		}
-		e.printf("Deleted event %q (%s).\n", ev.Title, ev.Slug)
-		return nil
-	}
-}
-
 func eventListCommand() *command {
 	return &command{
 		name:     "list",
@@ -359,83 +286,85 @@ func eventListCommand() *command {
 --occurrences, repeating events are expanded into their dates, from today
 for three months unless --from and --to say otherwise.`,
 		setup: func(fs *flag.FlagSet, e *env) runFunc {
-			from := fs.String("from", "", "only events happening on or after this `date` (YYYY-MM-DD)")
-			to := fs.String("to", "", "only events happening on or before this `date` (YYYY-MM-DD)")
-			tag := fs.String("tag", "", "only events with this tag `slug`")
-			place := fs.String("place", "", "only events at this place `slug`")
-			query := fs.String("query", "", "only events whose title contains this `text`")
-			limit := fs.Int("limit", 100, "show at most `n` events")
-			offset := fs.Int("offset", 0, "skip the first `n` events")
-			occurrences := fs.Bool("occurrences", false, "list each date events happen, repeating ones expanded")
-			return func(ctx context.Context, args []string) error {
-				ctx, svc, err := e.open(ctx)
+			var lf eventListFlags
+			lf.register(fs)
+			return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
+				f, loc, err := lf.filter(ctx, svc)
 				if err != nil {
 					return err
 				}
-				st, err := svc.Settings(ctx)
-				if err != nil {
-					return err
-				}
-				loc, err := time.LoadLocation(st.TimeZone)
-				if err != nil {
-					loc = time.UTC
-				}
-				var f hub.EventFilter
-				bad := map[string]string{}
-				if *from != "" {
-					if f.From, err = time.ParseInLocation(dateLayout, *from, loc); err != nil {
-						bad["from"] = "Write the date as YYYY-MM-DD."
-					}
-				}
-				if *to != "" {
-					t, err := time.ParseInLocation(dateLayout, *to, loc)
-					if err != nil {
-						bad["to"] = "Write the date as YYYY-MM-DD."
-					}
-					f.To = t.AddDate(0, 0, 1)
-				}
-				if len(bad) > 0 {
-					return &hub.Error{Code: hub.EINVALID, Message: "Please correct the dates.", Fields: bad}
-				}
-				if *place != "" {
-					p, err := svc.PlaceBySlug(ctx, *place)
-					if err != nil {
-						return notFound(err, "place", *place, "place list")
-					}
-					f.PlaceID = p.ID
-				}
-				f.Tag, f.Query, f.Limit, f.Offset = *tag, *query, *limit, *offset
-				if *occurrences {
+				if lf.occurrences {
 					return e.listOccurrences(ctx, svc, f, loc)
 				}
-				events, total, err := svc.ListEvents(ctx, f)
+				list, total, err := svc.ListEvents(ctx, f)
 				if err != nil {
 					return err
 				}
-				if e.json {
-					return e.printJSON(nonNil(events))
-				}
-				if len(events) == 0 {
-					e.printf("No events found.\n")
-					return nil
-				}
 				now := time.Now()
-				tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "SLUG\tNEXT\tREPEATS\tPLACE\tTITLE")
-				for _, ev := range events {
-					next := "ended " + lastDay(ev).Format("2 Jan 2006")
-					if occ := ev.NextOccurrences(now, 1); len(occ) > 0 {
-						next = formatStart(occ[0].Start, ev.AllDay)
-					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ev.Slug, next,
-						orDash(hub.Describe(ev.Recurrence, ev.Start.In(ev.Location()))), orDash(placeName(ev.Place)), ev.Title)
-				}
-				tw.Flush()
-				printTotal(e, len(events), total, *offset, "events")
-				return nil
-			}
+				return printList(e, list, listing[*hub.Event]{
+					empty:  "No events found.",
+					header: "SLUG\tNEXT\tREPEATS\tPLACE\tTITLE",
+					row: func(w io.Writer, ev *hub.Event) {
+						next := "ended " + lastDay(ev).Format("2 Jan 2006")
+						if occ := ev.NextOccurrences(now, 1); len(occ) > 0 {
+							next = formatStart(occ[0].Start, ev.AllDay)
+						}
+						fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", ev.Slug, next,
+							orDash(hub.Describe(ev.Recurrence, ev.Start.In(ev.Location()))), orDash(placeName(ev.Place)), ev.Title)
+					},
+					page: lf.page(total),
+				})
+			})
 		},
 	}
+}
+
+// eventListFlags are event list's filters.
+type eventListFlags struct {
+	listFlags
+	from, to    string
+	occurrences bool
+}
+
+func (lf *eventListFlags) register(fs *flag.FlagSet) {
+	lf.listFlags.register(fs, "events", true)
+	fs.StringVar(&lf.from, "from", "", "only events happening on or after this `date` (YYYY-MM-DD)")
+	fs.StringVar(&lf.to, "to", "", "only events happening on or before this `date` (YYYY-MM-DD)")
+	fs.BoolVar(&lf.occurrences, "occurrences", false, "list each date events happen, repeating ones expanded")
+}
+
+// filter turns the flags into a filter, with dates in the hub's zone.
+func (lf *eventListFlags) filter(ctx context.Context, svc *hub.Service) (hub.EventFilter, *time.Location, error) {
+	var f hub.EventFilter
+	st, err := svc.Settings(ctx)
+	if err != nil {
+		return f, nil, err
+	}
+	loc, err := time.LoadLocation(st.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	bad := map[string]string{}
+	if lf.from != "" {
+		if f.From, err = time.ParseInLocation(dateLayout, lf.from, loc); err != nil {
+			bad["from"] = "Write the date as YYYY-MM-DD."
+		}
+	}
+	if lf.to != "" {
+		t, err := time.ParseInLocation(dateLayout, lf.to, loc)
+		if err != nil {
+			bad["to"] = "Write the date as YYYY-MM-DD."
+		}
+		f.To = t.AddDate(0, 0, 1)
+	}
+	if len(bad) > 0 {
+		return f, nil, &hub.Error{Code: hub.EINVALID, Message: "Please correct the dates.", Fields: bad}
+	}
+	if f.PlaceID, err = lf.placeID(ctx, svc); err != nil {
+		return f, nil, err
+	}
+	f.Tag, f.Query, f.Limit, f.Offset = lf.tag, lf.query, lf.limit, lf.offset
+	return f, loc, nil
 }
 
 func (e *env) listOccurrences(ctx context.Context, svc *hub.Service, f hub.EventFilter, loc *time.Location) error {
@@ -450,64 +379,46 @@ func (e *env) listOccurrences(ctx context.Context, svc *hub.Service, f hub.Event
 	if err != nil {
 		return err
 	}
-	if e.json {
-		return e.printJSON(nonNil(occs))
-	}
-	if len(occs) == 0 {
-		e.printf("No events between %s and %s.\n", of.From.Format("2 Jan 2006"), of.To.AddDate(0, 0, -1).Format("2 Jan 2006"))
-		return nil
-	}
-	tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "WHEN\tSLUG\tPLACE\tTITLE")
-	for _, o := range occs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", formatStart(o.Start, o.Event.AllDay), o.Event.Slug, orDash(placeName(o.Event.Place)), o.Event.Title)
-	}
-	return tw.Flush()
+	return printList(e, occs, listing[hub.Occurrence]{
+		empty:  fmt.Sprintf("No events between %s and %s.", of.From.Format("2 Jan 2006"), of.To.AddDate(0, 0, -1).Format("2 Jan 2006")),
+		header: "WHEN\tSLUG\tPLACE\tTITLE",
+		row: func(w io.Writer, o hub.Occurrence) {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", formatStart(o.Start, o.Event.AllDay), o.Event.Slug, orDash(placeName(o.Event.Place)), o.Event.Title)
+		},
+	})
 }
 
-func eventShow(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
-		ev, err := svc.EventBySlug(ctx, args[0])
-		if err != nil {
-			return notFound(err, "event", args[0], "event list")
-		}
-		if e.json {
-			return e.printJSON(ev)
-		}
-		loc := ev.Location()
-		d := details{}
-		d.add("slug", ev.Slug)
-		if ev.Recurring() {
-			d.add("first", formatEventTime(ev))
-		} else {
-			d.add("when", formatEventTime(ev))
-		}
-		d.add("repeats", hub.Describe(ev.Recurrence, ev.Start.In(loc)))
-		if ev.Recurring() {
-			d.add("rule", ev.Recurrence)
-			d.add("except", strings.Join(ev.Exceptions, ", "))
-			var next []string
-			for _, o := range ev.NextOccurrences(time.Now(), 5) {
-				next = append(next, formatStart(o.Start, ev.AllDay))
-			}
-			d.add("next", strings.Join(next, "; "))
-		}
-		if ev.Place != nil {
-			d.add("place", joinNonEmpty(", ", ev.Place.Name, ev.Place.Address())+" ("+ev.Place.Slug+")")
-		}
-		d.add("online", ev.OnlineURL)
-		d.add("booking", ev.BookingURL)
-		d.add("organiser", ev.Organiser)
-		d.add("accessibility", ev.Accessibility)
-		d.add("tags", strings.Join(ev.Tags, ", "))
-		d.add("updated", formatDate(ev.UpdatedAt))
-		e.printDetails(ev.Title, d, ev.Description)
-		return nil
+// showEvent prints an event with its next dates.
+func showEvent(_ context.Context, e *env, _ *hub.Service, ev *hub.Event) error {
+	loc := ev.Location()
+	d := details{}
+	d.add("slug", ev.Slug)
+	if ev.Recurring() {
+		d.add("first", formatEventTime(ev))
+	} else {
+		d.add("when", formatEventTime(ev))
 	}
+	d.add("repeats", hub.Describe(ev.Recurrence, ev.Start.In(loc)))
+	if ev.Recurring() {
+		d.add("rule", ev.Recurrence)
+		d.add("except", strings.Join(ev.Exceptions, ", "))
+		var next []string
+		for _, o := range ev.NextOccurrences(time.Now(), 5) {
+			next = append(next, formatStart(o.Start, ev.AllDay))
+		}
+		d.add("next", strings.Join(next, "; "))
+	}
+	if ev.Place != nil {
+		d.add("place", joinNonEmpty(", ", ev.Place.Name, ev.Place.Address())+" ("+ev.Place.Slug+")")
+	}
+	d.add("online", ev.OnlineURL)
+	d.add("booking", ev.BookingURL)
+	d.add("organiser", ev.Organiser)
+	d.add("accessibility", ev.Accessibility)
+	d.add("tags", strings.Join(ev.Tags, ", "))
+	d.add("updated", formatDate(ev.UpdatedAt))
+	e.printDetails(ev.Title, d, ev.Description)
+	return nil
 }
 
 // formatEventTime describes an event's first occurrence in its zone.

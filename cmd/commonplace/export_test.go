@@ -279,7 +279,7 @@ func keyIDHost(r *http.Request) string {
 
 // rebuildExport reads the export at src and writes a changed copy at dest:
 // change may edit the manifest and return changed database bytes.
-func rebuildExport(t *testing.T, src, dest string, change func(m *exportManifest, db []byte) []byte) {
+func rebuildExport(t *testing.T, src, dest string, change func(m *storage.ExportManifest, db []byte) []byte) {
 	t.Helper()
 	f, err := os.Open(src)
 	if err != nil {
@@ -287,7 +287,7 @@ func rebuildExport(t *testing.T, src, dest string, change func(m *exportManifest
 	}
 	defer f.Close()
 	dbFile := filepath.Join(t.TempDir(), "db")
-	m, err := readExport(f, dbFile)
+	m, err := storage.ReadExport(f, dbFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +295,7 @@ func rebuildExport(t *testing.T, src, dest string, change func(m *exportManifest
 	db = change(&m, db)
 	m.Database.Size = int64(len(db))
 	os.WriteFile(dbFile, db, 0o600)
-	if err := writeExportFile(dest, m, dbFile); err != nil {
+	if err := storage.WriteExportArchive(dest, m, dbFile); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -320,7 +320,7 @@ func TestImportRefusesBadFiles(t *testing.T) {
 		os.WriteFile(p, b, 0o600)
 		return p
 	}
-	rebuilt := func(name string, change func(m *exportManifest, db []byte) []byte) string {
+	rebuilt := func(name string, change func(m *storage.ExportManifest, db []byte) []byte) string {
 		p := filepath.Join(dir, name)
 		rebuildExport(t, good, p, change)
 		return p
@@ -334,23 +334,23 @@ func TestImportRefusesBadFiles(t *testing.T) {
 		{"not an archive", write("notes.txt", []byte("shopping list")), "not a gzip file"},
 		{"a backup, not an export", backup, "not a gzip file"},
 		{"cut short", write("short.tar.gz", goodBytes[:len(goodBytes)/2]), "unexpected EOF"},
-		{"damaged database", rebuilt("damaged.tar.gz", func(_ *exportManifest, db []byte) []byte {
+		{"damaged database", rebuilt("damaged.tar.gz", func(_ *storage.ExportManifest, db []byte) []byte {
 			db[len(db)/2] ^= 0xff
 			return db
 		}), "does not match the manifest's checksum"},
-		{"newer schema", rebuilt("newer-schema.tar.gz", func(m *exportManifest, db []byte) []byte {
+		{"newer schema", rebuilt("newer-schema.tar.gz", func(m *storage.ExportManifest, db []byte) []byte {
 			m.SchemaVersion = storage.KnownSchemaVersion() + 1
 			return db
 		}), "made by a newer Commonplace"},
-		{"newer format", rebuilt("newer-format.tar.gz", func(m *exportManifest, db []byte) []byte {
-			m.FormatVersion = exportFormatVersion + 1
+		{"newer format", rebuilt("newer-format.tar.gz", func(m *storage.ExportManifest, db []byte) []byte {
+			m.FormatVersion = storage.ExportFormatVersion + 1
 			return db
 		}), "export format 2"},
-		{"another kind of archive", rebuilt("other.tar.gz", func(m *exportManifest, db []byte) []byte {
+		{"another kind of archive", rebuilt("other.tar.gz", func(m *storage.ExportManifest, db []byte) []byte {
 			m.Format = "something-else"
 			return db
 		}), "not a Commonplace export manifest"},
-		{"a database that is not a hub's", rebuilt("not-hub.tar.gz", func(m *exportManifest, db []byte) []byte {
+		{"a database that is not a hub's", rebuilt("not-hub.tar.gz", func(m *storage.ExportManifest, db []byte) []byte {
 			bad := []byte("SQLite format 3\x00 but not really")
 			sum := sha256.Sum256(bad)
 			m.Database.SHA256 = hex.EncodeToString(sum[:])

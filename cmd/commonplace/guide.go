@@ -4,51 +4,64 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
+// guides are how-to write-ups; every edit saves a revision.
+var guides = &resource[hub.Guide, *guideFlags]{
+	noun: "guide", listCmd: "guide list",
+	bySlug:   (*hub.Service).GuideBySlug,
+	newFlags: func() *guideFlags { return &guideFlags{} },
+	create:   (*hub.Service).CreateGuide,
+	updateWith: func(ctx context.Context, svc *hub.Service, g *hub.Guide, f *guideFlags) error {
+		return svc.UpdateGuideWithNote(ctx, g, f.note)
+	},
+	id:     func(g *hub.Guide) int64 { return g.ID },
+	remove: (*hub.Service).DeleteGuide,
+	saved: func(verb string, g *hub.Guide) string {
+		return fmt.Sprintf("%s guide %q (%s), revision %d.", verb, g.Title, g.Slug, g.Revision)
+	},
+	deleted: func(g *hub.Guide) string {
+		return fmt.Sprintf("Deleted guide %q (%s) and its %d revisions.", g.Title, g.Slug, g.Revision)
+	},
+}
+
 func guideCommand() *command {
-	return &command{
-		name:    "guide",
-		summary: "Manage guides: how-to write-ups kept with every revision",
-		subs: []*command{
-			{name: "list", summary: "List guides, newest first", json: true, readOnly: true, setup: guideList},
-			{name: "show", args: "SLUG", nargs: 1, summary: "Show a guide, or one of its revisions", json: true, readOnly: true, setup: guideShow},
-			{name: "add", summary: "Add a guide", json: true, setup: guideAdd},
-			{name: "edit", args: "SLUG", nargs: 1, summary: "Change a guide, saving a new revision; only the flags given change", json: true, setup: guideEdit},
-			{name: "delete", args: "SLUG", nargs: 1, summary: "Delete a guide and all its revisions", setup: guideDelete},
-			{name: "revisions", args: "SLUG", nargs: 1, summary: "List a guide's revisions, newest first", json: true, readOnly: true, setup: guideRevisions},
-			{name: "restore", args: "SLUG REVISION", nargs: 2, summary: "Make an old revision current again, as a new revision", json: true, setup: guideRestore},
-		},
-	}
+	return group("guide", "Manage guides: how-to write-ups kept with every revision",
+		&command{name: "list", summary: "List guides, newest first", json: true, readOnly: true, setup: guideList},
+		&command{name: "show", args: "SLUG", nargs: 1, summary: "Show a guide, or one of its revisions", json: true, readOnly: true, setup: guideShow},
+		guides.addCommand("Add a guide", ""),
+		guides.editCommand("Change a guide, saving a new revision; only the flags given change", ""),
+		guides.deleteCommand("Delete a guide and all its revisions"),
+		&command{name: "revisions", args: "SLUG", nargs: 1, summary: "List a guide's revisions, newest first", json: true, readOnly: true, setup: guideRevisions},
+		&command{name: "restore", args: "SLUG REVISION", nargs: 2, summary: "Make an old revision current again, as a new revision", json: true, setup: guideRestore},
+	)
 }
 
 type guideFlags struct {
 	title, summary, tags, body, bodyFile string
+	note                                 string // edit only
 }
 
-func (f *guideFlags) register(fs *flag.FlagSet) {
+func (f *guideFlags) register(fs *flag.FlagSet, edit bool) {
 	fs.StringVar(&f.title, "title", "", "the guide's `title`")
 	fs.StringVar(&f.summary, "summary", "", "a short plain-text `summary`, shown in lists and on the fediverse")
 	fs.StringVar(&f.tags, "tags", "", "comma-separated `tags`")
 	fs.StringVar(&f.body, "body", "", "the guide `text` (Markdown)")
 	fs.StringVar(&f.bodyFile, "body-file", "", "read the guide text from a `file` (- for standard input)")
+	if edit {
+		fs.StringVar(&f.note, "note", "", "a short `note` on what changed, kept with the revision")
+	}
 }
 
-func (f *guideFlags) apply(e *env, g *hub.Guide) error {
-	if e.isSet("title") {
-		g.Title = f.title
-	}
-	if e.isSet("summary") {
-		g.Summary = f.summary
-	}
-	if e.isSet("tags") {
-		g.Tags = splitList(f.tags)
-	}
+func (f *guideFlags) apply(_ context.Context, e *env, _ *hub.Service, g *hub.Guide, _ bool) error {
+	given(e, "title", &g.Title, f.title)
+	given(e, "summary", &g.Summary, f.summary)
+	given(e, "tags", &g.Tags, splitList(f.tags))
 	body, ok, err := e.readText("body", f.body, f.bodyFile)
 	if err != nil {
 		return err
@@ -59,73 +72,27 @@ func (f *guideFlags) apply(e *env, g *hub.Guide) error {
 	return nil
 }
 
-func findGuide(ctx context.Context, svc *hub.Service, slug string) (*hub.Guide, error) {
-	g, err := svc.GuideBySlug(ctx, slug)
-	return g, notFound(err, "guide", slug, "guide list")
-}
-
 func guideList(fs *flag.FlagSet, e *env) runFunc {
-	tag := fs.String("tag", "", "only guides with this tag `slug`")
-	query := fs.String("query", "", "only guides whose title contains this `text`")
-	limit := fs.Int("limit", 100, "show at most `n` guides")
-	offset := fs.Int("offset", 0, "skip the first `n` guides")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
+	var lf listFlags
+	lf.register(fs, "guides", false)
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
+		list, total, err := svc.ListGuides(ctx, hub.GuideFilter{Tag: lf.tag, Query: lf.query, Limit: lf.limit, Offset: lf.offset})
 		if err != nil {
 			return err
 		}
-		guides, total, err := svc.ListGuides(ctx, hub.GuideFilter{Tag: *tag, Query: *query, Limit: *limit, Offset: *offset})
-		if err != nil {
-			return err
-		}
-		if e.json {
-			return e.printJSON(nonNil(guides))
-		}
-		if len(guides) == 0 {
-			e.printf("No guides found.\n")
-			return nil
-		}
-		tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "SLUG\tREVISION\tUPDATED\tTITLE")
-		for _, g := range guides {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", g.Slug, g.Revision, formatDate(g.UpdatedAt), g.Title)
-		}
-		tw.Flush()
-		printTotal(e, len(guides), total, *offset, "guides")
-		return nil
-	}
+		return printList(e, list, guideListing.paged(lf.page(total)))
+	})
 }
 
 func guideShow(fs *flag.FlagSet, e *env) runFunc {
 	revision := fs.Int("revision", 0, "show revision `n` instead of the current text")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
-		g, err := findGuide(ctx, svc, args[0])
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
+		g, err := guides.find(ctx, svc, args[0])
 		if err != nil {
 			return err
 		}
 		if *revision != 0 {
-			rev, err := svc.GuideRevision(ctx, g.ID, *revision)
-			if hub.ErrorCode(err) == hub.ENOTFOUND {
-				return hub.Errorf(hub.ENOTFOUND, "The guide %q has no revision %d. List them with 'commonplace guide revisions %s'.", g.Slug, *revision, g.Slug)
-			} else if err != nil {
-				return err
-			}
-			if e.json {
-				return e.printJSON(rev)
-			}
-			d := details{}
-			d.add("revision", fmt.Sprintf("%d of %d", rev.Number, g.Revision))
-			d.add("saved", formatDate(rev.CreatedAt))
-			d.add("author", rev.Author)
-			d.add("note", rev.Note)
-			d.add("summary", rev.Summary)
-			d.add("tags", strings.Join(rev.Tags, ", "))
-			e.printDetails(rev.Title, d, rev.Body)
-			return nil
+			return showGuideRevision(ctx, e, svc, g, *revision)
 		}
 		if e.json {
 			return e.printJSON(g)
@@ -138,84 +105,40 @@ func guideShow(fs *flag.FlagSet, e *env) runFunc {
 		d.add("updated", formatDate(g.UpdatedAt))
 		e.printDetails(g.Title, d, g.Body)
 		return nil
-	}
+	})
 }
 
-func guideAdd(fs *flag.FlagSet, e *env) runFunc {
-	var f guideFlags
-	f.register(fs)
-	return func(ctx context.Context, args []string) error {
-		g := &hub.Guide{}
-		if err := f.apply(e, g); err != nil {
-			return err
-		}
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
-		if err := svc.CreateGuide(ctx, g); err != nil {
-			return err
-		}
-		return e.savedGuide("Added", g)
+// showGuideRevision prints one of a guide's revisions.
+func showGuideRevision(ctx context.Context, e *env, svc *hub.Service, g *hub.Guide, number int) error {
+	rev, err := svc.GuideRevision(ctx, g.ID, number)
+	if err != nil {
+		return revisionErr(err, g, number)
 	}
-}
-
-func (e *env) savedGuide(verb string, g *hub.Guide) error {
 	if e.json {
-		return e.printJSON(g)
+		return e.printJSON(rev)
 	}
-	e.printf("%s guide %q (%s), revision %d.\n", verb, g.Title, g.Slug, g.Revision)
+	d := details{}
+	d.add("revision", fmt.Sprintf("%d of %d", rev.Number, g.Revision))
+	d.add("saved", formatDate(rev.CreatedAt))
+	d.add("author", rev.Author)
+	d.add("note", rev.Note)
+	d.add("summary", rev.Summary)
+	d.add("tags", strings.Join(rev.Tags, ", "))
+	e.printDetails(rev.Title, d, rev.Body)
 	return nil
 }
 
-func guideEdit(fs *flag.FlagSet, e *env) runFunc {
-	var f guideFlags
-	f.register(fs)
-	note := fs.String("note", "", "a short `note` on what changed, kept with the revision")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
-		g, err := findGuide(ctx, svc, args[0])
-		if err != nil {
-			return err
-		}
-		if err := f.apply(e, g); err != nil {
-			return err
-		}
-		if err := svc.UpdateGuideWithNote(ctx, g, *note); err != nil {
-			return err
-		}
-		return e.savedGuide("Saved", g)
+// revisionErr says that a guide has no such revision, for ENOTFOUND.
+func revisionErr(err error, g *hub.Guide, number int) error {
+	if hub.ErrorCode(err) == hub.ENOTFOUND {
+		return hub.Errorf(hub.ENOTFOUND, "The guide %q has no revision %d. List them with 'commonplace guide revisions %s'.", g.Slug, number, g.Slug)
 	}
-}
-
-func guideDelete(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
-		g, err := findGuide(ctx, svc, args[0])
-		if err != nil {
-			return err
-		}
-		if err := svc.DeleteGuide(ctx, g.ID); err != nil {
-			return err
-		}
-		e.printf("Deleted guide %q (%s) and its %d revisions.\n", g.Title, g.Slug, g.Revision)
-		return nil
-	}
+	return err
 }
 
 func guideRevisions(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
-		g, err := findGuide(ctx, svc, args[0])
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
+		g, err := guides.find(ctx, svc, args[0])
 		if err != nil {
 			return err
 		}
@@ -223,16 +146,13 @@ func guideRevisions(fs *flag.FlagSet, e *env) runFunc {
 		if err != nil {
 			return err
 		}
-		if e.json {
-			return e.printJSON(nonNil(revs))
-		}
-		tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "REVISION\tSAVED\tAUTHOR\tNOTE\tTITLE")
-		for _, r := range revs {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", r.Number, r.CreatedAt.Local().Format("2 Jan 2006 15:04"), orDash(r.Author), orDash(r.Note), r.Title)
-		}
-		return tw.Flush()
-	}
+		return printList(e, revs, listing[*hub.GuideRevision]{
+			header: "REVISION\tSAVED\tAUTHOR\tNOTE\tTITLE",
+			row: func(w io.Writer, r *hub.GuideRevision) {
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", r.Number, r.CreatedAt.Local().Format("2 Jan 2006 15:04"), orDash(r.Author), orDash(r.Note), r.Title)
+			},
+		})
+	})
 }
 
 func guideRestore(fs *flag.FlagSet, e *env) runFunc {
@@ -245,15 +165,13 @@ func guideRestore(fs *flag.FlagSet, e *env) runFunc {
 		if err != nil {
 			return err
 		}
-		g, err := findGuide(ctx, svc, args[0])
+		g, err := guides.find(ctx, svc, args[0])
 		if err != nil {
 			return err
 		}
 		restored, err := svc.RestoreGuideRevision(ctx, g.ID, number)
-		if hub.ErrorCode(err) == hub.ENOTFOUND {
-			return hub.Errorf(hub.ENOTFOUND, "The guide %q has no revision %d. List them with 'commonplace guide revisions %s'.", g.Slug, number, g.Slug)
-		} else if err != nil {
-			return err
+		if err != nil {
+			return revisionErr(err, g, number)
 		}
 		if e.json {
 			return e.printJSON(restored)
@@ -261,4 +179,13 @@ func guideRestore(fs *flag.FlagSet, e *env) runFunc {
 		e.printf("Restored revision %d of %q as revision %d.\n", number, restored.Title, restored.Revision)
 		return nil
 	}
+}
+
+// guideListing prints guides as text.
+var guideListing = listing[*hub.Guide]{
+	empty:  "No guides found.",
+	header: "SLUG\tREVISION\tUPDATED\tTITLE",
+	row: func(w io.Writer, g *hub.Guide) {
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", g.Slug, g.Revision, formatDate(g.UpdatedAt), g.Title)
+	},
 }

@@ -67,11 +67,8 @@ func initRun(fs *flag.FlagSet, e *env) runFunc {
 		if err := ask(name, "name", "Name of the hub"); err != nil {
 			return err
 		}
-		if *handle == "" {
-			*handle = suggestHandle(*name)
-		}
-		if !hub.IsHandle(*handle) {
-			return hub.Errorf(hub.EINVALID, "The fediverse name %q can only use lower-case letters, digits and _ (e.g. hulme).", *handle)
+		if err := settleHandle(handle, *name); err != nil {
+			return err
 		}
 		if err := ask(email, "admin-email", "Your email address (to log in)"); err != nil {
 			return err
@@ -88,15 +85,9 @@ func initRun(fs *flag.FlagSet, e *env) runFunc {
 			return err
 		}
 
-		configPath := e.flags.config
-		if configPath == "" {
-			configPath = filepath.Join(e.data, "commonplace.toml")
-		}
-		if configPath, err = filepath.Abs(configPath); err != nil {
+		configPath, err := e.initConfigPath(*force)
+		if err != nil {
 			return err
-		}
-		if _, err := os.Stat(configPath); err == nil && !*force {
-			return hub.Errorf(hub.ECONFLICT, "%s already exists: this hub is set up. Use --force to write it again.", configPath)
 		}
 		data, err := filepath.Abs(e.data)
 		if err != nil {
@@ -134,31 +125,77 @@ func initRun(fs *flag.FlagSet, e *env) runFunc {
 		if err := writeConfig(configPath, config); err != nil {
 			return err
 		}
-		e.printf("Set up %s.\n\n", *name)
-		e.printf("  Config file:     %s\n", configPath)
-		e.printf("  Data folder:     %s\n", data)
-		if acmeMode {
-			e.printf("  Public address:  %s (the hub listens on %s and %s, and gets its certificate itself)\n", u, config.Addr, config.ACMEHTTPAddr)
-		} else {
-			e.printf("  Public address:  %s (the hub listens on %s)\n", u, config.Addr)
-		}
-		e.printf("  Fediverse name:  @%s@%s\n", *handle, u.Host)
-		e.printf("  Admin login:     %s/admin/login  email: %s", strings.TrimRight(u.String(), "/"), admin.Email)
-		if generated {
-			e.printf("  password: %s\n                   (shown once: keep it safe)\n", password)
-		} else {
-			e.printf("\n")
-		}
-		e.printf("\nStart it with:  commonplace serve --config %s\n", configPath)
-		switch {
-		case acmeMode:
-			e.printf("At its first start the hub asks Let's Encrypt for a certificate for %s: the domain's DNS\n"+
-				"must point at this server and ports 80 and 443 must be open. Listening on ports below 1024\n"+
-				"needs root or CAP_NET_BIND_SERVICE, which the systemd unit in docs/systemd gives it.\n", u.Hostname())
-		case u.Scheme == "https":
-			e.printf("Then put it behind https (Caddy does this in two lines): see docs/self-hosting.md.\n")
-		}
+		e.printInitSummary(initSummary{name: *name, handle: *handle, configPath: configPath, data: data, u: u,
+			config: config, acme: acmeMode, adminEmail: admin.Email, password: password, generated: generated})
 		return nil
+	}
+}
+
+// settleHandle suggests a fediverse name from the hub's name if none is
+// given, and checks it.
+func settleHandle(handle *string, name string) error {
+	if *handle == "" {
+		*handle = suggestHandle(name)
+	}
+	if !hub.IsHandle(*handle) {
+		return hub.Errorf(hub.EINVALID, "The fediverse name %q can only use lower-case letters, digits and _ (e.g. hulme).", *handle)
+	}
+	return nil
+}
+
+// initConfigPath is the absolute path of the config file init writes:
+// --config, or commonplace.toml in the data folder. ECONFLICT if it
+// exists and force is not given.
+func (e *env) initConfigPath(force bool) (string, error) {
+	configPath := e.flags.config
+	if configPath == "" {
+		configPath = filepath.Join(e.data, "commonplace.toml")
+	}
+	configPath, err := filepath.Abs(configPath)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(configPath); err == nil && !force {
+		return "", hub.Errorf(hub.ECONFLICT, "%s already exists: this hub is set up. Use --force to write it again.", configPath)
+	}
+	return configPath, nil
+}
+
+// initSummary is what init set up, for the summary it prints.
+type initSummary struct {
+	name, handle, configPath, data string
+	u                              *url.URL
+	config                         fileConfig
+	acme                           bool
+	adminEmail, password           string
+	generated                      bool
+}
+
+// printInitSummary says what init set up and how to start the hub.
+func (e *env) printInitSummary(s initSummary) {
+	e.printf("Set up %s.\n\n", s.name)
+	e.printf("  Config file:     %s\n", s.configPath)
+	e.printf("  Data folder:     %s\n", s.data)
+	if s.acme {
+		e.printf("  Public address:  %s (the hub listens on %s and %s, and gets its certificate itself)\n", s.u, s.config.Addr, s.config.ACMEHTTPAddr)
+	} else {
+		e.printf("  Public address:  %s (the hub listens on %s)\n", s.u, s.config.Addr)
+	}
+	e.printf("  Fediverse name:  @%s@%s\n", s.handle, s.u.Host)
+	e.printf("  Admin login:     %s/admin/login  email: %s", strings.TrimRight(s.u.String(), "/"), s.adminEmail)
+	if s.generated {
+		e.printf("  password: %s\n                   (shown once: keep it safe)\n", s.password)
+	} else {
+		e.printf("\n")
+	}
+	e.printf("\nStart it with:  commonplace serve --config %s\n", s.configPath)
+	switch {
+	case s.acme:
+		e.printf("At its first start the hub asks Let's Encrypt for a certificate for %s: the domain's DNS\n"+
+			"must point at this server and ports 80 and 443 must be open. Listening on ports below 1024\n"+
+			"needs root or CAP_NET_BIND_SERVICE, which the systemd unit in docs/systemd gives it.\n", s.u.Hostname())
+	case s.u.Scheme == "https":
+		e.printf("Then put it behind https (Caddy does this in two lines): see docs/self-hosting.md.\n")
 	}
 }
 

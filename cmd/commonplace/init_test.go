@@ -44,16 +44,7 @@ func TestInitThenServe(t *testing.T) {
 	checkLogin(t, data, "sam@example.org", password[1])
 
 	srv := startServer(t, nil, "--config", config)
-	resp, err := http.Get("http://" + srv.addr + "/.well-known/webfinger?resource=" + url.QueryEscape("acct:hulme_community_hub@hub.example"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var jrd struct {
-		Subject string
-		Links   []struct{ Rel, Href string }
-	}
-	json.NewDecoder(resp.Body).Decode(&jrd)
-	resp.Body.Close()
+	_, jrd := getWebFinger(t, http.DefaultClient, "http://"+srv.addr+"/.well-known/webfinger?resource="+url.QueryEscape("acct:hulme_community_hub@hub.example"))
 	if jrd.Subject != "acct:hulme_community_hub@hub.example" || len(jrd.Links) == 0 || jrd.Links[0].Href != "https://hub.example/actor" {
 		t.Errorf("WebFinger behind the configured public address: %+v", jrd)
 	}
@@ -117,4 +108,24 @@ func TestInitACME(t *testing.T) {
 			t.Errorf("init --url %s --https %s: %d %s", tc.url, tc.https, r.code, r.stderr)
 		}
 	}
+}
+
+// webFinger is the part of a WebFinger document the tests read.
+type webFinger struct {
+	Subject string
+	Links   []struct{ Rel, Href string }
+}
+
+// getWebFinger fetches a WebFinger document with client and returns the
+// status and what it says.
+func getWebFinger(t *testing.T, client *http.Client, url string) (int, webFinger) {
+	t.Helper()
+	resp, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jrd webFinger
+	json.NewDecoder(resp.Body).Decode(&jrd)
+	resp.Body.Close()
+	return resp.StatusCode, jrd
 }

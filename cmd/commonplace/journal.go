@@ -45,6 +45,7 @@ type priorityWriter struct {
 	priority int
 }
 
+// Write writes one log line with its journal priority prefix.
 func (p *priorityWriter) Write(b []byte) (int, error) {
 	if _, err := fmt.Fprintf(p.w, "<%d>%s", p.priority, b); err != nil {
 		return 0, err
@@ -68,10 +69,12 @@ func newJournalHandler(w io.Writer, opts *slog.HandlerOptions) slog.Handler {
 	return &journalHandler{inner: slog.NewTextHandler(out, &o), out: out}
 }
 
+// Enabled reports whether the wrapped handler logs at level l.
 func (h *journalHandler) Enabled(ctx context.Context, l slog.Level) bool {
 	return h.inner.Enabled(ctx, l)
 }
 
+// Handle logs r through the wrapped handler, at r's priority.
 func (h *journalHandler) Handle(ctx context.Context, r slog.Record) error {
 	h.out.mu.Lock()
 	defer h.out.mu.Unlock()
@@ -79,10 +82,12 @@ func (h *journalHandler) Handle(ctx context.Context, r slog.Record) error {
 	return h.inner.Handle(ctx, r)
 }
 
+// WithAttrs returns the handler with attrs added to every record.
 func (h *journalHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	return &journalHandler{inner: h.inner.WithAttrs(attrs), out: h.out}
 }
 
+// WithGroup returns the handler with later attributes in group name.
 func (h *journalHandler) WithGroup(name string) slog.Handler {
 	return &journalHandler{inner: h.inner.WithGroup(name), out: h.out}
 }

@@ -92,6 +92,7 @@ type runFunc func(ctx context.Context, args []string) error
 // usageError is a mistake on the command line; it exits with code 2.
 type usageError struct{ msg string }
 
+// Error returns the message about the command line.
 func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error {

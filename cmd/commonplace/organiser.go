@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"context"
 	"flag"
-	"strconv"
+	"fmt"
+	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
@@ -37,17 +37,13 @@ type tokenView struct {
 }
 
 func organiserCommand() *command {
-	return &command{
-		name:    "organiser",
-		summary: "Manage the people who can log in and run the hub",
-		subs: []*command{
-			organiserAddCommand(),
-			{name: "list", summary: "List organisers", json: true, readOnly: true, setup: organiserList},
-			organiserEditCommand(),
-			{name: "remove", summary: "Remove an organiser with their logins and tokens", setup: organiserRemove},
-			organiserPasswordCommand(),
-		},
-	}
+	return group("organiser", "Manage the people who can log in and run the hub",
+		organiserAddCommand(),
+		&command{name: "list", summary: "List organisers", json: true, readOnly: true, setup: organiserList},
+		organiserEditCommand(),
+		&command{name: "remove", summary: "Remove an organiser with their logins and tokens", setup: organiserRemove},
+		organiserPasswordCommand(),
+	)
 }
 
 // passwordFlags are --password and --password-stdin.
@@ -59,6 +55,22 @@ type passwordFlags struct {
 func (p *passwordFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.password, "password", "", "the `password`, at least 10 characters; if neither this nor --password-stdin\nis given, a random one is made and printed")
 	fs.BoolVar(&p.stdin, "password-stdin", false, "read the password from the first line of standard input")
+}
+
+// withPassword gets the password to set (or makes one, generated), then
+// opens the hub and runs body.
+func (p *passwordFlags) withPassword(e *env, body func(ctx context.Context, svc *hub.Service, password string, generated bool) error) runFunc {
+	return func(ctx context.Context, args []string) error {
+		password, generated, err := p.get(e)
+		if err != nil {
+			return err
+		}
+		ctx, svc, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		return body(ctx, svc, password, generated)
+	}
 }
 
 // get returns the password to set and whether it was generated.
@@ -94,21 +106,7 @@ password is made and printed once.`,
 			role := fs.String("role", hub.RoleEditor, "`role`: editor or admin")
 			var pw passwordFlags
 			pw.register(fs)
-			return func(ctx context.Context, args []string) error {
-				if *admin {
-					if e.isSet("role") && *role != hub.RoleAdmin {
-						return usagef("--admin and --role %s contradict each other", *role)
-					}
-					*role = hub.RoleAdmin
-				}
-				password, generated, err := pw.get(e)
-				if err != nil {
-					return err
-				}
-				ctx, svc, err := e.open(ctx)
-				if err != nil {
-					return err
-				}
+			add := pw.withPassword(e, func(ctx context.Context, svc *hub.Service, password string, generated bool) error {
 				all, err := svc.ListOrganisers(ctx)
 				if err != nil {
 					return err
@@ -140,39 +138,39 @@ password is made and printed once.`,
 					e.printf("Password: %s\n(shown once: pass it on safely; change it with 'commonplace organiser password --email %s')\n", password, o.Email)
 				}
 				return nil
+			})
+			return func(ctx context.Context, args []string) error {
+				if *admin {
+					if e.isSet("role") && *role != hub.RoleAdmin {
+						return usagef("--admin and --role %s contradict each other", *role)
+					}
+					*role = hub.RoleAdmin
+				}
+				return add(ctx, args)
 			}
 		},
 	}
 }
 
-func organiserList(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
-		all, err := svc.ListOrganisers(ctx)
-		if err != nil {
-			return err
-		}
-		views := make([]organiserView, 0, len(all))
-		for _, o := range all {
-			views = append(views, viewOrganiser(o))
-		}
-		if e.json {
-			return e.printJSON(views)
-		}
-		if len(views) == 0 {
-			e.printf("No organisers yet. Add the first admin with 'commonplace organiser add --admin --email ... --name ...'.\n")
-			return nil
-		}
-		tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
-		tw.Write([]byte("ID\tEMAIL\tNAME\tROLE\tADDED\n"))
-		for _, o := range views {
-			tw.Write([]byte(strconv.FormatInt(o.ID, 10) + "\t" + o.Email + "\t" + o.Name + "\t" + o.Role + "\t" + formatDate(o.CreatedAt) + "\n"))
-		}
-		return tw.Flush()
+var organiserList = listSetup(listOrganiserViews, listing[organiserView]{
+	empty:  "No organisers yet. Add the first admin with 'commonplace organiser add --admin --email ... --name ...'.",
+	header: "ID\tEMAIL\tNAME\tROLE\tADDED",
+	row: func(w io.Writer, o organiserView) {
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", o.ID, o.Email, o.Name, o.Role, formatDate(o.CreatedAt))
+	},
+})
+
+// listOrganiserViews lists the organisers as printed.
+func listOrganiserViews(svc *hub.Service, ctx context.Context) ([]organiserView, error) {
+	all, err := svc.ListOrganisers(ctx)
+	if err != nil {
+		return nil, err
 	}
+	views := make([]organiserView, 0, len(all))
+	for _, o := range all {
+		views = append(views, viewOrganiser(o))
+	}
+	return views, nil
 }
 
 // findOrganiser looks an organiser up by email, with a helpful not-found.
@@ -188,6 +186,18 @@ func findOrganiser(ctx context.Context, svc *hub.Service, email string) (*hub.Or
 	return o, err
 }
 
+// withOrganiser opens the hub, finds the organiser whose email is given,
+// and runs body.
+func (e *env) withOrganiser(email *string, body func(ctx context.Context, svc *hub.Service, o *hub.Organiser) error) runFunc {
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
+		o, err := findOrganiser(ctx, svc, *email)
+		if err != nil {
+			return err
+		}
+		return body(ctx, svc, o)
+	})
+}
+
 func organiserEditCommand() *command {
 	return &command{
 		name:    "edit",
@@ -198,24 +208,10 @@ func organiserEditCommand() *command {
 			newEmail := fs.String("new-email", "", "new email `address`")
 			name := fs.String("name", "", "new `name`")
 			role := fs.String("role", "", "new `role`: editor or admin")
-			return func(ctx context.Context, args []string) error {
-				ctx, svc, err := e.open(ctx)
-				if err != nil {
-					return err
-				}
-				o, err := findOrganiser(ctx, svc, *email)
-				if err != nil {
-					return err
-				}
-				if e.isSet("new-email") {
-					o.Email = *newEmail
-				}
-				if e.isSet("name") {
-					o.Name = *name
-				}
-				if e.isSet("role") {
-					o.Role = *role
-				}
+			return e.withOrganiser(email, func(ctx context.Context, svc *hub.Service, o *hub.Organiser) error {
+				given(e, "new-email", &o.Email, *newEmail)
+				given(e, "name", &o.Name, *name)
+				given(e, "role", &o.Role, *role)
 				if err := svc.UpdateOrganiser(ctx, o); err != nil {
 					return err
 				}
@@ -224,28 +220,20 @@ func organiserEditCommand() *command {
 				}
 				e.printf("Saved %s %s <%s>.\n", o.Role, o.Name, o.Email)
 				return nil
-			}
+			})
 		},
 	}
 }
 
 func organiserRemove(fs *flag.FlagSet, e *env) runFunc {
 	email := fs.String("email", "", "email `address` of the organiser to remove")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
-		o, err := findOrganiser(ctx, svc, *email)
-		if err != nil {
-			return err
-		}
+	return e.withOrganiser(email, func(ctx context.Context, svc *hub.Service, o *hub.Organiser) error {
 		if err := svc.DeleteOrganiser(ctx, o.ID); err != nil {
 			return err
 		}
 		e.printf("Removed %s <%s>.\n", o.Name, o.Email)
 		return nil
-	}
+	})
 }
 
 func organiserPasswordCommand() *command {
@@ -256,15 +244,7 @@ func organiserPasswordCommand() *command {
 			email := fs.String("email", "", "email `address` of the organiser")
 			var pw passwordFlags
 			pw.register(fs)
-			return func(ctx context.Context, args []string) error {
-				password, generated, err := pw.get(e)
-				if err != nil {
-					return err
-				}
-				ctx, svc, err := e.open(ctx)
-				if err != nil {
-					return err
-				}
+			return pw.withPassword(e, func(ctx context.Context, svc *hub.Service, password string, generated bool) error {
 				o, err := findOrganiser(ctx, svc, *email)
 				if err != nil {
 					return err
@@ -277,40 +257,28 @@ func organiserPasswordCommand() *command {
 					e.printf("Password: %s\n", password)
 				}
 				return nil
-			}
+			})
 		},
 	}
 }
 
 func tokenCommand() *command {
-	return &command{
-		name:    "token",
-		summary: "Manage API tokens for scripts and other programs",
-		subs: []*command{
-			{
-				name:    "create",
-				summary: "Create an API token for an organiser and print its secret once",
-				json:    true,
-				setup:   tokenCreate,
-			},
-			{name: "list", summary: "List API tokens", json: true, readOnly: true, setup: tokenList},
-			{name: "revoke", args: "ID", nargs: 1, summary: "Revoke an API token", setup: tokenRevoke},
+	return group("token", "Manage API tokens for scripts and other programs",
+		&command{
+			name:    "create",
+			summary: "Create an API token for an organiser and print its secret once",
+			json:    true,
+			setup:   tokenCreate,
 		},
-	}
+		&command{name: "list", summary: "List API tokens", json: true, readOnly: true, setup: tokenList},
+		&command{name: "revoke", args: "ID", nargs: 1, summary: "Revoke an API token", setup: tokenRevoke},
+	)
 }
 
 func tokenCreate(fs *flag.FlagSet, e *env) runFunc {
 	email := fs.String("email", "", "email `address` of the organiser the token acts as")
 	name := fs.String("name", "", "what the token is for, e.g. \"website calendar sync\"")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
-		o, err := findOrganiser(ctx, svc, *email)
-		if err != nil {
-			return err
-		}
+	return e.withOrganiser(email, func(ctx context.Context, svc *hub.Service, o *hub.Organiser) error {
 		t, secret, err := svc.CreateToken(ctx, o.ID, *name)
 		if err != nil {
 			return err
@@ -323,65 +291,49 @@ func tokenCreate(fs *flag.FlagSet, e *env) runFunc {
 		}
 		e.printf("Created token %d %q for %s. Copy the secret now; it is not shown again:\n%s\n", t.ID, t.Name, o.Email, secret)
 		return nil
-	}
+	})
 }
 
 func viewToken(t *hub.APIToken, email string) tokenView {
 	return tokenView{ID: t.ID, OrganiserID: t.OrganiserID, OrganiserEmail: email, Name: t.Name, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt}
 }
 
-func tokenList(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
+var tokenList = listSetup(listTokenViews, listing[tokenView]{
+	empty:  "No API tokens. Create one with 'commonplace token create --email ... --name ...'.",
+	header: "ID\tORGANISER\tNAME\tCREATED\tLAST USED",
+	row: func(w io.Writer, t tokenView) {
+		used := "never"
+		if t.LastUsedAt != nil {
+			used = formatDate(*t.LastUsedAt)
 		}
-		tokens, err := svc.ListTokens(ctx)
-		if err != nil {
-			return err
-		}
-		organisers, err := svc.ListOrganisers(ctx)
-		if err != nil {
-			return err
-		}
-		emails := map[int64]string{}
-		for _, o := range organisers {
-			emails[o.ID] = o.Email
-		}
-		views := make([]tokenView, 0, len(tokens))
-		for _, t := range tokens {
-			views = append(views, viewToken(t, emails[t.OrganiserID]))
-		}
-		if e.json {
-			return e.printJSON(views)
-		}
-		if len(views) == 0 {
-			e.printf("No API tokens. Create one with 'commonplace token create --email ... --name ...'.\n")
-			return nil
-		}
-		tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
-		tw.Write([]byte("ID\tORGANISER\tNAME\tCREATED\tLAST USED\n"))
-		for _, t := range views {
-			used := "never"
-			if t.LastUsedAt != nil {
-				used = formatDate(*t.LastUsedAt)
-			}
-			tw.Write([]byte(strconv.FormatInt(t.ID, 10) + "\t" + t.OrganiserEmail + "\t" + t.Name + "\t" + formatDate(t.CreatedAt) + "\t" + used + "\n"))
-		}
-		return tw.Flush()
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.OrganiserEmail, t.Name, formatDate(t.CreatedAt), used)
+	},
+})
+
+// listTokenViews lists the API tokens as printed, with their organisers'
+// emails.
+func listTokenViews(svc *hub.Service, ctx context.Context) ([]tokenView, error) {
+	tokens, err := svc.ListTokens(ctx)
+	if err != nil {
+		return nil, err
 	}
+	organisers, err := svc.ListOrganisers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	emails := map[int64]string{}
+	for _, o := range organisers {
+		emails[o.ID] = o.Email
+	}
+	views := make([]tokenView, 0, len(tokens))
+	for _, t := range tokens {
+		views = append(views, viewToken(t, emails[t.OrganiserID]))
+	}
+	return views, nil
 }
 
 func tokenRevoke(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		id, err := strconv.ParseInt(args[0], 10, 64)
-		if err != nil || id <= 0 {
-			return usagef("the token ID must be a number, as shown by 'commonplace token list'")
-		}
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withIDArg("the token ID must be a number, as shown by 'commonplace token list'", func(ctx context.Context, svc *hub.Service, id int64) error {
 		tokens, err := svc.ListTokens(ctx)
 		if err != nil {
 			return err
@@ -398,7 +350,7 @@ func tokenRevoke(fs *flag.FlagSet, e *env) runFunc {
 		}
 		e.printf("Revoked token %d.\n", id)
 		return nil
-	}
+	})
 }
 
 // formatDate shows a timestamp's date, or "-" for none.

@@ -99,9 +99,9 @@ type Main struct {
 	Calendars  *calendar.Service
 	HTTPServer *http.Server
 
-	lock    *dataLock     // held while the hub runs
-	stopFed func()        // stops deliveries
-	fedDone chan struct{} // closed when deliveries have stopped
+	lock    *storage.DataLock // held while the hub runs
+	stopFed func()            // stops deliveries
+	fedDone chan struct{}     // closed when deliveries have stopped
 
 	listener net.Listener
 	baseURL  *url.URL
@@ -134,7 +134,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return hub.Internal(err, "creating the data folder "+m.Config.DataDir)
 	}
 	// One hub per data folder; restore checks this lock too.
-	lock, err := lockData(m.Config.DataDir)
+	lock, err := storage.LockDataDir(m.Config.DataDir)
 	if err != nil {
 		return err
 	}
@@ -189,39 +189,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Calendars = calendar.NewService(db.Calendars(), m.Service, feedClient(m.Config.AllowPrivate), m.Logger)
 	m.Calendars.Interval = m.Config.CalendarInterval
 	m.Calendars.Months = m.Config.CalendarMonths
-	pageCache := m.Config.PageCache
-	if pageCache == 0 {
-		pageCache = defaultPageCache
-	}
-	handler, err := web.New(web.Config{
-		PageCache:      pageCache,
-		TrustedProxies: m.Config.TrustedProxies,
-		Service:        m.Service,
-		ActivityPub:    fed,
-		Calendars:      m.Calendars,
-		BaseURL:        m.baseURL,
-		Logger:         m.Logger,
-		Ready: func() error {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			return db.Ping(ctx)
-		},
-	})
-	if err != nil {
-		return hub.Internal(err, "loading the web pages")
-	}
-	headerTimeout := m.Config.ReadHeaderTimeout
-	if headerTimeout <= 0 {
-		headerTimeout = readHeaderTimeout
-	}
-	m.HTTPServer = &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: headerTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	if err := m.newHTTPServer(db, fed); err != nil {
+		return err
 	}
 	m.serveErr = make(chan error, 2)
 	if certs != nil {
@@ -256,6 +225,46 @@ func (m *Main) Run(ctx context.Context) error {
 	memCtx, stopMemory := context.WithCancel(context.Background())
 	m.stopMemory = stopMemory
 	go returnMemory(memCtx)
+	return nil
+}
+
+// newHTTPServer sets up the web front end over the prepared hub as
+// m.HTTPServer.
+func (m *Main) newHTTPServer(db *storage.DB, fed *federation.Federation) error {
+	pageCache := m.Config.PageCache
+	if pageCache == 0 {
+		pageCache = defaultPageCache
+	}
+	handler, err := web.New(web.Config{
+		PageCache:      pageCache,
+		TrustedProxies: m.Config.TrustedProxies,
+		Service:        m.Service,
+		ActivityPub:    fed,
+		Calendars:      m.Calendars,
+		BaseURL:        m.baseURL,
+		Logger:         m.Logger,
+		Ready: func() error {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			return db.Ping(ctx)
+		},
+	})
+	if err != nil {
+		return hub.Internal(err, "loading the web pages")
+	}
+	headerTimeout := m.Config.ReadHeaderTimeout
+	if headerTimeout <= 0 {
+		headerTimeout = readHeaderTimeout
+	}
+	m.HTTPServer = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: headerTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
 	return nil
 }
 
@@ -395,7 +404,7 @@ func (m *Main) Close() error {
 		}
 		m.DB = nil
 	}
-	m.lock.release()
+	m.lock.Release()
 	m.lock = nil
 	return errors.Join(errs...)
 }
@@ -556,14 +565,17 @@ type minLevel struct {
 	min slog.Level
 }
 
+// Enabled reports whether l is at or above the minimum level.
 func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.min && h.Handler.Enabled(ctx, l)
 }
 
+// WithAttrs returns the handler with attrs added, keeping the minimum.
 func (h minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {
 	return minLevel{h.Handler.WithAttrs(attrs), h.min}
 }
 
+// WithGroup returns the handler with a group, keeping the minimum.
 func (h minLevel) WithGroup(name string) slog.Handler {
 	return minLevel{h.Handler.WithGroup(name), h.min}
 }

@@ -8,28 +8,20 @@ import (
 )
 
 func settingsCommand() *command {
-	return &command{
-		name:    "settings",
-		summary: "Show or change the hub's name, description, time zone, look and fediverse handle",
-		subs: []*command{
-			{name: "show", summary: "Show the hub's settings", json: true, readOnly: true, setup: settingsShow},
-			{name: "set", summary: "Change settings; only the flags given change", json: true, setup: settingsSet},
-		},
-	}
+	return group("settings", "Show or change the hub's name, description, time zone, look and fediverse handle",
+		&command{name: "show", summary: "Show the hub's settings", json: true, readOnly: true, setup: settingsShow},
+		&command{name: "set", summary: "Change settings; only the flags given change", json: true, setup: settingsSet},
+	)
 }
 
 func settingsShow(fs *flag.FlagSet, e *env) runFunc {
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		st, err := svc.Settings(ctx)
 		if err != nil {
 			return err
 		}
 		return e.printSettings(st)
-	}
+	})
 }
 
 func (e *env) printSettings(st hub.Settings) error {
@@ -65,11 +57,7 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 	discoverable := fs.Bool("discoverable", true, "let fediverse servers suggest the hub in their directories")
 	indexable := fs.Bool("indexable", true, "let fediverse servers include the hub's posts in search")
 	approve := fs.Bool("approve-followers", false, "hold new followers until an organiser approves them")
-	return func(ctx context.Context, args []string) error {
-		ctx, svc, err := e.open(ctx)
-		if err != nil {
-			return err
-		}
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		st, err := svc.Settings(ctx)
 		if err != nil {
 			return err
@@ -101,7 +89,7 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 			e.printf("Saved.\n\n")
 		}
 		return e.printSettings(st)
-	}
+	})
 }
 
 func yesNo(b bool) string {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -329,6 +330,31 @@ func TestEventFilters(t *testing.T) {
 			if strings.Contains(r.body, w) {
 				t.Errorf("%s: should not show %q", tt.query, w)
 			}
+		}
+	}
+}
+
+// The events page's "Earlier dates" and "Later dates" links lead to the
+// weeks before and after the ones shown. (They were once written as one
+// escaped parameter, "from%3d...%26to%3d...", which showed the default
+// range instead.)
+func TestEventPagingLinks(t *testing.T) {
+	th := newTestHub(t)
+	th.seed()
+	c := th.client()
+	page := th.get(c, "/events?from=2026-10-09&to=2026-10-14").body
+	for _, tt := range []struct{ rel, want string }{
+		{"prev", "/events?from=2026-09-11&amp;to=2026-10-08"},
+		{"next", "/events?from=2026-10-15&amp;to=2026-11-11"},
+	} {
+		re := regexp.MustCompile(`<a href="([^"]*)" rel="` + tt.rel + `"`)
+		m := re.FindStringSubmatch(page)
+		if m == nil || m[1] != tt.want {
+			t.Errorf("%s link %v, want %s", tt.rel, m, tt.want)
+			continue
+		}
+		if got := th.get(c, html.UnescapeString(m[1])); !strings.Contains(got.body, "Tuesday 6 October 2026") && tt.rel == "prev" {
+			t.Errorf("following the earlier link does not show the week before")
 		}
 	}
 }
