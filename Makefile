@@ -4,6 +4,9 @@
 GO       ?= go
 TAGS     := sqlite_fts5
 DATA     ?= ./data
+ADDR     ?= 127.0.0.1:8080
+# The public URL follows the port of ADDR unless given: make run ADDR=127.0.0.1:9000
+URL      ?= http://localhost:$(lastword $(subst :, ,$(ADDR)))
 NPM_DIR  := cmd/commonplace/browsertest/testdata/npm
 FEDIFY_DIR := federation/interop/testdata/fedify
 
@@ -14,9 +17,10 @@ build:
 	$(GO) build -tags $(TAGS) -o commonplace ./cmd/commonplace
 
 ## run: a demo hub on http://localhost:8080 with sample content; the admin
-## login is printed when it starts
+## login is printed when it starts. ADDR, DATA and URL change where it
+## listens, keeps its data and says it is: make run ADDR=127.0.0.1:9000
 run: build
-	./commonplace serve --demo --data $(DATA)
+	./commonplace serve --demo --data $(DATA) --addr $(ADDR) --url $(URL)
 
 ## test-deps: the npm packages the tests need: axe-core for the browser
 ## test, @fedify/fedify for the interop peer (exact versions, from lockfiles)

@@ -117,20 +117,30 @@ func TestPeerDownThenBack(t *testing.T) {
 	for i := range 3 {
 		h.event(fmt.Sprintf("Repair café %d", i), time.Date(2027, 4, 4+i, 10, 0, 0, 0, london), "")
 	}
+	var seen string // what the queue last looked like, for the failure message
 	attempted := func(n int) func() bool {
 		return func() bool {
 			st, _ := h.svc.FederationStatus(h.host())
 			if st == nil || len(st.Pending) != 3 {
+				if st != nil {
+					seen = fmt.Sprintf("%d pending, %d failed", len(st.Pending), len(st.Failed))
+				}
 				return false
 			}
 			for _, d := range st.Pending {
 				if d.Attempts != n || d.LastStatus != 0 || !strings.Contains(d.LastError, "connection refused") {
+					seen = fmt.Sprintf("a delivery with %d attempts, status %d, error %q", d.Attempts, d.LastStatus, d.LastError)
 					return false
 				}
 			}
 			return true
 		}
 	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the queue last looked like: %s", seen)
+		}
+	})
 	waitFor(t, "a failed attempt at each while the peer is down", attempted(1))
 	h.clock.advance(3 * time.Minute) // past the first retry's wait (at most 76 s)
 	waitFor(t, "a second failed attempt at each", attempted(2))

@@ -127,6 +127,7 @@ func commands() []*command {
 // run executes one command line and returns the exit code.
 func run(ctx context.Context, args []string, io *stdio) int {
 	root := &command{name: "commonplace", subs: commands()}
+	globals, args := leadingFlags(args)
 	if len(args) == 0 {
 		printGroupHelp(io.stderr, root, nil)
 		return exitUsage
@@ -162,7 +163,35 @@ func run(ctx context.Context, args []string, io *stdio) int {
 		}
 		cmd, path, args = next, append(path, next.name), args[1:]
 	}
-	return runLeaf(ctx, io, cmd, path, args)
+	return runLeaf(ctx, io, cmd, path, append(globals, args...))
+}
+
+// globalValueFlags and globalBoolFlags are the flags every command takes
+// that may also come before the command: `commonplace --data DIR event
+// list` is `commonplace event list --data DIR`.
+var (
+	globalValueFlags = map[string]bool{"data": true, "config": true, "log-level": true, "log-format": true}
+	globalBoolFlags  = map[string]bool{"json": true}
+)
+
+// leadingFlags splits the global flags written before the command from
+// the rest, which starts with the command.
+func leadingFlags(args []string) (globals, rest []string) {
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
+		n := 0
+		switch {
+		case globalValueFlags[name] && !hasValue && len(args) > 1:
+			n = 2
+		case globalValueFlags[name] && hasValue, globalBoolFlags[name]:
+			n = 1
+		}
+		if n == 0 {
+			break // -h, --version or an unknown flag: for the command walk to answer
+		}
+		globals, args = append(globals, args[:n]...), args[n:]
+	}
+	return globals, args
 }
 
 func findSub(c *command, name string) *command {
