@@ -17,12 +17,12 @@ import (
 
 func calendarCommand() *command {
 	return group("calendar", "Subscribe to partners' calendar feeds and import iCal files",
-		&command{name: "add", args: "URL", nargs: 1, summary: "Subscribe to a calendar feed (https:// or webcal://) and import it now", json: true, setup: calendarAdd,
+		&command{name: "add", args: "URL", nargs: 1, summary: "Subscribe to a calendar feed (https:// or webcal://) and import it now", json: true, network: true, setup: calendarAdd,
 			help: "The hub then refreshes the feed every hour while 'commonplace serve' runs."},
 		&command{name: "list", summary: "List calendar subscriptions with their last report", json: true, readOnly: true, setup: calendarList},
-		&command{name: "refresh", args: "ID", nargs: 1, summary: "Fetch a subscribed feed now and print what changed", json: true, setup: calendarRefresh},
+		&command{name: "refresh", args: "ID", nargs: 1, summary: "Fetch a subscribed feed now and print what changed", json: true, network: true, setup: calendarRefresh},
 		&command{name: "remove", args: "ID", nargs: 1, summary: "Unsubscribe and remove the feed's upcoming events", setup: calendarRemove},
-		&command{name: "import", args: "FILE|URL", nargs: 1, summary: "Import the events of an iCal file or address once", json: true, setup: calendarImport,
+		&command{name: "import", args: "FILE|URL", nargs: 1, summary: "Import the events of an iCal file or address once", json: true, network: true, setup: calendarImport,
 			help: "Importing the same file again updates the events it made instead of adding copies. Use - to read standard input."},
 	)
 }
@@ -41,7 +41,7 @@ func (e *env) calendars(ctx context.Context) (context.Context, *calendar.Service
 	if err != nil {
 		return ctx, nil, err
 	}
-	return ctx, calendar.NewService(e.db.Calendars(), svc, feedClient(os.Getenv(envAllowPrivate) == "1"), e.logger), nil
+	return ctx, calendar.NewService(e.db.Calendars(), svc, feedClient(e.allowPrivate()), e.logger), nil
 }
 
 func calendarAdd(fs *flag.FlagSet, e *env) runFunc {

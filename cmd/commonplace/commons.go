@@ -15,7 +15,7 @@ import (
 
 func peerCommand() *command {
 	return group("peer", "Follow other hubs, so their public items join this hub's commons",
-		&command{name: "follow", args: "HANDLE|URL", nargs: 1, summary: "Follow a hub by @name@host or web address", json: true, setup: peerFollow,
+		&command{name: "follow", args: "HANDLE|URL", nargs: 1, summary: "Follow a hub by @name@host or web address", json: true, network: true, setup: peerFollow,
 			help: "The hub must have served once (so it knows its public address). Its items arrive once it accepts."},
 		&command{name: "list", summary: "List the hubs this hub follows", json: true, readOnly: true, setup: peerList},
 		&command{name: "unfollow", args: "ACTOR", nargs: 1, summary: "Stop following a hub (its actor address, as 'peer list' shows) and remove its items", setup: peerUnfollow},

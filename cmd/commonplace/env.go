@@ -76,6 +76,7 @@ type env struct {
 
 	flags struct {
 		data, config, logLevel, logFormat string
+		allowPrivate                      bool
 	}
 	json bool
 
@@ -104,6 +105,19 @@ func (e *env) registerCommonFlags(fs *flag.FlagSet) {
 	if e.cmd.json {
 		fs.BoolVar(&e.json, "json", false, "print JSON instead of text")
 	}
+	if e.cmd.network {
+		fs.BoolVar(&e.flags.allowPrivate, "allow-private-addresses", false, allowPrivateUsage)
+	}
+}
+
+// allowPrivateUsage is --allow-private-addresses' help, the same for
+// serve and every command that reaches the network.
+const allowPrivateUsage = "let the hub reach private and loopback addresses: for development and\ntests on one machine only, never on a public hub (env " + envAllowPrivate + "=1)"
+
+// allowPrivate reports whether this command may reach private and
+// loopback addresses (--allow-private-addresses or the environment).
+func (e *env) allowPrivate() bool {
+	return e.flags.allowPrivate || e.io.getenv(envAllowPrivate) == "1"
 }
 
 // init resolves settings after flag parsing and sets up logging.
@@ -250,7 +264,7 @@ func (e *env) attachFederation(ctx context.Context, db *storage.DB) error {
 		return nil
 	}
 	fed, err := federation.New(ctx, federation.Config{Content: e.svc, Store: db.Federation(), Commons: db.Commons(), BaseURL: u,
-		Logger: e.logger, Version: version, AllowPrivate: e.io.getenv(envAllowPrivate) == "1"})
+		Logger: e.logger, Version: version, AllowPrivate: e.allowPrivate()})
 	if err != nil {
 		return hub.Internal(err, "preparing federation")
 	}

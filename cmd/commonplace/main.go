@@ -79,6 +79,9 @@ type command struct {
 	logLevel string
 	// bare commands take no --data, --config or log flags (help, version).
 	bare bool
+	// network commands reach other servers (following a peer, fetching a
+	// calendar) and take --allow-private-addresses, as serve does.
+	network bool
 	// invalidCannotRun: an invalid setting (EINVALID) exits with
 	// exitCannotRun, since running again unchanged cannot help (serve, run
 	// by systemd).

@@ -458,7 +458,7 @@ admin login with a new random password each time.`,
 			addr := fs.String("addr", defaultAddr, "`host:port` to listen on; port 0 picks a free port (env "+envAddr+")")
 			publicURLFlag := fs.String("url", "", "public `URL` of the hub, used in links; default http://localhost:PORT\nfor the port bound (env "+envURL+")")
 			demo := fs.Bool("demo", false, "add sample content if the hub has none, and print a demo admin login")
-			allowPrivate := fs.Bool("allow-private-addresses", false, "let federation reach private and loopback addresses: for development and\ntests on one machine only, never on a public hub (env "+envAllowPrivate+"=1)")
+			allowPrivate := fs.Bool("allow-private-addresses", false, allowPrivateUsage)
 			calendarInterval := fs.Duration("calendar-interval", time.Hour, "how often to refresh subscribed calendar feeds")
 			calendarMonths := fs.Int("calendar-months", 12, "how many `months` ahead to import calendar feeds' events")
 			useACME := fs.Bool("acme", false, "serve https on --addr (default :443) with a certificate obtained and renewed\nautomatically over ACME (Let's Encrypt), and http on --acme-http-addr; needs an\nhttps --url whose domain points here (env "+envACME+"=1)")
