@@ -12,6 +12,7 @@ import (
 
 	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 	"github.com/commonplace-hub/commonplace/hub/calendar"
 )
 
@@ -100,7 +101,7 @@ func calendarList(fs *flag.FlagSet, e *env) runFunc {
 		if err != nil {
 			return err
 		}
-		return printList(e, subs, subscriptionListing)
+		return printList(ctx, e, subs, subscriptionListing)
 	}
 }
 
@@ -129,7 +130,7 @@ func calendarRefresh(fs *flag.FlagSet, e *env) runFunc {
 // printRefreshed prints a subscription after a refresh, with its report.
 func (e *env) printRefreshed(verb string, got *calendar.Subscription) error {
 	if e.json {
-		return e.printJSON(got)
+		return e.printJSON(apijson.Encoder{}.Calendar(got))
 	}
 	e.printf("%s %s (ID %d).\n", verb, got.DisplayName(), got.ID)
 	e.printReport(got.LastReport)
@@ -219,4 +220,5 @@ var subscriptionListing = listing[*calendar.Subscription]{
 		}
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", s.ID, s.DisplayName(), success, s.LastReport.Summary(), orDash(s.LastError))
 	},
+	json: func(enc apijson.Encoder, s *calendar.Subscription) any { return enc.Calendar(s) },
 }

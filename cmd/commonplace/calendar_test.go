@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
 
 // icsFeed builds a calendar whose events start days ahead of now, so that
@@ -56,7 +56,7 @@ func TestCalendarCommands(t *testing.T) {
 			t.Errorf("calendar add output lacks %q:\n%s", want, out)
 		}
 	}
-	var events []hub.Event
+	var events []apijson.Event
 	h.okJSON(&events, "event", "list")
 	if len(events) != 2 || events[0].Organiser != "Hulme Tenants" || events[0].Place == nil || events[0].Place.Name != "Zion Centre" || len(events[0].Tags) != 2 {
 		t.Fatalf("imported events: %+v", events)
@@ -66,7 +66,7 @@ func TestCalendarCommands(t *testing.T) {
 	}
 	var subs []map[string]any
 	h.okJSON(&subs, "calendar", "list")
-	if len(subs) != 1 || subs[0]["URL"] != srv.URL+"/events.ics" {
+	if len(subs) != 1 || subs[0]["url"] != srv.URL+"/events.ics" {
 		t.Errorf("calendar list --json: %v", subs)
 	}
 

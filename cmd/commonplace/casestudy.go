@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
 
 // caseStudies are write-ups of what a group tried and what happened.
@@ -21,6 +22,7 @@ var caseStudies = &resource[hub.CaseStudy, *caseStudyFlags]{
 	id:           func(c *hub.CaseStudy) int64 { return c.ID },
 	remove:       (*hub.Service).DeleteCaseStudy,
 	show:         showCaseStudy,
+	json:         func(enc apijson.Encoder, c *hub.CaseStudy) any { return enc.CaseStudy(c) },
 	saved: func(verb string, c *hub.CaseStudy) string {
 		return fmt.Sprintf("%s case study %q (%s).", verb, c.Title, c.Slug)
 	},
@@ -112,7 +114,7 @@ func caseStudyList(fs *flag.FlagSet, e *env) runFunc {
 		if err != nil {
 			return err
 		}
-		return printList(e, list, caseStudyListing.paged(lf.page(total)))
+		return printList(ctx, e, list, caseStudyListing.paged(lf.page(total)))
 	})
 }
 
@@ -143,4 +145,5 @@ var caseStudyListing = listing[*hub.CaseStudy]{
 	row: func(w io.Writer, c *hub.CaseStudy) {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", c.Slug, orDash(c.Organisation), formatDate(c.UpdatedAt), c.Title)
 	},
+	json: func(enc apijson.Encoder, c *hub.CaseStudy) any { return enc.CaseStudy(c) },
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
 
 func TestOrganisersAndTokens(t *testing.T) {
@@ -27,11 +28,11 @@ func TestOrganisersAndTokens(t *testing.T) {
 	checkLogin(t, h.data, "sam@example.org", pw[1])
 
 	var added struct {
-		Organiser organiserView
-		Password  string
+		apijson.Organiser
+		Password string
 	}
 	h.okJSON(&added, "organiser", "add", "--email", "jo@example.org", "--name", "Jo Lee", "--password", "a long enough password")
-	if added.Organiser.Role != hub.RoleEditor || added.Organiser.ID == 0 || added.Password != "" {
+	if added.Role != hub.RoleEditor || added.ID == 0 || added.Password != "" {
 		t.Errorf("second organiser = %+v", added)
 	}
 	r := runCLI(t, t.TempDir(), nil, "piped password here\n", "organiser", "password", "--email", "jo@example.org", "--password-stdin", "--data", h.data)
@@ -58,24 +59,21 @@ func TestOrganisersAndTokens(t *testing.T) {
 		}
 	}
 
-	var created struct {
-		Token  tokenView
-		Secret string
-	}
+	var created apijson.Token
 	h.okJSON(&created, "token", "create", "--email", "jo@example.org", "--name", "calendar sync")
-	if !strings.HasPrefix(created.Secret, hub.APITokenPrefix) || created.Token.OrganiserEmail != "jo@example.org" {
+	if !strings.HasPrefix(created.Secret, hub.APITokenPrefix) || created.OrganiserID == 0 {
 		t.Errorf("token create = %+v", created)
 	}
 	if out := h.ok("token", "list"); !strings.Contains(out, "calendar sync") || strings.Contains(out, created.Secret) {
 		t.Errorf("token list:\n%s", out)
 	}
-	h.ok("token", "revoke", itoa64(created.Token.ID))
-	var tokens []tokenView
+	h.ok("token", "revoke", itoa64(created.ID))
+	var tokens []apijson.Token
 	h.okJSON(&tokens, "token", "list")
 	if len(tokens) != 0 {
 		t.Errorf("%d tokens after revoking the only one", len(tokens))
 	}
-	if stderr := h.fail(1, "token", "revoke", itoa64(created.Token.ID)); !strings.Contains(stderr, "no API token") {
+	if stderr := h.fail(1, "token", "revoke", itoa64(created.ID)); !strings.Contains(stderr, "no API token") {
 		t.Errorf("revoking twice:\n%s", stderr)
 	}
 	h.fail(2, "token", "revoke", "abc")
@@ -86,7 +84,7 @@ func TestOrganisersAndTokens(t *testing.T) {
 	if stderr := h.fail(1, "organiser", "edit", "--email", "sam@example.org", "--role", "editor"); !strings.Contains(stderr, "only admin") {
 		t.Errorf("demoting the last admin:\n%s", stderr)
 	}
-	var jo organiserView
+	var jo apijson.Organiser
 	h.okJSON(&jo, "organiser", "edit", "--email", "jo@example.org", "--name", "Joanna Lee", "--new-email", "joanna@example.org", "--role", "admin")
 	if jo.Name != "Joanna Lee" || jo.Email != "joanna@example.org" || jo.Role != hub.RoleAdmin {
 		t.Errorf("edited organiser = %+v", jo)
@@ -104,7 +102,7 @@ func TestEventCommands(t *testing.T) {
 	h := newHubDir(t)
 	london, _ := time.LoadLocation("Europe/London")
 
-	var ev hub.Event
+	var ev apijson.Event
 	h.okJSON(&ev, "event", "add",
 		"--title", "Digital drop-in",
 		"--start", "2026-12-01 10:00", "--end", "2026-12-01T12:00",
@@ -114,40 +112,40 @@ func TestEventCommands(t *testing.T) {
 		"--accessibility", "Lift to the first floor",
 		"--booking-url", "https://example.org/book",
 		"--description", "Bring your phone.")
-	if ev.Slug != "digital-drop-in" || ev.TimeZone != "Europe/London" || !ev.Start.Equal(time.Date(2026, 12, 1, 10, 0, 0, 0, london)) ||
-		!ev.End.Equal(time.Date(2026, 12, 1, 12, 0, 0, 0, london)) || ev.Place == nil || ev.PlaceID == 0 || len(ev.Exceptions) != 2 || len(ev.Tags) != 2 {
+	if ev.Slug != "digital-drop-in" || ev.TimeZone != "Europe/London" || !apiTime(t, ev.Start).Equal(time.Date(2026, 12, 1, 10, 0, 0, 0, london)) ||
+		!apiTime(t, ev.End).Equal(time.Date(2026, 12, 1, 12, 0, 0, 0, london)) || ev.Place == nil || ev.PlaceID == 0 || len(ev.Exceptions) != 2 || len(ev.Tags) != 2 {
 		t.Fatalf("added event = %+v", ev)
 	}
 
 	// A second event at the same place, by name: the place is reused.
 	h.ok("event", "add", "--title", "Coding club", "--start", "2026-12-03 16:00", "--end", "2026-12-03 17:30", "--place-name", "Stretford Road Library")
-	var places []hub.Place
+	var places []apijson.Place
 	h.okJSON(&places, "place", "list")
 	if len(places) != 1 {
 		t.Errorf("%d places after reusing one by name, want 1", len(places))
 	}
 
 	// All-day: --end is the last day, inclusive.
-	var fun hub.Event
+	var fun apijson.Event
 	h.okJSON(&fun, "event", "add", "--title", "Fun day", "--all-day", "--start", "2026-07-04", "--end", "2026-07-05", "--tz", "Europe/London")
-	if !fun.AllDay || !fun.Start.Equal(time.Date(2026, 7, 4, 0, 0, 0, 0, london)) || !fun.End.Equal(time.Date(2026, 7, 6, 0, 0, 0, 0, london)) {
+	if !fun.AllDay || fun.Start != "2026-07-04" || fun.End != "2026-07-05" {
 		t.Errorf("all-day event runs %s to %s", fun.Start, fun.End)
 	}
 	if out := h.ok("event", "show", "fun-day"); !strings.Contains(out, "Sat 4 Jul 2026 to Sun 5 Jul 2026, all day") {
 		t.Errorf("all-day event show:\n%s", out)
 	}
 
-	var all []hub.Event
+	var all []apijson.Event
 	h.okJSON(&all, "event", "list")
 	if len(all) != 3 {
 		t.Fatalf("event list has %d, want 3", len(all))
 	}
-	var tagged []hub.Event
+	var tagged []apijson.Event
 	h.okJSON(&tagged, "event", "list", "--tag", "digital-skills")
 	if len(tagged) != 1 || tagged[0].Slug != "digital-drop-in" {
 		t.Errorf("event list --tag digital-skills = %v", slugs(tagged))
 	}
-	var december []hub.Occurrence
+	var december []apijson.Occurrence
 	h.okJSON(&december, "event", "list", "--occurrences", "--from", "2026-12-01", "--to", "2026-12-31")
 	// Tuesdays 1, 8, 15 (22 and 29 are skipped), plus the coding club.
 	if len(december) != 4 {
@@ -161,17 +159,18 @@ func TestEventCommands(t *testing.T) {
 	}
 
 	// Edit: only the flags given change; moving the start keeps the length.
-	var edited hub.Event
+	var edited apijson.Event
 	h.okJSON(&edited, "event", "edit", "digital-drop-in", "--title", "Digital drop-in (new time)", "--start", "2026-12-01 13:00", "--booking-url", "")
 	if edited.Slug != "digital-drop-in" || edited.Title != "Digital drop-in (new time)" ||
-		!edited.End.Equal(time.Date(2026, 12, 1, 15, 0, 0, 0, london)) || edited.BookingURL != "" ||
+		!apiTime(t, edited.End).Equal(time.Date(2026, 12, 1, 15, 0, 0, 0, london)) || edited.BookingURL != "" ||
 		edited.Accessibility != "Lift to the first floor" || edited.Recurrence == "" || edited.PlaceID != ev.PlaceID {
 		t.Errorf("edited event = %+v", edited)
 	}
 	// Changing only the zone keeps the local times.
+	edited = apijson.Event{} // place_id is left out when 0, as the API does
 	h.okJSON(&edited, "event", "edit", "digital-drop-in", "--tz", "Europe/Berlin", "--place-slug", "")
 	berlin, _ := time.LoadLocation("Europe/Berlin")
-	if !edited.Start.Equal(time.Date(2026, 12, 1, 13, 0, 0, 0, berlin)) || edited.PlaceID != 0 {
+	if !apiTime(t, edited.Start).Equal(time.Date(2026, 12, 1, 13, 0, 0, 0, berlin)) || edited.PlaceID != 0 {
 		t.Errorf("after changing zone: start %s, place %d", edited.Start, edited.PlaceID)
 	}
 
@@ -219,7 +218,7 @@ func TestInvalidInputStoresNothing(t *testing.T) {
 			}
 		})
 	}
-	var events []hub.Event
+	var events []apijson.Event
 	h.okJSON(&events, "event", "list")
 	if len(events) != 0 {
 		t.Errorf("%d events stored from invalid input", len(events))
@@ -228,7 +227,7 @@ func TestInvalidInputStoresNothing(t *testing.T) {
 	// An invalid edit leaves the event as it was.
 	h.ok("event", "add", "--title", "Meeting", "--start", "2026-12-01 19:00", "--end", "2026-12-01 20:00")
 	h.fail(1, "event", "edit", "meeting", "--title", "Renamed", "--end", "2026-12-01 18:00")
-	var ev hub.Event
+	var ev apijson.Event
 	h.okJSON(&ev, "event", "show", "meeting")
 	if ev.Title != "Meeting" {
 		t.Errorf("title after a failed edit = %q", ev.Title)
@@ -260,7 +259,7 @@ func TestGuideCommands(t *testing.T) {
 	body := filepath.Join(t.TempDir(), "guide.md")
 	writeFile(t, body, "## Before you start\n\nBook the room.\n")
 
-	var g hub.Guide
+	var g apijson.Guide
 	h.okJSON(&g, "guide", "add", "--title", "Running a drop-in", "--summary", "How we do it.", "--tags", "digital-skills", "--body-file", body)
 	if g.Slug != "running-a-drop-in" || g.Revision != 1 || !strings.Contains(g.Body, "Book the room.") {
 		t.Fatalf("added guide = %+v", g)
@@ -270,7 +269,7 @@ func TestGuideCommands(t *testing.T) {
 		t.Fatalf("edited guide = %+v", g)
 	}
 
-	var revs []hub.GuideRevision
+	var revs []apijson.Revision
 	h.okJSON(&revs, "guide", "revisions", "running-a-drop-in")
 	if len(revs) != 2 || revs[0].Number != 2 || revs[0].Note != "Tea matters" {
 		t.Fatalf("revisions = %+v", revs)
@@ -300,7 +299,7 @@ func TestGuideCommands(t *testing.T) {
 		t.Errorf("guide from stdin: %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	h.ok("guide", "delete", "piped")
-	var guides []hub.Guide
+	var guides []apijson.Guide
 	h.okJSON(&guides, "guide", "list")
 	if len(guides) != 1 {
 		t.Errorf("%d guides, want 1", len(guides))
@@ -309,7 +308,7 @@ func TestGuideCommands(t *testing.T) {
 
 func TestCaseStudyPlaceTagAndSettingsCommands(t *testing.T) {
 	h := newHubDir(t)
-	var p hub.Place
+	var p apijson.Place
 	h.okJSON(&p, "place", "add", "--name", "Hulme Community Centre", "--address", "12 Hulme High Street", "--locality", "Manchester", "--lat", "53.4668", "--lon", "-2.2501")
 	if p.Slug != "hulme-community-centre" || p.Latitude == nil || *p.Latitude != 53.4668 {
 		t.Fatalf("added place = %+v", p)
@@ -317,16 +316,17 @@ func TestCaseStudyPlaceTagAndSettingsCommands(t *testing.T) {
 	if stderr := h.fail(1, "place", "edit", "hulme-community-centre", "--lat", "north"); !strings.Contains(stderr, "  latitude: Write the latitude as a number") {
 		t.Errorf("bad latitude:\n%s", stderr)
 	}
+	p = apijson.Place{} // latitude is left out when none, as the API does
 	h.okJSON(&p, "place", "edit", "hulme-community-centre", "--postcode", "M15 5JS", "--lat", "", "--lon", "")
 	if p.PostalCode != "M15 5JS" || p.Latitude != nil || p.StreetAddress != "12 Hulme High Street" {
 		t.Errorf("edited place = %+v", p)
 	}
 
-	var c hub.CaseStudy
+	var c apijson.CaseStudy
 	h.okJSON(&c, "case-study", "add", "--title", "A community pantry", "--problem", "Food waste.", "--approach", "A pantry.",
 		"--tools", "A fridge.", "--outcome", "Less waste.", "--lessons", "Start small.", "--organisation", "Hulme Food Network",
 		"--place-slug", "hulme-community-centre", "--contact", "food@example.org", "--tags", "food")
-	if c.Slug != "a-community-pantry" || c.PlaceID != p.ID || len(c.Sections()) != 5 {
+	if c.Slug != "a-community-pantry" || c.PlaceID != p.ID || c.Problem == "" || c.Lessons != "Start small." {
 		t.Fatalf("added case study = %+v", c)
 	}
 	if out := h.ok("case-study", "show", "a-community-pantry"); !strings.Contains(out, "## What we would do differently\n\nStart small.") {
@@ -343,12 +343,12 @@ func TestCaseStudyPlaceTagAndSettingsCommands(t *testing.T) {
 		t.Errorf("deleting a place in use:\n%s", stderr)
 	}
 
-	var tags []hub.Tag
+	var tags []apijson.Tag
 	h.okJSON(&tags, "tag", "list")
 	if len(tags) != 1 || tags[0].Slug != "food" || tags[0].Uses != 1 {
 		t.Fatalf("tags = %+v", tags)
 	}
-	var tag hub.Tag
+	var tag apijson.Tag
 	h.okJSON(&tag, "tag", "edit", "food", "--name", "Food & drink", "--description", "Eating together.")
 	if tag.Name != "Food & drink" || tag.Slug != "food" {
 		t.Errorf("edited tag = %+v", tag)
@@ -362,7 +362,7 @@ func TestCaseStudyPlaceTagAndSettingsCommands(t *testing.T) {
 	h.ok("case-study", "delete", "a-community-pantry")
 	h.ok("place", "delete", "hulme-community-centre")
 
-	var st hub.Settings
+	var st apijson.Settings
 	h.okJSON(&st, "settings", "set", "--name", "Hulme Hub", "--timezone", "Europe/Dublin")
 	if st.Name != "Hulme Hub" || st.TimeZone != "Europe/Dublin" || st.AccentColour != hub.DefaultSettings().AccentColour {
 		t.Errorf("settings = %+v", st)
@@ -371,11 +371,21 @@ func TestCaseStudyPlaceTagAndSettingsCommands(t *testing.T) {
 		t.Errorf("bad colour:\n%s", stderr)
 	}
 	// New events default to the hub's zone.
-	var ev hub.Event
+	var ev apijson.Event
 	h.okJSON(&ev, "event", "add", "--title", "Céilí", "--start", "2026-03-17 19:00", "--end", "2026-03-17 23:00")
 	if ev.TimeZone != "Europe/Dublin" || ev.Slug != "ceili" {
 		t.Errorf("event zone %q slug %q", ev.TimeZone, ev.Slug)
 	}
+}
+
+// apiTime reads an event time as the API and --json give it (RFC 3339).
+func apiTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	at, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatalf("event time %q: %v", s, err)
+	}
+	return at
 }
 
 func TestReadCommandsNeedADatabase(t *testing.T) {
@@ -386,7 +396,7 @@ func TestReadCommandsNeedADatabase(t *testing.T) {
 	}
 }
 
-func slugs(events []hub.Event) []string {
+func slugs(events []apijson.Event) []string {
 	var out []string
 	for _, e := range events {
 		out = append(out, e.Slug)

@@ -80,7 +80,7 @@ func commonsList(fs *flag.FlagSet, e *env) runFunc {
 		if err != nil {
 			return err
 		}
-		return printList(e, items, commonsListing)
+		return printList(ctx, e, items, commonsListing)
 	})
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -280,6 +281,19 @@ func (e *env) close() {
 		}
 		e.db = nil
 	}
+}
+
+// enc encodes items as the API answers them, with links under the hub's
+// public URL: the one the serving hub last recorded, else the configured
+// url; without either, items have no url.
+func (e *env) enc(ctx context.Context) apijson.Encoder {
+	base := e.cfg.URL
+	if e.db != nil {
+		if u, err := e.db.Federation().PublicURL(ctx); err == nil && u != "" {
+			base = u
+		}
+	}
+	return apijson.Encoder{Base: base}
 }
 
 // printJSON writes v as indented JSON.

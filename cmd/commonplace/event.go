@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
 
 // Layouts accepted for event times, in the event's time zone.
@@ -39,6 +40,7 @@ var events = &resource[hub.Event, *eventFlags]{
 	id:           func(ev *hub.Event) int64 { return ev.ID },
 	remove:       (*hub.Service).DeleteEvent,
 	show:         showEvent,
+	json:         func(enc apijson.Encoder, ev *hub.Event) any { return enc.Event(ev) },
 	saved: func(verb string, ev *hub.Event) string {
 		return fmt.Sprintf("%s event %q (%s): %s.", verb, ev.Title, ev.Slug, formatEventTime(ev))
 	},
@@ -301,7 +303,7 @@ for three months unless --from and --to say otherwise.`,
 					return err
 				}
 				now := time.Now()
-				return printList(e, list, listing[*hub.Event]{
+				return printList(ctx, e, list, listing[*hub.Event]{
 					empty:  "No events found.",
 					header: "SLUG\tNEXT\tREPEATS\tPLACE\tTITLE",
 					row: func(w io.Writer, ev *hub.Event) {
@@ -313,6 +315,7 @@ for three months unless --from and --to say otherwise.`,
 							orDash(hub.Describe(ev.Recurrence, ev.Start.In(ev.Location()))), orDash(placeName(ev.Place)), ev.Title)
 					},
 					page: lf.page(total),
+					json: func(enc apijson.Encoder, ev *hub.Event) any { return enc.Event(ev) },
 				})
 			})
 		},
@@ -379,12 +382,13 @@ func (e *env) listOccurrences(ctx context.Context, svc *hub.Service, f hub.Event
 	if err != nil {
 		return err
 	}
-	return printList(e, occs, listing[hub.Occurrence]{
+	return printList(ctx, e, occs, listing[hub.Occurrence]{
 		empty:  fmt.Sprintf("No events between %s and %s.", of.From.Format("2 Jan 2006"), of.To.AddDate(0, 0, -1).Format("2 Jan 2006")),
 		header: "WHEN\tSLUG\tPLACE\tTITLE",
 		row: func(w io.Writer, o hub.Occurrence) {
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", formatStart(o.Start, o.Event.AllDay), o.Event.Slug, orDash(placeName(o.Event.Place)), o.Event.Title)
 		},
+		json: func(enc apijson.Encoder, o hub.Occurrence) any { return enc.Occurrence(o) },
 	})
 }
 

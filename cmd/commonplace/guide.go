@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
 
 // guides are how-to write-ups; every edit saves a revision.
@@ -22,6 +23,7 @@ var guides = &resource[hub.Guide, *guideFlags]{
 	},
 	id:     func(g *hub.Guide) int64 { return g.ID },
 	remove: (*hub.Service).DeleteGuide,
+	json:   func(enc apijson.Encoder, g *hub.Guide) any { return enc.Guide(g) },
 	saved: func(verb string, g *hub.Guide) string {
 		return fmt.Sprintf("%s guide %q (%s), revision %d.", verb, g.Title, g.Slug, g.Revision)
 	},
@@ -80,7 +82,7 @@ func guideList(fs *flag.FlagSet, e *env) runFunc {
 		if err != nil {
 			return err
 		}
-		return printList(e, list, guideListing.paged(lf.page(total)))
+		return printList(ctx, e, list, guideListing.paged(lf.page(total)))
 	})
 }
 
@@ -95,7 +97,7 @@ func guideShow(fs *flag.FlagSet, e *env) runFunc {
 			return showGuideRevision(ctx, e, svc, g, *revision)
 		}
 		if e.json {
-			return e.printJSON(g)
+			return e.printJSON(e.enc(ctx).Guide(g))
 		}
 		d := details{}
 		d.add("slug", g.Slug)
@@ -115,7 +117,7 @@ func showGuideRevision(ctx context.Context, e *env, svc *hub.Service, g *hub.Gui
 		return revisionErr(err, g, number)
 	}
 	if e.json {
-		return e.printJSON(rev)
+		return e.printJSON(e.enc(ctx).Revision(rev))
 	}
 	d := details{}
 	d.add("revision", fmt.Sprintf("%d of %d", rev.Number, g.Revision))
@@ -146,11 +148,12 @@ func guideRevisions(fs *flag.FlagSet, e *env) runFunc {
 		if err != nil {
 			return err
 		}
-		return printList(e, revs, listing[*hub.GuideRevision]{
+		return printList(ctx, e, revs, listing[*hub.GuideRevision]{
 			header: "REVISION\tSAVED\tAUTHOR\tNOTE\tTITLE",
 			row: func(w io.Writer, r *hub.GuideRevision) {
 				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", r.Number, r.CreatedAt.Local().Format("2 Jan 2006 15:04"), orDash(r.Author), orDash(r.Note), r.Title)
 			},
+			json: func(enc apijson.Encoder, r *hub.GuideRevision) any { return enc.Revision(r) },
 		})
 	})
 }
@@ -174,7 +177,7 @@ func guideRestore(fs *flag.FlagSet, e *env) runFunc {
 			return revisionErr(err, g, number)
 		}
 		if e.json {
-			return e.printJSON(restored)
+			return e.printJSON(e.enc(ctx).Guide(restored))
 		}
 		e.printf("Restored revision %d of %q as revision %d.\n", number, restored.Title, restored.Revision)
 		return nil
@@ -188,4 +191,5 @@ var guideListing = listing[*hub.Guide]{
 	row: func(w io.Writer, g *hub.Guide) {
 		fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", g.Slug, g.Revision, formatDate(g.UpdatedAt), g.Title)
 	},
+	json: func(enc apijson.Encoder, g *hub.Guide) any { return enc.Guide(g) },
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
 
 // organiserView is an organiser as printed: never the password hash.
@@ -121,12 +122,9 @@ password is made and printed once.`,
 					return err
 				}
 				if e.json {
-					out := struct {
-						Organiser organiserView
-						Password  string `json:",omitempty"`
-					}{Organiser: viewOrganiser(o)}
+					out := apijson.Encoder{}.Organiser(o)
 					if generated {
-						out.Password = password
+						out.Password = password // made up here: shown once
 					}
 					return e.printJSON(out)
 				}
@@ -157,6 +155,9 @@ var organiserList = listSetup(listOrganiserViews, listing[organiserView]{
 	header: "ID\tEMAIL\tNAME\tROLE\tADDED",
 	row: func(w io.Writer, o organiserView) {
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", o.ID, o.Email, o.Name, o.Role, formatDate(o.CreatedAt))
+	},
+	json: func(enc apijson.Encoder, o organiserView) any {
+		return enc.Organiser(&hub.Organiser{ID: o.ID, Email: o.Email, Name: o.Name, Role: o.Role, CreatedAt: o.CreatedAt})
 	},
 })
 
@@ -216,7 +217,7 @@ func organiserEditCommand() *command {
 					return err
 				}
 				if e.json {
-					return e.printJSON(viewOrganiser(o))
+					return e.printJSON(apijson.Encoder{}.Organiser(o))
 				}
 				e.printf("Saved %s %s <%s>.\n", o.Role, o.Name, o.Email)
 				return nil
@@ -284,10 +285,9 @@ func tokenCreate(fs *flag.FlagSet, e *env) runFunc {
 			return err
 		}
 		if e.json {
-			return e.printJSON(struct {
-				Token  tokenView
-				Secret string
-			}{viewToken(t, o.Email), secret})
+			out := apijson.Encoder{}.Token(t)
+			out.Secret = secret
+			return e.printJSON(out)
 		}
 		e.printf("Created token %d %q for %s. Copy the secret now; it is not shown again:\n%s\n", t.ID, t.Name, o.Email, secret)
 		return nil
@@ -307,6 +307,9 @@ var tokenList = listSetup(listTokenViews, listing[tokenView]{
 			used = formatDate(*t.LastUsedAt)
 		}
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.OrganiserEmail, t.Name, formatDate(t.CreatedAt), used)
+	},
+	json: func(enc apijson.Encoder, t tokenView) any {
+		return enc.Token(&hub.APIToken{ID: t.ID, OrganiserID: t.OrganiserID, Name: t.Name, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt})
 	},
 })
 

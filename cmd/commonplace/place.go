@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
 
 // places are venues where events happen.
@@ -22,6 +23,7 @@ var places = &resource[hub.Place, *placeFlags]{
 	id:       func(p *hub.Place) int64 { return p.ID },
 	remove:   (*hub.Service).DeletePlace,
 	show:     showPlace,
+	json:     func(enc apijson.Encoder, p *hub.Place) any { return enc.Place(p) },
 	saved: func(verb string, p *hub.Place) string {
 		return fmt.Sprintf("%s place %q (%s).", verb, p.Name, p.Slug)
 	},
@@ -102,6 +104,7 @@ var placeList = listSetup((*hub.Service).ListPlaces, listing[*hub.Place]{
 	row: func(w io.Writer, p *hub.Place) {
 		fmt.Fprintf(w, "%s\t%s\t%s\n", p.Slug, p.Name, orDash(p.Address()))
 	},
+	json: func(enc apijson.Encoder, p *hub.Place) any { return enc.Place(p) },
 })
 
 // showPlace prints a place with what is on there soon.
@@ -137,6 +140,7 @@ var tags = &resource[hub.Tag, *tagFlags]{
 	remove:   (*hub.Service).DeleteTag,
 	saved:    func(verb string, t *hub.Tag) string { return fmt.Sprintf("%s tag %q (%s).", verb, t.Name, t.Slug) },
 	deleted:  func(t *hub.Tag) string { return fmt.Sprintf("Deleted tag %q (%s).", t.Name, t.Slug) },
+	json:     func(enc apijson.Encoder, t *hub.Tag) any { return enc.Tag(t) },
 }
 
 func tagCommand() *command {
@@ -166,4 +170,5 @@ var tagList = listSetup((*hub.Service).ListTags, listing[*hub.Tag]{
 	row: func(w io.Writer, t *hub.Tag) {
 		fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", t.Slug, t.Uses, t.Name, orDash(t.Description))
 	},
+	json: func(enc apijson.Encoder, t *hub.Tag) any { return enc.Tag(t) },
 })

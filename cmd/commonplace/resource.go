@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
 
 // The shapes every resource command shares: open the hub and run, find an
@@ -86,8 +87,10 @@ type resource[T any, F itemFlags[T]] struct {
 	updateWith func(ctx context.Context, svc *hub.Service, item *T, f F) error
 	id         func(*T) int64
 	remove     func(*hub.Service, context.Context, int64) error
-	// show prints an item as text; --json prints the item itself.
+	// show prints an item as text; --json prints what json makes of it.
 	show func(ctx context.Context, e *env, svc *hub.Service, item *T) error
+	// json is the item as the API answers it (hub/apijson).
+	json func(enc apijson.Encoder, item *T) any
 	// saved is the line after add ("Added") and edit ("Saved"); deleted
 	// the line after delete.
 	saved   func(verb string, item *T) string
@@ -110,7 +113,7 @@ func (r *resource[T, F]) showCommand(summary string) *command {
 					return err
 				}
 				if e.json {
-					return e.printJSON(item)
+					return e.printJSON(r.json(e.enc(ctx), item))
 				}
 				return r.show(ctx, e, svc, item)
 			})
@@ -142,7 +145,7 @@ func (r *resource[T, F]) addCommand(summary, help string) *command {
 				if err := r.create(svc, ctx, item); err != nil {
 					return err
 				}
-				return e.printSaved(item, r.saved("Added", item))
+				return e.printSaved(r.json(e.enc(ctx), item), r.saved("Added", item))
 			}
 		}}
 }
@@ -164,7 +167,7 @@ func (r *resource[T, F]) editCommand(summary, help string) *command {
 				if err := r.save(ctx, svc, item, f); err != nil {
 					return err
 				}
-				return e.printSaved(item, r.saved("Saved", item))
+				return e.printSaved(r.json(e.enc(ctx), item), r.saved("Saved", item))
 			})
 		}}
 }
@@ -195,7 +198,7 @@ func (r *resource[T, F]) deleteCommand(summary string) *command {
 		}}
 }
 
-// printSaved prints a saved item: itself with --json, else line.
+// printSaved prints a saved item: its JSON with --json, else line.
 func (e *env) printSaved(item any, line string) error {
 	if e.json {
 		return e.printJSON(item)
@@ -212,6 +215,9 @@ type listing[T any] struct {
 	row    func(w io.Writer, item T)
 	// page, for a paged list, says how many there are beyond the page.
 	page *listPage
+	// json is an item as the API answers it (hub/apijson); nil when the
+	// item is already in that shape (the commons' hub types).
+	json func(enc apijson.Encoder, item T) any
 }
 
 // paged is l for one page of a longer list.
@@ -226,11 +232,16 @@ type listPage struct {
 	plural        string
 }
 
-// printList prints items: as a JSON array with --json, else as aligned
-// columns under a header.
-func printList[T any](e *env, items []T, l listing[T]) error {
+// printList prints items: with --json as a JSON array of the items as the
+// API answers them (the API's list without its "items"/"total" wrapper),
+// else as aligned columns under a header.
+func printList[T any](ctx context.Context, e *env, items []T, l listing[T]) error {
 	if e.json {
-		return e.printJSON(nonNil(items))
+		if l.json == nil {
+			return e.printJSON(nonNil(items))
+		}
+		enc := e.enc(ctx)
+		return e.printJSON(apijson.Each(items, func(v T) any { return l.json(enc, v) }))
 	}
 	if len(items) == 0 && l.empty != "" {
 		e.printf("%s\n", l.empty)
@@ -263,7 +274,7 @@ func listSetup[T any](fetch func(*hub.Service, context.Context) ([]T, error), l 
 			if err != nil {
 				return err
 			}
-			return printList(e, items, l)
+			return printList(ctx, e, items, l)
 		})
 	}
 }

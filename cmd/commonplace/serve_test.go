@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -67,42 +68,43 @@ func TestServeDemo(t *testing.T) {
 
 	// The database reopens, with the demo content and a working login.
 	checkLogin(t, h.data, demoAdminEmail, firstPassword)
-	var events []hub.Event
+	var events []apijson.Event
 	h.okJSON(&events, "event", "list")
 	if len(events) < 8 {
 		t.Errorf("demo has %d events, want at least 8", len(events))
 	}
-	var upcoming []hub.Occurrence
+	var upcoming []apijson.Occurrence
 	h.okJSON(&upcoming, "event", "list", "--occurrences")
 	if len(upcoming) < 10 {
 		t.Errorf("demo has %d occurrences in the next three months, want plenty", len(upcoming))
 	}
-	var guides []hub.Guide
+	var guides []apijson.Guide
 	h.okJSON(&guides, "guide", "list")
 	if len(guides) != 3 {
 		t.Errorf("demo has %d guides, want 3", len(guides))
 	}
-	var revs []hub.GuideRevision
+	var revs []apijson.Revision
 	h.okJSON(&revs, "guide", "revisions", "running-a-digital-drop-in-session")
 	if len(revs) != 2 {
 		t.Errorf("drop-in guide has %d revisions, want 2", len(revs))
 	}
-	var studies []hub.CaseStudy
+	var studies []apijson.CaseStudy
 	h.okJSON(&studies, "case-study", "list")
 	if len(studies) != 3 {
 		t.Errorf("demo has %d case studies, want 3", len(studies))
 	}
 	for _, c := range studies {
-		if len(c.Sections()) != 5 {
-			t.Errorf("case study %q has %d sections filled, want 5", c.Title, len(c.Sections()))
+		hc := hub.CaseStudy{Problem: c.Problem, Approach: c.Approach, Tools: c.Tools, Outcome: c.Outcome, Lessons: c.Lessons}
+		if len(hc.Sections()) != 5 {
+			t.Errorf("case study %q has %d sections filled, want 5", c.Title, len(hc.Sections()))
 		}
 	}
-	var places []hub.Place
+	var places []apijson.Place
 	h.okJSON(&places, "place", "list")
 	if len(places) != 4 {
 		t.Errorf("demo has %d places, want 4", len(places))
 	}
-	var settings hub.Settings
+	var settings apijson.Settings
 	h.okJSON(&settings, "settings", "show")
 	if settings.Name != "Hulme Community Hub" {
 		t.Errorf("hub name = %q", settings.Name)
@@ -149,7 +151,7 @@ func TestServeDemo(t *testing.T) {
 		t.Fatalf("second serve exited %d", code)
 	}
 	checkLogin(t, h.data, demoAdminEmail, m[3])
-	var again []hub.Event
+	var again []apijson.Event
 	h.okJSON(&again, "event", "list")
 	if len(again) != len(events) {
 		t.Errorf("second demo start changed the event count from %d to %d", len(events), len(again))

@@ -5,6 +5,7 @@ import (
 	"flag"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
 
 func settingsCommand() *command {
@@ -26,7 +27,7 @@ func settingsShow(fs *flag.FlagSet, e *env) runFunc {
 
 func (e *env) printSettings(st hub.Settings) error {
 	if e.json {
-		return e.printJSON(st)
+		return e.printJSON(apijson.Encoder{}.Settings(&st))
 	}
 	d := details{}
 	d.add("name", st.Name)

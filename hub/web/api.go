@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
 
 // The organiser API: JSON over HTTP with bearer tokens. docs/API.md
@@ -119,11 +120,6 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 	})
 }
 
-type listBody[T any] struct {
-	Items []T `json:"items"`
-	Total int `json:"total"`
-}
-
 // queryInt reads an optional non-negative integer query parameter.
 func queryInt(r *http.Request, name string, def, max int) (int, error) {
 	v := r.URL.Query().Get(name)
@@ -193,11 +189,7 @@ func pageQuery(r *http.Request) (limit, offset int, err error) {
 // writeList answers a list: the items as out shows them, and the total
 // there are (more than items when the list is a page of it).
 func writeList[T, J any](w http.ResponseWriter, items []T, total int, out func(T) J) error {
-	body := listBody[J]{Items: []J{}, Total: total}
-	for _, v := range items {
-		body.Items = append(body.Items, out(v))
-	}
-	return writeJSON(w, http.StatusOK, body)
+	return writeJSON(w, http.StatusOK, apijson.NewList(items, total, out))
 }
 
 // apiCreate answers POST on a collection: the body read as J, made into
@@ -241,3 +233,7 @@ func apiShow[T, O any](ctx context.Context, w http.ResponseWriter, id int64, loa
 	}
 	return writeJSON(w, http.StatusOK, out(v))
 }
+
+// enc encodes items as the API shows them, with links under the hub's
+// public URL.
+func (s *Server) enc() apijson.Encoder { return apijson.Encoder{Base: s.base.String()} }

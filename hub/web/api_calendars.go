@@ -2,47 +2,24 @@ package web
 
 import (
 	"net/http"
-	"time"
 
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 	"github.com/commonplace-hub/commonplace/hub/calendar"
 )
 
 // The calendar subscription endpoints of the API; docs/API.md describes
 // them. They exist when Config.Calendars is set.
 
-type calendarJSON struct {
-	ID            int64            `json:"id"`
-	URL           string           `json:"url"`
-	Name          string           `json:"name"`
-	PlaceID       int64            `json:"place_id,omitempty"`
-	Tags          []string         `json:"tags"`
-	Organiser     string           `json:"organiser"`
-	LastCheckedAt *time.Time       `json:"last_checked_at,omitempty"`
-	LastSuccessAt *time.Time       `json:"last_success_at,omitempty"`
-	LastError     string           `json:"last_error,omitempty"`
-	LastReport    *calendar.Report `json:"last_report,omitempty"`
-	CreatedAt     time.Time        `json:"created_at"`
-}
-
-func calendarOut(c *calendar.Subscription) calendarJSON {
-	tags := c.Tags
-	if tags == nil {
-		tags = []string{}
-	}
-	return calendarJSON{ID: c.ID, URL: c.URL, Name: c.Name, PlaceID: c.PlaceID, Tags: tags, Organiser: c.Organiser,
-		LastCheckedAt: c.LastCheckedAt, LastSuccessAt: c.LastSuccessAt, LastError: c.LastError, LastReport: c.LastReport, CreatedAt: c.CreatedAt}
-}
-
 func (s *Server) apiCalendarList(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.cfg.Calendars.Subscriptions(r.Context())
 	if err != nil {
 		return err
 	}
-	return writeList(w, list, len(list), calendarOut)
+	return writeList(w, list, len(list), apijson.Encoder{}.Calendar)
 }
 
 func (s *Server) apiCalendarGet(w http.ResponseWriter, r *http.Request) error {
-	return apiGetByID(w, r, s.cfg.Calendars.Subscription, calendarOut)
+	return apiGetByID(w, r, s.cfg.Calendars.Subscription, apijson.Encoder{}.Calendar)
 }
 
 // apiCalendarCreate subscribes and imports the feed at once. A failed
@@ -67,13 +44,13 @@ func (s *Server) apiCalendarCreate(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/calendars/"+itoa64(got.ID))
-	return writeJSON(w, http.StatusCreated, calendarOut(got))
+	return writeJSON(w, http.StatusCreated, apijson.Encoder{}.Calendar(got))
 }
 
 // apiCalendarRefresh fetches the feed now; a failed refresh is an error
 // (422 with the reason), also saved as the subscription's last_error.
 func (s *Server) apiCalendarRefresh(w http.ResponseWriter, r *http.Request) error {
-	return apiGetByID(w, r, s.cfg.Calendars.Refresh, calendarOut)
+	return apiGetByID(w, r, s.cfg.Calendars.Refresh, apijson.Encoder{}.Calendar)
 }
 
 func (s *Server) apiCalendarDelete(w http.ResponseWriter, r *http.Request) error {

@@ -3,44 +3,13 @@ package web
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
-	"github.com/commonplace-hub/commonplace/internal/uris"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
 
-type caseStudyJSON struct {
-	ID           int64      `json:"id,omitempty"`
-	Slug         string     `json:"slug,omitempty"`
-	URL          string     `json:"url,omitempty"`
-	Title        string     `json:"title"`
-	Summary      string     `json:"summary"`
-	Problem      string     `json:"problem"`
-	Approach     string     `json:"approach"`
-	Tools        string     `json:"tools"`
-	Outcome      string     `json:"outcome"`
-	Lessons      string     `json:"lessons"`
-	Organisation string     `json:"organisation"`
-	PlaceID      int64      `json:"place_id,omitempty"`
-	Place        *placeJSON `json:"place,omitempty"`
-	Tags         []string   `json:"tags"`
-	Contact      string     `json:"contact"`
-	CreatedAt    time.Time  `json:"created_at,omitzero"`
-	UpdatedAt    time.Time  `json:"updated_at,omitzero"`
-}
-
-func (s *Server) caseStudyOut(c *hub.CaseStudy) caseStudyJSON {
-	return caseStudyJSON{ID: c.ID, Slug: c.Slug, URL: s.absURL(uris.Item(hub.KindCaseStudy, c.Slug)), Title: c.Title,
-		Summary: c.Summary, Problem: c.Problem, Approach: c.Approach, Tools: c.Tools, Outcome: c.Outcome,
-		Lessons: c.Lessons, Organisation: c.Organisation, PlaceID: c.PlaceID, Place: s.placeOut(c.Place),
-		Tags: nonNil(c.Tags), Contact: c.Contact, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
-}
-
-func (in *caseStudyJSON) caseStudy() *hub.CaseStudy {
-	return &hub.CaseStudy{Title: in.Title, Summary: in.Summary, Problem: in.Problem, Approach: in.Approach,
-		Tools: in.Tools, Outcome: in.Outcome, Lessons: in.Lessons, Organisation: in.Organisation,
-		PlaceID: in.PlaceID, Tags: in.Tags, Contact: in.Contact}
-}
+// caseStudyOut is c as the API shows it.
+func (s *Server) caseStudyOut(c *hub.CaseStudy) apijson.CaseStudy { return s.enc().CaseStudy(c) }
 
 func (s *Server) apiCaseStudyList(w http.ResponseWriter, r *http.Request) error {
 	limit, offset, err := pageQuery(r)
@@ -63,8 +32,8 @@ func (s *Server) apiCaseStudyGet(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCaseStudyCreate(w http.ResponseWriter, r *http.Request) error {
-	return apiCreate(w, r, func(ctx context.Context, in *caseStudyJSON) (*hub.CaseStudy, error) {
-		c := in.caseStudy()
+	return apiCreate(w, r, func(ctx context.Context, in *apijson.CaseStudy) (*hub.CaseStudy, error) {
+		c := in.Hub()
 		if err := s.svc.CreateCaseStudy(ctx, c); err != nil {
 			return nil, err
 		}
@@ -73,8 +42,8 @@ func (s *Server) apiCaseStudyCreate(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) apiCaseStudyUpdate(w http.ResponseWriter, r *http.Request) error {
-	return apiUpdate(w, r, func(ctx context.Context, id int64, in *caseStudyJSON) error {
-		c := in.caseStudy()
+	return apiUpdate(w, r, func(ctx context.Context, id int64, in *apijson.CaseStudy) error {
+		c := in.Hub()
 		c.ID = id
 		return s.svc.UpdateCaseStudy(ctx, c)
 	}, s.svc.CaseStudy, s.caseStudyOut)

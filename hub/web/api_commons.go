@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
 
 // The commons over the API: peers, mirrored items, re-shares, comments
@@ -15,10 +16,7 @@ func (s *Server) apiPeerList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if peers == nil {
-		peers = []hub.Peer{}
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"peers": peers})
+	return writeJSON(w, http.StatusOK, apijson.Peers{Peers: apijson.NonNil(peers)})
 }
 
 func (s *Server) apiPeerFollow(w http.ResponseWriter, r *http.Request) error {
@@ -53,10 +51,7 @@ func (s *Server) apiCommonsList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if items == nil {
-		items = []*hub.RemoteItem{}
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": total})
+	return writeJSON(w, http.StatusOK, apijson.List[*hub.RemoteItem]{Items: apijson.NonNil(items), Total: total})
 }
 
 func (s *Server) apiReshare(undo bool) handlerFunc {

@@ -3,46 +3,13 @@ package web
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
-	"github.com/commonplace-hub/commonplace/internal/uris"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
 
-type guideJSON struct {
-	ID        int64     `json:"id,omitempty"`
-	Slug      string    `json:"slug,omitempty"`
-	URL       string    `json:"url,omitempty"`
-	Title     string    `json:"title"`
-	Summary   string    `json:"summary"`
-	Body      string    `json:"body"`
-	Tags      []string  `json:"tags"`
-	Revision  int       `json:"revision,omitempty"`
-	Note      string    `json:"note,omitempty"` // input only: what this edit changed
-	CreatedAt time.Time `json:"created_at,omitzero"`
-	UpdatedAt time.Time `json:"updated_at,omitzero"`
-}
-
-func (s *Server) guideOut(g *hub.Guide) guideJSON {
-	return guideJSON{ID: g.ID, Slug: g.Slug, URL: s.absURL(uris.Item(hub.KindGuide, g.Slug)), Title: g.Title, Summary: g.Summary,
-		Body: g.Body, Tags: nonNil(g.Tags), Revision: g.Revision, CreatedAt: g.CreatedAt, UpdatedAt: g.UpdatedAt}
-}
-
-type revisionJSON struct {
-	Number    int       `json:"number"`
-	Title     string    `json:"title"`
-	Summary   string    `json:"summary"`
-	Body      string    `json:"body"`
-	Tags      []string  `json:"tags"`
-	Author    string    `json:"author"`
-	Note      string    `json:"note"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-func revisionOut(rv *hub.GuideRevision) revisionJSON {
-	return revisionJSON{Number: rv.Number, Title: rv.Title, Summary: rv.Summary, Body: rv.Body, Tags: nonNil(rv.Tags),
-		Author: rv.Author, Note: rv.Note, CreatedAt: rv.CreatedAt}
-}
+// guideOut is g as the API shows it.
+func (s *Server) guideOut(g *hub.Guide) apijson.Guide { return s.enc().Guide(g) }
 
 func (s *Server) apiGuideList(w http.ResponseWriter, r *http.Request) error {
 	limit, offset, err := pageQuery(r)
@@ -60,20 +27,16 @@ func (s *Server) apiGuideGet(w http.ResponseWriter, r *http.Request) error {
 	return apiGetByID(w, r, s.svc.Guide, s.guideOut)
 }
 
-func (in *guideJSON) guide(id int64) *hub.Guide {
-	return &hub.Guide{ID: id, Title: in.Title, Summary: in.Summary, Body: in.Body, Tags: in.Tags}
-}
-
 func (s *Server) apiGuideCreate(w http.ResponseWriter, r *http.Request) error {
-	return apiCreate(w, r, func(ctx context.Context, in *guideJSON) (*hub.Guide, error) {
-		g := in.guide(0)
+	return apiCreate(w, r, func(ctx context.Context, in *apijson.Guide) (*hub.Guide, error) {
+		g := in.Hub(0)
 		return g, s.svc.CreateGuide(ctx, g)
 	}, s.guideOut, func(g *hub.Guide) string { return "/api/v1/guides/" + itoa64(g.ID) })
 }
 
 func (s *Server) apiGuideUpdate(w http.ResponseWriter, r *http.Request) error {
-	return apiUpdate(w, r, func(ctx context.Context, id int64, in *guideJSON) error {
-		return s.svc.UpdateGuideWithNote(ctx, in.guide(id), in.Note)
+	return apiUpdate(w, r, func(ctx context.Context, id int64, in *apijson.Guide) error {
+		return s.svc.UpdateGuideWithNote(ctx, in.Hub(id), in.Note)
 	}, s.svc.Guide, s.guideOut)
 }
 
@@ -90,7 +53,7 @@ func (s *Server) apiGuideRevisions(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return writeList(w, revs, len(revs), revisionOut)
+	return writeList(w, revs, len(revs), s.enc().Revision)
 }
 
 func (s *Server) apiGuideRevision(w http.ResponseWriter, r *http.Request) error {
@@ -102,7 +65,7 @@ func (s *Server) apiGuideRevision(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, revisionOut(rv))
+	return writeJSON(w, http.StatusOK, s.enc().Revision(rv))
 }
 
 func (s *Server) apiGuideRestore(w http.ResponseWriter, r *http.Request) error {

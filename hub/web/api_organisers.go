@@ -3,23 +3,10 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
-
-type organiserJSON struct {
-	ID        int64     `json:"id,omitempty"`
-	Email     string    `json:"email"`
-	Name      string    `json:"name"`
-	Role      string    `json:"role"`
-	Password  string    `json:"password,omitempty"` // input only
-	CreatedAt time.Time `json:"created_at,omitzero"`
-}
-
-func organiserOut(o *hub.Organiser) organiserJSON {
-	return organiserJSON{ID: o.ID, Email: o.Email, Name: o.Name, Role: o.Role, CreatedAt: o.CreatedAt}
-}
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
@@ -28,15 +15,15 @@ func (s *Server) apiOrganiserList(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return writeList(w, list, len(list), organiserOut)
+	return writeList(w, list, len(list), apijson.Encoder{}.Organiser)
 }
 
 func (s *Server) apiOrganiserGet(w http.ResponseWriter, r *http.Request) error {
-	return apiGetByID(w, r, s.svc.Organiser, organiserOut)
+	return apiGetByID(w, r, s.svc.Organiser, apijson.Encoder{}.Organiser)
 }
 
 func (s *Server) apiOrganiserCreate(w http.ResponseWriter, r *http.Request) error {
-	var in organiserJSON
+	var in apijson.Organiser
 	if err := readJSON(r, &in); err != nil {
 		return err
 	}
@@ -45,14 +32,7 @@ func (s *Server) apiOrganiserCreate(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/organisers/"+itoa64(o.ID))
-	return writeJSON(w, http.StatusCreated, organiserOut(o))
-}
-
-// organiserUpdateJSON is what PUT /organisers/{id} takes: an organiser,
-// and with a new password for yourself, your current one.
-type organiserUpdateJSON struct {
-	organiserJSON
-	CurrentPassword string `json:"current_password,omitempty"`
+	return writeJSON(w, http.StatusCreated, apijson.Encoder{}.Organiser(o))
 }
 
 // apiOrganiserUpdate changes email, name and role, and the password when
@@ -64,7 +44,7 @@ func (s *Server) apiOrganiserUpdate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	var in organiserUpdateJSON
+	var in apijson.OrganiserUpdate
 	if err := readJSON(r, &in); err != nil {
 		return err
 	}
@@ -85,7 +65,7 @@ func (s *Server) apiOrganiserUpdate(w http.ResponseWriter, r *http.Request) erro
 	if err := s.svc.UpdateOrganiser(r.Context(), o); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, organiserOut(o))
+	return writeJSON(w, http.StatusOK, apijson.Encoder{}.Organiser(o))
 }
 
 func (s *Server) apiOrganiserDelete(w http.ResponseWriter, r *http.Request) error {
@@ -93,5 +73,5 @@ func (s *Server) apiOrganiserDelete(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
-	return writeJSON(w, http.StatusOK, organiserOut(hub.OrganiserFrom(r.Context())))
+	return writeJSON(w, http.StatusOK, apijson.Encoder{}.Organiser(hub.OrganiserFrom(r.Context())))
 }

@@ -3,46 +3,13 @@ package web
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
-	"github.com/commonplace-hub/commonplace/internal/uris"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
 
-type placeJSON struct {
-	ID            int64     `json:"id,omitempty"`
-	Slug          string    `json:"slug,omitempty"`
-	URL           string    `json:"url,omitempty"`
-	Name          string    `json:"name"`
-	Description   string    `json:"description,omitempty"`
-	StreetAddress string    `json:"street_address,omitempty"`
-	Locality      string    `json:"locality,omitempty"`
-	Region        string    `json:"region,omitempty"`
-	PostalCode    string    `json:"postal_code,omitempty"`
-	Country       string    `json:"country,omitempty"`
-	Latitude      *float64  `json:"latitude,omitempty"`
-	Longitude     *float64  `json:"longitude,omitempty"`
-	CreatedAt     time.Time `json:"created_at,omitzero"`
-	UpdatedAt     time.Time `json:"updated_at,omitzero"`
-}
-
-func (s *Server) placeOut(p *hub.Place) *placeJSON {
-	if p == nil {
-		return nil
-	}
-	return &placeJSON{
-		ID: p.ID, Slug: p.Slug, URL: s.absURL(uris.Place(p.Slug)), Name: p.Name, Description: p.Description,
-		StreetAddress: p.StreetAddress, Locality: p.Locality, Region: p.Region, PostalCode: p.PostalCode,
-		Country: p.Country, Latitude: p.Latitude, Longitude: p.Longitude, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
-	}
-}
-
-func (p *placeJSON) place() *hub.Place {
-	return &hub.Place{
-		Name: p.Name, Description: p.Description, StreetAddress: p.StreetAddress, Locality: p.Locality,
-		Region: p.Region, PostalCode: p.PostalCode, Country: p.Country, Latitude: p.Latitude, Longitude: p.Longitude,
-	}
-}
+// placeOut is p as the API shows it; nil for none.
+func (s *Server) placeOut(p *hub.Place) *apijson.Place { return s.enc().Place(p) }
 
 func (s *Server) apiPlaceList(w http.ResponseWriter, r *http.Request) error {
 	places, err := s.svc.ListPlaces(r.Context())
@@ -57,15 +24,15 @@ func (s *Server) apiPlaceGet(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiPlaceCreate(w http.ResponseWriter, r *http.Request) error {
-	return apiCreate(w, r, func(ctx context.Context, in *placeJSON) (*hub.Place, error) {
-		p := in.place()
+	return apiCreate(w, r, func(ctx context.Context, in *apijson.Place) (*hub.Place, error) {
+		p := in.Hub()
 		return p, s.svc.CreatePlace(ctx, p)
 	}, s.placeOut, func(p *hub.Place) string { return "/api/v1/places/" + itoa64(p.ID) })
 }
 
 func (s *Server) apiPlaceUpdate(w http.ResponseWriter, r *http.Request) error {
-	return apiUpdate(w, r, func(ctx context.Context, id int64, in *placeJSON) error {
-		p := in.place()
+	return apiUpdate(w, r, func(ctx context.Context, id int64, in *apijson.Place) error {
+		p := in.Hub()
 		p.ID = id
 		return s.svc.UpdatePlace(ctx, p)
 	}, s.svc.Place, s.placeOut)

@@ -3,54 +3,20 @@ package web
 import (
 	"io"
 	"net/http"
+
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
-
-// settingsJSON is the settings as the API answers them.
-type settingsJSON struct {
-	Name                      string `json:"name"`
-	Description               string `json:"description"`
-	TimeZone                  string `json:"time_zone"`
-	Language                  string `json:"language"`
-	AccentColour              string `json:"accent_colour"`
-	LogoType                  string `json:"logo_type,omitempty"`
-	Handle                    string `json:"handle"`
-	Discoverable              bool   `json:"discoverable"`
-	Indexable                 bool   `json:"indexable"`
-	ManuallyApprovesFollowers bool   `json:"manually_approves_followers"`
-}
-
-// settingsInput is a PUT /settings body. The fediverse fields came later
-// and are optional, so clients written before them keep working: absent
-// means unchanged. logo_type is accepted, so a client can send back what it
-// read, and ignored.
-type settingsInput struct {
-	Name                      string  `json:"name"`
-	Description               string  `json:"description"`
-	TimeZone                  string  `json:"time_zone"`
-	Language                  string  `json:"language"`
-	AccentColour              string  `json:"accent_colour"`
-	LogoType                  string  `json:"logo_type"`
-	Handle                    *string `json:"handle"`
-	Discoverable              *bool   `json:"discoverable"`
-	Indexable                 *bool   `json:"indexable"`
-	ManuallyApprovesFollowers *bool   `json:"manually_approves_followers"`
-}
 
 func (s *Server) apiSettingsGet(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.svc.Settings(r.Context())
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, settingsJSON{
-		Name: st.Name, Description: st.Description, TimeZone: st.TimeZone, Language: st.Language,
-		AccentColour: st.AccentColour, LogoType: st.LogoType,
-		Handle: st.Handle, Discoverable: st.Discoverable, Indexable: st.Indexable,
-		ManuallyApprovesFollowers: st.ManuallyApprovesFollowers,
-	})
+	return writeJSON(w, http.StatusOK, apijson.Encoder{}.Settings(&st))
 }
 
 func (s *Server) apiSettingsUpdate(w http.ResponseWriter, r *http.Request) error {
-	var in settingsInput
+	var in apijson.SettingsInput
 	if err := readJSON(r, &in); err != nil {
 		return err
 	}

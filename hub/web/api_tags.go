@@ -3,30 +3,16 @@ package web
 import (
 	"net/http"
 
-	"github.com/commonplace-hub/commonplace/hub"
-	"github.com/commonplace-hub/commonplace/internal/uris"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 	"github.com/go-chi/chi/v5"
 )
-
-type tagJSON struct {
-	ID          int64  `json:"id,omitempty"`
-	Slug        string `json:"slug,omitempty"`
-	URL         string `json:"url,omitempty"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
-	Uses        int    `json:"uses,omitempty"`
-}
-
-func (s *Server) tagOut(t *hub.Tag) tagJSON {
-	return tagJSON{ID: t.ID, Slug: t.Slug, URL: s.absURL(uris.Tag(t.Slug)), Name: t.Name, Description: t.Description, Uses: t.Uses}
-}
 
 func (s *Server) apiTagList(w http.ResponseWriter, r *http.Request) error {
 	tags, err := s.svc.ListTags(r.Context())
 	if err != nil {
 		return err
 	}
-	return writeList(w, tags, len(tags), s.tagOut)
+	return writeList(w, tags, len(tags), s.enc().Tag)
 }
 
 func (s *Server) apiTagGet(w http.ResponseWriter, r *http.Request) error {
@@ -34,7 +20,7 @@ func (s *Server) apiTagGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, s.tagOut(t))
+	return writeJSON(w, http.StatusOK, s.enc().Tag(t))
 }
 
 func (s *Server) apiTagUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -42,7 +28,7 @@ func (s *Server) apiTagUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in tagJSON
+	var in apijson.Tag
 	if err := readJSON(r, &in); err != nil {
 		return err
 	}
@@ -50,7 +36,7 @@ func (s *Server) apiTagUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.UpdateTag(r.Context(), t); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, s.tagOut(t))
+	return writeJSON(w, http.StatusOK, s.enc().Tag(t))
 }
 
 func (s *Server) apiTagDelete(w http.ResponseWriter, r *http.Request) error {

@@ -2,30 +2,16 @@ package web
 
 import (
 	"net/http"
-	"time"
 
-	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
-
-type tokenJSON struct {
-	ID          int64      `json:"id"`
-	OrganiserID int64      `json:"organiser_id"`
-	Name        string     `json:"name"`
-	Secret      string     `json:"secret,omitempty"` // only in the answer to its creation
-	CreatedAt   time.Time  `json:"created_at"`
-	LastUsedAt  *time.Time `json:"last_used_at,omitempty"`
-}
-
-func tokenOut(t *hub.APIToken) tokenJSON {
-	return tokenJSON{ID: t.ID, OrganiserID: t.OrganiserID, Name: t.Name, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt}
-}
 
 func (s *Server) apiTokenList(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.svc.ListTokens(r.Context())
 	if err != nil {
 		return err
 	}
-	return writeList(w, list, len(list), tokenOut)
+	return writeList(w, list, len(list), apijson.Encoder{}.Token)
 }
 
 func (s *Server) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {
@@ -40,7 +26,7 @@ func (s *Server) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := tokenOut(t)
+	out := apijson.Encoder{}.Token(t)
 	out.Secret = secret
 	return writeJSON(w, http.StatusCreated, out)
 }

@@ -31,7 +31,7 @@ type rule struct {
 var rules = []rule{
 	{
 		name:    "the domain depends on nothing of the module",
-		applies: under("hub", "hub/calendar", "hub/ical", "hub/remotehtml", "hub/web", "hub/storetest"),
+		applies: under("hub", "hub/apijson", "hub/calendar", "hub/ical", "hub/remotehtml", "hub/web", "hub/storetest"),
 		allows:  func(graph, string) bool { return false },
 		why:     "hub is the domain: every other package depends on it, so it can depend on none of them",
 	},
@@ -42,6 +42,14 @@ var rules = []rule{
 			return dep == "hub" || isLeafInternal(g, dep)
 		},
 		why: "storage implements the domain's store contracts; a contract it needs belongs in hub",
+	},
+	{
+		name:    "the JSON shapes depend only on the domain, hub/calendar and internal packages over the domain",
+		applies: under("hub/apijson"),
+		allows: func(g graph, dep string) bool {
+			return dep == "hub" || dep == "hub/calendar" || isInternalOverDomain(g, dep)
+		},
+		why: "hub/apijson is the API's and the CLI's one JSON shape of each resource: both import it, so it can import neither",
 	},
 	{
 		name:    "the web front end knows neither federation nor storage",
@@ -93,6 +101,21 @@ func within(pkg, dir string) bool {
 func isLeafInternal(g graph, pkg string) bool {
 	deps, ok := g[pkg]
 	return ok && within(pkg, "internal") && len(deps) == 0
+}
+
+// isInternalOverDomain reports whether pkg is under internal/ and depends
+// on no package of the module but hub (internal/uris).
+func isInternalOverDomain(g graph, pkg string) bool {
+	deps, ok := g[pkg]
+	if !ok || !within(pkg, "internal") {
+		return false
+	}
+	for _, d := range deps {
+		if d != "hub" {
+			return false
+		}
+	}
+	return true
 }
 
 // violations lists every dependency that breaks a rule, as
@@ -175,12 +198,14 @@ func TestRulesCatchViolations(t *testing.T) {
 		return graph{
 			"hub":               nil,
 			"hub/calendar":      {"hub"},
+			"hub/apijson":       {"hub", "hub/calendar", "internal/uris"},
+			"internal/uris":     {"hub"},
 			"internal/netaddr":  nil,
 			"internal/notleaf":  {"hub"},
 			"storage":           {"hub", "internal/netaddr"},
-			"hub/web":           {"hub", "hub/calendar"},
+			"hub/web":           {"hub", "hub/calendar", "hub/apijson"},
 			"federation":        {"hub", "internal/netaddr"},
-			"cmd/commonplace":   {"hub", "hub/web", "federation", "storage"},
+			"cmd/commonplace":   {"hub", "hub/web", "hub/apijson", "federation", "storage"},
 			"cmd/other":         nil,
 			"hub/storetest":     {"hub"},
 			"hub/web/templates": nil,
@@ -203,6 +228,8 @@ func TestRulesCatchViolations(t *testing.T) {
 		{"federation imports storage", "federation", "storage"},
 		{"federation imports hub/web", "federation", "hub/web"},
 		{"a package imports cmd", "hub/web", "cmd/commonplace"},
+		{"hub/apijson imports hub/web", "hub/apijson", "hub/web"},
+		{"hub/apijson imports storage", "hub/apijson", "storage"},
 		{"a command imports another", "cmd/commonplace", "cmd/other"},
 	}
 	for _, c := range cases {
