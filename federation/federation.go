@@ -254,12 +254,6 @@ func (f *Federation) scheduleLoop(ctx context.Context) {
 	}
 }
 
-// FollowerRecord is the stored follower, now the domain's hub.FollowerRecord.
-//
-// Deprecated: use hub.FollowerRecord. Kept so that tests outside this
-// package's owners' area compile unchanged while they are restructured.
-type FollowerRecord = hub.FollowerRecord
-
 // RetryDelivery queues a failed delivery again: hub.Federation.
 func (f *Federation) RetryDelivery(ctx context.Context, id int64) error {
 	if err := f.store.RetryDelivery(ctx, id, f.now()); err != nil {

@@ -442,6 +442,3 @@ func (f *Federation) ServeObject(w http.ResponseWriter, r *http.Request, kind hu
 	}
 	f.writeJSON(w, r, hdrAS, body)
 }
-
-// WantsObject reports whether r asks for ActivityStreams (for the web pages).
-func (f *Federation) WantsObject(r *http.Request) bool { return WantsActivityJSON(r) }

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/commonplace-hub/commonplace/federation"
+	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -83,7 +83,7 @@ func TestCrashDuringFanOut(t *testing.T) {
 	}
 	for i := range followers {
 		box := fmt.Sprintf("%s/inbox/%d", sink.srv.URL, i%inboxes)
-		if err := db.Federation().SaveFollower(ctx, &federation.FollowerRecord{
+		if err := db.Federation().SaveFollower(ctx, &hub.FollowerRecord{
 			ActorID: fmt.Sprintf("%s/users/%d", sink.srv.URL, i), FollowID: fmt.Sprintf("%s/follows/%d", sink.srv.URL, i),
 			Inbox: fmt.Sprintf("%s/users/%d/inbox", sink.srv.URL, i), SharedInbox: box, CreatedAt: time.Now(),
 		}); err != nil {

@@ -27,7 +27,7 @@ import (
 
 	"github.com/go-fed/httpsig"
 
-	"github.com/commonplace-hub/commonplace/federation"
+	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -162,7 +162,7 @@ func TestExportImportMovesTheHub(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Federation().SaveFollower(context.Background(), &federation.FollowerRecord{
+	if err := db.Federation().SaveFollower(context.Background(), &hub.FollowerRecord{
 		ActorID: sink.srv.URL + "/users/ana", FollowID: sink.srv.URL + "/follows/1",
 		Inbox: sink.srv.URL + "/users/ana/inbox", CreatedAt: time.Now(),
 	}); err != nil {

@@ -10,16 +10,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
 // follower stores a follower as the inbox does after a signed Follow from
 // https://{server}/users/{user}.
-func (th *testHub) follower(user, server string, pending bool) *federation.FollowerRecord {
+func (th *testHub) follower(user, server string, pending bool) *hub.FollowerRecord {
 	th.t.Helper()
 	actor := "https://" + server + "/users/" + user
-	rec := &federation.FollowerRecord{
+	rec := &hub.FollowerRecord{
 		ActorID: actor, FollowID: actor + "/follows/1", Inbox: actor + "/inbox", SharedInbox: "https://" + server + "/inbox",
 		Username: user, Name: strings.ToUpper(user[:1]) + user[1:], URL: "https://" + server + "/@" + user,
 		Pending: pending, CreatedAt: now.Add(-time.Hour),

@@ -2,14 +2,12 @@ package web
 
 import (
 	"context"
-	"mime"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/accept"
 )
 
 // representation is what a request for an item page gets: the HTML page or
@@ -32,16 +30,11 @@ func (r representation) String() string {
 
 type representationKey struct{}
 
-// wantedRepresentation negotiates a request's Accept header, as media
-// types (RFC 9110 §12.5.1): each comma-separated entry is parsed with
-// mime.ParseMediaType, so case and spacing do not matter, and entries that
-// do not parse, or whose q is not a number from 0 to 1, are ignored.
-// ActivityStreams (application/activity+json, or application/ld+json with no
-// profile or the ActivityStreams one) is chosen when it is acceptable (q
-// above 0) and preferred at least as much as HTML (text/html,
-// application/xhtml+xml, or a wildcard); everything else gets the page.
-// The answer is kept on the request's context, so a later call (the item
-// page after the page cache) gets the same one.
+// wantedRepresentation negotiates a request's Accept header as the actor
+// does (internal/accept: media types, any case, q honoured): the
+// ActivityStreams object when it is preferred at least as much as HTML,
+// the page otherwise. The answer is kept on the request's context, so a
+// later call (the item page after the page cache) gets the same one.
 func wantedRepresentation(r *http.Request) representation {
 	if rep, ok := r.Context().Value(representationKey{}).(representation); ok {
 		return rep
@@ -55,34 +48,7 @@ func withRepresentation(r *http.Request, rep representation) *http.Request {
 }
 
 func negotiateAccept(headers []string) representation {
-	activity, html := -1.0, -1.0 // best q of each; -1: not named
-	for _, h := range headers {
-		for part := range strings.SplitSeq(h, ",") {
-			part = strings.TrimSpace(part)
-			if part == "" {
-				continue
-			}
-			mt, params, err := mime.ParseMediaType(part) // lower-cases the type and parameter names
-			if err != nil {
-				continue
-			}
-			q := 1.0
-			if v, ok := params["q"]; ok {
-				q, err = strconv.ParseFloat(v, 64)
-				if err != nil || q < 0 || q > 1 {
-					continue
-				}
-			}
-			switch {
-			case mt == "application/activity+json",
-				mt == "application/ld+json" && (params["profile"] == "" || strings.Contains(strings.ToLower(params["profile"]), "https://www.w3.org/ns/activitystreams")):
-				activity = max(activity, q)
-			case mt == "text/html", mt == "application/xhtml+xml", mt == "*/*", mt == "text/*":
-				html = max(html, q)
-			}
-		}
-	}
-	if activity > 0 && activity >= html {
+	if accept.Activity(headers) {
 		return representActivity
 	}
 	return representHTML
