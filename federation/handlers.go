@@ -404,17 +404,12 @@ func (f *Federation) ServeObject(w http.ResponseWriter, r *http.Request, kind hu
 		id := f.itemURL(kind, e.Slug)
 		start, end := e.Start.In(loc), e.End.In(loc)
 		if date := r.URL.Query().Get("date"); date != "" && e.Recurring() {
-			day, err := time.ParseInLocation("2006-01-02", date, loc)
+			occ, err := e.OccurrenceOn(date)
 			if err != nil {
-				f.fail(w, r, hub.Errorf(hub.ENOTFOUND, "no such occurrence"))
+				f.fail(w, r, err)
 				return
 			}
-			occ := e.Occurrences(day, day.AddDate(0, 0, 1), 1)
-			if len(occ) == 0 || occ[0].Date() != date {
-				f.fail(w, r, hub.Errorf(hub.ENOTFOUND, "no such occurrence"))
-				return
-			}
-			id, start, end = f.occurrenceIRI(e, date), occ[0].Start, occ[0].End
+			id, start, end = f.occurrenceIRI(e, date), occ.Start, occ.End
 		}
 		obj = f.eventObject(e, start, end, id, st)
 	case hub.KindGuide:

@@ -215,6 +215,25 @@ func civilDays(a, b time.Time) int {
 	return int(db.Sub(da).Hours() / 24)
 }
 
+// OccurrenceOn returns the occurrence that starts on date (YYYY-MM-DD, in
+// the event's zone): the one a page address such as ?date=2026-12-01
+// names. A malformed date is EINVALID; a date the event does not start on
+// (skipped, out of the series, or another day) is ENOTFOUND.
+func (e *Event) OccurrenceOn(date string) (Occurrence, error) {
+	day, err := time.ParseInLocation("2006-01-02", date, e.Location())
+	if err != nil {
+		return Occurrence{}, Errorf(EINVALID, "Dates in this address must look like 2026-12-01.")
+	}
+	// Occurrences that started on earlier days can overlap this one; a few
+	// are enough to reach the one that starts on it.
+	for _, o := range e.Occurrences(day, day.AddDate(0, 0, 1), 5) {
+		if o.Date() == date {
+			return o, nil
+		}
+	}
+	return Occurrence{}, Errorf(ENOTFOUND, "This event does not happen on %s.", date)
+}
+
 // NextOccurrences returns up to n occurrences ending after now.
 func (e *Event) NextOccurrences(now time.Time, n int) []Occurrence {
 	return e.Occurrences(now, now.AddDate(5, 0, 0), n)

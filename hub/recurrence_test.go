@@ -412,6 +412,54 @@ func TestOccurrenceDateIsLocal(t *testing.T) {
 	}
 }
 
+func TestOccurrenceOn(t *testing.T) {
+	london := zone(t, "Europe/London")
+	weekly := series(t, "Europe/London", at(london, 2026, 10, 6, 19, 0), 2*time.Hour, "FREQ=WEEKLY;BYDAY=TU", "2026-10-13")
+	// Three-day camps every week: the camp of the 3rd still runs on the 5th,
+	// when the camp of the 10th has not started.
+	camps := series(t, "Europe/London", at(london, 2026, 11, 3, 9, 0), 50*time.Hour, "FREQ=WEEKLY")
+	oneOff := series(t, "Europe/London", at(london, 2026, 12, 1, 10, 0), time.Hour, "")
+	tests := []struct {
+		name      string
+		event     *hub.Event
+		date      string
+		wantStart string
+		wantCode  string
+	}{
+		{"a date of the series", weekly, "2026-10-20", "2026-10-20 19:00 +01:00", ""},
+		{"across the clock change", weekly, "2026-10-27", "2026-10-27 19:00 +00:00", ""},
+		{"the first date", weekly, "2026-10-06", "2026-10-06 19:00 +01:00", ""},
+		{"a skipped date", weekly, "2026-10-13", "", hub.ENOTFOUND},
+		{"a day the series does not meet", weekly, "2026-10-21", "", hub.ENOTFOUND},
+		{"before the series", weekly, "2026-09-29", "", hub.ENOTFOUND},
+		{"an occurrence begun earlier overlaps the day", camps, "2026-11-10", "2026-11-10 09:00 +00:00", ""},
+		{"a one-off event on its day", oneOff, "2026-12-01", "2026-12-01 10:00 +00:00", ""},
+		{"a one-off event on another day", oneOff, "2026-12-02", "", hub.ENOTFOUND},
+		{"not a date", weekly, "20 October", "", hub.EINVALID},
+		{"an impossible date", weekly, "2026-02-30", "", hub.EINVALID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			occ, err := tt.event.OccurrenceOn(tt.date)
+			if tt.wantCode != "" {
+				if code := hub.ErrorCode(err); code != tt.wantCode {
+					t.Fatalf("OccurrenceOn(%s) = %v (%s), want %s", tt.date, err, code, tt.wantCode)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("OccurrenceOn(%s): %v", tt.date, err)
+			}
+			if got := occ.Start.Format("2006-01-02 15:04 -07:00"); got != tt.wantStart {
+				t.Errorf("OccurrenceOn(%s) starts %s, want %s", tt.date, got, tt.wantStart)
+			}
+			if occ.Event != tt.event || !occ.End.After(occ.Start) {
+				t.Errorf("OccurrenceOn(%s) = %+v, want an occurrence of the event with an end", tt.date, occ)
+			}
+		})
+	}
+}
+
 func TestRepeatRuleRoundTrip(t *testing.T) {
 	london := zone(t, "Europe/London")
 	newYork := zone(t, "America/New_York")

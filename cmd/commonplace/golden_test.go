@@ -250,6 +250,8 @@ func TestGolden(t *testing.T) {
 		{"following", "/actor/following", as},
 		{"object-event", "/events/repair-cafe-skills-swap", as},
 		{"object-event-occurrence", "/events/digital-drop-in?date=2030-04-02", as},
+		{"object-event-no-such-date", "/events/digital-drop-in?date=2030-03-19", as},
+		{"object-event-bad-date", "/events/digital-drop-in?date=next-tuesday", as},
 		{"object-event-all-day", "/events/alexandra-park-festival", as},
 		{"object-guide", "/guides/running-a-repair-cafe", as},
 		{"object-case-study", "/case-studies/tablet-lending-at-the-library", as},

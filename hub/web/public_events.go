@@ -200,20 +200,8 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 		current = upcoming[0]
 	}
 	if d := r.URL.Query().Get("date"); d != "" {
-		day, err := time.ParseInLocation("2006-01-02", d, e.Location())
-		if err != nil {
-			return hub.Errorf(hub.EINVALID, "Dates in this address must look like 2026-12-01.")
-		}
-		occ := e.Occurrences(day, day.AddDate(0, 0, 1), 5)
-		found := false
-		for _, o := range occ {
-			if o.Date() == d {
-				current, found = o, true
-				break
-			}
-		}
-		if !found {
-			return hub.Errorf(hub.ENOTFOUND, "This event does not happen on %s.", d)
+		if current, err = e.OccurrenceOn(d); err != nil {
+			return err
 		}
 	}
 	p := s.page(r, e.Title, nil)
