@@ -100,13 +100,12 @@ func newBenchHub(b *testing.B, base *url.URL, wrap func(hub.FederationStore) hub
 	}
 	b.Cleanup(func() { db.Close() })
 	log := quietLogger()
-	svc := hub.NewService(db.Stores(), log)
 	var store hub.FederationStore = db.Federation()
 	if wrap != nil {
 		store = wrap(store)
 	}
 	fed, err := federation.New(ctx, federation.Config{
-		Content:      svc,
+		Content:      hub.NewReader(db.Stores()),
 		Store:        store,
 		BaseURL:      base,
 		Logger:       log,
@@ -116,7 +115,7 @@ func newBenchHub(b *testing.B, base *url.URL, wrap func(hub.FederationStore) hub
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc.Notifier, svc.Fed = fed, fed
+	svc := hub.NewService(db.Stores(), log, hub.WithNotifier(fed), hub.WithFederation(fed))
 	return &benchHub{db: db, svc: svc, fed: fed}
 }
 

@@ -88,15 +88,14 @@ func openHubWith(t testing.TB, path string, clk *clock, allowPrivate bool) *test
 	h.srv.Start()
 	h.base = h.srv.URL
 	base, _ := url.Parse(h.base)
-	h.svc = hub.NewService(db.Stores(), logger)
 	h.fed, err = federation.New(ctx, federation.Config{
-		Content: h.svc, Store: db.Federation(), Commons: db.Commons(), BaseURL: base, Logger: logger,
+		Content: hub.NewReader(db.Stores()), Store: db.Federation(), Commons: db.Commons(), BaseURL: base, Logger: logger,
 		AllowPrivate: allowPrivate, Now: clk.now, Workers: 4,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.svc.Notifier, h.svc.Fed = h.fed, h.fed
+	h.svc = hub.NewService(db.Stores(), logger, hub.WithNotifier(h.fed), hub.WithFederation(h.fed))
 	handler, err := web.New(web.Config{Service: h.svc, BaseURL: base, Logger: logger, ActivityPub: h.fed})
 	if err != nil {
 		t.Fatal(err)

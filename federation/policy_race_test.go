@@ -47,15 +47,15 @@ func TestPolicyChangeBeatsAReadUnderWay(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	svc := hub.NewService(db.Stores(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	gate := &gatedPolicy{FederationCommonsStore: db.Commons(), armed: make(chan struct{}), read: make(chan struct{}), release: make(chan struct{})}
 	base, _ := url.Parse("https://hub.example")
-	fed, err := federation.New(ctx, federation.Config{Content: svc, Store: db.Federation(), Commons: gate, BaseURL: base,
+	fed, err := federation.New(ctx, federation.Config{Content: hub.NewReader(db.Stores()), Store: db.Federation(), Commons: gate, BaseURL: base,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc.Fed = fed // no Notifier: items are published by hand below
+	// No notifier: items are published by hand below.
+	svc := hub.NewService(db.Stores(), slog.New(slog.NewTextHandler(io.Discard, nil)), hub.WithFederation(fed))
 	host := hub.WithOrganiser(ctx, &hub.Organiser{Name: "Host", Role: hub.RoleAdmin})
 	if err := db.Federation().SaveFollower(host, &hub.FollowerRecord{ActorID: "https://elsewhere.example/users/ann",
 		FollowID: "https://elsewhere.example/follows/1", Inbox: "https://elsewhere.example/users/ann/inbox", CreatedAt: time.Now()}); err != nil {

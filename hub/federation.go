@@ -43,11 +43,11 @@ func (s *Service) changed(ctx context.Context, c Change, msg string, attrs ...an
 
 // notify tells the notifier, if any, of a stored change.
 func (s *Service) notify(ctx context.Context, c Change) {
-	if s.Notifier == nil {
+	if s.notifier == nil {
 		return
 	}
 	// The change is stored: tell followers even if the caller gives up now.
-	s.Notifier.ItemChanged(context.WithoutCancel(ctx), c)
+	s.notifier.ItemChanged(context.WithoutCancel(ctx), c)
 }
 
 // batch holds the changes made inside Service.Batch until it is saved.
@@ -169,10 +169,10 @@ type Federation interface {
 }
 
 func (s *Service) federation() (Federation, error) {
-	if s.Fed == nil {
+	if s.fed == nil {
 		return nil, Errorf(ENOTFOUND, "Federation is not running on this hub.")
 	}
-	return s.Fed, nil
+	return s.fed, nil
 }
 
 // withFederation is the guard every federation method of the service goes

@@ -155,7 +155,7 @@ func TestNewKindThroughTheTable(t *testing.T) {
 			t.Errorf("KindOfObject(%v, %q) = %q, want %q", c.types, c.itemKind, got, c.want)
 		}
 	}
-	if _, err := (&Service{Stores: Stores{Searcher: searcherFunc(nil)}}).Search(t.Context(), SearchQuery{Kind: KindProject}); ErrorCode(err) == EINVALID {
+	if _, err := (&Service{Reader: Reader{Stores{Searcher: searcherFunc(nil)}}}).Search(t.Context(), SearchQuery{Kind: KindProject}); ErrorCode(err) == EINVALID {
 		t.Errorf("search refuses a kind in the table: %v", err)
 	}
 }

@@ -49,33 +49,58 @@ type Batcher interface {
 // it enforces validation and roles. Methods that change anything need an
 // organiser on the context (WithOrganiser); reads of public content do not.
 type Service struct {
-	Stores
+	Reader
 	Now    Clock
 	Logger *slog.Logger
 	// SessionLifetime is how long a login lasts.
 	SessionLifetime time.Duration
 	// PasswordParams tune argon2id; tests may lower them.
 	PasswordParams *argon2id.Params
-	// Notifier, if set, hears of every stored change to events, guides and
-	// case studies (federation uses it to tell followers).
-	Notifier ChangeNotifier
-	// Fed, if set, is the hub's fediverse presence for the organiser pages.
-	Fed Federation
+
+	notifier ChangeNotifier // hears of every stored change; may be nil
+	fed      Federation     // the hub's fediverse presence; may be nil
 }
 
+// Reader reads what the hub publishes: its settings, events, guides and
+// case studies. A Service is one; federation, which serves and publishes
+// them, is given one of its own, so that it exists before the Service that
+// tells it of changes (WithNotifier).
+type Reader struct {
+	Stores
+}
+
+// NewReader returns a Reader over the given stores.
+func NewReader(s Stores) Reader { return Reader{s} }
+
+// Option configures a Service when it is made.
+type Option func(*Service)
+
+// WithNotifier has n hear of every stored change to events, guides and case
+// studies (federation uses it to tell followers).
+func WithNotifier(n ChangeNotifier) Option { return func(s *Service) { s.notifier = n } }
+
+// WithFederation gives the organiser pages the hub's fediverse presence:
+// followers, peers, the commons and moderation. Without it those answer
+// ENOTFOUND ("Federation is not running on this hub.").
+func WithFederation(f Federation) Option { return func(s *Service) { s.fed = f } }
+
 // NewService returns a Service over the given stores.
-func NewService(s Stores, logger *slog.Logger) *Service {
+func NewService(s Stores, logger *slog.Logger, opts ...Option) *Service {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Service{
-		Stores:          s,
+	svc := &Service{
+		Reader:          NewReader(s),
 		Now:             time.Now,
 		Logger:          logger,
 		SessionLifetime: 14 * 24 * time.Hour,
 		// OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane.
 		PasswordParams: &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32},
 	}
+	for _, o := range opts {
+		o(svc)
+	}
+	return svc
 }
 
 type ctxKey int
@@ -124,17 +149,17 @@ func requireAdmin(ctx context.Context) error {
 // ---- events ----
 
 // Event returns an event by ID.
-func (s *Service) Event(ctx context.Context, id int64) (*Event, error) {
+func (s Reader) Event(ctx context.Context, id int64) (*Event, error) {
 	return s.Events.FindEventByID(ctx, id)
 }
 
 // EventBySlug returns an event by its URL slug.
-func (s *Service) EventBySlug(ctx context.Context, slug string) (*Event, error) {
+func (s Reader) EventBySlug(ctx context.Context, slug string) (*Event, error) {
 	return s.Events.FindEventBySlug(ctx, slug)
 }
 
 // ListEvents returns events (not occurrences) matching f, and the total.
-func (s *Service) ListEvents(ctx context.Context, f EventFilter) ([]*Event, int, error) {
+func (s Reader) ListEvents(ctx context.Context, f EventFilter) ([]*Event, int, error) {
 	return s.Events.FindEvents(ctx, f)
 }
 
@@ -325,17 +350,17 @@ func (s *Service) DeleteTag(ctx context.Context, id int64) error {
 // ---- guides ----
 
 // Guide returns a guide by ID.
-func (s *Service) Guide(ctx context.Context, id int64) (*Guide, error) {
+func (s Reader) Guide(ctx context.Context, id int64) (*Guide, error) {
 	return s.Guides.FindGuideByID(ctx, id)
 }
 
 // GuideBySlug returns a guide by slug.
-func (s *Service) GuideBySlug(ctx context.Context, slug string) (*Guide, error) {
+func (s Reader) GuideBySlug(ctx context.Context, slug string) (*Guide, error) {
 	return s.Guides.FindGuideBySlug(ctx, slug)
 }
 
 // ListGuides returns guides newest first, and the total.
-func (s *Service) ListGuides(ctx context.Context, f GuideFilter) ([]*Guide, int, error) {
+func (s Reader) ListGuides(ctx context.Context, f GuideFilter) ([]*Guide, int, error) {
 	return s.Guides.FindGuides(ctx, f)
 }
 
@@ -441,17 +466,17 @@ func (s *Service) RestoreGuideRevision(ctx context.Context, guideID int64, numbe
 // ---- case studies ----
 
 // CaseStudy returns a case study by ID.
-func (s *Service) CaseStudy(ctx context.Context, id int64) (*CaseStudy, error) {
+func (s Reader) CaseStudy(ctx context.Context, id int64) (*CaseStudy, error) {
 	return s.CaseStudies.FindCaseStudyByID(ctx, id)
 }
 
 // CaseStudyBySlug returns a case study by slug.
-func (s *Service) CaseStudyBySlug(ctx context.Context, slug string) (*CaseStudy, error) {
+func (s Reader) CaseStudyBySlug(ctx context.Context, slug string) (*CaseStudy, error) {
 	return s.CaseStudies.FindCaseStudyBySlug(ctx, slug)
 }
 
 // ListCaseStudies returns case studies newest first, and the total.
-func (s *Service) ListCaseStudies(ctx context.Context, f CaseStudyFilter) ([]*CaseStudy, int, error) {
+func (s Reader) ListCaseStudies(ctx context.Context, f CaseStudyFilter) ([]*CaseStudy, int, error) {
 	return s.CaseStudies.FindCaseStudies(ctx, f)
 }
 
@@ -525,7 +550,7 @@ func (s *Service) DeleteCaseStudy(ctx context.Context, id int64) error {
 // ---- settings ----
 
 // Settings returns the hub's settings.
-func (s *Service) Settings(ctx context.Context) (Settings, error) {
+func (s Reader) Settings(ctx context.Context) (Settings, error) {
 	return s.Stores.Settings.FindSettings(ctx)
 }
 

@@ -114,9 +114,9 @@ func TestServiceBatchNotifiesAfterSaving(t *testing.T) {
 	ctx := context.Background()
 	db := openTemp(t)
 	var logs bytes.Buffer
-	svc := hub.NewService(db.Stores(), slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	n := &notified{svc: svc}
-	svc.Notifier = n
+	n := &notified{}
+	svc := hub.NewService(db.Stores(), slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})), hub.WithNotifier(n))
+	n.svc = svc
 	host := hub.WithOrganiser(ctx, &hub.Organiser{Name: "Host", Role: hub.RoleAdmin})
 	london, _ := time.LoadLocation("Europe/London")
 	event := func(title string) *hub.Event {

@@ -43,20 +43,20 @@ func startHub(cfg config) (*inProcessHub, error) {
 		return nil, err
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := hub.NewService(db.Stores(), quiet)
 	// The public URL must be known before the server listens: reserve a port.
-	h := &inProcessHub{svc: svc}
+	h := &inProcessHub{}
 	var handler http.Handler
 	base, stop, err := serveLoopback(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	if err != nil {
 		return nil, err
 	}
 	u, _ := url.Parse(base)
-	fed, err := federation.New(ctx, federation.Config{Content: svc, Store: db.Federation(), Commons: db.Commons(), BaseURL: u, Logger: quiet, AllowPrivate: true})
+	fed, err := federation.New(ctx, federation.Config{Content: hub.NewReader(db.Stores()), Store: db.Federation(), Commons: db.Commons(), BaseURL: u, Logger: quiet, AllowPrivate: true})
 	if err != nil {
 		return nil, err
 	}
-	svc.Notifier, svc.Fed = fed, fed
+	svc := hub.NewService(db.Stores(), quiet, hub.WithNotifier(fed), hub.WithFederation(fed))
+	h.svc = svc
 	// As `commonplace serve` runs it: public pages kept for a second.
 	if handler, err = web.New(web.Config{Service: svc, BaseURL: u, Logger: quiet, ActivityPub: fed, PageCache: time.Second}); err != nil {
 		return nil, err

@@ -243,35 +243,35 @@ func (e *env) open(ctx context.Context) (context.Context, *hub.Service, error) {
 		if err != nil {
 			return ctx, nil, err
 		}
-		e.svc = hub.NewService(db.Stores(), e.logger)
-		if err := e.attachFederation(ctx, db); err != nil {
+		opts, err := e.federationOptions(ctx, db)
+		if err != nil {
 			return ctx, nil, err
 		}
+		e.svc = hub.NewService(db.Stores(), e.logger, opts...)
 	}
 	return hub.HostContext(ctx), e.svc, nil
 }
 
-// attachFederation makes content changed from the command line reach the
+// federationOptions make content changed from the command line reach the
 // hub's followers: they are queued in the database under the public URL the
 // serving hub recorded, and the running hub delivers them. A hub that has
-// never served has no followers, and nothing is queued.
-func (e *env) attachFederation(ctx context.Context, db *storage.DB) error {
+// never served has no followers, no public URL, and no options.
+func (e *env) federationOptions(ctx context.Context, db *storage.DB) ([]hub.Option, error) {
 	raw, err := db.Federation().PublicURL(ctx)
 	if err != nil || raw == "" {
-		return err
+		return nil, err
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
-	fed, err := federation.New(ctx, federation.Config{Content: e.svc, Store: db.Federation(), Commons: db.Commons(), BaseURL: u,
+	fed, err := federation.New(ctx, federation.Config{Content: hub.NewReader(db.Stores()), Store: db.Federation(), Commons: db.Commons(), BaseURL: u,
 		Logger: e.logger, Version: version, AllowPrivate: e.allowPrivate()})
 	if err != nil {
-		return hub.Internal(err, "preparing federation")
+		return nil, hub.Internal(err, "preparing federation")
 	}
 	// The serving hub's delivery loop sends what is queued here.
-	e.svc.Notifier, e.svc.Fed = fed, fed
-	return nil
+	return []hub.Option{hub.WithNotifier(fed), hub.WithFederation(fed)}, nil
 }
 
 func (e *env) close() {

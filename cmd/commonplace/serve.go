@@ -165,9 +165,8 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 
-	m.Service = hub.NewService(db.Stores(), m.Logger)
 	fed, err := federation.New(ctx, federation.Config{
-		Content:      m.Service,
+		Content:      hub.NewReader(db.Stores()),
 		Store:        db.Federation(),
 		Commons:      db.Commons(),
 		BaseURL:      m.baseURL,
@@ -181,7 +180,8 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := db.Federation().SavePublicURL(ctx, m.baseURL.String()); err != nil {
 		return err
 	}
-	m.Federation, m.Service.Notifier, m.Service.Fed = fed, fed, fed
+	m.Federation = fed
+	m.Service = hub.NewService(db.Stores(), m.Logger, hub.WithNotifier(fed), hub.WithFederation(fed))
 	if err := m.prepare(ctx); err != nil {
 		return err
 	}
@@ -295,8 +295,8 @@ func (m *Main) prepare(ctx context.Context) error {
 	if m.Config.Demo {
 		// Seeding through a service that logs only warnings keeps the start
 		// readable: one line for the demo, not one per item.
-		quiet := hub.NewService(m.DB.Stores(), slog.New(minLevel{m.Logger.Handler(), slog.LevelWarn}))
-		quiet.Notifier = m.Federation // the demo's items go in the outbox too
+		// The demo's items go in the outbox too.
+		quiet := hub.NewService(m.DB.Stores(), slog.New(minLevel{m.Logger.Handler(), slog.LevelWarn}), hub.WithNotifier(m.Federation))
 		seeded, err := seedDemo(host, quiet, time.Now())
 		if err != nil {
 			return err

@@ -171,12 +171,11 @@ func startHub(t *testing.T) *testHub {
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	svc := hub.NewService(db.Stores(), logger)
-	fed, err := federation.New(ctx, federation.Config{Content: svc, Store: db.Federation(), BaseURL: base, Logger: logger, AllowPrivate: true})
+	fed, err := federation.New(ctx, federation.Config{Content: hub.NewReader(db.Stores()), Store: db.Federation(), BaseURL: base, Logger: logger, AllowPrivate: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc.Notifier, svc.Fed = fed, fed
+	svc := hub.NewService(db.Stores(), logger, hub.WithNotifier(fed), hub.WithFederation(fed))
 	h, err := web.New(web.Config{Service: svc, BaseURL: base, Logger: logger, ActivityPub: fed})
 	if err != nil {
 		t.Fatal(err)

@@ -65,35 +65,38 @@ func startTestHub(t *testing.T, federate bool, mutate ...func(*web.Config)) *tes
 	}
 	t.Cleanup(func() { db.Close() })
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := hub.NewService(db.Stores(), logger)
+	ctx := context.Background()
+	th := &testHub{t: t, db: db}
+	th.srv = httptest.NewUnstartedServer(nil)
+	th.srv.Start()
+	t.Cleanup(th.srv.Close)
+	th.base, _ = url.Parse(th.srv.URL)
+	cfg := web.Config{BaseURL: th.base, Logger: logger}
+	for _, m := range mutate {
+		m(&cfg)
+	}
+	var opts []hub.Option
+	if federate {
+		fed, err := federation.New(ctx, federation.Config{
+			Content: hub.NewReader(db.Stores()), Store: db.Federation(), BaseURL: cfg.BaseURL, Logger: logger,
+			AllowPrivate: true, Now: func() time.Time { return now },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		th.fed, cfg.ActivityPub = fed, fed
+		opts = append(opts, hub.WithNotifier(fed), hub.WithFederation(fed))
+	}
+	svc := hub.NewService(db.Stores(), logger, opts...)
 	svc.Now = func() time.Time { return now }
 	svc.PasswordParams = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
-	ctx := context.Background()
 	if err := svc.Bootstrap(ctx, &hub.Organiser{Email: adminEmail, Name: "Ada Admin", Role: hub.RoleAdmin}, adminPassword); err != nil {
 		t.Fatal(err)
 	}
 	if err := svc.CreateOrganiser(hub.HostContext(ctx), &hub.Organiser{Email: editorEmail, Name: "Eddie Editor", Role: hub.RoleEditor}, adminPassword); err != nil {
 		t.Fatal(err)
 	}
-	th := &testHub{t: t, svc: svc, db: db}
-	th.srv = httptest.NewUnstartedServer(nil)
-	th.srv.Start()
-	t.Cleanup(th.srv.Close)
-	th.base, _ = url.Parse(th.srv.URL)
-	cfg := web.Config{Service: svc, BaseURL: th.base, Logger: logger}
-	for _, m := range mutate {
-		m(&cfg)
-	}
-	if federate {
-		fed, err := federation.New(ctx, federation.Config{
-			Content: svc, Store: db.Federation(), BaseURL: cfg.BaseURL, Logger: logger,
-			AllowPrivate: true, Now: func() time.Time { return now },
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		th.fed, svc.Fed, svc.Notifier, cfg.ActivityPub = fed, fed, fed, fed
-	}
+	th.svc, cfg.Service = svc, svc
 	h, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
