@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"syscall"
 	"time"
@@ -183,6 +184,29 @@ func (f *Federation) fetchDoc(ctx context.Context, iri string) (doc, error) {
 	}
 	if err := checkServedFrom(d, resp.Request.URL.String()); err != nil {
 		return nil, &FetchError{URL: iri, Err: err}
+	}
+	return d, nil
+}
+
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// errNotItem: a fetched object is not an item the commons keeps.
+var errNotItem = errors.New("not an event, guide or case study")
+
+// fetchItem dereferences an object IRI and checks it really lives there.
+func (f *Federation) fetchItem(ctx context.Context, iri string) (doc, error) {
+	d, err := f.fetchDoc(ctx, iri)
+	if err != nil {
+		return nil, err
+	}
+	if d.id() != iri {
+		return nil, fmt.Errorf("%s answered with the object %q", iri, d.id())
 	}
 	return d, nil
 }

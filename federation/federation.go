@@ -82,8 +82,8 @@ type Federation struct {
 	version      string
 	userAgent    string
 
-	queue        *dispatcher   // the delivery queue
-	backfillWake chan struct{} // nudges the backfill loop
+	queue *dispatcher // the delivery queue
+	peers *peers      // following other hubs, and reading their outboxes
 
 	policyMu    sync.Mutex
 	policyCache *policySnapshot
@@ -117,7 +117,6 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Federation, error) {
 		store:        cfg.Store,
 		commons:      cfg.Commons,
 		allowPrivate: cfg.AllowPrivate,
-		backfillWake: make(chan struct{}, 1),
 		base:         cfg.BaseURL,
 		baseStr:      strings.TrimRight(cfg.BaseURL.String(), "/"),
 		log:          cfg.Logger,
@@ -168,7 +167,11 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Federation, error) {
 	f.docs, f.settingsCache, f.verifier = o.docs, o.settings, o.verifier
 	f.inbox = &inbox{store: cfg.Store, commons: cfg.Commons, content: cfg.Content, verifier: o.verifier,
 		refetches: o.refetches, log: f.log, now: f.now, actorID: f.ActorID(),
-		remote: f, policy: f, out: f, peers: f}
+		remote: f, policy: f, out: f}
+	f.peers = &peers{store: cfg.Store, commons: cfg.Commons, log: f.log, now: f.now, actorID: f.ActorID(),
+		allowPrivate: cfg.AllowPrivate, client: f.client, userAgent: f.userAgent, wake: make(chan struct{}, 1),
+		remote: f, policy: f, out: f, items: f.inbox}
+	f.inbox.peers = f.peers
 	return f, nil
 }
 
@@ -231,7 +234,7 @@ func (f *Federation) Run(ctx context.Context) error {
 	wg.Add(3)
 	go func() { defer wg.Done(); f.queue.run(ctx) }()
 	go func() { defer wg.Done(); f.scheduleLoop(ctx) }()
-	go func() { defer wg.Done(); f.backfillLoop(ctx) }()
+	go func() { defer wg.Done(); f.peers.loop(ctx) }()
 	wg.Wait()
 	return nil
 }
