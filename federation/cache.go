@@ -68,3 +68,58 @@ func (c *memoryCache[V]) Put(key string, v V, expires time.Time) {
 	}
 	c.entries[key] = memoryEntry[V]{v, expires}
 }
+
+// PolicyCache keeps the moderation policy (blocks and the allowlist, with
+// the servers of followed peers in allowlist mode) between reads of the
+// database. A change made through a Federation applies at once: it calls
+// Forget. The default, NewMemoryPolicyCache, is this process's memory; a
+// hub run as several processes gives New one they share
+// (WithPolicyCache), so that a block made in one applies at once in all.
+type PolicyCache interface {
+	// Get returns the kept policy unless it is missing or expired at now,
+	// and a token for Put.
+	Get(now time.Time) (p hub.Policy, token uint64, ok bool)
+	// Put keeps p until expires, unless Forget was called after the Get
+	// that gave token: a read begun before a change must not outlive it.
+	Put(p hub.Policy, token uint64, expires time.Time)
+	// Forget drops the kept policy: it has changed.
+	Forget()
+}
+
+// memoryPolicyCache is a PolicyCache in this process's memory; gen counts
+// Forget calls.
+type memoryPolicyCache struct {
+	mu      sync.Mutex
+	p       hub.Policy
+	have    bool
+	expires time.Time
+	gen     uint64
+}
+
+// NewMemoryPolicyCache returns a PolicyCache in this process's memory.
+func NewMemoryPolicyCache() PolicyCache { return &memoryPolicyCache{} }
+
+func (c *memoryPolicyCache) Get(now time.Time) (hub.Policy, uint64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.have || !now.Before(c.expires) {
+		return hub.Policy{}, c.gen, false
+	}
+	return c.p, c.gen, true
+}
+
+func (c *memoryPolicyCache) Put(p hub.Policy, token uint64, expires time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if token != c.gen {
+		return
+	}
+	c.p, c.have, c.expires = p, true, expires
+}
+
+func (c *memoryPolicyCache) Forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.p, c.have = hub.Policy{}, false
+	c.gen++
+}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/federation/signature"
@@ -85,11 +86,8 @@ type Federation struct {
 	queue *dispatcher // the delivery queue
 	peers *peers      // following other hubs, and reading their outboxes
 
-	policyMu    sync.Mutex
-	policyCache *policySnapshot
-	// policyGen counts policy changes (forgetPolicy), so that a policy
-	// read from the database before a change is not cached after it.
-	policyGen uint64
+	policies   PolicyCache                    // blocks and the allowlist, between reads
+	lastPolicy atomic.Pointer[policySnapshot] // the last one made ready for checks
 
 	docs          DocumentCache // rendered actor, WebFinger and NodeInfo documents
 	settingsCache SettingsCache
@@ -158,13 +156,14 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Federation, error) {
 	o := options{
 		docs:      NewMemoryCache[RenderedDocument](),
 		settings:  NewMemoryCache[hub.Settings](),
+		policies:  NewMemoryPolicyCache(),
 		refetches: &keyRefetches{window: refetchWindow, burst: refetchBurst},
 		verifier:  signature.CavageVerifier{},
 	}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	f.docs, f.settingsCache, f.verifier = o.docs, o.settings, o.verifier
+	f.docs, f.settingsCache, f.policies, f.verifier = o.docs, o.settings, o.policies, o.verifier
 	f.inbox = &inbox{store: cfg.Store, commons: cfg.Commons, content: cfg.Content, verifier: o.verifier,
 		refetches: o.refetches, log: f.log, now: f.now, actorID: f.ActorID(),
 		remote: f, policy: f, out: f}
@@ -183,6 +182,7 @@ type Option func(*options)
 type options struct {
 	docs      DocumentCache
 	settings  SettingsCache
+	policies  PolicyCache
 	refetches KeyRefetchLimiter
 	verifier  signature.Verifier
 }
@@ -194,6 +194,11 @@ func WithDocumentCache(c DocumentCache) Option { return func(o *options) { o.doc
 // WithSettingsCache keeps the settings federation reads in c instead of
 // this process's memory.
 func WithSettingsCache(c SettingsCache) Option { return func(o *options) { o.settings = c } }
+
+// WithPolicyCache shares the moderation policy between the processes of one
+// hub, so that a block made in one applies at once in all (default: this
+// process's memory).
+func WithPolicyCache(c PolicyCache) Option { return func(o *options) { o.policies = c } }
 
 // WithKeyRefetchLimiter counts key refetches after failed signatures with
 // l (3 a minute per server) instead of in this process's memory.

@@ -2,6 +2,8 @@ package federation
 
 import (
 	"context"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -29,48 +31,69 @@ import (
 // Federation apply at once.
 const policyLifetime = 5 * time.Second
 
+// policySnapshot is a policy ready for checks: its hosts in sets.
 type policySnapshot struct {
+	src       hub.Policy // what it was made from
 	allowlist bool
 	allowed   netaddr.HostSet // allowed hosts, with followed peers' hosts
 	blocked   netaddr.HostSet // blocked domains
 	actors    map[string]bool // blocked actor IRIs, as sameActor has them
-	expires   time.Time
 }
 
-// policy returns the current policy, read at most once per lifetime.
+// policy returns the current policy, read at most once per lifetime
+// (PolicyCache), made ready for checks once per reading.
 func (f *Federation) policy(ctx context.Context) *policySnapshot {
 	if f.commons == nil {
 		return &policySnapshot{}
 	}
 	now := time.Now()
-	f.policyMu.Lock()
-	p, gen := f.policyCache, f.policyGen
-	f.policyMu.Unlock()
-	if p != nil && now.Before(p.expires) {
-		return p
+	pol, token, ok := f.policies.Get(now)
+	if !ok {
+		read, err := f.readPolicy(ctx)
+		if err != nil {
+			f.log.Error("reading the federation policy", "err", err)
+			if last := f.lastPolicy.Load(); last != nil {
+				return last // keep the last known one rather than open up
+			}
+			return &policySnapshot{}
+		}
+		f.policies.Put(read, token, now.Add(policyLifetime))
+		pol = read
 	}
+	if last := f.lastPolicy.Load(); last != nil && reflect.DeepEqual(last.src, pol) {
+		return last
+	}
+	p := f.snapshot(pol)
+	f.lastPolicy.Store(p)
+	return p
+}
+
+// readPolicy reads the policy; in allowlist mode the servers of followed
+// peers are allowed too.
+func (f *Federation) readPolicy(ctx context.Context) (hub.Policy, error) {
 	pol, err := f.commons.Policy(ctx)
 	if err != nil {
-		f.log.Error("reading the federation policy", "err", err)
-		if p != nil {
-			return p // keep the last known one rather than open up
-		}
-		return &policySnapshot{}
+		return hub.Policy{}, err
 	}
-	p = &policySnapshot{allowlist: pol.Allowlist, actors: map[string]bool{}, expires: now.Add(policyLifetime)}
-	// Entries saved by older versions may be spelled otherwise: the sets
-	// normalise them. One that is not a host at all allows nothing.
-	for _, h := range pol.Allowed {
-		if err := p.allowed.Add(h); err != nil {
-			f.log.Warn("an allowed server that is not a host name is ignored", "host", h)
-		}
-	}
+	read := hub.Policy{Allowlist: pol.Allowlist, Allowed: slices.Clone(pol.Allowed), Blocks: slices.Clone(pol.Blocks)}
 	if pol.Allowlist {
 		if peers, err := f.commons.FollowedList(ctx); err == nil {
 			for _, fp := range peers {
-				p.allowed.Add(fp.Host)
-				p.allowed.Add(HostOf(fp.ActorID))
+				read.Allowed = append(read.Allowed, fp.Host, HostOf(fp.ActorID))
 			}
+		}
+	}
+	return read, nil
+}
+
+// snapshot puts pol's hosts in sets. Entries saved by older versions may
+// be spelled otherwise: the sets normalise them. One that is not a host at
+// all allows or blocks nothing.
+func (f *Federation) snapshot(pol hub.Policy) *policySnapshot {
+	p := &policySnapshot{src: pol, allowlist: pol.Allowlist, actors: map[string]bool{}}
+	for _, h := range pol.Allowed {
+		if err := p.allowed.Add(h); err != nil {
+			f.log.Warn("an allowed server that is not a host name is ignored", "host", h)
 		}
 	}
 	for _, b := range pol.Blocks {
@@ -82,24 +105,11 @@ func (f *Federation) policy(ctx context.Context) *policySnapshot {
 			p.actors[sameActor(b.Value)] = true
 		}
 	}
-	f.policyMu.Lock()
-	if f.policyGen == gen {
-		// Cached only if the policy did not change while it was read: a
-		// read that began before a change would otherwise undo
-		// forgetPolicy for a whole lifetime.
-		f.policyCache = p
-	}
-	f.policyMu.Unlock()
 	return p
 }
 
-// forgetPolicy drops the cached policy after a change to it.
-func (f *Federation) forgetPolicy() {
-	f.policyMu.Lock()
-	f.policyCache = nil
-	f.policyGen++
-	f.policyMu.Unlock()
-}
+// forgetPolicy drops the kept policy after a change to it.
+func (f *Federation) forgetPolicy() { f.policies.Forget() }
 
 // refusedHost reports whether the hub does not federate with host (as
 // HostOf gives it; other spellings are normalised first): a domain block

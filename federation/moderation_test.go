@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -22,7 +23,7 @@ func (p *policyOnly) FollowedList(context.Context) ([]*hub.Followed, error) {
 }
 
 func policyFederation(pol hub.Policy, followed ...*hub.Followed) *Federation {
-	return &Federation{commons: &policyOnly{pol: pol, followed: followed}, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	return &Federation{commons: &policyOnly{pol: pol, followed: followed}, policies: NewMemoryPolicyCache(), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
 // savedBlock is what Block would store for value.
@@ -170,5 +171,31 @@ func TestHostOf(t *testing.T) {
 		if got := HostOf(in); got != want {
 			t.Errorf("HostOf(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A policy read before a change is not kept after it: Put with the token
+// of a Get made before Forget keeps nothing.
+func TestMemoryPolicyCacheForgetBeatsAnEarlierRead(t *testing.T) {
+	c := NewMemoryPolicyCache()
+	now := time.Now()
+	old := hub.Policy{Allowlist: false}
+	_, token, ok := c.Get(now)
+	if ok {
+		t.Fatal("an empty cache has a policy")
+	}
+	c.Forget() // a block is added while old is being read
+	c.Put(old, token, now.Add(time.Minute))
+	if p, _, ok := c.Get(now); ok {
+		t.Fatalf("a policy read before the change was kept: %+v", p)
+	}
+	fresh := hub.Policy{Allowlist: true}
+	_, token, _ = c.Get(now)
+	c.Put(fresh, token, now.Add(time.Minute))
+	if p, _, ok := c.Get(now); !ok || !p.Allowlist {
+		t.Fatalf("Get = %+v, %v; want the policy read after the change", p, ok)
+	}
+	if _, _, ok := c.Get(now.Add(time.Minute)); ok {
+		t.Error("a policy is kept past its expiry")
 	}
 }
