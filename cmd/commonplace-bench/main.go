@@ -13,7 +13,11 @@
 //     net/http handler serving the same bytes and headers; requests/s,
 //     ratio, p50/p99 latency, errors. Targets: ratio ≥ 0.5, p99 < 20 ms,
 //     no errors.
-//   - ap: WebFinger and the actor document the same way (target ≥ 0.85).
+//   - ap: WebFinger and the actor document the same way, in process.
+//   - wire: WebFinger and the actor document from the real binary (-binary)
+//     under wrk, an external load generator, beside a bare net/http
+//     handler serving the same bytes: median of three alternating 5-second
+//     rounds each (target ratio ≥ 0.85, no errors). Needs wrk.
 //   - startup: the commonplace binary (-binary) started on an existing
 //     data folder: time from exec to the first 200 from /healthz (median of
 //     5 starts; target ≤ 100 ms), resident memory idle (target ≤ 25 MB) and
@@ -52,7 +56,9 @@ type config struct {
 	events  int
 	commons int
 	gobench bool
-	json    bool
+	// wireWindow shortens the wire scenario's rounds (tests); 0 means 5 s.
+	wireWindow time.Duration
+	json       bool
 }
 
 // figure is one measured number with its reference and target.
@@ -79,7 +85,7 @@ func met(ok bool) *bool { return &ok }
 
 func main() {
 	var cfg config
-	run := flag.String("run", ".", "`regexp` of scenarios to run: pages, ap, startup, commons, gobench")
+	run := flag.String("run", ".", "`regexp` of scenarios to run: pages, ap, wire, startup, commons, gobench")
 	flag.StringVar(&cfg.binary, "binary", "", "the commonplace `binary` for the startup scenario (default: ./commonplace, then $PATH)")
 	flag.DurationVar(&cfg.window, "window", 300*time.Millisecond, "length of one load window")
 	flag.IntVar(&cfg.rounds, "rounds", 10, "load windows per side; hub and reference take turns")
@@ -105,7 +111,7 @@ func main() {
 	for _, s := range []struct {
 		name string
 		fn   func(config, *report) error
-	}{{"pages", scenarioPages}, {"ap", scenarioAP}, {"startup", scenarioStartup}, {"commons", scenarioCommons}, {"gobench", scenarioGoBench}} {
+	}{{"pages", scenarioPages}, {"ap", scenarioAP}, {"wire", scenarioWire}, {"startup", scenarioStartup}, {"commons", scenarioCommons}, {"gobench", scenarioGoBench}} {
 		if !cfg.run.MatchString(s.name) || (s.name == "gobench" && !cfg.gobench) {
 			continue
 		}
