@@ -54,20 +54,7 @@ func (s *CalendarStore) FindSubscriptionByID(ctx context.Context, id int64) (*hu
 
 // FindSubscriptions returns every subscription, oldest first.
 func (s *CalendarStore) FindSubscriptions(ctx context.Context) ([]*hub.Subscription, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+subscriptionColumns+` FROM calendar_subscriptions ORDER BY created_at, id`)
-	if err != nil {
-		return nil, wrap(err, "list calendar subscriptions")
-	}
-	defer rows.Close()
-	var out []*hub.Subscription
-	for rows.Next() {
-		sub, err := scanSubscription(rows)
-		if err != nil {
-			return nil, wrap(err, "list calendar subscriptions")
-		}
-		out = append(out, sub)
-	}
-	return out, wrap(rows.Err(), "list calendar subscriptions")
+	return queryAll(ctx, s.db.db, scanSubscription, "list calendar subscriptions", `SELECT `+subscriptionColumns+` FROM calendar_subscriptions ORDER BY created_at, id`)
 }
 
 func subscriptionArgs(sub *hub.Subscription) ([]any, error) {
@@ -131,12 +118,5 @@ func (s *CalendarStore) UpdateSubscription(ctx context.Context, sub *hub.Subscri
 // DeleteSubscription removes a subscription; its events stay, unmarked
 // (ON DELETE SET NULL).
 func (s *CalendarStore) DeleteSubscription(ctx context.Context, id int64) error {
-	res, err := s.db.exec(ctx, `DELETE FROM calendar_subscriptions WHERE id = ?`, id)
-	if err != nil {
-		return wrap(err, "delete calendar subscription")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return hub.Errorf(hub.ENOTFOUND, "There is no such calendar subscription.")
-	}
-	return nil
+	return s.db.execOne(ctx, hub.Errorf(hub.ENOTFOUND, "There is no such calendar subscription."), "delete calendar subscription", `DELETE FROM calendar_subscriptions WHERE id = ?`, id)
 }

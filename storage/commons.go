@@ -309,20 +309,7 @@ func (s *CommonsStore) FollowedByFollow(ctx context.Context, followID string) (*
 
 // FollowedList lists followed actors, oldest first.
 func (s *CommonsStore) FollowedList(ctx context.Context) ([]*hub.Followed, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+followedCols+` FROM peers p ORDER BY p.created_at, p.actor_id`)
-	if err != nil {
-		return nil, wrap(err, "list followed peers")
-	}
-	defer rows.Close()
-	var out []*hub.Followed
-	for rows.Next() {
-		p, err := scanFollowed(rows)
-		if err != nil {
-			return nil, wrap(err, "read followed peer")
-		}
-		out = append(out, p)
-	}
-	return out, wrap(rows.Err(), "list followed peers")
+	return queryAll(ctx, s.db.db, scanFollowed, "list followed peers", `SELECT `+followedCols+` FROM peers p ORDER BY p.created_at, p.actor_id`)
 }
 
 // DeleteFollowed removes a followed actor and the items held only through it.
@@ -358,20 +345,7 @@ func scanComment(sc interface{ Scan(...any) error }) (*hub.Comment, error) {
 }
 
 func (s *CommonsStore) comments(ctx context.Context, query string, args ...any) ([]*hub.Comment, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+commentCols+` FROM comments `+query, args...)
-	if err != nil {
-		return nil, wrap(err, "list comments")
-	}
-	defer rows.Close()
-	var out []*hub.Comment
-	for rows.Next() {
-		c, err := scanComment(rows)
-		if err != nil {
-			return nil, wrap(err, "read comment")
-		}
-		out = append(out, c)
-	}
-	return out, wrap(rows.Err(), "list comments")
+	return queryAll(ctx, s.db.db, scanComment, "list comments", `SELECT `+commentCols+` FROM comments `+query, args...)
 }
 
 // Comments lists the comments on a local item, oldest first.
@@ -431,26 +405,12 @@ func (s *CommonsStore) DeleteCommentByObject(ctx context.Context, objectID strin
 
 // SetCommentHidden hides or shows a comment.
 func (s *CommonsStore) SetCommentHidden(ctx context.Context, id int64, hidden bool) error {
-	res, err := s.db.exec(ctx, `UPDATE comments SET hidden = ? WHERE id = ?`, hidden, id)
-	if err != nil {
-		return wrap(err, "hide comment")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return hub.Errorf(hub.ENOTFOUND, "There is no such comment.")
-	}
-	return nil
+	return s.db.execOne(ctx, hub.Errorf(hub.ENOTFOUND, "There is no such comment."), "hide comment", `UPDATE comments SET hidden = ? WHERE id = ?`, hidden, id)
 }
 
 // DeleteComment removes a comment by id.
 func (s *CommonsStore) DeleteComment(ctx context.Context, id int64) error {
-	res, err := s.db.exec(ctx, `DELETE FROM comments WHERE id = ?`, id)
-	if err != nil {
-		return wrap(err, "delete comment")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return hub.Errorf(hub.ENOTFOUND, "There is no such comment.")
-	}
-	return nil
+	return s.db.execOne(ctx, hub.Errorf(hub.ENOTFOUND, "There is no such comment."), "delete comment", `DELETE FROM comments WHERE id = ?`, id)
 }
 
 // LocalItemByIRI finds the local item an object IRI the hub published stands for.

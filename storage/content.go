@@ -186,14 +186,7 @@ func (s *GuideStore) UpdateGuide(ctx context.Context, g *hub.Guide, rev *hub.Gui
 
 // DeleteGuide removes a guide and its revisions.
 func (s *GuideStore) DeleteGuide(ctx context.Context, id int64) error {
-	res, err := s.db.exec(ctx, `DELETE FROM guides WHERE id = ?`, id)
-	if err != nil {
-		return wrap(err, "delete guide")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return hub.Errorf(hub.ENOTFOUND, "There is no such guide.")
-	}
-	return nil
+	return s.db.execOne(ctx, hub.Errorf(hub.ENOTFOUND, "There is no such guide."), "delete guide", `DELETE FROM guides WHERE id = ?`, id)
 }
 
 const revisionColumns = `guide_id, number, title, summary, body, tags, author, note, created_at`
@@ -214,20 +207,7 @@ func scanRevision(sc interface{ Scan(...any) error }) (*hub.GuideRevision, error
 
 // FindGuideRevisions returns a guide's revisions, newest first.
 func (s *GuideStore) FindGuideRevisions(ctx context.Context, guideID int64) ([]*hub.GuideRevision, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+revisionColumns+` FROM guide_revisions WHERE guide_id = ? ORDER BY number DESC`, guideID)
-	if err != nil {
-		return nil, wrap(err, "list revisions")
-	}
-	defer rows.Close()
-	var out []*hub.GuideRevision
-	for rows.Next() {
-		r, err := scanRevision(rows)
-		if err != nil {
-			return nil, wrap(err, "list revisions")
-		}
-		out = append(out, r)
-	}
-	return out, wrap(rows.Err(), "list revisions")
+	return queryAll(ctx, s.db.db, scanRevision, "list revisions", `SELECT `+revisionColumns+` FROM guide_revisions WHERE guide_id = ? ORDER BY number DESC`, guideID)
 }
 
 // FindGuideRevision returns one revision.
@@ -389,12 +369,5 @@ func (s *CaseStudyStore) UpdateCaseStudy(ctx context.Context, c *hub.CaseStudy) 
 
 // DeleteCaseStudy removes a case study.
 func (s *CaseStudyStore) DeleteCaseStudy(ctx context.Context, id int64) error {
-	res, err := s.db.exec(ctx, `DELETE FROM case_studies WHERE id = ?`, id)
-	if err != nil {
-		return wrap(err, "delete case study")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return hub.Errorf(hub.ENOTFOUND, "There is no such case study.")
-	}
-	return nil
+	return s.db.execOne(ctx, hub.Errorf(hub.ENOTFOUND, "There is no such case study."), "delete case study", `DELETE FROM case_studies WHERE id = ?`, id)
 }

@@ -217,12 +217,5 @@ func (s *EventStore) UpdateEvent(ctx context.Context, e *hub.Event) error {
 
 // DeleteEvent removes the event.
 func (s *EventStore) DeleteEvent(ctx context.Context, id int64) error {
-	res, err := s.db.exec(ctx, `DELETE FROM events WHERE id = ?`, id)
-	if err != nil {
-		return wrap(err, "delete event")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return hub.Errorf(hub.ENOTFOUND, "There is no such event.")
-	}
-	return nil
+	return s.db.execOne(ctx, hub.Errorf(hub.ENOTFOUND, "There is no such event."), "delete event", `DELETE FROM events WHERE id = ?`, id)
 }

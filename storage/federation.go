@@ -136,14 +136,7 @@ func (s *FederationStore) Follower(ctx context.Context, actorID string) (*hub.Fo
 
 // DeleteFollower removes a follower, or returns ENOTFOUND.
 func (s *FederationStore) DeleteFollower(ctx context.Context, actorID string) error {
-	res, err := s.db.exec(ctx, `DELETE FROM followers WHERE actor_id = ?`, actorID)
-	if err != nil {
-		return wrap(err, "delete follower")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return hub.Errorf(hub.ENOTFOUND, "No such follower.")
-	}
-	return nil
+	return s.db.execOne(ctx, hub.Errorf(hub.ENOTFOUND, "No such follower."), "delete follower", `DELETE FROM followers WHERE actor_id = ?`, actorID)
 }
 
 // Followers lists followers in a state, oldest first, and their total.
@@ -361,15 +354,8 @@ func (s *FederationStore) ReleaseLeases(ctx context.Context) error {
 
 // RetryDelivery puts a failed delivery back in the queue.
 func (s *FederationStore) RetryDelivery(ctx context.Context, id int64, now time.Time) error {
-	res, err := s.db.exec(ctx, `UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?, leased_until = 0, updated_at = ?
+	return s.db.execOne(ctx, hub.Errorf(hub.ENOTFOUND, "No failed delivery with that number."), "retry delivery", `UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?, leased_until = 0, updated_at = ?
 		WHERE id = ? AND state = 'failed'`, unix(now), unix(now), id)
-	if err != nil {
-		return wrap(err, "retry delivery")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return hub.Errorf(hub.ENOTFOUND, "No failed delivery with that number.")
-	}
-	return nil
 }
 
 // Deliveries lists deliveries in a state, most recent first.

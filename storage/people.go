@@ -49,20 +49,7 @@ func (s *OrganiserStore) FindOrganiserByEmail(ctx context.Context, email string)
 
 // FindOrganisers returns every organiser ordered by name.
 func (s *OrganiserStore) FindOrganisers(ctx context.Context) ([]*hub.Organiser, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+organiserColumns+` FROM organisers ORDER BY name COLLATE NOCASE, id`)
-	if err != nil {
-		return nil, wrap(err, "list organisers")
-	}
-	defer rows.Close()
-	var out []*hub.Organiser
-	for rows.Next() {
-		o, err := scanOrganiser(rows)
-		if err != nil {
-			return nil, wrap(err, "list organisers")
-		}
-		out = append(out, o)
-	}
-	return out, wrap(rows.Err(), "list organisers")
+	return queryAll(ctx, s.db.db, scanOrganiser, "list organisers", `SELECT `+organiserColumns+` FROM organisers ORDER BY name COLLATE NOCASE, id`)
 }
 
 func emailTaken(err error) error {
@@ -105,14 +92,7 @@ func (s *OrganiserStore) UpdateOrganiser(ctx context.Context, o *hub.Organiser) 
 
 // DeleteOrganiser removes an organiser with their sessions and tokens.
 func (s *OrganiserStore) DeleteOrganiser(ctx context.Context, id int64) error {
-	res, err := s.db.exec(ctx, `DELETE FROM organisers WHERE id = ?`, id)
-	if err != nil {
-		return wrap(err, "delete organiser")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return hub.Errorf(hub.ENOTFOUND, "There is no such organiser.")
-	}
-	return nil
+	return s.db.execOne(ctx, hub.Errorf(hub.ENOTFOUND, "There is no such organiser."), "delete organiser", `DELETE FROM organisers WHERE id = ?`, id)
 }
 
 // ---- sessions ----
@@ -210,20 +190,7 @@ func (s *TokenStore) FindTokens(ctx context.Context, organiserID int64) ([]*hub.
 	if organiserID != 0 {
 		query, args = `SELECT `+tokenColumns+` FROM api_tokens WHERE organiser_id = ? ORDER BY created_at DESC, id DESC`, []any{organiserID}
 	}
-	rows, err := s.db.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, wrap(err, "list tokens")
-	}
-	defer rows.Close()
-	var out []*hub.APIToken
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, wrap(err, "list tokens")
-		}
-		out = append(out, t)
-	}
-	return out, wrap(rows.Err(), "list tokens")
+	return queryAll(ctx, s.db.db, scanToken, "list tokens", query, args...)
 }
 
 // TouchToken records a use.
@@ -234,14 +201,7 @@ func (s *TokenStore) TouchToken(ctx context.Context, id int64, at time.Time) err
 
 // DeleteToken revokes a token.
 func (s *TokenStore) DeleteToken(ctx context.Context, id int64) error {
-	res, err := s.db.exec(ctx, `DELETE FROM api_tokens WHERE id = ?`, id)
-	if err != nil {
-		return wrap(err, "delete token")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return hub.Errorf(hub.ENOTFOUND, "No such token.")
-	}
-	return nil
+	return s.db.execOne(ctx, hub.Errorf(hub.ENOTFOUND, "No such token."), "delete token", `DELETE FROM api_tokens WHERE id = ?`, id)
 }
 
 // ---- settings ----

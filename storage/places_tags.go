@@ -212,20 +212,7 @@ func (s *PlaceStore) FindPlaceBySlug(ctx context.Context, slug string) (*hub.Pla
 
 // FindPlaces returns all places ordered by name.
 func (s *PlaceStore) FindPlaces(ctx context.Context) ([]*hub.Place, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+placeColumns+` FROM places ORDER BY name COLLATE NOCASE`)
-	if err != nil {
-		return nil, wrap(err, "list places")
-	}
-	defer rows.Close()
-	var out []*hub.Place
-	for rows.Next() {
-		p, err := scanPlace(rows)
-		if err != nil {
-			return nil, wrap(err, "list places")
-		}
-		out = append(out, p)
-	}
-	return out, wrap(rows.Err(), "list places")
+	return queryAll(ctx, s.db.db, scanPlace, "list places", `SELECT `+placeColumns+` FROM places ORDER BY name COLLATE NOCASE`)
 }
 
 // loadPlaces returns the places with the given IDs, in one query per
