@@ -164,21 +164,17 @@ func (s *FederationStore) Followers(ctx context.Context, pending bool, limit, of
 
 // FollowerInboxes returns the distinct delivery inboxes of accepted followers.
 func (s *FederationStore) FollowerInboxes(ctx context.Context) ([]string, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT DISTINCT CASE WHEN shared_inbox != '' THEN shared_inbox ELSE inbox END AS box
+	return queryAll(ctx, s.db.db, scanString, "list inboxes", `SELECT DISTINCT CASE WHEN shared_inbox != '' THEN shared_inbox ELSE inbox END AS box
 		FROM followers WHERE state = 'accepted' ORDER BY box`)
-	if err != nil {
-		return nil, wrap(err, "list inboxes")
+}
+
+// scanString reads a row of one text column.
+func scanString(sc rowScanner) (string, error) {
+	var v string
+	if err := sc.Scan(&v); err != nil {
+		return "", err
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var box string
-		if err := rows.Scan(&box); err != nil {
-			return nil, wrap(err, "list inboxes")
-		}
-		out = append(out, box)
-	}
-	return out, wrap(rows.Err(), "list inboxes")
+	return v, nil
 }
 
 // ---- activities and the delivery queue ----
@@ -360,45 +356,37 @@ func (s *FederationStore) RetryDelivery(ctx context.Context, id int64, now time.
 
 // Deliveries lists deliveries in a state, most recent first.
 func (s *FederationStore) Deliveries(ctx context.Context, state string, limit int) ([]hub.Delivery, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT d.id, a.type, a.object_iri, d.inbox, d.state, d.attempts, d.next_attempt_at, d.last_status, d.last_error, d.created_at
+	return queryAll(ctx, s.db.db, scanDelivery, "list deliveries", `SELECT d.id, a.type, a.object_iri, d.inbox, d.state, d.attempts, d.next_attempt_at, d.last_status, d.last_error, d.created_at
 		FROM deliveries d JOIN activities a ON a.id = d.activity_id WHERE d.state = ? ORDER BY d.updated_at DESC, d.id DESC LIMIT ?`, state, limit)
-	if err != nil {
-		return nil, wrap(err, "list deliveries")
+}
+
+// scanDelivery reads a delivery row of Deliveries.
+func scanDelivery(sc rowScanner) (hub.Delivery, error) {
+	var d hub.Delivery
+	var next, created int64
+	if err := sc.Scan(&d.ID, &d.ActivityType, &d.ObjectID, &d.Inbox, &d.State, &d.Attempts, &next, &d.LastStatus, &d.LastError, &created); err != nil {
+		return hub.Delivery{}, err
 	}
-	defer rows.Close()
-	var out []hub.Delivery
-	for rows.Next() {
-		var d hub.Delivery
-		var next, created int64
-		if err := rows.Scan(&d.ID, &d.ActivityType, &d.ObjectID, &d.Inbox, &d.State, &d.Attempts, &next, &d.LastStatus, &d.LastError, &created); err != nil {
-			return nil, wrap(err, "list deliveries")
-		}
-		d.NextAttempt, d.CreatedAt = fromUnix(next), fromUnix(created)
-		out = append(out, d)
-	}
-	return out, wrap(rows.Err(), "list deliveries")
+	d.NextAttempt, d.CreatedAt = fromUnix(next), fromUnix(created)
+	return d, nil
 }
 
 // Peers reports each remote server's delivery health, troubled ones first.
 func (s *FederationStore) Peers(ctx context.Context) ([]hub.PeerStatus, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT p.host, p.delivered, p.failed, p.consecutive_failures, p.last_success_at, p.last_failure_at, p.last_error,
+	return queryAll(ctx, s.db.db, scanPeerStatus, "list peers", `SELECT p.host, p.delivered, p.failed, p.consecutive_failures, p.last_success_at, p.last_failure_at, p.last_error,
 		(SELECT COUNT(*) FROM deliveries d WHERE d.host = p.host AND d.state = 'pending')
 		FROM peer_health p ORDER BY p.consecutive_failures DESC, p.host LIMIT 500`)
-	if err != nil {
-		return nil, wrap(err, "list peers")
+}
+
+// scanPeerStatus reads a server's delivery health row of Peers.
+func scanPeerStatus(sc rowScanner) (hub.PeerStatus, error) {
+	var p hub.PeerStatus
+	var ok, bad sql.NullInt64
+	if err := sc.Scan(&p.Host, &p.Delivered, &p.Failed, &p.ConsecutiveFailures, &ok, &bad, &p.LastError, &p.Pending); err != nil {
+		return hub.PeerStatus{}, err
 	}
-	defer rows.Close()
-	var out []hub.PeerStatus
-	for rows.Next() {
-		var p hub.PeerStatus
-		var ok, bad sql.NullInt64
-		if err := rows.Scan(&p.Host, &p.Delivered, &p.Failed, &p.ConsecutiveFailures, &ok, &bad, &p.LastError, &p.Pending); err != nil {
-			return nil, wrap(err, "list peers")
-		}
-		p.LastSuccess, p.LastFailure = timePtr(ok), timePtr(bad)
-		out = append(out, p)
-	}
-	return out, wrap(rows.Err(), "list peers")
+	p.LastSuccess, p.LastFailure = timePtr(ok), timePtr(bad)
+	return p, nil
 }
 
 // ---- inbox ids ----
@@ -423,22 +411,18 @@ func (s *FederationStore) ForgetSeen(ctx context.Context, before time.Time) erro
 
 // PublishedObjects lists what has been published for an item.
 func (s *FederationStore) PublishedObjects(ctx context.Context, kind hub.Kind, itemID int64) ([]*hub.PublishedObject, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT iri, kind, item_id, occurrence, starts_at, hash, body, published_at, updated_at
+	return queryAll(ctx, s.db.db, scanPublishedObject, "list published objects", `SELECT iri, kind, item_id, occurrence, starts_at, hash, body, published_at, updated_at
 		FROM published_objects WHERE kind = ? AND item_id = ? ORDER BY iri`, kind, itemID)
-	if err != nil {
-		return nil, wrap(err, "list published objects")
+}
+
+// scanPublishedObject reads a published_objects row.
+func scanPublishedObject(sc rowScanner) (*hub.PublishedObject, error) {
+	var p hub.PublishedObject
+	var starts sql.NullInt64
+	var pub, upd int64
+	if err := sc.Scan(&p.IRI, &p.Kind, &p.ItemID, &p.Occurrence, &starts, &p.Hash, &p.Body, &pub, &upd); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	var out []*hub.PublishedObject
-	for rows.Next() {
-		var p hub.PublishedObject
-		var starts sql.NullInt64
-		var pub, upd int64
-		if err := rows.Scan(&p.IRI, &p.Kind, &p.ItemID, &p.Occurrence, &starts, &p.Hash, &p.Body, &pub, &upd); err != nil {
-			return nil, wrap(err, "list published objects")
-		}
-		p.StartsAt, p.PublishedAt, p.UpdatedAt = timePtr(starts), fromUnix(pub), fromUnix(upd)
-		out = append(out, &p)
-	}
-	return out, wrap(rows.Err(), "list published objects")
+	p.StartsAt, p.PublishedAt, p.UpdatedAt = timePtr(starts), fromUnix(pub), fromUnix(upd)
+	return &p, nil
 }
