@@ -343,7 +343,7 @@ func TestCaseStudyPlaceTagAndSettingsCommands(t *testing.T) {
 		t.Errorf("deleting a place in use:\n%s", stderr)
 	}
 
-	var tags []apijson.Tag
+	var tags []apijson.Topic
 	h.okJSON(&tags, "tag", "list")
 	if len(tags) != 1 || tags[0].Slug != "food" || tags[0].Uses != 1 {
 		t.Fatalf("tags = %+v", tags)
