@@ -200,7 +200,7 @@ type atomText struct {
 type atomCategory struct {
 	Term   string `xml:"term,attr"`
 	Scheme string `xml:"scheme,attr,omitempty"`
-	Label string `xml:"label,attr,omitempty"`
+	Label  string `xml:"label,attr,omitempty"`
 }
 
 type atomEntry struct {
