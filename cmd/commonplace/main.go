@@ -64,7 +64,7 @@ type stdio struct {
 // command is one node of the command tree: a group with subcommands, or a
 // leaf whose setup registers its flags and returns the function to run.
 type command struct {
-	name    string
+	name string
 	// aliases are other names the command answers to: older names kept
 	// for scripts (tag for topic). Help names them.
 	aliases []string
