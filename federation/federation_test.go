@@ -217,7 +217,7 @@ func TestFollowAndPublish(t *testing.T) {
 		t.Errorf("location %v", loc)
 	}
 	tag := obj["tag"].([]any)[0].(map[string]any)
-	if tag["type"] != "Hashtag" || tag["name"] != "#DigitalSkills" {
+	if tag["type"] != "Hashtag" || tag["name"] != "#DigitalSkills" || !strings.HasSuffix(tag["href"].(string), "/topics/digital-skills") {
 		t.Errorf("tag %v", tag)
 	}
 	if obj["contentMap"].(map[string]any)["en-GB"] == nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/remotehtml"
 	"github.com/commonplace-hub/commonplace/internal/markdown"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 // parseItem maps an Event or Article to a remote item, leniently: what
@@ -70,12 +71,8 @@ func parseItem(d doc, origin hub.Origin, now time.Time) (*hub.RemoteItem, error)
 			continue
 		}
 		name := strings.TrimPrefix(strings.TrimSpace(t.str("name")), "#")
-		// A hub links its hashtags to /tags/{slug}: the slug keeps tag
-		// filters the same across hubs ("#DigitalSkills" is digital-skills).
-		if href, err := url.Parse(t.str("href")); err == nil && HostOf(href.String()) == HostOf(it.ObjectID) && strings.HasPrefix(href.Path, "/tags/") {
-			if slug := strings.TrimPrefix(href.Path, "/tags/"); slug != "" && hub.Slugify(slug) == slug {
-				name = strings.ReplaceAll(slug, "-", " ")
-			}
+		if slug := hubTopicSlug(t.str("href"), it.ObjectID); slug != "" {
+			name = strings.ReplaceAll(slug, "-", " ")
 		}
 		if name != "" {
 			it.Tags = append(it.Tags, name)
@@ -157,4 +154,20 @@ func parseTime(s string) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// hubTopicSlug is the topic slug of a hashtag's href when a hub links it
+// to a topic page on the item's own server: /topics/{slug}, or /tags/{slug}
+// as hubs before the rename do. The slug keeps topic filters the same
+// across hubs ("#DigitalSkills" is digital-skills). "" for any other href.
+func hubTopicSlug(href, objectID string) string {
+	u, err := url.Parse(href)
+	if err != nil || HostOf(u.String()) != HostOf(objectID) {
+		return ""
+	}
+	slug, ok := uris.TopicSlug(u.Path)
+	if !ok || hub.Slugify(slug) != slug {
+		return ""
+	}
+	return slug
 }

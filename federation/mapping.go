@@ -70,7 +70,7 @@ func (f *Federation) hashtags(tags []string) []any {
 		out = append(out, map[string]any{
 			"type": "Hashtag",
 			"name": "#" + hashtagName(t),
-			"href": uris.Base(f.baseStr).Tag(hub.Slugify(t)),
+			"href": uris.Base(f.baseStr).Topic(hub.Slugify(t)),
 		})
 	}
 	return out

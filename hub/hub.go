@@ -136,11 +136,11 @@ func normaliseTags(tags []string) []string {
 // checkTags validates tag names.
 func checkTags(f fieldErrors, tags []string) {
 	if len(tags) > MaxTagCount {
-		f.add("tags", "Use at most "+itoa(MaxTagCount)+" tags.")
+		f.add("tags", "Use at most "+itoa(MaxTagCount)+" topics.")
 	}
 	for _, t := range tags {
 		if utf8.RuneCountInString(t) > 50 {
-			f.add("tags", "Each tag must be at most 50 characters.")
+			f.add("tags", "Each topic must be at most 50 characters.")
 		}
 	}
 }

@@ -71,8 +71,10 @@ type PlaceStore interface {
 	DeletePlace(ctx context.Context, id int64) error
 }
 
-// Tag is a topic label shared by events, guides and case studies. Tags are
-// created when content first uses them.
+// Tag is a topic label shared by events, guides and case studies. Topics
+// are created when content first uses them, or directly by an organiser
+// (Service.CreateTag). Pages, the API and the CLI call them topics; the
+// items' field and the domain keep the older name.
 type Tag struct {
 	ID          int64
 	Slug        string
@@ -85,6 +87,9 @@ type Tag struct {
 // TagStore keeps tags.
 type TagStore interface {
 	FindTagBySlug(ctx context.Context, slug string) (*Tag, error)
+	// CreateTag stores a new tag with the slug it was given and sets its
+	// ID; ECONFLICT when a tag with that slug exists.
+	CreateTag(ctx context.Context, t *Tag) error
 	// FindTags returns every tag with its use count, ordered by name.
 	FindTags(ctx context.Context) ([]*Tag, error)
 	// UpdateTag changes a tag's name and description (not its slug).
@@ -99,5 +104,5 @@ func (t *Tag) Validate() error {
 	t.Name = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t.Name), "#"))
 	checkText(f, "name", "Name", t.Name, true, 50)
 	checkText(f, "description", "Description", t.Description, false, MaxSummary)
-	return f.err("tag")
+	return f.err("topic")
 }

@@ -328,6 +328,21 @@ func (s *Service) ListTags(ctx context.Context) ([]*Tag, error) {
 	return s.Tags.FindTags(ctx)
 }
 
+// CreateTag validates and stores a new topic, before any content uses it;
+// its slug comes from its name, as when content first uses it (Slugify).
+// ECONFLICT when a topic with that slug
+// exists ("Food" and "food!" are one topic).
+func (s *Service) CreateTag(ctx context.Context, t *Tag) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	t.Slug, t.Uses = Slugify(t.Name), 0
+	return s.Tags.CreateTag(ctx, t)
+}
+
 // UpdateTag renames or describes a tag.
 func (s *Service) UpdateTag(ctx context.Context, t *Tag) error {
 	if err := requireEditor(ctx); err != nil {

@@ -87,6 +87,25 @@ func (s *TagStore) FindTagBySlug(ctx context.Context, slug string) (*hub.Tag, er
 	return t, nil
 }
 
+// CreateTag stores a new tag under its slug; ECONFLICT when one with that
+// slug exists.
+func (s *TagStore) CreateTag(ctx context.Context, t *hub.Tag) error {
+	res, err := s.db.exec(ctx, `INSERT INTO tags (slug, name, description) VALUES (?, ?, ?)`, t.Slug, t.Name, t.Description)
+	if isUniqueViolation(err) {
+		existing := t.Name
+		_ = s.db.db.QueryRowContext(ctx, `SELECT name FROM tags WHERE slug = ?`, t.Slug).Scan(&existing)
+		return &hub.Error{Code: hub.ECONFLICT, Err: err,
+			Message: fmt.Sprintf("There is already a topic “%s” (slug %s).", existing, t.Slug),
+			Fields:  map[string]string{"name": "A topic with this name, or one that makes the same slug, exists already."}}
+	}
+	if err != nil {
+		return wrap(err, "create tag")
+	}
+	t.ID, err = res.LastInsertId()
+	t.Uses = 0
+	return wrap(err, "create tag")
+}
+
 // FindTags returns every tag with its use count, ordered by name.
 func (s *TagStore) FindTags(ctx context.Context) ([]*hub.Tag, error) {
 	rows, err := s.db.db.QueryContext(ctx, `SELECT t.id, t.slug, t.name, t.description, `+tagUses+` FROM tags t ORDER BY t.name COLLATE NOCASE`)

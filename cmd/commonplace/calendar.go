@@ -47,7 +47,7 @@ func (e *env) calendars(ctx context.Context) (context.Context, *calendar.Service
 
 func calendarAdd(fs *flag.FlagSet, e *env) runFunc {
 	place := fs.String("place", "", "`slug` of the place given to the feed's events")
-	tags := fs.String("tags", "", "comma-separated `tags` added to the feed's events")
+	tags := fs.String("tags", "", "comma-separated `topics` added to the feed's events")
 	organiser := fs.String("organiser", "", "partner `organisation` shown as each event's organiser")
 	return func(ctx context.Context, args []string) error {
 		ctx, cals, err := e.calendars(ctx)

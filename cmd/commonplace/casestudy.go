@@ -65,7 +65,7 @@ func (f *caseStudyFlags) register(fs *flag.FlagSet, _ bool) {
 	fs.StringVar(&f.organisation, "organisation", "", "the `name` of the group")
 	fs.StringVar(&f.placeSlug, "place-slug", "", "where it happened: a place `slug` (see 'commonplace place list')")
 	fs.StringVar(&f.contact, "contact", "", "how to reach the group: an email, web address or `name`")
-	fs.StringVar(&f.tags, "tags", "", "comma-separated `tags`")
+	fs.StringVar(&f.tags, "tags", "", "comma-separated `topics`")
 }
 
 func (f *caseStudyFlags) apply(ctx context.Context, e *env, svc *hub.Service, c *hub.CaseStudy, _ bool) error {
@@ -128,7 +128,7 @@ func showCaseStudy(_ context.Context, e *env, _ *hub.Service, c *hub.CaseStudy) 
 		d.add("place", c.Place.Name+" ("+c.Place.Slug+")")
 	}
 	d.add("contact", c.Contact)
-	d.add("tags", strings.Join(c.Tags, ", "))
+	d.add("topics", strings.Join(c.Tags, ", "))
 	d.add("updated", formatDate(c.UpdatedAt))
 	var body strings.Builder
 	for _, s := range c.Sections() {

@@ -343,17 +343,17 @@ func TestCaseStudyPlaceTagAndSettingsCommands(t *testing.T) {
 		t.Errorf("deleting a place in use:\n%s", stderr)
 	}
 
-	var tags []apijson.Tag
-	h.okJSON(&tags, "tag", "list")
+	var tags []apijson.Topic
+	h.okJSON(&tags, "topic", "list")
 	if len(tags) != 1 || tags[0].Slug != "food" || tags[0].Uses != 1 {
-		t.Fatalf("tags = %+v", tags)
+		t.Fatalf("topics = %+v", tags)
 	}
-	var tag apijson.Tag
-	h.okJSON(&tag, "tag", "edit", "food", "--name", "Food & drink", "--description", "Eating together.")
+	var tag apijson.Topic
+	h.okJSON(&tag, "topic", "edit", "food", "--name", "Food & drink", "--description", "Eating together.")
 	if tag.Name != "Food & drink" || tag.Slug != "food" {
-		t.Errorf("edited tag = %+v", tag)
+		t.Errorf("edited topic = %+v", tag)
 	}
-	h.ok("tag", "delete", "food")
+	h.ok("topic", "delete", "food")
 	h.okJSON(&c, "case-study", "show", "a-community-pantry")
 	if len(c.Tags) != 0 {
 		t.Errorf("tags after deleting the tag: %v", c.Tags)

@@ -88,7 +88,7 @@ func (f *eventFlags) register(fs *flag.FlagSet, _ bool) {
 	fs.StringVar(&f.postcode, "postcode", "", "`postcode` of the new place")
 	fs.StringVar(&f.onlineURL, "online-url", "", "`URL` to join online")
 	fs.StringVar(&f.bookingURL, "booking-url", "", "`URL` for tickets or booking")
-	fs.StringVar(&f.tags, "tags", "", "comma-separated `tags`, e.g. food,volunteering")
+	fs.StringVar(&f.tags, "tags", "", "comma-separated `topics`, e.g. food,volunteering")
 	fs.StringVar(&f.organiser, "organiser", "", "`name` of the organiser or partner organisation")
 	fs.StringVar(&f.access, "accessibility", "", "accessibility `notes`: step-free access, hearing loop...")
 	fs.StringVar(&f.description, "description", "", "description `text` (Markdown)")
@@ -419,7 +419,7 @@ func showEvent(_ context.Context, e *env, _ *hub.Service, ev *hub.Event) error {
 	d.add("booking", ev.BookingURL)
 	d.add("organiser", ev.Organiser)
 	d.add("accessibility", ev.Accessibility)
-	d.add("tags", strings.Join(ev.Tags, ", "))
+	d.add("topics", strings.Join(ev.Tags, ", "))
 	d.add("updated", formatDate(ev.UpdatedAt))
 	e.printDetails(ev.Title, d, ev.Description)
 	return nil

@@ -52,7 +52,7 @@ type guideFlags struct {
 func (f *guideFlags) register(fs *flag.FlagSet, edit bool) {
 	fs.StringVar(&f.title, "title", "", "the guide's `title`")
 	fs.StringVar(&f.summary, "summary", "", "a short plain-text `summary`, shown in lists and on the fediverse")
-	fs.StringVar(&f.tags, "tags", "", "comma-separated `tags`")
+	fs.StringVar(&f.tags, "tags", "", "comma-separated `topics`")
 	fs.StringVar(&f.body, "body", "", "the guide `text` (Markdown)")
 	fs.StringVar(&f.bodyFile, "body-file", "", "read the guide text from a `file` (- for standard input)")
 	if edit {
@@ -102,7 +102,7 @@ func guideShow(fs *flag.FlagSet, e *env) runFunc {
 		d := details{}
 		d.add("slug", g.Slug)
 		d.add("summary", g.Summary)
-		d.add("tags", strings.Join(g.Tags, ", "))
+		d.add("topics", strings.Join(g.Tags, ", "))
 		d.add("revision", strconv.Itoa(g.Revision))
 		d.add("updated", formatDate(g.UpdatedAt))
 		e.printDetails(g.Title, d, g.Body)
@@ -125,7 +125,7 @@ func showGuideRevision(ctx context.Context, e *env, svc *hub.Service, g *hub.Gui
 	d.add("author", rev.Author)
 	d.add("note", rev.Note)
 	d.add("summary", rev.Summary)
-	d.add("tags", strings.Join(rev.Tags, ", "))
+	d.add("topics", strings.Join(rev.Tags, ", "))
 	e.printDetails(rev.Title, d, rev.Body)
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -63,7 +64,10 @@ type stdio struct {
 // command is one node of the command tree: a group with subcommands, or a
 // leaf whose setup registers its flags and returns the function to run.
 type command struct {
-	name    string
+	name string
+	// aliases are other names the command answers to: older names kept
+	// for scripts (tag for topic). Help names them.
+	aliases []string
 	args    string // synopsis of positional arguments, e.g. "SLUG"
 	summary string
 	help    string // extra text shown by --help
@@ -120,7 +124,7 @@ func commands() []*command {
 		guideCommand(),
 		caseStudyCommand(),
 		placeCommand(),
-		tagCommand(),
+		topicCommand(),
 		settingsCommand(),
 		versionCommand(),
 		{name: "help", args: "[COMMAND]", summary: "Show help for commonplace or one command", bare: true},
@@ -197,9 +201,10 @@ func leadingFlags(args []string) (globals, rest []string) {
 	return globals, args
 }
 
+// findSub finds c's subcommand by name or alias.
 func findSub(c *command, name string) *command {
 	for _, s := range c.subs {
-		if s.name == name {
+		if s.name == name || slices.Contains(s.aliases, name) {
 			return s
 		}
 	}
@@ -347,10 +352,40 @@ Commands:
 	}
 	walk(c, nil)
 	tw.Flush()
+	printAliases(w, c, path)
 	fmt.Fprintf(w, `
 Every command acts on the data folder given by --data or COMMONPLACE_DATA
 (default ./data). Run '%s COMMAND --help' for a command's flags.
 `, prefix)
+}
+
+// printAliases says which older names a group's commands (or the group
+// itself) still answer to.
+func printAliases(w io.Writer, c *command, path []string) {
+	if len(c.aliases) > 0 {
+		fmt.Fprintf(w, "\n'commonplace %s' also answers to the older name%s %s.\n", strings.Join(path, " "), plural(len(c.aliases)), quoteEach(c.aliases))
+	}
+	for _, s := range c.subs {
+		if len(s.aliases) > 0 {
+			fmt.Fprintf(w, "\n%s also answers to the older name%s %s.\n", quoteEach([]string{s.name}), plural(len(s.aliases)), quoteEach(s.aliases))
+		}
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// quoteEach writes names as 'a', 'b'.
+func quoteEach(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = "'" + n + "'"
+	}
+	return strings.Join(q, ", ")
 }
 
 // commonFlags are registered on every command but help and version; help

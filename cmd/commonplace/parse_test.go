@@ -33,7 +33,7 @@ func TestHelp(t *testing.T) {
 		for _, line := range []string{
 			"serve                         Run the hub's web server",
 			"event add ", "event edit SLUG", "guide restore SLUG REVISION", "case-study add",
-			"place delete SLUG", "tag edit SLUG", "settings set", "token create", "organiser password", "version",
+			"place delete SLUG", "topic edit SLUG", "topic add NAME", "'topic' also answers to the older name 'tag'.", "settings set", "token create", "organiser password", "version",
 		} {
 			if !strings.Contains(out, line) {
 				t.Errorf("%v: help lacks %q", args, line)

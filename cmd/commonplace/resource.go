@@ -299,7 +299,7 @@ type listFlags struct {
 // --place, for a list of plural.
 func (lf *listFlags) register(fs *flag.FlagSet, plural string, withPlace bool) {
 	lf.plural = plural
-	fs.StringVar(&lf.tag, "tag", "", "only "+plural+" with this tag `slug`")
+	fs.StringVar(&lf.tag, "tag", "", "only "+plural+" on this topic (its `slug`)")
 	if withPlace {
 		fs.StringVar(&lf.place, "place", "", "only "+plural+" at this place `slug`")
 	}

@@ -307,20 +307,25 @@ func (in *CaseStudy) Hub() *hub.CaseStudy {
 		PlaceID: in.PlaceID, Tags: in.Tags, Contact: in.Contact}
 }
 
-// Tag is a topic, with how many items use it.
-type Tag struct {
+// Topic is a topic (the domain's hub.Tag), with how many items use it.
+// On input (POST /topics, PUT /topics/{slug}) only name and description
+// are read; the rest is answered and ignored when given back.
+type Topic struct {
 	ID          int64  `json:"id,omitempty"`
 	Slug        string `json:"slug,omitempty"`
 	URL         string `json:"url,omitempty"`
 	Name        string `json:"name"`
 	Description string `json:"description"`
-	Uses        int    `json:"uses,omitempty"`
+	Uses        int    `json:"uses"`
 }
 
-// Tag is t's JSON.
-func (enc Encoder) Tag(t *hub.Tag) Tag {
-	return Tag{ID: t.ID, Slug: t.Slug, URL: enc.URL(uris.Tag(t.Slug)), Name: t.Name, Description: t.Description, Uses: t.Uses}
+// Topic is t's JSON.
+func (enc Encoder) Topic(t *hub.Tag) Topic {
+	return Topic{ID: t.ID, Slug: t.Slug, URL: enc.URL(uris.Topic(t.Slug)), Name: t.Name, Description: t.Description, Uses: t.Uses}
 }
+
+// Hub is the topic in as the hub takes it: its name and description.
+func (in *Topic) Hub() *hub.Tag { return &hub.Tag{Name: in.Name, Description: in.Description} }
 
 // Organiser is an organiser. password is input only, except in the
 // answer to the command line's organiser add that made one up.

@@ -219,6 +219,39 @@ func testTags(t *testing.T, open Opener) {
 	}
 }
 
+// testCreateTag: a topic made before any content uses it is found,
+// listed with no uses, and taken up by content tagged with its name;
+// a second one with the same slug is ECONFLICT and changes nothing.
+func testCreateTag(t *testing.T, open Opener) {
+	s := open(t).Stores
+	tag := &hub.Tag{Slug: "repair-cafes", Name: "Repair cafés", Description: "Fixing things together"}
+	if err := s.Tags.CreateTag(ctx, tag); err != nil || tag.ID == 0 {
+		t.Fatalf("CreateTag: %v (id %d)", err, tag.ID)
+	}
+	got, err := s.Tags.FindTagBySlug(ctx, "repair-cafes")
+	if err != nil || got.ID != tag.ID || got.Name != "Repair cafés" || got.Description != "Fixing things together" || got.Uses != 0 {
+		t.Fatalf("created tag read back as %+v, %v", got, err)
+	}
+	dup := &hub.Tag{Slug: "repair-cafes", Name: "Repair cafes", Description: "other"}
+	if err := s.Tags.CreateTag(ctx, dup); hub.ErrorCode(err) != hub.ECONFLICT {
+		t.Fatalf("second tag with the same slug: %v, want ECONFLICT", err)
+	}
+	if got, _ := s.Tags.FindTagBySlug(ctx, "repair-cafes"); got.Name != "Repair cafés" || got.Description != "Fixing things together" {
+		t.Errorf("the conflict changed the tag: %+v", got)
+	}
+	g := &hub.Guide{Title: "G", Body: "b", Tags: []string{"repair cafes"}}
+	if err := s.Guides.CreateGuide(ctx, g, &hub.GuideRevision{Title: "G", Body: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Guides.FindGuideByID(ctx, g.ID); strings.Join(got.Tags, "|") != "Repair cafés" {
+		t.Errorf("guide tagged with the created topic carries %v, want its name", got.Tags)
+	}
+	all, err := s.Tags.FindTags(ctx)
+	if err != nil || len(all) != 1 || all[0].Uses != 1 {
+		t.Errorf("tags after use: %v %v", all, err)
+	}
+}
+
 func testCaseStudyRoundTrip(t *testing.T, open Opener) {
 	s := open(t).Stores
 	p := &hub.Place{Name: "Hulme Library", Slug: "hulme-library"}

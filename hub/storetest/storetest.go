@@ -62,6 +62,7 @@ var tests = []struct {
 	{"PlaceRoundTrip", testPlaceRoundTrip},
 	{"DeletePlaceInUse", testDeletePlaceInUse},
 	{"Tags", testTags},
+	{"CreateTag", testCreateTag},
 	{"CaseStudyRoundTrip", testCaseStudyRoundTrip},
 	{"CaseStudyFilters", testCaseStudyFilters},
 	{"GuideFilters", testGuideFilters},

@@ -367,7 +367,7 @@ func TestEveryAdminPageRenders(t *testing.T) {
 		fmt.Sprintf("/admin/guides/%d/revisions", g.ID), fmt.Sprintf("/admin/guides/%d/revisions/1", g.ID),
 		"/admin/case-studies", "/admin/case-studies/new", fmt.Sprintf("/admin/case-studies/%d/edit", cs.ID), fmt.Sprintf("/admin/case-studies/%d/delete", cs.ID),
 		"/admin/places", "/admin/places/new", fmt.Sprintf("/admin/places/%d/edit", e.PlaceID), fmt.Sprintf("/admin/places/%d/delete", e.PlaceID),
-		"/admin/tags", "/admin/tags/digital-skills/edit", "/admin/tags/digital-skills/delete",
+		"/admin/topics", "/admin/topics/digital-skills/edit", "/admin/topics/digital-skills/delete",
 		"/admin/settings", "/admin/organisers", "/admin/organisers/new", fmt.Sprintf("/admin/organisers/%d/edit", me.ID),
 		"/admin/account", "/admin/tokens",
 	}
@@ -380,7 +380,7 @@ func TestEveryAdminPageRenders(t *testing.T) {
 			t.Errorf("%s: organiser page may be cached", p)
 		}
 	}
-	for _, p := range []string{"/admin/events/999/edit", "/admin/events/abc/edit", "/admin/guides/999/revisions/1", fmt.Sprintf("/admin/guides/%d/revisions/9", g.ID), "/admin/tags/nope/edit"} {
+	for _, p := range []string{"/admin/events/999/edit", "/admin/events/abc/edit", "/admin/guides/999/revisions/1", fmt.Sprintf("/admin/guides/%d/revisions/9", g.ID), "/admin/topics/nope/edit"} {
 		if r := th.get(c, p); r.StatusCode != 404 {
 			t.Errorf("%s: status %d, want 404", p, r.StatusCode)
 		}

@@ -226,14 +226,14 @@ func TestAPIGuidesCaseStudiesTags(t *testing.T) {
 	if st, body := a.call("POST", "/case-studies", map[string]any{"title": "No problem"}); st != 422 || errFields(body)["problem"] == nil {
 		t.Errorf("case study without problem: %d %v", st, body)
 	}
-	st, tags := a.call("GET", "/tags", nil)
+	st, tags := a.call("GET", "/topics", nil)
 	if st != 200 || tags["total"].(float64) != 1 || tags["items"].([]any)[0].(map[string]any)["uses"].(float64) != 2 {
 		t.Errorf("tags: %v (Food and food are one topic used twice)", tags)
 	}
-	if st, tg := a.call("PUT", "/tags/food", map[string]any{"name": "Food and drink", "description": "Eating together"}); st != 200 || tg["name"] != "Food and drink" {
+	if st, tg := a.call("PUT", "/topics/food", map[string]any{"name": "Food and drink", "description": "Eating together"}); st != 200 || tg["name"] != "Food and drink" {
 		t.Errorf("tag update: %d %v", st, tg)
 	}
-	if st, _ := a.call("DELETE", "/tags/food", nil); st != 204 {
+	if st, _ := a.call("DELETE", "/topics/food", nil); st != 204 {
 		t.Errorf("tag delete: %d", st)
 	}
 	if st, c := a.call("GET", fmt.Sprintf("/case-studies/%v", c["id"]), nil); st != 200 || len(c["tags"].([]any)) != 0 {

@@ -47,7 +47,7 @@ func (s *Server) calendarAll(w http.ResponseWriter, r *http.Request) error {
 	return s.serveCalendar(w, r, st, ical.Calendar{Name: st.Name, Description: st.Description, URL: s.absURL(uris.List(hub.KindEvent))}, events)
 }
 
-func (s *Server) calendarTag(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) calendarTopic(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	t, err := s.svc.TagBySlug(ctx, chi.URLParam(r, "slug"))
 	if err != nil {
@@ -62,7 +62,7 @@ func (s *Server) calendarTag(w http.ResponseWriter, r *http.Request) error {
 	if desc == "" {
 		desc = t.Name + " events from " + st.Name + "."
 	}
-	return s.serveCalendar(w, r, st, ical.Calendar{Name: st.Name + ": " + t.Name, Description: desc, URL: s.absURL(uris.Tag(t.Slug))}, events)
+	return s.serveCalendar(w, r, st, ical.Calendar{Name: st.Name + ": " + t.Name, Description: desc, URL: s.absURL(uris.Topic(t.Slug))}, events)
 }
 
 func (s *Server) calendarPlace(w http.ResponseWriter, r *http.Request) error {
@@ -139,7 +139,7 @@ func filterCalendar(f eventFilterForm, tags []*hub.Tag, place *hub.Place) (path,
 	case f.Tag != "" && f.Place == "":
 		for _, t := range tags {
 			if t.Slug == f.Tag {
-				return uris.TagCalendar(t.Slug), t.Name + " events"
+				return uris.TopicCalendar(t.Slug), t.Name + " events"
 			}
 		}
 	case place != nil && f.Tag == "":
@@ -195,9 +195,12 @@ type atomText struct {
 	Body string `xml:",chardata"`
 }
 
+// atomCategory is an item's topic: its slug as the term, the hub's topic
+// pages as the scheme (the term appended to it is the topic's page).
 type atomCategory struct {
-	Term  string `xml:"term,attr"`
-	Label string `xml:"label,attr,omitempty"`
+	Term   string `xml:"term,attr"`
+	Scheme string `xml:"scheme,attr,omitempty"`
+	Label  string `xml:"label,attr,omitempty"`
 }
 
 type atomEntry struct {
@@ -316,7 +319,7 @@ func (s *Server) newEntry(kind hub.Kind, id int64, title, path string, tags []st
 		num:       id,
 	}
 	for _, t := range tags {
-		e.Categories = append(e.Categories, atomCategory{Term: hub.Slugify(t), Label: t})
+		e.Categories = append(e.Categories, atomCategory{Term: hub.Slugify(t), Scheme: s.absURL(uris.Topics + "/"), Label: t})
 	}
 	return e
 }

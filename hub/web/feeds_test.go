@@ -59,8 +59,8 @@ func TestCalendarFeeds(t *testing.T) {
 		want, wantNot []*hub.Event
 	}{
 		{"/calendar.ics", "Commonplace hub", []*hub.Event{dropIn, tenants}, []*hub.Event{old}},
-		{"/tags/digital-skills/calendar.ics", "Commonplace hub: Digital skills", []*hub.Event{dropIn}, []*hub.Event{tenants, old}},
-		{"/tags/tenants/calendar.ics", "Commonplace hub: Tenants", []*hub.Event{tenants}, []*hub.Event{dropIn, old}},
+		{"/topics/digital-skills/calendar.ics", "Commonplace hub: Digital skills", []*hub.Event{dropIn}, []*hub.Event{tenants, old}},
+		{"/topics/tenants/calendar.ics", "Commonplace hub: Tenants", []*hub.Event{tenants}, []*hub.Event{dropIn, old}},
 		{"/places/" + dropIn.Place.Slug + "/calendar.ics", "Commonplace hub: Hulme Library", []*hub.Event{dropIn}, []*hub.Event{tenants, old}},
 		{"/events/" + tenants.Slug + "/calendar.ics", "Tenants' meeting", []*hub.Event{tenants}, []*hub.Event{dropIn, old}},
 		// An event's own calendar keeps it however old it is.
@@ -119,7 +119,7 @@ func TestCalendarFeeds(t *testing.T) {
 		}
 	})
 
-	for _, path := range []string{"/tags/no-such-topic/calendar.ics", "/places/atlantis/calendar.ics", "/events/no-such-event/calendar.ics"} {
+	for _, path := range []string{"/topics/no-such-topic/calendar.ics", "/places/atlantis/calendar.ics", "/events/no-such-event/calendar.ics"} {
 		if r := th.get(c, path); r.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: status %d, want 404", path, r.StatusCode)
 		}
@@ -138,7 +138,7 @@ func TestFeedsAnswerConditionalGets(t *testing.T) {
 		}
 		return th.do(c, req)
 	}
-	for _, path := range []string{"/calendar.ics", "/tags/tenants/calendar.ics", "/events/" + dropIn.Slug + "/calendar.ics", "/feed.atom"} {
+	for _, path := range []string{"/calendar.ics", "/topics/tenants/calendar.ics", "/events/" + dropIn.Slug + "/calendar.ics", "/feed.atom"} {
 		t.Run(path, func(t *testing.T) {
 			first := get(path)
 			etag, modified := first.Header.Get("ETag"), first.Header.Get("Last-Modified")
@@ -178,7 +178,7 @@ func TestFeedsAnswerConditionalGets(t *testing.T) {
 	}
 
 	t.Run("a change gives a new ETag", func(t *testing.T) {
-		paths := []string{"/calendar.ics", "/tags/tenants/calendar.ics", "/events/" + tenants.Slug + "/calendar.ics", "/feed.atom"}
+		paths := []string{"/calendar.ics", "/topics/tenants/calendar.ics", "/events/" + tenants.Slug + "/calendar.ics", "/feed.atom"}
 		before := map[string]string{}
 		for _, p := range paths {
 			before[p] = get(p).Header.Get("ETag")
@@ -366,11 +366,11 @@ func TestSubscribeLinks(t *testing.T) {
 		page, feed, label string
 	}{
 		{"/events", "/calendar.ics", "all events"},
-		{"/events?tag=tenants", "/tags/tenants/calendar.ics", "Tenants events"},
+		{"/events?tag=tenants", "/topics/tenants/calendar.ics", "Tenants events"},
 		{"/events?place=" + dropIn.Place.Slug, "/places/" + dropIn.Place.Slug + "/calendar.ics", "events at Hulme Library"},
 		{"/events?tag=tenants&place=" + dropIn.Place.Slug, "/calendar.ics", "all events"},
 		{"/events/" + dropIn.Slug, "/events/" + dropIn.Slug + "/calendar.ics", "this event"},
-		{"/tags/digital-skills", "/tags/digital-skills/calendar.ics", "Digital skills events"},
+		{"/topics/digital-skills", "/topics/digital-skills/calendar.ics", "Digital skills events"},
 		{"/places/" + dropIn.Place.Slug, "/places/" + dropIn.Place.Slug + "/calendar.ics", "events at Hulme Library"},
 	}
 	for _, tt := range tests {

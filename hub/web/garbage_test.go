@@ -32,7 +32,8 @@ func TestNoFormAnswers500(t *testing.T) {
 		"/admin/case-studies/new":                         {"title", "problem", "place_id", "tags", "contact"},
 		fmt.Sprintf("/admin/case-studies/%d/edit", cs.ID): {"title", "problem", "place_id"},
 		"/admin/places/new":                               {"name", "latitude", "longitude", "postal_code"},
-		"/admin/tags/digital-skills/edit":                 {"name", "description"},
+		"/admin/topics/digital-skills/edit":               {"name", "description"},
+		"/admin/topics":                                   {"name", "description"},
 		"/admin/settings":                                 {"name", "timezone", "language", "accent_colour"},
 		"/admin/organisers/new":                           {"email", "name", "role", "password"},
 		"/admin/tokens":                                   {"name"},
@@ -65,7 +66,7 @@ func TestNoAPIAnswers500(t *testing.T) {
 	endpoints := []struct{ method, path string }{
 		{"POST", "/events"}, {"PUT", fmt.Sprintf("/events/%d", e.ID)}, {"POST", "/guides"}, {"PUT", fmt.Sprintf("/guides/%d", g.ID)},
 		{"POST", "/case-studies"}, {"PUT", fmt.Sprintf("/case-studies/%d", cs.ID)}, {"POST", "/places"}, {"PUT", fmt.Sprintf("/places/%d", e.PlaceID)},
-		{"PUT", "/tags/digital-skills"}, {"PUT", "/settings"}, {"POST", "/organisers"}, {"POST", "/tokens"}, {"PUT", "/settings/logo"},
+		{"PUT", "/topics/digital-skills"}, {"POST", "/topics"}, {"POST", "/tags"}, {"PUT", "/settings"}, {"POST", "/organisers"}, {"POST", "/tokens"}, {"PUT", "/settings/logo"},
 	}
 	bodies := []string{`null`, `[]`, `"x"`, `{}`, `{"title":null}`, `{"start":"2026-13-45T99:99","end":7}`, `{"latitude":"north"}`,
 		`{"recurrence":"FREQ=YEARLY;COUNT=999999999"}`, `{"place_id":-5}`, `{"tags":[null, 1]}`, `{"title":"` + strings.Repeat("é", 5000) + `"}`,

@@ -45,12 +45,12 @@ func (p *lazyPage) template() (*template.Template, error) {
 // a broken theme is caught at start, not by a reader.
 var requiredViews = []string{
 	"public/home", "public/events", "public/event", "public/guides", "public/guide",
-	"public/case_studies", "public/case_study", "public/tags", "public/tag",
+	"public/case_studies", "public/case_study", "public/topics", "public/topic",
 	"public/places", "public/place", "public/error",
 	"admin/login", "admin/dashboard", "admin/events", "admin/event_form",
 	"admin/guides", "admin/guide_form", "admin/guide_revisions", "admin/guide_revision",
 	"admin/case_studies", "admin/case_study_form", "admin/places", "admin/place_form",
-	"admin/tags", "admin/tag_form", "admin/settings", "admin/organisers",
+	"admin/topics", "admin/topic_form", "admin/settings", "admin/organisers",
 	"admin/organiser_form", "admin/tokens", "admin/confirm_delete", "admin/account",
 	"admin/federation", "admin/follower_refuse",
 	"admin/calendars",

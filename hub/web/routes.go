@@ -6,6 +6,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 // The whole route table. Who may reach a route is declared here, by the
@@ -54,13 +55,19 @@ func (s *Server) routes() chi.Router {
 		for path, h := range map[string]handlerFunc{
 			"/calendar.ics":               s.calendarAll,
 			"/events/{slug}/calendar.ics": s.calendarEvent,
-			"/tags/{slug}/calendar.ics":   s.calendarTag,
+			"/topics/{slug}/calendar.ics": s.calendarTopic,
 			"/places/{slug}/calendar.ics": s.calendarPlace,
 			"/feed.atom":                  s.atomFeed,
 		} {
 			r.Get(path, s.html(h))
 			r.Head(path, s.html(h))
 		}
+
+		// Anyone: where topics were when they were called tags; every
+		// address there redirects permanently to the same one under
+		// /topics (public_topics.go).
+		r.HandleFunc(uris.OldTopics, movedTo(uris.OldTopics, uris.Topics))
+		r.HandleFunc(uris.OldTopics+"/*", movedTo(uris.OldTopics, uris.Topics))
 
 		// Anyone: public pages, the same for every reader, so they may be
 		// kept briefly (pagecache.go).
@@ -76,6 +83,10 @@ func (s *Server) routes() chi.Router {
 			// Anyone: signing in.
 			r.Get("/login", s.html(s.loginForm))
 			r.Post("/login", s.html(s.login))
+			// Anyone: the topics' old organiser addresses redirect to
+			// the new ones, which ask for a session.
+			r.HandleFunc(uris.OldTopics, movedTo("/admin"+uris.OldTopics, adminTopics))
+			r.HandleFunc(uris.OldTopics+"/*", movedTo("/admin"+uris.OldTopics, adminTopics))
 			// An organiser with a session.
 			r.Group(func(r chi.Router) {
 				r.Use(s.requireSession)
@@ -111,8 +122,8 @@ func (s *Server) publicRoutes(r chi.Router) {
 	r.Get("/guides/{slug}", s.negotiate(hub.KindGuide, s.html(s.guideShow)))
 	r.Get("/case-studies", s.html(s.caseStudyList))
 	r.Get("/case-studies/{slug}", s.negotiate(hub.KindCaseStudy, s.html(s.caseStudyShow)))
-	r.Get("/tags", s.html(s.tagList))
-	r.Get("/tags/{slug}", s.html(s.tagShow))
+	r.Get("/topics", s.html(s.topicList))
+	r.Get("/topics/{slug}", s.html(s.topicShow))
 	r.Get("/places", s.html(s.placeList))
 	r.Get("/places/{slug}", s.html(s.placeShow))
 	r.Get("/commons", s.html(s.commonsList))
@@ -126,7 +137,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Get("/", s.html(s.dashboard))
 	r.Post("/logout", s.html(s.logout))
 
-	events, guides, studies, places, tags := s.eventItems(), s.guideItems(), s.caseStudyItems(), s.placeItems(), s.tagDeleter()
+	events, guides, studies, places, tags := s.eventItems(), s.guideItems(), s.caseStudyItems(), s.placeItems(), s.topicDeleter()
 	r.Get("/events", s.html(s.eventAdminList))
 	r.Get("/events/new", s.html(events.new))
 	r.Post("/events/new", s.html(events.create))
@@ -162,11 +173,12 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Get("/places/{id}/delete", s.html(places.deleteConfirm))
 	r.Post("/places/{id}/delete", s.html(places.delete))
 
-	r.Get("/tags", s.html(adminList(s, "admin/tags", "Topics", s.svc.ListTags)))
-	r.Get("/tags/{slug}/edit", s.html(s.tagEdit))
-	r.Post("/tags/{slug}/edit", s.html(s.tagUpdate))
-	r.Get("/tags/{slug}/delete", s.html(tags.deleteConfirm))
-	r.Post("/tags/{slug}/delete", s.html(tags.delete))
+	r.Get("/topics", s.html(s.topicAdminList))
+	r.Post("/topics", s.html(s.topicCreate))
+	r.Get("/topics/{slug}/edit", s.html(s.topicEdit))
+	r.Post("/topics/{slug}/edit", s.html(s.topicUpdate))
+	r.Get("/topics/{slug}/delete", s.html(tags.deleteConfirm))
+	r.Post("/topics/{slug}/delete", s.html(tags.delete))
 
 	r.Get("/federation", s.html(s.federationShow))
 	r.Post("/federation/followers/approve", s.html(s.followerApprove))
@@ -244,10 +256,14 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Put("/places/{id}", s.api(s.apiPlaceUpdate))
 	r.Delete("/places/{id}", s.api(s.apiPlaceDelete))
 
-	r.Get("/tags", s.api(s.apiTagList))
-	r.Get("/tags/{slug}", s.api(s.apiTagGet))
-	r.Put("/tags/{slug}", s.api(s.apiTagUpdate))
-	r.Delete("/tags/{slug}", s.api(s.apiTagDelete))
+	// Topics, also at /tags as before they were renamed (api_topics.go).
+	for _, p := range []string{uris.Topics, uris.OldTopics} {
+		r.Get(p, s.api(s.apiTopicList))
+		r.Post(p, s.api(s.apiTopicCreate))
+		r.Get(p+"/{slug}", s.api(s.apiTopicGet))
+		r.Put(p+"/{slug}", s.api(s.apiTopicUpdate))
+		r.Delete(p+"/{slug}", s.api(s.apiTopicDelete))
+	}
 
 	r.Get("/settings", s.api(s.apiSettingsGet))
 	r.Put("/settings", s.api(s.apiSettingsUpdate))

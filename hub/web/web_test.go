@@ -212,8 +212,8 @@ func TestPublicPages(t *testing.T) {
 		{"/guides/" + g.Slug, "<title>Running a drop-in", "Article", []string{"<h2 id=\"before\">Before</h2>", "Book the room"}},
 		{"/case-studies", "<title>Case studies", "", []string{"Lending tablets"}},
 		{"/case-studies/" + c.Slug, "<title>Lending tablets", "Article", []string{"The problem", "People had no device.", "What we tried", "What happened"}},
-		{"/tags", "<title>Topics", "", []string{"Digital skills"}},
-		{"/tags/digital-skills", "<title>Topic: Digital skills", "", []string{"Digital drop-in", "Running a drop-in", "Lending tablets"}},
+		{"/topics", "<title>Topics", "", []string{"Digital skills"}},
+		{"/topics/digital-skills", "<title>Topic: Digital skills", "", []string{"Digital drop-in", "Running a drop-in", "Lending tablets"}},
 		{"/places", "<title>Places", "", []string{"Hulme Library"}},
 		{"/places/" + pl.Slug, "<title>Hulme Library", "Place", []string{"Stretford Road", "openstreetmap.org", "Digital drop-in", "Lending tablets"}},
 	}

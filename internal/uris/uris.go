@@ -1,5 +1,5 @@
 // Package uris owns every public path and IRI of a hub: item pages
-// (and a series occurrence's ?date=), lists, tags, places, the commons,
+// (and a series occurrence's ?date=), lists, topics, places, the commons,
 // feeds and calendars, the actor and its collections, activities and the
 // discovery documents. Packages that link to the hub's pages or publish
 // its IRIs (hub/web, federation, cmd) build them here and nowhere else,
@@ -13,6 +13,7 @@ package uris
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -38,11 +39,32 @@ func Occurrence(slug, date string) string { return Item(hub.KindEvent, slug) + "
 // EventCalendar is the path of one event's iCalendar file.
 func EventCalendar(slug string) string { return Item(hub.KindEvent, slug) + "/calendar.ics" }
 
-// Tag is the path of a tag's (topic's) page.
-func Tag(slug string) string { return "/tags/" + slug }
+// Topics is the path of the list of topics (the domain's hub.Tag).
+const Topics = "/topics"
 
-// TagCalendar is the path of a tag's iCalendar feed.
-func TagCalendar(slug string) string { return Tag(slug) + "/calendar.ics" }
+// OldTopics is where topics were until they were renamed from tags: every
+// path under it redirects to the same path under Topics, and hubs of
+// older versions still link their hashtags there.
+const OldTopics = "/tags"
+
+// Topic is the path of a topic's page.
+func Topic(slug string) string { return Topics + "/" + slug }
+
+// TopicCalendar is the path of a topic's iCalendar feed.
+func TopicCalendar(slug string) string { return Topic(slug) + "/calendar.ics" }
+
+// TopicSlug reads the slug of a topic page's path: /topics/{slug}, or
+// /tags/{slug} as older hubs link them. ok is false for any other path,
+// and for a slug with more path after it.
+func TopicSlug(path string) (slug string, ok bool) {
+	for _, prefix := range []string{Topics + "/", OldTopics + "/"} {
+		if rest, found := strings.CutPrefix(path, prefix); found {
+			slug = strings.TrimSuffix(rest, "/")
+			return slug, slug != "" && !strings.Contains(slug, "/")
+		}
+	}
+	return "", false
+}
 
 // Place is the path of a place's page.
 func Place(slug string) string { return "/places/" + slug }
@@ -66,8 +88,8 @@ func (b Base) Item(k hub.Kind, slug string) string { return b.Abs(Item(k, slug))
 // Occurrence is the IRI of one occurrence of an event series.
 func (b Base) Occurrence(slug, date string) string { return b.Abs(Occurrence(slug, date)) }
 
-// Tag is the absolute URL of a tag's page (a Hashtag's href).
-func (b Base) Tag(slug string) string { return b.Abs(Tag(slug)) }
+// Topic is the absolute URL of a topic's page (a Hashtag's href).
+func (b Base) Topic(slug string) string { return b.Abs(Topic(slug)) }
 
 // Actor is the IRI of the hub's Group actor.
 func (b Base) Actor() string { return b.Abs("/actor") }

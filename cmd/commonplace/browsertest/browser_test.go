@@ -158,6 +158,25 @@ func TestOrganiserCreatesRepeatingEventReaderFindsIt(t *testing.T) {
 	org.open("/admin/commons")
 	org.pageOK("commons and moderation")
 	a.check(org, "commons and moderation")
+	// The topics page, whose form creates a topic before any content uses
+	// it; the same name again is refused above the form.
+	org.open("/admin/topics")
+	org.pageOK("topics page")
+	a.check(org, "topics page")
+	createTopic := chromedp.Steps(
+		chromedp.Navigate(base+"/admin/topics"),
+		chromedp.WaitVisible(chromedp.CSS("#f-name")),
+		chromedp.SendKeys(chromedp.CSS("#f-name"), "Knitting circles"),
+		chromedp.SendKeys(chromedp.CSS("#f-description"), "Groups that meet to knit."),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/topics"] button[type=submit]`)),
+	)
+	org.do("create a topic", createTopic, chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if u := org.location(); u != base+"/admin/topics" {
+		t.Errorf("after creating a topic the browser is at %s, want %s/admin/topics", u, base)
+	}
+	org.do("create the same topic again", createTopic, chromedp.WaitVisible(chromedp.CSS(".error-summary")))
+	org.expectForm("the refused topic form", [][2]string{{"name", "Knitting circles"}, {"description", "Groups that meet to knit."}})
+	a.check(org, "topics page with a refused topic")
 
 	// ---- 4. A reader, in a fresh profile with no cookies, finds it. ----
 	reader := newTab(t, browser, base)
@@ -236,13 +255,13 @@ func TestOrganiserCreatesRepeatingEventReaderFindsIt(t *testing.T) {
 	if n := count(places, placeName); n != 1 {
 		t.Errorf("the place list shows %q %d times, want once (Preview and a refused save must not create it): %v", placeName, n, places)
 	}
-	visit("topic list", "/tags")
-	crafts := get(t, reader, "crafts topic", chromedp.Evaluate[string](`[...document.querySelectorAll('main a[href^="/tags/"]')].find(a => a.textContent.trim() === 'crafts')?.getAttribute('href') ?? ''`))
+	visit("topic list", "/topics")
+	crafts := get(t, reader, "crafts topic", chromedp.Evaluate[string](`[...document.querySelectorAll('main a[href^="/topics/"]')].find(a => a.textContent.trim() === 'crafts')?.getAttribute('href') ?? ''`))
 	if crafts == "" {
 		t.Fatal("the topic list has no link to the event's topic crafts")
 	}
 	visit("topic page", crafts)
-	onTopic := get(t, reader, "events on the topic", chromedp.Evaluate[[]string](`[...document.querySelectorAll('section[aria-labelledby="tag-events"] .occurrence a')].map(a => a.textContent.trim())`))
+	onTopic := get(t, reader, "events on the topic", chromedp.Evaluate[[]string](`[...document.querySelectorAll('section[aria-labelledby="topic-events"] .occurrence a')].map(a => a.textContent.trim())`))
 	if !slices.Contains(onTopic, eventTitle) {
 		t.Errorf("the topic page %s does not list the event; it lists %v", crafts, onTopic)
 	}
