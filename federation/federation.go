@@ -158,14 +158,14 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Federation, error) {
 		settings:  NewMemoryCache[hub.Settings](),
 		policies:  NewMemoryPolicyCache(),
 		refetches: &keyRefetches{window: refetchWindow, burst: refetchBurst},
-		verifier:  signature.CavageVerifier{},
+		verifier:  signature.NewVerifier(),
 	}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	f.docs, f.settingsCache, f.policies, f.verifier = o.docs, o.settings, o.policies, o.verifier
 	f.inbox = &inbox{store: cfg.Store, commons: cfg.Commons, content: cfg.Content, verifier: o.verifier,
-		refetches: o.refetches, log: f.log, now: f.now, actorID: f.ActorID(),
+		refetches: o.refetches, log: f.log, now: f.now, actorID: f.ActorID(), scheme: f.base.Scheme,
 		remote: f, policy: f, out: f}
 	f.peers = &peers{store: cfg.Store, commons: cfg.Commons, log: f.log, now: f.now, actorID: f.ActorID(),
 		allowPrivate: cfg.AllowPrivate, client: f.client, userAgent: f.userAgent, wake: make(chan struct{}, 1),
@@ -205,8 +205,9 @@ func WithPolicyCache(c PolicyCache) Option { return func(o *options) { o.policie
 func WithKeyRefetchLimiter(l KeyRefetchLimiter) Option { return func(o *options) { o.refetches = l } }
 
 // WithVerifier checks the inbox's signatures with v instead of
-// draft-cavage alone (signature.CavageVerifier). The trust rules apply
-// to what v reads either way.
+// signature.NewVerifier (RFC 9421 and draft-cavage); signature.CavageVerifier
+// takes draft-cavage alone. The trust rules apply to what v reads either
+// way.
 func WithVerifier(v signature.Verifier) Option { return func(o *options) { o.verifier = v } }
 
 // IRIs the hub mints.
