@@ -5,6 +5,7 @@
 // Prints one JSON line on stdout when ready, then nothing else on stdout:
 //   {"ready":true,"port":N,"actor":"http://127.0.0.1:N/users/peer"}
 // Diagnostics go to stderr. See README.md for the control API.
+import "./node20.mjs";
 import http from "node:http";
 import { AsyncLocalStorage } from "node:async_hooks";
 import process from "node:process";
