@@ -1,4 +1,4 @@
-// Independent ActivityPub test peer built on @fedify/fedify 1.5.9.
+// Independent ActivityPub test peer built on @fedify/fedify 1.6.2 (RFC 9421 first, draft-cavage on the second knock).
 //
 //   node peer.mjs [--port 0] [--username peer] [--log-level warning] [--no-doc-cache]
 //
