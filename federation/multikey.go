@@ -77,24 +77,3 @@ func decodeBase58(s string) ([]byte, error) {
 	}
 	return append(make([]byte, zeros), n.Bytes()...), nil
 }
-
-// encodeBase58 is decodeBase58's inverse (the tests' side, and the
-// hub's own Multikey if it ever publishes one).
-func encodeBase58(b []byte) string {
-	n, radix, mod := new(big.Int).SetBytes(b), big.NewInt(58), new(big.Int)
-	var out []byte
-	for n.Sign() > 0 {
-		n.DivMod(n, radix, mod)
-		out = append(out, base58Alphabet[mod.Int64()])
-	}
-	for _, c := range b {
-		if c != 0 {
-			break
-		}
-		out = append(out, '1')
-	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return string(out)
-}
