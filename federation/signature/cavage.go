@@ -73,9 +73,9 @@ type Params struct {
 	Algorithm string
 	// Headers are what the signature covers, in signing order: lower-case
 	// header names and draft-cavage pseudo-headers such as
-	// (request-target), or RFC 9421 component identifiers as serialized
-	// ("@method", "content-digest", "@query-param";name="x" without the
-	// quotes around the name).
+	// (request-target), or RFC 9421 component names (@method,
+	// content-digest), followed by their parameters when they have any
+	// (@query-param;name="Pet").
 	Headers   []string
 	Created   int64
 	Expires   int64
