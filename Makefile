@@ -40,7 +40,7 @@ test: test-deps
 ## A new target is a Name:./package/ entry in FUZZ_TARGETS (sanitisers:
 ## see internal/htmlcheck).
 FUZZTIME ?= 15s
-FUZZ_TARGETS := FuzzSanitize:./hub/remotehtml/ FuzzMarkdown:./internal/markdown/ FuzzParseSignature:./federation/signature/ FuzzInboxDocument:./federation/ FuzzParse:./hub/calendar/ FuzzNormalizeHost:./internal/netaddr/ FuzzClassify:./internal/netaddr/
+FUZZ_TARGETS := FuzzSanitize:./hub/remotehtml/ FuzzMarkdown:./internal/markdown/ FuzzParseSignature:./federation/signature/ FuzzParseSignatureInput:./federation/signature/ FuzzInboxDocument:./federation/ FuzzParse:./hub/calendar/ FuzzNormalizeHost:./internal/netaddr/ FuzzClassify:./internal/netaddr/
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		name=$${t%%:*}; pkg=$${t#*:}; \

@@ -153,16 +153,10 @@ func (f *Federation) fetchDoc(ctx context.Context, iri string) (doc, error) {
 	}
 	ctx, cancel := context.WithTimeout(f.refusingRedirects(ctx), fetchTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, iri, nil)
-	if err != nil {
-		return nil, &FetchError{URL: iri, Err: err}
-	}
-	req.Header.Set("Accept", contentTypeAS+", "+contentTypeLD)
-	req.Header.Set("User-Agent", f.userAgent)
-	if err := f.signer.Sign(req, nil, f.now()); err != nil {
-		return nil, &FetchError{URL: iri, Err: err}
-	}
-	resp, err := f.client.Do(req)
+	resp, err := f.sendSigned(ctx, http.MethodGet, iri, nil, func(req *http.Request) {
+		req.Header.Set("Accept", contentTypeAS+", "+contentTypeLD)
+		req.Header.Set("User-Agent", f.userAgent)
+	})
 	if err != nil {
 		return nil, &FetchError{URL: iri, Err: err}
 	}

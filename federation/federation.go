@@ -74,7 +74,9 @@ type Federation struct {
 	baseStr      string
 	log          *slog.Logger
 	client       *http.Client
-	signer       signature.Signer
+	signer       signature.Signer // draft-cavage, tried first
+	signer9421   signature.Signer // RFC 9421, for servers that answer 401 to draft-cavage
+	schemes      SchemeCache      // which of the two each server took
 	verifier     signature.Verifier
 	key          *rsa.PrivateKey
 	keyID        string
@@ -153,19 +155,21 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Federation, error) {
 	}
 	f.key, f.keyID = key, f.ActorID()+"#main-key"
 	f.signer = &Signer{KeyID: f.keyID, Key: key}
+	f.signer9421 = &signature.RFC9421Signer{KeyID: f.keyID, Key: key}
 	o := options{
 		docs:      NewMemoryCache[RenderedDocument](),
 		settings:  NewMemoryCache[hub.Settings](),
 		policies:  NewMemoryPolicyCache(),
 		refetches: &keyRefetches{window: refetchWindow, burst: refetchBurst},
-		verifier:  signature.CavageVerifier{},
+		verifier:  signature.NewVerifier(),
+		schemes:   NewMemorySchemeCache(),
 	}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	f.docs, f.settingsCache, f.policies, f.verifier = o.docs, o.settings, o.policies, o.verifier
+	f.docs, f.settingsCache, f.policies, f.verifier, f.schemes = o.docs, o.settings, o.policies, o.verifier, o.schemes
 	f.inbox = &inbox{store: cfg.Store, commons: cfg.Commons, content: cfg.Content, verifier: o.verifier,
-		refetches: o.refetches, log: f.log, now: f.now, actorID: f.ActorID(),
+		refetches: o.refetches, log: f.log, now: f.now, actorID: f.ActorID(), scheme: f.base.Scheme,
 		remote: f, policy: f, out: f}
 	f.peers = &peers{store: cfg.Store, commons: cfg.Commons, log: f.log, now: f.now, actorID: f.ActorID(),
 		allowPrivate: cfg.AllowPrivate, client: f.client, userAgent: f.userAgent, wake: make(chan struct{}, 1),
@@ -175,8 +179,9 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Federation, error) {
 }
 
 // Option replaces a part New would otherwise make itself: the state a hub
-// run as several processes must share (caches, the key-refetch limit),
-// and the signature scheme of the inbox.
+// run as several processes must share (caches, the key-refetch limit, the
+// signature scheme each server took), and the signature scheme of the
+// inbox.
 type Option func(*options)
 
 type options struct {
@@ -185,6 +190,7 @@ type options struct {
 	policies  PolicyCache
 	refetches KeyRefetchLimiter
 	verifier  signature.Verifier
+	schemes   SchemeCache
 }
 
 // WithDocumentCache keeps rendered actor, WebFinger and NodeInfo documents
@@ -205,8 +211,9 @@ func WithPolicyCache(c PolicyCache) Option { return func(o *options) { o.policie
 func WithKeyRefetchLimiter(l KeyRefetchLimiter) Option { return func(o *options) { o.refetches = l } }
 
 // WithVerifier checks the inbox's signatures with v instead of
-// draft-cavage alone (signature.CavageVerifier). The trust rules apply
-// to what v reads either way.
+// signature.NewVerifier (RFC 9421 and draft-cavage); signature.CavageVerifier
+// takes draft-cavage alone. The trust rules apply to what v reads either
+// way.
 func WithVerifier(v signature.Verifier) Option { return func(o *options) { o.verifier = v } }
 
 // IRIs the hub mints.

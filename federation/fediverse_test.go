@@ -3,6 +3,7 @@ package federation_test
 import (
 	"bytes"
 	"crypto"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -36,6 +37,9 @@ type fediverse struct {
 	received []delivery
 	// status, if set, chooses the answer to a delivery.
 	status func(path string) int
+	// rfc9421Only makes the server answer 401 to a delivery not signed
+	// with RFC 9421, as a server that has dropped draft-cavage would.
+	rfc9421Only bool
 }
 
 type remoteActor struct {
@@ -43,6 +47,10 @@ type remoteActor struct {
 	key    *rsa.PrivateKey
 	shared bool // declares the server's shared inbox
 	typ    string
+	// edKey, if set, is published as a FEP-521a Multikey (#ed25519-key)
+	// in assertionMethod, beside the RSA key as a Multikey (#rsa-key),
+	// as Fedify publishes them.
+	edKey ed25519.PrivateKey
 }
 
 // delivery is a POST the fediverse received.
@@ -52,6 +60,7 @@ type delivery struct {
 	Raw      []byte
 	Verified error // nil when the signature and digest checked out
 	KeyID    string
+	Scheme   string // "rfc9421" or "draft-cavage"
 }
 
 func newFediverse(t testing.TB) *fediverse {
@@ -123,6 +132,15 @@ func (f *fediverse) actorDoc(a *remoteActor) map[string]any {
 	if a.shared {
 		doc["endpoints"] = map[string]any{"sharedInbox": f.url("/inbox")}
 	}
+	if a.edKey != nil {
+		rsaDER := x509.MarshalPKCS1PublicKey(&a.key.PublicKey)
+		doc["assertionMethod"] = []any{
+			map[string]any{"id": a.id(f) + "#rsa-key", "type": "Multikey", "controller": a.id(f),
+				"publicKeyMultibase": "z" + base58(append([]byte{0x85, 0x24}, rsaDER...))},
+			map[string]any{"id": a.id(f) + "#ed25519-key", "type": "Multikey", "controller": a.id(f),
+				"publicKeyMultibase": "z" + base58(append([]byte{0xed, 0x01}, a.edKey.Public().(ed25519.PublicKey)...))},
+		}
+	}
 	return doc
 }
 
@@ -148,12 +166,21 @@ func (f *fediverse) serve(w http.ResponseWriter, r *http.Request) {
 		raw, _ := io.ReadAll(r.Body)
 		d := delivery{Path: r.URL.Path, Raw: raw}
 		json.Unmarshal(raw, &d.Body)
-		d.KeyID, d.Verified = f.verify(r, raw)
+		d.Scheme = "draft-cavage"
+		if r.Header.Get("Signature-Input") != "" {
+			d.Scheme = "rfc9421"
+			d.KeyID, d.Verified = verify9421(r, raw)
+		} else {
+			d.KeyID, d.Verified = f.verify(r, raw)
+		}
 		f.mu.Lock()
 		f.received = append(f.received, d)
 		status := http.StatusAccepted
 		if f.status != nil {
 			status = f.status(r.URL.Path)
+		}
+		if f.rfc9421Only && (d.Scheme != "rfc9421" || d.Verified != nil) {
+			status = http.StatusUnauthorized
 		}
 		f.mu.Unlock()
 		w.WriteHeader(status)

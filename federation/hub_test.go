@@ -69,7 +69,7 @@ func openHub(t testing.TB, path string, clk *clock) *testHub {
 	return openHubWith(t, path, clk, true)
 }
 
-func openHubWith(t testing.TB, path string, clk *clock, allowPrivate bool) *testHub {
+func openHubWith(t testing.TB, path string, clk *clock, allowPrivate bool, opts ...federation.Option) *testHub {
 	t.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, path)
@@ -91,7 +91,7 @@ func openHubWith(t testing.TB, path string, clk *clock, allowPrivate bool) *test
 	h.fed, err = federation.New(ctx, federation.Config{
 		Content: hub.NewReader(db.Stores()), Store: db.Federation(), Commons: db.Commons(), BaseURL: base, Logger: logger,
 		AllowPrivate: allowPrivate, Now: clk.now, Workers: 4,
-	})
+	}, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,7 @@ type inbox struct {
 	log       *slog.Logger
 	now       func() time.Time
 	actorID   string // the hub actor's IRI
+	scheme    string // the scheme of the hub's public URL, for RFC 9421's @target-uri
 
 	remote remoteReader  // fetches under the trust rules (trust.go)
 	policy serverPolicy  // blocks and the allowlist (moderation.go)
@@ -84,8 +85,9 @@ func refuse(status int, format string, args ...any) error {
 //
 // In order: the body is limited to 1 MB (413); the HTTP signature must be
 // a draft-cavage one covering the request target, Host or Digest, and
-// Date, within an hour of the hub's clock (401 otherwise, also for RFC 9421
-// signatures, so the sender falls back); the Digest must match the body;
+// Date, within an hour of the hub's clock, or an RFC 9421 one covering
+// @method, the target URI and Content-Digest, created within the same
+// window (401 otherwise); the Digest or Content-Digest must match the body;
 // the signature must verify with the signer's key, fetched and cached
 // (and refetched once if it fails, for rotated keys); the signer must be
 // the activity's actor; an activity id seen before is acknowledged and
@@ -136,6 +138,11 @@ func (in *inbox) receive(ctx context.Context, r *http.Request) error {
 	sig, err := in.verifier.Parse(r.Header)
 	if err != nil {
 		return refuse(http.StatusUnauthorized, "%v", err)
+	}
+	if r.URL.Scheme == "" {
+		// The request came to the hub's public URL, maybe through a proxy
+		// that ended TLS: RFC 9421's @target-uri and @scheme are its.
+		r.URL.Scheme = in.scheme
 	}
 	if in.policy.refusedHost(ctx, HostOf(sig.KeyID)) {
 		return refuse(http.StatusForbidden, "this hub does not federate with %s", HostOf(sig.KeyID))
@@ -215,7 +222,7 @@ func (in *inbox) verify(ctx context.Context, r *http.Request, sig *signature.Par
 	}
 	key, err := parsePublicKey(fresh.PublicKeyPEM)
 	if err != nil {
-		return nil, refuse(http.StatusUnauthorized, "the key %s is not a usable RSA key: %v", sig.KeyID, err)
+		return nil, refuse(http.StatusUnauthorized, "the key %s is not a usable key: %v", sig.KeyID, err)
 	}
 	if err := in.verifier.Verify(r, sig, key); err != nil {
 		return nil, refuse(http.StatusUnauthorized, "the signature does not verify with %s: %v", sig.KeyID, err)

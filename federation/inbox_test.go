@@ -33,7 +33,7 @@ func TestInboxRefuses(t *testing.T) {
 			r.Header.Set("Content-Type", "application/activity+json")
 			return r
 		}, want: 401},
-		{name: "RFC 9421 signature", raw: func() *http.Request {
+		{name: "RFC 9421 signature that does not verify (and is old)", raw: func() *http.Request {
 			r, _ := http.NewRequest(http.MethodPost, h.inbox(), bytes.NewReader(follow()))
 			r.Header.Set("Signature-Input", `sig1=("@method" "@target-uri" "content-digest");created=1700000000;keyid="`+eve.keyID(f)+`"`)
 			r.Header.Set("Signature", "sig1=:dGVzdA==:")

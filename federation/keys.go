@@ -2,6 +2,8 @@ package federation
 
 import (
 	"context"
+	"crypto"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -76,18 +78,20 @@ func publicKeyPEM(pub *rsa.PublicKey) (string, error) {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: b})), nil
 }
 
-// parsePublicKey reads an RSA public key in SPKI ("PUBLIC KEY") or PKCS#1
-// ("RSA PUBLIC KEY") PEM.
-func parsePublicKey(s string) (*rsa.PublicKey, error) {
+// parsePublicKey reads an actor's public key: RSA in SPKI ("PUBLIC KEY")
+// or PKCS#1 ("RSA PUBLIC KEY") PEM, or Ed25519 in SPKI PEM (the form
+// multikeyPEM gives a FEP-521a Multikey).
+func parsePublicKey(s string) (crypto.PublicKey, error) {
 	block, _ := pem.Decode([]byte(s))
 	if block == nil {
 		return nil, errors.New("no PEM block in publicKeyPem")
 	}
 	if k, err := x509.ParsePKIXPublicKey(block.Bytes); err == nil {
-		if rk, ok := k.(*rsa.PublicKey); ok {
-			return rk, nil
+		switch k := k.(type) {
+		case *rsa.PublicKey, ed25519.PublicKey:
+			return k, nil
 		}
-		return nil, errors.New("the key is not an RSA key")
+		return nil, fmt.Errorf("a %T key is not one the hub verifies (RSA or Ed25519)", k)
 	}
 	return x509.ParsePKCS1PublicKey(block.Bytes)
 }

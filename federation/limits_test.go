@@ -46,7 +46,7 @@ func TestFetchDocSizeLimit(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	f := &Federation{client: NewHTTPClient(true, 5*time.Second), signer: &Signer{KeyID: srv.URL + "/actor#main-key", Key: key},
-		now: time.Now, userAgent: "test"}
+		now: time.Now, userAgent: "test", schemes: NewMemorySchemeCache()}
 	for _, tt := range []struct{ path, wantErr string }{
 		{"/small", ""},
 		{"/just-fits", ""},

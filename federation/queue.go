@@ -1,7 +1,6 @@
 package federation
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -236,17 +235,14 @@ func (d *dispatcher) deliver(ctx context.Context, j hub.DeliveryJob) {
 func (f *Federation) post(ctx context.Context, inbox string, body []byte) (int, error) {
 	ctx, cancel := context.WithTimeout(f.refusingRedirects(ctx), deliveryTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, inbox, bytes.NewReader(body))
-	if err != nil {
+	if _, err := http.NewRequestWithContext(ctx, http.MethodPost, inbox, nil); err != nil {
 		return 400, err // a malformed inbox URL will not get better
 	}
-	req.Header.Set("Content-Type", contentTypeAS)
-	req.Header.Set("Accept", contentTypeAS+", "+contentTypeLD)
-	req.Header.Set("User-Agent", f.userAgent)
-	if err := f.signer.Sign(req, body, f.now()); err != nil {
-		return 0, err
-	}
-	resp, err := f.client.Do(req)
+	resp, err := f.sendSigned(ctx, http.MethodPost, inbox, body, func(req *http.Request) {
+		req.Header.Set("Content-Type", contentTypeAS)
+		req.Header.Set("Accept", contentTypeAS+", "+contentTypeLD)
+		req.Header.Set("User-Agent", f.userAgent)
+	})
 	if err != nil {
 		return 0, err
 	}

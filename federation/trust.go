@@ -65,6 +65,14 @@ func keyOwnerOf(d doc, keyID string) string {
 			return d.id()
 		}
 	}
+	for _, k := range d.objs("assertionMethod") { // FEP-521a Multikey
+		if k.id() == keyID {
+			if c := k.ref("controller"); c != "" {
+				return c
+			}
+			return d.id()
+		}
+	}
 	if d.id() == keyID && d.str("inbox") != "" {
 		return d.id() // the key id is the actor itself (PeerTube signs so)
 	}
@@ -126,8 +134,10 @@ func (f *Federation) keepActor(ctx context.Context, d doc, keyID string, keyDoc 
 
 // parseActorKey reads an actor and the key keyID it publishes as its own;
 // an actor that does not is refused. The key is the one embedded in the
-// actor, or, when the actor names keyID only by its IRI, the one in the
-// key document fetched from keyID (on the actor's server, owned by it).
+// actor (publicKey, or a FEP-521a Multikey in assertionMethod whose
+// controller is the actor), or, when the actor names keyID only by its
+// IRI, the one in the key document fetched from keyID (on the actor's
+// server, owned or controlled by it).
 // A key id that is the actor's own id (PeerTube signs so) stands for the
 // actor's key.
 func parseActorKey(d doc, keyID string, keyDoc doc) (*hub.RemoteActor, error) {
@@ -153,6 +163,16 @@ func parseActorKey(d doc, keyID string, keyDoc doc) (*hub.RemoteActor, error) {
 			return a, nil
 		}
 	}
+	// A FEP-521a Multikey in assertionMethod, embedded or by its IRI.
+	for _, k := range append(d.objs("assertionMethod"), keyDoc) {
+		if k == nil || k.id() != keyID || !k.is("Multikey") || k.ref("controller") != a.ID || !slices.Contains(d.refs("assertionMethod"), keyID) {
+			continue
+		}
+		if pemText, err := multikeyPEM(k.str("publicKeyMultibase")); err == nil {
+			a.KeyID, a.PublicKeyPEM = keyID, pemText
+			return a, nil
+		}
+	}
 	return nil, fmt.Errorf("the actor %s does not publish the key %s", a.ID, keyID)
 }
 
@@ -168,11 +188,12 @@ func checkServedFrom(d doc, finalURL string) error {
 	return nil
 }
 
-// checkSignedHost applies rule 3: the Host the signature covers must be
-// the hub's public host.
+// checkSignedHost applies rule 3: the Host the signature covers (in RFC
+// 9421, the @authority or @target-uri, whose authority is the request's
+// Host) must be the hub's public host.
 func (f *Federation) checkSignedHost(r *http.Request, p *signature.Params) error {
-	if !p.Covers("host") {
-		return errors.New("the signature must cover the Host header")
+	if !p.CoversAuthority() {
+		return errors.New("the signature must cover the Host header (draft-cavage) or @authority or @target-uri (RFC 9421)")
 	}
 	got := HostOf(f.base.Scheme + "://" + r.Host)
 	if want := HostOf(f.baseStr); got == "" || got != want {

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -152,9 +153,10 @@ func (p *peer) waitFor(typ string, n int) []received {
 // testHub is a hub with federation on a real SQLite file, serving HTTP on
 // loopback and delivering in the background.
 type testHub struct {
-	svc  *hub.Service
-	fed  *federation.Federation
-	base string
+	svc   *hub.Service
+	fed   *federation.Federation
+	base  string
+	inbox *inboxRecorder
 }
 
 func startHub(t *testing.T) *testHub {
@@ -180,18 +182,64 @@ func startHub(t *testing.T) *testHub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Config.Handler = h
+	rec := &inboxRecorder{next: h}
+	srv.Config.Handler = rec
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { fed.Run(runCtx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done; srv.Close(); db.Close() })
-	return &testHub{svc: svc, fed: fed, base: srv.URL}
+	return &testHub{svc: svc, fed: fed, base: srv.URL, inbox: rec}
+}
+
+// inboxRecorder records, for each POST to an inbox, the signature scheme
+// it came signed with and the hub's answer.
+type inboxRecorder struct {
+	next http.Handler
+
+	mu    sync.Mutex
+	posts []inboxPost
+}
+
+type inboxPost struct {
+	Path, Scheme string
+	Status       int
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter.WriteHeader(code) }
+
+func (rec *inboxRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "inbox") {
+		rec.next.ServeHTTP(w, r)
+		return
+	}
+	scheme := "draft-cavage"
+	if r.Header.Get("Signature-Input") != "" {
+		scheme = "rfc9421"
+	}
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	rec.next.ServeHTTP(sw, r)
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	rec.posts = append(rec.posts, inboxPost{Path: r.URL.Path, Scheme: scheme, Status: sw.status})
+}
+
+func (rec *inboxRecorder) all() []inboxPost {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return append([]inboxPost(nil), rec.posts...)
 }
 
 // TestFedifyPeer: a fedify actor follows the hub and gets a verified
 // Accept; then it receives, and fedify verifies, the Create, Update and
 // Delete of an event the hub publishes. The hub verified the peer's
-// signed Follow; an Undo removes the peer from the followers.
+// signed Follow; an Undo removes the peer from the followers. Fedify
+// signs every delivery with RFC 9421 first (its default since 1.6), and
+// the hub takes each at the first knock.
 func TestFedifyPeer(t *testing.T) {
 	p := startPeer(t, "fedi")
 	h := startHub(t)
@@ -200,6 +248,11 @@ func TestFedifyPeer(t *testing.T) {
 	var follow struct{ FollowID string }
 	if code := p.control(http.MethodPost, "/control/follow", map[string]any{"target": h.fed.ActorID()}, &follow); code != 200 {
 		t.Fatalf("follow: %d", code)
+	}
+	// Fedify 1.6+ knocks first with RFC 9421 (its firstKnock default): the
+	// hub verifies it at once, so fedify never falls back to draft-cavage.
+	if posts := h.inbox.all(); len(posts) != 1 || posts[0].Scheme != "rfc9421" || posts[0].Status != http.StatusAccepted {
+		t.Fatalf("fedify's Follow reached the inbox as %+v, want one RFC 9421 request answered 202", posts)
 	}
 	acc := p.waitFor("Accept", 1)[0]
 	if acc.Actor != h.fed.ActorID() || acc.ObjectID != follow.FollowID {
@@ -257,5 +310,10 @@ func TestFedifyPeer(t *testing.T) {
 			t.Fatalf("the peer still follows after Undo: %+v", st.Followers)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	for _, post := range h.inbox.all() {
+		if post.Scheme != "rfc9421" || post.Status != http.StatusAccepted {
+			t.Errorf("fedify delivered %+v, want every delivery in RFC 9421, taken at once", post)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
@@ -67,20 +68,28 @@ func (s *CavageSigner) Sign(r *http.Request, body []byte, now time.Time) error {
 // made it and what it covers. They are read before the signature is
 // verified, so they are claims until Verify has passed.
 type Params struct {
+	Scheme    Scheme // Cavage or RFC9421
 	KeyID     string
 	Algorithm string
-	Headers   []string // lower case, in signing order
+	// Headers are what the signature covers, in signing order: lower-case
+	// header names and draft-cavage pseudo-headers such as
+	// (request-target), or RFC 9421 component names (@method,
+	// content-digest), followed by their parameters when they have any
+	// (@query-param;name="Pet").
+	Headers   []string
 	Created   int64
 	Expires   int64
 	Signature string
+
+	rfc9421 *rfc9421Input // the parsed Signature-Input member (RFC 9421)
 }
 
 // ErrNoSignature: the request carries no signature at all.
 var ErrNoSignature = errors.New("the request is not signed")
 
-// ErrRFC9421 is returned for an RFC 9421 signature, which the hub does not
-// verify yet: answering 401 makes Fedify and Mastodon retry with
-// draft-cavage.
+// ErrRFC9421 is returned by CavageVerifier for an RFC 9421 signature,
+// which it does not verify (NewVerifier's does): answering 401 makes
+// Fedify and Mastodon retry with draft-cavage.
 var ErrRFC9421 = errors.New("RFC 9421 HTTP message signatures are not supported; sign with draft-cavage-http-signatures")
 
 // Parse reads the draft-cavage Signature (or Authorization: Signature)
@@ -100,7 +109,7 @@ func parseSignature(h http.Header) (*Params, error) {
 	if raw == "" {
 		return nil, ErrNoSignature
 	}
-	p := &Params{}
+	p := &Params{Scheme: Cavage}
 	for raw != "" {
 		raw = strings.TrimLeft(raw, " ,")
 		eq := strings.IndexByte(raw, '=')
@@ -160,8 +169,19 @@ func parseSignature(h http.Header) (*Params, error) {
 	return p, nil
 }
 
+// CoversAuthority reports whether the signature covers the host the
+// request was sent to: the Host header (draft-cavage), or @authority or
+// @target-uri (RFC 9421), whose values are taken from the request's Host.
+func (p *Params) CoversAuthority() bool {
+	if p.Scheme == RFC9421 {
+		return p.Covers("@authority") || p.Covers("@target-uri") || p.Covers("host")
+	}
+	return p.Covers("host")
+}
+
 // Covers reports whether the signature covers the header h (lower case),
-// or the pseudo-header such as (request-target).
+// the draft-cavage pseudo-header such as (request-target) or the RFC 9421
+// component such as @method.
 func (p *Params) Covers(h string) bool {
 	for _, x := range p.Headers {
 		if x == h {
@@ -234,8 +254,12 @@ func checkDigest(header string, body []byte) error {
 	return errors.New("the Digest header has no SHA-256 value")
 }
 
-// Verify checks r's signature, as p reads it, with key.
-func (CavageVerifier) Verify(r *http.Request, _ *Params, key *rsa.PublicKey) error {
+// Verify checks r's signature, as p reads it, with key (an RSA key).
+func (CavageVerifier) Verify(r *http.Request, _ *Params, key crypto.PublicKey) error {
+	rk, ok := key.(*rsa.PublicKey)
+	if !ok {
+		return fmt.Errorf("a draft-cavage signature needs an RSA key, not %T", key)
+	}
 	// httpsig reads Host from the header map; a server request has it in r.Host.
 	if r.Header.Get("Host") == "" {
 		r.Header.Set("Host", r.Host)
@@ -244,7 +268,7 @@ func (CavageVerifier) Verify(r *http.Request, _ *Params, key *rsa.PublicKey) err
 	if err != nil {
 		return err
 	}
-	return v.Verify(key, httpsig.RSA_SHA256)
+	return v.Verify(rk, httpsig.RSA_SHA256)
 }
 
 // digestHeader is the Digest header value for a body (the tests' side).

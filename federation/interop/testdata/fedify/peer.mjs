@@ -1,10 +1,11 @@
-// Independent ActivityPub test peer built on @fedify/fedify 1.5.9.
+// Independent ActivityPub test peer built on @fedify/fedify 1.6.2 (RFC 9421 first, draft-cavage on the second knock).
 //
 //   node peer.mjs [--port 0] [--username peer] [--log-level warning] [--no-doc-cache]
 //
 // Prints one JSON line on stdout when ready, then nothing else on stdout:
 //   {"ready":true,"port":N,"actor":"http://127.0.0.1:N/users/peer"}
 // Diagnostics go to stderr. See README.md for the control API.
+import "./node20.mjs";
 import http from "node:http";
 import { AsyncLocalStorage } from "node:async_hooks";
 import process from "node:process";
