@@ -37,7 +37,7 @@ func (s *Server) tagUpdate(w http.ResponseWriter, r *http.Request) error {
 // tagDeleter is the topic delete pages; topics are named by slug.
 func (s *Server) tagDeleter() *itemDeleter[*hub.Tag] {
 	return &itemDeleter[*hub.Tag]{
-		s: s, base: "/admin/tags", kind: "topic", deleted: "Topic “%s” deleted.",
+		s: s, base: "/admin/tags", kind: msg("topic"), deleted: msg("Topic “%s” deleted."),
 		find: func(r *http.Request) (int64, *hub.Tag, error) {
 			t, err := s.svc.TagBySlug(r.Context(), chi.URLParam(r, "slug"))
 			if err != nil {

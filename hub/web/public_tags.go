@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/commonplace-hub/commonplace/hub"
@@ -16,7 +15,7 @@ func (s *Server) tagList(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.page(r, s.t(r, "Topics"), nil)
 	p.Section = "tags"
-	p.Description = "Topics of the events, guides and case studies on " + p.Site.Name + "."
+	p.Description = s.t(r, "Topics of the events, guides and case studies on %s.", p.Site.Name)
 	p.Data = tags
 	return s.views.render(w, http.StatusOK, "public/tags", p)
 }
@@ -44,9 +43,9 @@ func (s *Server) tagShow(w http.ResponseWriter, r *http.Request) error {
 	p.Section = "tags"
 	p.Description = t.Description
 	if p.Description == "" {
-		p.Description = fmt.Sprintf("Events, guides and case studies about %s on %s.", t.Name, p.Site.Name)
+		p.Description = s.t(r, "Events, guides and case studies about %s on %s.", t.Name, p.Site.Name)
 	}
-	p.Calendar, p.CalendarLabel = uris.TagCalendar(t.Slug), t.Name+" events"
+	p.Calendar, p.CalendarLabel = uris.TagCalendar(t.Slug), s.t(r, "[calendar of a topic] %s events", t.Name)
 	p.Data = struct {
 		Tag         *hub.Tag
 		Days        []dayGroup
