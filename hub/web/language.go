@@ -24,7 +24,10 @@ type languageLink struct {
 func (s *Server) pageLanguage(r *http.Request, p *pageData) {
 	rl := s.langOf(r)
 	tr := s.translatorIn(rl.tag)
-	p.Lang, p.Dir = tr.info.Tag, tr.info.Dir
+	p.Lang, p.Dir, p.catalog = tr.info.Tag, tr.info.Dir, tr.info.Tag
+	if hubTag, ok := s.catalog.Supported(p.Site.Language); ok && hubTag == rl.tag {
+		p.Lang = p.Site.Language // the hub's own tag, en-GB rather than en
+	}
 	p.Unreviewed = !tr.info.Reviewed
 	if rl.chosen {
 		p.KeepLang = rl.tag

@@ -40,6 +40,7 @@ type pageData struct {
 	// Unreviewed is true when no native speaker has signed the
 	// translation off yet (the footer says so).
 	Lang, Dir  string
+	catalog    string // the catalog the page is rendered with (en for en-GB)
 	KeepLang   string
 	Languages  []languageLink
 	Unreviewed bool

@@ -88,7 +88,7 @@ func newLanguageViews(theme fs.FS, md *markdownRenderer, tr func(lang string) tr
 
 // render renders view in the page's language (English when it has none).
 func (v *languageViews) render(w http.ResponseWriter, status int, view string, p *pageData) error {
-	r := v.byLang[p.Lang]
+	r := v.byLang[p.catalog]
 	if r == nil {
 		r = v.byLang[locales.Source]
 	}
