@@ -15,6 +15,7 @@ import (
 	"github.com/commonplace-hub/commonplace/federation/signature"
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/internal/uris"
+	"github.com/commonplace-hub/commonplace/locales"
 )
 
 // Content is what federation reads of the hub. *hub.Service implements it.
@@ -59,6 +60,9 @@ type Config struct {
 	Window time.Duration
 	// Version is the software version for NodeInfo and the User-Agent.
 	Version string
+	// Catalog gives the words of the summaries the hub sends (in the
+	// hub's language); nil means the catalogs built into the binary.
+	Catalog *locales.Catalog
 }
 
 // Federation is the hub's ActivityPub presence: it serves the actor and
@@ -73,6 +77,7 @@ type Federation struct {
 	base         *url.URL
 	baseStr      string
 	log          *slog.Logger
+	catalog      *locales.Catalog
 	client       *http.Client
 	signer       signature.Signer // draft-cavage, tried first
 	signer9421   signature.Signer // RFC 9421, for servers that answer 401 to draft-cavage
@@ -124,6 +129,14 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Federation, error) {
 		now:          cfg.Now,
 		window:       cfg.Window,
 		version:      cfg.Version,
+		catalog:      cfg.Catalog,
+	}
+	if f.catalog == nil {
+		c, err := locales.Load()
+		if err != nil {
+			return nil, err
+		}
+		f.catalog = c
 	}
 	if f.log == nil {
 		f.log = slog.Default()

@@ -13,6 +13,7 @@ import (
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/internal/markdown"
 	"github.com/commonplace-hub/commonplace/internal/uris"
+	"github.com/commonplace-hub/commonplace/locales"
 )
 
 // NamespaceIRI is the JSON-LD namespace of Commonplace's extension
@@ -99,23 +100,31 @@ func hashtagName(t string) string {
 	return b.String()
 }
 
-// whenText says when an occurrence happens, for people: "Tuesday 6 October
-// 2026, 19:00–21:00 (Europe/London)".
-func whenText(start, end time.Time, allDay bool, zone string) string {
+// whenText says when an occurrence happens, for people, in w's language:
+// "Tuesday 6 October 2026, 19:00–21:00 (Europe/London)" in English.
+func whenText(w locales.Words, start, end time.Time, allDay bool, zone string) string {
 	if allDay {
 		last := end.AddDate(0, 0, -1)
 		if !last.After(start) {
-			return start.Format("Monday 2 January 2006") + " (all day)"
+			return w.T("[sent to other servers, all day: long date] %s (all day)", w.LongDate(start))
 		}
-		return start.Format("Monday 2 January 2006") + " – " + last.Format("Monday 2 January 2006") + " (all day)"
+		return w.T("[sent to other servers, all days: first long date, last long date] %s – %s (all day)", w.LongDate(start), w.LongDate(last))
 	}
-	s := start.Format("Monday 2 January 2006, 15:04")
 	if end.Format("2006-01-02") == start.Format("2006-01-02") {
-		s += "–" + end.Format("15:04")
-	} else {
-		s += " – " + end.Format("Monday 2 January 2006, 15:04")
+		return w.T("[sent to other servers, one day: long date, start time, end time, time zone] %s, %s–%s (%s)", w.LongDate(start), w.Clock24(start), w.Clock24(end), zone)
 	}
-	return s + " (" + zone + ")"
+	return w.T("[sent to other servers, over days: start date, start time, end date, end time, time zone] %s, %s – %s, %s (%s)",
+		w.LongDate(start), w.Clock24(start), w.LongDate(end), w.Clock24(end), zone)
+}
+
+// words are the messages in the hub's language (its setting), for what it
+// sends to other servers.
+func (f *Federation) words(st hub.Settings) locales.Words {
+	tag, ok := f.catalog.Supported(st.Language)
+	if !ok {
+		tag = locales.Source
+	}
+	return f.catalog.In(tag)
 }
 
 // baseObject holds what every published object carries.
@@ -164,8 +173,9 @@ func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, 
 	}
 	o["organizers"] = []any{f.ActorID()}
 
+	w := f.words(st)
 	var lines []string
-	lines = append(lines, "📅 "+html.EscapeString(whenText(start, end, e.AllDay, e.TimeZone)))
+	lines = append(lines, "📅 "+html.EscapeString(whenText(w, start, end, e.AllDay, e.TimeZone)))
 	var locations []any
 	if p := e.Place; p != nil {
 		where := p.Name
@@ -191,7 +201,7 @@ func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, 
 		locations = append(locations, place)
 	}
 	if e.OnlineURL != "" {
-		lines = append(lines, "💻 Online: "+html.EscapeString(e.OnlineURL))
+		lines = append(lines, "💻 "+html.EscapeString(w.T("Online: %s", e.OnlineURL)))
 		locations = append(locations, map[string]any{"type": "VirtualLocation", "url": e.OnlineURL})
 	}
 	switch len(locations) {
@@ -230,7 +240,7 @@ func (f *Federation) guideObject(g *hub.Guide, st hub.Settings) map[string]any {
 	if summary == "" {
 		summary = markdown.Abstract(g.Body, 300)
 	}
-	withContent(o, "<p>📘 A guide from "+html.EscapeString(st.Name)+"</p><p>"+html.EscapeString(summary)+"</p>", markdown.FederatedHTML(g.Body), st.Language)
+	withContent(o, "<p>📘 "+html.EscapeString(f.words(st).T("A guide from %s", st.Name))+"</p><p>"+html.EscapeString(summary)+"</p>", markdown.FederatedHTML(g.Body), st.Language)
 	if tags := f.hashtags(g.Tags); len(tags) > 0 {
 		o["tag"] = tags
 	}
@@ -245,14 +255,14 @@ func (f *Federation) caseStudyObject(c *hub.CaseStudy, st hub.Settings) map[stri
 	o["itemKind"] = hub.KindCaseStudy.String()
 	var content strings.Builder
 	for _, s := range c.Sections() {
-		fmt.Fprintf(&content, "<h3>%s</h3>\n%s\n", html.EscapeString(s.Heading), markdown.FederatedHTML(s.Text))
+		fmt.Fprintf(&content, "<h3>%s</h3>\n%s\n", html.EscapeString(f.words(st).T(s.Heading)), markdown.FederatedHTML(s.Text))
 		o[s.Key] = s.Text
 	}
 	who := c.Organisation
 	if who == "" {
 		who = st.Name
 	}
-	summary := "<p>🧭 A case study from " + html.EscapeString(who) + "</p>"
+	summary := "<p>🧭 " + html.EscapeString(f.words(st).T("A case study from %s", who)) + "</p>"
 	if c.Summary != "" {
 		summary += "<p>" + html.EscapeString(c.Summary) + "</p>"
 	}

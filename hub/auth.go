@@ -57,7 +57,7 @@ func (s *Service) CreateOrganiser(ctx context.Context, o *Organiser, password st
 func (s *Service) createOrganiser(ctx context.Context, o *Organiser, password string) error {
 	f := fieldErrors{}
 	if err := o.Validate(); err != nil {
-		f = ErrorFields(err)
+		f = fieldErrors(fieldTexts(err))
 	}
 	checkPassword(f, "password", password)
 	if err := f.err("organiser"); err != nil {

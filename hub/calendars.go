@@ -101,32 +101,35 @@ type SubscriptionStore interface {
 // the URL's spacing and the tags. It returns an EINVALID *Error with a
 // message per faulty field.
 func (s *Subscription) Validate() error {
-	fields := map[string]string{}
+	fields := fieldErrors{}
 	s.URL = strings.TrimSpace(s.URL)
 	if msg := CheckCalendarURL(s.URL); msg != "" {
-		fields["url"] = msg
+		fields.add("url", msg)
 	}
 	s.Organiser = strings.TrimSpace(s.Organiser)
 	if utf8.RuneCountInString(s.Organiser) > MaxTitle {
-		fields["organiser"] = fmt.Sprintf("The partner organisation's name is too long: at most %d characters.", MaxTitle)
+		fields.addf("organiser", "The partner organisation's name is too long: at most %d characters.", MaxTitle)
 	}
 	// The hub's own rules for tags, by validating a stand-in event.
 	probe := Event{Title: "probe", TimeZone: "UTC", Start: time.Unix(0, 0), End: time.Unix(3600, 0), Tags: s.Tags}
 	if err := probe.Validate(); err != nil {
-		if msg := ErrorFields(err)["tags"]; msg != "" {
-			fields["tags"] = msg
+		if t, ok := fieldTexts(err)["tags"]; ok {
+			fields.addf("tags", t.Format, t.Args...)
 		}
 	}
 	s.Tags = probe.Tags
 	if len(fields) > 0 {
-		return &Error{Code: EINVALID, Message: "Please correct the highlighted fields and add the calendar again.", Fields: fields}
+		err := fields.err("calendar").(*Error)
+		err.Message = string(Msg("Please correct the highlighted fields and add the calendar again."))
+		err.Format, err.Args = err.Message, nil
+		return err
 	}
 	return nil
 }
 
 // CheckCalendarURL says what is wrong with a calendar feed's address, or "".
 func CheckCalendarURL(raw string) string {
-	const example = "Enter the calendar's full address, starting with https:// or webcal:// (for example webcal://calendar.example.org/events.ics)."
+	example := string(Msg("Enter the calendar's full address, starting with https:// or webcal:// (for example webcal://calendar.example.org/events.ics)."))
 	if raw == "" {
 		return example
 	}
@@ -140,10 +143,10 @@ func CheckCalendarURL(raw string) string {
 		return example
 	}
 	if strings.ContainsAny(raw, " \t\n") {
-		return "A calendar address cannot contain spaces; copy it exactly from the calendar's sharing settings."
+		return string(Msg("A calendar address cannot contain spaces; copy it exactly from the calendar's sharing settings."))
 	}
 	if len(raw) > 2000 {
-		return "This address is too long to be a calendar feed."
+		return string(Msg("This address is too long to be a calendar feed."))
 	}
 	return ""
 }

@@ -35,11 +35,11 @@ type CaseStudySection struct {
 // Sections returns the non-empty sections with their headings, in order.
 func (c *CaseStudy) Sections() []CaseStudySection {
 	all := []CaseStudySection{
-		{"problem", "The problem", c.Problem},
-		{"approach", "What we tried", c.Approach},
-		{"tools", "Tools used", c.Tools},
-		{"outcome", "What happened", c.Outcome},
-		{"lessons", "What we would do differently", c.Lessons},
+		{"problem", string(Msg("The problem")), c.Problem},
+		{"approach", string(Msg("What we tried")), c.Approach},
+		{"tools", string(Msg("Tools used")), c.Tools},
+		{"outcome", string(Msg("What happened")), c.Outcome},
+		{"lessons", string(Msg("What we would do differently")), c.Lessons},
 	}
 	var out []CaseStudySection
 	for _, s := range all {

@@ -312,7 +312,7 @@ func (e *Event) Validate() error {
 			continue
 		}
 		if _, err := time.Parse("2006-01-02", d); err != nil {
-			f.add("exceptions", "Write each date to skip as YYYY-MM-DD, one per line (found \""+d+"\").")
+			f.addf("exceptions", "Write each date to skip as YYYY-MM-DD, one per line (found %q).", d)
 			continue
 		}
 		exc = append(exc, d)
@@ -321,14 +321,14 @@ func (e *Event) Validate() error {
 	e.Exceptions = dedupeSorted(exc)
 	e.SeriesEnd = nil
 	if e.Recurrence != "" && !e.Start.IsZero() {
-		if msg := checkRule(e.Recurrence, e.Start); msg != "" {
-			f.add("recurrence", msg)
+		if t := checkRule(e.Recurrence, e.Start); t.Format != "" {
+			f.addf("recurrence", t.Format, t.Args...)
 		}
 	}
 	if e.Place != nil && e.Place.ID == 0 && e.PlaceID == 0 && strings.TrimSpace(e.Place.Name) != "" {
 		if err := e.Place.Validate(); err != nil {
-			for k, v := range ErrorFields(err) {
-				f.add("place_"+k, v)
+			for k, v := range fieldTexts(err) {
+				f.addf("place_"+k, v.Format, v.Args...)
 			}
 		}
 	}

@@ -62,12 +62,12 @@ func Slugify(s string) string {
 func checkURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Hostname() == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return "Enter a full web address starting with https:// (for example https://example.org/tickets)."
+		return string(Msg("Enter a full web address starting with https:// (for example https://example.org/tickets)."))
 	}
 	// url.Parse allows spaces after the host; a link with them breaks when
 	// shared or exported.
 	if strings.ContainsFunc(raw, unicode.IsSpace) {
-		return "A web address cannot contain spaces; copy it from your browser's address bar."
+		return string(Msg("A web address cannot contain spaces; copy it from your browser's address bar."))
 	}
 	return ""
 }
@@ -75,11 +75,11 @@ func checkURL(raw string) string {
 // checkText validates a text field's presence and length.
 func checkText(f fieldErrors, field, label, value string, required bool, max int) {
 	if required && strings.TrimSpace(value) == "" {
-		f.add(field, label+" is required.")
+		f.addf(field, "%s is required.", Message(label))
 		return
 	}
 	if n := utf8.RuneCountInString(value); n > max {
-		f.add(field, label+" is too long: "+itoa(n)+" characters, the limit is "+itoa(max)+".")
+		f.addf(field, "%s is too long: %d characters, the limit is %d.", Message(label), n, max)
 	}
 }
 
@@ -136,7 +136,7 @@ func normaliseTags(tags []string) []string {
 // checkTags validates tag names.
 func checkTags(f fieldErrors, tags []string) {
 	if len(tags) > MaxTagCount {
-		f.add("tags", "Use at most "+itoa(MaxTagCount)+" topics.")
+		f.addf("tags", "Use at most %d topics.", MaxTagCount)
 	}
 	for _, t := range tags {
 		if utf8.RuneCountInString(t) > 50 {

@@ -208,7 +208,7 @@ func TestCheckText(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := fieldErrors{}
 			checkText(f, "field", "Label", tt.value, tt.required, tt.max)
-			got := f["field"]
+			got := f["field"].String()
 			if tt.wantMsg == "" && len(f) != 0 {
 				t.Errorf("unexpected error %q", got)
 			}
@@ -239,7 +239,8 @@ func TestCheckPassword(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := fieldErrors{}
 			checkPassword(f, "password", tt.pw)
-			msg, got := f["password"]
+			text, got := f["password"]
+			msg := text.String()
 			if got != tt.wantErr {
 				t.Fatalf("error %v (%q), want %v", got, msg, tt.wantErr)
 			}

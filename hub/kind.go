@@ -47,9 +47,9 @@ type KindInfo struct {
 // kinds is the descriptor table: one row per Kind, in the order pages
 // and filters list them.
 var kinds = []KindInfo{
-	{Kind: KindEvent, Label: "Event", Noun: "event", Plural: "events", Path: "events", ASType: "Event", Table: "events"},
-	{Kind: KindGuide, Label: "Guide", Noun: "guide", Plural: "guides", Path: "guides", ASType: "Article", Table: "guides"},
-	{Kind: KindCaseStudy, Label: "Case study", Noun: "case study", Plural: "case studies", Path: "case-studies", ASType: "Article", Table: "case_studies"},
+	{Kind: KindEvent, Label: string(Msg("Event")), Noun: string(Msg("event")), Plural: string(Msg("events")), Path: "events", ASType: "Event", Table: "events"},
+	{Kind: KindGuide, Label: string(Msg("Guide")), Noun: string(Msg("guide")), Plural: string(Msg("guides")), Path: "guides", ASType: "Article", Table: "guides"},
+	{Kind: KindCaseStudy, Label: string(Msg("Case study")), Noun: string(Msg("case study")), Plural: string(Msg("case studies")), Path: "case-studies", ASType: "Article", Table: "case_studies"},
 }
 
 // Kinds lists every kind, in the table's order.

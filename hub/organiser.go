@@ -48,7 +48,7 @@ func (o *Organiser) Validate() error {
 
 func checkPassword(f fieldErrors, field, pw string) {
 	if utf8.RuneCountInString(pw) < MinPasswordLength {
-		f.add(field, "Use at least "+itoa(MinPasswordLength)+" characters; a few words together make a good password.")
+		f.addf(field, "Use at least %d characters; a few words together make a good password.", MinPasswordLength)
 	} else if len(pw) > 1024 {
 		f.add(field, "That password is too long.")
 	}

@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,27 +42,28 @@ func (r *recurrenceRule) bounded() bool {
 	return o.Count > 0 || !o.Until.IsZero()
 }
 
-// checkRule returns what is wrong with a recurrence value, or "".
-func checkRule(value string, dtstart time.Time) string {
+// checkRule returns what is wrong with a recurrence value, or a Text
+// without a Format.
+func checkRule(value string, dtstart time.Time) Text {
 	opt, err := rrule.StrToROption(value)
 	if err != nil {
-		return "This repeat rule could not be understood (" + err.Error() + "). Use the simple repeat options, or a rule such as FREQ=WEEKLY;BYDAY=TU."
+		return Text{Format: "This repeat rule could not be understood (%s). Use the simple repeat options, or a rule such as FREQ=WEEKLY;BYDAY=TU.", Args: []any{err.Error()}}
 	}
 	switch opt.Freq {
 	case rrule.SECONDLY, rrule.MINUTELY, rrule.HOURLY:
-		return "Events can repeat daily, weekly, monthly or yearly, not more often."
+		return Text{Format: "Events can repeat daily, weekly, monthly or yearly, not more often."}
 	}
 	if opt.Count > 5000 {
-		return "A series can have at most 5000 occurrences."
+		return Text{Format: "A series can have at most 5000 occurrences."}
 	}
 	r, err := parseRule(value, dtstart)
 	if err != nil {
-		return "This repeat rule could not be understood (" + err.Error() + ")."
+		return Text{Format: "This repeat rule could not be understood (%s).", Args: []any{err.Error()}}
 	}
 	if first := r.r.After(dtstart.Add(-time.Second), true); first.IsZero() {
-		return "This repeat rule never happens after the start date; check the end date or count."
+		return Text{Format: "This repeat rule never happens after the start date; check the end date or count."}
 	}
-	return ""
+	return Text{}
 }
 
 // Weekdays in RFC 5545 order, as used in BYDAY.
@@ -195,52 +197,144 @@ func ParseRepeatRule(value string) (r RepeatRule, ok bool) {
 	return r, ok
 }
 
-// Describe returns a short English description of a recurrence value, such
-// as "Every week on Tuesday", or "" for a one-off event.
-func Describe(value string, start time.Time) string {
+// Words are what a description is written with: a front end's catalog
+// in the reader's language (package locales' Words). EnglishWords are the
+// messages as written.
+type Words interface {
+	T(msg string, args ...any) string
+	N(one, other string, n int, args ...any) string
+	Weekday(d time.Weekday) string
+	Date(t time.Time) string
+}
+
+// EnglishWords are the messages of the domain as written, in English.
+type EnglishWords struct{}
+
+// T returns msg without its translators' context ("[month] May" is
+// "May"), formatted with args.
+func (EnglishWords) T(msg string, args ...any) string {
+	msg = withoutContext(msg)
+	if len(args) == 0 {
+		return msg
+	}
+	return fmt.Sprintf(msg, args...)
+}
+
+// N returns one or other for n, formatted with n.
+func (EnglishWords) N(one, other string, n int, args ...any) string {
+	if len(args) == 0 {
+		args = []any{n}
+	}
+	if n == 1 {
+		return fmt.Sprintf(withoutContext(one), args...)
+	}
+	return fmt.Sprintf(withoutContext(other), args...)
+}
+
+// withoutContext drops a message's translators' context: "[month] May"
+// is "May".
+func withoutContext(msg string) string {
+	if strings.HasPrefix(msg, "[") {
+		if i := strings.Index(msg, "] "); i > 0 {
+			return msg[i+2:]
+		}
+	}
+	return msg
+}
+
+// Weekday is Go's English name of d.
+func (EnglishWords) Weekday(d time.Weekday) string { return d.String() }
+
+// Date is "2 January 2006".
+func (EnglishWords) Date(t time.Time) string { return t.Format("2 January 2006") }
+
+// Describe says in English how a repeat rule repeats: "Every week on
+// Tuesday, until 1 June 2026".
+func Describe(value string, start time.Time) string { return DescribeIn(EnglishWords{}, value, start) }
+
+var weekdayOfCode = map[string]time.Weekday{"MO": time.Monday, "TU": time.Tuesday, "WE": time.Wednesday, "TH": time.Thursday, "FR": time.Friday, "SA": time.Saturday, "SU": time.Sunday}
+
+// DescribeIn says how a repeat rule repeats, in w's language.
+func DescribeIn(w Words, value string, start time.Time) string {
 	if value == "" {
 		return ""
 	}
 	r, ok := ParseRepeatRule(value)
 	if !ok {
-		return "Repeats (" + value + ")"
+		return w.T("Repeats (%s)", value)
 	}
-	unit := map[string]string{"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}[r.Frequency]
-	var b strings.Builder
-	switch {
-	case r.Interval <= 1:
-		b.WriteString("Every " + unit)
-	case r.Interval == 2:
-		b.WriteString("Every other " + unit)
-	default:
-		b.WriteString("Every " + strconv.Itoa(r.Interval) + " " + unit + "s")
-	}
-	names := map[string]string{"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday", "SA": "Saturday", "SU": "Sunday"}
+	parts := []string{describeFrequency(w, r)}
 	if len(r.Weekdays) > 0 {
 		var ds []string
 		for _, d := range r.Weekdays {
-			ds = append(ds, names[d])
+			ds = append(ds, w.Weekday(weekdayOfCode[d]))
 		}
-		b.WriteString(" on " + joinAnd(ds))
+		parts = append(parts, w.T("[repeat rule: the days] on %s", joinAnd(w, ds)))
 	} else if r.Frequency == "WEEKLY" && !start.IsZero() {
-		b.WriteString(" on " + start.Weekday().String())
+		parts = append(parts, w.T("[repeat rule: the days] on %s", w.Weekday(start.Weekday())))
 	}
 	if r.MonthWeek != 0 {
 		// The weekday is the rule's own (BYDAY=2TU), which need not be the
 		// start date's.
-		ord := map[int]string{1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}[r.MonthWeek]
-		b.WriteString(" on the " + ord + " " + names[monthWeekday(value)])
-	}
-	if r.Count == 1 {
-		b.WriteString(", once")
-	} else if r.Count > 0 {
-		b.WriteString(", " + strconv.Itoa(r.Count) + " times")
-	} else if r.Until != "" {
-		if d, err := time.Parse("2006-01-02", r.Until); err == nil {
-			b.WriteString(", until " + d.Format("2 January 2006"))
+		day := w.Weekday(weekdayOfCode[monthWeekday(value)])
+		switch r.MonthWeek {
+		case 1:
+			parts = append(parts, w.T("[repeat rule: a weekday] on the first %s", day))
+		case 2:
+			parts = append(parts, w.T("[repeat rule: a weekday] on the second %s", day))
+		case 3:
+			parts = append(parts, w.T("[repeat rule: a weekday] on the third %s", day))
+		case 4:
+			parts = append(parts, w.T("[repeat rule: a weekday] on the fourth %s", day))
+		case -1:
+			parts = append(parts, w.T("[repeat rule: a weekday] on the last %s", day))
 		}
 	}
-	return b.String()
+	text := strings.Join(parts, " ")
+	if r.Count == 1 {
+		text = w.T("[repeat rule: how often] %s, once", text)
+	} else if r.Count > 0 {
+		text = w.N("[repeat rule: how often, count] %[1]s, %[2]d time", "[repeat rule: how often, count] %[1]s, %[2]d times", r.Count, text, r.Count)
+	} else if r.Until != "" {
+		if d, err := time.Parse("2006-01-02", r.Until); err == nil {
+			text = w.T("[repeat rule: how often, last date] %s, until %s", text, w.Date(d))
+		}
+	}
+	return text
+}
+
+// describeFrequency is the first words of a rule's description.
+func describeFrequency(w Words, r RepeatRule) string {
+	n := r.Interval
+	switch r.Frequency {
+	case "DAILY":
+		if n <= 1 {
+			return w.T("Every day")
+		} else if n == 2 {
+			return w.T("Every other day")
+		}
+		return w.N("Every %d day", "Every %d days", n)
+	case "WEEKLY":
+		if n <= 1 {
+			return w.T("Every week")
+		} else if n == 2 {
+			return w.T("Every other week")
+		}
+		return w.N("Every %d week", "Every %d weeks", n)
+	case "MONTHLY":
+		if n <= 1 {
+			return w.T("Every month")
+		} else if n == 2 {
+			return w.T("Every other month")
+		}
+		return w.N("Every %d month", "Every %d months", n)
+	}
+	if n <= 1 {
+		return w.T("Every year")
+	} else if n == 2 {
+		return w.T("Every other year")
+	}
+	return w.N("Every %d year", "Every %d years", n)
 }
 
 // monthWeekday returns the weekday code of a BYDAY=2TU part, or "".
@@ -254,12 +348,12 @@ func monthWeekday(value string) string {
 	return ""
 }
 
-func joinAnd(s []string) string {
+func joinAnd(w Words, s []string) string {
 	switch len(s) {
 	case 0:
 		return ""
 	case 1:
 		return s[0]
 	}
-	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+	return w.T("[a list: the items but the last, the last] %s and %s", strings.Join(s[:len(s)-1], w.T("[between items of a list] , ")), s[len(s)-1])
 }

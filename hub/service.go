@@ -57,9 +57,23 @@ type Service struct {
 	// PasswordParams tune argon2id; tests may lower them.
 	PasswordParams *argon2id.Params
 
-	notifier ChangeNotifier // hears of every stored change; may be nil
-	fed      Federation     // the hub's fediverse presence; may be nil
+	notifier  ChangeNotifier // hears of every stored change; may be nil
+	fed       Federation     // the hub's fediverse presence; may be nil
+	languages Languages      // what the hub can be shown in; nil: any well-formed tag
 }
+
+// Languages are the languages the hub's interface ships in (package
+// locales' Catalog).
+type Languages interface {
+	// Supported returns the shipped language a tag such as "en-GB" is
+	// answered in, and false when there is none.
+	Supported(tag string) (string, bool)
+	// Tags lists the shipped languages.
+	Tags() []string
+}
+
+// WithLanguages has settings refuse a language the hub does not ship.
+func WithLanguages(l Languages) Option { return func(s *Service) { s.languages = l } }
 
 // Reader reads what the hub publishes: its settings, events, guides and
 // case studies. A Service is one; federation, which serves and publishes
@@ -577,6 +591,9 @@ func (s *Service) UpdateSettings(ctx context.Context, st Settings) error {
 	if err := st.Validate(); err != nil {
 		return err
 	}
+	if err := s.checkLanguage(st.Language); err != nil {
+		return err
+	}
 	return s.Stores.Settings.UpdateSettings(ctx, st)
 }
 
@@ -631,4 +648,17 @@ func randomToken(n int) string {
 func HashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
+}
+
+// checkLanguage refuses a hub language the interface does not ship.
+func (s *Service) checkLanguage(tag string) error {
+	if s.languages == nil {
+		return nil
+	}
+	if _, ok := s.languages.Supported(tag); ok {
+		return nil
+	}
+	f := fieldErrors{}
+	f.addf("language", "The hub cannot be shown in %q. Choose one of: %s.", tag, strings.Join(s.languages.Tags(), ", "))
+	return f.err("settings")
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/apijson"
+	"github.com/commonplace-hub/commonplace/locales"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -247,7 +248,7 @@ func (e *env) open(ctx context.Context) (context.Context, *hub.Service, error) {
 		if err != nil {
 			return ctx, nil, err
 		}
-		e.svc = hub.NewService(db.Stores(), e.logger, opts...)
+		e.svc = hub.NewService(db.Stores(), e.logger, append(opts, hub.WithLanguages(locales.MustLoad()))...)
 	}
 	return hub.HostContext(ctx), e.svc, nil
 }

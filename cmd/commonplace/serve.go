@@ -26,6 +26,7 @@ import (
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/calendar"
 	"github.com/commonplace-hub/commonplace/hub/web"
+	"github.com/commonplace-hub/commonplace/locales"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -95,6 +96,7 @@ type Main struct {
 
 	DB         *storage.DB
 	Service    *hub.Service
+	catalog    *locales.Catalog
 	Federation *federation.Federation
 	Calendars  *calendar.Service
 	HTTPServer *http.Server
@@ -165,15 +167,10 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 
-	fed, err := federation.New(ctx, federation.Config{
-		Content:      hub.NewReader(db.Stores()),
-		Store:        db.Federation(),
-		Commons:      db.Commons(),
-		BaseURL:      m.baseURL,
-		Logger:       m.Logger,
-		AllowPrivate: m.Config.AllowPrivate,
-		Version:      version,
-	})
+	if m.catalog, err = locales.Load(); err != nil {
+		return hub.Internal(err, "loading the translations")
+	}
+	fed, err := federation.New(ctx, m.federationConfig(db))
 	if err != nil {
 		return hub.Internal(err, "starting federation")
 	}
@@ -181,7 +178,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.Federation = fed
-	m.Service = hub.NewService(db.Stores(), m.Logger, hub.WithNotifier(fed), hub.WithFederation(fed))
+	m.Service = hub.NewService(db.Stores(), m.Logger, hub.WithNotifier(fed), hub.WithFederation(fed), hub.WithLanguages(m.catalog))
 	if err := m.prepare(ctx); err != nil {
 		return err
 	}
@@ -236,6 +233,7 @@ func (m *Main) newHTTPServer(db *storage.DB, fed *federation.Federation) error {
 		pageCache = defaultPageCache
 	}
 	handler, err := web.New(web.Config{
+		Catalog:        m.catalog,
 		PageCache:      pageCache,
 		TrustedProxies: m.Config.TrustedProxies,
 		Service:        m.Service,
@@ -578,4 +576,18 @@ func (h minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {
 // WithGroup returns the handler with a group, keeping the minimum.
 func (h minLevel) WithGroup(name string) slog.Handler {
 	return minLevel{h.Handler.WithGroup(name), h.min}
+}
+
+// federationConfig is what the hub's fediverse side is made with.
+func (m *Main) federationConfig(db *storage.DB) federation.Config {
+	return federation.Config{
+		Catalog:      m.catalog,
+		Content:      hub.NewReader(db.Stores()),
+		Store:        db.Federation(),
+		Commons:      db.Commons(),
+		BaseURL:      m.baseURL,
+		Logger:       m.Logger,
+		AllowPrivate: m.Config.AllowPrivate,
+		Version:      version,
+	}
 }

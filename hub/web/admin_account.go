@@ -15,12 +15,12 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) error {
 	current, pw, again := r.PostFormValue("current_password"), r.PostFormValue("password"), r.PostFormValue("password_again")
 	fv := formView{Action: "/admin/account/password", Errors: formErrors{}}
 	if pw != again {
-		fv.Errors["password_again"] = "The two passwords are not the same."
+		fv.Errors["password_again"] = s.t(r, "The two passwords are not the same.")
 		return s.renderForm(w, r, http.StatusUnprocessableEntity, "admin/account", "Your account", fv)
 	}
 	if err := s.changeOwnPassword(w, r, current, pw); err != nil {
 		if hub.ErrorCode(err) == hub.ETOOMANY {
-			fv.Errors["_form"] = hub.ErrorMessage(err)
+			fv.Errors["_form"] = s.errorMessage(r, err)
 			return s.renderForm(w, r, http.StatusTooManyRequests, "admin/account", "Your account", fv)
 		}
 		return s.failedForm(w, r, err, "admin/account", "Your account", fv)
@@ -58,7 +58,7 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 	_, secret, err := s.svc.CreateToken(r.Context(), 0, name)
 	if err != nil {
 		v := tokensView{Name: name, Errors: formErrors{}}
-		if !v.Errors.merge(err) {
+		if !v.Errors.merge(s.translator(r), err) {
 			return err
 		}
 		return s.renderTokens(w, r, http.StatusUnprocessableEntity, v)

@@ -24,12 +24,12 @@ func readCalendarForm(r *http.Request) calendarForm {
 }
 
 // subscription converts the form; a place that is not a number is a field error.
-func (f calendarForm) subscription(errs formErrors) *calendar.Subscription {
+func (f calendarForm) subscription(tr translator, errs formErrors) *calendar.Subscription {
 	sub := &calendar.Subscription{URL: f.URL, Tags: splitList(f.Tags), Organiser: f.Organiser}
 	if p := strings.TrimSpace(f.PlaceID); p != "" {
 		id, err := strconv.ParseInt(p, 10, 64)
 		if err != nil || id <= 0 {
-			errs["place_id"] = "Choose a place from the list."
+			errs["place_id"] = tr.T("Choose a place from the list.")
 		}
 		sub.PlaceID = id
 	}
@@ -66,20 +66,20 @@ func (s *Server) calendarAdminList(w http.ResponseWriter, r *http.Request) error
 func (s *Server) calendarCreate(w http.ResponseWriter, r *http.Request) error {
 	f := readCalendarForm(r)
 	errs := formErrors{}
-	sub := f.subscription(errs)
+	sub := f.subscription(s.translator(r), errs)
 	if len(errs) > 0 {
 		if err := sub.Validate(); err != nil {
-			errs.merge(err)
+			errs.merge(s.translator(r), err)
 		}
 		return s.renderCalendars(w, r, http.StatusUnprocessableEntity, f, errs)
 	}
 	if err := s.cfg.Calendars.Subscribe(r.Context(), sub); err != nil {
-		if !errs.merge(err) {
+		if !errs.merge(s.translator(r), err) {
 			if hub.ErrorCode(err) != hub.ECONFLICT {
 				return err
 			}
-			errs["_form"] = hub.ErrorMessage(err)
-			for k, v := range hub.ErrorFields(err) {
+			errs["_form"] = s.errorMessage(r, err)
+			for k, v := range s.errorFields(r, err) {
 				errs[k] = v
 			}
 			return s.renderCalendars(w, r, http.StatusConflict, f, errs)
@@ -91,7 +91,7 @@ func (s *Server) calendarCreate(w http.ResponseWriter, r *http.Request) error {
 		if got == nil {
 			return err
 		}
-		s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Calendar added, but the first refresh failed: %s The hub will try again every hour.", hub.ErrorMessage(err)))
+		s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Calendar added, but the first refresh failed: %s The hub will try again every hour.", s.errorMessage(r, err)))
 		return nil
 	}
 	s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Subscribed to “%s”: %s.", got.DisplayName(), got.LastReport.Summary()))
@@ -108,7 +108,7 @@ func (s *Server) calendarRefresh(w http.ResponseWriter, r *http.Request) error {
 		if got == nil {
 			return err
 		}
-		s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Refreshing “%s” failed: %s", got.DisplayName(), hub.ErrorMessage(err)))
+		s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Refreshing “%s” failed: %s", got.DisplayName(), s.errorMessage(r, err)))
 		return nil
 	}
 	s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Refreshed “%s”: %s.", got.DisplayName(), got.LastReport.Summary()))

@@ -31,10 +31,10 @@ func (s *Server) caseStudyAdminList(w http.ResponseWriter, r *http.Request) erro
 func (s *Server) caseStudyItems() *itemEditor[*hub.CaseStudy, caseStudyForm] {
 	return &itemEditor[*hub.CaseStudy, caseStudyForm]{
 		itemDeleter: itemDeleter[*hub.CaseStudy]{
-			s: s, base: "/admin/" + hub.KindCaseStudy.Path(), kind: hub.KindCaseStudy.Info().Noun, deleted: "Case study “%s” deleted.",
+			s: s, base: "/admin/" + hub.KindCaseStudy.Path(), kind: hub.KindCaseStudy.Info().Noun, deleted: msg("Case study “%s” deleted."),
 			find: byID(s.svc.CaseStudy), remove: s.svc.DeleteCaseStudy, name: func(c *hub.CaseStudy) string { return c.Title },
 		},
-		view: "admin/case_study_form", newTitle: "New case study", editTitle: "Edit case study", saved: "Case study “%s” saved.",
+		view: "admin/case_study_form", newTitle: msg("New case study"), editTitle: msg("Edit case study"), saved: msg("Case study “%s” saved."),
 		read: readCaseStudyForm, form: caseStudyFormFrom, convert: caseStudyForm.caseStudy,
 		store: func(ctx context.Context, id int64, c *hub.CaseStudy, _ caseStudyForm) error {
 			if c.ID = id; id == 0 {

@@ -59,7 +59,7 @@ func (s *Server) commonsDone(w http.ResponseWriter, r *http.Request, err error, 
 		s.redirectWithFlash(w, r, "/admin/commons", s.t(r, msg))
 		return nil
 	case hub.EINVALID, hub.ECONFLICT, hub.ENOTFOUND:
-		s.redirectWithFlash(w, r, "/admin/commons", s.t(r, "Not done: %s", hub.ErrorMessage(err)))
+		s.redirectWithFlash(w, r, "/admin/commons", s.t(r, "Not done: %s", s.errorMessage(r, err)))
 		return nil
 	}
 	return err
@@ -70,12 +70,12 @@ func (s *Server) peerFollow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.commonsDone(w, r, err, "")
 	}
-	return s.commonsDone(w, r, nil, "Asked to follow "+p.Handle()+". What it publishes appears in the commons once it accepts.")
+	return s.commonsDone(w, r, nil, s.t(r, "Asked to follow %s. What it publishes appears in the commons once it accepts.", p.Handle()))
 }
 
 func (s *Server) peerUnfollow(w http.ResponseWriter, r *http.Request) error {
 	err := s.svc.UnfollowPeer(r.Context(), r.PostFormValue("actor"))
-	return s.commonsDone(w, r, err, "Unfollowed. Its items have left the commons.")
+	return s.commonsDone(w, r, err, msg("Unfollowed. Its items have left the commons."))
 }
 
 func (s *Server) itemReshare(w http.ResponseWriter, r *http.Request) error {
@@ -85,11 +85,11 @@ func (s *Server) itemReshare(w http.ResponseWriter, r *http.Request) error {
 	}
 	undo := r.PostFormValue("undo") == "1"
 	err = s.svc.Reshare(r.Context(), id, undo)
-	msg := "Re-shared with the hub’s followers."
+	done := msg("Re-shared with the hub’s followers.")
 	if undo {
-		msg = "The re-share is withdrawn."
+		done = msg("The re-share is withdrawn.")
 	}
-	return s.commonsDone(w, r, err, msg)
+	return s.commonsDone(w, r, err, done)
 }
 
 func commentID(r *http.Request) (int64, error) {
@@ -107,11 +107,11 @@ func (s *Server) commentHide(w http.ResponseWriter, r *http.Request) error {
 	}
 	hidden := r.PostFormValue("hidden") != "0"
 	err = s.svc.HideComment(r.Context(), id, hidden)
-	msg := "The comment is hidden from readers. You can show it again."
+	done := msg("The comment is hidden from readers. You can show it again.")
 	if !hidden {
-		msg = "The comment is shown again."
+		done = msg("The comment is shown again.")
 	}
-	return s.commonsDone(w, r, err, msg)
+	return s.commonsDone(w, r, err, done)
 }
 
 func (s *Server) commentDelete(w http.ResponseWriter, r *http.Request) error {
@@ -119,35 +119,35 @@ func (s *Server) commentDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.commonsDone(w, r, s.svc.DeleteComment(r.Context(), id), "The comment is deleted.")
+	return s.commonsDone(w, r, s.svc.DeleteComment(r.Context(), id), msg("The comment is deleted."))
 }
 
 func (s *Server) blockAdd(w http.ResponseWriter, r *http.Request) error {
 	b := hub.Block{Kind: r.PostFormValue("kind"), Value: r.PostFormValue("value"), Note: r.PostFormValue("note")}
 	err := s.svc.Block(r.Context(), b)
-	return s.commonsDone(w, r, err, "Blocked. What it had sent here is removed, and nothing more is taken from it or sent to it.")
+	return s.commonsDone(w, r, err, msg("Blocked. What it had sent here is removed, and nothing more is taken from it or sent to it."))
 }
 
 func (s *Server) blockRemove(w http.ResponseWriter, r *http.Request) error {
 	err := s.svc.Unblock(r.Context(), r.PostFormValue("kind"), r.PostFormValue("value"))
-	return s.commonsDone(w, r, err, "The block is lifted.")
+	return s.commonsDone(w, r, err, msg("The block is lifted."))
 }
 
 func (s *Server) allowlistSet(w http.ResponseWriter, r *http.Request) error {
 	on := r.PostFormValue("on") == "1"
-	msg := "Allowlist mode is off: the hub federates with every server not blocked."
+	done := msg("Allowlist mode is off: the hub federates with every server not blocked.")
 	if on {
-		msg = "Allowlist mode is on: the hub federates only with allowed servers and those of hubs it follows."
+		done = msg("Allowlist mode is on: the hub federates only with allowed servers and those of hubs it follows.")
 	}
-	return s.commonsDone(w, r, s.svc.SetAllowlist(r.Context(), on), msg)
+	return s.commonsDone(w, r, s.svc.SetAllowlist(r.Context(), on), done)
 }
 
 func (s *Server) allowServer(w http.ResponseWriter, r *http.Request) error {
 	allowed := r.PostFormValue("allowed") != "0"
 	err := s.svc.AllowServer(r.Context(), r.PostFormValue("host"), allowed)
-	msg := "Added to the allowlist."
+	done := msg("Added to the allowlist.")
 	if !allowed {
-		msg = "Taken off the allowlist."
+		done = msg("Taken off the allowlist.")
 	}
-	return s.commonsDone(w, r, err, msg)
+	return s.commonsDone(w, r, err, done)
 }

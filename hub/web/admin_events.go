@@ -39,7 +39,7 @@ func (s *Server) withPlaces(r *http.Request, fv *formView) error {
 func (s *Server) eventItems() *itemEditor[*hub.Event, eventForm] {
 	return &itemEditor[*hub.Event, eventForm]{
 		itemDeleter: itemDeleter[*hub.Event]{
-			s: s, base: "/admin/" + hub.KindEvent.Path(), kind: hub.KindEvent.Info().Noun, deleted: "Event “%s” deleted.",
+			s: s, base: "/admin/" + hub.KindEvent.Path(), kind: hub.KindEvent.Info().Noun, deleted: msg("Event “%s” deleted."),
 			find: byID(s.svc.Event), remove: s.svc.DeleteEvent, name: func(e *hub.Event) string { return e.Title },
 			consequence: func(r *http.Request, e *hub.Event) string {
 				if !e.Recurring() {
@@ -48,8 +48,8 @@ func (s *Server) eventItems() *itemEditor[*hub.Event, eventForm] {
 				return s.t(r, "Every date of this repeating event will be removed.")
 			},
 		},
-		view: "admin/event_form", newTitle: "New event", editTitle: "Edit event",
-		saved: "Event “%s” saved.", published: "Event “%s” published.",
+		view: "admin/event_form", newTitle: msg("New event"), editTitle: msg("Edit event"),
+		saved: msg("Event “%s” saved."), published: msg("Event “%s” published."),
 		blank: func(r *http.Request) eventForm {
 			return newEventForm(s.svc.Now(), s.settings(r.Context()).TimeZone)
 		},
@@ -189,10 +189,10 @@ func (f eventForm) event(tr translator, errs formErrors) *hub.Event {
 type timeMessages struct{ noDate, noTime, unreadable string }
 
 var (
-	startMessages = timeMessages{"Enter the start date.", "Enter the start time, or tick “All day”.",
-		"Enter the start as a date like 2026-12-01 and a time like 19:30."}
-	endMessages = timeMessages{"Enter the end date.", "Enter the end time, or tick “All day”.",
-		"Enter the end as a date like 2026-12-01 and a time like 19:30."}
+	startMessages = timeMessages{msg("Enter the start date."), msg("Enter the start time, or tick “All day”."),
+		msg("Enter the start as a date like 2026-12-01 and a time like 19:30.")}
+	endMessages = timeMessages{msg("Enter the end date."), msg("Enter the end time, or tick “All day”."),
+		msg("Enter the end as a date like 2026-12-01 and a time like 19:30.")}
 )
 
 // parseTime reads one date and time of the form in loc; the zero time

@@ -59,34 +59,35 @@ func inZone(t *time.Time, loc *time.Location) *time.Time {
 	return &v
 }
 
-// deliveryProblem describes a delivery's last failed attempt.
-func deliveryProblem(d hub.Delivery) string {
+// deliveryProblem describes a delivery's last failed attempt (the
+// server's own error text stays as it came).
+func deliveryProblem(tr translator, d hub.Delivery) string {
 	switch {
 	case d.Attempts == 0 && d.LastError == "":
-		return "Not tried yet"
+		return tr.T("Not tried yet")
 	case d.LastError == "" && d.LastStatus != 0:
-		return "The server answered " + strconv.Itoa(d.LastStatus)
+		return tr.T("The server answered %d", d.LastStatus)
 	case d.LastStatus != 0 && !strings.Contains(d.LastError, strconv.Itoa(d.LastStatus)):
-		return "The server answered " + strconv.Itoa(d.LastStatus) + ": " + d.LastError
+		return tr.T("The server answered %d: %s", d.LastStatus, d.LastError)
 	case d.LastStatus == 0 && d.LastError != "":
-		return "No answer: " + d.LastError
+		return tr.T("No answer: %s", d.LastError)
 	}
 	return d.LastError
 }
 
 // peerState says in words how a server has been answering.
-func peerState(p hub.PeerStatus) string {
+func peerState(tr translator, p hub.PeerStatus) string {
 	switch {
 	case p.ConsecutiveFailures == 0:
-		return "Working"
+		return tr.T("Working")
 	case p.Delivered == 0 && p.ConsecutiveFailures == 1:
-		return "Failing: the only attempt so far failed"
+		return tr.T("Failing: the only attempt so far failed")
 	case p.Delivered == 0:
-		return "Failing: none of its " + strconv.Itoa(p.ConsecutiveFailures) + " attempts has worked yet"
+		return tr.N("Failing: none of its %d attempt has worked yet", "Failing: none of its %d attempts has worked yet", p.ConsecutiveFailures)
 	case p.ConsecutiveFailures == 1:
-		return "Failing: the last attempt failed"
+		return tr.T("Failing: the last attempt failed")
 	}
-	return "Failing: the last " + strconv.Itoa(p.ConsecutiveFailures) + " attempts failed"
+	return tr.N("Failing: the last %d attempt failed", "Failing: the last %d attempts failed", p.ConsecutiveFailures)
 }
 
 func (s *Server) federationShow(w http.ResponseWriter, r *http.Request) error {
@@ -118,7 +119,7 @@ func (s *Server) federationShow(w http.ResponseWriter, r *http.Request) error {
 			for i, d := range list {
 				due := !d.NextAttempt.After(now)
 				d.NextAttempt, d.CreatedAt = d.NextAttempt.In(loc), d.CreatedAt.In(loc)
-				row := deliveryRow{Delivery: d, Due: due, Problem: deliveryProblem(d)}
+				row := deliveryRow{Delivery: d, Due: due, Problem: deliveryProblem(s.translator(r), d)}
 				if p, ok := strings.CutPrefix(d.ObjectID, s.absURL("/")); ok && d.ActivityType != "Delete" {
 					row.ObjectPath = "/" + p
 				}
@@ -129,7 +130,7 @@ func (s *Server) federationShow(w http.ResponseWriter, r *http.Request) error {
 		v.Pending, v.Failed = rows(fed.Pending), rows(fed.Failed)
 		for _, p := range fed.Peers {
 			p.LastSuccess, p.LastFailure = inZone(p.LastSuccess, loc), inZone(p.LastFailure, loc)
-			row := peerRow{PeerStatus: p, Failing: p.ConsecutiveFailures > 0, State: peerState(p)}
+			row := peerRow{PeerStatus: p, Failing: p.ConsecutiveFailures > 0, State: peerState(s.translator(r), p)}
 			if row.Failing {
 				v.Failing++
 			}

@@ -33,13 +33,13 @@ func (s *Server) guideAdminList(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) guideItems() *itemEditor[*hub.Guide, guideForm] {
 	return &itemEditor[*hub.Guide, guideForm]{
 		itemDeleter: itemDeleter[*hub.Guide]{
-			s: s, base: "/admin/" + hub.KindGuide.Path(), kind: hub.KindGuide.Info().Noun, deleted: "Guide “%s” deleted.",
+			s: s, base: "/admin/" + hub.KindGuide.Path(), kind: hub.KindGuide.Info().Noun, deleted: msg("Guide “%s” deleted."),
 			find: byID(s.svc.Guide), remove: s.svc.DeleteGuide, name: func(g *hub.Guide) string { return g.Title },
 			consequence: func(r *http.Request, _ *hub.Guide) string {
 				return s.t(r, "Its earlier versions will be deleted too.")
 			},
 		},
-		view: "admin/guide_form", newTitle: "New guide", editTitle: "Edit guide", saved: "Guide “%s” saved.",
+		view: "admin/guide_form", newTitle: msg("New guide"), editTitle: msg("Edit guide"), saved: msg("Guide “%s” saved."),
 		read: readGuideForm, form: guideFormFrom,
 		convert: func(f guideForm, _ translator, _ formErrors) *hub.Guide { return f.guide() },
 		store: func(ctx context.Context, id int64, g *hub.Guide, f guideForm) error {

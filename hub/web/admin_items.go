@@ -164,7 +164,7 @@ func (e *itemEditor[T, F]) save(w http.ResponseWriter, r *http.Request, id int64
 	if len(fv.Errors) > 0 {
 		// Report the hub's checks too, so every problem shows at once.
 		if err := v.Validate(); err != nil {
-			fv.Errors.merge(err)
+			fv.Errors.merge(e.s.translator(r), err)
 		}
 		return e.s.renderForm(w, r, http.StatusUnprocessableEntity, e.view, title, fv)
 	}

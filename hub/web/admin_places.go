@@ -12,13 +12,13 @@ import (
 func (s *Server) placeItems() *itemEditor[*hub.Place, placeForm] {
 	return &itemEditor[*hub.Place, placeForm]{
 		itemDeleter: itemDeleter[*hub.Place]{
-			s: s, base: "/admin/places", kind: "place", deleted: "Place “%s” deleted.",
+			s: s, base: "/admin/places", kind: msg("place"), deleted: msg("Place “%s” deleted."),
 			find: byID(s.svc.Place), remove: s.svc.DeletePlace, name: func(p *hub.Place) string { return p.Name },
 			consequence: func(r *http.Request, _ *hub.Place) string {
 				return s.t(r, "A place that events or case studies still use cannot be deleted; move them to another place first.")
 			},
 		},
-		view: "admin/place_form", newTitle: "New place", editTitle: "Edit place", saved: "Place “%s” saved.",
+		view: "admin/place_form", newTitle: msg("New place"), editTitle: msg("Edit place"), saved: msg("Place “%s” saved."),
 		read: readPlaceForm, form: placeFormFrom, convert: placeForm.place,
 		store: func(ctx context.Context, id int64, p *hub.Place, _ placeForm) error {
 			if p.ID = id; id == 0 {

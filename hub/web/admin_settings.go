@@ -85,16 +85,16 @@ func (s *Server) logoUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	file, _, err := r.FormFile("logo")
 	if err != nil {
-		return fail("Choose an image file for the logo.")
+		return fail(s.t(r, "Choose an image file for the logo."))
 	}
 	defer file.Close()
 	data, err := io.ReadAll(io.LimitReader(file, hub.MaxLogoSize+1))
 	if err != nil {
-		return fail("The file could not be read. Please try again.")
+		return fail(s.t(r, "The file could not be read. Please try again."))
 	}
 	if err := s.svc.UpdateLogo(r.Context(), data, http.DetectContentType(data)); err != nil {
 		if hub.ErrorCode(err) == hub.EINVALID {
-			return fail(hub.ErrorMessage(err))
+			return fail(s.errorMessage(r, err))
 		}
 		return err
 	}

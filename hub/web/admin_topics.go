@@ -52,11 +52,11 @@ func (s *Server) topicCreate(w http.ResponseWriter, r *http.Request) error {
 	errs := formErrors{}
 	switch hub.ErrorCode(err) {
 	case hub.EINVALID:
-		errs.merge(err)
+		errs.merge(s.translator(r), err)
 		return s.renderTopics(w, r, http.StatusUnprocessableEntity, f, errs)
 	case hub.ECONFLICT:
 		errs["_form"] = s.errorMessage(r, err)
-		for k, v := range hub.ErrorFields(err) {
+		for k, v := range translateFields(s.translator(r), err) {
 			errs[k] = v
 		}
 		return s.renderTopics(w, r, http.StatusConflict, f, errs)
@@ -91,7 +91,7 @@ func (s *Server) topicUpdate(w http.ResponseWriter, r *http.Request) error {
 // topicDeleter is the topic delete pages; topics are named by slug.
 func (s *Server) topicDeleter() *itemDeleter[*hub.Tag] {
 	return &itemDeleter[*hub.Tag]{
-		s: s, base: adminTopics, kind: "topic", deleted: "Topic “%s” deleted.",
+		s: s, base: adminTopics, kind: msg("topic"), deleted: msg("Topic “%s” deleted."),
 		find: func(r *http.Request) (int64, *hub.Tag, error) {
 			t, err := s.svc.TagBySlug(r.Context(), chi.URLParam(r, "slug"))
 			if err != nil {

@@ -53,11 +53,11 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.As(err, &ae):
 		status = ae.status
-		body.Error.Code, body.Error.Message, body.Error.Fields = ae.code, ae.msg, ae.fields
+		body.Error.Code, body.Error.Message, body.Error.Fields = ae.code, s.t(r, ae.msg), s.fieldMessages(r, ae.fields)
 	case status == http.StatusRequestEntityTooLarge:
 		body.Error.Code, body.Error.Message = "ETOOLARGE", s.t(r, "The request body is too large.")
 	default:
-		body.Error.Code, body.Error.Message, body.Error.Fields = hub.ErrorCode(err), s.errorMessage(r, err), hub.ErrorFields(err)
+		body.Error.Code, body.Error.Message, body.Error.Fields = hub.ErrorCode(err), s.errorMessage(r, err), s.errorFields(r, err)
 	}
 	if status >= 500 {
 		s.log.Error("api request failed", slog.Group("request", "method", r.Method, "path", r.URL.Path), "error", err)
@@ -81,7 +81,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 func readJSON(r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" {
-			return &apiError{status: http.StatusUnsupportedMediaType, code: "EMEDIATYPE", msg: "Send JSON with Content-Type: application/json."}
+			return &apiError{status: http.StatusUnsupportedMediaType, code: "EMEDIATYPE", msg: msg("Send JSON with Content-Type: application/json.")}
 		}
 	}
 	dec := json.NewDecoder(r.Body)
@@ -92,12 +92,12 @@ func readJSON(r *http.Request, v any) error {
 			return err
 		}
 		if errors.Is(err, io.EOF) {
-			return &apiError{status: http.StatusBadRequest, code: hub.EINVALID, msg: "The request body is empty; send a JSON object."}
+			return &apiError{status: http.StatusBadRequest, code: hub.EINVALID, msg: msg("The request body is empty; send a JSON object.")}
 		}
 		return &apiError{status: http.StatusBadRequest, code: hub.EINVALID, msg: "The request body is not valid JSON: " + err.Error()}
 	}
 	if dec.More() {
-		return &apiError{status: http.StatusBadRequest, code: hub.EINVALID, msg: "Send one JSON object, with nothing after it."}
+		return &apiError{status: http.StatusBadRequest, code: hub.EINVALID, msg: msg("Send one JSON object, with nothing after it.")}
 	}
 	return nil
 }
@@ -128,7 +128,7 @@ func queryInt(r *http.Request, name string, def, max int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
-		return 0, &apiError{status: http.StatusBadRequest, code: hub.EINVALID, msg: name + " must be a whole number.", fields: map[string]string{name: "Use a whole number."}}
+		return 0, &apiError{status: http.StatusBadRequest, code: hub.EINVALID, msg: name + " must be a whole number.", fields: map[string]string{name: msg("Use a whole number.")}}
 	}
 	if n > max {
 		n = max
@@ -148,7 +148,7 @@ func queryTime(r *http.Request, name string, loc *time.Location) (time.Time, err
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
 		return t, nil
 	}
-	return time.Time{}, &apiError{status: http.StatusBadRequest, code: hub.EINVALID, msg: name + " must be a date (2026-12-01) or an RFC 3339 time.", fields: map[string]string{name: "Use 2026-12-01 or 2026-12-01T19:00:00Z."}}
+	return time.Time{}, &apiError{status: http.StatusBadRequest, code: hub.EINVALID, msg: name + " must be a date (2026-12-01) or an RFC 3339 time.", fields: map[string]string{name: msg("Use 2026-12-01 or 2026-12-01T19:00:00Z.")}}
 }
 
 // apiGetByID answers GET .../{id}: the item load finds, as out shows it.

@@ -128,7 +128,7 @@ func safeNext(next string) string {
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	data := loginData{Next: safeNext(r.URL.Query().Get("next"))}
 	if r.URL.Query().Get("changed") != "" {
-		data.Notice = "Your password has been changed. Please log in with the new one."
+		data.Notice = s.t(r, "Your password has been changed. Please log in with the new one.")
 	}
 	p := s.page(r, s.t(r, "Log in"), data)
 	p.NoIndex = true
@@ -149,7 +149,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if retry > 0 {
-		data.Error = "Too many login attempts from your network. " + tooManyWait(w, retry)
+		data.Error = s.t(r, "Too many login attempts from your network.") + " " + tooManyWait(s.translator(r), w, retry)
 		status = http.StatusTooManyRequests
 	} else {
 		sess, token, err := s.svc.Login(r.Context(), data.Email, r.PostFormValue("password"))
@@ -191,7 +191,7 @@ func (s *Server) changeOwnPassword(w http.ResponseWriter, r *http.Request, curre
 			return err
 		}
 		if retry > 0 {
-			return hub.Errorf(hub.ETOOMANY, "Too many password attempts from your network. %s", tooManyWait(w, retry))
+			return hub.Errorf(hub.ETOOMANY, "Too many password attempts from your network. %s", tooManyWait(s.translator(r), w, retry))
 		}
 	}
 	err := s.svc.ChangePassword(ctx, current, password)
@@ -203,13 +203,10 @@ func (s *Server) changeOwnPassword(w http.ResponseWriter, r *http.Request, curre
 
 // tooManyWait sets Retry-After for a refusal by the login throttle and
 // returns the sentence that says how long to wait.
-func tooManyWait(w http.ResponseWriter, retry time.Duration) string {
+func tooManyWait(tr translator, w http.ResponseWriter, retry time.Duration) string {
 	secs := int((retry + time.Second - 1) / time.Second)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	if secs == 1 {
-		return "Please wait 1 second and try again."
-	}
-	return "Please wait " + strconv.Itoa(secs) + " seconds and try again."
+	return tr.N("Please wait %d second and try again.", "Please wait %d seconds and try again.", secs)
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {

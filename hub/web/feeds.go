@@ -18,6 +18,7 @@ import (
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/ical"
 	"github.com/commonplace-hub/commonplace/internal/uris"
+	"github.com/commonplace-hub/commonplace/locales"
 )
 
 // Feeds: iCalendar (RFC 5545) calendars of the hub's events, for calendar
@@ -60,7 +61,7 @@ func (s *Server) calendarTopic(w http.ResponseWriter, r *http.Request) error {
 	st := s.settings(ctx)
 	desc := t.Description
 	if desc == "" {
-		desc = t.Name + " events from " + st.Name + "."
+		desc = s.hubWords(st).T("%s events from %s.", t.Name, st.Name)
 	}
 	return s.serveCalendar(w, r, st, ical.Calendar{Name: st.Name + ": " + t.Name, Description: desc, URL: s.absURL(uris.Topic(t.Slug))}, events)
 }
@@ -76,11 +77,11 @@ func (s *Server) calendarPlace(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	st := s.settings(ctx)
-	desc := "Events at " + pl.Name
+	desc := s.hubWords(st).T("Events at %s.", pl.Name)
 	if a := pl.Address(); a != "" {
-		desc += ", " + a
+		desc = s.hubWords(st).T("Events at %s, %s.", pl.Name, a)
 	}
-	return s.serveCalendar(w, r, st, ical.Calendar{Name: st.Name + ": " + pl.Name, Description: desc + ".", URL: s.absURL(uris.Place(pl.Slug))}, events)
+	return s.serveCalendar(w, r, st, ical.Calendar{Name: st.Name + ": " + pl.Name, Description: desc, URL: s.absURL(uris.Place(pl.Slug))}, events)
 }
 
 func (s *Server) calendarEvent(w http.ResponseWriter, r *http.Request) error {
@@ -134,18 +135,18 @@ func serveFeed(w http.ResponseWriter, r *http.Request, contentType string, body 
 
 // filterCalendar is the calendar matching the events list's filters: a
 // topic's or a place's when one of them is chosen, else the whole hub's.
-func filterCalendar(f eventFilterForm, tags []*hub.Tag, place *hub.Place) (path, label string) {
+func filterCalendar(tr translator, f eventFilterForm, tags []*hub.Tag, place *hub.Place) (path, label string) {
 	switch {
 	case f.Tag != "" && f.Place == "":
 		for _, t := range tags {
 			if t.Slug == f.Tag {
-				return uris.TopicCalendar(t.Slug), t.Name + " events"
+				return uris.TopicCalendar(t.Slug), tr.T("[calendar of a topic] %s events", t.Name)
 			}
 		}
 	case place != nil && f.Tag == "":
-		return uris.PlaceCalendar(place.Slug), "events at " + place.Name
+		return uris.PlaceCalendar(place.Slug), tr.T("[calendar of a place] events at %s", place.Name)
 	}
-	return "", "all events"
+	return "", tr.T("all events")
 }
 
 // webcalURL turns a feed's http(s) address into the webcal:// address that
@@ -238,14 +239,15 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var entries []atomEntry
+	tr := s.hubWords(st)
 	for _, e := range events {
-		entries = append(entries, s.eventEntry(e, now))
+		entries = append(entries, s.eventEntry(tr, e, now))
 	}
 	for _, g := range guides {
 		entries = append(entries, s.guideEntry(g))
 	}
 	for _, c := range studies {
-		entries = append(entries, s.caseStudyEntry(c))
+		entries = append(entries, s.caseStudyEntry(tr, c))
 	}
 	sort.SliceStable(entries, func(i, j int) bool {
 		if !entries[i].published.Equal(entries[j].published) {
@@ -324,7 +326,7 @@ func (s *Server) newEntry(kind hub.Kind, id int64, title, path string, tags []st
 	return e
 }
 
-func (s *Server) eventEntry(e *hub.Event, now time.Time) atomEntry {
+func (s *Server) eventEntry(tr translator, e *hub.Event, now time.Time) atomEntry {
 	entry := s.newEntry(hub.KindEvent, e.ID, e.Title, uris.Item(hub.KindEvent, e.Slug), e.Tags, e.CreatedAt, e.UpdatedAt)
 	entry.Links = append(entry.Links, atomLink{Rel: "related", Type: "text/calendar", Href: s.absURL(uris.EventCalendar(e.Slug))})
 	loc := e.Location()
@@ -332,9 +334,9 @@ func (s *Server) eventEntry(e *hub.Event, now time.Time) atomEntry {
 	if next := e.NextOccurrences(now, 1); len(next) == 1 {
 		o = next[0]
 	}
-	facts := when(o.Start, o.End, e.AllDay)
+	facts := tr.When(o.Start, o.End, e.AllDay)
 	if e.Recurring() {
-		facts += " (" + lowerFirst(hub.Describe(e.Recurrence, e.Start)) + ")"
+		facts = tr.T("[time span, how it repeats] %s (%s)", facts, lowerFirst(hub.DescribeIn(tr, e.Recurrence, e.Start)))
 	}
 	where := ""
 	switch {
@@ -344,17 +346,17 @@ func (s *Server) eventEntry(e *hub.Event, now time.Time) atomEntry {
 			where += ", " + a
 		}
 	case e.OnlineURL != "":
-		where = "Online"
+		where = tr.T("Online")
 	}
-	summary := facts
+	summary := tr.T("[feed summary: when] %s.", facts)
 	if where != "" {
-		summary += ". " + where
+		summary = tr.T("[feed summary: when, where] %s. %s.", facts, where)
 	}
-	entry.Summary = &atomText{Type: "text", Body: summary + "."}
+	entry.Summary = &atomText{Type: "text", Body: summary}
 	var b strings.Builder
-	b.WriteString("<p><strong>When:</strong> " + html.EscapeString(facts) + "</p>\n")
+	b.WriteString("<p><strong>" + html.EscapeString(tr.T("When:")) + "</strong> " + html.EscapeString(facts) + "</p>\n")
 	if where != "" {
-		b.WriteString("<p><strong>Where:</strong> " + html.EscapeString(where) + "</p>\n")
+		b.WriteString("<p><strong>" + html.EscapeString(tr.T("Where:")) + "</strong> " + html.EscapeString(where) + "</p>\n")
 	}
 	b.WriteString(string(s.md.render(e.Description)))
 	entry.Content = &atomText{Type: "html", Body: b.String()}
@@ -372,7 +374,7 @@ func (s *Server) guideEntry(g *hub.Guide) atomEntry {
 	return entry
 }
 
-func (s *Server) caseStudyEntry(c *hub.CaseStudy) atomEntry {
+func (s *Server) caseStudyEntry(tr translator, c *hub.CaseStudy) atomEntry {
 	entry := s.newEntry(hub.KindCaseStudy, c.ID, c.Title, uris.Item(hub.KindCaseStudy, c.Slug), c.Tags, c.CreatedAt, c.UpdatedAt)
 	summary := c.Summary
 	if summary == "" {
@@ -381,10 +383,10 @@ func (s *Server) caseStudyEntry(c *hub.CaseStudy) atomEntry {
 	entry.Summary = &atomText{Type: "text", Body: summary}
 	var b strings.Builder
 	if c.Organisation != "" {
-		b.WriteString("<p><strong>By:</strong> " + html.EscapeString(c.Organisation) + "</p>\n")
+		b.WriteString("<p><strong>" + html.EscapeString(tr.T("By:")) + "</strong> " + html.EscapeString(c.Organisation) + "</p>\n")
 	}
 	for _, sec := range c.Sections() {
-		b.WriteString("<h2>" + html.EscapeString(sec.Heading) + "</h2>\n")
+		b.WriteString("<h2>" + html.EscapeString(tr.T(sec.Heading)) + "</h2>\n")
 		b.WriteString(string(s.md.render(sec.Text)))
 	}
 	entry.Content = &atomText{Type: "html", Body: b.String()}
@@ -399,4 +401,14 @@ func lowerFirst(s string) string {
 		}
 	}
 	return strings.ToLower(s)
+}
+
+// hubWords are the messages in the hub's own language (its setting), for
+// what every reader gets alike: feeds and calendars.
+func (s *Server) hubWords(st hub.Settings) translator {
+	tag, ok := s.catalog.Supported(st.Language)
+	if !ok {
+		tag = locales.Source
+	}
+	return s.translatorIn(tag)
 }

@@ -20,17 +20,18 @@ type formErrors map[string]string
 
 // merge adds the field messages of a hub validation error; it returns
 // false when err is of another kind.
-func (f formErrors) merge(err error) bool {
+func (f formErrors) merge(tr translator, err error) bool {
 	if hub.ErrorCode(err) != hub.EINVALID {
 		return false
 	}
-	for k, v := range hub.ErrorFields(err) {
+	fields := translateFields(tr, err)
+	for k, v := range fields {
 		if _, ok := f[k]; !ok {
 			f[k] = v
 		}
 	}
-	if len(hub.ErrorFields(err)) == 0 {
-		f["_form"] = hub.ErrorMessage(err)
+	if len(fields) == 0 {
+		f["_form"] = translateError(tr, err)
 	}
 	return true
 }
@@ -146,11 +147,11 @@ func (s *Server) failedForm(w http.ResponseWriter, r *http.Request, err error, v
 	if fv.Errors == nil {
 		fv.Errors = formErrors{}
 	}
-	if !fv.Errors.merge(err) {
+	if !fv.Errors.merge(s.translator(r), err) {
 		switch hub.ErrorCode(err) {
 		case hub.ECONFLICT:
 			fv.Errors["_form"] = s.errorMessage(r, err)
-			for k, v := range hub.ErrorFields(err) {
+			for k, v := range s.errorFields(r, err) {
 				fv.Errors[k] = v
 			}
 			return s.renderForm(w, r, http.StatusConflict, view, title, fv)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
@@ -32,6 +33,17 @@ type pageData struct {
 
 	// Comments are the fediverse replies shown under an item page.
 	Comments []*hub.Comment
+
+	// Lang and Dir are the language the page is in (<html lang dir>);
+	// KeepLang is set when the reader chose it with ?lang=, which links
+	// then keep; Languages is the switcher (and the hreflang alternates);
+	// Unreviewed is true when no native speaker has signed the
+	// translation off yet (the footer says so).
+	Lang, Dir  string
+	catalog    string // the catalog the page is rendered with (en for en-GB)
+	KeepLang   string
+	Languages  []languageLink
+	Unreviewed bool
 }
 
 // adminContext is present on organiser pages.
@@ -53,6 +65,7 @@ func (s *Server) page(r *http.Request, title string, data any) *pageData {
 		OGType:    "website",
 		Data:      data,
 	}
+	s.pageLanguage(r, p)
 	if sess, o := sessionFrom(r.Context()); sess != nil {
 		p.Admin = &adminContext{Organiser: o, CSRF: sess.CSRFToken, Flash: flashFrom(r)}
 		p.NoIndex = true
@@ -91,4 +104,13 @@ func (s *Server) articleJSONLD(p *pageData, path, title, desc string, tags []str
 		ld["keywords"] = tags
 	}
 	return ld
+}
+
+// LanguageTags lists the languages a reader can choose, by tag.
+func (p *pageData) LanguageTags() string {
+	tags := make([]string, len(p.Languages))
+	for i, l := range p.Languages {
+		tags[i] = l.Tag
+	}
+	return strings.Join(tags, ", ")
 }

@@ -19,7 +19,7 @@ func (s *Server) caseStudyList(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.page(r, s.t(r, "Case studies"), nil)
 	p.Section = hub.KindCaseStudy.Path()
-	p.Description = "What groups tried, and what happened: case studies from " + p.Site.Name + "."
+	p.Description = s.t(r, "What groups tried, and what happened: case studies from %s.", p.Site.Name)
 	p.Data = struct {
 		CaseStudies []*hub.CaseStudy
 		Pager       pager

@@ -39,7 +39,7 @@ func (s *Server) commonsList(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.page(r, s.t(r, "The commons"), nil)
 	p.Section = "commons"
-	p.Description = "Events, guides and case studies from the hubs " + p.Site.Name + " follows."
+	p.Description = s.t(r, "Events, guides and case studies from the hubs %s follows.", p.Site.Name)
 	query := ""
 	if f.Kind != "" {
 		query += "&kind=" + string(f.Kind)

@@ -109,7 +109,7 @@ func (s *Server) eventList(w http.ResponseWriter, r *http.Request) error {
 	if form.From != "" {
 		d, err := time.ParseInLocation("2006-01-02", form.From, loc)
 		if err != nil {
-			form.Errors["from"] = "Enter the first date as year-month-day, for example 2026-12-01."
+			form.Errors["from"] = s.t(r, "Enter the first date as year-month-day, for example 2026-12-01.")
 		} else {
 			from = d
 		}
@@ -117,7 +117,7 @@ func (s *Server) eventList(w http.ResponseWriter, r *http.Request) error {
 	if form.To != "" {
 		d, err := time.ParseInLocation("2006-01-02", form.To, loc)
 		if err != nil {
-			form.Errors["to"] = "Enter the last date as year-month-day, for example 2026-12-31."
+			form.Errors["to"] = s.t(r, "Enter the last date as year-month-day, for example 2026-12-31.")
 		} else {
 			to = d.AddDate(0, 0, 1)
 		}
@@ -126,10 +126,10 @@ func (s *Server) eventList(w http.ResponseWriter, r *http.Request) error {
 		to = from.AddDate(0, 0, calendarDays)
 	}
 	if !to.After(from) && len(form.Errors) == 0 {
-		form.Errors["to"] = "The last date must be on or after the first date."
+		form.Errors["to"] = s.t(r, "The last date must be on or after the first date.")
 	}
 	if to.Sub(from) > 366*24*time.Hour && len(form.Errors) == 0 {
-		form.Errors["to"] = "Choose a range of at most one year."
+		form.Errors["to"] = s.t(r, "Choose a range of at most one year.")
 	}
 	var placeID int64
 	var place *hub.Place
@@ -139,7 +139,7 @@ func (s *Server) eventList(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if pl == nil {
-			form.Errors["place"] = "There is no such place."
+			form.Errors["place"] = s.t(r, "There is no such place.")
 		} else {
 			placeID, place = pl.ID, pl
 		}
@@ -163,8 +163,8 @@ func (s *Server) eventList(w http.ResponseWriter, r *http.Request) error {
 		}
 		days = groupByDay(occ, loc)
 	}
-	p.Description = "What's on: events from " + p.Site.Name + "."
-	p.Calendar, p.CalendarLabel = filterCalendar(form, tags, place)
+	p.Description = s.t(r, "What's on: events from %s.", p.Site.Name)
+	p.Calendar, p.CalendarLabel = filterCalendar(s.translator(r), form, tags, place)
 	p.Data = struct {
 		Form          eventFilterForm
 		Days          []dayGroup
@@ -206,7 +206,7 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.page(r, e.Title, nil)
 	p.Section = hub.KindEvent.Path()
-	p.Description = when(current.Start, current.End, e.AllDay)
+	p.Description = s.translator(r).When(current.Start, current.End, e.AllDay)
 	if e.Place != nil {
 		p.Description += " at " + e.Place.Name
 	}
@@ -214,7 +214,7 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 		p.Description += ". " + desc
 	}
 	p.JSONLD = s.eventJSONLD(e, current)
-	p.Calendar, p.CalendarLabel = uris.EventCalendar(e.Slug), "this event"
+	p.Calendar, p.CalendarLabel = uris.EventCalendar(e.Slug), s.t(r, "this event")
 	p.Data = struct {
 		Event    *hub.Event
 		Current  hub.Occurrence

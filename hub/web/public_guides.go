@@ -19,7 +19,7 @@ func (s *Server) guideList(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.page(r, s.t(r, "Guides"), nil)
 	p.Section = hub.KindGuide.Path()
-	p.Description = "How-to guides written by " + p.Site.Name + "."
+	p.Description = s.t(r, "How-to guides written by %s.", p.Site.Name)
 	p.Data = struct {
 		Guides []*hub.Guide
 		Pager  pager

@@ -16,7 +16,7 @@ func (s *Server) placeList(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.page(r, s.t(r, "Places"), nil)
 	p.Section = "places"
-	p.Description = "Where " + p.Site.Name + "'s events happen."
+	p.Description = s.t(r, "Where the events of %s happen.", p.Site.Name)
 	p.Data = places
 	return s.views.render(w, http.StatusOK, "public/places", p)
 }
@@ -46,7 +46,7 @@ func (s *Server) placeShow(w http.ResponseWriter, r *http.Request) error {
 	ld["@context"] = "https://schema.org"
 	ld["url"] = s.absURL(uris.Place(pl.Slug))
 	p.JSONLD = ld
-	p.Calendar, p.CalendarLabel = uris.PlaceCalendar(pl.Slug), "events at "+pl.Name
+	p.Calendar, p.CalendarLabel = uris.PlaceCalendar(pl.Slug), s.t(r, "[calendar of a place] events at %s", pl.Name)
 	p.Data = struct {
 		Place       *hub.Place
 		Days        []dayGroup

@@ -49,7 +49,7 @@ func (s *Server) topicShow(w http.ResponseWriter, r *http.Request) error {
 	if p.Description == "" {
 		p.Description = s.t(r, "Events, guides and case studies about %s on %s.", t.Name, p.Site.Name)
 	}
-	p.Calendar, p.CalendarLabel = uris.TopicCalendar(t.Slug), s.t(r, "%s events", t.Name)
+	p.Calendar, p.CalendarLabel = uris.TopicCalendar(t.Slug), s.t(r, "[calendar of a topic] %s events", t.Name)
 	p.Data = struct {
 		Tag         *hub.Tag
 		Days        []dayGroup

@@ -13,6 +13,7 @@ import (
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/remotehtml"
+	"github.com/commonplace-hub/commonplace/locales"
 )
 
 // renderer holds the page templates: each page is the layout and the
@@ -59,11 +60,46 @@ var requiredViews = []string{
 
 // newRenderer parses the theme's templates with English messages.
 func newRenderer(theme fs.FS, md *markdownRenderer) (*renderer, error) {
-	return newRendererIn(theme, md, translator{catalog: English{}, lang: defaultLanguage})
+	c := locales.MustLoad()
+	info, _ := c.Language(locales.Source)
+	return newRendererIn(theme, md, translator{Words: c.In(locales.Source), info: info})
+}
+
+// languageViews are the theme's pages in every language of the catalog
+// (the shipped ones and the pseudo-locales): one renderer each, since a
+// template's messages are looked up when it is parsed. Each renderer
+// builds a page's template on first use, so a language nobody reads costs
+// only its layout.
+type languageViews struct {
+	byLang map[string]*renderer
+}
+
+func newLanguageViews(theme fs.FS, md *markdownRenderer, tr func(lang string) translator, langs []string) (*languageViews, error) {
+	v := &languageViews{byLang: map[string]*renderer{}}
+	for _, l := range langs {
+		r, err := newRendererIn(theme, md, tr(l))
+		if err != nil {
+			return nil, err
+		}
+		v.byLang[l] = r
+	}
+	return v, nil
+}
+
+// render renders view in the page's language (English when it has none).
+func (v *languageViews) render(w http.ResponseWriter, status int, view string, p *pageData) error {
+	r := v.byLang[p.catalog]
+	if r == nil {
+		r = v.byLang[locales.Source]
+	}
+	if p.KeepLang != "" {
+		return r.renderKeeping(w, status, view, p, p.KeepLang)
+	}
+	return r.render(w, status, view, p)
 }
 
 // newRendererIn parses the theme's templates with tr's messages (one
-// language; a hub speaking several would build one renderer each).
+// language).
 func newRendererIn(theme fs.FS, md *markdownRenderer, tr translator) (*renderer, error) {
 	r := &renderer{pages: map[string]*lazyPage{}, md: md}
 	base := template.New("layout.html").Funcs(r.funcs()).Funcs(tr.funcs())
@@ -103,6 +139,12 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // render executes a view into a buffer first, so a template error gives a
 // clean 500 rather than half a page.
 func (r *renderer) render(w http.ResponseWriter, status int, view string, data any) error {
+	return r.renderKeeping(w, status, view, data, "")
+}
+
+// renderKeeping is render, adding ?lang=keep to the page's internal links
+// when keep is set (a reader who chose a language keeps it).
+func (r *renderer) renderKeeping(w http.ResponseWriter, status int, view string, data any, keep string) error {
 	p := r.pages[view]
 	if p == nil {
 		return fmt.Errorf("no view %q", view)
@@ -117,9 +159,13 @@ func (r *renderer) render(w http.ResponseWriter, status int, view string, data a
 	if err := t.ExecuteTemplate(buf, "layout.html", data); err != nil {
 		return fmt.Errorf("render %s: %w", view, err)
 	}
+	out := buf.Bytes()
+	if keep != "" {
+		out = keepLanguage(out, keep)
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_, err = w.Write(buf.Bytes())
+	_, err = w.Write(out)
 	return err
 }
 
@@ -131,23 +177,12 @@ func (r *renderer) funcs() template.FuncMap {
 		// again here, so nothing stored earlier under another policy
 		// can run.
 		"remoteHTML": func(s string) template.HTML { return template.HTML(remotehtml.Sanitize(s)) },
-		"kindName":   func(kind hub.Kind) string { return kind.Label() },
-		"date":       func(t time.Time) string { return t.Format("Monday 2 January 2006") },
-		"shortDate": func(t time.Time) string {
-			return t.Format("Mon 2 Jan 2006")
-		},
-		"clock":    clock,
-		"isoDate":  func(t time.Time) string { return t.Format("2006-01-02") },
-		"isoTime":  func(t time.Time) string { return t.Format(time.RFC3339) },
-		"when":     when,
-		"describe": hub.Describe,
-		"join":     strings.Join,
-		"slug":     hub.Slugify,
-		"lines":    func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
-		"add":      func(a, b int) int { return a + b },
-		"weekday": func(code string) string {
-			return map[string]string{"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday", "SA": "Saturday", "SU": "Sunday"}[code]
-		},
+		"isoDate":    func(t time.Time) string { return t.Format("2006-01-02") },
+		"isoTime":    func(t time.Time) string { return t.Format(time.RFC3339) },
+		"join":       strings.Join,
+		"slug":       hub.Slugify,
+		"lines":      func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+		"add":        func(a, b int) int { return a + b },
 		"contains": func(list []string, s string) bool {
 			for _, v := range list {
 				if v == s {
@@ -176,27 +211,4 @@ func (r *renderer) funcs() template.FuncMap {
 		// webcal: the webcal:// address of a feed, for "Subscribe" links.
 		"webcal": webcalURL,
 	}
-}
-
-// clock formats a time of day the way British listings do: 7pm, 10:30am.
-func clock(t time.Time) string {
-	if t.Minute() == 0 {
-		return t.Format("3pm")
-	}
-	return t.Format("3:04pm")
-}
-
-// when describes an occurrence's time span for a reader.
-func when(start, end time.Time, allDay bool) string {
-	if allDay {
-		last := end.AddDate(0, 0, -1)
-		if !last.After(start) {
-			return start.Format("Monday 2 January 2006") + ", all day"
-		}
-		return start.Format("Mon 2 Jan") + " to " + last.Format("Mon 2 Jan 2006") + ", all day"
-	}
-	if start.Format("2006-01-02") == end.Format("2006-01-02") {
-		return start.Format("Monday 2 January 2006") + ", " + clock(start) + " to " + clock(end)
-	}
-	return start.Format("Mon 2 Jan 2006") + " " + clock(start) + " to " + end.Format("Mon 2 Jan 2006") + " " + clock(end)
 }

@@ -101,7 +101,7 @@ func (s *Server) routes() chi.Router {
 				return hub.Errorf(hub.ENOTFOUND, "No such API endpoint.")
 			}))
 			r.MethodNotAllowed(s.api(func(w http.ResponseWriter, r *http.Request) error {
-				return &apiError{status: http.StatusMethodNotAllowed, code: "EMETHOD", msg: "This endpoint does not support " + r.Method + "."}
+				return &apiError{status: http.StatusMethodNotAllowed, code: "EMETHOD", msg: s.t(r, "This endpoint does not support %s.", r.Method)}
 			}))
 			// An organiser with an API token.
 			r.Group(func(r chi.Router) {

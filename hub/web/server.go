@@ -21,6 +21,7 @@ import (
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/calendar"
+	"github.com/commonplace-hub/commonplace/locales"
 	"github.com/commonplace-hub/commonplace/themes"
 )
 
@@ -63,9 +64,10 @@ type Config struct {
 	// PageStore keeps the page cache's pages; nil keeps them in this
 	// process's memory (NewMemoryPageStore).
 	PageStore PageStore
-	// Catalog gives the words of every page and message; nil means
-	// English, the messages as written.
-	Catalog Catalog
+	// Catalog gives the words of every page and message in every
+	// language; nil means the catalogs built into the binary
+	// (locales.Load).
+	Catalog *locales.Catalog
 }
 
 // ActivityPub is the fediverse side of the hub, as the web server needs it.
@@ -80,16 +82,17 @@ type ActivityPub interface {
 
 // Server is the hub's http.Handler.
 type Server struct {
-	cfg    Config
-	svc    *hub.Service
-	log    *slog.Logger
-	base   *url.URL
-	views  *renderer
-	md     *markdownRenderer
-	logins *loginThrottle
-	static http.Handler
-	router chi.Router
-	pages  *pageCache // public pages, kept briefly (nil or ttl 0: off)
+	cfg     Config
+	svc     *hub.Service
+	log     *slog.Logger
+	base    *url.URL
+	views   *languageViews
+	catalog *locales.Catalog
+	md      *markdownRenderer
+	logins  *loginThrottle
+	static  http.Handler
+	router  chi.Router
+	pages   *pageCache // public pages, kept briefly (nil or ttl 0: off)
 }
 
 // Limits on request bodies.
@@ -117,10 +120,19 @@ func New(cfg Config) (*Server, error) {
 		cfg.LoginRate = 10
 	}
 	if cfg.Catalog == nil {
-		cfg.Catalog = English{}
+		c, err := locales.Load()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Catalog = c
 	}
 	md := newMarkdown()
-	views, err := newRendererIn(cfg.Theme, md, translator{catalog: cfg.Catalog, lang: defaultLanguage})
+	s0 := &Server{catalog: cfg.Catalog}
+	langs := []string{locales.PseudoAccented, locales.PseudoRTL}
+	for _, l := range cfg.Catalog.Languages() {
+		langs = append(langs, l.Tag)
+	}
+	views, err := newLanguageViews(cfg.Theme, md, s0.translatorIn, langs)
 	if err != nil {
 		return nil, err
 	}
@@ -129,15 +141,16 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:    cfg,
-		svc:    cfg.Service,
-		log:    cfg.Logger,
-		base:   cfg.BaseURL,
-		views:  views,
-		md:     md,
-		logins: newLoginThrottle(cfg),
-		static: http.StripPrefix("/static/", http.FileServerFS(staticFS)),
-		pages:  newPageCache(cfg.PageCache, cfg.PageStore),
+		catalog: cfg.Catalog,
+		cfg:     cfg,
+		svc:     cfg.Service,
+		log:     cfg.Logger,
+		base:    cfg.BaseURL,
+		views:   views,
+		md:      md,
+		logins:  newLoginThrottle(cfg),
+		static:  http.StripPrefix("/static/", http.FileServerFS(staticFS)),
+		pages:   newPageCache(cfg.PageCache, cfg.PageStore),
 	}
 	s.router = s.routes()
 	return s, nil
@@ -216,11 +229,38 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		Status  int
 		Heading string
 		Message string
-	}{status, http.StatusText(status), msg}
+	}{status, s.t(r, statusHeading(status)), msg}
 	if rerr := s.views.render(w, status, "public/error", data); rerr != nil {
 		s.log.Error("render error page", "error", rerr)
 		http.Error(w, msg, status)
 	}
+}
+
+// statusHeading is the error page's heading for a status, a message.
+func statusHeading(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return msg("Bad Request")
+	case http.StatusUnauthorized:
+		return msg("Unauthorized")
+	case http.StatusForbidden:
+		return msg("Forbidden")
+	case http.StatusNotFound:
+		return msg("Not Found")
+	case http.StatusConflict:
+		return msg("Conflict")
+	case http.StatusRequestEntityTooLarge:
+		return msg("Request Entity Too Large")
+	case http.StatusUnprocessableEntity:
+		return msg("Unprocessable Entity")
+	case http.StatusTooManyRequests:
+		return msg("Too Many Requests")
+	case http.StatusServiceUnavailable:
+		return msg("Service Unavailable")
+	case http.StatusInternalServerError:
+		return msg("Internal Server Error")
+	}
+	return http.StatusText(status)
 }
 
 // recoverPanics turns a panic into a logged 500 instead of a dropped

@@ -21,6 +21,7 @@ import (
 	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/web"
+	"github.com/commonplace-hub/commonplace/locales"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -87,6 +88,7 @@ func startTestHub(t *testing.T, federate bool, mutate ...func(*web.Config)) *tes
 		th.fed, cfg.ActivityPub = fed, fed
 		opts = append(opts, hub.WithNotifier(fed), hub.WithFederation(fed))
 	}
+	opts = append(opts, hub.WithLanguages(locales.MustLoad()))
 	svc := hub.NewService(db.Stores(), logger, opts...)
 	svc.Now = func() time.Time { return now }
 	svc.PasswordParams = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}

@@ -68,6 +68,12 @@ var rules = []rule{
 		why: "federation uses the domain's store contracts; cmd/commonplace gives it the SQLite adapters",
 	},
 	{
+		name:    "the catalogs depend on nothing of the module",
+		applies: under("locales"),
+		allows:  func(graph, string) bool { return false },
+		why:     "every front end and federation read the catalogs; a catalog needs nothing but its files",
+	},
+	{
 		name:    "nothing imports cmd",
 		applies: func(string) bool { return true },
 		allows:  func(_ graph, dep string) bool { return !within(dep, "cmd") },
@@ -203,8 +209,9 @@ func TestRulesCatchViolations(t *testing.T) {
 			"internal/netaddr":  nil,
 			"internal/notleaf":  {"hub"},
 			"storage":           {"hub", "internal/netaddr"},
-			"hub/web":           {"hub", "hub/calendar", "hub/apijson"},
-			"federation":        {"hub", "internal/netaddr"},
+			"hub/web":           {"hub", "hub/calendar", "hub/apijson", "locales"},
+			"federation":        {"hub", "internal/netaddr", "locales"},
+			"locales":           nil,
 			"cmd/commonplace":   {"hub", "hub/web", "hub/apijson", "federation", "storage"},
 			"cmd/other":         nil,
 			"hub/storetest":     {"hub"},
@@ -231,6 +238,7 @@ func TestRulesCatchViolations(t *testing.T) {
 		{"hub/apijson imports hub/web", "hub/apijson", "hub/web"},
 		{"hub/apijson imports storage", "hub/apijson", "storage"},
 		{"a command imports another", "cmd/commonplace", "cmd/other"},
+		{"the catalogs import the domain", "locales", "hub"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
