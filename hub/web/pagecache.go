@@ -110,9 +110,15 @@ func cacheable(r *http.Request, rep representation) bool {
 		r.Header.Get("If-None-Match") == "" && r.Header.Get("If-Modified-Since") == "" && r.Header.Get("Authorization") == ""
 }
 
-// cacheKey names a page in the cache: its representation and its URI.
+// cacheKey names a page in the cache: its representation, the language
+// it is answered in (chosen before, by the language middleware) and its
+// URI.
 func cacheKey(r *http.Request, rep representation) string {
-	return rep.String() + " " + r.URL.RequestURI()
+	lang := ""
+	if rl, ok := r.Context().Value(langKey{}).(requestLanguage); ok {
+		lang = rl.tag
+	}
+	return rep.String() + " " + lang + " " + r.URL.RequestURI()
 }
 
 // recorder captures a response while writing it through.
