@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -176,5 +177,50 @@ func TestSettingsRefuseUnshippedLanguages(t *testing.T) {
 	r := th.do(c2, req)
 	if r.StatusCode != 422 || !strings.Contains(r.body, "Mae angen Enw yr hwb.") {
 		t.Errorf("the field message is not in Welsh: %d", r.StatusCode)
+	}
+}
+
+// seedRemoteItem mirrors a guide from a followed peer, in English with a
+// Welsh translation.
+func (th *testHub) seedRemoteItem() *hub.RemoteItem {
+	th.t.Helper()
+	ctx := context.Background()
+	store := th.db.Commons()
+	peer := &hub.Followed{ActorID: "https://a.example/actor", FollowID: th.srv.URL + "/follows/1", Inbox: "https://a.example/inbox", Outbox: "https://a.example/outbox",
+		Username: "a", Name: "Hub A", Host: "a.example", State: hub.PeerAccepted, CreatedAt: time.Unix(1000, 0)}
+	if err := store.SaveFollowed(ctx, peer); err != nil {
+		th.t.Fatal(err)
+	}
+	at := time.Date(2026, 9, 1, 10, 0, 0, 0, time.UTC)
+	it := &hub.RemoteItem{ObjectID: "https://a.example/guides/1", Kind: hub.KindGuide, URL: "https://a.example/guides/1", Title: "Running a repair cafe",
+		Summary: "How we do it", ContentHTML: "<p>Bring tools.</p>", Language: "en",
+		Translations: []hub.ItemText{{Language: "cy", Title: "Cynnal caffi trwsio", ContentHTML: "<p>Dewch ag offer.</p>"}},
+		Origin:       hub.Origin{ActorID: peer.ActorID, Host: "a.example", Name: "Hub A"}, Published: at, Updated: at, Received: at}
+	if _, err := store.SaveRemoteItem(ctx, it, hub.ItemSource{PeerActor: peer.ActorID}); err != nil {
+		th.t.Fatal(err)
+	}
+	return it
+}
+
+// TestCommonsInTheReadersLanguage: an item from a peer that sent several
+// languages shows the reader's where there is one, its text marked with
+// the language it is in.
+func TestCommonsInTheReadersLanguage(t *testing.T) {
+	th := newTestHub(t, func(c *web.Config) { c.Catalog = welshCatalog(t) })
+	it := th.seedRemoteItem()
+	path := "/commons/" + strconv.FormatInt(it.ID, 10)
+	welsh := th.getWith(path, "Accept-Language", "cy")
+	for _, want := range []string{`<h1 lang="cy">Cynnal caffi trwsio</h1>`, `<div class="prose" lang="cy"><p>Dewch ag offer.</p></div>`, `<title>Cynnal caffi trwsio`} {
+		if !strings.Contains(welsh.body, want) {
+			t.Errorf("Welsh reader: page lacks %q", want)
+		}
+	}
+	english := th.getWith(path)
+	if !strings.Contains(english.body, `<h1 lang="en">Running a repair cafe</h1>`) || strings.Contains(english.body, "Cynnal") {
+		t.Error("English reader: not the English text")
+	}
+	list := th.getWith("/commons", "Accept-Language", "cy")
+	if !strings.Contains(list.body, `<h3 lang="cy"><a href="`+path+`">Cynnal caffi trwsio</a></h3>`) {
+		t.Errorf("Welsh reader: the commons list lacks the Welsh title")
 	}
 }

@@ -114,11 +114,10 @@ func cacheable(r *http.Request, rep representation) bool {
 // it is answered in (chosen before, by the language middleware) and its
 // URI.
 func cacheKey(r *http.Request, rep representation) string {
-	lang := ""
 	if rl, ok := r.Context().Value(langKey{}).(requestLanguage); ok {
-		lang = rl.tag
+		return rep.String() + " " + rl.tag + " " + r.URL.RequestURI()
 	}
-	return rep.String() + " " + lang + " " + r.URL.RequestURI()
+	return rep.String() + " " + r.URL.RequestURI()
 }
 
 // recorder captures a response while writing it through.
