@@ -68,14 +68,14 @@ type RemoteItem struct {
 	Latitude  *float64   `json:"latitude,omitempty"`
 	Longitude *float64   `json:"longitude,omitempty"`
 
-	Tags      []string  `json:"tags,omitempty"` // names, without '#'
-	Language  string    `json:"language"`  // of Title, Summary and ContentHTML, "" when not said
+	Tags     []string `json:"tags,omitempty"` // names, without '#'
+	Language string   `json:"language"`       // of Title, Summary and ContentHTML, "" when not said
 	// Translations are its text in the other languages the origin sent
 	// (nameMap, summaryMap, contentMap); In picks a reader's.
 	Translations []ItemText `json:"translations,omitempty"`
-	Published time.Time `json:"published"`
-	Updated   time.Time `json:"updated"`
-	Received  time.Time `json:"received"`
+	Published    time.Time  `json:"published"`
+	Updated      time.Time  `json:"updated"`
+	Received     time.Time  `json:"received"`
 
 	// SharedBy lists the peers that re-shared (Announced) it.
 	SharedBy []Origin `json:"shared_by,omitempty"`
@@ -382,7 +382,7 @@ type KnownServer struct {
 type ItemText struct {
 	Language    string `json:"language"`
 	Title       string `json:"title,omitempty"`
-	Summary     string `json:"summary,omitempty"`        // plain text
+	Summary     string `json:"summary,omitempty"`      // plain text
 	ContentHTML string `json:"content_html,omitempty"` // sanitised
 }
 
