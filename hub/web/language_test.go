@@ -121,10 +121,8 @@ func TestReadersLanguage(t *testing.T) {
 	}
 
 	// The hub's own language is the default.
-	st, _ := th.svc.Settings(context.Background())
-	st.Language = "cy"
-	if err := th.svc.UpdateSettings(th.host(), st); err != nil {
-		t.Fatal(err)
+	if st, body := th.apiClient(adminEmail).call("PUT", "/settings", map[string]any{"name": "Hulme Hub", "time_zone": "Europe/London", "language": "cy", "accent_colour": "#000000"}); st != 200 {
+		t.Fatalf("setting the hub's language: %d %v", st, body)
 	}
 	if r := th.getWith("/guides"); !strings.Contains(r.body, `<html lang="cy"`) || !strings.Contains(r.body, "Canllawiau") {
 		t.Error("a Welsh hub's page without a preference is not Welsh")
