@@ -21,40 +21,7 @@ func parseItem(d doc, origin hub.Origin, now time.Time) (*hub.RemoteItem, error)
 	if it.URL == "" {
 		it.URL = it.ObjectID
 	}
-	content, lang := d.str("content"), ""
-	contents, names, summaries := langMap(d.obj("contentMap")), langMap(d.obj("nameMap")), langMap(d.obj("summaryMap"))
-	langs := mapLanguages(contents, names, summaries)
-	for _, l := range langs {
-		if c := contents[l]; c != "" && (content == "" || c == content) {
-			lang, content = l, c
-			break
-		}
-	}
-	if lang == "" {
-		for _, l := range langs {
-			if contents[l] != "" {
-				lang = l
-				break
-			}
-		}
-	}
-	it.Language = lang
-	if l := d.str("inLanguage"); it.Language == "" && len(l) <= 16 {
-		it.Language = l
-	}
-	for _, l := range langs {
-		if l == lang {
-			continue
-		}
-		t := hub.ItemText{Language: l, Title: strings.TrimSpace(remotehtml.PlainText(names[l])),
-			Summary: remotehtml.PlainText(summaries[l]), ContentHTML: remotehtml.Sanitize(contents[l])}
-		if t.Title != "" || t.Summary != "" || t.ContentHTML != "" {
-			it.Translations = append(it.Translations, t)
-		}
-	}
-	if d.str("name") == "" && names[lang] != "" {
-		d["name"] = names[lang]
-	}
+	content := itemLanguages(d, it)
 	it.ContentHTML = remotehtml.Sanitize(content)
 	it.ContentText = remotehtml.PlainText(content)
 	it.Summary = remotehtml.PlainText(d.str("summary"))
@@ -176,6 +143,47 @@ func parseTime(s string) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// itemLanguages reads the languages of an object (content and the
+// contentMap, nameMap and summaryMap): it sets the item's Language and
+// Translations and returns the HTML content that is the item's own.
+func itemLanguages(d doc, it *hub.RemoteItem) string {
+	content, lang := d.str("content"), ""
+	contents, names, summaries := langMap(d.obj("contentMap")), langMap(d.obj("nameMap")), langMap(d.obj("summaryMap"))
+	langs := mapLanguages(contents, names, summaries)
+	for _, l := range langs {
+		if c := contents[l]; c != "" && (content == "" || c == content) {
+			lang, content = l, c
+			break
+		}
+	}
+	if lang == "" {
+		for _, l := range langs {
+			if contents[l] != "" {
+				lang = l
+				break
+			}
+		}
+	}
+	it.Language = lang
+	if l := d.str("inLanguage"); it.Language == "" && len(l) <= 16 {
+		it.Language = l
+	}
+	for _, l := range langs {
+		if l == lang {
+			continue
+		}
+		t := hub.ItemText{Language: l, Title: strings.TrimSpace(remotehtml.PlainText(names[l])),
+			Summary: remotehtml.PlainText(summaries[l]), ContentHTML: remotehtml.Sanitize(contents[l])}
+		if t.Title != "" || t.Summary != "" || t.ContentHTML != "" {
+			it.Translations = append(it.Translations, t)
+		}
+	}
+	if d.str("name") == "" && names[lang] != "" {
+		d["name"] = names[lang]
+	}
+	return content
 }
 
 // maxItemLanguages bounds how many languages of one item are kept.
