@@ -112,8 +112,11 @@ func TestCatalogsAreComplete(t *testing.T) {
 				}
 			}
 			if len(extra) > 0 {
+				// Harmless to readers (never looked up): said, not failed,
+				// so that a message leaving the code does not break a
+				// translation made before.
 				sort.Strings(extra)
-				t.Errorf("%s.toml has %d messages the code no longer has:\n%s", tag, len(extra), strings.Join(extra, "\n"))
+				t.Logf("%s.toml has %d messages the code no longer has (they can be deleted):\n%s", tag, len(extra), strings.Join(extra, "\n"))
 			}
 		})
 	}
