@@ -86,10 +86,14 @@ func TestReadersLanguage(t *testing.T) {
 		`<a href="/events?lang=cy" lang="cy" hreflang="cy" aria-current="true">Cymraeg</a>`,
 		`<a href="/events?lang=en" lang="en" hreflang="en">English</a>`,
 		`class="unreviewed"`, `docs/translating.md`,
+		`<h4 lang="en-GB"><a href="/events/digital-drop-in?date=`, // the hub's items keep their own language
 	} {
 		if !strings.Contains(welsh.body, want) {
 			t.Errorf("Welsh page lacks %q", want)
 		}
+	}
+	if strings.Contains(english.body, `<h4 lang=`) {
+		t.Error("items on a page in their own language are marked with it again")
 	}
 	if strings.Contains(english.body, `class="unreviewed"`) {
 		t.Error("the English page calls itself unreviewed")
