@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -21,22 +22,7 @@ func parseItem(d doc, origin hub.Origin, now time.Time) (*hub.RemoteItem, error)
 	if it.URL == "" {
 		it.URL = it.ObjectID
 	}
-	content, lang := d.str("content"), ""
-	if cm := d.obj("contentMap"); cm != nil {
-		for k, v := range cm {
-			if s, ok := v.(string); ok && s != "" {
-				lang = k
-				if content == "" {
-					content = s
-				}
-				break
-			}
-		}
-	}
-	it.Language = lang
-	if l := d.str("inLanguage"); it.Language == "" && len(l) <= 16 {
-		it.Language = l
-	}
+	content := itemLanguages(d, it)
 	it.ContentHTML = remotehtml.Sanitize(content)
 	it.ContentText = remotehtml.PlainText(content)
 	it.Summary = remotehtml.PlainText(d.str("summary"))
@@ -170,4 +156,80 @@ func hubTopicSlug(href, objectID string) string {
 		return ""
 	}
 	return slug
+}
+
+// itemLanguages reads the languages of an object (content and the
+// contentMap, nameMap and summaryMap): it sets the item's Language and
+// Translations and returns the HTML content that is the item's own.
+func itemLanguages(d doc, it *hub.RemoteItem) string {
+	content, lang := d.str("content"), ""
+	contents, names, summaries := langMap(d.obj("contentMap")), langMap(d.obj("nameMap")), langMap(d.obj("summaryMap"))
+	langs := mapLanguages(contents, names, summaries)
+	for _, l := range langs {
+		if c := contents[l]; c != "" && (content == "" || c == content) {
+			lang, content = l, c
+			break
+		}
+	}
+	if lang == "" {
+		for _, l := range langs {
+			if contents[l] != "" {
+				lang = l
+				break
+			}
+		}
+	}
+	it.Language = lang
+	if l := d.str("inLanguage"); it.Language == "" && len(l) <= 16 {
+		it.Language = l
+	}
+	for _, l := range langs {
+		if l == lang {
+			continue
+		}
+		t := hub.ItemText{Language: l, Title: strings.TrimSpace(remotehtml.PlainText(names[l])),
+			Summary: remotehtml.PlainText(summaries[l]), ContentHTML: remotehtml.Sanitize(contents[l])}
+		if t.Title != "" || t.Summary != "" || t.ContentHTML != "" {
+			it.Translations = append(it.Translations, t)
+		}
+	}
+	if d.str("name") == "" && names[lang] != "" {
+		d["name"] = names[lang]
+	}
+	return content
+}
+
+// maxItemLanguages bounds how many languages of one item are kept.
+const maxItemLanguages = 12
+
+// langMap reads a nameMap, summaryMap or contentMap: language tag to text,
+// tags of at most 16 characters only.
+func langMap(d doc) map[string]string {
+	out := map[string]string{}
+	for k, v := range d {
+		if s, ok := v.(string); ok && s != "" && k != "" && len(k) <= 16 {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+// mapLanguages lists the languages of the maps, sorted, at most
+// maxItemLanguages.
+func mapLanguages(maps ...map[string]string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range maps {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Strings(out)
+	if len(out) > maxItemLanguages {
+		out = out[:maxItemLanguages]
+	}
+	return out
 }

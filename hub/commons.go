@@ -68,11 +68,14 @@ type RemoteItem struct {
 	Latitude  *float64   `json:"latitude,omitempty"`
 	Longitude *float64   `json:"longitude,omitempty"`
 
-	Tags      []string  `json:"tags,omitempty"` // names, without '#'
-	Language  string    `json:"language"`
-	Published time.Time `json:"published"`
-	Updated   time.Time `json:"updated"`
-	Received  time.Time `json:"received"`
+	Tags     []string `json:"tags,omitempty"` // names, without '#'
+	Language string   `json:"language"`       // of Title, Summary and ContentHTML, "" when not said
+	// Translations are its text in the other languages the origin sent
+	// (nameMap, summaryMap, contentMap); In picks a reader's.
+	Translations []ItemText `json:"translations,omitempty"`
+	Published    time.Time  `json:"published"`
+	Updated      time.Time  `json:"updated"`
+	Received     time.Time  `json:"received"`
 
 	// SharedBy lists the peers that re-shared (Announced) it.
 	SharedBy []Origin `json:"shared_by,omitempty"`
@@ -373,4 +376,61 @@ type KnownServer struct {
 	Blocked   bool        `json:"blocked"`   // the domain is blocked
 	Allowed   bool        `json:"allowed"`   // on the allowlist
 	Health    *PeerStatus `json:"health,omitempty"`
+}
+
+// ItemText is a remote item's text in one language.
+type ItemText struct {
+	Language    string `json:"language"`
+	Title       string `json:"title,omitempty"`
+	Summary     string `json:"summary,omitempty"`      // plain text
+	ContentHTML string `json:"content_html,omitempty"` // sanitised
+}
+
+// In returns the item with its text in the language lang (a BCP 47 tag)
+// where its origin sent that language (the same tag, else the same base
+// language: en-GB for en), and as it is otherwise. What a translation
+// leaves out (a title without content) stays as it was; Language says
+// which language the text is in.
+func (it RemoteItem) In(lang string) RemoteItem {
+	if lang == "" || sameLanguage(it.Language, lang) == 2 {
+		return it
+	}
+	best, score := -1, 0
+	for i, t := range it.Translations {
+		if s := sameLanguage(t.Language, lang); s > score {
+			best, score = i, s
+		}
+	}
+	if best < 0 || (score == 1 && sameLanguage(it.Language, lang) == 1) {
+		return it
+	}
+	t := it.Translations[best]
+	if t.Title != "" {
+		it.Title = t.Title
+	}
+	if t.Summary != "" {
+		it.Summary = t.Summary
+	}
+	if t.ContentHTML != "" {
+		it.ContentHTML = t.ContentHTML
+	}
+	it.Language = t.Language
+	return it
+}
+
+// sameLanguage is 2 for the same tag, 1 for the same base language (en-GB
+// and en), 0 otherwise, ignoring case.
+func sameLanguage(a, b string) int {
+	if a == "" || b == "" {
+		return 0
+	}
+	if strings.EqualFold(a, b) {
+		return 2
+	}
+	baseA, _, _ := strings.Cut(a, "-")
+	baseB, _, _ := strings.Cut(b, "-")
+	if strings.EqualFold(baseA, baseB) {
+		return 1
+	}
+	return 0
 }

@@ -28,19 +28,24 @@ func (db *DB) Commons() *CommonsStore { return &CommonsStore{db} }
 
 const remoteItemCols = `i.id, i.object_id, i.kind, i.url, i.title, i.summary, i.content_html, i.content_text, i.sections,
 	i.origin_actor, i.origin_name, i.origin_username, i.origin_url, i.origin_host, i.starts_at, i.ends_at, i.time_zone,
-	i.place_name, i.address, i.online_url, i.latitude, i.longitude, i.tag_names, i.language, i.published_at, i.updated_at, i.received_at,
+	i.place_name, i.address, i.online_url, i.latitude, i.longitude, i.tag_names, i.language, i.published_at, i.updated_at, i.received_at, i.translations,
 	EXISTS (SELECT 1 FROM reshares r WHERE r.object_id = i.object_id)`
 
 func scanRemoteItem(sc interface{ Scan(...any) error }) (*hub.RemoteItem, error) {
 	it := &hub.RemoteItem{}
-	var sections, tags string
+	var sections, tags, translations string
 	var starts, ends sql.NullInt64
 	var lat, lon sql.NullFloat64
 	var published, updated, received int64
 	if err := sc.Scan(&it.ID, &it.ObjectID, &it.Kind, &it.URL, &it.Title, &it.Summary, &it.ContentHTML, &it.ContentText, &sections,
 		&it.Origin.ActorID, &it.Origin.Name, &it.Origin.Username, &it.Origin.URL, &it.Origin.Host, &starts, &ends, &it.TimeZone,
-		&it.PlaceName, &it.Address, &it.OnlineURL, &lat, &lon, &tags, &it.Language, &published, &updated, &received, &it.Reshared); err != nil {
+		&it.PlaceName, &it.Address, &it.OnlineURL, &lat, &lon, &tags, &it.Language, &published, &updated, &received, &translations, &it.Reshared); err != nil {
 		return nil, err
+	}
+	if translations != "" {
+		if err := json.Unmarshal([]byte(translations), &it.Translations); err != nil {
+			return nil, err
+		}
 	}
 	if sections != "" {
 		if err := json.Unmarshal([]byte(sections), &it.Sections); err != nil {
@@ -170,6 +175,14 @@ func (s *CommonsStore) SaveRemoteItem(ctx context.Context, it *hub.RemoteItem, s
 			return false, err
 		}
 	}
+	translations := ""
+	if len(it.Translations) > 0 {
+		b, err := json.Marshal(it.Translations)
+		if err != nil {
+			return false, err
+		}
+		translations = string(b)
+	}
 	slugs := make([]string, 0, len(it.Tags))
 	for _, t := range it.Tags {
 		if sl := hub.Slugify(t); sl != "" {
@@ -192,13 +205,13 @@ func (s *CommonsStore) SaveRemoteItem(ctx context.Context, it *hub.RemoteItem, s
 			it.Origin.ActorID, it.Origin.Name, it.Origin.Username, it.Origin.URL, it.Origin.Host,
 			nullUnix(it.StartsAt), nullUnix(it.EndsAt), it.TimeZone, it.PlaceName, hub.Slugify(it.PlaceName), it.Address, it.OnlineURL,
 			nullFloat(it.Latitude), nullFloat(it.Longitude), tagSlugs, strings.Join(it.Tags, "\n"), it.Language,
-			unix(it.Published), unix(it.Updated), unix(it.Received)}
+			unix(it.Published), unix(it.Updated), unix(it.Received), translations}
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			res, err := tx.ExecContext(ctx, `INSERT INTO remote_items (kind, url, title, summary, content_html, content_text, sections,
 				origin_actor, origin_name, origin_username, origin_url, origin_host, starts_at, ends_at, time_zone, place_name, place_slug,
-				address, online_url, latitude, longitude, tags, tag_names, language, published_at, updated_at, received_at, object_id)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, it.ObjectID)...)
+				address, online_url, latitude, longitude, tags, tag_names, language, published_at, updated_at, received_at, translations, object_id)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, it.ObjectID)...)
 			if err != nil {
 				return err
 			}
@@ -212,7 +225,7 @@ func (s *CommonsStore) SaveRemoteItem(ctx context.Context, it *hub.RemoteItem, s
 			if _, err := tx.ExecContext(ctx, `UPDATE remote_items SET kind = ?, url = ?, title = ?, summary = ?, content_html = ?, content_text = ?, sections = ?,
 				origin_actor = ?, origin_name = ?, origin_username = ?, origin_url = ?, origin_host = ?, starts_at = ?, ends_at = ?, time_zone = ?,
 				place_name = ?, place_slug = ?, address = ?, online_url = ?, latitude = ?, longitude = ?, tags = ?, tag_names = ?, language = ?,
-				published_at = ?, updated_at = ?, received_at = ? WHERE id = ?`, append(args, id)...); err != nil {
+				published_at = ?, updated_at = ?, received_at = ?, translations = ? WHERE id = ?`, append(args, id)...); err != nil {
 				return err
 			}
 			changed = true

@@ -21,7 +21,8 @@ func (db *DB) Federation() *FederationStore { return &FederationStore{db} }
 
 func notFound(err error, msg string) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return hub.Errorf(hub.ENOTFOUND, "%s", msg)
+		// msg is the message itself (Format), so the catalog finds it.
+		return &hub.Error{Code: hub.ENOTFOUND, Message: msg, Format: msg}
 	}
 	return err
 }

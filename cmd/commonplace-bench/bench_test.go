@@ -23,6 +23,12 @@ func TestScenariosSmoke(t *testing.T) {
 	if len(rep.Figures) != 20 {
 		t.Fatalf("%d figures, want 20 (5 for each of 4 documents)", len(rep.Figures))
 	}
+	if err := scenarioTranslated(cfg, rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Figures) != 26 {
+		t.Fatalf("%d figures, want 26 (and 3 for each of 2 translated pages)", len(rep.Figures))
+	}
 	for _, f := range rep.Figures {
 		if f.Name[len(f.Name)-6:] == "errors" && f.Value != 0 {
 			t.Errorf("%s: %v", f.Name, f.Value)

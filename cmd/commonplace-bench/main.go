@@ -13,6 +13,10 @@
 //     net/http handler serving the same bytes and headers; requests/s,
 //     ratio, p50/p99 latency, errors. Targets: ratio ≥ 0.5, p99 < 20 ms,
 //     no errors.
+//   - translated: the home page and an event page in a translated
+//     language (the first shipped besides English, else the pseudo-locale
+//     en-XA) beside the same pages in English, rendered on every request;
+//     ratio of medians (target ≥ 0.90), errors.
 //   - ap: WebFinger and the actor document the same way, in process.
 //   - wire: WebFinger and the actor document from the real binary (-binary)
 //     under wrk, an external load generator, beside a bare net/http
@@ -85,7 +89,7 @@ func met(ok bool) *bool { return &ok }
 
 func main() {
 	var cfg config
-	run := flag.String("run", ".", "`regexp` of scenarios to run: pages, ap, wire, startup, commons, gobench")
+	run := flag.String("run", ".", "`regexp` of scenarios to run: pages, translated, ap, wire, startup, commons, gobench")
 	flag.StringVar(&cfg.binary, "binary", "", "the commonplace `binary` for the startup scenario (default: ./commonplace, then $PATH)")
 	flag.DurationVar(&cfg.window, "window", 300*time.Millisecond, "length of one load window")
 	flag.IntVar(&cfg.rounds, "rounds", 10, "load windows per side; hub and reference take turns")
@@ -111,7 +115,7 @@ func main() {
 	for _, s := range []struct {
 		name string
 		fn   func(config, *report) error
-	}{{"pages", scenarioPages}, {"ap", scenarioAP}, {"wire", scenarioWire}, {"startup", scenarioStartup}, {"commons", scenarioCommons}, {"gobench", scenarioGoBench}} {
+	}{{"pages", scenarioPages}, {"translated", scenarioTranslated}, {"ap", scenarioAP}, {"wire", scenarioWire}, {"startup", scenarioStartup}, {"commons", scenarioCommons}, {"gobench", scenarioGoBench}} {
 		if !cfg.run.MatchString(s.name) || (s.name == "gobench" && !cfg.gobench) {
 			continue
 		}

@@ -32,7 +32,11 @@ type inProcessHub struct {
 	close func()
 }
 
-func startHub(cfg config) (*inProcessHub, error) {
+func startHub(cfg config) (*inProcessHub, error) { return startHubCache(cfg, time.Second) }
+
+// startHubCache is startHub with public pages kept for pageCache (0:
+// rendered on every request).
+func startHubCache(cfg config, pageCache time.Duration) (*inProcessHub, error) {
 	dir, err := os.MkdirTemp("", "commonplace-bench-")
 	if err != nil {
 		return nil, err
@@ -58,7 +62,7 @@ func startHub(cfg config) (*inProcessHub, error) {
 	svc := hub.NewService(db.Stores(), quiet, hub.WithNotifier(fed), hub.WithFederation(fed))
 	h.svc = svc
 	// As `commonplace serve` runs it: public pages kept for a second.
-	if handler, err = web.New(web.Config{Service: svc, BaseURL: u, Logger: quiet, ActivityPub: fed, PageCache: time.Second}); err != nil {
+	if handler, err = web.New(web.Config{Service: svc, BaseURL: u, Logger: quiet, ActivityPub: fed, PageCache: pageCache}); err != nil {
 		return nil, err
 	}
 	host := hub.HostContext(ctx)

@@ -370,6 +370,14 @@ func TestCaseStudyPlaceTagAndSettingsCommands(t *testing.T) {
 	if stderr := h.fail(1, "settings", "set", "--accent-colour", "green"); !strings.Contains(stderr, "  accent_colour:") {
 		t.Errorf("bad colour:\n%s", stderr)
 	}
+	// A language the hub is not translated into is refused, naming those it is.
+	if stderr := h.fail(1, "settings", "set", "--language", "xx-bogus-!!"); !strings.Contains(stderr, "  language:") || !strings.Contains(stderr, `"xx-bogus-!!"`) || !strings.Contains(stderr, "en") {
+		t.Errorf("bad language:\n%s", stderr)
+	}
+	h.okJSON(&st, "settings", "set", "--language", "en-GB")
+	if st.Language != "en-GB" || st.Name != "Hulme Hub" {
+		t.Errorf("settings after a refused language = %+v", st)
+	}
 	// New events default to the hub's zone.
 	var ev apijson.Event
 	h.okJSON(&ev, "event", "add", "--title", "Céilí", "--start", "2026-03-17 19:00", "--end", "2026-03-17 23:00")

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -282,7 +283,8 @@ func testCommonsMirror(t *testing.T, open Opener) {
 	}
 	start := time.Unix(1_800_000_000, 0).UTC()
 	it := &hub.RemoteItem{ObjectID: "https://a.example/events/1", Kind: hub.KindEvent, URL: "https://a.example/events/1", Title: "Repair cafe", ContentText: "Bring a toaster",
-		Origin: hub.Origin{ActorID: peer.ActorID, Host: "a.example", Name: "Hub A"}, StartsAt: &start, TimeZone: "UTC", Published: start.Add(-time.Hour), Updated: start.Add(-time.Hour), Received: start}
+		Origin: hub.Origin{ActorID: peer.ActorID, Host: "a.example", Name: "Hub A"}, StartsAt: &start, TimeZone: "UTC", Published: start.Add(-time.Hour), Updated: start.Add(-time.Hour), Received: start,
+		Language: "en", Translations: []hub.ItemText{{Language: "cy", Title: "Caffi trwsio", ContentHTML: "<p>Dewch â thostiwr</p>"}}}
 	changed, err := s.SaveRemoteItem(ctx, it, hub.ItemSource{PeerActor: peer.ActorID})
 	if err != nil || !changed || it.ID == 0 {
 		t.Fatalf("SaveRemoteItem: %v, %v (id %d)", changed, err, it.ID)
@@ -295,6 +297,9 @@ func testCommonsMirror(t *testing.T, open Opener) {
 	got, err := read.RemoteItem(ctx, it.ID)
 	if err != nil || got.Title != "Repair cafe" || got.ObjectID != it.ObjectID {
 		t.Fatalf("RemoteItem: %+v, %v", got, err)
+	}
+	if !reflect.DeepEqual(got.Translations, it.Translations) || got.Language != "en" {
+		t.Errorf("RemoteItem keeps the item's languages: %q %+v, want %+v", got.Language, got.Translations, it.Translations)
 	}
 	items, n, err := read.RemoteItems(ctx, hub.RemoteItemFilter{Limit: 10})
 	if err != nil || n != 1 || len(items) != 1 {

@@ -61,6 +61,7 @@ func (s *Server) settingsUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.UpdateSettings(r.Context(), st); err != nil {
 		return s.failedForm(w, r, err, "admin/settings", "Hub settings", formView{Form: f, Zones: commonZones, Action: "/admin/settings"})
 	}
+	s.forgetHubLanguage()
 	s.redirectWithFlash(w, r, "/admin/settings", s.t(r, "Settings saved."))
 	return nil
 }

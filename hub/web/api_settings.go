@@ -40,6 +40,7 @@ func (s *Server) apiSettingsUpdate(w http.ResponseWriter, r *http.Request) error
 	if err := s.svc.UpdateSettings(r.Context(), st); err != nil {
 		return err
 	}
+	s.forgetHubLanguage()
 	return s.apiSettingsGet(w, r)
 }
 

@@ -114,3 +114,13 @@ func (p *pageData) LanguageTags() string {
 	}
 	return strings.Join(tags, ", ")
 }
+
+// ContentLang is the language of the hub's own items (its setting) when
+// it is not the page's: their titles and text then carry it as their
+// lang attribute.
+func (p *pageData) ContentLang() string {
+	if p.Site.Language == "" || p.Site.Language == p.Lang {
+		return ""
+	}
+	return p.Site.Language
+}

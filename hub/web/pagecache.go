@@ -110,8 +110,13 @@ func cacheable(r *http.Request, rep representation) bool {
 		r.Header.Get("If-None-Match") == "" && r.Header.Get("If-Modified-Since") == "" && r.Header.Get("Authorization") == ""
 }
 
-// cacheKey names a page in the cache: its representation and its URI.
+// cacheKey names a page in the cache: its representation, the language
+// it is answered in (chosen before, by the language middleware) and its
+// URI.
 func cacheKey(r *http.Request, rep representation) string {
+	if rl, ok := r.Context().Value(langKey{}).(requestLanguage); ok {
+		return rep.String() + " " + rl.tag + " " + r.URL.RequestURI()
+	}
 	return rep.String() + " " + r.URL.RequestURI()
 }
 

@@ -90,7 +90,9 @@ func attr(n *html.Node, key string) string {
 func TestPseudoLocalesTranslateEveryPage(t *testing.T) {
 	th := newFederatedHub(t)
 	e, g, cs := th.seed()
+	remote := th.seedRemoteItem()
 	content := []string{
+		remote.Title, remote.Summary, "Bring tools.", "Hub A", "a.example", // the peer's item, in its own language
 		"Commonplace hub", "Events, guides and case studies from our community.",
 		e.Title, e.Organiser, e.Accessibility, "phone", "Bring your", "or laptop.", e.Place.Name, e.Place.StreetAddress, e.Place.Locality, e.Place.PostalCode,
 		g.Title, g.Summary, "Before", "Book the room", cs.Title, cs.Summary, cs.Problem, cs.Approach, cs.Outcome, cs.Organisation,
@@ -102,7 +104,7 @@ func TestPseudoLocalesTranslateEveryPage(t *testing.T) {
 		"/", "/events", "/events/" + e.Slug, "/events/" + e.Slug + "?date=2026-10-27", "/guides", "/guides/" + g.Slug,
 		"/case-studies", "/case-studies/" + cs.Slug, "/topics", "/topics/digital-skills", "/places", "/places/" + e.Place.Slug,
 		"/commons", "/search?q=drop", "/search?q=nothing-matches-this", "/no-such-page", "/events/no-such-event",
-		"/events?from=not-a-date", "/admin/login",
+		"/events?from=not-a-date", "/admin/login", fmt.Sprintf("/commons/%d", remote.ID),
 	}
 	organiser := []string{
 		"/admin", "/admin/events", "/admin/events/new", fmt.Sprintf("/admin/events/%d/edit", e.ID), fmt.Sprintf("/admin/events/%d/delete", e.ID),

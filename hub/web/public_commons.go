@@ -38,6 +38,10 @@ func (s *Server) commonsList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.page(r, s.t(r, "The commons"), nil)
+	for i, it := range items {
+		shown := it.In(p.Lang) // the reader's language, where the origin sent it
+		items[i] = &shown
+	}
 	p.Section = "commons"
 	p.Description = s.t(r, "Events, guides and case studies from the hubs %s follows.", p.Site.Name)
 	query := ""
@@ -56,11 +60,14 @@ func (s *Server) commonsShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return hub.Errorf(hub.ENOTFOUND, "There is no such item in the commons.")
 	}
-	it, err := s.svc.RemoteItem(r.Context(), id)
+	item, err := s.svc.RemoteItem(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	p := s.page(r, it.Title, it)
+	p := s.page(r, "", nil)
+	shown := item.In(p.Lang) // the reader's language, where the origin sent it
+	it := &shown
+	p.Title, p.Data = it.Title, it
 	p.Section = "commons"
 	p.Description = it.Summary
 	if p.Description == "" {

@@ -69,17 +69,17 @@ func (s *Server) routes() chi.Router {
 		r.HandleFunc(uris.OldTopics, movedTo(uris.OldTopics, uris.Topics))
 		r.HandleFunc(uris.OldTopics+"/*", movedTo(uris.OldTopics, uris.Topics))
 
-		// Anyone: public pages, the same for every reader, so they may be
-		// kept briefly (pagecache.go).
+		// Anyone: public pages, the same for every reader of a language,
+		// so they may be kept briefly (pagecache.go), by language.
 		r.Group(func(r chi.Router) {
-			r.Use(s.pages.middleware)
+			r.Use(s.language, s.pages.middleware)
 			s.publicRoutes(r)
 		})
 
 		// Organiser pages: a session cookie scoped to /admin, CSRF tokens on
 		// every form and cross-origin protection for every unsafe method.
 		r.Route("/admin", func(r chi.Router) {
-			r.Use(limitBody(maxFormBody, "/admin/settings/logo"), crossOriginProtection, noStore)
+			r.Use(s.language, limitBody(maxFormBody, "/admin/settings/logo"), crossOriginProtection, noStore)
 			// Anyone: signing in.
 			r.Get("/login", s.html(s.loginForm))
 			r.Post("/login", s.html(s.login))
@@ -96,7 +96,7 @@ func (s *Server) routes() chi.Router {
 
 		// Organiser API: JSON in and out.
 		r.Route("/api/v1", func(r chi.Router) {
-			r.Use(limitBody(maxFormBody, "/api/v1/settings/logo"), noStore)
+			r.Use(s.language, limitBody(maxFormBody, "/api/v1/settings/logo"), noStore)
 			r.NotFound(s.api(func(w http.ResponseWriter, r *http.Request) error {
 				return hub.Errorf(hub.ENOTFOUND, "No such API endpoint.")
 			}))

@@ -82,17 +82,18 @@ type ActivityPub interface {
 
 // Server is the hub's http.Handler.
 type Server struct {
-	cfg     Config
-	svc     *hub.Service
-	log     *slog.Logger
-	base    *url.URL
-	views   *languageViews
-	catalog *locales.Catalog
-	md      *markdownRenderer
-	logins  *loginThrottle
-	static  http.Handler
-	router  chi.Router
-	pages   *pageCache // public pages, kept briefly (nil or ttl 0: off)
+	cfg       Config
+	svc       *hub.Service
+	log       *slog.Logger
+	base      *url.URL
+	views     *languageViews
+	catalog   *locales.Catalog
+	langCache hubLanguageCache // the hub's language, kept as briefly as pages
+	md        *markdownRenderer
+	logins    *loginThrottle
+	static    http.Handler
+	router    chi.Router
+	pages     *pageCache // public pages, kept briefly (nil or ttl 0: off)
 }
 
 // Limits on request bodies.

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
@@ -152,10 +153,50 @@ func (s *Server) chooseLanguage(r *http.Request) requestLanguage {
 	if tag, ok := s.catalog.Preferred(r.Header.Get("Accept-Language")); ok {
 		return requestLanguage{tag: tag}
 	}
-	if tag, ok := s.catalog.Supported(s.settings(r.Context()).Language); ok {
-		return requestLanguage{tag: tag}
+	return requestLanguage{tag: s.hubLanguage(r.Context())}
+}
+
+// hubLanguageCache keeps the hub's language for as long as the page cache
+// keeps pages, so that a page served from the cache costs no database
+// read; a change shows within that time, as pages' changes do.
+type hubLanguageCache struct {
+	mu    sync.Mutex
+	tag   string
+	until time.Time
+}
+
+// forgetHubLanguage drops the kept hub language, after this server
+// changed the settings (a change from the command line shows within the
+// cache's time).
+func (s *Server) forgetHubLanguage() {
+	s.langCache.mu.Lock()
+	s.langCache.until = time.Time{}
+	s.langCache.mu.Unlock()
+}
+
+// hubLanguage is the shipped language the hub's setting is answered in
+// (English when it is none).
+func (s *Server) hubLanguage(ctx context.Context) string {
+	ttl := s.cfg.PageCache
+	now := time.Now()
+	if ttl > 0 {
+		s.langCache.mu.Lock()
+		tag, until := s.langCache.tag, s.langCache.until
+		s.langCache.mu.Unlock()
+		if now.Before(until) {
+			return tag
+		}
 	}
-	return requestLanguage{tag: locales.Source}
+	tag, ok := s.catalog.Supported(s.settings(ctx).Language)
+	if !ok {
+		tag = locales.Source
+	}
+	if ttl > 0 {
+		s.langCache.mu.Lock()
+		s.langCache.tag, s.langCache.until = tag, now.Add(ttl)
+		s.langCache.mu.Unlock()
+	}
+	return tag
 }
 
 // langOf returns the language of r (chosen by the language middleware;

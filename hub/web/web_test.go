@@ -88,7 +88,11 @@ func startTestHub(t *testing.T, federate bool, mutate ...func(*web.Config)) *tes
 		th.fed, cfg.ActivityPub = fed, fed
 		opts = append(opts, hub.WithNotifier(fed), hub.WithFederation(fed))
 	}
-	opts = append(opts, hub.WithLanguages(locales.MustLoad()))
+	var languages hub.Languages = locales.MustLoad()
+	if cfg.Catalog != nil {
+		languages = cfg.Catalog
+	}
+	opts = append(opts, hub.WithLanguages(languages))
 	svc := hub.NewService(db.Stores(), logger, opts...)
 	svc.Now = func() time.Time { return now }
 	svc.PasswordParams = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}

@@ -273,6 +273,31 @@ func TestOrganiserCreatesRepeatingEventReaderFindsIt(t *testing.T) {
 	notFound := "/no/such/page"
 	visit("not-found page", notFound)
 
+	// ---- 5b. The same pages in Welsh and right to left. ----
+	// A Welsh page, chosen by the reader (it fails until locales/cy.toml
+	// ships), and the right-to-left pseudo-locale ar-XB: axe checks the
+	// language attributes and that the mirrored layout stays usable.
+	for _, lang := range []string{"cy", "ar-XB"} {
+		for _, p := range []string{"/", "/events", found[1].Href, placeHref} {
+			sep := "?"
+			if strings.Contains(p, "?") {
+				sep = "&"
+			}
+			name := p + " in " + lang
+			reader.open(p + sep + "lang=" + lang)
+			reader.pageOK(name)
+			got := get(t, reader, "the language of "+name, chromedp.Evaluate[[]string](`[document.documentElement.lang, document.documentElement.dir]`))
+			wantDir := "ltr"
+			if lang == "ar-XB" {
+				wantDir = "rtl"
+			}
+			if len(got) != 2 || got[0] != lang || got[1] != wantDir {
+				t.Errorf("%s: <html lang dir> = %v, want %s %s", name, got, lang, wantDir)
+			}
+			a.check(reader, name)
+		}
+	}
+
 	// ---- 6. Readers get no cookies. ----
 	for _, p := range publicPages {
 		status := http.StatusOK
