@@ -100,7 +100,7 @@ func Internal(err error, what string) error {
 	if errors.As(err, &e) {
 		return err
 	}
-	const format = "Something went wrong on the server while %s."
+	format := string(Msg("Something went wrong on the server while %s."))
 	return &Error{Code: EINTERNAL, Message: fmt.Sprintf(format, what), Format: format, Args: []any{Message(what)}, Err: err}
 }
 
@@ -157,9 +157,9 @@ func (f fieldErrors) err(what string) error {
 	if len(f) == 0 {
 		return nil
 	}
-	format := "Please correct the highlighted field and save the %s again."
+	format := string(Msg("Please correct the highlighted field and save the %s again."))
 	if len(f) > 1 {
-		format = "Please correct the highlighted fields and save the %s again."
+		format = string(Msg("Please correct the highlighted fields and save the %s again."))
 	}
 	fields := make(map[string]string, len(f))
 	for k, t := range f {
