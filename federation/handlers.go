@@ -93,6 +93,7 @@ func WantsActivityJSON(r *http.Request) bool { return accept.Activity(r.Header.V
 // capacity, so an Add elsewhere copies rather than writes into them).
 var (
 	hdrVary         = []string{"Accept"}
+	hdrVaryAsker    = []string{"Accept, Signature, Signature-Input"}
 	hdrCacheControl = []string{"public, max-age=60"}
 	hdrAnyOrigin    = []string{"*"}
 	hdrJSON         = []string{"application/json"}
@@ -430,10 +431,17 @@ func (f *Federation) ServeObject(w http.ResponseWriter, r *http.Request, kind hu
 		f.fail(w, r, hub.Errorf(hub.ENOTFOUND, "not found"))
 		return
 	}
-	body, err := json.Marshal(withContext(obj))
+	// The form depends on who asks (askerFamily): caches must keep the
+	// answers to different servers apart.
+	body, err := json.Marshal(withContext(forReaders(f.askerFamily(r), obj)))
 	if err != nil {
 		f.fail(w, r, err)
 		return
 	}
-	f.writeJSON(w, r, hdrAS, body)
+	h := w.Header()
+	h["Content-Type"] = hdrAS
+	h["Vary"] = hdrVaryAsker
+	h["Cache-Control"] = hdrCacheControl
+	h["Access-Control-Allow-Origin"] = hdrAnyOrigin
+	w.Write(body)
 }
