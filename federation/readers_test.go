@@ -56,7 +56,7 @@ func htmlText(s string) string {
 // mastodonSees emulates Mastodon. app/lib/activitypub/activity/create.rb
 // (4.0-4.2; code index file 44480550), process_status_params: for the
 // converted types (activity.rb CONVERTED_TYPES: Image Audio Video Article
-// Page Event) text = converted_text and spoiler_text = ''; converted_text =
+// Page Event) text = converted_text and spoiler_text = ”; converted_text =
 // linkify([title, spoiler_text, url || uri].join("\n\n")), where linkify
 // escapes: the summary shows as written, tags and all. From 4.3 the title
 // is an <h2> and the summary is kept as HTML (the issue's reading of 4.3;
@@ -93,7 +93,7 @@ func gotosocialSees(o map[string]any) seen {
 
 // misskeySees emulates Misskey. packages/backend/src/core/activitypub/
 // models/ApNoteService.ts (commit 005b2fd8), createNote: validPost types
-// only; `const cw = note.summary === '' ? null : note.summary`; text from
+// only; `const cw = note.summary === ” ? null : note.summary`; text from
 // _misskey_content, else source (text/x.misskeymarkdown), else
 // htmlToMfm(content); name is passed on for poll votes only.
 func misskeySees(o map[string]any) seen {

@@ -76,6 +76,10 @@ type ActivityPub interface {
 	// ServeObject answers an item's URL with its ActivityStreams object.
 	// The web server decides which requests get it (wantedRepresentation).
 	ServeObject(w http.ResponseWriter, r *http.Request, kind hub.Kind, slug string)
+	// FollowIntent returns the page on a reader's server where they can
+	// follow the hub; server is what they typed (a host, a URL or their
+	// @user@host). EINVALID means it cannot be a server's name.
+	FollowIntent(ctx context.Context, server string) (string, error)
 }
 
 // Server is the hub's http.Handler.
