@@ -96,8 +96,9 @@ func (ps *peers) follow(ctx context.Context, target string) (*hub.Peer, error) {
 	if err != nil {
 		return nil, err
 	}
+	retry := ps.now().Add(followRetryFirst) // sent again if still unanswered
 	p := &hub.Followed{ActorID: a.ID, FollowID: act.IRI, Inbox: a.Inbox, Outbox: outbox, Username: a.Username, Name: a.Name,
-		URL: a.URL, Host: HostOf(a.ID), State: hub.PeerPending, CreatedAt: ps.now()}
+		URL: a.URL, Host: HostOf(a.ID), State: hub.PeerPending, CreatedAt: ps.now(), NextRetryAt: &retry}
 	if err := ps.commons.SaveFollowed(ctx, p); err != nil {
 		return nil, err
 	}
@@ -155,7 +156,7 @@ func (ps *peers) list(ctx context.Context) ([]hub.Peer, error) {
 
 func peerOf(p *hub.Followed) hub.Peer {
 	return hub.Peer{Origin: hub.Origin{ActorID: p.ActorID, Name: p.Name, Username: p.Username, URL: p.URL, Host: p.Host},
-		State: p.State, Items: p.Items, Since: p.CreatedAt, Backfilled: p.BackfilledAt != nil, LastError: p.LastError}
+		State: p.State, Items: p.Items, Since: p.CreatedAt, Backfilled: p.BackfilledAt != nil, LastError: p.LastError, NextRetry: p.NextRetryAt}
 }
 
 func handleOf(a *hub.RemoteActor) string {
@@ -299,6 +300,7 @@ func (ps *peers) loop(ctx context.Context) {
 	tick := time.NewTicker(backfillRetry)
 	defer tick.Stop()
 	for {
+		ps.retryFollowsDue(ctx)
 		ps.backfillDue(ctx)
 		select {
 		case <-ctx.Done():

@@ -179,8 +179,11 @@ type Followed struct {
 	State        string // PeerPending, PeerAccepted or PeerRejected
 	BackfilledAt *time.Time
 	LastError    string
-	Items        int // read only: items held from it
-	CreatedAt    time.Time
+	// NextRetryAt is when a still unanswered Follow is sent again (nil:
+	// not pending, or nothing planned).
+	NextRetryAt *time.Time
+	Items       int // read only: items held from it
+	CreatedAt   time.Time
 }
 
 // ItemSource says why the hub holds a remote item: it came from PeerActor
