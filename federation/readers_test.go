@@ -16,6 +16,8 @@ import (
 	"time"
 
 	xhtml "golang.org/x/net/html"
+
+	"github.com/commonplace-hub/commonplace/hub"
 )
 
 // What a reader sees of a post on each kind of server, emulated from each
@@ -281,4 +283,32 @@ func TestFetchByIDFollowsTheAsker(t *testing.T) {
 			checkReadable(t, "unsigned, read on "+rc.name, rc.sees(obj), link)
 		}
 	})
+}
+
+// A guide reads as well: its title, that it is a guide from the hub, its
+// abstract and the link, outside any content warning, on every family.
+func TestReadersSeeAGuideOnEveryServer(t *testing.T) {
+	for _, rc := range readerCases {
+		t.Run(rc.name, func(t *testing.T) {
+			h := newHub(t)
+			f := newFediverse(t)
+			f.nodeinfo = rc.nodeinfo(t)
+			h.follow(f, f.actor("reader", true))
+			g := &hub.Guide{Title: "Running a drop-in", Summary: "How we run a weekly digital drop-in.", Body: "## Before\n\nBook the room."}
+			if err := h.svc.CreateGuide(h.host(), g); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "the Create", func() bool { return len(f.deliveries("Create")) == 1 })
+			obj, _ := f.deliveries("Create")[0].Body["object"].(map[string]any)
+			s := rc.sees(obj)
+			if s.Warning != "" {
+				t.Errorf("behind a content warning %q", s.Warning)
+			}
+			for _, want := range []string{"Running a drop-in", "A guide from", "How we run a weekly digital drop-in.", h.base + "/guides/" + g.Slug} {
+				if !strings.Contains(s.visible(), want) {
+					t.Errorf("a reader does not see %q in:\n%s", want, s.visible())
+				}
+			}
+		})
+	}
 }
