@@ -216,6 +216,10 @@ func (f *Federation) Block(ctx context.Context, b hub.Block) error {
 		return hub.Errorf(hub.EINVALID, "That is this hub itself.")
 	}
 	defer f.forgetPolicy()
+	// A block removes the server's followed peers: not while a late
+	// update of one of them could bring it back.
+	f.peers.records.Lock()
+	defer f.peers.records.Unlock()
 	return f.commons.AddBlock(ctx, b)
 }
 

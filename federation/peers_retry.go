@@ -57,11 +57,13 @@ func (ps *peers) answerRefused(ctx context.Context, host string) {
 		if p.State != hub.PeerPending || p.Host != host {
 			continue
 		}
-		p.LastError, p.NextRetryAt = problemAnswerRefused(host), &now
-		if err := ps.commons.SaveFollowed(ctx, p); err != nil {
-			ps.log.Error("recording a refused answer", "peer", p.ActorID, "err", err)
-		}
-		due = true
+		due = ps.updateFollowed(ctx, p, "recording a refused answer", func(cur *hub.Followed) bool {
+			if cur.State != hub.PeerPending {
+				return false
+			}
+			cur.LastError, cur.NextRetryAt = problemAnswerRefused(host), &now
+			return true
+		}) || due
 	}
 	if due {
 		// The refusal may come from a policy kept from before a change
@@ -91,6 +93,11 @@ func (ps *peers) retryFollowsDue(ctx context.Context) {
 		}
 		next := nextFollowRetry(p.CreatedAt, now)
 		if ps.policy.refusedActor(ctx, p.ActorID) {
+			if p.LastError == problemAnswerRefused(p.Host) {
+				// Still due: the refusal may come from a policy kept from
+				// before a change elsewhere, which expires in seconds.
+				continue
+			}
 			p.LastError, p.NextRetryAt = problemStillRefused(p.Host), &next
 		} else if err := ps.sendFollowAgain(ctx, p, now); err != nil {
 			ps.log.Error("sending a Follow again", "peer", p.ActorID, "err", err)
@@ -100,12 +107,13 @@ func (ps *peers) retryFollowsDue(ctx context.Context) {
 			ps.log.Info("sent an unanswered Follow again", "peer", p.ActorID)
 		}
 		// The peer may have answered or been unfollowed meanwhile.
-		if cur, err := ps.commons.Followed(ctx, p.ActorID); err == nil && cur.FollowID == p.FollowID && cur.State == hub.PeerPending {
-			cur.LastError, cur.NextRetryAt = p.LastError, p.NextRetryAt
-			if err := ps.commons.SaveFollowed(ctx, cur); err != nil {
-				ps.log.Error("recording a Follow sent again", "peer", p.ActorID, "err", err)
+		ps.updateFollowed(ctx, p, "recording a Follow sent again", func(cur *hub.Followed) bool {
+			if cur.State != hub.PeerPending {
+				return false
 			}
-		}
+			cur.LastError, cur.NextRetryAt = p.LastError, p.NextRetryAt
+			return true
+		})
 	}
 }
 
@@ -125,4 +133,21 @@ func (ps *peers) sendFollowAgain(ctx context.Context, p *hub.Followed, now time.
 	}
 	ps.out.nudge()
 	return nil
+}
+
+// updateFollowed changes the record of a followed peer read earlier as p,
+// if it is still there with the same Follow: change says what, and
+// whether to save. It reports whether it saved.
+func (ps *peers) updateFollowed(ctx context.Context, p *hub.Followed, what string, change func(cur *hub.Followed) bool) bool {
+	ps.records.Lock()
+	defer ps.records.Unlock()
+	cur, err := ps.commons.Followed(ctx, p.ActorID)
+	if err != nil || cur.FollowID != p.FollowID || !change(cur) {
+		return false
+	}
+	if err := ps.commons.SaveFollowed(ctx, cur); err != nil {
+		ps.log.Error(what, "peer", p.ActorID, "err", err)
+		return false
+	}
+	return true
 }
