@@ -165,14 +165,14 @@ func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, 
 	o["organizers"] = []any{f.ActorID()}
 
 	var lines []string
-	lines = append(lines, "📅 "+html.EscapeString(whenText(start, end, e.AllDay, e.TimeZone)))
+	lines = append(lines, lineWhen(whenText(start, end, e.AllDay, e.TimeZone)))
 	var locations []any
 	if p := e.Place; p != nil {
 		where := p.Name
 		if a := p.Address(); a != "" {
 			where += ", " + a
 		}
-		lines = append(lines, "📍 "+html.EscapeString(where))
+		lines = append(lines, linePlace(where))
 		place := map[string]any{"type": "Place", "name": p.Name}
 		if p.Address() != "" {
 			addr := map[string]any{"type": "PostalAddress"}
@@ -191,7 +191,7 @@ func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, 
 		locations = append(locations, place)
 	}
 	if e.OnlineURL != "" {
-		lines = append(lines, "💻 Online: "+html.EscapeString(e.OnlineURL))
+		lines = append(lines, lineOnline(e.OnlineURL))
 		locations = append(locations, map[string]any{"type": "VirtualLocation", "url": e.OnlineURL})
 	}
 	switch len(locations) {
@@ -202,7 +202,7 @@ func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, 
 		o["location"] = locations
 	}
 	if e.Organiser != "" {
-		lines = append(lines, "👥 "+html.EscapeString(e.Organiser))
+		lines = append(lines, lineOrganiser(e.Organiser))
 	}
 	summary := "<p>" + strings.Join(lines, "<br>") + "</p>"
 	if a := markdown.Abstract(e.Description, 300); a != "" {
@@ -230,7 +230,7 @@ func (f *Federation) guideObject(g *hub.Guide, st hub.Settings) map[string]any {
 	if summary == "" {
 		summary = markdown.Abstract(g.Body, 300)
 	}
-	withContent(o, "<p>📘 A guide from "+html.EscapeString(st.Name)+"</p><p>"+html.EscapeString(summary)+"</p>", markdown.FederatedHTML(g.Body), st.Language)
+	withContent(o, lineGuideFrom(st.Name)+"<p>"+html.EscapeString(summary)+"</p>", markdown.FederatedHTML(g.Body), st.Language)
 	if tags := f.hashtags(g.Tags); len(tags) > 0 {
 		o["tag"] = tags
 	}
@@ -252,7 +252,7 @@ func (f *Federation) caseStudyObject(c *hub.CaseStudy, st hub.Settings) map[stri
 	if who == "" {
 		who = st.Name
 	}
-	summary := "<p>🧭 A case study from " + html.EscapeString(who) + "</p>"
+	summary := lineCaseStudyFrom(who)
 	if c.Summary != "" {
 		summary += "<p>" + html.EscapeString(c.Summary) + "</p>"
 	}
