@@ -90,8 +90,9 @@ type Federation struct {
 	version      string
 	userAgent    string
 
-	queue *dispatcher // the delivery queue
-	peers *peers      // following other hubs, and reading their outboxes
+	queue    *dispatcher   // the delivery queue
+	peers    *peers        // following other hubs, and reading their outboxes
+	software *softwareBook // what each remote server runs, for its readers' form
 
 	policies   PolicyCache                    // blocks and the allowlist, between reads
 	lastPolicy atomic.Pointer[policySnapshot] // the last one made ready for checks
@@ -154,7 +155,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Federation, error) {
 	if perHost <= 0 {
 		perHost = max(2, workers/4)
 	}
-	f.queue = newDispatcher(f.store, f.post, f.log, f.now, workers, perHost)
+	f.queue = newDispatcher(f.store, f.postForReaders, f.log, f.now, workers, perHost)
 	if f.window <= 0 {
 		f.window = 14 * 24 * time.Hour
 	}
@@ -162,6 +163,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Federation, error) {
 		f.version = "dev"
 	}
 	f.userAgent = userAgentPrefix + f.version + " (+" + f.baseStr + "/)"
+	f.software = newSoftwareBook(f.store, f.client, f.userAgent, f.now, f.refusingRedirects)
 	key, err := loadOrCreateKey(ctx, cfg.Store)
 	if err != nil {
 		return nil, err

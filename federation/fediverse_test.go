@@ -15,6 +15,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -40,6 +42,10 @@ type fediverse struct {
 	// rfc9421Only makes the server answer 401 to a delivery not signed
 	// with RFC 9421, as a server that has dropped draft-cavage would.
 	rfc9421Only bool
+	// nodeinfo is the NodeInfo document it serves (testdata/nodeinfo),
+	// which tells the hub which software it runs: Mastodon 4.5 unless a
+	// test says otherwise; nil serves none.
+	nodeinfo []byte
 }
 
 type remoteActor struct {
@@ -64,7 +70,7 @@ type delivery struct {
 }
 
 func newFediverse(t testing.TB) *fediverse {
-	f := &fediverse{t: t, actors: map[string]*remoteActor{}, objects: map[string][]byte{}}
+	f := &fediverse{t: t, actors: map[string]*remoteActor{}, objects: map[string][]byte{}, nodeinfo: nodeInfoDoc(t, "mastodon-4.5.json")}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -150,7 +156,17 @@ func (f *fediverse) serve(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		a, ok := f.actors[r.URL.Path]
 		obj, isObj := f.objects[r.URL.Path]
+		ni := f.nodeinfo
 		f.mu.Unlock()
+		switch {
+		case r.URL.Path == "/.well-known/nodeinfo" && ni != nil:
+			fmt.Fprintf(w, `{"links":[{"rel":"http://nodeinfo.diaspora.software/ns/schema/2.0","href":%q}]}`, f.url("/nodeinfo/2.0"))
+			return
+		case r.URL.Path == "/nodeinfo/2.0" && ni != nil:
+			w.Header().Set("Content-Type", "application/json")
+			w.Write(ni)
+			return
+		}
 		if isObj {
 			w.Header().Set("Content-Type", "application/activity+json")
 			w.Write(obj)
@@ -185,6 +201,16 @@ func (f *fediverse) serve(w http.ResponseWriter, r *http.Request) {
 		f.mu.Unlock()
 		w.WriteHeader(status)
 	}
+}
+
+// nodeInfoDoc reads a real server's NodeInfo document from testdata/nodeinfo.
+func nodeInfoDoc(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "nodeinfo", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // verify checks a delivery as Mastodon would: a draft-cavage signature

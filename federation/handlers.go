@@ -82,6 +82,7 @@ func (f *Federation) Routes(r chi.Router) {
 	r.Get("/actor/outbox", f.outbox)
 	r.Get("/actor/followers", f.followers)
 	r.Get("/actor/following", f.following)
+	r.Get("/actor/featured", f.featured)
 }
 
 // WantsActivityJSON reports whether a request asks for ActivityStreams
@@ -93,6 +94,7 @@ func WantsActivityJSON(r *http.Request) bool { return accept.Activity(r.Header.V
 // capacity, so an Add elsewhere copies rather than writes into them).
 var (
 	hdrVary         = []string{"Accept"}
+	hdrVaryAsker    = []string{"Accept, Signature, Signature-Input"}
 	hdrCacheControl = []string{"public, max-age=60"}
 	hdrAnyOrigin    = []string{"*"}
 	hdrJSON         = []string{"application/json"}
@@ -124,14 +126,22 @@ func (f *Federation) fail(w http.ResponseWriter, r *http.Request, err error) {
 	fmt.Fprintf(w, "{\"error\":%q}\n", msg)
 }
 
-// actorDoc is the hub's Group actor.
-func (f *Federation) actorDoc(st hub.Settings) (any, string, error) {
+// actorTerms are the actor's terms beyond the objects' (Mastodon's).
+var actorTerms = map[string]any{
+	"featured":      map[string]any{"@id": "toot:featured", "@type": "@id"},
+	"PropertyValue": "schema:PropertyValue",
+	"value":         "schema:value",
+}
+
+// actorDoc is the hub's Group actor: its url is the home page, its
+// attachment the profile fields, featured the next upcoming events.
+func (f *Federation) actorDoc(ctx context.Context, st hub.Settings) (any, string, error) {
 	pub, err := publicKeyPEM(f.PublicKey())
 	if err != nil {
 		return nil, "", err
 	}
 	a := map[string]any{
-		"@context":                  []any{asContext, secContext, objectContext[1]},
+		"@context":                  []any{asContext, secContext, objectContext[1], actorTerms},
 		"id":                        f.ActorID(),
 		"type":                      "Group",
 		"preferredUsername":         st.Handle,
@@ -143,6 +153,8 @@ func (f *Federation) actorDoc(st hub.Settings) (any, string, error) {
 		"followers":                 f.followersIRI(),
 		"following":                 f.followingIRI(),
 		"endpoints":                 map[string]any{"sharedInbox": f.sharedInbox()},
+		"featured":                  f.featuredIRI(),
+		"attachment":                f.profileFields(ctx, f.words(st)),
 		"manuallyApprovesFollowers": st.ManuallyApprovesFollowers,
 		"discoverable":              st.Discoverable,
 		"indexable":                 st.Indexable,
@@ -167,7 +179,7 @@ func (f *Federation) actor(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	c, err := f.cachedDoc(r.Context(), "actor", f.actorDoc)
+	c, err := f.cachedDoc(r.Context(), "actor", func(st hub.Settings) (any, string, error) { return f.actorDoc(r.Context(), st) })
 	if err != nil {
 		f.fail(w, r, err)
 		return
@@ -430,10 +442,17 @@ func (f *Federation) ServeObject(w http.ResponseWriter, r *http.Request, kind hu
 		f.fail(w, r, hub.Errorf(hub.ENOTFOUND, "not found"))
 		return
 	}
-	body, err := json.Marshal(withContext(obj))
+	// The form depends on who asks (askerFamily): caches must keep the
+	// answers to different servers apart.
+	body, err := json.Marshal(withContext(forReaders(f.askerFamily(r), obj)))
 	if err != nil {
 		f.fail(w, r, err)
 		return
 	}
-	f.writeJSON(w, r, hdrAS, body)
+	h := w.Header()
+	h["Content-Type"] = hdrAS
+	h["Vary"] = hdrVaryAsker
+	h["Cache-Control"] = hdrCacheControl
+	h["Access-Control-Allow-Origin"] = hdrAnyOrigin
+	w.Write(body)
 }

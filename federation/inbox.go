@@ -59,8 +59,14 @@ type answerQueue interface {
 	nudge()
 }
 
-// backfillWaker wakes the loop that reads followed peers' outboxes.
-type backfillWaker interface{ wakeBackfill() }
+// backfillWaker wakes the loop that reads followed peers' outboxes and
+// sends unanswered Follows again.
+type backfillWaker interface {
+	wakeBackfill()
+	// answerRefused hears that moderation refused a request from host,
+	// which may have been a peer's answer to a pending Follow.
+	answerRefused(ctx context.Context, host string)
+}
 
 // MaxInboxBody is the largest delivery the inbox reads, as Mastodon.
 const MaxInboxBody = 1 << 20
@@ -145,6 +151,7 @@ func (in *inbox) receive(ctx context.Context, r *http.Request) error {
 		r.URL.Scheme = in.scheme
 	}
 	if in.policy.refusedHost(ctx, HostOf(sig.KeyID)) {
+		in.peers.answerRefused(ctx, HostOf(sig.KeyID)) // a pending Follow's Accept may be lost
 		return refuse(http.StatusForbidden, "this hub does not federate with %s", HostOf(sig.KeyID))
 	}
 	if err := in.verifier.Check(r, sig, body, in.now()); err != nil {

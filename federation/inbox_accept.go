@@ -41,6 +41,7 @@ func (in *inbox) onAcceptOrReject(ctx context.Context, act doc, from *hub.Remote
 	if p.ActorID != from.ID {
 		return refuse(http.StatusForbidden, "only %s can answer the hub's Follow of it", p.ActorID)
 	}
+	p.NextRetryAt = nil // answered
 	if act.is("Reject") {
 		p.State = hub.PeerRejected
 		in.log.Info("peer refused our follow", "actor", p.ActorID)
@@ -49,7 +50,7 @@ func (in *inbox) onAcceptOrReject(ctx context.Context, act doc, from *hub.Remote
 	if p.State == hub.PeerAccepted {
 		return nil
 	}
-	p.State = hub.PeerAccepted
+	p.State, p.LastError = hub.PeerAccepted, ""
 	if err := in.commons.SaveFollowed(ctx, p); err != nil {
 		return err
 	}

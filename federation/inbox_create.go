@@ -207,6 +207,43 @@ func (in *inbox) originOf(ctx context.Context, actorID string) hub.Origin {
 	return o
 }
 
+// itemByPage finds the item whose public page is iri (without a query),
+// or ENOTFOUND.
+func (in *inbox) itemByPage(ctx context.Context, iri string) (hub.Kind, int64, error) {
+	base := strings.TrimSuffix(in.actorID, "/actor")
+	path, ok := strings.CutPrefix(iri, base)
+	if !ok || strings.ContainsAny(path, "?#") {
+		return "", 0, hub.Errorf(hub.ENOTFOUND, "not a page of this hub")
+	}
+	for _, k := range hub.Kinds() {
+		slug, ok := strings.CutPrefix(path, k.PagePath(""))
+		if !ok || slug == "" || strings.Contains(slug, "/") {
+			continue
+		}
+		switch k {
+		case hub.KindEvent:
+			e, err := in.content.EventBySlug(ctx, slug)
+			if err != nil {
+				return "", 0, err
+			}
+			return k, e.ID, nil
+		case hub.KindGuide:
+			g, err := in.content.GuideBySlug(ctx, slug)
+			if err != nil {
+				return "", 0, err
+			}
+			return k, g.ID, nil
+		case hub.KindCaseStudy:
+			c, err := in.content.CaseStudyBySlug(ctx, slug)
+			if err != nil {
+				return "", 0, err
+			}
+			return k, c.ID, nil
+		}
+	}
+	return "", 0, hub.Errorf(hub.ENOTFOUND, "not a page of this hub")
+}
+
 // onReply keeps a public reply to one of the hub's items (or to a comment
 // on one) as a comment, credited to its author.
 func (in *inbox) onReply(ctx context.Context, obj doc, inReplyTo string, from *hub.RemoteActor) error {
@@ -214,6 +251,11 @@ func (in *inbox) onReply(ctx context.Context, obj doc, inReplyTo string, from *h
 		return refuse(http.StatusBadRequest, "the reply is attributed to %s, not to its signer %s", attr, from.ID)
 	}
 	kind, itemID, err := in.commons.LocalItemByIRI(ctx, inReplyTo)
+	if hub.ErrorCode(err) == hub.ENOTFOUND {
+		// The page of an item never published under its own IRI: a
+		// series, published occurrence by occurrence (?date=).
+		kind, itemID, err = in.itemByPage(ctx, inReplyTo)
+	}
 	if hub.ErrorCode(err) == hub.ENOTFOUND {
 		// A reply to a comment joins the comment's item.
 		parent, perr := in.commons.CommentByObject(ctx, inReplyTo)

@@ -175,14 +175,14 @@ func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, 
 
 	w := f.words(st)
 	var lines []string
-	lines = append(lines, "📅 "+html.EscapeString(whenText(w, start, end, e.AllDay, e.TimeZone)))
+	lines = append(lines, lineWhen(whenText(w, start, end, e.AllDay, e.TimeZone)))
 	var locations []any
 	if p := e.Place; p != nil {
 		where := p.Name
 		if a := p.Address(); a != "" {
 			where += ", " + a
 		}
-		lines = append(lines, "📍 "+html.EscapeString(where))
+		lines = append(lines, linePlace(where))
 		place := map[string]any{"type": "Place", "name": p.Name}
 		if p.Address() != "" {
 			addr := map[string]any{"type": "PostalAddress"}
@@ -201,7 +201,7 @@ func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, 
 		locations = append(locations, place)
 	}
 	if e.OnlineURL != "" {
-		lines = append(lines, "💻 "+html.EscapeString(w.T("Online: %s", e.OnlineURL)))
+		lines = append(lines, lineOnline(w, e.OnlineURL))
 		locations = append(locations, map[string]any{"type": "VirtualLocation", "url": e.OnlineURL})
 	}
 	switch len(locations) {
@@ -212,7 +212,7 @@ func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, 
 		o["location"] = locations
 	}
 	if e.Organiser != "" {
-		lines = append(lines, "👥 "+html.EscapeString(e.Organiser))
+		lines = append(lines, lineOrganiser(e.Organiser))
 	}
 	summary := "<p>" + strings.Join(lines, "<br>") + "</p>"
 	if a := markdown.Abstract(e.Description, 300); a != "" {
@@ -240,7 +240,7 @@ func (f *Federation) guideObject(g *hub.Guide, st hub.Settings) map[string]any {
 	if summary == "" {
 		summary = markdown.Abstract(g.Body, 300)
 	}
-	withContent(o, "<p>📘 "+html.EscapeString(f.words(st).T("A guide from %s", st.Name))+"</p><p>"+html.EscapeString(summary)+"</p>", markdown.FederatedHTML(g.Body), st.Language)
+	withContent(o, lineGuideFrom(f.words(st), st.Name)+"<p>"+html.EscapeString(summary)+"</p>", markdown.FederatedHTML(g.Body), st.Language)
 	if tags := f.hashtags(g.Tags); len(tags) > 0 {
 		o["tag"] = tags
 	}
@@ -262,7 +262,7 @@ func (f *Federation) caseStudyObject(c *hub.CaseStudy, st hub.Settings) map[stri
 	if who == "" {
 		who = st.Name
 	}
-	summary := "<p>🧭 " + html.EscapeString(f.words(st).T("A case study from %s", who)) + "</p>"
+	summary := lineCaseStudyFrom(f.words(st), who)
 	if c.Summary != "" {
 		summary += "<p>" + html.EscapeString(c.Summary) + "</p>"
 	}

@@ -109,7 +109,12 @@ func (f *Federation) snapshot(pol hub.Policy) *policySnapshot {
 }
 
 // forgetPolicy drops the kept policy after a change to it.
-func (f *Federation) forgetPolicy() { f.policies.Forget() }
+func (f *Federation) forgetPolicy() {
+	f.policies.Forget()
+	if f.peers != nil {
+		f.peers.wakeBackfill() // a Follow whose answer was refused may be sent again now
+	}
+}
 
 // refusedHost reports whether the hub does not federate with host (as
 // HostOf gives it; other spellings are normalised first): a domain block
@@ -211,6 +216,10 @@ func (f *Federation) Block(ctx context.Context, b hub.Block) error {
 		return hub.Errorf(hub.EINVALID, "That is this hub itself.")
 	}
 	defer f.forgetPolicy()
+	// A block removes the server's followed peers: not while a late
+	// update of one of them could bring it back.
+	f.peers.records.Lock()
+	defer f.peers.records.Unlock()
 	return f.commons.AddBlock(ctx, b)
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
@@ -29,6 +30,11 @@ type peers struct {
 	client       *http.Client
 	userAgent    string
 	wake         chan struct{} // nudges the backfill loop
+
+	// records serialises changing a followed peer's record after reading
+	// it (backfill, retries) with removing it (unfollow, a block), so a
+	// late update does not bring back a peer just removed.
+	records sync.Mutex
 
 	remote peerReader   // fetches under the trust rules (trust.go, client.go)
 	policy serverPolicy // blocks and the allowlist (moderation.go)
@@ -96,8 +102,9 @@ func (ps *peers) follow(ctx context.Context, target string) (*hub.Peer, error) {
 	if err != nil {
 		return nil, err
 	}
+	retry := ps.now().Add(followRetryFirst) // sent again if still unanswered
 	p := &hub.Followed{ActorID: a.ID, FollowID: act.IRI, Inbox: a.Inbox, Outbox: outbox, Username: a.Username, Name: a.Name,
-		URL: a.URL, Host: HostOf(a.ID), State: hub.PeerPending, CreatedAt: ps.now()}
+		URL: a.URL, Host: HostOf(a.ID), State: hub.PeerPending, CreatedAt: ps.now(), NextRetryAt: &retry}
 	if err := ps.commons.SaveFollowed(ctx, p); err != nil {
 		return nil, err
 	}
@@ -124,7 +131,10 @@ func (ps *peers) unfollow(ctx context.Context, actorID string) error {
 	if err != nil {
 		return err
 	}
-	if err := ps.commons.DeleteFollowed(ctx, actorID); err != nil {
+	ps.records.Lock()
+	err = ps.commons.DeleteFollowed(ctx, actorID)
+	ps.records.Unlock()
+	if err != nil {
 		return err
 	}
 	if p.State != hub.PeerRejected && !ps.policy.refusedActor(ctx, p.ActorID) {
@@ -155,7 +165,7 @@ func (ps *peers) list(ctx context.Context) ([]hub.Peer, error) {
 
 func peerOf(p *hub.Followed) hub.Peer {
 	return hub.Peer{Origin: hub.Origin{ActorID: p.ActorID, Name: p.Name, Username: p.Username, URL: p.URL, Host: p.Host},
-		State: p.State, Items: p.Items, Since: p.CreatedAt, Backfilled: p.BackfilledAt != nil, LastError: p.LastError}
+		State: p.State, Items: p.Items, Since: p.CreatedAt, Backfilled: p.BackfilledAt != nil, LastError: p.LastError, NextRetry: p.NextRetryAt}
 }
 
 func handleOf(a *hub.RemoteActor) string {
@@ -299,6 +309,7 @@ func (ps *peers) loop(ctx context.Context) {
 	tick := time.NewTicker(backfillRetry)
 	defer tick.Stop()
 	for {
+		ps.retryFollowsDue(ctx)
 		ps.backfillDue(ctx)
 		select {
 		case <-ctx.Done():
@@ -336,12 +347,10 @@ func (ps *peers) backfillDue(ctx context.Context) {
 			ps.log.Info("backfilled peer", "peer", p.ActorID, "items", n)
 		}
 		// The peer may have been unfollowed meanwhile: only update.
-		if cur, gerr := ps.commons.Followed(ctx, p.ActorID); gerr == nil && cur.FollowID == p.FollowID {
+		ps.updateFollowed(ctx, p, "recording backfill", func(cur *hub.Followed) bool {
 			cur.BackfilledAt, cur.LastError = p.BackfilledAt, p.LastError
-			if err := ps.commons.SaveFollowed(ctx, cur); err != nil {
-				ps.log.Error("recording backfill", "peer", p.ActorID, "err", err)
-			}
-		}
+			return true
+		})
 	}
 }
 

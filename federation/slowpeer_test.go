@@ -23,6 +23,10 @@ func TestSlowServerDoesNotHoldOthers(t *testing.T) {
 	release := make(chan struct{})
 	var slowNow, slowMax, slowGot, fastGot atomic.Int64
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.NotFound(w, r) // NodeInfo: the hub asks what the server runs
+			return
+		}
 		n := slowNow.Add(1)
 		for {
 			m := slowMax.Load()
@@ -39,6 +43,10 @@ func TestSlowServerDoesNotHoldOthers(t *testing.T) {
 	letGo := func() { once.Do(func() { close(release) }) }
 	t.Cleanup(func() { letGo(); slow.Close() })
 	fast := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.NotFound(w, r) // NodeInfo: the hub asks what the server runs
+			return
+		}
 		fastGot.Add(1)
 		w.WriteHeader(http.StatusAccepted)
 	}))
@@ -81,6 +89,10 @@ func TestPeerDownThenBack(t *testing.T) {
 	var mu sync.Mutex
 	got := map[string]int{}
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.NotFound(w, r) // NodeInfo: the hub asks what the server runs
+			return
+		}
 		var a struct{ ID string }
 		json.NewDecoder(r.Body).Decode(&a)
 		mu.Lock()
@@ -188,6 +200,10 @@ func TestGarbagePeersDoNotHoldOthers(t *testing.T) {
 	t.Cleanup(loop.Close)
 	var fastGot atomic.Int64
 	fast := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.NotFound(w, r) // NodeInfo: the hub asks what the server runs
+			return
+		}
 		fastGot.Add(1)
 		w.WriteHeader(http.StatusAccepted)
 	}))

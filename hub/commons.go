@@ -335,6 +335,8 @@ type Peer struct {
 	Since      time.Time `json:"since"`
 	Backfilled bool      `json:"backfilled"` // its outbox has been read
 	LastError  string    `json:"last_error"` // why the last backfill or follow failed
+	// NextRetry is when an unanswered Follow is sent again, if planned.
+	NextRetry *time.Time `json:"next_retry,omitempty"`
 }
 
 // Peer states.

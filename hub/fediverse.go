@@ -28,6 +28,18 @@ type RemoteActor struct {
 	FetchedAt    time.Time
 }
 
+// ServerSoftware is what a remote server said it runs, in its NodeInfo
+// document: federation chooses how to write what it sends that server's
+// readers by it. Problem, if set, is why the last lookup failed (Name and
+// Version are then those of the last lookup that worked, if any).
+type ServerSoftware struct {
+	Host      string // as federation.HostOf spells it
+	Name      string // NodeInfo software.name, lower case ("mastodon")
+	Version   string // NodeInfo software.version
+	CheckedAt time.Time
+	Problem   string
+}
+
 // FollowerRecord is a follower as stored.
 type FollowerRecord struct {
 	ActorID     string
@@ -143,6 +155,10 @@ type FederationStore interface {
 
 	// MarkSeen records an incoming activity id; false if it was seen before.
 	MarkSeen(ctx context.Context, iri string, now time.Time) (bool, error)
+	// ServerSoftware returns what was last learnt of a server's software,
+	// or ENOTFOUND; SaveServerSoftware records it, replacing what was.
+	ServerSoftware(ctx context.Context, host string) (*ServerSoftware, error)
+	SaveServerSoftware(ctx context.Context, s ServerSoftware) error
 	// ForgetSeen drops ids received before the given time.
 	ForgetSeen(ctx context.Context, before time.Time) error
 
@@ -163,8 +179,11 @@ type Followed struct {
 	State        string // PeerPending, PeerAccepted or PeerRejected
 	BackfilledAt *time.Time
 	LastError    string
-	Items        int // read only: items held from it
-	CreatedAt    time.Time
+	// NextRetryAt is when a still unanswered Follow is sent again (nil:
+	// not pending, or nothing planned).
+	NextRetryAt *time.Time
+	Items       int // read only: items held from it
+	CreatedAt   time.Time
 }
 
 // ItemSource says why the hub holds a remote item: it came from PeerActor

@@ -278,17 +278,18 @@ func dropOrphanItems(ctx context.Context, tx *sql.Tx) error {
 
 // ---- followed peers ----
 
-const followedCols = `p.actor_id, p.follow_id, p.inbox, p.outbox, p.username, p.name, p.url, p.host, p.state, p.backfilled_at, p.last_error, p.created_at,
+const followedCols = `p.actor_id, p.follow_id, p.inbox, p.outbox, p.username, p.name, p.url, p.host, p.state, p.backfilled_at, p.last_error, p.created_at, p.next_retry_at,
 	(SELECT COUNT(*) FROM remote_item_sources s WHERE s.peer_actor = p.actor_id)`
 
 func scanFollowed(sc interface{ Scan(...any) error }) (*hub.Followed, error) {
 	var p hub.Followed
-	var backfilled sql.NullInt64
+	var backfilled, retry sql.NullInt64
 	var created int64
-	if err := sc.Scan(&p.ActorID, &p.FollowID, &p.Inbox, &p.Outbox, &p.Username, &p.Name, &p.URL, &p.Host, &p.State, &backfilled, &p.LastError, &created, &p.Items); err != nil {
+	if err := sc.Scan(&p.ActorID, &p.FollowID, &p.Inbox, &p.Outbox, &p.Username, &p.Name, &p.URL, &p.Host, &p.State, &backfilled, &p.LastError, &created, &retry, &p.Items); err != nil {
 		return nil, err
 	}
 	p.BackfilledAt = timePtr(backfilled)
+	p.NextRetryAt = timePtr(retry)
 	p.CreatedAt = fromUnix(created)
 	return &p, nil
 }
@@ -298,13 +299,13 @@ func (s *CommonsStore) SaveFollowed(ctx context.Context, p *hub.Followed) error 
 	if p.CreatedAt.IsZero() {
 		p.CreatedAt = s.db.now()
 	}
-	_, err := s.db.exec(ctx, `INSERT INTO peers (actor_id, follow_id, inbox, outbox, username, name, url, host, state, backfilled_at, last_error, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := s.db.exec(ctx, `INSERT INTO peers (actor_id, follow_id, inbox, outbox, username, name, url, host, state, backfilled_at, last_error, created_at, updated_at, next_retry_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(actor_id) DO UPDATE SET follow_id = excluded.follow_id, inbox = excluded.inbox, outbox = excluded.outbox, username = excluded.username,
 		name = excluded.name, url = excluded.url, host = excluded.host, state = excluded.state, backfilled_at = excluded.backfilled_at,
-		last_error = excluded.last_error, updated_at = excluded.updated_at`,
+		last_error = excluded.last_error, updated_at = excluded.updated_at, next_retry_at = excluded.next_retry_at`,
 		p.ActorID, p.FollowID, p.Inbox, p.Outbox, p.Username, p.Name, p.URL, p.Host, p.State, nullUnix(p.BackfilledAt), p.LastError,
-		unix(p.CreatedAt), unix(s.db.now()))
+		unix(p.CreatedAt), unix(s.db.now()), nullUnix(p.NextRetryAt))
 	return wrap(err, "save followed peer")
 }
 

@@ -427,3 +427,26 @@ func scanPublishedObject(sc rowScanner) (*hub.PublishedObject, error) {
 	p.StartsAt, p.PublishedAt, p.UpdatedAt = timePtr(starts), fromUnix(pub), fromUnix(upd)
 	return &p, nil
 }
+
+// ---- server software ----
+
+// ServerSoftware returns what was last learnt of a server's software, or
+// ENOTFOUND.
+func (s *FederationStore) ServerSoftware(ctx context.Context, host string) (*hub.ServerSoftware, error) {
+	var sw hub.ServerSoftware
+	var checked int64
+	err := s.db.db.QueryRowContext(ctx, `SELECT host, software, version, checked_at, problem FROM server_software WHERE host = ?`,
+		host).Scan(&sw.Host, &sw.Name, &sw.Version, &checked, &sw.Problem)
+	if err != nil {
+		return nil, wrap(notFound(err, "Unknown server."), "read server software")
+	}
+	sw.CheckedAt = fromUnix(checked)
+	return &sw, nil
+}
+
+// SaveServerSoftware records what a server runs, replacing what was.
+func (s *FederationStore) SaveServerSoftware(ctx context.Context, sw hub.ServerSoftware) error {
+	_, err := s.db.exec(ctx, `INSERT OR REPLACE INTO server_software (host, software, version, checked_at, problem) VALUES (?, ?, ?, ?, ?)`,
+		sw.Host, sw.Name, sw.Version, unix(sw.CheckedAt), sw.Problem)
+	return wrap(err, "save server software")
+}

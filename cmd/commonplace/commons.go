@@ -56,9 +56,13 @@ func peerFollow(fs *flag.FlagSet, e *env) runFunc {
 
 var peerList = listSetup((*hub.Service).Peers, listing[hub.Peer]{
 	empty:  "This hub follows no other hub yet. Follow one with 'commonplace peer follow @name@host'.",
-	header: "HANDLE\tSTATE\tITEMS\tACTOR\tLAST PROBLEM",
+	header: "HANDLE\tSTATE\tITEMS\tACTOR\tLAST PROBLEM\tNEXT RETRY",
 	row: func(w io.Writer, p hub.Peer) {
-		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\n", p.Handle(), p.State, p.Items, p.ActorID, orDash(p.LastError))
+		next := "-"
+		if p.NextRetry != nil && p.State == hub.PeerPending {
+			next = p.NextRetry.UTC().Format("2006-01-02 15:04 UTC")
+		}
+		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\n", p.Handle(), p.State, p.Items, p.ActorID, orDash(p.LastError), next)
 	},
 })
 

@@ -32,6 +32,10 @@ type inboxSink struct {
 func newInboxSink(t *testing.T, delay time.Duration) *inboxSink {
 	s := &inboxSink{delay: delay, got: map[string]map[string]int{}}
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.NotFound(w, r) // NodeInfo: the hub asks what the server runs
+			return
+		}
 		var a struct{ ID string }
 		b, _ := io.ReadAll(r.Body)
 		json.Unmarshal(b, &a)

@@ -250,6 +250,34 @@ func testSeen(t *testing.T, open Opener) {
 	}
 }
 
+// testServerSoftware checks the record of what remote servers run: unknown
+// is ENOTFOUND, a save replaces what was, a failed lookup keeps its problem.
+func testServerSoftware(t *testing.T, open Opener) {
+	s := open(t).Federation
+	if _, err := s.ServerSoftware(ctx, "gts.example"); hub.ErrorCode(err) != hub.ENOTFOUND {
+		t.Fatalf("unknown server: %v, want ENOTFOUND", err)
+	}
+	first := hub.ServerSoftware{Host: "gts.example", Name: "gotosocial", Version: "0.19.1", CheckedAt: time.Unix(1_800_000_000, 0).UTC()}
+	if err := s.SaveServerSoftware(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.ServerSoftware(ctx, "gts.example")
+	if err != nil || *got != first {
+		t.Fatalf("read back %+v, %v; want %+v", got, err, first)
+	}
+	later := first
+	later.CheckedAt, later.Problem = first.CheckedAt.Add(time.Hour), "fetch https://gts.example/.well-known/nodeinfo: HTTP 502"
+	if err := s.SaveServerSoftware(ctx, later); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.ServerSoftware(ctx, "gts.example"); got == nil || *got != later {
+		t.Fatalf("after a failed lookup: %+v, want %+v", got, later)
+	}
+	if _, err := s.ServerSoftware(ctx, "other.example"); hub.ErrorCode(err) != hub.ENOTFOUND {
+		t.Errorf("another server: %v, want ENOTFOUND", err)
+	}
+}
+
 // testRemoteActors checks the key cache.
 func testRemoteActors(t *testing.T, open Opener) {
 	s := open(t).Federation

@@ -54,6 +54,7 @@ var tests = []struct {
 	{"DeliveryQueue", testDeliveryQueue},
 	{"Seen", testSeen},
 	{"RemoteActors", testRemoteActors},
+	{"ServerSoftware", testServerSoftware},
 	{"CommonsMirror", testCommonsMirror},
 	{"Subscriptions", testSubscriptions},
 	{"SubscriptionRoundTrip", testSubscriptionRoundTrip},

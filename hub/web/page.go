@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -44,6 +45,12 @@ type pageData struct {
 	KeepLang   string
 	Languages  []languageLink
 	Unreviewed bool
+	// Handle is the hub's fediverse handle (@name@host) for the follow
+	// box; "" when the hub does not federate or on organiser pages.
+	Handle string
+	// ActivityJSON is the page's ActivityStreams document (the actor on
+	// the home page, the object on an item page), for rel=alternate.
+	ActivityJSON string
 }
 
 // adminContext is present on organiser pages.
@@ -70,7 +77,26 @@ func (s *Server) page(r *http.Request, title string, data any) *pageData {
 		p.Admin = &adminContext{Organiser: o, CSRF: sess.CSRFToken, Flash: flashFrom(r)}
 		p.NoIndex = true
 	}
+	if s.cfg.ActivityPub != nil && p.Admin == nil && st.Handle != "" && !strings.HasPrefix(r.URL.Path, "/admin") {
+		p.Handle = "@" + st.Handle + "@" + s.base.Host
+		if r.URL.Path == "/" {
+			p.ActivityJSON = s.absURL("/actor")
+		}
+	}
 	return p
+}
+
+// withActivityJSON marks an item page as having an ActivityStreams
+// object at its own URL (with its ?date=, for an occurrence).
+func (s *Server) withActivityJSON(p *pageData, r *http.Request) {
+	if s.cfg.ActivityPub == nil {
+		return
+	}
+	u := r.URL.Path
+	if d := r.URL.Query().Get("date"); d != "" {
+		u += "?date=" + url.QueryEscape(d)
+	}
+	p.ActivityJSON = s.absURL(u)
 }
 
 // settings returns the hub's settings, or the defaults if they cannot be

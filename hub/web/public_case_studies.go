@@ -33,6 +33,7 @@ func (s *Server) caseStudyShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.page(r, c.Title, nil)
+	s.withActivityJSON(p, r)
 	p.Section = hub.KindCaseStudy.Path()
 	p.OGType = "article"
 	p.Description = c.Summary

@@ -205,6 +205,7 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	p := s.page(r, e.Title, nil)
+	s.withActivityJSON(p, r)
 	p.Section = hub.KindEvent.Path()
 	p.Description = s.translator(r).When(current.Start, current.End, e.AllDay)
 	if e.Place != nil {

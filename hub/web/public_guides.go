@@ -33,6 +33,7 @@ func (s *Server) guideShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.page(r, g.Title, nil)
+	s.withActivityJSON(p, r)
 	p.Section = hub.KindGuide.Path()
 	p.OGType = "article"
 	p.Description = g.Summary

@@ -116,6 +116,9 @@ func (s *Server) routes() chi.Router {
 // publicRoutes are the readers' pages (public_*.go). Access: anyone.
 func (s *Server) publicRoutes(r chi.Router) {
 	r.Get("/", s.html(s.home))
+	if s.cfg.ActivityPub != nil {
+		r.Post("/follow", s.html(s.followFromServer))
+	}
 	r.Get("/events", s.html(s.eventList))
 	r.Get("/events/{slug}", s.negotiate(hub.KindEvent, s.html(s.eventShow)))
 	r.Get("/guides", s.html(s.guideList))

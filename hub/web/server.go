@@ -78,6 +78,10 @@ type ActivityPub interface {
 	// ServeObject answers an item's URL with its ActivityStreams object.
 	// The web server decides which requests get it (wantedRepresentation).
 	ServeObject(w http.ResponseWriter, r *http.Request, kind hub.Kind, slug string)
+	// FollowIntent returns the page on a reader's server where they can
+	// follow the hub; server is what they typed (a host, a URL or their
+	// @user@host). EINVALID means it cannot be a server's name.
+	FollowIntent(ctx context.Context, server string) (string, error)
 }
 
 // Server is the hub's http.Handler.
@@ -332,6 +336,18 @@ var (
 		"X-Frame-Options":         {"DENY"},
 		"Permissions-Policy":      {"interest-cohort=(), browsing-topics=()"},
 	}
+	// publicPageHeaders are pageHeaders for readers' pages: their one
+	// form, the follow box, sends the reader on (303) to their own
+	// server's https follow page, which form-action must allow
+	// (CSP applies it to a form's redirects too). Organiser pages keep
+	// form-action 'self'.
+	publicPageHeaders = http.Header{
+		"Content-Security-Policy": {"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self' https:"},
+		"X-Content-Type-Options":  {"nosniff"},
+		"Referrer-Policy":         {"same-origin"},
+		"X-Frame-Options":         {"DENY"},
+		"Permissions-Policy":      {"interest-cohort=(), browsing-topics=()"},
+	}
 	// dataHeaders are for JSON documents (WebFinger, NodeInfo, the actor,
 	// collections): nothing in them may load or run, and no page may frame
 	// them. Shorter than pageHeaders, which matters on the busiest routes.
@@ -373,9 +389,18 @@ func strictTransportSecurity(next http.Handler) http.Handler {
 	})
 }
 
-// securityHeaders is withHeaders(pageHeaders): pages, feeds, static files
-// and the organiser pages and API.
-var securityHeaders = withHeaders(pageHeaders)
+// securityHeaders sets pageHeaders on the organiser pages and the API, and
+// publicPageHeaders on readers' pages, feeds and static files.
+func securityHeaders(next http.Handler) http.Handler {
+	public, organisers := withHeaders(publicPageHeaders)(next), withHeaders(pageHeaders)(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; strings.HasPrefix(p, "/admin") || strings.HasPrefix(p, "/api/") {
+			organisers.ServeHTTP(w, r)
+			return
+		}
+		public.ServeHTTP(w, r)
+	})
+}
 
 func noStore(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

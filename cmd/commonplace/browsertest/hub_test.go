@@ -95,7 +95,7 @@ var listeningLine = regexp.MustCompile(`msg=listening addr=(\S+)`)
 // runs `commonplace serve --demo` on a free loopback port with a new data
 // folder. When the test ends the hub gets SIGTERM and must exit with status
 // 0 within 10 seconds, having logged no error.
-func startHub(t *testing.T, email, password string) *hubProcess {
+func startHub(t *testing.T, email, password string, serveFlags ...string) *hubProcess {
 	t.Helper()
 	data := t.TempDir()
 	add := exec.Command(binary, "organiser", "add", "--admin", "--email", email, "--name", "Erin Organiser", "--password-stdin", "--data", data)
@@ -104,7 +104,7 @@ func startHub(t *testing.T, email, password string) *hubProcess {
 		t.Fatalf("organiser add: %v\n%s", err, out)
 	}
 
-	cmd := exec.Command(binary, "serve", "--demo", "--addr", "127.0.0.1:0", "--data", data, "--log-format", "text", "--log-level", "info")
+	cmd := exec.Command(binary, append([]string{"serve", "--demo", "--addr", "127.0.0.1:0", "--data", data, "--log-format", "text", "--log-level", "info"}, serveFlags...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -280,6 +280,30 @@ async function control(req, url, body) {
     following.delete(target.id.href);
     return [200, { undoId: undo.id.href, followId: f.followId }];
   }
+  if (req.method === "POST" && p === "/control/profile") {
+    // {"target": actor URL}: the actor's url, profile fields and featured
+    // collection, each featured item fetched as fedify reads it.
+    const documentLoader = body.signedFetch
+      ? await ctx.getDocumentLoader({ identifier: USERNAME })
+      : ctx.documentLoader;
+    const actor = await lookupActor(ctx, requireString(body, "target"), body.signedFetch);
+    const fields = [];
+    for await (const a of actor.getAttachments({ documentLoader })) {
+      fields.push({ type: a.constructor.name, name: a.name?.toString() ?? null, value: a.value?.toString() ?? null });
+    }
+    const featured = [];
+    const collection = await actor.getFeatured({ documentLoader });
+    if (collection != null) {
+      // orderedItems is as:items as a list: fedify reads it as items.
+      const items = typeof collection.getOrderedItems === "function"
+        ? collection.getOrderedItems({ documentLoader })
+        : collection.getItems({ documentLoader });
+      for await (const item of items) {
+        featured.push({ id: item.id?.href ?? null, type: item.constructor.name, content: item.content?.toString() ?? null });
+      }
+    }
+    return [200, { url: actor.url?.href ?? null, fields, featured }];
+  }
   if (req.method === "POST" && p === "/control/create-note") {
     // {"target": actor URL, "content": html, "inReplyTo"?: url, "public"?: bool}
     const target = await lookupActor(ctx, requireString(body, "target"), body.signedFetch);

@@ -1,0 +1,125 @@
+package federation_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// theirServer is a reader's server: it answers WebFinger with the links
+// given, and records what it was asked.
+func theirServer(t *testing.T, links string) (*httptest.Server, *[]string) {
+	var asked []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked = append(asked, r.URL.RequestURI())
+		if r.URL.Path != "/.well-known/webfinger" || links == "" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/jrd+json")
+		w.Write([]byte(`{"subject":` + toJSON(r.URL.Query().Get("resource")) + `,"links":[` + links + `]}`))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &asked
+}
+
+func toJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// The follow box sends a reader to their server's follow page: the
+// FEP-3b86 Follow intent it advertises, else Mastodon's subscribe
+// template, else Mastodon's /authorize_interaction; with the hub's handle.
+func TestFollowIntent(t *testing.T) {
+	h := newHub(t)
+	handle := url.QueryEscape("hub@" + strings.TrimPrefix(h.base, "http://"))
+	for _, tt := range []struct {
+		name, links, typed string
+		want               func(base string) string
+	}{
+		{"FEP-3b86 first", `{"rel":"http://ostatus.org/schema/1.0/subscribe","template":"https://their.server/authorize_interaction?uri={uri}"},` +
+			`{"rel":"https://w3id.org/fep/3b86/Follow","template":"https://their.server/intent/follow?object={uri}"}`, "",
+			func(string) string { return "https://their.server/intent/follow?object=" + handle }},
+		{"Mastodon's subscribe template", `{"rel":"http://ostatus.org/schema/1.0/subscribe","template":"https://their.server/authorize_interaction?uri={uri}"}`, "",
+			func(string) string { return "https://their.server/authorize_interaction?uri=" + handle }},
+		{"no template", `{"rel":"self","type":"application/activity+json","href":"https://their.server/users/me"}`, "",
+			func(base string) string { return base + "/authorize_interaction?uri=" + handle }},
+		{"no WebFinger", "", "", func(base string) string { return base + "/authorize_interaction?uri=" + handle }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, asked := theirServer(t, tt.links)
+			got, err := h.fed.FollowIntent(h.host(), srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := tt.want(srv.URL); got != want {
+				t.Errorf("sent to %s, want %s", got, want)
+			}
+			host := strings.TrimPrefix(srv.URL, "http://")
+			hostOnly, _, _ := strings.Cut(host, ":")
+			if len(*asked) != 1 || !strings.Contains((*asked)[0], url.QueryEscape("acct:"+hostOnly+"@"+hostOnly)) {
+				t.Errorf("asked %v, want the instance actor's WebFinger", *asked)
+			}
+		})
+	}
+	for _, bad := range []string{"", "   ", "not a server", "@me", "https://"} {
+		if _, err := h.fed.FollowIntent(h.host(), bad); hub.ErrorCode(err) != hub.EINVALID {
+			t.Errorf("typed %q: %v, want EINVALID", bad, err)
+		}
+	}
+}
+
+// A hub that may not reach private addresses does not look up a server on
+// one: it sends the reader to the Mastodon address without asking.
+func TestFollowIntentRefusesPrivateAddresses(t *testing.T) {
+	h := newHubWith(t, false)
+	srv, asked := theirServer(t, `{"rel":"http://ostatus.org/schema/1.0/subscribe","template":"https://evil.example/x?uri={uri}"}`)
+	got, err := h.fed.FollowIntent(h.host(), srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(*asked) != 0 {
+		t.Errorf("the hub reached a loopback server: %v", *asked)
+	}
+	if !strings.HasPrefix(got, "https://127.0.0.1:") || !strings.Contains(got, "/authorize_interaction?uri=") {
+		t.Errorf("sent to %s", got)
+	}
+}
+
+// The actor is found from the home page and carries its profile: url the
+// home page, fields (website, area) and the featured collection of the
+// next upcoming events, soonest first.
+func TestActorProfileAndFeatured(t *testing.T) {
+	h := newHub(t)
+	soon := h.clock.now().In(london).Add(72 * time.Hour).Truncate(time.Hour)
+	later := h.event("Repair café", soon.Add(48*time.Hour), "")
+	first := h.event("Seed swap", soon, "")
+	weekly := h.event("Coffee morning", soon.Add(24*time.Hour), "FREQ=WEEKLY")
+	_, actor := h.get("/actor", "application/activity+json")
+	if actor["url"] != h.base+"/" {
+		t.Errorf("url %v", actor["url"])
+	}
+	fields, _ := actor["attachment"].([]any)
+	var got []string
+	for _, f := range fields {
+		m, _ := f.(map[string]any)
+		got = append(got, m["type"].(string)+" "+m["name"].(string)+": "+m["value"].(string))
+	}
+	want := []string{`PropertyValue Website: <a href="` + h.base + `/" rel="me">` + strings.TrimPrefix(h.base, "http://") + `</a>`, "PropertyValue Area: Manchester"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("fields:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if actor["featured"] != h.base+"/actor/featured" {
+		t.Fatalf("featured %v", actor["featured"])
+	}
+	_, coll := h.get("/actor/featured", "application/activity+json")
+	items, _ := coll["orderedItems"].([]any)
+	wantItems := []any{h.base + "/events/" + first.Slug, h.base + "/events/" + weekly.Slug + "?date=" + soon.Add(24*time.Hour).Format("2006-01-02"), h.base + "/events/" + later.Slug}
+	if toJSON(items) != toJSON(wantItems) || coll["type"] != "OrderedCollection" {
+		t.Errorf("featured %v, want %v", items, wantItems)
+	}
+}
