@@ -48,6 +48,12 @@ type Event struct {
 	SourceUID        string
 	SourceOccurrence string
 
+	// Statuses are the marks saying the event, or one of its dates, is
+	// cancelled, postponed or rescheduled, ordered by Date ("" first).
+	// Filled on read; UpdateEvent leaves them alone (SetEventStatus
+	// changes them).
+	Statuses []StatusMark
+
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -84,6 +90,12 @@ type Occurrence struct {
 	Event *Event
 	Start time.Time // in the event's zone
 	End   time.Time
+	// Status, StatusReason and PreviousStart come from the event's mark
+	// for this date or for the whole event (Event.StatusOn); Status is ""
+	// when neither has one.
+	Status        EventStatus
+	StatusReason  string
+	PreviousStart time.Time
 }
 
 // Date is the occurrence's local start date, YYYY-MM-DD, which identifies it
@@ -126,6 +138,10 @@ type EventStore interface {
 	UpdateEvent(ctx context.Context, e *Event) error
 	// DeleteEvent removes the event.
 	DeleteEvent(ctx context.Context, id int64) error
+	// SetEventStatus saves the mark for (eventID, m.Date), replacing one
+	// there; a mark with StatusScheduled removes it (and removing none is
+	// not an error). ENOTFOUND when the event does not exist.
+	SetEventStatus(ctx context.Context, eventID int64, m StatusMark) error
 }
 
 // OccurrenceFilter selects occurrences for the public calendar.
@@ -161,7 +177,7 @@ func (e *Event) Occurrences(from, to time.Time, max int) []Occurrence {
 	}
 	if !e.Recurring() {
 		if start.Before(to) && end.After(from) {
-			return []Occurrence{{Event: e, Start: start, End: end}}
+			return []Occurrence{Occurrence{Event: e, Start: start, End: end}.withStatus()}
 		}
 		return nil
 	}
@@ -170,7 +186,7 @@ func (e *Event) Occurrences(from, to time.Time, max int) []Occurrence {
 		// Stored rules were validated; an unparsable one degrades to the
 		// first occurrence rather than hiding the event.
 		if start.Before(to) && end.After(from) {
-			return []Occurrence{{Event: e, Start: start, End: end}}
+			return []Occurrence{Occurrence{Event: e, Start: start, End: end}.withStatus()}
 		}
 		return nil
 	}
@@ -198,7 +214,7 @@ func (e *Event) Occurrences(from, to time.Time, max int) []Occurrence {
 		if !en.After(from) || skip[s.Format("2006-01-02")] {
 			continue
 		}
-		out = append(out, Occurrence{Event: e, Start: s, End: en})
+		out = append(out, Occurrence{Event: e, Start: s, End: en}.withStatus())
 		if len(out) >= max {
 			break
 		}

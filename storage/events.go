@@ -43,7 +43,7 @@ func scanEvent(sc interface{ Scan(...any) error }) (*hub.Event, error) {
 	return e, nil
 }
 
-// fill loads the places and tags of events.
+// fill loads the places, tags and status marks of events.
 func (s *EventStore) fill(ctx context.Context, events []*hub.Event) error {
 	ids := make([]int64, 0, len(events))
 	var placeIDs []int64
@@ -61,9 +61,14 @@ func (s *EventStore) fill(ctx context.Context, events []*hub.Event) error {
 	if err != nil {
 		return err
 	}
+	statuses, err := loadStatuses(ctx, s.db.db, events)
+	if err != nil {
+		return err
+	}
 	for _, e := range events {
 		e.Tags = tags[e.ID]
 		e.Place = places[e.PlaceID]
+		e.Statuses = statuses[e.ID]
 	}
 	return nil
 }

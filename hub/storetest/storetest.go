@@ -73,6 +73,8 @@ var tests = []struct {
 	{"SlugSuffixes", testSlugSuffixes},
 	{"ManyEventsLoadTheirTags", testManyEventsLoadTheirTags},
 	{"ServiceOverStorage", testServiceOverStorage},
+	{"EventStatuses", testEventStatuses},
+	{"ServiceEventStatus", testServiceEventStatus},
 	{"Organisers", testOrganisers},
 	{"Sessions", testSessions},
 	{"Tokens", testTokens},

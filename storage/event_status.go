@@ -1,0 +1,71 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// loadStatuses reads the status marks of events (migration 0010), keyed
+// by event ID, each event's ordered by date ("" first).
+func loadStatuses(ctx context.Context, q queryer, events []*hub.Event) (map[int64][]hub.StatusMark, error) {
+	ids := make([]int64, 0, len(events))
+	zones := make(map[int64]*time.Location, len(events))
+	for _, e := range events {
+		ids = append(ids, e.ID)
+		zones[e.ID] = location(e.TimeZone)
+	}
+	out := map[int64][]hub.StatusMark{}
+	err := forChunks(ids, func(ids []int64) error {
+		rows, err := q.QueryContext(ctx, `SELECT event_id, date, status, reason, previous_start FROM event_statuses
+			WHERE event_id IN (`+placeholders(len(ids))+`) ORDER BY event_id, date`, int64Args(ids)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var m hub.StatusMark
+			var previous sql.NullInt64
+			if err := rows.Scan(&id, &m.Date, &m.Status, &m.Reason, &previous); err != nil {
+				return err
+			}
+			if previous.Valid {
+				m.PreviousStart = time.Unix(previous.Int64, 0).In(zones[id])
+			}
+			out[id] = append(out[id], m)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// SetEventStatus saves or, for StatusScheduled, removes the mark for
+// (eventID, m.Date).
+func (s *EventStore) SetEventStatus(ctx context.Context, eventID int64, m hub.StatusMark) error {
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var one int
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM events WHERE id = ?`, eventID).Scan(&one); err == sql.ErrNoRows {
+			return hub.Errorf(hub.ENOTFOUND, "There is no such event.")
+		} else if err != nil {
+			return err
+		}
+		if !m.Status.Marked() {
+			_, err := tx.ExecContext(ctx, `DELETE FROM event_statuses WHERE event_id = ? AND date = ?`, eventID, m.Date)
+			return err
+		}
+		var previous sql.NullInt64
+		if !m.PreviousStart.IsZero() {
+			previous = sql.NullInt64{Int64: unix(m.PreviousStart), Valid: true}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO event_statuses (event_id, date, status, reason, previous_start, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (event_id, date) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+				previous_start = excluded.previous_start, updated_at = excluded.updated_at`,
+			eventID, m.Date, string(m.Status), m.Reason, previous, unix(s.db.now()))
+		return err
+	})
+	return wrap(err, "set event status")
+}
