@@ -118,6 +118,7 @@ func TestGolden(t *testing.T) {
 		"--start", "2030-03-05 18:00", "--end", "2030-03-05 20:00", "--repeat", "FREQ=WEEKLY;BYDAY=TU;COUNT=8",
 		"--except", "2030-03-19", "--place-slug", "moss-side-library", "--online-url", "https://meet.example/dropin",
 		"--tags", "digital skills", "--description", "Help with phones, tablets and forms online. Every Tuesday.")
+	h.ok("event", "cancel", "digital-drop-in", "--date", "2030-03-26", "--reason", "Library closed for repairs")
 	h.ok("event", "add", "--title", "Alexandra Park Festival", "--all-day", "--tz", "Europe/London",
 		"--start", "2030-06-15", "--end", "2030-06-16", "--place-slug", "alexandra-park-pavilion",
 		"--tags", "family,outdoors", "--organiser", "Friends of Alexandra Park",
@@ -192,6 +193,7 @@ func TestGolden(t *testing.T) {
 		{"event-series", "/events/digital-drop-in"},
 		{"event-series-occurrence", "/events/digital-drop-in?date=2030-04-02"},
 		{"event-series-no-such-date", "/events/digital-drop-in?date=2030-03-19"},
+		{"event-series-cancelled-date", "/events/digital-drop-in?date=2030-03-26"},
 		{"event-all-day", "/events/alexandra-park-festival"},
 		{"event-other-zone", "/events/online-book-club"},
 		{"event-ongoing", "/events/moss-side-story-trail"},
@@ -250,6 +252,7 @@ func TestGolden(t *testing.T) {
 		{"following", "/actor/following", as},
 		{"object-event", "/events/repair-cafe-skills-swap", as},
 		{"object-event-occurrence", "/events/digital-drop-in?date=2030-04-02", as},
+		{"object-event-cancelled-occurrence", "/events/digital-drop-in?date=2030-03-26", as},
 		{"object-event-no-such-date", "/events/digital-drop-in?date=2030-03-19", as},
 		{"object-event-bad-date", "/events/digital-drop-in?date=next-tuesday", as},
 		{"object-event-all-day", "/events/alexandra-park-festival", as},
@@ -317,6 +320,7 @@ func TestGolden(t *testing.T) {
 		{"events", "/admin/events"},
 		{"event-edit", fmt.Sprintf("/admin/events/%d/edit", ids["event"])},
 		{"event-edit-series", fmt.Sprintf("/admin/events/%d/edit", ids["series"])},
+		{"event-status", fmt.Sprintf("/admin/events/%d/status", ids["series"])},
 		{"guides", "/admin/guides"},
 		{"guide-edit", fmt.Sprintf("/admin/guides/%d/edit", ids["guide"])},
 		{"guide-revisions", fmt.Sprintf("/admin/guides/%d/revisions", ids["guide"])},

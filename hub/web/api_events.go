@@ -110,3 +110,29 @@ func (s *Server) apiEventUpdate(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) apiEventDelete(w http.ResponseWriter, r *http.Request) error {
 	return apiDeleteByID(w, r, s.svc.DeleteEvent)
 }
+
+// apiEventStatus marks the event or one date cancelled, postponed or
+// rescheduled, or (status "scheduled") removes the mark; it answers with
+// the event.
+func (s *Server) apiEventStatus(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	var in apijson.StatusMark
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	status, err := hub.ParseEventStatus(in.Status)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.SetEventStatus(r.Context(), id, in.Date, status, in.Reason); err != nil {
+		return err
+	}
+	e, err := s.svc.Event(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.eventOut(e))
+}

@@ -195,7 +195,7 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 	upcoming := e.NextOccurrences(now, 10)
 	// The occurrence a reader asked for (?date=), else the next one, else
 	// the first (a past one-off event still has a page).
-	current := hub.Occurrence{Event: e, Start: e.Start.In(e.Location()), End: e.End.In(e.Location())}
+	current := e.First()
 	if len(upcoming) > 0 {
 		current = upcoming[0]
 	}
@@ -207,6 +207,9 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 	p := s.page(r, e.Title, nil)
 	p.Section = hub.KindEvent.Path()
 	p.Description = when(current.Start, current.End, e.AllDay)
+	if current.Status.Marked() {
+		p.Description = s.statusLine(r, current) + ". " + p.Description
+	}
 	if e.Place != nil {
 		p.Description += " at " + e.Place.Name
 	}
@@ -232,8 +235,15 @@ func (s *Server) eventJSONLD(e *hub.Event, o hub.Occurrence) map[string]any {
 		"@type":       "Event",
 		"name":        e.Title,
 		"url":         s.absURL(uris.Item(hub.KindEvent, e.Slug)),
-		"eventStatus": "https://schema.org/EventScheduled",
+		"eventStatus": o.Status.SchemaOrg(),
 		"description": s.plainText(e.Description, 500),
+	}
+	if o.Status == hub.StatusRescheduled && !o.PreviousStart.IsZero() && !o.PreviousStart.Equal(o.Start) {
+		if e.AllDay {
+			ld["previousStartDate"] = o.PreviousStart.Format("2006-01-02")
+		} else {
+			ld["previousStartDate"] = o.PreviousStart.Format(time.RFC3339)
+		}
 	}
 	if e.AllDay {
 		ld["startDate"] = o.Start.Format("2006-01-02")
@@ -272,6 +282,27 @@ func (s *Server) eventJSONLD(e *hub.Event, o hub.Occurrence) map[string]any {
 		ld["keywords"] = e.Tags
 	}
 	return ld
+}
+
+// statusLine is "Cancelled: room flooded" for an occurrence that is not
+// on as planned, translated; "" for one that is.
+func (s *Server) statusLine(r *http.Request, o hub.Occurrence) string {
+	if !o.Status.Marked() {
+		return ""
+	}
+	var label string
+	switch o.Status {
+	case hub.StatusCancelled:
+		label = s.t(r, "Cancelled")
+	case hub.StatusPostponed:
+		label = s.t(r, "Postponed")
+	default:
+		label = s.t(r, "Rescheduled")
+	}
+	if o.StatusReason == "" {
+		return label
+	}
+	return label + ": " + o.StatusReason
 }
 
 func placeJSONLD(p *hub.Place) map[string]any {

@@ -47,7 +47,7 @@ var requiredViews = []string{
 	"public/home", "public/events", "public/event", "public/guides", "public/guide",
 	"public/case_studies", "public/case_study", "public/tags", "public/tag",
 	"public/places", "public/place", "public/error",
-	"admin/login", "admin/dashboard", "admin/events", "admin/event_form",
+	"admin/login", "admin/dashboard", "admin/events", "admin/event_form", "admin/event_status",
 	"admin/guides", "admin/guide_form", "admin/guide_revisions", "admin/guide_revision",
 	"admin/case_studies", "admin/case_study_form", "admin/places", "admin/place_form",
 	"admin/tags", "admin/tag_form", "admin/settings", "admin/organisers",

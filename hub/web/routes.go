@@ -134,6 +134,8 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Post("/events/{id}/edit", s.html(events.update))
 	r.Get("/events/{id}/delete", s.html(events.deleteConfirm))
 	r.Post("/events/{id}/delete", s.html(events.delete))
+	r.Get("/events/{id}/status", s.html(s.eventStatusShow))
+	r.Post("/events/{id}/status", s.html(s.eventStatusSave))
 
 	r.Get("/guides", s.html(s.guideAdminList))
 	r.Get("/guides/new", s.html(guides.new))
@@ -221,6 +223,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/events/{id}", s.api(s.apiEventGet))
 	r.Put("/events/{id}", s.api(s.apiEventUpdate))
 	r.Delete("/events/{id}", s.api(s.apiEventDelete))
+	r.Post("/events/{id}/status", s.api(s.apiEventStatus))
 	r.Get("/occurrences", s.api(s.apiOccurrences))
 
 	r.Get("/guides", s.api(s.apiGuideList))
