@@ -140,7 +140,9 @@ type EventStore interface {
 	DeleteEvent(ctx context.Context, id int64) error
 	// SetEventStatus saves the mark for (eventID, m.Date), replacing one
 	// there; a mark with StatusScheduled removes it (and removing none is
-	// not an error). ENOTFOUND when the event does not exist.
+	// not an error), and sets the event's UpdatedAt: feeds and followers
+	// see the change as one of the event. ENOTFOUND when the event does
+	// not exist.
 	SetEventStatus(ctx context.Context, eventID int64, m StatusMark) error
 }
 

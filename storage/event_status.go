@@ -43,14 +43,17 @@ func loadStatuses(ctx context.Context, q queryer, events []*hub.Event) (map[int6
 }
 
 // SetEventStatus saves or, for StatusScheduled, removes the mark for
-// (eventID, m.Date).
+// (eventID, m.Date), and sets the event's updated_at.
 func (s *EventStore) SetEventStatus(ctx context.Context, eventID int64, m hub.StatusMark) error {
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		var one int
-		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM events WHERE id = ?`, eventID).Scan(&one); err == sql.ErrNoRows {
-			return hub.Errorf(hub.ENOTFOUND, "There is no such event.")
-		} else if err != nil {
+		// The event changes with its marks: feeds' Last-Modified and
+		// followers' copies follow updated_at.
+		res, err := tx.ExecContext(ctx, `UPDATE events SET updated_at = ? WHERE id = ?`, unix(s.db.now()), eventID)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return hub.Errorf(hub.ENOTFOUND, "There is no such event.")
 		}
 		if !m.Status.Marked() {
 			_, err := tx.ExecContext(ctx, `DELETE FROM event_statuses WHERE event_id = ? AND date = ?`, eventID, m.Date)
@@ -60,7 +63,7 @@ func (s *EventStore) SetEventStatus(ctx context.Context, eventID int64, m hub.St
 		if !m.PreviousStart.IsZero() {
 			previous = sql.NullInt64{Int64: unix(m.PreviousStart), Valid: true}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO event_statuses (event_id, date, status, reason, previous_start, updated_at)
+		_, err = tx.ExecContext(ctx, `INSERT INTO event_statuses (event_id, date, status, reason, previous_start, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (event_id, date) DO UPDATE SET status = excluded.status, reason = excluded.reason,
 				previous_start = excluded.previous_start, updated_at = excluded.updated_at`,

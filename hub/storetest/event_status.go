@@ -59,6 +59,16 @@ func testEventStatuses(t *testing.T, open Opener) {
 	}
 	check("listed", list[0], want)
 
+	// A mark is a change of the event: its UpdatedAt moves (stores keep
+	// seconds, so wait for the next one).
+	time.Sleep(time.Until(byID.UpdatedAt.Add(time.Second)))
+	if err := s.Events.SetEventStatus(ctx, e.ID, hub.StatusMark{Date: "2026-10-20", Status: hub.StatusScheduled}); err != nil {
+		t.Fatal(err)
+	}
+	if later, _ := s.Events.FindEventByID(ctx, e.ID); !later.UpdatedAt.After(byID.UpdatedAt) {
+		t.Errorf("updated at %v after a change of status, was %v", later.UpdatedAt, byID.UpdatedAt)
+	}
+
 	// Replacing a mark keeps one row for the date; an update of the event
 	// leaves marks alone.
 	if err := s.Events.SetEventStatus(ctx, e.ID, hub.StatusMark{Date: "", Status: hub.StatusCancelled, Reason: "Funding ended"}); err != nil {
