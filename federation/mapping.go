@@ -50,6 +50,12 @@ var objectContext = []any{
 		"contact":         "cp:contact",
 		"accessibility":   "cp:accessibility",
 		"bookingUrl":      map[string]any{"@id": "cp:bookingUrl", "@type": "@id"},
+		// An event that is not going ahead as planned: schema.org's
+		// eventStatus (and previousStartDate), and iCalendar's STATUS as
+		// Mobilizon writes and reads it.
+		"eventStatus":       map[string]any{"@id": "schema:eventStatus", "@type": "@id"},
+		"previousStartDate": "schema:previousStartDate",
+		"ical":              "http://www.w3.org/2002/12/cal/ical#",
 	},
 }
 
@@ -146,8 +152,11 @@ func withContent(o map[string]any, summaryHTML, contentHTML, lang string) {
 }
 
 // eventObject maps one occurrence of an event to an ActivityStreams Event
-// with the FEP-8a8e properties. id is the object's IRI.
-func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, st hub.Settings) map[string]any {
+// with the FEP-8a8e properties. id is the object's IRI. An occurrence
+// marked cancelled, postponed or rescheduled carries eventStatus and
+// ical:status, and its summary starts with the status.
+func (f *Federation) eventObject(e *hub.Event, occ hub.Occurrence, id string, st hub.Settings) map[string]any {
+	start, end := occ.Start, occ.End
 	url := f.itemURL(hub.KindEvent, e.Slug)
 	if id != url {
 		url = id
@@ -205,6 +214,10 @@ func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, 
 		lines = append(lines, "👥 "+html.EscapeString(e.Organiser))
 	}
 	summary := "<p>" + strings.Join(lines, "<br>") + "</p>"
+	if occ.Status.Marked() {
+		summary = "<p>" + html.EscapeString(occ.StatusText()) + "</p>" + summary
+		setEventStatus(o, occ)
+	}
 	if a := markdown.Abstract(e.Description, 300); a != "" {
 		summary += "<p>" + html.EscapeString(a) + "</p>"
 	}
@@ -219,6 +232,18 @@ func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, 
 		o["tag"] = tags
 	}
 	return o
+}
+
+// setEventStatus adds what peers read of a marked occurrence: schema.org's
+// eventStatus (with previousStartDate for a rescheduled one) and
+// iCalendar's STATUS as "ical:status", which Mobilizon reads (CANCELLED,
+// TENTATIVE for postponed, CONFIRMED).
+func setEventStatus(o map[string]any, occ hub.Occurrence) {
+	o["eventStatus"] = occ.Status.SchemaOrg()
+	o["ical:status"] = occ.Status.ICal()
+	if occ.Status == hub.StatusRescheduled && !occ.PreviousStart.IsZero() && !occ.PreviousStart.Equal(occ.Start) {
+		o["previousStartDate"] = occ.PreviousStart.Format(time.RFC3339)
+	}
 }
 
 // guideObject maps a guide to an Article.

@@ -53,15 +53,14 @@ func (f *Federation) desired(ctx context.Context, kind hub.Kind, id int64, st hu
 				return nil, false, nil
 			}
 			iri := f.itemURL(kind, e.Slug)
-			loc := e.Location()
-			start := e.Start.In(loc)
-			return []wanted{{iri: iri, startsAt: &start, obj: f.eventObject(e, start, e.End.In(loc), iri, st)}}, false, nil
+			first := e.First()
+			return []wanted{{iri: iri, startsAt: &first.Start, obj: f.eventObject(e, first, iri, st)}}, false, nil
 		}
 		now := f.now()
 		for _, o := range e.Occurrences(now, now.Add(f.window), 100) {
 			iri := f.occurrenceIRI(e, o.Date())
 			start := o.Start
-			want = append(want, wanted{iri: iri, occurrence: o.Date(), startsAt: &start, obj: f.eventObject(e, o.Start, o.End, iri, st)})
+			want = append(want, wanted{iri: iri, occurrence: o.Date(), startsAt: &start, obj: f.eventObject(e, o, iri, st)})
 		}
 		return want, false, nil
 	case hub.KindGuide:

@@ -1,0 +1,55 @@
+package federation_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestCancelledOccurrenceIsAnUpdate: cancelling one date of a published
+// series sends one Update of that occurrence, carrying eventStatus and
+// ical:status, with a summary that starts "Cancelled: reason"; the other
+// occurrence is not sent again; restoring sends an Update without them.
+func TestCancelledOccurrenceIsAnUpdate(t *testing.T) {
+	h := newHub(t)
+	f := newFediverse(t)
+	h.follow(f, f.actor("sam", false))
+	now := h.clock.now()
+	start := time.Date(now.Year(), now.Month(), now.Day(), 19, 0, 0, 0, london).AddDate(0, 0, 1)
+	e := h.event("Weekly drop-in", start, "FREQ=WEEKLY")
+	waitFor(t, "Creates", func() bool { return len(f.deliveries("Create")) >= 2 })
+
+	date := start.AddDate(0, 0, 7).Format("2006-01-02")
+	if err := h.svc.SetEventStatus(h.host(), e.ID, date, "cancelled", "Room flooded"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "an Update", func() bool { return len(f.deliveries("Update")) >= 1 })
+	time.Sleep(200 * time.Millisecond)
+	updates := f.deliveries("Update")
+	if len(updates) != 1 {
+		t.Fatalf("%d Updates, want one for the cancelled date", len(updates))
+	}
+	obj := updates[0].Body["object"].(map[string]any)
+	if id, _ := obj["id"].(string); !strings.HasSuffix(id, "?date="+date) {
+		t.Errorf("updated %v, want the occurrence of %s", id, date)
+	}
+	if obj["eventStatus"] != "https://schema.org/EventCancelled" || obj["ical:status"] != "CANCELLED" {
+		t.Errorf("status properties %v %v", obj["eventStatus"], obj["ical:status"])
+	}
+	if s, _ := obj["summary"].(string); !strings.HasPrefix(s, "<p>Cancelled: Room flooded</p><p>📅 ") {
+		t.Errorf("summary %q", s)
+	}
+	ctx := updates[0].Body["@context"].([]any)[1].(map[string]any)
+	if ctx["eventStatus"] == nil || ctx["ical"] != "http://www.w3.org/2002/12/cal/ical#" {
+		t.Errorf("@context lacks eventStatus or ical: %v", ctx)
+	}
+
+	if err := h.svc.SetEventStatus(h.host(), e.ID, date, "scheduled", ""); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a second Update", func() bool { return len(f.deliveries("Update")) >= 2 })
+	restored := f.deliveries("Update")[1].Body["object"].(map[string]any)
+	if restored["eventStatus"] != nil || restored["ical:status"] != nil || strings.Contains(restored["summary"].(string), "Cancelled") {
+		t.Errorf("the restored date still carries its status: %v", restored)
+	}
+}
