@@ -160,3 +160,25 @@ func eventLD(t *testing.T, page string) map[string]any {
 	}
 	return ld
 }
+
+// TestAtomEntrySaysCancelled: the Atom entry of an event whose next date
+// is cancelled starts its summary and content with "Cancelled: reason".
+func TestAtomEntrySaysCancelled(t *testing.T) {
+	th := newTestHub(t)
+	e, _, _ := th.seed()
+	if err := th.svc.SetEventStatus(th.host(), e.ID, "2026-10-06", hub.StatusCancelled, "Room flooded"); err != nil {
+		t.Fatal(err)
+	}
+	a := parseAtom(t, th.get(th.client(), "/feed.atom").body)
+	for _, entry := range a.Entries {
+		if entry.Title != e.Title {
+			continue
+		}
+		if !strings.HasPrefix(entry.Summary, "Cancelled: Room flooded. Tuesday 6 October 2026") ||
+			!strings.HasPrefix(entry.Content.Body, "<p><strong>Cancelled: Room flooded</strong></p>") {
+			t.Errorf("summary %q, content %q", entry.Summary, entry.Content.Body)
+		}
+		return
+	}
+	t.Errorf("no entry for %q", e.Title)
+}

@@ -324,8 +324,7 @@ func (s *Server) newEntry(kind hub.Kind, id int64, title, path string, tags []st
 func (s *Server) eventEntry(e *hub.Event, now time.Time) atomEntry {
 	entry := s.newEntry(hub.KindEvent, e.ID, e.Title, uris.Item(hub.KindEvent, e.Slug), e.Tags, e.CreatedAt, e.UpdatedAt)
 	entry.Links = append(entry.Links, atomLink{Rel: "related", Type: "text/calendar", Href: s.absURL(uris.EventCalendar(e.Slug))})
-	loc := e.Location()
-	o := hub.Occurrence{Event: e, Start: e.Start.In(loc), End: e.End.In(loc)}
+	o := e.First()
 	if next := e.NextOccurrences(now, 1); len(next) == 1 {
 		o = next[0]
 	}
@@ -347,8 +346,14 @@ func (s *Server) eventEntry(e *hub.Event, now time.Time) atomEntry {
 	if where != "" {
 		summary += ". " + where
 	}
-	entry.Summary = &atomText{Type: "text", Body: summary + "."}
 	var b strings.Builder
+	// The next date's status ("Cancelled: room flooded"), in the English
+	// of hub.Occurrence.StatusText, as the rest of the feed.
+	if status := o.StatusText(); status != "" {
+		summary = status + ". " + summary
+		b.WriteString("<p><strong>" + html.EscapeString(status) + "</strong></p>\n")
+	}
+	entry.Summary = &atomText{Type: "text", Body: summary + "."}
 	b.WriteString("<p><strong>When:</strong> " + html.EscapeString(facts) + "</p>\n")
 	if where != "" {
 		b.WriteString("<p><strong>Where:</strong> " + html.EscapeString(where) + "</p>\n")
