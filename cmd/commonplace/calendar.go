@@ -76,8 +76,11 @@ func calendarAdd(fs *flag.FlagSet, e *env) runFunc {
 // printReport writes what an import did, with every skipped event.
 func (e *env) printReport(r *calendar.Report) {
 	e.printf("%s.\n", capitalise(r.Summary()))
-	if r.OutOfWindow > 0 || r.Cancelled > 0 {
-		e.printf("Not imported: %d outside the next 12 months or over, %d cancelled.\n", r.OutOfWindow, r.Cancelled)
+	if r.OutOfWindow > 0 {
+		e.printf("Not imported: %d outside the next 12 months or over.\n", r.OutOfWindow)
+	}
+	if r.Cancelled > 0 {
+		e.printf("Shown as cancelled: %d (the feed cancels them).\n", r.Cancelled)
 	}
 	for _, s := range r.Skipped {
 		e.printf("  skipped %s\n", s)

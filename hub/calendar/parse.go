@@ -79,8 +79,8 @@ type Result struct {
 	Items   []Item // in start order
 	Skipped []Skipped
 	// OutOfWindow counts events with no occurrence in the import window:
-	// over, or too far ahead. Cancelled counts cancelled events and
-	// cancelled occurrences.
+	// over, or too far ahead. Cancelled counts cancelled events, series
+	// and occurrences, which are imported marked cancelled.
 	OutOfWindow int
 	Cancelled   int
 }

@@ -145,8 +145,20 @@ func applyItem(actor context.Context, svc *hub.Service, tgt Target, it Item, byK
 		rep.Skipped = append(rep.Skipped, Skipped{UID: it.UID, Title: truncate(it.Event.Title, 80), Reason: "the hub cannot take it: " + fieldMessages(err)})
 		return nil
 	}
+	var have []hub.StatusMark
+	if old != nil {
+		have = old.Statuses
+	}
 	if old != nil && sameEvent(old, &want) {
-		rep.Unchanged++
+		changed, err := syncStatuses(actor, svc, old.ID, have, it.Event.Statuses)
+		switch {
+		case err != nil:
+			return err
+		case changed:
+			rep.Updated++
+		default:
+			rep.Unchanged++
+		}
 		return nil
 	}
 	var err error
@@ -155,6 +167,9 @@ func applyItem(actor context.Context, svc *hub.Service, tgt Target, it Item, byK
 		err = svc.UpdateEvent(actor, &want)
 	} else {
 		err = svc.CreateEvent(actor, &want)
+	}
+	if err == nil {
+		_, err = syncStatuses(actor, svc, want.ID, have, it.Event.Statuses)
 	}
 	switch {
 	case err == nil && old != nil:
@@ -167,6 +182,40 @@ func applyItem(actor context.Context, svc *hub.Service, tgt Target, it Item, byK
 		return err
 	}
 	return nil
+}
+
+// syncStatuses makes an imported event's cancelled marks the feed's: a
+// mark the feed gives and the event lacks is set, one the event has and
+// the feed no longer gives is removed (the feed says what is on, as it
+// does for the rest of the event). It reports whether it changed any.
+func syncStatuses(actor context.Context, svc *hub.Service, id int64, have, want []hub.StatusMark) (changed bool, err error) {
+	wanted := map[string]hub.EventStatus{}
+	for _, m := range want {
+		wanted[m.Date] = m.Status
+	}
+	for _, m := range have {
+		if _, ok := wanted[m.Date]; ok {
+			continue
+		}
+		if err := svc.SetEventStatus(actor, id, m.Date, hub.StatusScheduled, ""); err != nil {
+			return changed, err
+		}
+		changed = true
+	}
+	had := map[string]hub.EventStatus{}
+	for _, m := range have {
+		had[m.Date] = m.Status
+	}
+	for _, m := range want {
+		if had[m.Date] == m.Status {
+			continue
+		}
+		if err := svc.SetEventStatus(actor, id, m.Date, m.Status, ""); err != nil {
+			return changed, err
+		}
+		changed = true
+	}
+	return changed, nil
 }
 
 // eventOver reports whether an event's last occurrence ended before t:

@@ -95,7 +95,23 @@ func TestParseWrapper(t *testing.T) {
 			feed: vcal("BEGIN:VEVENT", "UID:l", "SUMMARY:Off", "STATUS:CANCELLED", "DTSTART:20260401T090000Z", "END:VEVENT",
 				"BEGIN:VEVENT", "UID:m", "SUMMARY:Festival", "DTSTART:20260401T090000Z", "DTEND:20260601T090000Z", "END:VEVENT"),
 			zone:    "UTC",
+			want:    []string{"2026-04-01 09:00-10:00 UTC Off (cancelled)"},
 			skipped: []string{`line 9: "Festival": the hub cannot take it: An event can last at most 31 days; use a recurrence for repeated events.`},
+		},
+		{
+			name: "a cancelled series, and a cancelled date whose master is not in the feed",
+			feed: vcal("BEGIN:VEVENT", "UID:s", "SUMMARY:Choir", "STATUS:CANCELLED", "DTSTART:20260401T090000Z", "RRULE:FREQ=WEEKLY;COUNT=2", "END:VEVENT",
+				"BEGIN:VEVENT", "UID:s", "SUMMARY:Choir", "RECURRENCE-ID:20260408T090000Z", "DTSTART:20260409T090000Z", "END:VEVENT",
+				"BEGIN:VEVENT", "UID:o", "SUMMARY:Quiz", "STATUS:CANCELLED", "RECURRENCE-ID:20260402T180000Z", "DTSTART:20260402T180000Z", "END:VEVENT"),
+			zone: "UTC",
+			want: []string{"2026-04-01 09:00-10:00 UTC Choir [FREQ=WEEKLY;COUNT=2] (cancelled)", "2026-04-02 18:00-19:00 UTC Quiz (cancelled)"},
+		},
+		{
+			name: "a series whose hub zone differs cancels one date as a one-off of its own",
+			feed: vcal("BEGIN:VEVENT", "UID:z", "SUMMARY:Call", "DTSTART:20260401T090000Z", "RRULE:FREQ=WEEKLY;COUNT=3", "END:VEVENT",
+				"BEGIN:VEVENT", "UID:z", "SUMMARY:Call", "STATUS:CANCELLED", "RECURRENCE-ID:20260408T090000Z", "DTSTART:20260408T090000Z", "END:VEVENT"),
+			zone: "Europe/London",
+			want: []string{"2026-04-01 10:00-11:00 Europe/London Call", "2026-04-08 10:00-11:00 Europe/London Call (cancelled)", "2026-04-15 10:00-11:00 Europe/London Call"},
 		},
 	}
 	for _, tt := range tests {
