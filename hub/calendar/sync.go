@@ -152,6 +152,8 @@ func applyItem(actor context.Context, svc *hub.Service, tgt Target, it Item, byK
 	if old != nil && sameEvent(old, &want) {
 		changed, err := syncStatuses(actor, svc, old.ID, have, it.Event.Statuses)
 		switch {
+		case hub.ErrorCode(err) == hub.EINVALID:
+			rep.Skipped = append(rep.Skipped, Skipped{UID: it.UID, Title: truncate(it.Event.Title, 80), Reason: "the hub cannot take it: " + fieldMessages(err)})
 		case err != nil:
 			return err
 		case changed:
