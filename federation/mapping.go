@@ -106,7 +106,8 @@ func hashtagName(t string) string {
 }
 
 // whenText says when an occurrence happens, for people: "Tuesday 6 October
-// 2026, 19:00–21:00 (Europe/London)".
+// 2026, 19:00–21:00 (Europe/London)". In English, as every federated
+// summary line.
 func whenText(start, end time.Time, allDay bool, zone string) string {
 	if allDay {
 		last := end.AddDate(0, 0, -1)
@@ -115,13 +116,30 @@ func whenText(start, end time.Time, allDay bool, zone string) string {
 		}
 		return start.Format("Monday 2 January 2006") + " – " + last.Format("Monday 2 January 2006") + " (all day)"
 	}
+	return clockSpan(start, end) + " (" + zone + ")"
+}
+
+// clockSpan is "Tuesday 6 October 2026, 19:00–21:00", the end's day
+// named when it is another.
+func clockSpan(start, end time.Time) string {
 	s := start.Format("Monday 2 January 2006, 15:04")
 	if end.Format("2006-01-02") == start.Format("2006-01-02") {
-		s += "–" + end.Format("15:04")
-	} else {
-		s += " – " + end.Format("Monday 2 January 2006, 15:04")
+		return s + "–" + end.Format("15:04")
 	}
-	return s + " (" + zone + ")"
+	return s + " – " + end.Format("Monday 2 January 2006, 15:04")
+}
+
+// whenTextAt is whenText for a hub whose clock is here: when the event's
+// clock reads otherwise, "Thursday 4 April 2030, 19:00–20:30 New York time
+// (Friday 5 April 2030, 00:00–01:30 London time)", so followers see both
+// and the hub's time is not taken for the event's. In English, as every
+// federated summary line.
+func whenTextAt(start, end time.Time, allDay bool, zone string, here *time.Location) string {
+	if allDay || here == nil || hub.SameClock(start, start.Location(), here) {
+		return whenText(start, end, allDay, zone)
+	}
+	return clockSpan(start, end) + " " + hub.ZoneCity(start.Location()) + " time (" +
+		clockSpan(start.In(here), end.In(here)) + " " + hub.ZoneCity(here) + " time)"
 }
 
 // baseObject holds what every published object carries.
@@ -174,7 +192,11 @@ func (f *Federation) eventObject(e *hub.Event, occ hub.Occurrence, id string, st
 	o["organizers"] = []any{f.ActorID()}
 
 	var lines []string
-	lines = append(lines, "📅 "+html.EscapeString(whenText(start, end, e.AllDay, e.TimeZone)))
+	var here *time.Location
+	if loc, err := time.LoadLocation(st.TimeZone); err == nil && st.TimeZone != "" {
+		here = loc
+	}
+	lines = append(lines, "📅 "+html.EscapeString(whenTextAt(start, end, e.AllDay, e.TimeZone, here)))
 	var locations []any
 	if p := e.Place; p != nil {
 		where := p.Name

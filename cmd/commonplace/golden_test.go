@@ -256,6 +256,7 @@ func TestGolden(t *testing.T) {
 		{"object-event-no-such-date", "/events/digital-drop-in?date=2030-03-19", as},
 		{"object-event-bad-date", "/events/digital-drop-in?date=next-tuesday", as},
 		{"object-event-all-day", "/events/alexandra-park-festival", as},
+		{"object-event-other-zone", "/events/online-book-club", as},
 		{"object-guide", "/guides/running-a-repair-cafe", as},
 		{"object-case-study", "/case-studies/tablet-lending-at-the-library", as},
 		{"object-ld-json", "/guides/getting-started-online", map[string]string{"Accept": `application/ld+json; profile="https://www.w3.org/ns/activitystreams"`}},

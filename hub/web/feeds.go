@@ -235,8 +235,9 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var entries []atomEntry
+	here := s.today(st).Location()
 	for _, e := range events {
-		entries = append(entries, s.eventEntry(e, now))
+		entries = append(entries, s.eventEntry(e, now, here))
 	}
 	for _, g := range guides {
 		entries = append(entries, s.guideEntry(g))
@@ -321,14 +322,16 @@ func (s *Server) newEntry(kind hub.Kind, id int64, title, path string, tags []st
 	return e
 }
 
-func (s *Server) eventEntry(e *hub.Event, now time.Time) atomEntry {
+// eventEntry is an event's Atom entry, its times with a zone note for a
+// hub in zone here.
+func (s *Server) eventEntry(e *hub.Event, now time.Time, here *time.Location) atomEntry {
 	entry := s.newEntry(hub.KindEvent, e.ID, e.Title, uris.Item(hub.KindEvent, e.Slug), e.Tags, e.CreatedAt, e.UpdatedAt)
 	entry.Links = append(entry.Links, atomLink{Rel: "related", Type: "text/calendar", Href: s.absURL(uris.EventCalendar(e.Slug))})
 	o := e.First()
 	if next := e.NextOccurrences(now, 1); len(next) == 1 {
 		o = next[0]
 	}
-	facts := when(o.Start, o.End, e.AllDay)
+	facts := when(o.Start, o.End, e.AllDay) + elsewhereText(noteFor(o, here))
 	if e.Recurring() {
 		facts += " (" + lowerFirst(hub.Describe(e.Recurrence, e.Start)) + ")"
 	}

@@ -14,9 +14,11 @@ import (
 // dayGroup is one day of the public calendar.
 type dayGroup struct {
 	Date        time.Time
-	Occurrences []hub.Occurrence
+	Occurrences []listedOccurrence
 }
 
+// groupByDay groups occurrences, in the order of their instants, by their
+// day on the hub's clock (loc), each with its zone note.
 func groupByDay(occ []hub.Occurrence, loc *time.Location) []dayGroup {
 	var days []dayGroup
 	for _, o := range occ {
@@ -25,7 +27,7 @@ func groupByDay(occ []hub.Occurrence, loc *time.Location) []dayGroup {
 		if n := len(days); n == 0 || !days[n-1].Date.Equal(day) {
 			days = append(days, dayGroup{Date: day})
 		}
-		days[len(days)-1].Occurrences = append(days[len(days)-1].Occurrences, o)
+		days[len(days)-1].Occurrences = append(days[len(days)-1].Occurrences, listedOccurrence{o, noteFor(o, loc)})
 	}
 	return days
 }
@@ -206,7 +208,7 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.page(r, e.Title, nil)
 	p.Section = hub.KindEvent.Path()
-	p.Description = when(current.Start, current.End, e.AllDay)
+	p.Description = when(current.Start, current.End, e.AllDay) + elsewhereText(noteFor(current, s.today(p.Site).Location()))
 	if current.Status.Marked() {
 		p.Description = s.statusLine(r, current) + ". " + p.Description
 	}
@@ -221,9 +223,10 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 	p.Data = struct {
 		Event    *hub.Event
 		Current  hub.Occurrence
+		Note     *zoneNote
 		Upcoming []hub.Occurrence
 		Past     bool
-	}{e, current, upcoming, current.End.Before(now)}
+	}{e, current, noteFor(current, s.today(p.Site).Location()), upcoming, current.End.Before(now)}
 	p.Comments = s.comments(r, hub.KindEvent, e.ID)
 	return s.views.render(w, http.StatusOK, "public/event", p)
 }
