@@ -61,10 +61,14 @@ type CalendarReport struct {
 	Unchanged   int  `json:"unchanged"`
 	Removed     int  `json:"removed"`
 	// OutOfWindow counts feed events with nothing in the import window
-	// (over, or too far ahead); Cancelled, cancelled events and occurrences.
+	// (over, or too far ahead); Cancelled, cancelled events and
+	// occurrences, imported marked cancelled.
 	OutOfWindow int            `json:"out_of_window"`
 	Cancelled   int            `json:"cancelled"`
 	Skipped     []SkippedEvent `json:"skipped,omitempty"`
+	// Notes say how the feed was read where readers should know (a time
+	// zone read as a fixed offset).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Summary is the report in one line, as the CLI and the pages show it.

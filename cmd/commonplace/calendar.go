@@ -82,6 +82,9 @@ func (e *env) printReport(r *calendar.Report) {
 	if r.Cancelled > 0 {
 		e.printf("Shown as cancelled: %d (the feed cancels them).\n", r.Cancelled)
 	}
+	for _, n := range r.Notes {
+		e.printf("Note: %s\n", n)
+	}
 	for _, s := range r.Skipped {
 		e.printf("  skipped %s\n", s)
 	}

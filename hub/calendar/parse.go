@@ -83,6 +83,9 @@ type Result struct {
 	// and occurrences, which are imported marked cancelled.
 	OutOfWindow int
 	Cancelled   int
+	// Notes say how the feed was read where it matters to its readers
+	// (a time zone read as a fixed offset).
+	Notes []string
 }
 
 // ErrNotCalendar is returned by Parse for input that is not iCalendar.
@@ -138,6 +141,7 @@ func ParseBytes(b []byte, opt Options) (*Result, error) {
 		}
 	}
 	p.build(events)
+	p.res.Notes = p.zones.notes
 	sort.SliceStable(p.res.Items, func(i, j int) bool {
 		a, b := p.res.Items[i].Event, p.res.Items[j].Event
 		if !a.Start.Equal(b.Start) {

@@ -183,7 +183,7 @@ func (s *Service) fetchAndApply(ctx context.Context, sub *Subscription) (*Report
 		if sub.LastReport != nil {
 			// Keep what the last real import found, so the page still shows it.
 			rep = &Report{At: rep.At, NotModified: true, Unchanged: sub.LastReport.Created + sub.LastReport.Updated + sub.LastReport.Unchanged,
-				OutOfWindow: sub.LastReport.OutOfWindow, Cancelled: sub.LastReport.Cancelled, Skipped: sub.LastReport.Skipped}
+				OutOfWindow: sub.LastReport.OutOfWindow, Cancelled: sub.LastReport.Cancelled, Skipped: sub.LastReport.Skipped, Notes: sub.LastReport.Notes}
 		}
 		return rep, nil
 	}

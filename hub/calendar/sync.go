@@ -33,7 +33,7 @@ type Progress func(done, total int)
 // is still to come, is gone from the feed and was not merely skipped. It
 // returns the report so far with an error only when the hub itself fails.
 func apply(ctx context.Context, svc *hub.Service, log *slog.Logger, tgt Target, res *Result, from time.Time, progress Progress) (*Report, error) {
-	rep := &Report{At: svc.Now(), OutOfWindow: res.OutOfWindow, Cancelled: res.Cancelled, Skipped: append([]Skipped(nil), res.Skipped...)}
+	rep := &Report{At: svc.Now(), OutOfWindow: res.OutOfWindow, Cancelled: res.Cancelled, Skipped: append([]Skipped(nil), res.Skipped...), Notes: res.Notes}
 	filter := hub.EventFilter{Imported: true, SourceFeedID: tgt.FeedID}
 	existing, _, err := svc.ListEvents(ctx, filter)
 	if err != nil {
