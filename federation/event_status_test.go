@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
 )
 
 // TestCancelledOccurrenceIsAnUpdate: cancelling one date of a published
@@ -51,5 +53,26 @@ func TestCancelledOccurrenceIsAnUpdate(t *testing.T) {
 	restored := f.deliveries("Update")[1].Body["object"].(map[string]any)
 	if restored["eventStatus"] != nil || restored["ical:status"] != nil || strings.Contains(restored["summary"].(string), "Cancelled") {
 		t.Errorf("the restored date still carries its status: %v", restored)
+	}
+}
+
+// TestImportedHistoryIsNotSent: an imported event that was over before
+// the hub had it (calendar import --from) is not sent to followers; an
+// organiser's own past event still is, as before.
+func TestImportedHistoryIsNotSent(t *testing.T) {
+	h := newHub(t)
+	f := newFediverse(t)
+	h.follow(f, f.actor("sam", false))
+	start := h.clock.now().AddDate(0, -2, 0)
+	old := &hub.Event{Title: "Imported history", TimeZone: "Europe/London", Start: start, End: start.Add(time.Hour), SourceUID: "old@group"}
+	if err := h.svc.CreateEvent(h.host(), old); err != nil {
+		t.Fatal(err)
+	}
+	h.event("Our own past event", start, "")
+	waitFor(t, "a Create", func() bool { return len(f.deliveries("Create")) >= 1 })
+	time.Sleep(200 * time.Millisecond)
+	creates := f.deliveries("Create")
+	if len(creates) != 1 || creates[0].Body["object"].(map[string]any)["name"] != "Our own past event" {
+		t.Errorf("%d Creates; imported history must not be sent", len(creates))
 	}
 }

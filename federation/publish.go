@@ -45,6 +45,11 @@ func (f *Federation) desired(ctx context.Context, kind hub.Kind, id int64, st hu
 		if err != nil {
 			return nil, false, err
 		}
+		if e.SourceUID != "" && e.SeriesEnd != nil && e.SeriesEnd.Before(f.now()) {
+			// Imported history (calendar import --from): followers are
+			// not sent events that were over before the hub had them.
+			return nil, false, nil
+		}
 		if !e.Recurring() {
 			if e.SourceFeedID != 0 && e.Start.After(f.now().Add(f.window)) {
 				// Imported from a partner's calendar: published when it

@@ -189,6 +189,7 @@ func TestGolden(t *testing.T) {
 		{"events-march-2030", "/events?from=2030-03-01&to=2030-03-31"},
 		{"events-filtered", "/events?from=2030-03-01&to=2030-06-30&tag=digital-skills&place=moss-side-library"},
 		{"events-bad-filter", "/events?from=tomorrow&place=nowhere"},
+		{"past-events", "/past-events?before=2026-01-01"},
 		{"event", "/events/repair-cafe-skills-swap"},
 		{"event-series", "/events/digital-drop-in"},
 		{"event-series-occurrence", "/events/digital-drop-in?date=2030-04-02"},

@@ -24,6 +24,9 @@ type Options struct {
 	// Grace keeps occurrences that ended at most this long before Now;
 	// 0 means 6 hours, negative means none.
 	Grace time.Duration
+	// From, when set and earlier, imports occurrences from then on: a
+	// group's history (calendar import --from). Zero means Now less Grace.
+	From time.Time
 	// DefaultZone is the hub's IANA zone, used for floating and all-day
 	// times when the feed names no zone (X-WR-TIMEZONE), for UTC times,
 	// and to show events whose zone exists only in the feed. "" means UTC.
@@ -51,7 +54,11 @@ func (o Options) withDefaults() Options {
 // Window returns the span [from, to) whose occurrences an import keeps.
 func (o Options) Window() (from, to time.Time) {
 	o = o.withDefaults()
-	return o.Now.Add(-o.Grace), o.Now.AddDate(0, o.Months, 0)
+	from = o.Now.Add(-o.Grace)
+	if !o.From.IsZero() && o.From.Before(from) {
+		from = o.From
+	}
+	return from, o.Now.AddDate(0, o.Months, 0)
 }
 
 // Item is one hub event an import yields: a one-off event, a whole series

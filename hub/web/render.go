@@ -54,7 +54,7 @@ var requiredViews = []string{
 	"admin/organiser_form", "admin/tokens", "admin/confirm_delete", "admin/account",
 	"admin/federation", "admin/follower_refuse",
 	"admin/calendars",
-	"public/commons", "public/commons_item", "admin/commons", "public/search",
+	"public/commons", "public/commons_item", "public/past_events", "admin/commons", "public/search",
 }
 
 // newRenderer parses the theme's templates with English messages.

@@ -106,6 +106,7 @@ func (s *Server) routes() chi.Router {
 func (s *Server) publicRoutes(r chi.Router) {
 	r.Get("/", s.html(s.home))
 	r.Get("/events", s.html(s.eventList))
+	r.Get("/past-events", s.html(s.pastEvents)) // uris.PastEvents
 	r.Get("/events/{slug}", s.negotiate(hub.KindEvent, s.html(s.eventShow)))
 	r.Get("/guides", s.html(s.guideList))
 	r.Get("/guides/{slug}", s.negotiate(hub.KindGuide, s.html(s.guideShow)))
