@@ -60,6 +60,10 @@ type CalendarReport struct {
 	Updated     int  `json:"updated"`
 	Unchanged   int  `json:"unchanged"`
 	Removed     int  `json:"removed"`
+	// Adopted counts events a one-off import of the feed had made that
+	// the subscription took over (and updated or left as they were)
+	// instead of copying.
+	Adopted int `json:"adopted,omitempty"`
 	// OutOfWindow counts feed events with nothing in the import window
 	// (over, or too far ahead); Cancelled, cancelled events and
 	// occurrences, imported marked cancelled.

@@ -138,6 +138,11 @@ type EventStore interface {
 	UpdateEvent(ctx context.Context, e *Event) error
 	// DeleteEvent removes the event.
 	DeleteEvent(ctx context.Context, id int64) error
+	// AdoptEvent gives an event a one-off import made (SourceUID set,
+	// SourceFeedID 0) to the calendar subscription feedID, which keeps it
+	// in step from then on: the one change of a Source field after
+	// creation. ENOTFOUND when no such one-off imported event exists.
+	AdoptEvent(ctx context.Context, id, feedID int64) error
 	// SetEventStatus saves the mark for (eventID, m.Date), replacing one
 	// there; a mark with StatusScheduled removes it (and removing none is
 	// not an error), and sets the event's UpdatedAt: feeds and followers

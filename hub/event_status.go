@@ -161,6 +161,23 @@ func (o Occurrence) StatusText() string {
 	return o.Status.StatusLabel() + ": " + o.StatusReason
 }
 
+// AdoptImportedEvent gives an event that a one-off calendar import made
+// to the subscription feedID, so that subscribing to a feed imported once
+// before keeps its events instead of copying them.
+func (s *Service) AdoptImportedEvent(ctx context.Context, id, feedID int64) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	if feedID <= 0 {
+		return Errorf(EINVALID, "Choose the calendar subscription that takes the event.")
+	}
+	if err := s.Events.AdoptEvent(ctx, id, feedID); err != nil {
+		return err
+	}
+	s.Logger.Info("imported event adopted", slog.Group("event", "id", id), slog.Group("calendar", "feed", feedID))
+	return nil
+}
+
 // SetEventStatus marks a whole event (date "") or the occurrence that
 // starts on date (YYYY-MM-DD) cancelled, postponed or rescheduled, with an
 // optional reason; StatusScheduled restores it. The mark keeps the start

@@ -220,6 +220,18 @@ func (s *EventStore) UpdateEvent(ctx context.Context, e *hub.Event) error {
 	return wrap(err, "update event")
 }
 
+// AdoptEvent gives a one-off imported event to the subscription feedID.
+func (s *EventStore) AdoptEvent(ctx context.Context, id, feedID int64) error {
+	res, err := s.db.exec(ctx, `UPDATE events SET source_feed_id = ? WHERE id = ? AND source_uid != '' AND source_feed_id IS NULL`, nullID(feedID), id)
+	if err != nil {
+		return wrap(err, "adopt event")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return hub.Errorf(hub.ENOTFOUND, "There is no such event from a one-off import.")
+	}
+	return nil
+}
+
 // DeleteEvent removes the event.
 func (s *EventStore) DeleteEvent(ctx context.Context, id int64) error {
 	res, err := s.db.exec(ctx, `DELETE FROM events WHERE id = ?`, id)

@@ -82,6 +82,9 @@ func (e *env) printReport(r *calendar.Report) {
 	if r.Cancelled > 0 {
 		e.printf("Shown as cancelled: %d (the feed cancels them).\n", r.Cancelled)
 	}
+	if r.Adopted > 0 {
+		e.printf("Taken over from an earlier one-off import: %d.\n", r.Adopted)
+	}
 	for _, n := range r.Notes {
 		e.printf("Note: %s\n", n)
 	}

@@ -46,6 +46,20 @@ func apply(ctx context.Context, svc *hub.Service, log *slog.Logger, tgt Target, 
 		}
 		byKey[e.SourceUID+"\x00"+e.SourceOccurrence] = e
 	}
+	// A subscription adopts what a one-off import of the feed made
+	// (matched by UID and occurrence), rather than copying it.
+	adoptable := map[string]*hub.Event{}
+	if tgt.FeedID != 0 {
+		oneOff, _, err := svc.ListEvents(ctx, hub.EventFilter{Imported: true})
+		if err != nil {
+			return rep, err
+		}
+		for _, e := range oneOff {
+			if e.SourceFeedID == 0 {
+				adoptable[e.SourceUID+"\x00"+e.SourceOccurrence] = e
+			}
+		}
+	}
 	organiser := &hub.Organiser{Name: "Calendar import: " + tgt.Name, Role: hub.RoleEditor}
 
 	// Changes are saved batchSize at a time (hub.Service.Batch): thousands
@@ -65,6 +79,9 @@ func apply(ctx context.Context, svc *hub.Service, log *slog.Logger, tgt Target, 
 				if progress != nil {
 					progress(lo+i, len(res.Items))
 				}
+				if err := adopt(actor, svc, tgt, it.Key(), byKey, adoptable, &part); err != nil {
+					return err
+				}
 				if err := applyItem(actor, svc, tgt, it, byKey, seen, &part); err != nil {
 					return err
 				}
@@ -77,6 +94,7 @@ func apply(ctx context.Context, svc *hub.Service, log *slog.Logger, tgt Target, 
 		rep.Created += part.Created
 		rep.Updated += part.Updated
 		rep.Unchanged += part.Unchanged
+		rep.Adopted += part.Adopted
 		rep.Skipped = append(rep.Skipped, part.Skipped...)
 	}
 	if progress != nil {
@@ -115,6 +133,27 @@ func apply(ctx context.Context, svc *hub.Service, log *slog.Logger, tgt Target, 
 	log.Info("calendar imported", slog.Group("calendar", "feed", tgt.FeedID, "name", tgt.Name),
 		slog.Group("report", "created", rep.Created, "updated", rep.Updated, "removed", rep.Removed, "unchanged", rep.Unchanged, "skipped", len(rep.Skipped)))
 	return rep, nil
+}
+
+// adopt gives the subscription the event a one-off import made for key,
+// when the subscription has none of its own: it is then updated in
+// place like the subscription's events.
+func adopt(actor context.Context, svc *hub.Service, tgt Target, key string, byKey, adoptable map[string]*hub.Event, rep *Report) error {
+	e := adoptable[key]
+	if e == nil || byKey[key] != nil {
+		return nil
+	}
+	delete(adoptable, key)
+	switch err := svc.AdoptImportedEvent(actor, e.ID, tgt.FeedID); {
+	case hub.ErrorCode(err) == hub.ENOTFOUND:
+		return nil // deleted or adopted meanwhile: the item is created
+	case err != nil:
+		return err
+	}
+	e.SourceFeedID = tgt.FeedID
+	byKey[key] = e
+	rep.Adopted++
+	return nil
 }
 
 // batchSize is how many events an import saves in one transaction: a

@@ -196,3 +196,39 @@ func testServiceEventStatus(t *testing.T, open Opener) {
 		t.Errorf("after restoring the event: %+v", after.Statuses)
 	}
 }
+
+// testAdoptEvent: an event a one-off import made can be given to a
+// subscription once; an organiser's own event, a subscription's event or
+// a missing one cannot.
+func testAdoptEvent(t *testing.T, open Opener) {
+	all := open(t)
+	s := all.Stores
+	sub := &hub.Subscription{URL: "https://partner.example/events.ics"}
+	if err := all.Calendars.CreateSubscription(ctx, sub); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 10, 6, 10, 0, 0, 0, time.UTC)
+	mk := func(slug, uid string, feed int64) *hub.Event {
+		e := &hub.Event{Title: slug, Slug: slug, TimeZone: "UTC", Start: start, End: start.Add(time.Hour), SourceUID: uid, SourceFeedID: feed}
+		if err := s.Events.CreateEvent(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	oneOff, own, subs := mk("one-off", "a@partner", 0), mk("own", "", 0), mk("subscribed", "b@partner", sub.ID)
+	if err := s.Events.AdoptEvent(ctx, oneOff.ID, sub.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Events.FindEventByID(ctx, oneOff.ID)
+	if got.SourceFeedID != sub.ID || got.SourceUID != "a@partner" {
+		t.Errorf("adopted: feed %d uid %q", got.SourceFeedID, got.SourceUID)
+	}
+	if list, _, _ := s.Events.FindEvents(ctx, hub.EventFilter{SourceFeedID: sub.ID}); len(list) != 2 {
+		t.Errorf("the subscription has %d events, want 2", len(list))
+	}
+	for name, id := range map[string]int64{"adopted again": oneOff.ID, "own": own.ID, "subscribed": subs.ID, "missing": 999} {
+		if err := s.Events.AdoptEvent(ctx, id, sub.ID); hub.ErrorCode(err) != hub.ENOTFOUND {
+			t.Errorf("%s: %v, want ENOTFOUND", name, err)
+		}
+	}
+}

@@ -75,6 +75,7 @@ var tests = []struct {
 	{"ServiceOverStorage", testServiceOverStorage},
 	{"EventStatuses", testEventStatuses},
 	{"ServiceEventStatus", testServiceEventStatus},
+	{"AdoptEvent", testAdoptEvent},
 	{"Organisers", testOrganisers},
 	{"Sessions", testSessions},
 	{"Tokens", testTokens},
