@@ -46,19 +46,9 @@ func apply(ctx context.Context, svc *hub.Service, log *slog.Logger, tgt Target, 
 		}
 		byKey[e.SourceUID+"\x00"+e.SourceOccurrence] = e
 	}
-	// A subscription adopts what a one-off import of the feed made
-	// (matched by UID and occurrence), rather than copying it.
-	adoptable := map[string]*hub.Event{}
-	if tgt.FeedID != 0 {
-		oneOff, _, err := svc.ListEvents(ctx, hub.EventFilter{Imported: true})
-		if err != nil {
-			return rep, err
-		}
-		for _, e := range oneOff {
-			if e.SourceFeedID == 0 {
-				adoptable[e.SourceUID+"\x00"+e.SourceOccurrence] = e
-			}
-		}
+	adoptable, err := adoptableEvents(ctx, svc, tgt)
+	if err != nil {
+		return rep, err
 	}
 	organiser := &hub.Organiser{Name: "Calendar import: " + tgt.Name, Role: hub.RoleEditor}
 
@@ -133,6 +123,26 @@ func apply(ctx context.Context, svc *hub.Service, log *slog.Logger, tgt Target, 
 	log.Info("calendar imported", slog.Group("calendar", "feed", tgt.FeedID, "name", tgt.Name),
 		slog.Group("report", "created", rep.Created, "updated", rep.Updated, "removed", rep.Removed, "unchanged", rep.Unchanged, "skipped", len(rep.Skipped)))
 	return rep, nil
+}
+
+// adoptableEvents are, for a subscription, the events one-off imports
+// made, by UID and occurrence: it adopts those of its feed rather than
+// copying them. A one-off import adopts nothing.
+func adoptableEvents(ctx context.Context, svc *hub.Service, tgt Target) (map[string]*hub.Event, error) {
+	adoptable := map[string]*hub.Event{}
+	if tgt.FeedID == 0 {
+		return adoptable, nil
+	}
+	oneOff, _, err := svc.ListEvents(ctx, hub.EventFilter{Imported: true})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range oneOff {
+		if e.SourceFeedID == 0 {
+			adoptable[e.SourceUID+"\x00"+e.SourceOccurrence] = e
+		}
+	}
+	return adoptable, nil
 }
 
 // adopt gives the subscription the event a one-off import made for key,
