@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strings"
 	"net/http"
 
 	"github.com/commonplace-hub/commonplace/hub"
@@ -122,6 +123,11 @@ func (s *Server) apiEventStatus(w http.ResponseWriter, r *http.Request) error {
 	var in apijson.StatusMark
 	if err := readJSON(r, &in); err != nil {
 		return err
+	}
+	if strings.TrimSpace(in.Status) == "" {
+		// Not a silent restore: "scheduled" says that.
+		return &hub.Error{Code: hub.EINVALID, Message: "Say which status: cancelled, postponed, rescheduled or scheduled.",
+			Fields: map[string]string{"status": "Choose scheduled, cancelled, postponed or rescheduled."}}
 	}
 	status, err := hub.ParseEventStatus(in.Status)
 	if err != nil {

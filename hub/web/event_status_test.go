@@ -103,6 +103,7 @@ func TestEventStatusAPI(t *testing.T) {
 		field string
 	}{
 		{map[string]any{"status": "closed"}, 422, "status"},
+		{map[string]any{"reason": "no status"}, 422, "status"},
 		{map[string]any{"status": "cancelled", "date": "2026-10-14"}, 422, "date"},
 		{map[string]any{"status": "cancelled", "when": "now"}, 400, ""},
 		{map[string]any{"status": "postponed", "reason": strings.Repeat("x", hub.MaxStatusReason+1)}, 422, "reason"},
