@@ -2,8 +2,8 @@ package web
 
 import (
 	"context"
-	"strings"
 	"net/http"
+	"strings"
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/apijson"
