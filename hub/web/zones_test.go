@@ -13,7 +13,7 @@ import (
 
 // TestOtherZoneEventsSayBothClocks: on a London hub, a New York event
 // shows its own times with "New York time" and London's in brackets, in
-// lists and on its page, and sorts by its real instant (2pm here), not by
+// lists, on its page and in search results, and sorts by its real instant (2pm here), not by
 // its 9am; an event on London's clock gets no note.
 func TestOtherZoneEventsSayBothClocks(t *testing.T) {
 	th := newTestHub(t)
@@ -51,6 +51,13 @@ func TestOtherZoneEventsSayBothClocks(t *testing.T) {
 	}
 	if !strings.Contains(page, `<meta name="description" content="Thursday 8 October 2026, 9am to 10am New York time (2pm to 3pm here)`) {
 		t.Errorf("the call's description does not give both clocks")
+	}
+	search := th.get(c, "/search?q=sister").body
+	if !strings.Contains(search, `Thu 8 Oct 2026, 9am</time> to 10am New York time (2pm to 3pm here)`) {
+		t.Errorf("the search result does not give both clocks")
+	}
+	if coffee := th.get(c, "/search?q=coffee").body; !strings.Contains(coffee, `Thu 8 Oct 2026, 11am</time> to 12pm</p>`) {
+		t.Errorf("the search result of an event on the hub's clock")
 	}
 	// Late in New York is the next day here: the note names the day.
 	late := mk("Late call", "America/New_York", time.Date(2026, 10, 8, 21, 0, 0, 0, ny))
