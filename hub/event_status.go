@@ -205,8 +205,11 @@ func (s *Service) SetEventStatus(ctx context.Context, id int64, date string, sta
 		switch o, err := e.OccurrenceOn(date); {
 		case ErrorCode(err) == EINVALID:
 			f.add("date", "Write the date as YYYY-MM-DD, for example 2026-12-01.")
-		case err != nil:
+		case err != nil && status.Marked():
 			f.add("date", "This event does not happen on "+date+".")
+		case err != nil:
+			// Restoring a date the series no longer has (its rule or
+			// exceptions changed since) removes the stale mark.
 		default:
 			m.PreviousStart = o.Start
 		}

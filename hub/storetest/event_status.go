@@ -195,6 +195,18 @@ func testServiceEventStatus(t *testing.T, open Opener) {
 	if len(after.Statuses) != 1 || after.Statuses[0].Date != "2026-10-13" {
 		t.Errorf("after restoring the event: %+v", after.Statuses)
 	}
+	// The series no longer has 13 October (skipped now): its stale mark
+	// can still be removed.
+	after.Exceptions = []string{"2026-10-13"}
+	if err := svc.UpdateEvent(host, after); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.SetEventStatus(host, e.ID, "2026-10-13", hub.StatusScheduled, ""); err != nil {
+		t.Errorf("removing a stale mark: %v", err)
+	}
+	if after, _ = svc.Event(ctx, e.ID); len(after.Statuses) != 0 {
+		t.Errorf("the stale mark stayed: %+v", after.Statuses)
+	}
 }
 
 // testAdoptEvent: an event a one-off import made can be given to a
