@@ -206,24 +206,37 @@ func (e *Event) Occurrences(from, to time.Time, max int) []Occurrence {
 	if e.AllDay {
 		lookback = time.Duration(days+1) * 24 * time.Hour
 	}
+	// A date moved to another time (Service.MoveOccurrence) can come
+	// into [from, to) from outside it, or leave it: the rule is expanded
+	// that much wider and the moved occurrences sorted into place.
+	shift := e.maxMove()
 	var out []Occurrence
 	it := rule.Iterator()
 	for {
 		s, ok := it()
-		if !ok || !s.Before(to) {
+		if !ok || !s.Before(to.Add(shift)) {
 			break
 		}
-		if s.Before(from.Add(-lookback)) {
+		if s.Before(from.Add(-lookback - shift)) {
 			continue
 		}
 		s = s.In(loc)
-		en := endOf(s)
-		if !en.After(from) || skip[s.Format("2006-01-02")] {
+		if skip[s.Format("2006-01-02")] {
 			continue
 		}
-		out = append(out, Occurrence{Event: e, Start: s, End: en}.withStatus())
-		if len(out) >= max {
+		o := Occurrence{Event: e, Start: s, End: endOf(s)}.withStatus()
+		if !o.End.After(from) || !o.Start.Before(to) {
+			continue
+		}
+		out = append(out, o)
+		if len(out) >= max && shift == 0 {
 			break
+		}
+	}
+	if shift > 0 {
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+		if len(out) > max {
+			out = out[:max]
 		}
 	}
 	return out
@@ -252,6 +265,19 @@ func (e *Event) OccurrenceOn(date string) (Occurrence, error) {
 	for _, o := range e.Occurrences(day, day.AddDate(0, 0, 1), 5) {
 		if o.Date() == date {
 			return o, nil
+		}
+	}
+	// A date moved elsewhere is found by its old date too, so that an
+	// address a reader saved says where it went.
+	for _, m := range e.Statuses {
+		if m.Date != date || m.MovedTo.IsZero() {
+			continue
+		}
+		to := m.MovedTo.In(e.Location())
+		for _, o := range e.Occurrences(to, to.Add(time.Second), 5) {
+			if !o.PreviousStart.IsZero() && o.PreviousStart.Format("2006-01-02") == date {
+				return o, nil
+			}
 		}
 	}
 	return Occurrence{}, Errorf(ENOTFOUND, "This event does not happen on %s.", date)

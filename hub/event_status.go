@@ -97,6 +97,9 @@ type StatusMark struct {
 	// was first marked: what schema.org's previousStartDate says of a
 	// rescheduled event. Zero when unknown.
 	PreviousStart time.Time
+	// MovedTo is, for one date of a series moved to another time
+	// (Service.MoveOccurrence), its new start; zero otherwise.
+	MovedTo time.Time
 }
 
 // MaxStatusReason bounds a status reason.
@@ -143,8 +146,38 @@ func (o Occurrence) withStatus() Occurrence {
 	}
 	if m, ok := o.Event.StatusOn(o.Date()); ok {
 		o.Status, o.StatusReason, o.PreviousStart = m.Status, m.Reason, m.PreviousStart
+		if !m.MovedTo.IsZero() && m.Date != "" {
+			// One date moved: the occurrence is at its new time, and
+			// PreviousStart says where it was.
+			dur := o.End.Sub(o.Start)
+			days := civilDays(o.Start, o.End)
+			o.PreviousStart = o.Start
+			o.Start = m.MovedTo.In(o.Start.Location())
+			if o.Event.AllDay {
+				o.End = o.Start.AddDate(0, 0, days)
+			} else {
+				o.End = o.Start.Add(dur)
+			}
+		}
 	}
 	return o
+}
+
+// maxMove is the furthest any date of the series was moved, either way:
+// how much wider than asked for its rule must be expanded.
+func (e *Event) maxMove() time.Duration {
+	var most time.Duration
+	for _, m := range e.Statuses {
+		if m.MovedTo.IsZero() || m.PreviousStart.IsZero() {
+			continue
+		}
+		d := m.MovedTo.Sub(m.PreviousStart)
+		if d < 0 {
+			d = -d
+		}
+		most = max(most, d)
+	}
+	return most
 }
 
 // StatusText is the line readers see for an occurrence that is not
@@ -175,6 +208,56 @@ func (s *Service) AdoptImportedEvent(ctx context.Context, id, feedID int64) erro
 		return err
 	}
 	s.Logger.Info("imported event adopted", slog.Group("event", "id", id), slog.Group("calendar", "feed", feedID))
+	return nil
+}
+
+// MaxMove is how far one date of a series can be moved, either way.
+const MaxMove = 31 * 24 * time.Hour
+
+// MoveOccurrence moves the occurrence of a series that starts on date
+// (YYYY-MM-DD) to start at newStart, keeping its length: it is marked
+// rescheduled, with an optional reason, and readers, feeds and followers
+// see it at the new time with the old one as its previous start.
+// Restoring the date (SetEventStatus with StatusScheduled) moves it back.
+func (s *Service) MoveOccurrence(ctx context.Context, id int64, date string, newStart time.Time, reason string) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	e, err := s.Events.FindEventByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	reason = strings.TrimSpace(reason)
+	f := fieldErrors{}
+	checkText(f, "reason", "Reason", reason, false, MaxStatusReason)
+	var original time.Time
+	switch o, err := e.OccurrenceOn(date); {
+	case !e.Recurring():
+		f.add("date", "Only a date of a repeating event can be moved; change this event's start instead.")
+	case ErrorCode(err) == EINVALID:
+		f.add("date", "Write the date as YYYY-MM-DD, for example 2026-12-01.")
+	case err != nil:
+		f.add("date", "This event does not happen on "+date+".")
+	case !o.PreviousStart.IsZero() && o.Status == StatusRescheduled:
+		original = o.PreviousStart // moved before: moving again keeps where it was first
+	default:
+		original = o.Start
+	}
+	switch {
+	case newStart.IsZero():
+		f.add("start", "Enter the new start date and time.")
+	case !original.IsZero() && (newStart.Sub(original) > MaxMove || original.Sub(newStart) > MaxMove):
+		f.add("start", "A date can move at most 31 days; cancel it and add a one-off event instead.")
+	}
+	if err := f.err("event status"); err != nil {
+		return err
+	}
+	m := StatusMark{Date: date, Status: StatusRescheduled, Reason: reason, PreviousStart: original, MovedTo: newStart.In(e.Location())}
+	if err := s.Events.SetEventStatus(ctx, id, m); err != nil {
+		return err
+	}
+	s.changed(ctx, Change{Kind: KindEvent, ID: id, Op: OpUpdate}, "event date moved",
+		slog.Group("event", "id", id, "slug", e.Slug, "date", date, "to", m.MovedTo))
 	return nil
 }
 
@@ -214,7 +297,7 @@ func (s *Service) SetEventStatus(ctx context.Context, id int64, date string, sta
 			m.PreviousStart = o.Start
 		}
 		if status == StatusRescheduled {
-			f.add("status", "One date of a series cannot be moved yet: cancel that date and add a one-off event at the new time.")
+			f.add("status", "To move one date of a series, give its new start time.")
 		}
 	}
 	if err := f.err("event status"); err != nil {

@@ -19,7 +19,7 @@ func loadStatuses(ctx context.Context, q queryer, events []*hub.Event) (map[int6
 	}
 	out := map[int64][]hub.StatusMark{}
 	err := forChunks(ids, func(ids []int64) error {
-		rows, err := q.QueryContext(ctx, `SELECT event_id, date, status, reason, previous_start FROM event_statuses
+		rows, err := q.QueryContext(ctx, `SELECT event_id, date, status, reason, previous_start, moved_to FROM event_statuses
 			WHERE event_id IN (`+placeholders(len(ids))+`) ORDER BY event_id, date`, int64Args(ids)...)
 		if err != nil {
 			return err
@@ -28,12 +28,15 @@ func loadStatuses(ctx context.Context, q queryer, events []*hub.Event) (map[int6
 		for rows.Next() {
 			var id int64
 			var m hub.StatusMark
-			var previous sql.NullInt64
-			if err := rows.Scan(&id, &m.Date, &m.Status, &m.Reason, &previous); err != nil {
+			var previous, moved sql.NullInt64
+			if err := rows.Scan(&id, &m.Date, &m.Status, &m.Reason, &previous, &moved); err != nil {
 				return err
 			}
 			if previous.Valid {
 				m.PreviousStart = time.Unix(previous.Int64, 0).In(zones[id])
+			}
+			if moved.Valid {
+				m.MovedTo = time.Unix(moved.Int64, 0).In(zones[id])
 			}
 			out[id] = append(out[id], m)
 		}
@@ -59,15 +62,18 @@ func (s *EventStore) SetEventStatus(ctx context.Context, eventID int64, m hub.St
 			_, err := tx.ExecContext(ctx, `DELETE FROM event_statuses WHERE event_id = ? AND date = ?`, eventID, m.Date)
 			return err
 		}
-		var previous sql.NullInt64
+		var previous, moved sql.NullInt64
 		if !m.PreviousStart.IsZero() {
 			previous = sql.NullInt64{Int64: unix(m.PreviousStart), Valid: true}
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO event_statuses (event_id, date, status, reason, previous_start, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?)
+		if !m.MovedTo.IsZero() {
+			moved = sql.NullInt64{Int64: unix(m.MovedTo), Valid: true}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO event_statuses (event_id, date, status, reason, previous_start, moved_to, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (event_id, date) DO UPDATE SET status = excluded.status, reason = excluded.reason,
-				previous_start = excluded.previous_start, updated_at = excluded.updated_at`,
-			eventID, m.Date, string(m.Status), m.Reason, previous, unix(s.db.now()))
+				previous_start = excluded.previous_start, moved_to = excluded.moved_to, updated_at = excluded.updated_at`,
+			eventID, m.Date, string(m.Status), m.Reason, previous, moved, unix(s.db.now()))
 		return err
 	})
 	return wrap(err, "set event status")

@@ -178,7 +178,8 @@ func setStatus(p goical.Props, status hub.EventStatus) {
 // series: for each date marked cancelled or postponed, a VEVENT with the
 // series' UID, RECURRENCE-ID naming the occurrence, the same times, and
 // its STATUS, so that subscribers' calendars show that date (and only it)
-// as cancelled. A mark on a date the series no longer has is left out.
+// as cancelled; for a date moved to another time, the same with its new
+// times. A mark on a date the series no longer has is left out.
 func overrideComponents(e *hub.Event, cal Calendar, now time.Time) []*goical.Component {
 	if !e.Recurring() {
 		return nil
@@ -196,13 +197,17 @@ func overrideComponents(e *hub.Event, cal Calendar, now time.Time) []*goical.Com
 		p := comp.Props
 		p.SetText(goical.PropUID, UID(e, cal.Host))
 		setStamps(p, e, now)
+		ridStart := o.Start
+		if !m.MovedTo.IsZero() && !o.PreviousStart.IsZero() {
+			ridStart = o.PreviousStart
+		}
 		rid := goical.NewProp(goical.PropRecurrenceID)
 		if e.AllDay {
-			rid.SetDate(o.Start)
+			rid.SetDate(ridStart)
 			p.SetDate(goical.PropDateTimeStart, o.Start)
 			p.SetDate(goical.PropDateTimeEnd, o.End)
 		} else {
-			rid.SetDateTime(o.Start)
+			rid.SetDateTime(ridStart)
 			setLocal(p, goical.PropDateTimeStart, o.Start)
 			setLocal(p, goical.PropDateTimeEnd, o.End)
 		}

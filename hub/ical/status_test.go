@@ -116,3 +116,36 @@ func TestOverrideShape(t *testing.T) {
 		}
 	}
 }
+
+// TestMovedOccurrenceRoundTripPython: a date of a weekly series moved to
+// another day and time is an override with the old start as its
+// RECURRENCE-ID and the new one as DTSTART; Python's icalendar, applying
+// it, gives the hub's occurrences at the hub's times.
+func TestMovedOccurrenceRoundTripPython(t *testing.T) {
+	python := findPython(t)
+	e := newEvent(t, 7, hub.Event{Title: "Drop-in", TimeZone: "Europe/London",
+		Start: time.Date(2026, 10, 6, 10, 0, 0, 0, london), End: time.Date(2026, 10, 6, 12, 0, 0, 0, london),
+		Recurrence: "FREQ=WEEKLY;BYDAY=TU;COUNT=4"})
+	e.Statuses = []hub.StatusMark{{Date: "2026-10-20", Status: hub.StatusRescheduled, Reason: "Room booked",
+		PreviousStart: time.Date(2026, 10, 20, 10, 0, 0, 0, london), MovedTo: time.Date(2026, 10, 29, 18, 0, 0, 0, london)}}
+	feed := export(t, testCalendar(), e)
+	for _, want := range []string{"RECURRENCE-ID;TZID=Europe/London:20261020T100000", "DTSTART;TZID=Europe/London:20261029T180000", "DTEND;TZID=Europe/London:20261029T200000"} {
+		if !slices.Contains(unfold(feed), want) {
+			t.Errorf("no line %q", want)
+		}
+	}
+	got := readWithPython(t, python, feed)
+	if len(got.Events) != 1 {
+		t.Fatalf("python read %d series", len(got.Events))
+	}
+	if want := hubOccurrences(e); !slices.Equal(got.Events[0].Occurrences, want) {
+		t.Errorf("python occurrences\n%v\nhub occurrences\n%v", got.Events[0].Occurrences, want)
+	}
+	var locals []string
+	for _, o := range got.Events[0].Occurrences {
+		locals = append(locals, o.Local)
+	}
+	if strings.Join(locals, " ") != "2026-10-06T10:00:00 2026-10-13T10:00:00 2026-10-27T10:00:00 2026-10-29T18:00:00" {
+		t.Errorf("python occurrences %v", locals)
+	}
+}

@@ -76,6 +76,7 @@ var tests = []struct {
 	{"EventStatuses", testEventStatuses},
 	{"ServiceEventStatus", testServiceEventStatus},
 	{"AdoptEvent", testAdoptEvent},
+	{"ServiceMoveOccurrence", testServiceMoveOccurrence},
 	{"Organisers", testOrganisers},
 	{"Sessions", testSessions},
 	{"Tokens", testTokens},

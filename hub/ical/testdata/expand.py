@@ -9,8 +9,9 @@ code (Debian: python3-icalendar, which brings python3-dateutil). Usage:
 FROM and TO are UTC instants (2026-10-01T00:00:00Z). Prints JSON: for each
 VEVENT its UID, text properties, DTSTART and its zone, RRULE, EXDATEs, and
 the occurrences starting in [FROM, TO), expanded with dateutil.rrule, each
-with its STATUS: the VEVENT's, or that of an override (a VEVENT with the
-same UID and a RECURRENCE-ID naming the occurrence), as RFC 5545 says. Each
+with its STATUS and start: the VEVENT's, or those of an override (a VEVENT
+with the same UID and a RECURRENCE-ID naming the occurrence), as RFC 5545
+says. Each
 timed occurrence is resolved to UTC twice: with the system tz database
 (zoneinfo) and with the feed's own VTIMEZONE (icalendar's Timezone.to_tz),
 so a wrong VTIMEZONE shows up as a difference.
@@ -196,6 +197,8 @@ def main():
                 continue
             override = overrides.get((text(ev, "UID"), occ))
             occ_status = override["status"] if override else status
+            if override:
+                occ = override["start"]  # an override may move it
             if all_day:
                 occurrences.append({"local": occ.strftime("%Y-%m-%d"), "status": occ_status})
                 continue
@@ -205,6 +208,8 @@ def main():
                 item["utc_by_vtimezone"] = wall(by_vtz.astimezone(UTC)) + "Z"
             occurrences.append(item)
 
+        # Moved occurrences take their place by their new times.
+        occurrences.sort(key=lambda o: o.get("utc") or o["local"])
         out["events"].append({
             "uid": text(ev, "UID"),
             "summary": text(ev, "SUMMARY"),
