@@ -409,6 +409,9 @@ func showEvent(_ context.Context, e *env, _ *hub.Service, ev *hub.Event) error {
 		if m.Date != "" {
 			what += " on " + m.Date
 		}
+		if !m.MovedTo.IsZero() {
+			what += " to " + m.MovedTo.Format("Mon 2 Jan 2006 15:04")
+		}
 		d.add("status", joinNonEmpty(": ", what, m.Reason))
 	}
 	if ev.Recurring() {

@@ -37,8 +37,10 @@ func TestEventStatusCommands(t *testing.T) {
 		{"event", "cancel", "repair-cafe", "--date", "2027-03-10"},
 		{"event", "cancel", "repair-cafe", "--date", "9 March"},
 		{"event", "reschedule", "repair-cafe", "--date", "2027-03-09"},
+		{"event", "reschedule", "repair-cafe", "--date", "2027-03-16", "--to", "next Thursday"},
+		{"event", "reschedule", "repair-cafe", "--date", "2027-03-16", "--to", "2027-06-01 10:00"},
 	} {
-		if stderr := h.fail(1, args...); !strings.Contains(stderr, "date:") && !strings.Contains(stderr, "status:") {
+		if stderr := h.fail(1, args...); !strings.Contains(stderr, "date:") && !strings.Contains(stderr, "start:") && !strings.Contains(stderr, "to:") && !strings.Contains(stderr, "status:") {
 			t.Errorf("%v:\n%s", args, stderr)
 		}
 	}
@@ -51,6 +53,17 @@ func TestEventStatusCommands(t *testing.T) {
 	if !strings.Contains(out, "Restored event \"Repair cafe\" (repair-cafe) on 2027-03-09") {
 		t.Errorf("restore output:\n%s", out)
 	}
+	// One date moves to another day and time; restoring it moves it back.
+	out = h.ok("event", "reschedule", "repair-cafe", "--date", "2027-03-16", "--to", "2027-03-18 18:30", "--reason", "Hall booked")
+	if !strings.Contains(out, `Moved event "Repair cafe" (repair-cafe) on 2027-03-16 to Thu 18 Mar 2027 18:30: Hall booked.`) {
+		t.Errorf("reschedule output:\n%s", out)
+	}
+	if show := h.ok("event", "show", "repair-cafe"); !strings.Contains(show, "rescheduled on 2027-03-16 to Thu 18 Mar 2027 18:30: Hall booked") ||
+		!strings.Contains(show, "Thu 18 Mar 2027 18:30 (rescheduled)") {
+		t.Errorf("show after moving:\n%s", show)
+	}
+	h.ok("event", "restore", "repair-cafe", "--date", "2027-03-16")
+
 	var after apijson.Event
 	h.okJSON(&after, "event", "show", "repair-cafe")
 	if len(after.Statuses) != 0 {

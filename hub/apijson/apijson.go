@@ -100,6 +100,9 @@ type StatusMark struct {
 	Status        string `json:"status"`
 	Reason        string `json:"reason"`
 	PreviousStart string `json:"previous_start,omitempty"`
+	// MovedTo is the new start of one date moved to another time; as
+	// input, with status "rescheduled" and a date, it moves that date.
+	MovedTo string `json:"moved_to,omitempty"`
 }
 
 // statusMarks is the marks' JSON, previous starts in the event's zone.
@@ -109,6 +112,9 @@ func statusMarks(e *hub.Event) []StatusMark {
 		sm := StatusMark{Date: m.Date, Status: string(m.Status), Reason: m.Reason}
 		if !m.PreviousStart.IsZero() {
 			sm.PreviousStart = m.PreviousStart.In(e.Location()).Format(time.RFC3339)
+		}
+		if !m.MovedTo.IsZero() {
+			sm.MovedTo = m.MovedTo.In(e.Location()).Format(time.RFC3339)
 		}
 		out = append(out, sm)
 	}
@@ -209,6 +215,8 @@ type Occurrence struct {
 	// postponed or rescheduled (its own mark or the whole event's).
 	Status       string `json:"status,omitempty"`
 	StatusReason string `json:"status_reason,omitempty"`
+	// PreviousStart is when a rescheduled date was due to start.
+	PreviousStart string `json:"previous_start,omitempty"`
 }
 
 // Occurrence is o's JSON.
@@ -218,6 +226,9 @@ func (enc Encoder) Occurrence(o hub.Occurrence) Occurrence {
 		URL: enc.URL(uris.Occurrence(o.Event.Slug, o.Date())), StatusReason: o.StatusReason}
 	if o.Status.Marked() {
 		out.Status = string(o.Status)
+	}
+	if o.Status == hub.StatusRescheduled && !o.PreviousStart.IsZero() && !o.PreviousStart.Equal(o.Start) {
+		out.PreviousStart = o.PreviousStart.Format(time.RFC3339)
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/internal/uris"
@@ -12,6 +13,9 @@ import (
 // event or one of its dates, kept as typed.
 type eventStatusForm struct {
 	Status, Scope, Date, Reason string
+	// Start and StartTime are, for moving one date, its new date and
+	// time in the event's zone.
+	Start, StartTime string
 }
 
 // eventStatusView is the page at /admin/events/{id}/status.
@@ -47,7 +51,8 @@ func (s *Server) eventStatusSave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := eventStatusForm{Status: r.PostFormValue("status"), Scope: r.PostFormValue("scope"),
-		Date: strings.TrimSpace(r.PostFormValue("date")), Reason: r.PostFormValue("reason")}
+		Date: strings.TrimSpace(r.PostFormValue("date")), Reason: r.PostFormValue("reason"),
+		Start: strings.TrimSpace(r.PostFormValue("start")), StartTime: strings.TrimSpace(r.PostFormValue("start_time"))}
 	date := ""
 	if f.Scope == "date" {
 		date = f.Date
@@ -60,7 +65,11 @@ func (s *Server) eventStatusSave(w http.ResponseWriter, r *http.Request) error {
 	if r.PostFormValue("action") == "restore" {
 		status, err = hub.StatusScheduled, nil
 	}
-	if err == nil {
+	switch {
+	case err != nil:
+	case status == hub.StatusRescheduled && date != "":
+		err = s.moveDate(r, e, date, f)
+	default:
 		err = s.svc.SetEventStatus(r.Context(), id, date, status, f.Reason)
 	}
 	errs := formErrors{}
@@ -75,6 +84,8 @@ func (s *Server) eventStatusSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	msg := s.t(r, "“%s” is on again.", e.Title)
 	switch {
+	case status == hub.StatusRescheduled && date != "":
+		msg = s.t(r, "“%s” on %s moved.", e.Title, date)
 	case status.Marked() && date != "":
 		msg = s.t(r, "“%s” on %s marked %s.", e.Title, date, s.statusWord(r, status))
 	case status.Marked():
@@ -84,6 +95,23 @@ func (s *Server) eventStatusSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.redirectWithFlash(w, r, r.URL.Path, msg)
 	return nil
+}
+
+// moveDate moves one date of e to the new start the form gives.
+func (s *Server) moveDate(r *http.Request, e *hub.Event, date string, f eventStatusForm) error {
+	var newStart time.Time
+	if f.Start != "" {
+		t, err := time.ParseInLocation("2006-01-02 15:04", f.Start+" "+f.StartTime, e.Location())
+		if e.AllDay {
+			t, err = time.ParseInLocation("2006-01-02", f.Start, e.Location())
+		}
+		if err != nil {
+			return &hub.Error{Code: hub.EINVALID, Message: "Please correct the new start.",
+				Fields: map[string]string{"start": "Enter the new date as year-month-day and the time as hours:minutes, for example 2026-12-10 and 19:00."}}
+		}
+		newStart = t
+	}
+	return s.svc.MoveOccurrence(r.Context(), e.ID, date, newStart, f.Reason)
 }
 
 // statusWord is a status as a word in a sentence, translated.

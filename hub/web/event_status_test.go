@@ -36,7 +36,8 @@ func TestEventStatusFromTheAdminPage(t *testing.T) {
 		{"a day without the event", url.Values{"status": {"cancelled"}, "scope": {"date"}, "date": {"2026-10-14"}}, "f-date-error"},
 		{"a malformed date", url.Values{"status": {"cancelled"}, "scope": {"date"}, "date": {"13/10/2026"}}, "f-date-error"},
 		{"an unknown status", url.Values{"status": {"gone"}, "scope": {"event"}}, "status-error"},
-		{"moving one date", url.Values{"status": {"rescheduled"}, "scope": {"date"}, "date": {"2026-10-13"}}, "status-error"},
+		{"moving one date without a new time", url.Values{"status": {"rescheduled"}, "scope": {"date"}, "date": {"2026-10-13"}}, "f-start-error"},
+		{"moving one date to a bad time", url.Values{"status": {"rescheduled"}, "scope": {"date"}, "date": {"2026-10-13"}, "start": {"2026-10-15"}, "start_time": {"7pm"}}, "f-start-error"},
 	}
 	for _, b := range bad {
 		b.form.Set("csrf", tok)
@@ -85,6 +86,24 @@ func TestEventStatusFromTheAdminPage(t *testing.T) {
 	}
 	if page := th.get(anon, "/events/"+e.Slug+"?date=2026-10-13").body; strings.Contains(page, "Cancelled") {
 		t.Errorf("a restored date still shows as cancelled")
+	}
+
+	// Moving one date: it is listed at its new time, marked rescheduled,
+	// and its old address finds it; schema.org has previousStartDate.
+	r = th.postForm(c, path, url.Values{"csrf": {tok}, "status": {"rescheduled"}, "scope": {"date"}, "date": {"2026-10-20"},
+		"start": {"2026-10-22"}, "start_time": {"18:00"}, "reason": {"Room booked on Tuesday"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("move a date: %d %s", r.StatusCode, r.body)
+	}
+	list = th.get(anon, "/events?from=2026-10-19&to=2026-10-25").body
+	if !strings.Contains(list, `<time datetime="2026-10-22T18:00:00&#43;01:00">6pm</time>`) || !strings.Contains(list, "<strong>Rescheduled</strong>: Room booked on Tuesday") {
+		t.Errorf("the moved date is not listed at its new time, marked")
+	}
+	old := th.get(anon, "/events/"+e.Slug+"?date=2026-10-20")
+	ld := eventLD(t, old.body)
+	if old.StatusCode != http.StatusOK || ld["eventStatus"] != "https://schema.org/EventRescheduled" ||
+		ld["previousStartDate"] != "2026-10-20T10:00:00+01:00" || ld["startDate"] != "2026-10-22T18:00:00+01:00" {
+		t.Errorf("the old address: %d %v %v %v", old.StatusCode, ld["eventStatus"], ld["previousStartDate"], ld["startDate"])
 	}
 }
 
@@ -146,6 +165,25 @@ func TestEventStatusAPI(t *testing.T) {
 	code, out = api.call("POST", path, map[string]any{"status": "scheduled"})
 	if code != http.StatusOK || out["statuses"] != nil {
 		t.Errorf("restore: %d %v", code, out["statuses"])
+	}
+	// Moving one date, and what is refused.
+	for _, b := range []map[string]any{
+		{"status": "cancelled", "date": "2026-10-13", "moved_to": "2026-10-15T18:00"},
+		{"status": "rescheduled", "date": "2026-10-13", "moved_to": "next week"},
+	} {
+		if code, out := api.call("POST", path, b); code != 422 {
+			t.Errorf("%v: %d %v", b, code, out)
+		}
+	}
+	code, out = api.call("POST", path, map[string]any{"status": "rescheduled", "date": "2026-10-13", "moved_to": "2026-10-15T18:00"})
+	marks, _ = out["statuses"].([]any)
+	if code != http.StatusOK || len(marks) != 1 || marks[0].(map[string]any)["moved_to"] != "2026-10-15T18:00:00+01:00" {
+		t.Fatalf("move: %d %v", code, out["statuses"])
+	}
+	_, occ = api.call("GET", "/occurrences?from=2026-10-12&to=2026-10-18", nil)
+	items, _ = occ["items"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["start"] != "2026-10-15T18:00:00+01:00" || items[0].(map[string]any)["previous_start"] != "2026-10-13T10:00:00+01:00" {
+		t.Errorf("occurrences after the move: %v", occ)
 	}
 }
 
