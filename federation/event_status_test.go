@@ -76,3 +76,34 @@ func TestImportedHistoryIsNotSent(t *testing.T) {
 		t.Errorf("%d Creates; imported history must not be sent", len(creates))
 	}
 }
+
+// TestMovedOccurrenceIsAnUpdate: moving a published date of a series to
+// another day sends an Update of the same object (its IRI names the date
+// it had) at the new time, rescheduled, with previousStartDate.
+func TestMovedOccurrenceIsAnUpdate(t *testing.T) {
+	h := newHub(t)
+	f := newFediverse(t)
+	h.follow(f, f.actor("sam", false))
+	now := h.clock.now()
+	start := time.Date(now.Year(), now.Month(), now.Day(), 19, 0, 0, 0, london).AddDate(0, 0, 1)
+	e := h.event("Weekly drop-in", start, "FREQ=WEEKLY")
+	waitFor(t, "Creates", func() bool { return len(f.deliveries("Create")) >= 2 })
+	date := start.AddDate(0, 0, 7).Format("2006-01-02")
+	newStart := start.AddDate(0, 0, 9).Add(-time.Hour)
+	if err := h.svc.MoveOccurrence(h.host(), e.ID, date, newStart, "Room booked"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "an Update", func() bool { return len(f.deliveries("Update")) >= 1 })
+	time.Sleep(200 * time.Millisecond)
+	if n, d := len(f.deliveries("Update")), len(f.deliveries("Delete")); n != 1 || d != 0 {
+		t.Fatalf("%d Updates and %d Deletes, want one Update", n, d)
+	}
+	obj := f.deliveries("Update")[0].Body["object"].(map[string]any)
+	if id, _ := obj["id"].(string); !strings.HasSuffix(id, "?date="+date) {
+		t.Errorf("updated %v, want the object of %s", id, date)
+	}
+	if obj["eventStatus"] != "https://schema.org/EventRescheduled" || obj["startTime"] != newStart.Format(time.RFC3339) ||
+		obj["previousStartDate"] != start.AddDate(0, 0, 7).Format(time.RFC3339) {
+		t.Errorf("moved object: %v %v %v", obj["eventStatus"], obj["startTime"], obj["previousStartDate"])
+	}
+}

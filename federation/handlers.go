@@ -406,7 +406,7 @@ func (f *Federation) ServeObject(w http.ResponseWriter, r *http.Request, kind hu
 				f.fail(w, r, err)
 				return
 			}
-			id = f.occurrenceIRI(e, date)
+			id = f.occurrenceIRI(e, occ.Key()) // a moved date answers under the IRI it was published with
 		}
 		obj = f.eventObject(e, occ, id, st)
 	case hub.KindGuide:

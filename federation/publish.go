@@ -63,9 +63,11 @@ func (f *Federation) desired(ctx context.Context, kind hub.Kind, id int64, st hu
 		}
 		now := f.now()
 		for _, o := range e.Occurrences(now, now.Add(f.window), 100) {
-			iri := f.occurrenceIRI(e, o.Date())
+			// A moved date keeps the IRI of the date it had: followers
+			// get an Update, not a Delete and a Create.
+			iri := f.occurrenceIRI(e, o.Key())
 			start := o.Start
-			want = append(want, wanted{iri: iri, occurrence: o.Date(), startsAt: &start, obj: f.eventObject(e, o, iri, st)})
+			want = append(want, wanted{iri: iri, occurrence: o.Key(), startsAt: &start, obj: f.eventObject(e, o, iri, st)})
 		}
 		return want, false, nil
 	case hub.KindGuide:

@@ -96,6 +96,9 @@ type Occurrence struct {
 	Status        EventStatus
 	StatusReason  string
 	PreviousStart time.Time
+	// SeriesDate is, for a date moved to another time, the date it had
+	// (its Key); "" otherwise.
+	SeriesDate string
 }
 
 // Date is the occurrence's local start date, YYYY-MM-DD, which identifies it

@@ -146,7 +146,13 @@ func (o Occurrence) withStatus() Occurrence {
 	}
 	if m, ok := o.Event.StatusOn(o.Date()); ok {
 		o.Status, o.StatusReason, o.PreviousStart = m.Status, m.Reason, m.PreviousStart
+		if m.Date == "" && o.Event.Recurring() {
+			// The whole series' previous start is its first date's, not
+			// this one's.
+			o.PreviousStart = time.Time{}
+		}
 		if !m.MovedTo.IsZero() && m.Date != "" {
+			o.SeriesDate = m.Date
 			// One date moved: the occurrence is at its new time, and
 			// PreviousStart says where it was.
 			dur := o.End.Sub(o.Start)
@@ -178,6 +184,16 @@ func (e *Event) maxMove() time.Duration {
 		most = max(most, d)
 	}
 	return most
+}
+
+// Key names the occurrence within its series for good: the date it
+// starts on, or for a date moved elsewhere the date it had (so that what
+// followers hold keeps its identity when it moves).
+func (o Occurrence) Key() string {
+	if o.SeriesDate != "" {
+		return o.SeriesDate
+	}
+	return o.Date()
 }
 
 // StatusText is the line readers see for an occurrence that is not
