@@ -16,7 +16,7 @@ import (
 
 // A subscribed calendar feed that changes between two refreshes reaches
 // followers: an added event is a Create, a moved one an Update, a
-// cancelled or deleted one a Delete.
+// cancelled one an Update saying so, a deleted one a Delete.
 func TestCalendarFeedChangesReachFollowers(t *testing.T) {
 	h := newHub(t)
 	f := newFediverse(t)
@@ -63,7 +63,7 @@ func TestCalendarFeedChangesReachFollowers(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the changes", func() bool {
-		return len(f.deliveries("Create")) == 5 && len(f.deliveries("Update")) == 1 && len(f.deliveries("Delete")) == 2
+		return len(f.deliveries("Create")) == 5 && len(f.deliveries("Update")) == 2 && len(f.deliveries("Delete")) == 1
 	})
 	names := func(typ string) string {
 		var out []string
@@ -73,17 +73,25 @@ func TestCalendarFeedChangesReachFollowers(t *testing.T) {
 		}
 		return strings.Join(out, "; ")
 	}
-	if u := names("Update"); !strings.Contains(u, "Quiz") {
-		t.Errorf("Update: %s", u)
+	if u := names("Update"); !strings.Contains(u, "Quiz") || !strings.Contains(u, "Film night") {
+		t.Errorf("Updates: %s", u)
+	}
+	for _, d := range f.deliveries("Update") {
+		o := d.Body["object"].(map[string]any)
+		if cancelled := o["eventStatus"] == "https://schema.org/EventCancelled"; cancelled != (o["name"] == "Film night") {
+			t.Errorf("%v: eventStatus %v", o["name"], o["eventStatus"])
+		}
 	}
 	if c := names("Create"); !strings.Contains(c, "Coffee morning") {
 		t.Errorf("Creates: %s", c)
 	}
-	if upd := f.deliveries("Update")[0].Body["object"].(map[string]any); !strings.HasSuffix(upd["startTime"].(string), "T20:00:00Z") {
-		t.Errorf("moved start %v", upd["startTime"])
+	for _, d := range f.deliveries("Update") {
+		if upd := d.Body["object"].(map[string]any); upd["name"] == "Quiz" && !strings.HasSuffix(upd["startTime"].(string), "T20:00:00Z") {
+			t.Errorf("moved start %v", upd["startTime"])
+		}
 	}
 	time.Sleep(200 * time.Millisecond)
-	if n := len(f.deliveries("Update")); n != 1 {
+	if n := len(f.deliveries("Update")); n != 2 {
 		t.Errorf("%d Updates: unchanged events were sent again", n)
 	}
 	if c := names("Create"); strings.Contains(c, "Far fair") {

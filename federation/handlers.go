@@ -412,18 +412,15 @@ func (f *Federation) ServeObject(w http.ResponseWriter, r *http.Request, kind hu
 			f.fail(w, r, err)
 			return
 		}
-		loc := e.Location()
-		id := f.itemURL(kind, e.Slug)
-		start, end := e.Start.In(loc), e.End.In(loc)
+		id, occ := f.itemURL(kind, e.Slug), e.First()
 		if date := r.URL.Query().Get("date"); date != "" && e.Recurring() {
-			occ, err := e.OccurrenceOn(date)
-			if err != nil {
+			if occ, err = e.OccurrenceOn(date); err != nil {
 				f.fail(w, r, err)
 				return
 			}
-			id, start, end = f.occurrenceIRI(e, date), occ.Start, occ.End
+			id = f.occurrenceIRI(e, occ.Key()) // a moved date answers under the IRI it was published with
 		}
-		obj = f.eventObject(e, start, end, id, st)
+		obj = f.eventObject(e, occ, id, st)
 	case hub.KindGuide:
 		g, err := f.content.GuideBySlug(ctx, slug)
 		if err != nil {

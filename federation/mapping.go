@@ -51,6 +51,12 @@ var objectContext = []any{
 		"contact":         "cp:contact",
 		"accessibility":   "cp:accessibility",
 		"bookingUrl":      map[string]any{"@id": "cp:bookingUrl", "@type": "@id"},
+		// An event that is not going ahead as planned: schema.org's
+		// eventStatus (and previousStartDate), and iCalendar's STATUS as
+		// Mobilizon writes and reads it.
+		"eventStatus":       map[string]any{"@id": "schema:eventStatus", "@type": "@id"},
+		"previousStartDate": "schema:previousStartDate",
+		"ical":              "http://www.w3.org/2002/12/cal/ical#",
 	},
 }
 
@@ -127,6 +133,28 @@ func (f *Federation) words(st hub.Settings) locales.Words {
 	return f.catalog.In(tag)
 }
 
+// clockSpan is "Tuesday 6 October 2026, 19:00–21:00" in w's language, the
+// end's day named when it is another.
+func clockSpan(w locales.Words, start, end time.Time) string {
+	if end.Format("2006-01-02") == start.Format("2006-01-02") {
+		return w.T("[sent to other servers, times of one day: long date, start time, end time] %s, %s–%s", w.LongDate(start), w.Clock24(start), w.Clock24(end))
+	}
+	return w.T("[sent to other servers, times over days: start date, start time, end date, end time] %s, %s – %s, %s",
+		w.LongDate(start), w.Clock24(start), w.LongDate(end), w.Clock24(end))
+}
+
+// whenTextAt is whenText for a hub whose clock is here: when the event's
+// clock reads otherwise, "Thursday 4 April 2030, 19:00–20:30 New York time
+// (Friday 5 April 2030, 00:00–01:30 London time)" in English, so followers
+// see both and the hub's time is not taken for the event's.
+func whenTextAt(w locales.Words, start, end time.Time, allDay bool, zone string, here *time.Location) string {
+	if allDay || here == nil || hub.SameClock(start, start.Location(), here) {
+		return whenText(w, start, end, allDay, zone)
+	}
+	return w.T("[sent to other servers, an event on another clock: its times, its city, the hub's times, the hub's city] %s %s time (%s %s time)",
+		clockSpan(w, start, end), hub.ZoneCity(start.Location()), clockSpan(w, start.In(here), end.In(here)), hub.ZoneCity(here))
+}
+
 // baseObject holds what every published object carries.
 func (f *Federation) baseObject(typ, id, name, url string, published, updated time.Time, lang string) map[string]any {
 	o := map[string]any{
@@ -155,8 +183,11 @@ func withContent(o map[string]any, summaryHTML, contentHTML, lang string) {
 }
 
 // eventObject maps one occurrence of an event to an ActivityStreams Event
-// with the FEP-8a8e properties. id is the object's IRI.
-func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, st hub.Settings) map[string]any {
+// with the FEP-8a8e properties. id is the object's IRI. An occurrence
+// marked cancelled, postponed or rescheduled carries eventStatus and
+// ical:status, and its summary starts with the status.
+func (f *Federation) eventObject(e *hub.Event, occ hub.Occurrence, id string, st hub.Settings) map[string]any {
+	start, end := occ.Start, occ.End
 	url := f.itemURL(hub.KindEvent, e.Slug)
 	if id != url {
 		url = id
@@ -175,7 +206,11 @@ func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, 
 
 	w := f.words(st)
 	var lines []string
-	lines = append(lines, lineWhen(whenText(w, start, end, e.AllDay, e.TimeZone)))
+	var here *time.Location
+	if loc, err := time.LoadLocation(st.TimeZone); err == nil && st.TimeZone != "" {
+		here = loc
+	}
+	lines = append(lines, lineWhen(whenTextAt(w, start, end, e.AllDay, e.TimeZone, here)))
 	var locations []any
 	if p := e.Place; p != nil {
 		where := p.Name
@@ -215,6 +250,10 @@ func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, 
 		lines = append(lines, lineOrganiser(e.Organiser))
 	}
 	summary := "<p>" + strings.Join(lines, "<br>") + "</p>"
+	if occ.Status.Marked() {
+		summary = "<p>" + html.EscapeString(statusText(f.words(st), occ)) + "</p>" + summary
+		setEventStatus(o, occ)
+	}
 	if a := markdown.Abstract(e.Description, 300); a != "" {
 		summary += "<p>" + html.EscapeString(a) + "</p>"
 	}
@@ -229,6 +268,18 @@ func (f *Federation) eventObject(e *hub.Event, start, end time.Time, id string, 
 		o["tag"] = tags
 	}
 	return o
+}
+
+// setEventStatus adds what peers read of a marked occurrence: schema.org's
+// eventStatus (with previousStartDate for a rescheduled one) and
+// iCalendar's STATUS as "ical:status", which Mobilizon reads (CANCELLED,
+// TENTATIVE for postponed, CONFIRMED).
+func setEventStatus(o map[string]any, occ hub.Occurrence) {
+	o["eventStatus"] = occ.Status.SchemaOrg()
+	o["ical:status"] = occ.Status.ICal()
+	if occ.Status == hub.StatusRescheduled && !occ.PreviousStart.IsZero() && !occ.PreviousStart.Equal(occ.Start) {
+		o["previousStartDate"] = occ.PreviousStart.Format(time.RFC3339)
+	}
 }
 
 // guideObject maps a guide to an Article.
@@ -312,4 +363,25 @@ func objectHash(o map[string]any) (string, []byte, error) {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:]), body, nil
+}
+
+// statusText is "Cancelled: room flooded" in w's language for an
+// occurrence that is not going ahead as planned; "" for one that is.
+func statusText(w locales.Words, o hub.Occurrence) string {
+	if !o.Status.Marked() {
+		return ""
+	}
+	var label string
+	switch o.Status {
+	case hub.StatusCancelled:
+		label = w.T("Cancelled")
+	case hub.StatusPostponed:
+		label = w.T("Postponed")
+	default:
+		label = w.T("Rescheduled")
+	}
+	if o.StatusReason == "" {
+		return label
+	}
+	return w.T("[a status and its reason] %s: %s", label, o.StatusReason)
 }

@@ -45,6 +45,11 @@ func (f *Federation) desired(ctx context.Context, kind hub.Kind, id int64, st hu
 		if err != nil {
 			return nil, false, err
 		}
+		if e.SourceUID != "" && e.SeriesEnd != nil && e.SeriesEnd.Before(f.now()) {
+			// Imported history (calendar import --from): followers are
+			// not sent events that were over before the hub had them.
+			return nil, false, nil
+		}
 		if !e.Recurring() {
 			if e.SourceFeedID != 0 && e.Start.After(f.now().Add(f.window)) {
 				// Imported from a partner's calendar: published when it
@@ -53,15 +58,16 @@ func (f *Federation) desired(ctx context.Context, kind hub.Kind, id int64, st hu
 				return nil, false, nil
 			}
 			iri := f.itemURL(kind, e.Slug)
-			loc := e.Location()
-			start := e.Start.In(loc)
-			return []wanted{{iri: iri, startsAt: &start, obj: f.eventObject(e, start, e.End.In(loc), iri, st)}}, false, nil
+			first := e.First()
+			return []wanted{{iri: iri, startsAt: &first.Start, obj: f.eventObject(e, first, iri, st)}}, false, nil
 		}
 		now := f.now()
 		for _, o := range e.Occurrences(now, now.Add(f.window), 100) {
-			iri := f.occurrenceIRI(e, o.Date())
+			// A moved date keeps the IRI of the date it had: followers
+			// get an Update, not a Delete and a Create.
+			iri := f.occurrenceIRI(e, o.Key())
 			start := o.Start
-			want = append(want, wanted{iri: iri, occurrence: o.Date(), startsAt: &start, obj: f.eventObject(e, o.Start, o.End, iri, st)})
+			want = append(want, wanted{iri: iri, occurrence: o.Key(), startsAt: &start, obj: f.eventObject(e, o, iri, st)})
 		}
 		return want, false, nil
 	case hub.KindGuide:

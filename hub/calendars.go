@@ -60,11 +60,19 @@ type CalendarReport struct {
 	Updated     int  `json:"updated"`
 	Unchanged   int  `json:"unchanged"`
 	Removed     int  `json:"removed"`
+	// Adopted counts events a one-off import of the feed had made that
+	// the subscription took over (and updated or left as they were)
+	// instead of copying.
+	Adopted int `json:"adopted,omitempty"`
 	// OutOfWindow counts feed events with nothing in the import window
-	// (over, or too far ahead); Cancelled, cancelled events and occurrences.
+	// (over, or too far ahead); Cancelled, cancelled events and
+	// occurrences, imported marked cancelled.
 	OutOfWindow int            `json:"out_of_window"`
 	Cancelled   int            `json:"cancelled"`
 	Skipped     []SkippedEvent `json:"skipped,omitempty"`
+	// Notes say how the feed was read where readers should know (a time
+	// zone read as a fixed offset).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Summary is the report in one line, as the CLI and the pages show it.

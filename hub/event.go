@@ -48,6 +48,12 @@ type Event struct {
 	SourceUID        string
 	SourceOccurrence string
 
+	// Statuses are the marks saying the event, or one of its dates, is
+	// cancelled, postponed or rescheduled, ordered by Date ("" first).
+	// Filled on read; UpdateEvent leaves them alone (SetEventStatus
+	// changes them).
+	Statuses []StatusMark
+
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -84,6 +90,15 @@ type Occurrence struct {
 	Event *Event
 	Start time.Time // in the event's zone
 	End   time.Time
+	// Status, StatusReason and PreviousStart come from the event's mark
+	// for this date or for the whole event (Event.StatusOn); Status is ""
+	// when neither has one.
+	Status        EventStatus
+	StatusReason  string
+	PreviousStart time.Time
+	// SeriesDate is, for a date moved to another time, the date it had
+	// (its Key); "" otherwise.
+	SeriesDate string
 }
 
 // Date is the occurrence's local start date, YYYY-MM-DD, which identifies it
@@ -126,6 +141,17 @@ type EventStore interface {
 	UpdateEvent(ctx context.Context, e *Event) error
 	// DeleteEvent removes the event.
 	DeleteEvent(ctx context.Context, id int64) error
+	// AdoptEvent gives an event a one-off import made (SourceUID set,
+	// SourceFeedID 0) to the calendar subscription feedID, which keeps it
+	// in step from then on: the one change of a Source field after
+	// creation. ENOTFOUND when no such one-off imported event exists.
+	AdoptEvent(ctx context.Context, id, feedID int64) error
+	// SetEventStatus saves the mark for (eventID, m.Date), replacing one
+	// there; a mark with StatusScheduled removes it (and removing none is
+	// not an error), and sets the event's UpdatedAt: feeds and followers
+	// see the change as one of the event. ENOTFOUND when the event does
+	// not exist.
+	SetEventStatus(ctx context.Context, eventID int64, m StatusMark) error
 }
 
 // OccurrenceFilter selects occurrences for the public calendar.
@@ -161,7 +187,7 @@ func (e *Event) Occurrences(from, to time.Time, max int) []Occurrence {
 	}
 	if !e.Recurring() {
 		if start.Before(to) && end.After(from) {
-			return []Occurrence{{Event: e, Start: start, End: end}}
+			return []Occurrence{Occurrence{Event: e, Start: start, End: end}.withStatus()}
 		}
 		return nil
 	}
@@ -170,7 +196,7 @@ func (e *Event) Occurrences(from, to time.Time, max int) []Occurrence {
 		// Stored rules were validated; an unparsable one degrades to the
 		// first occurrence rather than hiding the event.
 		if start.Before(to) && end.After(from) {
-			return []Occurrence{{Event: e, Start: start, End: end}}
+			return []Occurrence{Occurrence{Event: e, Start: start, End: end}.withStatus()}
 		}
 		return nil
 	}
@@ -183,24 +209,37 @@ func (e *Event) Occurrences(from, to time.Time, max int) []Occurrence {
 	if e.AllDay {
 		lookback = time.Duration(days+1) * 24 * time.Hour
 	}
+	// A date moved to another time (Service.MoveOccurrence) can come
+	// into [from, to) from outside it, or leave it: the rule is expanded
+	// that much wider and the moved occurrences sorted into place.
+	shift := e.maxMove()
 	var out []Occurrence
 	it := rule.Iterator()
 	for {
 		s, ok := it()
-		if !ok || !s.Before(to) {
+		if !ok || !s.Before(to.Add(shift)) {
 			break
 		}
-		if s.Before(from.Add(-lookback)) {
+		if s.Before(from.Add(-lookback - shift)) {
 			continue
 		}
 		s = s.In(loc)
-		en := endOf(s)
-		if !en.After(from) || skip[s.Format("2006-01-02")] {
+		if skip[s.Format("2006-01-02")] {
 			continue
 		}
-		out = append(out, Occurrence{Event: e, Start: s, End: en})
-		if len(out) >= max {
+		o := Occurrence{Event: e, Start: s, End: endOf(s)}.withStatus()
+		if !o.End.After(from) || !o.Start.Before(to) {
+			continue
+		}
+		out = append(out, o)
+		if len(out) >= max && shift == 0 {
 			break
+		}
+	}
+	if shift > 0 {
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+		if len(out) > max {
+			out = out[:max]
 		}
 	}
 	return out
@@ -229,6 +268,19 @@ func (e *Event) OccurrenceOn(date string) (Occurrence, error) {
 	for _, o := range e.Occurrences(day, day.AddDate(0, 0, 1), 5) {
 		if o.Date() == date {
 			return o, nil
+		}
+	}
+	// A date moved elsewhere is found by its old date too, so that an
+	// address a reader saved says where it went.
+	for _, m := range e.Statuses {
+		if m.Date != date || m.MovedTo.IsZero() {
+			continue
+		}
+		to := m.MovedTo.In(e.Location())
+		for _, o := range e.Occurrences(to, to.Add(time.Second), 5) {
+			if !o.PreviousStart.IsZero() && o.PreviousStart.Format("2006-01-02") == date {
+				return o, nil
+			}
 		}
 	}
 	return Occurrence{}, Errorf(ENOTFOUND, "This event does not happen on %s.", date)

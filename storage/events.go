@@ -43,7 +43,7 @@ func scanEvent(sc interface{ Scan(...any) error }) (*hub.Event, error) {
 	return e, nil
 }
 
-// fill loads the places and tags of events.
+// fill loads the places, tags and status marks of events.
 func (s *EventStore) fill(ctx context.Context, events []*hub.Event) error {
 	ids := make([]int64, 0, len(events))
 	var placeIDs []int64
@@ -61,9 +61,14 @@ func (s *EventStore) fill(ctx context.Context, events []*hub.Event) error {
 	if err != nil {
 		return err
 	}
+	statuses, err := loadStatuses(ctx, s.db.db, events)
+	if err != nil {
+		return err
+	}
 	for _, e := range events {
 		e.Tags = tags[e.ID]
 		e.Place = places[e.PlaceID]
+		e.Statuses = statuses[e.ID]
 	}
 	return nil
 }
@@ -213,6 +218,18 @@ func (s *EventStore) UpdateEvent(ctx context.Context, e *hub.Event) error {
 		e.UpdatedAt = now
 	}
 	return wrap(err, "update event")
+}
+
+// AdoptEvent gives a one-off imported event to the subscription feedID.
+func (s *EventStore) AdoptEvent(ctx context.Context, id, feedID int64) error {
+	res, err := s.db.exec(ctx, `UPDATE events SET source_feed_id = ? WHERE id = ? AND source_uid != '' AND source_feed_id IS NULL`, nullID(feedID), id)
+	if err != nil {
+		return wrap(err, "adopt event")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return hub.Errorf(hub.ENOTFOUND, "There is no such event from a one-off import.")
+	}
+	return nil
 }
 
 // DeleteEvent removes the event.

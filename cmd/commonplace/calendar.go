@@ -24,7 +24,7 @@ func calendarCommand() *command {
 		&command{name: "refresh", args: "ID", nargs: 1, summary: "Fetch a subscribed feed now and print what changed", json: true, network: true, setup: calendarRefresh},
 		&command{name: "remove", args: "ID", nargs: 1, summary: "Unsubscribe and remove the feed's upcoming events", setup: calendarRemove},
 		&command{name: "import", args: "FILE|URL", nargs: 1, summary: "Import the events of an iCal file or address once", json: true, network: true, setup: calendarImport,
-			help: "Importing the same file again updates the events it made instead of adding copies. Use - to read standard input."},
+			help: "Importing the same file again updates the events it made instead of adding copies. Use - to read standard input.\n\nEvents that are over are left out unless --from DATE is given: then the past from\nthat day on comes in too, as the hub's history (listed under past events; not sent\nto followers)."},
 	)
 }
 
@@ -76,8 +76,17 @@ func calendarAdd(fs *flag.FlagSet, e *env) runFunc {
 // printReport writes what an import did, with every skipped event.
 func (e *env) printReport(r *calendar.Report) {
 	e.printf("%s.\n", capitalise(r.Summary()))
-	if r.OutOfWindow > 0 || r.Cancelled > 0 {
-		e.printf("Not imported: %d outside the next 12 months or over, %d cancelled.\n", r.OutOfWindow, r.Cancelled)
+	if r.OutOfWindow > 0 {
+		e.printf("Not imported: %d outside the next 12 months or over.\n", r.OutOfWindow)
+	}
+	if r.Cancelled > 0 {
+		e.printf("Shown as cancelled: %d (the feed cancels them).\n", r.Cancelled)
+	}
+	if r.Adopted > 0 {
+		e.printf("Taken over from an earlier one-off import: %d.\n", r.Adopted)
+	}
+	for _, n := range r.Notes {
+		e.printf("Note: %s\n", n)
 	}
 	for _, s := range r.Skipped {
 		e.printf("  skipped %s\n", s)
@@ -153,7 +162,16 @@ func calendarRemove(fs *flag.FlagSet, e *env) runFunc {
 }
 
 func calendarImport(fs *flag.FlagSet, e *env) runFunc {
+	since := fs.String("from", "", "also import past events from this `date` (YYYY-MM-DD) on: a group's history")
 	return func(ctx context.Context, args []string) error {
+		var from time.Time
+		if *since != "" {
+			d, err := time.Parse("2006-01-02", *since)
+			if err != nil {
+				return usagef("--from takes a date such as 2024-01-01, not %q", *since)
+			}
+			from = d
+		}
 		ctx, cals, err := e.calendars(ctx)
 		if err != nil {
 			return err
@@ -185,7 +203,7 @@ func calendarImport(fs *flag.FlagSet, e *env) runFunc {
 				fmt.Fprintf(e.io.stderr, "Importing: %d of %d events (%d%%)\n", done, total, pct)
 			}
 		}
-		rep, err := cals.Import(ctx, src, feed, progress)
+		rep, err := cals.ImportFrom(ctx, src, feed, from, progress)
 		if err != nil {
 			return err
 		}

@@ -112,8 +112,15 @@ func seedDemo(ctx context.Context, svc *hub.Service, now time.Time) (bool, error
 		places[p.Name] = &p
 	}
 
-	for _, ev := range demoEvents(now, places) {
+	evs := demoEvents(now, places)
+	for _, ev := range evs {
 		if err := svc.CreateEvent(ctx, ev); err != nil {
+			return false, err
+		}
+	}
+	// The drop-in's next date but one is off, and readers are told why.
+	if next := evs[0].NextOccurrences(now, 2); len(next) == 2 {
+		if err := svc.SetEventStatus(ctx, evs[0].ID, next[1].Date(), hub.StatusCancelled, "the volunteers are at a training day"); err != nil {
 			return false, err
 		}
 	}

@@ -48,7 +48,7 @@ var events = &resource[hub.Event, *eventFlags]{
 }
 
 func eventCommand() *command {
-	return group("event", "List, show, add, edit and delete events",
+	return group("event", "List, show, add, edit, delete, cancel and postpone events", append([]*command{
 		eventListCommand(),
 		events.showCommand("Show an event and its next dates"),
 		events.addCommand("Add an event", eventTimeHelp),
@@ -58,6 +58,7 @@ Give a flag an empty value to clear it (--repeat "" makes the event a
 one-off, --place-slug "" removes its place). Moving --start without --end
 keeps the event's length. Changing --tz alone keeps the local times.`),
 		events.deleteCommand("Delete an event"),
+	}, eventStatusCommands()...)...,
 	)
 }
 
@@ -403,12 +404,26 @@ func showEvent(_ context.Context, e *env, _ *hub.Service, ev *hub.Event) error {
 		d.add("when", formatEventTime(ev))
 	}
 	d.add("repeats", hub.Describe(ev.Recurrence, ev.Start.In(loc)))
+	for _, m := range ev.Statuses {
+		what := string(m.Status)
+		if m.Date != "" {
+			what += " on " + m.Date
+		}
+		if !m.MovedTo.IsZero() {
+			what += " to " + m.MovedTo.Format("Mon 2 Jan 2006 15:04")
+		}
+		d.add("status", joinNonEmpty(": ", what, m.Reason))
+	}
 	if ev.Recurring() {
 		d.add("rule", ev.Recurrence)
 		d.add("except", strings.Join(ev.Exceptions, ", "))
 		var next []string
 		for _, o := range ev.NextOccurrences(time.Now(), 5) {
-			next = append(next, formatStart(o.Start, ev.AllDay))
+			n := formatStart(o.Start, ev.AllDay)
+			if o.Status.Marked() {
+				n += " (" + string(o.Status) + ")"
+			}
+			next = append(next, n)
 		}
 		d.add("next", strings.Join(next, "; "))
 	}

@@ -127,6 +127,9 @@ func (p *peer) control(method, path string, body any, out any) int {
 type received struct {
 	Type, ID, Actor, ObjectType, ObjectID string
 	Object                                map[string]any
+	// Raw is the activity as fedify gives it back (toJsonLd), properties
+	// outside its vocabulary included.
+	Raw map[string]any
 }
 
 func (p *peer) received(typ string) []received {
@@ -235,11 +238,11 @@ func (rec *inboxRecorder) all() []inboxPost {
 }
 
 // TestFedifyPeer: a fedify actor follows the hub and gets a verified
-// Accept; then it receives, and fedify verifies, the Create, Update and
-// Delete of an event the hub publishes. The hub verified the peer's
-// signed Follow; an Undo removes the peer from the followers. Fedify
-// signs every delivery with RFC 9421 first (its default since 1.6), and
-// the hub takes each at the first knock.
+// Accept; then it receives, and fedify verifies, the Create, Update,
+// cancellation (an Update with the status) and Delete of an event the hub
+// publishes. The hub verified the peer's signed Follow; an Undo removes
+// the peer from the followers. Fedify signs every delivery with RFC 9421
+// first (its default since 1.6), and the hub takes each at the first knock.
 func TestFedifyPeer(t *testing.T) {
 	p := startPeer(t, "fedi")
 	h := startHub(t)
@@ -293,6 +296,25 @@ func TestFedifyPeer(t *testing.T) {
 	u := p.waitFor("Update", 1)[0]
 	if content, _ := u.Object["content"].(string); u.ObjectID != c.ObjectID || !strings.Contains(content, "(moved)") {
 		t.Errorf("Update as fedify read it: %+v", u)
+	}
+	// Cancelling the event reaches the peer as an Update whose object
+	// says so in eventStatus, ical:status (as Mobilizon reads it) and the
+	// summary people see.
+	if err := h.svc.SetEventStatus(ctx, e.ID, "", hub.StatusCancelled, "Room flooded"); err != nil {
+		t.Fatal(err)
+	}
+	cu := p.waitFor("Update", 2)[1]
+	if cu.ObjectID != c.ObjectID || cu.ObjectType != "Event" {
+		t.Errorf("the cancellation as fedify read it: %+v", cu)
+	}
+	if s, _ := cu.Object["summary"].(string); !strings.HasPrefix(s, "<p>Cancelled: Room flooded</p>") {
+		t.Errorf("summary as fedify read it: %q", cu.Object["summary"])
+	}
+	// fedify's Event has no eventStatus: the properties are in the
+	// activity as the peer verified and kept it.
+	raw, _ := cu.Raw["object"].(map[string]any)
+	if raw["eventStatus"] != "https://schema.org/EventCancelled" || raw["ical:status"] != "CANCELLED" {
+		t.Errorf("the verified Update's object has eventStatus %v, ical:status %v", raw["eventStatus"], raw["ical:status"])
 	}
 	if err := h.svc.DeleteEvent(ctx, e.ID); err != nil {
 		t.Fatal(err)

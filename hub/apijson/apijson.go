@@ -86,8 +86,39 @@ type Event struct {
 	Organiser     string     `json:"organiser"`
 	Accessibility string     `json:"accessibility"`
 	BookingURL    string     `json:"booking_url"`
-	CreatedAt     time.Time  `json:"created_at,omitzero"`
-	UpdatedAt     time.Time  `json:"updated_at,omitzero"`
+	// Statuses are read-only: set them with POST /api/v1/events/{id}/status.
+	Statuses  []StatusMark `json:"statuses,omitempty"`
+	CreatedAt time.Time    `json:"created_at,omitzero"`
+	UpdatedAt time.Time    `json:"updated_at,omitzero"`
+}
+
+// StatusMark says an event (date "") or one date of it is cancelled,
+// postponed or rescheduled. As input (POST /api/v1/events/{id}/status),
+// previous_start is ignored and status "scheduled" removes the mark.
+type StatusMark struct {
+	Date          string `json:"date"`
+	Status        string `json:"status"`
+	Reason        string `json:"reason"`
+	PreviousStart string `json:"previous_start,omitempty"`
+	// MovedTo is the new start of one date moved to another time; as
+	// input, with status "rescheduled" and a date, it moves that date.
+	MovedTo string `json:"moved_to,omitempty"`
+}
+
+// statusMarks is the marks' JSON, previous starts in the event's zone.
+func statusMarks(e *hub.Event) []StatusMark {
+	var out []StatusMark
+	for _, m := range e.Statuses {
+		sm := StatusMark{Date: m.Date, Status: string(m.Status), Reason: m.Reason}
+		if !m.PreviousStart.IsZero() {
+			sm.PreviousStart = m.PreviousStart.In(e.Location()).Format(time.RFC3339)
+		}
+		if !m.MovedTo.IsZero() {
+			sm.MovedTo = m.MovedTo.In(e.Location()).Format(time.RFC3339)
+		}
+		out = append(out, sm)
+	}
+	return out
 }
 
 // Event is e's JSON: times in its zone with their offset; an all-day
@@ -99,7 +130,7 @@ func (enc Encoder) Event(e *hub.Event) Event {
 		TimeZone: e.TimeZone, AllDay: e.AllDay, Recurrence: e.Recurrence, Exceptions: NonNil(e.Exceptions),
 		SeriesEnd: e.SeriesEnd, PlaceID: e.PlaceID, Place: enc.Place(e.Place), OnlineURL: e.OnlineURL,
 		Tags: NonNil(e.Tags), Organiser: e.Organiser, Accessibility: e.Accessibility, BookingURL: e.BookingURL,
-		CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
+		Statuses: statusMarks(e), CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
 	}
 	if e.AllDay {
 		out.Start = e.Start.In(loc).Format("2006-01-02")
@@ -180,13 +211,26 @@ type Occurrence struct {
 	End     string `json:"end"`
 	AllDay  bool   `json:"all_day"`
 	URL     string `json:"url"`
+	// Status and StatusReason are set when the date is cancelled,
+	// postponed or rescheduled (its own mark or the whole event's).
+	Status       string `json:"status,omitempty"`
+	StatusReason string `json:"status_reason,omitempty"`
+	// PreviousStart is when a rescheduled date was due to start.
+	PreviousStart string `json:"previous_start,omitempty"`
 }
 
 // Occurrence is o's JSON.
 func (enc Encoder) Occurrence(o hub.Occurrence) Occurrence {
-	return Occurrence{EventID: o.Event.ID, Slug: o.Event.Slug, Title: o.Event.Title, Date: o.Date(),
+	out := Occurrence{EventID: o.Event.ID, Slug: o.Event.Slug, Title: o.Event.Title, Date: o.Date(),
 		Start: o.Start.Format(time.RFC3339), End: o.End.Format(time.RFC3339), AllDay: o.Event.AllDay,
-		URL: enc.URL(uris.Occurrence(o.Event.Slug, o.Date()))}
+		URL: enc.URL(uris.Occurrence(o.Event.Slug, o.Date())), StatusReason: o.StatusReason}
+	if o.Status.Marked() {
+		out.Status = string(o.Status)
+	}
+	if o.Status == hub.StatusRescheduled && !o.PreviousStart.IsZero() && !o.PreviousStart.Equal(o.Start) {
+		out.PreviousStart = o.PreviousStart.Format(time.RFC3339)
+	}
+	return out
 }
 
 // Place is a place. id, slug, url and the timestamps are read-only.

@@ -76,10 +76,6 @@ func (p *parser) buildSeries(g *series) {
 		}
 		return
 	}
-	if m.cancelled {
-		p.res.Cancelled++
-		return
-	}
 	t, err := p.timingOf(m, nil)
 	if err != nil {
 		p.skipSeries(g, err.Error()+".")
@@ -88,6 +84,14 @@ func (p *parser) buildSeries(g *series) {
 	if m.comp.Props.Get("RRULE") == nil && len(m.comp.Props.Values("RDATE")) == 0 {
 		p.addOneOff(m, "", t)
 		return
+	}
+	if m.cancelled {
+		// A cancelled series is imported, every date shown as cancelled;
+		// its overrides cannot bring a date back.
+		p.res.Cancelled++
+		for _, o := range g.overrides {
+			o.cancelled = true
+		}
 	}
 	s := &seriesBuild{g: g, m: m, t: t, exInstants: map[int64]bool{}, exDates: map[string]bool{}, byKey: map[string]*occurrence{}}
 	if reason := p.expandSeries(s); reason != "" {
@@ -315,17 +319,20 @@ func (p *parser) applyThisAndFuture(s *seriesBuild, o override) {
 }
 
 // applySingleOverride cancels, or moves and changes, the one occurrence o
-// replaces; its date becomes an exception of the series either way.
+// replaces. A cancelled occurrence stays where it was, marked cancelled (a
+// STATUS:CANCELLED override names one date that is off, which readers
+// must see rather than lose); a moved or changed one's date becomes an
+// exception of the series.
 func (p *parser) applySingleOverride(s *seriesBuild, o override) {
 	key := ridKey(o.rid, s.t.allDay)
-	s.exceptionDates = append(s.exceptionDates, o.rid.Format("2006-01-02"))
 	oc := s.byKey[key]
 	if o.ev.cancelled {
-		if oc != nil && !oc.cancelled {
+		if oc != nil {
 			oc.cancelled = true
 		}
 		return
 	}
+	s.exceptionDates = append(s.exceptionDates, o.rid.Format("2006-01-02"))
 	ot, err := p.timingOf(o.ev, &s.t)
 	if err != nil {
 		p.skip(o.ev, err.Error()+".")
@@ -343,19 +350,17 @@ func (p *parser) applySingleOverride(s *seriesBuild, o override) {
 	oc.src, oc.modified, oc.cancelled = o.ev, true, false
 }
 
-// liveOccurrences returns the occurrences in the import window that are
-// not cancelled, in start order, counting the cancelled ones in it.
+// liveOccurrences returns the occurrences in the import window, cancelled
+// ones included (they are imported marked cancelled), in start order,
+// counting the cancelled ones.
 func (p *parser) liveOccurrences(s *seriesBuild) []*occurrence {
 	var live []*occurrence
 	for _, oc := range s.occs {
-		if oc.cancelled {
-			if p.inWindow(oc.start, oc.end) {
-				p.res.Cancelled++
-			}
-			continue
-		}
 		if p.inWindow(oc.start, oc.end) {
 			live = append(live, oc)
+			if oc.cancelled {
+				p.res.Cancelled++
+			}
 		}
 	}
 	sort.SliceStable(live, func(i, j int) bool { return live[i].start.Before(live[j].start) })
@@ -388,13 +393,26 @@ func (p *parser) keepAsSeries(s *seriesBuild, live []*occurrence) bool {
 	if !p.seriesMatches(t, s.rule, exceptions, plain) {
 		return false
 	}
-	if len(plain) > 0 {
-		p.add(s.m, s.m, "", t.start, t.endOf(t.start), t, s.rule, exceptions)
+	if len(plain) > 0 && p.add(s.m, s.m, "", t.start, t.endOf(t.start), t, s.rule, exceptions) {
+		for _, oc := range plain {
+			if oc.cancelled && !s.m.cancelled {
+				p.markLast(oc.start.Format("2006-01-02"))
+			}
+		}
 	}
 	for _, oc := range extra {
-		p.add(oc.src, s.m, oc.key, oc.start, oc.end, t, "", nil)
+		if p.add(oc.src, s.m, oc.key, oc.start, oc.end, t, "", nil) && oc.cancelled {
+			p.markLast("")
+		}
 	}
 	return true
+}
+
+// markLast marks the date (YYYY-MM-DD, or "" for the whole event) of the
+// last item added cancelled, as the feed says.
+func (p *parser) markLast(date string) {
+	it := &p.res.Items[len(p.res.Items)-1]
+	it.Event.Statuses = append(it.Event.Statuses, hub.StatusMark{Date: date, Status: hub.StatusCancelled})
 }
 
 // addEachOccurrence adds every live occurrence as its own hub event, the
@@ -405,7 +423,9 @@ func (p *parser) addEachOccurrence(s *seriesBuild, live []*occurrence) {
 		live = live[:MaxOccurrences]
 	}
 	for _, oc := range live {
-		p.add(oc.src, s.m, oc.key, oc.start, oc.end, s.t, "", nil)
+		if p.add(oc.src, s.m, oc.key, oc.start, oc.end, s.t, "", nil) && oc.cancelled && !oc.src.cancelled && !s.m.cancelled {
+			p.markLast("")
+		}
 	}
 }
 
@@ -441,10 +461,6 @@ func (p *parser) seriesMatches(t timing, rule string, exceptions []string, plain
 // buildOrphan imports an override whose master is not in the feed (as
 // Google sends for a single changed instance) as a one-off event.
 func (p *parser) buildOrphan(o *vevent) {
-	if o.cancelled {
-		p.res.Cancelled++
-		return
-	}
 	t, err := p.timingOf(o, nil)
 	if err != nil {
 		p.skip(o, err.Error()+".")
@@ -466,6 +482,9 @@ func (p *parser) addOneOff(ev *vevent, occurrenceKey string, t timing) {
 		p.res.OutOfWindow++
 		return
 	}
+	if ev.cancelled {
+		p.res.Cancelled++
+	}
 	p.add(ev, ev, occurrenceKey, t.start, end, t, "", nil)
 }
 
@@ -478,7 +497,7 @@ func (p *parser) skipOverrides(g *series) {
 
 // add appends a hub event made from src (falling back to the master's
 // properties for those an override leaves out), if the hub accepts it.
-func (p *parser) add(src, master *vevent, occurrenceKey string, start, end time.Time, t timing, rule string, exceptions []string) {
+func (p *parser) add(src, master *vevent, occurrenceKey string, start, end time.Time, t timing, rule string, exceptions []string) (added bool) {
 	e := hub.Event{
 		TimeZone:   t.display.String(),
 		Start:      start,
@@ -523,14 +542,19 @@ func (p *parser) add(src, master *vevent, occurrenceKey string, start, end time.
 	}
 	if e.Title == "" {
 		p.skip(src, "it has no title (SUMMARY).")
-		return
+		return false
 	}
 	check := e
 	if err := check.Validate(); err != nil {
 		p.skip(src, "the hub cannot take it: "+fieldMessages(err))
-		return
+		return false
+	}
+	if src.cancelled || master.cancelled {
+		// STATUS:CANCELLED on the event (or the series it belongs to).
+		e.Statuses = []hub.StatusMark{{Status: hub.StatusCancelled}}
 	}
 	p.res.Items = append(p.res.Items, Item{UID: master.uid, Occurrence: occurrenceKey, Event: e})
+	return true
 }
 
 // fieldMessages joins a validation error's messages in field order.

@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -112,7 +113,23 @@ func unfold(s string) []contentLine {
 			out = append(out, contentLine{text: l, line: n})
 		}
 	}
+	for i := range out {
+		if strings.Contains(out[i].text, "TZID=") {
+			out[i].text = quoteOffsetTZID(out[i].text)
+		}
+	}
 	return out
+}
+
+// offsetTZID is a TZID parameter naming a fixed offset with a colon,
+// unquoted ("DTSTART;TZID=UTC+01:00:20260401T090000", as WordPress
+// plugins write it), which RFC 5545 parsing would cut at the colon.
+var offsetTZID = regexp.MustCompile(`(?i)(;TZID=)((?:UTC|GMT) ?[+-]\d{1,2}:\d{2})([;:])`)
+
+// quoteOffsetTZID quotes such a TZID so that it reaches the zone table
+// whole (zones.go reads it as a fixed offset).
+func quoteOffsetTZID(l string) string {
+	return offsetTZID.ReplaceAllString(l, `${1}"${2}"${3}`)
 }
 
 // lineName returns a content line's upper-cased property name.

@@ -24,6 +24,9 @@ type Options struct {
 	// Grace keeps occurrences that ended at most this long before Now;
 	// 0 means 6 hours, negative means none.
 	Grace time.Duration
+	// From, when set and earlier, imports occurrences from then on: a
+	// group's history (calendar import --from). Zero means Now less Grace.
+	From time.Time
 	// DefaultZone is the hub's IANA zone, used for floating and all-day
 	// times when the feed names no zone (X-WR-TIMEZONE), for UTC times,
 	// and to show events whose zone exists only in the feed. "" means UTC.
@@ -51,7 +54,11 @@ func (o Options) withDefaults() Options {
 // Window returns the span [from, to) whose occurrences an import keeps.
 func (o Options) Window() (from, to time.Time) {
 	o = o.withDefaults()
-	return o.Now.Add(-o.Grace), o.Now.AddDate(0, o.Months, 0)
+	from = o.Now.Add(-o.Grace)
+	if !o.From.IsZero() && o.From.Before(from) {
+		from = o.From
+	}
+	return from, o.Now.AddDate(0, o.Months, 0)
 }
 
 // Item is one hub event an import yields: a one-off event, a whole series
@@ -79,10 +86,13 @@ type Result struct {
 	Items   []Item // in start order
 	Skipped []Skipped
 	// OutOfWindow counts events with no occurrence in the import window:
-	// over, or too far ahead. Cancelled counts cancelled events and
-	// cancelled occurrences.
+	// over, or too far ahead. Cancelled counts cancelled events, series
+	// and occurrences, which are imported marked cancelled.
 	OutOfWindow int
 	Cancelled   int
+	// Notes say how the feed was read where it matters to its readers
+	// (a time zone read as a fixed offset).
+	Notes []string
 }
 
 // ErrNotCalendar is returned by Parse for input that is not iCalendar.
@@ -138,6 +148,7 @@ func ParseBytes(b []byte, opt Options) (*Result, error) {
 		}
 	}
 	p.build(events)
+	p.res.Notes = p.zones.notes
 	sort.SliceStable(p.res.Items, func(i, j int) bool {
 		a, b := p.res.Items[i].Event, p.res.Items[j].Event
 		if !a.Start.Equal(b.Start) {

@@ -36,6 +36,13 @@ func describe(it calendar.Item) string {
 	if len(e.Exceptions) > 0 {
 		s += " except " + strings.Join(e.Exceptions, ",")
 	}
+	for _, m := range e.Statuses {
+		s += " (" + string(m.Status)
+		if m.Date != "" {
+			s += " " + m.Date
+		}
+		s += ")"
+	}
 	return s
 }
 
@@ -308,7 +315,17 @@ func TestParseFixtures(t *testing.T) {
 		{
 			file: "thunderbird-cancelled-occurrence.ics", now: day("2020-01-20"), zone: "Europe/London",
 			count: 1, cancelled: 1,
-			want: []string{"2020-01-28 22:00-23:00 Europe/Berlin one is cancelled [FREQ=DAILY;COUNT=3] except 2020-01-29"},
+			// The cancelled date stays, marked cancelled, not skipped.
+			want: []string{"2020-01-28 22:00-23:00 Europe/Berlin one is cancelled [FREQ=DAILY;COUNT=3] (cancelled 2020-01-29)"},
+			check: func(t *testing.T, res *calendar.Result) {
+				var got []string
+				for _, o := range res.Items[0].Event.Occurrences(day("2020-01-01"), day("2020-02-01"), 0) {
+					got = append(got, o.Date()+" "+string(o.Status))
+				}
+				if strings.Join(got, ", ") != "2020-01-28 , 2020-01-29 cancelled, 2020-01-30 " {
+					t.Errorf("occurrences %q", got)
+				}
+			},
 		},
 		{
 			file: "thunderbird-europe-london-exdate-recurrence-id-dst.ics", now: day("2024-03-20"), zone: "Europe/London",

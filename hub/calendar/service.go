@@ -183,7 +183,7 @@ func (s *Service) fetchAndApply(ctx context.Context, sub *Subscription) (*Report
 		if sub.LastReport != nil {
 			// Keep what the last real import found, so the page still shows it.
 			rep = &Report{At: rep.At, NotModified: true, Unchanged: sub.LastReport.Created + sub.LastReport.Updated + sub.LastReport.Unchanged,
-				OutOfWindow: sub.LastReport.OutOfWindow, Cancelled: sub.LastReport.Cancelled, Skipped: sub.LastReport.Skipped}
+				OutOfWindow: sub.LastReport.OutOfWindow, Cancelled: sub.LastReport.Cancelled, Skipped: sub.LastReport.Skipped, Notes: sub.LastReport.Notes}
 		}
 		return rep, nil
 	}
@@ -218,10 +218,19 @@ func (s *Service) options(ctx context.Context) Options {
 // Import is a one-off import of a feed's bytes: events are created or
 // updated (matched with earlier one-off imports by UID), never removed.
 func (s *Service) Import(ctx context.Context, name string, feed []byte, progress Progress) (*Report, error) {
+	return s.ImportFrom(ctx, name, feed, time.Time{}, progress)
+}
+
+// ImportFrom is Import that also takes the feed's past from the instant
+// from on (a group moving its history in); zero from is Import. Past
+// events come in as the hub's history: pages and feeds show them with
+// earlier dates, and followers are not sent them.
+func (s *Service) ImportFrom(ctx context.Context, name string, feed []byte, from time.Time, progress Progress) (*Report, error) {
 	if err := requireEditor(ctx); err != nil {
 		return nil, err
 	}
 	opt := s.options(ctx)
+	opt.From = from
 	res, err := ParseBytes(feed, opt)
 	if err != nil {
 		return nil, hub.Errorf(hub.EINVALID, "%s is not an iCalendar file (it has no BEGIN:VCALENDAR).", name)
@@ -229,8 +238,8 @@ func (s *Service) Import(ctx context.Context, name string, feed []byte, progress
 	if name == "" {
 		name = res.Name
 	}
-	from, _ := opt.Window()
-	rep, err := apply(ctx, s.Hub, s.Logger, Target{Name: name}, res, from, progress)
+	since, _ := opt.Window()
+	rep, err := apply(ctx, s.Hub, s.Logger, Target{Name: name}, res, since, progress)
 	if err != nil {
 		return rep, hub.Internal(err, "importing the calendar's events")
 	}

@@ -180,11 +180,13 @@ func TestRefreshFollowsTheFeed(t *testing.T) {
 	if q := ev["Quiz night"]; q.Start.Format("2006-01-02 15:04") != "2026-10-11 19:00" || q.ID != quizID {
 		t.Errorf("quiz not moved in place: %v (id %d, was %d)", q.Start, q.ID, quizID)
 	}
+	// The cancelled lunch is still there, marked cancelled: a reader who
+	// saved it learns it is off.
 	var dates []string
 	for _, o := range ev["Lunch club"].Occurrences(testNow, testNow.AddDate(0, 0, 21), 0) {
-		dates = append(dates, o.Date())
+		dates = append(dates, strings.TrimSpace(o.Date()+" "+string(o.Status)))
 	}
-	if strings.Join(dates, " ") != "2026-10-06 2026-10-20" {
+	if strings.Join(dates, ", ") != "2026-10-06, 2026-10-13 cancelled, 2026-10-20" {
 		t.Errorf("lunch club occurrences: %v", dates)
 	}
 	if ev["Repair café"] == nil {
@@ -224,6 +226,19 @@ func TestRefreshFollowsTheFeed(t *testing.T) {
 	}
 	if ev := h.events(t, sub.ID); ev["Quiz night"] == nil {
 		t.Error("a skipped event was removed from the hub")
+	}
+
+	// The partner puts the lunch back on: the mark goes.
+	fs.set(vcal(quizMoved, lunch, repair), "text/calendar")
+	got, err = h.cals.Refresh(h.host, sub.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := got.LastReport; r.Updated != 1 || r.Cancelled != 0 {
+		t.Errorf("lunch back on: %+v", r)
+	}
+	if l := h.events(t, sub.ID)["Lunch club"]; len(l.Statuses) != 0 {
+		t.Errorf("the lunch club is still marked %+v", l.Statuses)
 	}
 
 	// Unsubscribing removes the feed's upcoming events.

@@ -33,7 +33,7 @@ type Progress func(done, total int)
 // is still to come, is gone from the feed and was not merely skipped. It
 // returns the report so far with an error only when the hub itself fails.
 func apply(ctx context.Context, svc *hub.Service, log *slog.Logger, tgt Target, res *Result, from time.Time, progress Progress) (*Report, error) {
-	rep := &Report{At: svc.Now(), OutOfWindow: res.OutOfWindow, Cancelled: res.Cancelled, Skipped: append([]Skipped(nil), res.Skipped...)}
+	rep := &Report{At: svc.Now(), OutOfWindow: res.OutOfWindow, Cancelled: res.Cancelled, Skipped: append([]Skipped(nil), res.Skipped...), Notes: res.Notes}
 	filter := hub.EventFilter{Imported: true, SourceFeedID: tgt.FeedID}
 	existing, _, err := svc.ListEvents(ctx, filter)
 	if err != nil {
@@ -45,6 +45,10 @@ func apply(ctx context.Context, svc *hub.Service, log *slog.Logger, tgt Target, 
 			continue // one-off imports match only one-off imports
 		}
 		byKey[e.SourceUID+"\x00"+e.SourceOccurrence] = e
+	}
+	adoptable, err := adoptableEvents(ctx, svc, tgt)
+	if err != nil {
+		return rep, err
 	}
 	organiser := &hub.Organiser{Name: "Calendar import: " + tgt.Name, Role: hub.RoleEditor}
 
@@ -65,6 +69,9 @@ func apply(ctx context.Context, svc *hub.Service, log *slog.Logger, tgt Target, 
 				if progress != nil {
 					progress(lo+i, len(res.Items))
 				}
+				if err := adopt(actor, svc, tgt, it.Key(), byKey, adoptable, &part); err != nil {
+					return err
+				}
 				if err := applyItem(actor, svc, tgt, it, byKey, seen, &part); err != nil {
 					return err
 				}
@@ -77,6 +84,7 @@ func apply(ctx context.Context, svc *hub.Service, log *slog.Logger, tgt Target, 
 		rep.Created += part.Created
 		rep.Updated += part.Updated
 		rep.Unchanged += part.Unchanged
+		rep.Adopted += part.Adopted
 		rep.Skipped = append(rep.Skipped, part.Skipped...)
 	}
 	if progress != nil {
@@ -117,6 +125,47 @@ func apply(ctx context.Context, svc *hub.Service, log *slog.Logger, tgt Target, 
 	return rep, nil
 }
 
+// adoptableEvents are, for a subscription, the events one-off imports
+// made, by UID and occurrence: it adopts those of its feed rather than
+// copying them. A one-off import adopts nothing.
+func adoptableEvents(ctx context.Context, svc *hub.Service, tgt Target) (map[string]*hub.Event, error) {
+	adoptable := map[string]*hub.Event{}
+	if tgt.FeedID == 0 {
+		return adoptable, nil
+	}
+	oneOff, _, err := svc.ListEvents(ctx, hub.EventFilter{Imported: true})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range oneOff {
+		if e.SourceFeedID == 0 {
+			adoptable[e.SourceUID+"\x00"+e.SourceOccurrence] = e
+		}
+	}
+	return adoptable, nil
+}
+
+// adopt gives the subscription the event a one-off import made for key,
+// when the subscription has none of its own: it is then updated in
+// place like the subscription's events.
+func adopt(actor context.Context, svc *hub.Service, tgt Target, key string, byKey, adoptable map[string]*hub.Event, rep *Report) error {
+	e := adoptable[key]
+	if e == nil || byKey[key] != nil {
+		return nil
+	}
+	delete(adoptable, key)
+	switch err := svc.AdoptImportedEvent(actor, e.ID, tgt.FeedID); {
+	case hub.ErrorCode(err) == hub.ENOTFOUND:
+		return nil // deleted or adopted meanwhile: the item is created
+	case err != nil:
+		return err
+	}
+	e.SourceFeedID = tgt.FeedID
+	byKey[key] = e
+	rep.Adopted++
+	return nil
+}
+
 // batchSize is how many events an import saves in one transaction: a
 // few hundred milliseconds of work at most, during which other writers
 // wait.
@@ -145,8 +194,22 @@ func applyItem(actor context.Context, svc *hub.Service, tgt Target, it Item, byK
 		rep.Skipped = append(rep.Skipped, Skipped{UID: it.UID, Title: truncate(it.Event.Title, 80), Reason: "the hub cannot take it: " + fieldMessages(err)})
 		return nil
 	}
+	var have []hub.StatusMark
+	if old != nil {
+		have = old.Statuses
+	}
 	if old != nil && sameEvent(old, &want) {
-		rep.Unchanged++
+		changed, err := syncStatuses(actor, svc, old.ID, have, it.Event.Statuses)
+		switch {
+		case hub.ErrorCode(err) == hub.EINVALID:
+			rep.Skipped = append(rep.Skipped, Skipped{UID: it.UID, Title: truncate(it.Event.Title, 80), Reason: "the hub cannot take it: " + fieldMessages(err)})
+		case err != nil:
+			return err
+		case changed:
+			rep.Updated++
+		default:
+			rep.Unchanged++
+		}
 		return nil
 	}
 	var err error
@@ -155,6 +218,9 @@ func applyItem(actor context.Context, svc *hub.Service, tgt Target, it Item, byK
 		err = svc.UpdateEvent(actor, &want)
 	} else {
 		err = svc.CreateEvent(actor, &want)
+	}
+	if err == nil {
+		_, err = syncStatuses(actor, svc, want.ID, have, it.Event.Statuses)
 	}
 	switch {
 	case err == nil && old != nil:
@@ -167,6 +233,40 @@ func applyItem(actor context.Context, svc *hub.Service, tgt Target, it Item, byK
 		return err
 	}
 	return nil
+}
+
+// syncStatuses makes an imported event's cancelled marks the feed's: a
+// mark the feed gives and the event lacks is set, one the event has and
+// the feed no longer gives is removed (the feed says what is on, as it
+// does for the rest of the event). It reports whether it changed any.
+func syncStatuses(actor context.Context, svc *hub.Service, id int64, have, want []hub.StatusMark) (changed bool, err error) {
+	wanted := map[string]hub.EventStatus{}
+	for _, m := range want {
+		wanted[m.Date] = m.Status
+	}
+	for _, m := range have {
+		if _, ok := wanted[m.Date]; ok {
+			continue
+		}
+		if err := svc.SetEventStatus(actor, id, m.Date, hub.StatusScheduled, ""); err != nil {
+			return changed, err
+		}
+		changed = true
+	}
+	had := map[string]hub.EventStatus{}
+	for _, m := range have {
+		had[m.Date] = m.Status
+	}
+	for _, m := range want {
+		if had[m.Date] == m.Status {
+			continue
+		}
+		if err := svc.SetEventStatus(actor, id, m.Date, m.Status, ""); err != nil {
+			return changed, err
+		}
+		changed = true
+	}
+	return changed, nil
 }
 
 // eventOver reports whether an event's last occurrence ended before t:

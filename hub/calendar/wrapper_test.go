@@ -95,7 +95,23 @@ func TestParseWrapper(t *testing.T) {
 			feed: vcal("BEGIN:VEVENT", "UID:l", "SUMMARY:Off", "STATUS:CANCELLED", "DTSTART:20260401T090000Z", "END:VEVENT",
 				"BEGIN:VEVENT", "UID:m", "SUMMARY:Festival", "DTSTART:20260401T090000Z", "DTEND:20260601T090000Z", "END:VEVENT"),
 			zone:    "UTC",
+			want:    []string{"2026-04-01 09:00-10:00 UTC Off (cancelled)"},
 			skipped: []string{`line 9: "Festival": the hub cannot take it: An event can last at most 31 days; use a recurrence for repeated events.`},
+		},
+		{
+			name: "a cancelled series, and a cancelled date whose master is not in the feed",
+			feed: vcal("BEGIN:VEVENT", "UID:s", "SUMMARY:Choir", "STATUS:CANCELLED", "DTSTART:20260401T090000Z", "RRULE:FREQ=WEEKLY;COUNT=2", "END:VEVENT",
+				"BEGIN:VEVENT", "UID:s", "SUMMARY:Choir", "RECURRENCE-ID:20260408T090000Z", "DTSTART:20260409T090000Z", "END:VEVENT",
+				"BEGIN:VEVENT", "UID:o", "SUMMARY:Quiz", "STATUS:CANCELLED", "RECURRENCE-ID:20260402T180000Z", "DTSTART:20260402T180000Z", "END:VEVENT"),
+			zone: "UTC",
+			want: []string{"2026-04-01 09:00-10:00 UTC Choir [FREQ=WEEKLY;COUNT=2] (cancelled)", "2026-04-02 18:00-19:00 UTC Quiz (cancelled)"},
+		},
+		{
+			name: "a series whose hub zone differs cancels one date as a one-off of its own",
+			feed: vcal("BEGIN:VEVENT", "UID:z", "SUMMARY:Call", "DTSTART:20260401T090000Z", "RRULE:FREQ=WEEKLY;COUNT=3", "END:VEVENT",
+				"BEGIN:VEVENT", "UID:z", "SUMMARY:Call", "STATUS:CANCELLED", "RECURRENCE-ID:20260408T090000Z", "DTSTART:20260408T090000Z", "END:VEVENT"),
+			zone: "Europe/London",
+			want: []string{"2026-04-01 10:00-11:00 Europe/London Call", "2026-04-08 10:00-11:00 Europe/London Call (cancelled)", "2026-04-15 10:00-11:00 Europe/London Call"},
 		},
 	}
 	for _, tt := range tests {
@@ -120,4 +136,51 @@ func TestParseRefusesNonCalendars(t *testing.T) {
 			t.Errorf("%q: error %v, want ErrNotCalendar", in, err)
 		}
 	}
+}
+
+// TestOffsetZoneNames: TZIDs that name a fixed offset, as WordPress
+// plugins write them, import at that offset (shown in the hub's zone),
+// with a note each in the report; a name that only looks like one is
+// still refused.
+func TestOffsetZoneNames(t *testing.T) {
+	ev := func(uid, tzid, start string) string {
+		return strings.Join([]string{"BEGIN:VEVENT", "UID:" + uid, "SUMMARY:" + uid, "DTSTART;TZID=" + tzid + ":" + start, "DURATION:PT1H", "END:VEVENT"}, "\r\n")
+	}
+	feed := vcal(
+		ev("zero", "UTC+0", "20260401T090000"),
+		ev("one", "UTC+01:00", "20260401T090000"),
+		ev("five", "GMT-5", "20260401T090000"),
+		ev("newfoundland", "UTC-03:30", "20260401T090000"),
+		ev("mumbai", "\"UTC+0530\"", "20260401T090000"),
+		ev("again", "UTC+01:00", "20260402T090000"),
+		ev("bad", "UTC+25", "20260401T090000"),
+	)
+	res, err := calendar.ParseBytes([]byte(feed), calendar.Options{Now: day("2026-03-01"), DefaultZone: "Europe/London"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, it := range res.Items {
+		got[it.UID] = it.Event.Start.UTC().Format("2006-01-02 15:04") + " " + it.Event.TimeZone
+	}
+	want := map[string]string{
+		"zero": "2026-04-01 09:00 Europe/London", "one": "2026-04-01 08:00 Europe/London", "five": "2026-04-01 14:00 Europe/London",
+		"newfoundland": "2026-04-01 12:30 Europe/London", "mumbai": "2026-04-01 03:30 Europe/London", "again": "2026-04-02 08:00 Europe/London",
+	}
+	for uid, w := range want {
+		if got[uid] != w {
+			t.Errorf("%s: %q, want %q (UTC)", uid, got[uid], w)
+		}
+	}
+	if _, ok := got["bad"]; ok || len(res.Skipped) != 1 || !strings.Contains(res.Skipped[0].Reason, `"UTC+25" is not a known zone`) {
+		t.Errorf("UTC+25: imported %v, skipped %v", got["bad"], res.Skipped)
+	}
+	wantNotes := []string{
+		`The time zone "UTC+0" was read as a fixed offset of UTC+00:00, without daylight saving; events in it are shown in the hub's time zone.`,
+		`The time zone "UTC+01:00" was read as a fixed offset of UTC+01:00, without daylight saving; events in it are shown in the hub's time zone.`,
+		`The time zone "GMT-5" was read as a fixed offset of UTC-05:00, without daylight saving; events in it are shown in the hub's time zone.`,
+		`The time zone "UTC-03:30" was read as a fixed offset of UTC-03:30, without daylight saving; events in it are shown in the hub's time zone.`,
+		`The time zone "UTC+0530" was read as a fixed offset of UTC+05:30, without daylight saving; events in it are shown in the hub's time zone.`,
+	}
+	sameLines(t, "notes", res.Notes, wantNotes)
 }

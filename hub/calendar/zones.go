@@ -87,6 +87,9 @@ func ianaFor(tzid string) *time.Location {
 type zoneTable struct {
 	defs  map[string]*ical.Component // VTIMEZONE by TZID
 	cache map[string]zone
+	// notes say how TZIDs were read that need saying (fixed offsets), in
+	// the order they were first met.
+	notes []string
 }
 
 func newZoneTable() *zoneTable {
@@ -102,6 +105,14 @@ func (zt *zoneTable) resolve(tzid string) (zone, error) {
 	}
 	z := zone{name: tzid, loc: ianaFor(tzid)}
 	if z.loc == nil {
+		if secs, ok := offsetZone(tzid); ok {
+			// "UTC+01:00" names a fixed offset whatever the feed's
+			// VTIMEZONE says (plugins that write these rarely give one).
+			z.rules = &zoneRules{initial: secs}
+			zt.cache[tzid] = z
+			zt.notes = append(zt.notes, offsetNote(tzid, secs))
+			return z, nil
+		}
 		def := zt.defs[tzid]
 		if def == nil {
 			return zone{}, fmt.Errorf("its time zone %q is not a known zone and the feed does not describe it", tzid)
@@ -118,6 +129,59 @@ func (zt *zoneTable) resolve(tzid string) (zone, error) {
 	}
 	zt.cache[tzid] = z
 	return z, nil
+}
+
+// offsetZone reads a TZID that names a fixed offset from UTC, as some
+// WordPress plugins write them: "UTC+0", "UTC+01:00", "GMT-5",
+// "UTC-03:30", "UTC+0530"; "UTC" or "GMT" alone are zero. It returns the
+// offset in seconds east of UTC.
+func offsetZone(tzid string) (seconds int, ok bool) {
+	s := strings.ToUpper(strings.TrimSpace(strings.Trim(strings.TrimSpace(tzid), `"`)))
+	switch {
+	case strings.HasPrefix(s, "UTC"), strings.HasPrefix(s, "GMT"):
+		s = strings.TrimSpace(s[3:])
+	default:
+		return 0, false
+	}
+	if s == "" {
+		return 0, true
+	}
+	sign := 1
+	switch s[0] {
+	case '+':
+	case '-':
+		sign = -1
+	default:
+		return 0, false
+	}
+	s = strings.TrimSpace(s[1:])
+	hours, minutes := s, ""
+	if h, m, found := strings.Cut(s, ":"); found {
+		hours, minutes = h, m
+	} else if len(s) == 4 {
+		hours, minutes = s[:2], s[2:]
+	}
+	h, err := strconv.Atoi(hours)
+	if err != nil || len(hours) > 2 || h > 14 {
+		return 0, false
+	}
+	m := 0
+	if minutes != "" {
+		if m, err = strconv.Atoi(minutes); err != nil || len(minutes) != 2 || m > 59 {
+			return 0, false
+		}
+	}
+	return sign * (h*3600 + m*60), true
+}
+
+// offsetNote is the import report's note for a TZID read as a fixed
+// offset, in English like the rest of the report.
+func offsetNote(tzid string, secs int) string {
+	sign := "+"
+	if secs < 0 {
+		sign, secs = "-", -secs
+	}
+	return fmt.Sprintf("The time zone %q was read as a fixed offset of UTC%s%02d:%02d, without daylight saving; events in it are shown in the hub's time zone.", tzid, sign, secs/3600, secs%3600/60)
 }
 
 // zoneRules are the UTC offsets of a custom VTIMEZONE: its transitions

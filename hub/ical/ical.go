@@ -111,6 +111,7 @@ func Write(w io.Writer, cal Calendar, events []*hub.Event) error {
 	vevents := make([]*goical.Component, 0, len(events))
 	for _, e := range events {
 		vevents = append(vevents, eventComponent(e, cal, zones, now))
+		vevents = append(vevents, overrideComponents(e, cal, now)...)
 	}
 	c.Children = append(zones.components(), vevents...)
 	if len(c.Children) == 0 {
@@ -149,13 +150,73 @@ func eventComponent(e *hub.Event, cal Calendar, zones zoneSpans, now time.Time) 
 		zones.add(loc, first.Start, zoneSpanEnd(e, first, rule, until, now))
 	}
 
-	setDetails(p, e, cal)
-	p.SetText(goical.PropStatus, string(goical.EventConfirmed))
+	// A one-off event's mark may be on its date or on the whole event;
+	// a series' date marks are overrides of their own.
+	status := e.First()
+	if e.Recurring() {
+		status = hub.Occurrence{Event: e}
+		if m, ok := e.WholeStatus(); ok {
+			status.Status, status.StatusReason = m.Status, m.Reason
+		}
+	}
+	setDetails(p, e, cal, status)
+	setStatus(p, status.Status)
+	return comp
+}
+
+// setStatus sets STATUS, and what every VEVENT of the hub says of its
+// visibility.
+func setStatus(p goical.Props, status hub.EventStatus) {
+	p.SetText(goical.PropStatus, status.ICal())
 	p.SetText(goical.PropClass, "PUBLIC")
 	// Community events are not appointments: subscribing must not make a
 	// reader look busy to colleagues.
 	p.SetText(goical.PropTransparency, "TRANSPARENT")
-	return comp
+}
+
+// overrideComponents are the VEVENTs that change one occurrence of a
+// series: for each date marked cancelled or postponed, a VEVENT with the
+// series' UID, RECURRENCE-ID naming the occurrence, the same times, and
+// its STATUS, so that subscribers' calendars show that date (and only it)
+// as cancelled; for a date moved to another time, the same with its new
+// times. A mark on a date the series no longer has is left out.
+func overrideComponents(e *hub.Event, cal Calendar, now time.Time) []*goical.Component {
+	if !e.Recurring() {
+		return nil
+	}
+	var out []*goical.Component
+	for _, m := range e.Statuses {
+		if m.Date == "" {
+			continue
+		}
+		o, err := e.OccurrenceOn(m.Date)
+		if err != nil {
+			continue
+		}
+		comp := goical.NewComponent(goical.CompEvent)
+		p := comp.Props
+		p.SetText(goical.PropUID, UID(e, cal.Host))
+		setStamps(p, e, now)
+		ridStart := o.Start
+		if !m.MovedTo.IsZero() && !o.PreviousStart.IsZero() {
+			ridStart = o.PreviousStart
+		}
+		rid := goical.NewProp(goical.PropRecurrenceID)
+		if e.AllDay {
+			rid.SetDate(ridStart)
+			p.SetDate(goical.PropDateTimeStart, o.Start)
+			p.SetDate(goical.PropDateTimeEnd, o.End)
+		} else {
+			rid.SetDateTime(ridStart)
+			setLocal(p, goical.PropDateTimeStart, o.Start)
+			setLocal(p, goical.PropDateTimeEnd, o.End)
+		}
+		p.Set(rid)
+		setDetails(p, e, cal, o)
+		setStatus(p, o.Status)
+		out = append(out, comp)
+	}
+	return out
 }
 
 // setStamps sets DTSTAMP and LAST-MODIFIED to when the event last changed
@@ -221,10 +282,15 @@ func zoneSpanEnd(e *hub.Event, first hub.Occurrence, rule string, until, now tim
 }
 
 // setDetails sets what a reader sees of the event: its title,
-// description, place (LOCATION and GEO), page, tags and organiser.
-func setDetails(p goical.Props, e *hub.Event, cal Calendar) {
+// description (opening with "Cancelled: reason" when o is marked), place
+// (LOCATION and GEO), page, tags and organiser.
+func setDetails(p goical.Props, e *hub.Event, cal Calendar, o hub.Occurrence) {
 	p.SetText(goical.PropSummary, cleanLine(e.Title))
-	if desc := description(e, cal); desc != "" {
+	desc := description(e, cal)
+	if line := cleanLine(o.StatusText()); line != "" {
+		desc = strings.TrimSpace(line + "\n\n" + desc)
+	}
+	if desc != "" {
 		p.SetText(goical.PropDescription, desc)
 	}
 	if loc := location(e); loc != "" {

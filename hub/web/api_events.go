@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/apijson"
@@ -109,4 +110,57 @@ func (s *Server) apiEventUpdate(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) apiEventDelete(w http.ResponseWriter, r *http.Request) error {
 	return apiDeleteByID(w, r, s.svc.DeleteEvent)
+}
+
+// moveOccurrence moves one date to in.MovedTo (RFC 3339, or local time in
+// the event's zone).
+func (s *Server) moveOccurrence(r *http.Request, id int64, status hub.EventStatus, in apijson.StatusMark) error {
+	if status != hub.StatusRescheduled {
+		return &hub.Error{Code: hub.EINVALID, Message: "Moving a date needs the status rescheduled.", Fields: map[string]string{"status": "Use rescheduled with moved_to."}}
+	}
+	e, err := s.svc.Event(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	to, ok := apijson.ParseTime(in.MovedTo, e.Location(), e.AllDay)
+	if !ok {
+		return &hub.Error{Code: hub.EINVALID, Message: "Please correct the new start.", Fields: map[string]string{"moved_to": "Use RFC 3339 (2026-12-10T19:00:00Z) or a local time (2026-12-10T19:00)."}}
+	}
+	return s.svc.MoveOccurrence(r.Context(), id, in.Date, to, in.Reason)
+}
+
+// apiEventStatus marks the event or one date cancelled, postponed or
+// rescheduled, or (status "scheduled") removes the mark; it answers with
+// the event.
+func (s *Server) apiEventStatus(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	var in apijson.StatusMark
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	if strings.TrimSpace(in.Status) == "" {
+		// Not a silent restore: "scheduled" says that.
+		return &hub.Error{Code: hub.EINVALID, Message: "Say which status: cancelled, postponed, rescheduled or scheduled.",
+			Fields: map[string]string{"status": "Choose scheduled, cancelled, postponed or rescheduled."}}
+	}
+	status, err := hub.ParseEventStatus(in.Status)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(in.MovedTo) != "" {
+		err = s.moveOccurrence(r, id, status, in)
+	} else {
+		err = s.svc.SetEventStatus(r.Context(), id, in.Date, status, in.Reason)
+	}
+	if err != nil {
+		return err
+	}
+	e, err := s.svc.Event(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.eventOut(e))
 }

@@ -132,14 +132,20 @@ func TestCalendarPages(t *testing.T) {
 	if page := th.get(c, "/admin/calendars"); !strings.Contains(page.body, "Refreshed “Partner events”: 0 imported, 2 updated, 1 removed, 0 unchanged, 0 skipped.") {
 		t.Error("no report after refreshing")
 	}
-	if r := th.get(reader, "/events"); strings.Contains(r.body, "Litter pick") || strings.Contains(r.body, "Tuesday 13 October 2026") {
-		t.Error("the removed event or the cancelled occurrence is still listed")
+	if page := th.get(c, "/admin/calendars"); !strings.Contains(page.body, "Shown as cancelled: 1") {
+		t.Error("the report does not count the cancelled lunch")
+	}
+	// The removed event is gone; the cancelled lunch is listed, marked.
+	if r := th.get(reader, "/events"); strings.Contains(r.body, "Litter pick") || !strings.Contains(r.body, "Tuesday 13 October 2026") ||
+		!strings.Contains(r.body, `/events/lunch-club?date=2026-10-13">Lunch club</a></h4><p class="status status-cancelled"><strong>Cancelled</strong></p>`) {
+		t.Error("the removed event is still listed, or the cancelled lunch is not listed as cancelled")
 	}
 	if r := th.get(reader, "/events/quiz-night"); !strings.Contains(r.body, "Sunday 11 October 2026, 7pm to 9pm") {
 		t.Error("the quiz page does not show the new date")
 	}
-	if r := th.get(reader, "/events/lunch-club?date=2026-10-13"); r.StatusCode != http.StatusNotFound {
-		t.Errorf("cancelled occurrence page: %d", r.StatusCode)
+	if r := th.get(reader, "/events/lunch-club?date=2026-10-13"); r.StatusCode != http.StatusOK || !strings.Contains(r.body, `<strong>Cancelled</strong>`) ||
+		!strings.Contains(r.body, `"eventStatus":"https://schema.org/EventCancelled"`) {
+		t.Errorf("cancelled occurrence page: %d, says cancelled %v", r.StatusCode, strings.Contains(r.body, "Cancelled"))
 	}
 
 	// A garbage answer: the page shows the error, the events stay.

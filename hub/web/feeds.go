@@ -240,8 +240,9 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) error {
 	}
 	var entries []atomEntry
 	tr := s.hubWords(st)
+	here := s.today(st).Location()
 	for _, e := range events {
-		entries = append(entries, s.eventEntry(tr, e, now))
+		entries = append(entries, s.eventEntry(tr, e, now, here))
 	}
 	for _, g := range guides {
 		entries = append(entries, s.guideEntry(g))
@@ -326,15 +327,16 @@ func (s *Server) newEntry(kind hub.Kind, id int64, title, path string, tags []st
 	return e
 }
 
-func (s *Server) eventEntry(tr translator, e *hub.Event, now time.Time) atomEntry {
+// eventEntry is an event's Atom entry in tr's language, its times with a
+// zone note for a hub in zone here.
+func (s *Server) eventEntry(tr translator, e *hub.Event, now time.Time, here *time.Location) atomEntry {
 	entry := s.newEntry(hub.KindEvent, e.ID, e.Title, uris.Item(hub.KindEvent, e.Slug), e.Tags, e.CreatedAt, e.UpdatedAt)
 	entry.Links = append(entry.Links, atomLink{Rel: "related", Type: "text/calendar", Href: s.absURL(uris.EventCalendar(e.Slug))})
-	loc := e.Location()
-	o := hub.Occurrence{Event: e, Start: e.Start.In(loc), End: e.End.In(loc)}
+	o := e.First()
 	if next := e.NextOccurrences(now, 1); len(next) == 1 {
 		o = next[0]
 	}
-	facts := tr.When(o.Start, o.End, e.AllDay)
+	facts := tr.When(o.Start, o.End, e.AllDay) + tr.elsewhere(noteFor(o, here))
 	if e.Recurring() {
 		facts = tr.T("[time span, how it repeats] %s (%s)", facts, lowerFirst(hub.DescribeIn(tr, e.Recurrence, e.Start)))
 	}
@@ -352,8 +354,13 @@ func (s *Server) eventEntry(tr translator, e *hub.Event, now time.Time) atomEntr
 	if where != "" {
 		summary = tr.T("[feed summary: when, where] %s. %s.", facts, where)
 	}
-	entry.Summary = &atomText{Type: "text", Body: summary}
 	var b strings.Builder
+	// The next date's status ("Cancelled: room flooded").
+	if status := tr.statusText(o); status != "" {
+		summary = tr.T("[feed summary: status, the rest] %s. %s", status, summary)
+		b.WriteString("<p><strong>" + html.EscapeString(status) + "</strong></p>\n")
+	}
+	entry.Summary = &atomText{Type: "text", Body: summary}
 	b.WriteString("<p><strong>" + html.EscapeString(tr.T("When:")) + "</strong> " + html.EscapeString(facts) + "</p>\n")
 	if where != "" {
 		b.WriteString("<p><strong>" + html.EscapeString(tr.T("Where:")) + "</strong> " + html.EscapeString(where) + "</p>\n")

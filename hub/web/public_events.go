@@ -14,9 +14,11 @@ import (
 // dayGroup is one day of the public calendar.
 type dayGroup struct {
 	Date        time.Time
-	Occurrences []hub.Occurrence
+	Occurrences []listedOccurrence
 }
 
+// groupByDay groups occurrences, in the order of their instants, by their
+// day on the hub's clock (loc), each with its zone note.
 func groupByDay(occ []hub.Occurrence, loc *time.Location) []dayGroup {
 	var days []dayGroup
 	for _, o := range occ {
@@ -25,7 +27,7 @@ func groupByDay(occ []hub.Occurrence, loc *time.Location) []dayGroup {
 		if n := len(days); n == 0 || !days[n-1].Date.Equal(day) {
 			days = append(days, dayGroup{Date: day})
 		}
-		days[len(days)-1].Occurrences = append(days[len(days)-1].Occurrences, o)
+		days[len(days)-1].Occurrences = append(days[len(days)-1].Occurrences, listedOccurrence{o, noteFor(o, loc)})
 	}
 	return days
 }
@@ -195,7 +197,7 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 	upcoming := e.NextOccurrences(now, 10)
 	// The occurrence a reader asked for (?date=), else the next one, else
 	// the first (a past one-off event still has a page).
-	current := hub.Occurrence{Event: e, Start: e.Start.In(e.Location()), End: e.End.In(e.Location())}
+	current := e.First()
 	if len(upcoming) > 0 {
 		current = upcoming[0]
 	}
@@ -207,7 +209,11 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 	p := s.page(r, e.Title, nil)
 	s.withActivityJSON(p, r)
 	p.Section = hub.KindEvent.Path()
-	p.Description = s.translator(r).When(current.Start, current.End, e.AllDay)
+	tr := s.translator(r)
+	p.Description = tr.When(current.Start, current.End, e.AllDay) + tr.elsewhere(noteFor(current, s.today(p.Site).Location()))
+	if current.Status.Marked() {
+		p.Description = tr.T("[page description: status, the rest] %s. %s", tr.statusText(current), p.Description)
+	}
 	if e.Place != nil {
 		p.Description += " at " + e.Place.Name
 	}
@@ -219,9 +225,10 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 	p.Data = struct {
 		Event    *hub.Event
 		Current  hub.Occurrence
+		Note     *zoneNote
 		Upcoming []hub.Occurrence
 		Past     bool
-	}{e, current, upcoming, current.End.Before(now)}
+	}{e, current, noteFor(current, s.today(p.Site).Location()), upcoming, current.End.Before(now)}
 	p.Comments = s.comments(r, hub.KindEvent, e.ID)
 	return s.views.render(w, http.StatusOK, "public/event", p)
 }
@@ -233,8 +240,15 @@ func (s *Server) eventJSONLD(e *hub.Event, o hub.Occurrence) map[string]any {
 		"@type":       "Event",
 		"name":        e.Title,
 		"url":         s.absURL(uris.Item(hub.KindEvent, e.Slug)),
-		"eventStatus": "https://schema.org/EventScheduled",
+		"eventStatus": o.Status.SchemaOrg(),
 		"description": s.plainText(e.Description, 500),
+	}
+	if o.Status == hub.StatusRescheduled && !o.PreviousStart.IsZero() && !o.PreviousStart.Equal(o.Start) {
+		if e.AllDay {
+			ld["previousStartDate"] = o.PreviousStart.Format("2006-01-02")
+		} else {
+			ld["previousStartDate"] = o.PreviousStart.Format(time.RFC3339)
+		}
 	}
 	if e.AllDay {
 		ld["startDate"] = o.Start.Format("2006-01-02")
@@ -274,6 +288,7 @@ func (s *Server) eventJSONLD(e *hub.Event, o hub.Occurrence) map[string]any {
 	}
 	return ld
 }
+
 
 func placeJSONLD(p *hub.Place) map[string]any {
 	ld := map[string]any{"@type": "Place", "name": p.Name}

@@ -30,6 +30,23 @@ type searchForm struct {
 type searchHit struct {
 	hub.SearchHit
 	Snippet template.HTML // hub.SnippetHTML: escaped, with <mark> only
+	// Occ is a local event's next (or only) date, with its times and,
+	// when its clock is not the hub's, both clocks; nil for other hits.
+	Occ *listedOccurrence
+}
+
+// eventWhen is the occurrence a local event's search hit shows: the next
+// one, else the first; nil when the event cannot be read.
+func (s *Server) eventWhen(r *http.Request, slug string, here *time.Location) *listedOccurrence {
+	e, err := s.svc.EventBySlug(r.Context(), slug)
+	if err != nil {
+		return nil
+	}
+	o := e.First()
+	if next := e.NextOccurrences(s.svc.Now(), 1); len(next) == 1 {
+		o = next[0]
+	}
+	return &listedOccurrence{o, noteFor(o, here)}
 }
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
@@ -63,7 +80,11 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		for _, h := range res.Hits {
-			view.Hits = append(view.Hits, searchHit{SearchHit: h, Snippet: template.HTML(hub.SnippetHTML(h.Snippet))})
+			hit := searchHit{SearchHit: h, Snippet: template.HTML(hub.SnippetHTML(h.Snippet))}
+			if h.Local && h.Kind == hub.KindEvent {
+				hit.Occ = s.eventWhen(r, h.Slug, loc)
+			}
+			view.Hits = append(view.Hits, hit)
 		}
 		view.Total, view.Pager = res.Total, newPager(page, res.Total)
 	}

@@ -48,14 +48,14 @@ var requiredViews = []string{
 	"public/home", "public/events", "public/event", "public/guides", "public/guide",
 	"public/case_studies", "public/case_study", "public/topics", "public/topic",
 	"public/places", "public/place", "public/error",
-	"admin/login", "admin/dashboard", "admin/events", "admin/event_form",
+	"admin/login", "admin/dashboard", "admin/events", "admin/event_form", "admin/event_status",
 	"admin/guides", "admin/guide_form", "admin/guide_revisions", "admin/guide_revision",
 	"admin/case_studies", "admin/case_study_form", "admin/places", "admin/place_form",
 	"admin/topics", "admin/topic_form", "admin/settings", "admin/organisers",
 	"admin/organiser_form", "admin/tokens", "admin/confirm_delete", "admin/account",
 	"admin/federation", "admin/follower_refuse",
 	"admin/calendars",
-	"public/commons", "public/commons_item", "admin/commons", "public/search",
+	"public/commons", "public/commons_item", "public/past_events", "admin/commons", "public/search",
 }
 
 // newRenderer parses the theme's templates with English messages.

@@ -120,6 +120,7 @@ func (s *Server) publicRoutes(r chi.Router) {
 		r.Post("/follow", s.html(s.followFromServer))
 	}
 	r.Get("/events", s.html(s.eventList))
+	r.Get("/past-events", s.html(s.pastEvents)) // uris.PastEvents
 	r.Get("/events/{slug}", s.negotiate(hub.KindEvent, s.html(s.eventShow)))
 	r.Get("/guides", s.html(s.guideList))
 	r.Get("/guides/{slug}", s.negotiate(hub.KindGuide, s.html(s.guideShow)))
@@ -148,6 +149,8 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Post("/events/{id}/edit", s.html(events.update))
 	r.Get("/events/{id}/delete", s.html(events.deleteConfirm))
 	r.Post("/events/{id}/delete", s.html(events.delete))
+	r.Get("/events/{id}/status", s.html(s.eventStatusShow))
+	r.Post("/events/{id}/status", s.html(s.eventStatusSave))
 
 	r.Get("/guides", s.html(s.guideAdminList))
 	r.Get("/guides/new", s.html(guides.new))
@@ -236,6 +239,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/events/{id}", s.api(s.apiEventGet))
 	r.Put("/events/{id}", s.api(s.apiEventUpdate))
 	r.Delete("/events/{id}", s.api(s.apiEventDelete))
+	r.Post("/events/{id}/status", s.api(s.apiEventStatus))
 	r.Get("/occurrences", s.api(s.apiOccurrences))
 
 	r.Get("/guides", s.api(s.apiGuideList))

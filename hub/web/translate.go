@@ -70,6 +70,7 @@ func (tr translator) funcs() template.FuncMap {
 		"clock":     tr.Clock,
 		"when":      tr.When,
 		"zone":      tr.Zone,
+		"elsewhere": tr.elsewhere,
 		"weekday": func(code string) string {
 			d, ok := weekdayCodes[code]
 			if !ok {

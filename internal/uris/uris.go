@@ -24,6 +24,9 @@ const (
 	Logo     = "/logo"
 	Feed     = "/feed.atom"
 	Calendar = "/calendar.ics"
+	// PastEvents lists what has happened, newest first: the archive
+	// beside the list of what is coming up.
+	PastEvents = "/past-events"
 )
 
 // Item is the path of an item's public page, /{kind path}/{slug}.

@@ -154,6 +154,9 @@ func TestOrganiserCreatesRepeatingEventReaderFindsIt(t *testing.T) {
 	if u := org.location(); u != base+"/admin/events" {
 		t.Fatalf("after saving the browser is at %s, want %s/admin/events", u, base)
 	}
+	// The third date is cancelled, with a reason (status_test.go).
+	cancelled := start.AddDate(0, 0, 14).Format("2006-01-02")
+	cancelDate(org, a, cancelled)
 	// The commons and moderation page, with its follow and block forms.
 	org.open("/admin/commons")
 	org.pageOK("commons and moderation")
@@ -218,6 +221,10 @@ func TestOrganiserCreatesRepeatingEventReaderFindsIt(t *testing.T) {
 		}
 	}
 
+	cancelledShown(reader, "events page")
+	if len(found) >= 3 && !strings.HasSuffix(found[2].Href, "?date="+cancelled) {
+		t.Errorf("the cancelled date %s is not listed in its place: %v", cancelled, found[:3])
+	}
 	// The reader follows the second date to the event page.
 	second := start.AddDate(0, 0, 7)
 	reader.do("follow the second date",
@@ -238,6 +245,10 @@ func TestOrganiserCreatesRepeatingEventReaderFindsIt(t *testing.T) {
 	a.check(reader, "event page")
 	publicPages = append(publicPages, found[1].Href)
 	placeHref := get(t, reader, "place link", chromedp.AttributeValue(chromedp.CSS(`.facts a[href^="/places/"]`), "href")).Value
+
+	// The cancelled date's page says so, and axe checks it.
+	visit("cancelled date's page", found[2].Href)
+	cancelledShown(reader, "cancelled date's page")
 
 	visit("place page", placeHref)
 	listed := get(t, reader, "events at the place", chromedp.Evaluate[[]string](`[...document.querySelectorAll('section[aria-labelledby="place-events"] .occurrence a')].map(a => a.textContent.trim())`))

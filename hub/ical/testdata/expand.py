@@ -8,7 +8,10 @@ code (Debian: python3-icalendar, which brings python3-dateutil). Usage:
 
 FROM and TO are UTC instants (2026-10-01T00:00:00Z). Prints JSON: for each
 VEVENT its UID, text properties, DTSTART and its zone, RRULE, EXDATEs, and
-the occurrences starting in [FROM, TO), expanded with dateutil.rrule. Each
+the occurrences starting in [FROM, TO), expanded with dateutil.rrule, each
+with its STATUS and start: the VEVENT's, or those of an override (a VEVENT
+with the same UID and a RECURRENCE-ID naming the occurrence), as RFC 5545
+says. Each
 timed occurrence is resolved to UTC twice: with the system tz database
 (zoneinfo) and with the feed's own VTIMEZONE (icalendar's Timezone.to_tz),
 so a wrong VTIMEZONE shows up as a difference.
@@ -91,6 +94,19 @@ def fix_until(vtimezone):
             rule["UNTIL"] = [until.astimezone(UTC).replace(tzinfo=None) + offset]
 
 
+def instant(prop):
+    """A DTSTART or RECURRENCE-ID as a datetime: naive midnight for a DATE,
+    in its TZID's zone (by the system's tz database), else in UTC; and
+    whether it is a DATE."""
+    dt = prop.dt
+    if not isinstance(dt, datetime.datetime):
+        return datetime.datetime.combine(dt, datetime.time()), True
+    tzid = prop.params.get("TZID")
+    if tzid:
+        return dt.replace(tzinfo=None).replace(tzinfo=ZoneInfo(tzid)), False
+    return dt.astimezone(UTC), False
+
+
 def wall(dt):
     return dt.strftime("%Y-%m-%dT%H:%M:%S")
 
@@ -118,21 +134,34 @@ def main():
         },
         "events": [],
     }
+    overrides = {}
     for ev in cal.walk("VEVENT"):
+        if ev.get("RECURRENCE-ID") is None:
+            continue
+        rid, _ = instant(ev["RECURRENCE-ID"])
+        start, _ = instant(ev["DTSTART"])
+        overrides[(text(ev, "UID"), rid)] = {
+            "status": text(ev, "STATUS") or "CONFIRMED",
+            "start": start,
+            "description": text(ev, "DESCRIPTION"),
+        }
+    out["overrides"] = []
+    for ev in cal.walk("VEVENT"):
+        if ev.get("RECURRENCE-ID") is not None:
+            rid, all_day_rid = instant(ev["RECURRENCE-ID"])
+            out["overrides"].append({
+                "uid": text(ev, "UID"),
+                "recurrence_id": rid.strftime("%Y-%m-%d") if all_day_rid else wall(rid),
+                "status": text(ev, "STATUS"),
+                "description": text(ev, "DESCRIPTION"),
+            })
+            continue
         prop = ev["DTSTART"]
         dt = prop.dt
         all_day = not isinstance(dt, datetime.datetime)
-        tzid = prop.params.get("TZID")
-        if all_day:
-            start_dt = datetime.datetime.combine(dt, datetime.time())
-            zone = None
-        elif tzid:
-            zone = ZoneInfo(tzid)
-            start_dt = dt.replace(tzinfo=None).replace(tzinfo=zone)
-        else:
-            zone = UTC
-            start_dt = dt.astimezone(UTC)
-            tzid = "UTC"
+        start_dt, _ = instant(prop)
+        tzid = None if all_day else (prop.params.get("TZID") or "UTC")
+        status = text(ev, "STATUS") or "CONFIRMED"
 
         rule = ev.get("RRULE")
         rule_text = rule.to_ical().decode() if rule is not None else ""
@@ -166,15 +195,21 @@ def main():
         for occ in rset.between(lo, hi, inc=True):
             if occ >= hi:
                 continue
+            override = overrides.get((text(ev, "UID"), occ))
+            occ_status = override["status"] if override else status
+            if override:
+                occ = override["start"]  # an override may move it
             if all_day:
-                occurrences.append({"local": occ.strftime("%Y-%m-%d")})
+                occurrences.append({"local": occ.strftime("%Y-%m-%d"), "status": occ_status})
                 continue
-            item = {"local": wall(occ), "utc": wall(occ.astimezone(UTC)) + "Z"}
+            item = {"local": wall(occ), "utc": wall(occ.astimezone(UTC)) + "Z", "status": occ_status}
             if tzid in vtimezones:
                 by_vtz = vtimezones[tzid].localize(occ.replace(tzinfo=None), is_dst=False)
                 item["utc_by_vtimezone"] = wall(by_vtz.astimezone(UTC)) + "Z"
             occurrences.append(item)
 
+        # Moved occurrences take their place by their new times.
+        occurrences.sort(key=lambda o: o.get("utc") or o["local"])
         out["events"].append({
             "uid": text(ev, "UID"),
             "summary": text(ev, "SUMMARY"),
@@ -185,6 +220,7 @@ def main():
             "all_day": all_day,
             "start": dt.strftime("%Y-%m-%d") if all_day else wall(start_dt),
             "tzid": tzid,
+            "status": status,
             "rrule": rule_text,
             "exdates": exdates,
             "occurrences": occurrences,

@@ -1,0 +1,80 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// loadStatuses reads the status marks of events (migration 0013), keyed
+// by event ID, each event's ordered by date ("" first).
+func loadStatuses(ctx context.Context, q queryer, events []*hub.Event) (map[int64][]hub.StatusMark, error) {
+	ids := make([]int64, 0, len(events))
+	zones := make(map[int64]*time.Location, len(events))
+	for _, e := range events {
+		ids = append(ids, e.ID)
+		zones[e.ID] = location(e.TimeZone)
+	}
+	out := map[int64][]hub.StatusMark{}
+	err := forChunks(ids, func(ids []int64) error {
+		rows, err := q.QueryContext(ctx, `SELECT event_id, date, status, reason, previous_start, moved_to FROM event_statuses
+			WHERE event_id IN (`+placeholders(len(ids))+`) ORDER BY event_id, date`, int64Args(ids)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var m hub.StatusMark
+			var previous, moved sql.NullInt64
+			if err := rows.Scan(&id, &m.Date, &m.Status, &m.Reason, &previous, &moved); err != nil {
+				return err
+			}
+			if previous.Valid {
+				m.PreviousStart = time.Unix(previous.Int64, 0).In(zones[id])
+			}
+			if moved.Valid {
+				m.MovedTo = time.Unix(moved.Int64, 0).In(zones[id])
+			}
+			out[id] = append(out[id], m)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// SetEventStatus saves or, for StatusScheduled, removes the mark for
+// (eventID, m.Date), and sets the event's updated_at.
+func (s *EventStore) SetEventStatus(ctx context.Context, eventID int64, m hub.StatusMark) error {
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		// The event changes with its marks: feeds' Last-Modified and
+		// followers' copies follow updated_at.
+		res, err := tx.ExecContext(ctx, `UPDATE events SET updated_at = ? WHERE id = ?`, unix(s.db.now()), eventID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return hub.Errorf(hub.ENOTFOUND, "There is no such event.")
+		}
+		if !m.Status.Marked() {
+			_, err := tx.ExecContext(ctx, `DELETE FROM event_statuses WHERE event_id = ? AND date = ?`, eventID, m.Date)
+			return err
+		}
+		var previous, moved sql.NullInt64
+		if !m.PreviousStart.IsZero() {
+			previous = sql.NullInt64{Int64: unix(m.PreviousStart), Valid: true}
+		}
+		if !m.MovedTo.IsZero() {
+			moved = sql.NullInt64{Int64: unix(m.MovedTo), Valid: true}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO event_statuses (event_id, date, status, reason, previous_start, moved_to, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (event_id, date) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+				previous_start = excluded.previous_start, moved_to = excluded.moved_to, updated_at = excluded.updated_at`,
+			eventID, m.Date, string(m.Status), m.Reason, previous, moved, unix(s.db.now()))
+		return err
+	})
+	return wrap(err, "set event status")
+}
