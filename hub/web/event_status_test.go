@@ -96,7 +96,7 @@ func TestEventStatusFromTheAdminPage(t *testing.T) {
 		t.Fatalf("move a date: %d %s", r.StatusCode, r.body)
 	}
 	list = th.get(anon, "/events?from=2026-10-19&to=2026-10-25").body
-	if !strings.Contains(list, `<time datetime="2026-10-22T18:00:00&#43;01:00">6pm</time>`) || !strings.Contains(list, "<strong>Rescheduled</strong>: Room booked on Tuesday") {
+	if !strings.Contains(list, `<time datetime="2026-10-22T18:00:00+01:00">6pm</time>`) || !strings.Contains(list, "<strong>Rescheduled</strong>: Room booked on Tuesday") {
 		t.Errorf("the moved date is not listed at its new time, marked")
 	}
 	old := th.get(anon, "/events/"+e.Slug+"?date=2026-10-20")

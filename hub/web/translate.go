@@ -100,6 +100,9 @@ func (tr translator) funcs() template.FuncMap {
 		"dateTimeTag": func(t time.Time) template.HTML {
 			return template.HTML(`<time datetime="` + t.Format(time.RFC3339) + `">` + template.HTMLEscapeString(tr.T("[date and time: long date, time] %s, %s", tr.LongDate(t), tr.Clock(t))) + `</time>`)
 		},
+		"shortDateTimeTag": func(t time.Time) template.HTML {
+			return template.HTML(`<time datetime="` + t.Format(time.RFC3339) + `">` + template.HTMLEscapeString(tr.T("[date and time: short date, time] %s, %s", tr.ShortDate(t), tr.Clock(t))) + `</time>`)
+		},
 		"clockTag": func(t time.Time) template.HTML {
 			return template.HTML(`<time datetime="` + t.Format(time.RFC3339) + `">` + template.HTMLEscapeString(tr.Clock(t)) + `</time>`)
 		},
