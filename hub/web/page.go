@@ -34,6 +34,9 @@ type pageData struct {
 
 	// Comments are the fediverse replies shown under an item page.
 	Comments []*hub.Comment
+	// CommentsTotal is how many visible replies the item has; the page
+	// shows only the newest commentsOnPage.
+	CommentsTotal int
 
 	// Handle is the hub's fediverse handle (@name@host) for the follow
 	// box; "" when the hub does not federate or on organiser pages.

@@ -222,7 +222,7 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 		Upcoming []hub.Occurrence
 		Past     bool
 	}{e, current, upcoming, current.End.Before(now)}
-	p.Comments = s.comments(r, hub.KindEvent, e.ID)
+	s.withComments(p, r, hub.KindEvent, e.ID)
 	return s.views.render(w, http.StatusOK, "public/event", p)
 }
 
