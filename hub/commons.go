@@ -132,6 +132,10 @@ type CommonsStore interface {
 	// Comments lists the comments on a local item, oldest first; hidden
 	// ones only when withHidden.
 	Comments(ctx context.Context, kind Kind, itemID int64, withHidden bool) ([]*Comment, error)
+	// LatestComments lists the newest limit visible comments on a local
+	// item, oldest first, and how many visible comments it has in all.
+	// Reading them costs the same however many replies the item has.
+	LatestComments(ctx context.Context, kind Kind, itemID int64, limit int) ([]*Comment, int, error)
 	// Comment returns one comment; ENOTFOUND if there is none.
 	Comment(ctx context.Context, id int64) (*Comment, error)
 	// SetCommentHidden hides or shows a comment; ENOTFOUND if there is none.
@@ -257,6 +261,22 @@ func (s *Service) Comments(ctx context.Context, kind Kind, itemID int64, withHid
 		}
 	}
 	return s.Commons.Comments(ctx, kind, itemID, withHidden)
+}
+
+// MaxLatestComments is the most comments LatestComments gives.
+const MaxLatestComments = 500
+
+// LatestComments lists the newest visible comments on a local item (at
+// most limit, and never more than MaxLatestComments), oldest first, with
+// the number of visible comments in all; anyone.
+func (s *Service) LatestComments(ctx context.Context, kind Kind, itemID int64, limit int) ([]*Comment, int, error) {
+	if s.Commons == nil {
+		return nil, 0, nil
+	}
+	if limit <= 0 || limit > MaxLatestComments {
+		limit = MaxLatestComments
+	}
+	return s.Commons.LatestComments(ctx, kind, itemID, limit)
 }
 
 // RecentComments lists the newest comments for moderation; editors and admins.

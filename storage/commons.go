@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -369,6 +370,25 @@ func (s *CommonsStore) Comments(ctx context.Context, kind hub.Kind, itemID int64
 		hidden = ""
 	}
 	return s.comments(ctx, `WHERE kind = ? AND item_id = ?`+hidden+` ORDER BY published_at, id`, kind, itemID)
+}
+
+// LatestComments lists the newest limit visible comments on a local item,
+// oldest first, and the number of visible ones in all: both read through
+// the comments_item index, whatever the number of replies.
+func (s *CommonsStore) LatestComments(ctx context.Context, kind hub.Kind, itemID int64, limit int) ([]*hub.Comment, int, error) {
+	var total int
+	if err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE kind = ? AND item_id = ? AND hidden = 0`, kind, itemID).Scan(&total); err != nil {
+		return nil, 0, wrap(err, "count comments")
+	}
+	if total == 0 {
+		return nil, 0, nil
+	}
+	cs, err := s.comments(ctx, `WHERE kind = ? AND item_id = ? AND hidden = 0 ORDER BY published_at DESC, id DESC LIMIT ?`, kind, itemID, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	slices.Reverse(cs)
+	return cs, max(total, len(cs)), nil
 }
 
 // RecentComments lists the newest comments, hidden ones included.

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -380,6 +381,52 @@ func testCommonsMirror(t *testing.T, open Opener) {
 	}
 	if _, err := s.ServerCounts(ctx); err != nil {
 		t.Errorf("ServerCounts: %v", err)
+	}
+}
+
+// testLatestComments checks that an item page's replies are the newest
+// visible ones, oldest first, with the count of all visible ones, and that
+// the limit holds however many there are.
+func testLatestComments(t *testing.T, open Opener) {
+	all := open(t)
+	s, read := all.FederationCommons, all.Commons
+	at := time.Unix(1_800_000_000, 0).UTC()
+	save := func(n int, itemID int64) *hub.Comment {
+		t.Helper()
+		c := &hub.Comment{ObjectID: fmt.Sprintf("https://a.example/notes/%d", n), Kind: hub.KindEvent, ItemID: itemID,
+			Author: hub.Origin{ActorID: "https://a.example/users/ann", Host: "a.example"}, ContentHTML: fmt.Sprintf("<p>%d</p>", n),
+			Published: at.Add(time.Duration(n) * time.Minute)}
+		if err := s.SaveComment(ctx, c, "https://hub.example/events/e"); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	for n := 1; n <= 30; n++ {
+		c := save(n, 7)
+		if n == 30 || n == 10 {
+			if err := read.SetCommentHidden(ctx, c.ID, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	save(31, 8) // another item's
+	texts := func(cs []*hub.Comment) []string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.ContentHTML)
+		}
+		return out
+	}
+	cs, total, err := read.LatestComments(ctx, hub.KindEvent, 7, 3)
+	if want := []string{"<p>27</p>", "<p>28</p>", "<p>29</p>"}; err != nil || total != 28 || !slices.Equal(texts(cs), want) {
+		t.Errorf("LatestComments(limit 3): %v of %d, %v; want %v of 28 (the hidden 30th left out)", texts(cs), total, err, want)
+	}
+	cs, total, err = read.LatestComments(ctx, hub.KindEvent, 7, 100)
+	if err != nil || total != 28 || len(cs) != 28 || cs[0].ContentHTML != "<p>1</p>" || cs[27].ContentHTML != "<p>29</p>" {
+		t.Errorf("LatestComments(limit 100): %v of %d, %v; want 1 to 29 but 10, of 28", texts(cs), total, err)
+	}
+	if cs, total, err := read.LatestComments(ctx, hub.KindGuide, 7, 3); err != nil || total != 0 || len(cs) != 0 {
+		t.Errorf("LatestComments of an item without replies: %v of %d, %v", texts(cs), total, err)
 	}
 }
 

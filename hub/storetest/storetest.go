@@ -56,6 +56,7 @@ var tests = []struct {
 	{"RemoteActors", testRemoteActors},
 	{"ServerSoftware", testServerSoftware},
 	{"CommonsMirror", testCommonsMirror},
+	{"LatestComments", testLatestComments},
 	{"Subscriptions", testSubscriptions},
 	{"SubscriptionRoundTrip", testSubscriptionRoundTrip},
 	{"Batch", testBatch},

@@ -34,6 +34,9 @@ type pageData struct {
 
 	// Comments are the fediverse replies shown under an item page.
 	Comments []*hub.Comment
+	// CommentsTotal is how many visible replies the item has; the page
+	// shows only the newest commentsOnPage.
+	CommentsTotal int
 
 	// Lang and Dir are the language the page is in (<html lang dir>);
 	// KeepLang is set when the reader chose it with ?lang=, which links

@@ -49,6 +49,6 @@ func (s *Server) caseStudyShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.JSONLD = ld
 	p.Data = c
-	p.Comments = s.comments(r, hub.KindCaseStudy, c.ID)
+	s.withComments(p, r, hub.KindCaseStudy, c.ID)
 	return s.views.render(w, http.StatusOK, "public/case_study", p)
 }

@@ -78,15 +78,20 @@ func (s *Server) commonsShow(w http.ResponseWriter, r *http.Request) error {
 	return s.views.render(w, http.StatusOK, "public/commons_item", p)
 }
 
-// comments are the visible replies to a local item; a failure to read
-// them is logged and the page shown without them.
-func (s *Server) comments(r *http.Request, kind hub.Kind, id int64) []*hub.Comment {
-	cs, err := s.svc.Comments(r.Context(), kind, id, false)
+// commentsOnPage is how many replies an item page shows, the newest: a
+// page costs the same to render with ten replies or ten thousand.
+const commentsOnPage = 50
+
+// withComments puts the newest visible replies to a local item, and how
+// many there are in all, on its page; a failure to read them is logged and
+// the page shown without them.
+func (s *Server) withComments(p *pageData, r *http.Request, kind hub.Kind, id int64) {
+	cs, total, err := s.svc.LatestComments(r.Context(), kind, id, commentsOnPage)
 	if err != nil {
 		s.log.Error("read comments", "kind", kind, "item", id, "error", err)
-		return nil
+		return
 	}
-	return cs
+	p.Comments, p.CommentsTotal = cs, total
 }
 
 func truncate(s string, n int) string {

@@ -229,7 +229,7 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 		Upcoming []hub.Occurrence
 		Past     bool
 	}{e, current, noteFor(current, s.today(p.Site).Location()), upcoming, current.End.Before(now)}
-	p.Comments = s.comments(r, hub.KindEvent, e.ID)
+	s.withComments(p, r, hub.KindEvent, e.ID)
 	return s.views.render(w, http.StatusOK, "public/event", p)
 }
 
@@ -288,7 +288,6 @@ func (s *Server) eventJSONLD(e *hub.Event, o hub.Occurrence) map[string]any {
 	}
 	return ld
 }
-
 
 func placeJSONLD(p *hub.Place) map[string]any {
 	ld := map[string]any{"@type": "Place", "name": p.Name}
