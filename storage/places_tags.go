@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -310,18 +309,7 @@ func (s *PlaceStore) DeletePlace(ctx context.Context, id int64) error {
 			return err
 		}
 		if events+studies > 0 {
-			var users []string
-			if events > 0 {
-				users = append(users, plural(events, hub.KindEvent.Info().Noun, hub.KindEvent.Info().Plural))
-			}
-			if studies > 0 {
-				users = append(users, plural(studies, hub.KindCaseStudy.Info().Noun, hub.KindCaseStudy.Info().Plural))
-			}
-			them := "them"
-			if events+studies == 1 {
-				them = "it"
-			}
-			return hub.Errorf(hub.ECONFLICT, "This place is used by %s. Move %s to another place, or delete %s, first.", strings.Join(users, " and "), them, them)
+			return hub.Errorf(hub.ECONFLICT, "This place is still in use (events: %d, case studies: %d). Give them another place, or delete them, first.", events, studies)
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM places WHERE id = ?`, id)
 		if err != nil {
@@ -333,11 +321,4 @@ func (s *PlaceStore) DeletePlace(ctx context.Context, id int64) error {
 		return nil
 	})
 	return wrap(err, "delete place")
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

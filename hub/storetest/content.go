@@ -111,9 +111,9 @@ func testDeletePlaceInUse(t *testing.T, open Opener) {
 		before func()
 		want   string // message fragment; "" means the delete succeeds
 	}{
-		{func() {}, "2 events and 1 case study"},
-		{func() { s.CaseStudies.DeleteCaseStudy(ctx, c.ID) }, "used by 2 events."},
-		{func() { s.Events.DeleteEvent(ctx, events[0]) }, "used by 1 event. Move it"},
+		{func() {}, "(events: 2, case studies: 1)"},
+		{func() { s.CaseStudies.DeleteCaseStudy(ctx, c.ID) }, "(events: 2, case studies: 0)"},
+		{func() { s.Events.DeleteEvent(ctx, events[0]) }, "(events: 1, case studies: 0)"},
 		{func() { s.Events.DeleteEvent(ctx, events[1]) }, ""},
 	}
 	for _, step := range steps {
