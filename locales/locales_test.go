@@ -389,3 +389,33 @@ func TestSameVerbs(t *testing.T) {
 		}
 	}
 }
+
+// TestCountsInTheLanguage: the number of a plural message is a count,
+// written from 1,000 on with the language's digit grouping; smaller counts,
+// and years and times (which are not plural messages), are plain digits.
+func TestCountsInTheLanguage(t *testing.T) {
+	c, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 1, "1 item"},
+		{"en", 999, "999 items"},
+		{"en", 12345, "12,345 items"},
+		{"fr", 12345, "12\u00a0345"},
+		{"de", 1234, "1.234"},
+		{"es", 1234, "1.234"},
+		{"cy", 1234, "1,234"},
+	} {
+		if got := c.In(tt.lang).N("%d item", "%d items", tt.n); !strings.Contains(got, tt.want) {
+			t.Errorf("%s, %d: %q, want it to hold %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+	if got := c.In("de").LongDate(time.Date(2026, 12, 8, 0, 0, 0, 0, time.UTC)); strings.Contains(got, "2.026") {
+		t.Errorf("a year is not a count: %q", got)
+	}
+}

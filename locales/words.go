@@ -3,6 +3,9 @@ package locales
 import (
 	"fmt"
 	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 // Words are the messages of one language: text, plurals, and dates and
@@ -54,6 +57,12 @@ func (w Words) N(one, other string, n int, args ...any) string {
 	}
 	if len(args) == 0 {
 		args = []any{n}
+	}
+	if n >= 1000 || n <= -1000 {
+		// A plural message's number is a count: from 1,000 on it is
+		// written with the language's digit grouping ("1,234" in English,
+		// "1 234" in French, "1.234" in German and Spanish).
+		return message.NewPrinter(language.Make(w.Lang)).Sprintf(s, args...)
 	}
 	return fmt.Sprintf(s, args...)
 }
