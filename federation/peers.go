@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
@@ -35,6 +36,10 @@ type peers struct {
 	// it (backfill, retries) with removing it (unfollow, a block), so a
 	// late update does not bring back a peer just removed.
 	records sync.Mutex
+
+	// lateWake is set while a late look at pending Follows is scheduled
+	// (answerRefused): one timer, however many refusals come meanwhile.
+	lateWake atomic.Bool
 
 	remote peerReader   // fetches under the trust rules (trust.go, client.go)
 	policy serverPolicy // blocks and the allowlist (moderation.go)

@@ -69,8 +69,20 @@ func (ps *peers) answerRefused(ctx context.Context, host string) {
 		// The refusal may come from a policy kept from before a change
 		// made elsewhere (another process, the command line): look again
 		// once that has expired.
-		time.AfterFunc(policyLifetime+time.Second, ps.wakeBackfill)
+		ps.wakeLater(policyLifetime + time.Second)
 	}
+}
+
+// wakeLater nudges the backfill loop after d, unless a nudge is already
+// scheduled: a flood of refused requests starts one timer, not one each.
+func (ps *peers) wakeLater(d time.Duration) {
+	if !ps.lateWake.CompareAndSwap(false, true) {
+		return
+	}
+	time.AfterFunc(d, func() {
+		ps.lateWake.Store(false)
+		ps.wakeBackfill()
+	})
 }
 
 // retryFollowsDue sends again the Follow of every pending peer whose retry

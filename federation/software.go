@@ -108,10 +108,15 @@ func versionBefore(version string, major, minor int) bool {
 	return ma < major || ma == major && mi < minor
 }
 
+// maxKnownServers bounds how many servers' software a softwareBook keeps
+// in memory; past it, one is forgotten (the store still has it, so it
+// costs one read the next time).
+const maxKnownServers = 4096
+
 // softwareBook knows what each remote server runs: from memory, else from
 // the store, else from the server's NodeInfo (fetched through the hub's
 // SSRF-safe client, recorded in the store). Lookups of one server at once
-// share one fetch.
+// share one fetch. It keeps at most maxKnownServers in memory.
 type softwareBook struct {
 	store     hub.FederationStore
 	client    *http.Client
@@ -176,12 +181,24 @@ func (b *softwareBook) lookup(ctx context.Context, scheme, host string) hub.Serv
 
 		sw = b.refresh(ctx, scheme, host, sw, ok)
 		b.mu.Lock()
-		b.known[host] = sw
+		b.remember(host, sw)
 		delete(b.inFlight, host)
 		b.mu.Unlock()
 		close(done)
 		return sw
 	}
+}
+
+// remember keeps sw in memory, forgetting another server first when the
+// book is full. b.mu is held.
+func (b *softwareBook) remember(host string, sw hub.ServerSoftware) {
+	if _, ok := b.known[host]; !ok && len(b.known) >= maxKnownServers {
+		for other := range b.known { // an arbitrary one: map order
+			delete(b.known, other)
+			break
+		}
+	}
+	b.known[host] = sw
 }
 
 // refresh reads the stored record, and fetches NodeInfo if it is stale.
