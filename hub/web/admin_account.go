@@ -26,7 +26,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) error {
 		return s.failedForm(w, r, err, "admin/account", "Your account", fv)
 	}
 	// Changing a password ends every session, this one included.
-	http.Redirect(w, r, "/admin/login?changed=1", http.StatusSeeOther)
+	s.redirect(w, r, "/admin/login?changed=1")
 	return nil
 }
 

@@ -56,7 +56,7 @@ func (s *Server) requireSession(next http.Handler) http.Handler {
 				return
 			}
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
-				http.Redirect(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				s.redirect(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()))
 				return
 			}
 			s.renderError(w, r, hub.Errorf(hub.EUNAUTHORIZED, "Your login has expired. Please log in again; what you typed was not saved."))
@@ -108,7 +108,7 @@ func (s *Server) redirectWithFlash(w http.ResponseWriter, r *http.Request, to, m
 		Name: flashCookie, Value: url.QueryEscape(msg), Path: "/admin", MaxAge: 60,
 		HttpOnly: true, Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode,
 	})
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	s.redirect(w, r, to)
 }
 
 type loginData struct {
@@ -158,7 +158,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 				Name: sessionCookie, Value: token, Path: "/admin", MaxAge: int(sess.ExpiresAt.Sub(sess.CreatedAt).Seconds()),
 				HttpOnly: true, Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode,
 			})
-			http.Redirect(w, r, data.Next, http.StatusSeeOther)
+			s.redirect(w, r, data.Next)
 			return nil
 		}
 		switch hub.ErrorCode(err) {
@@ -216,7 +216,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/admin", MaxAge: -1, HttpOnly: true, Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode})
-	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+	s.redirect(w, r, "/admin/login")
 	return nil
 }
 

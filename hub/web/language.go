@@ -44,8 +44,9 @@ func withLanguage(u *url.URL, tag string) string {
 	return u.Path + "?" + q.Encode()
 }
 
-// keepLanguage adds lang=tag to the internal links of a rendered page and
-// a hidden lang field to its GET forms, so that a reader who chose a
+// keepLanguage adds lang=tag to the internal links of a rendered page, a
+// hidden lang field to its GET forms and lang=tag to the action of its
+// other forms (their answers and redirects keep it: Server.redirect), so that a reader who chose a
 // language with ?lang= keeps it from page to page without a cookie.
 // Static files, feeds and links that already name a language are left
 // as they are.
@@ -67,9 +68,14 @@ func keepLanguage(page []byte, tag string) []byte {
 				break
 			}
 			tagText := page[f : f+end+1]
-			out.Write(page[:f+end+1])
+			out.Write(page[:f])
 			if bytes.Contains(tagText, []byte(`method="get"`)) {
+				out.Write(tagText)
 				out.WriteString(hidden)
+			} else {
+				// A form that posts names the language in its action, so
+				// that its answer and where it sends the reader on keep it.
+				out.Write(formActionWithLanguage(tagText, tag))
 			}
 			page = page[f+end+1:]
 			continue
@@ -85,6 +91,41 @@ func keepLanguage(page []byte, tag string) []byte {
 		page = page[start+end:]
 	}
 	return out.Bytes()
+}
+
+// formActionWithLanguage is a <form ...> tag with lang=tag added to its
+// internal action.
+func formActionWithLanguage(tagText []byte, tag string) []byte {
+	const attr = ` action="/`
+	i := bytes.Index(tagText, []byte(attr))
+	if i < 0 {
+		return tagText
+	}
+	start := i + len(` action="`)
+	end := bytes.IndexByte(tagText[start:], '"')
+	if end < 0 {
+		return tagText
+	}
+	var b bytes.Buffer
+	b.Write(tagText[:start])
+	b.WriteString(linkWithLanguage(string(tagText[start:start+end]), tag))
+	b.Write(tagText[start+end:])
+	return b.Bytes()
+}
+
+// redirect sends the browser on to an address of this hub with 303 See
+// Other, keeping a language the reader chose with ?lang=.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to string) {
+	if rl := s.langOf(r); rl.chosen && strings.HasPrefix(to, "/") && !strings.HasPrefix(to, "//") {
+		u, err := url.Parse(to)
+		if err == nil && !u.Query().Has("lang") {
+			to = withLanguage(u, rl.tag)
+			if u.Fragment != "" {
+				to += "#" + u.EscapedFragment()
+			}
+		}
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // linkWithLanguage adds lang=tag to an internal link as written in HTML

@@ -11,7 +11,7 @@ func TestKeepLanguage(t *testing.T) {
 		`<a href="/events?lang=en">x</a><form method="get" action="/search"><input name="q"></form><form method="post" action="/admin/x"></form>`
 	want := `<a href="/events?lang=cy">x</a><a href="/events?tag=a&amp;place=b&amp;lang=cy#list">x</a><a href="/static/style.css">x</a>` +
 		`<a href="/feed.atom">x</a><a href="/logo">x</a><a href="https://example.org/">x</a><a href="//cdn.example/x">x</a>` +
-		`<a href="/events?lang=en">x</a><form method="get" action="/search"><input type="hidden" name="lang" value="cy"><input name="q"></form><form method="post" action="/admin/x"></form>`
+		`<a href="/events?lang=en">x</a><form method="get" action="/search"><input type="hidden" name="lang" value="cy"><input name="q"></form><form method="post" action="/admin/x?lang=cy"></form>`
 	if got := string(keepLanguage([]byte(page), "cy")); got != want {
 		t.Errorf("keepLanguage:\n got %s\nwant %s", got, want)
 	}

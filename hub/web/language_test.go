@@ -226,3 +226,36 @@ func TestCommonsInTheReadersLanguage(t *testing.T) {
 		t.Errorf("Welsh reader: the commons list lacks the Welsh title")
 	}
 }
+
+// TestChosenLanguageSurvivesForms: a reader who chose Welsh with ?lang=
+// keeps it through a form that posts: the form's action names it, the
+// answer to a refused form is in it, and where a saved form sends them on
+// names it (no cookie holds the choice).
+func TestChosenLanguageSurvivesForms(t *testing.T) {
+	th := newTestHub(t, func(c *web.Config) { c.Catalog = welshCatalog(t) })
+	c := th.client()
+
+	login := th.get(c, "/admin/login?lang=cy")
+	if !strings.Contains(login.body, `action="/admin/login?lang=cy"`) {
+		t.Fatalf("the login form does not post in Welsh:\n%s", login.body)
+	}
+	r := th.postForm(c, "/admin/login?lang=cy", url.Values{"email": {adminEmail}, "password": {adminPassword}, "next": {"/admin/settings"}})
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/admin/settings?lang=cy" {
+		t.Fatalf("after logging in: %d to %q, want /admin/settings?lang=cy", r.StatusCode, r.Header.Get("Location"))
+	}
+	tok := th.csrf(c)
+
+	settings := th.get(c, "/admin/settings?lang=cy")
+	if !strings.Contains(settings.body, `action="/admin/settings?lang=cy"`) {
+		t.Fatalf("the settings form does not post in Welsh")
+	}
+	// A refused form answers in the chosen language, what was typed kept.
+	bad := th.postForm(c, "/admin/settings?lang=cy", url.Values{"csrf": {tok}, "name": {""}, "language": {"en-GB"}, "time_zone": {"Europe/London"}})
+	if bad.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "Mae angen") {
+		t.Errorf("a refused form in Welsh: %d, Welsh message: %v", bad.StatusCode, strings.Contains(bad.body, "Mae angen"))
+	}
+	// Without the choice, the same request is answered in English.
+	if en := th.postForm(c, "/admin/settings", url.Values{"csrf": {tok}, "name": {""}, "language": {"en-GB"}, "time_zone": {"Europe/London"}}); strings.Contains(en.body, "Mae angen") {
+		t.Error("a form posted without ?lang= answered in Welsh")
+	}
+}
