@@ -75,15 +75,20 @@ type CalendarReport struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
-// Summary is the report in one line, as the CLI and the pages show it.
-func (r *CalendarReport) Summary() string {
-	if r == nil {
-		return "not imported yet"
+// Summary is the report in one line, in English, as the CLI shows it.
+func (r *CalendarReport) Summary() string { return r.SummaryText().String() }
+
+// SummaryText is the report in one line, as a message for front ends to
+// translate.
+func (r *CalendarReport) SummaryText() Text {
+	switch {
+	case r == nil:
+		return Text{Format: string(Msg("not imported yet"))}
+	case r.NotModified:
+		return Text{Format: string(Msg("no change since the last refresh"))}
 	}
-	if r.NotModified {
-		return "no change since the last refresh"
-	}
-	return fmt.Sprintf("%d imported, %d updated, %d removed, %d unchanged, %d skipped", r.Created, r.Updated, r.Removed, r.Unchanged, len(r.Skipped))
+	return Text{Format: string(Msg("%d imported, %d updated, %d removed, %d unchanged, %d skipped")),
+		Args: []any{r.Created, r.Updated, r.Removed, r.Unchanged, len(r.Skipped)}}
 }
 
 // SubscriptionStore keeps calendar subscriptions. Implementations return a

@@ -94,7 +94,7 @@ func (s *Server) calendarCreate(w http.ResponseWriter, r *http.Request) error {
 		s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Calendar added, but the first refresh failed: %s The hub will try again every hour.", s.errorMessage(r, err)))
 		return nil
 	}
-	s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Subscribed to “%s”: %s.", got.DisplayName(), got.LastReport.Summary()))
+	s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Subscribed to “%s”: %s.", got.DisplayName(), s.translator(r).text(got.LastReport.SummaryText())))
 	return nil
 }
 
@@ -111,7 +111,7 @@ func (s *Server) calendarRefresh(w http.ResponseWriter, r *http.Request) error {
 		s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Refreshing “%s” failed: %s", got.DisplayName(), s.errorMessage(r, err)))
 		return nil
 	}
-	s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Refreshed “%s”: %s.", got.DisplayName(), got.LastReport.Summary()))
+	s.redirectWithFlash(w, r, "/admin/calendars", s.t(r, "Refreshed “%s”: %s.", got.DisplayName(), s.translator(r).text(got.LastReport.SummaryText())))
 	return nil
 }
 

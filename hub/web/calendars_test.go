@@ -132,6 +132,10 @@ func TestCalendarPages(t *testing.T) {
 	if page := th.get(c, "/admin/calendars"); !strings.Contains(page.body, "Refreshed “Partner events”: 0 imported, 2 updated, 1 removed, 0 unchanged, 0 skipped.") {
 		t.Error("no report after refreshing")
 	}
+	// The report's line is in the reader's language (the real catalogs).
+	if page := th.get(c, "/admin/calendars?lang=fr"); !strings.Contains(page.body, "importés : 0, mis à jour : 2, retirés : 1, inchangés : 0, ignorés : 0.") {
+		t.Error("the report line is not in French on a French page")
+	}
 	if page := th.get(c, "/admin/calendars"); !strings.Contains(page.body, "Shown as cancelled: 1") {
 		t.Error("the report does not count the cancelled lunch")
 	}

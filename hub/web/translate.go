@@ -51,6 +51,9 @@ func (tr translator) HTML(msg string, args ...any) template.HTML {
 	return template.HTML(tr.T(msg, args...))
 }
 
+// text is a message the domain chose (hub.Text), in tr's language.
+func (tr translator) text(t hub.Text) string { return tr.T(t.Format, t.Args...) }
+
 // Tn is the plural message one/other for n (Words.N).
 func (tr translator) Tn(one, other string, n int, args ...any) string {
 	return tr.N(one, other, n, args...)
@@ -79,6 +82,7 @@ func (tr translator) funcs() template.FuncMap {
 			return tr.Weekday(d)
 		},
 		"kindName":     func(kind hub.Kind) string { return tr.T(kind.Label()) },
+		"text":         tr.text,
 		"revisionNote": tr.revisionNote,
 		// originLink links a commons item's origin (the account, else the
 		// item), as HTML for a tHTML message.
