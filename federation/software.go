@@ -33,10 +33,13 @@ const (
 	// familyUnknown: a server whose software is not known (no NodeInfo,
 	// an unsigned fetch). It gets the form every family reads acceptably.
 	familyUnknown readerFamily = iota
-	// familyEvents: Commonplace hubs, Mobilizon, Gancio, and Mastodon from
-	// 4.3 (which shows name, summary as HTML and url): the full FEP-8a8e
+	// familyEvents: Commonplace hubs, Mobilizon, Gancio: the full FEP-8a8e
 	// Event, as published.
 	familyEvents
+	// familyMastodonHTML: Mastodon from 4.3, which shows an Event or
+	// Article as "<h2>name</h2>", the summary as HTML and the url, with the
+	// name not escaped: the object as published, its name HTML-escaped.
+	familyMastodonHTML
 	// familyMastodonText: Mastodon before 4.3, which shows the summary of
 	// an Event or Article as plain text between the name and the link.
 	familyMastodonText
@@ -55,6 +58,8 @@ func (f readerFamily) String() string {
 	switch f {
 	case familyEvents:
 		return "events"
+	case familyMastodonHTML:
+		return "mastodon-html"
 	case familyMastodonText:
 		return "mastodon-text"
 	case familySummaryIsWarning:
@@ -77,8 +82,8 @@ func familyOf(name, version string) readerFamily {
 		if versionBefore(version, 4, 3) {
 			return familyMastodonText
 		}
-		return familyEvents
-	case "gotosocial", "misskey", "sharkey", "firefish", "calckey", "foundkey", "iceshrimp", "catodon", "cherrypick", "meisskey":
+		return familyMastodonHTML
+	case "gotosocial", "misskey", "sharkey", "firefish", "calckey", "foundkey", "iceshrimp", "iceshrimp.net", "catodon", "cherrypick", "meisskey":
 		return familySummaryIsWarning
 	case "pleroma", "akkoma":
 		return familyPleroma
