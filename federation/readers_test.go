@@ -57,7 +57,7 @@ func htmlText(s string) string {
 
 // mastodonSees emulates Mastodon. For the converted types
 // (app/lib/activitypub/activity.rb CONVERTED_TYPES: Image Audio Video
-// Article Page Event) the status has spoiler_text ” and text
+// Article Page Event) the status has an empty spoiler_text and text
 // converted_text; content is not used. Before 4.3
 // (app/lib/activitypub/activity/create.rb, code index file 44480550):
 // converted_text = linkify([title, spoiler_text, url || uri].join("\n\n")),

@@ -83,14 +83,42 @@ func familyOf(name, version string) readerFamily {
 			return familyMastodonText
 		}
 		return familyMastodonHTML
-	case "gotosocial", "misskey", "sharkey", "firefish", "calckey", "foundkey", "iceshrimp", "iceshrimp.net", "catodon", "cherrypick", "meisskey":
+	case "gotosocial":
 		return familySummaryIsWarning
 	case "pleroma", "akkoma":
 		return familyPleroma
 	case "friendica":
 		return familyFriendica
 	}
+	if misskeyFamily[strings.ToLower(strings.TrimSpace(name))] {
+		return familySummaryIsWarning
+	}
 	return familyUnknown
+}
+
+// misskeyFamily: Misskey and the forks that read incoming notes with its
+// ApNoteService (or, Iceshrimp.NET, a port of it), by NodeInfo
+// software.name.
+var misskeyFamily = map[string]bool{"misskey": true, "sharkey": true, "firefish": true, "calckey": true, "foundkey": true,
+	"iceshrimp": true, "iceshrimp.net": true, "catodon": true, "cherrypick": true, "meisskey": true}
+
+// followPath is the page where a server's own users follow a remote
+// account, as its WebFinger template writes it, for a server whose
+// WebFinger gave the hub none (it was asked for the instance actor, which
+// Misskey and Pleroma do not answer for): Misskey and its forks
+// "/authorize-follow?acct={uri}" (packages/backend/src/server/
+// WellKnownServerService.ts), Pleroma and Akkoma "/ostatus_subscribe?acct={uri}"
+// (lib/pleroma/web/activity_pub/publisher.ex, gather_webfinger_links),
+// anything else Mastodon's "/authorize_interaction?uri={uri}".
+func followPath(software string) string {
+	name := strings.ToLower(strings.TrimSpace(software))
+	switch {
+	case misskeyFamily[name]:
+		return "/authorize-follow?acct="
+	case name == "pleroma" || name == "akkoma":
+		return "/ostatus_subscribe?acct="
+	}
+	return "/authorize_interaction?uri="
 }
 
 // versionBefore reports whether a version string ("4.2.10", "4.1.2+nightly",
