@@ -65,7 +65,7 @@ func htmlText(s string) string {
 // 4.3 (mastodon/mastodon#28629, "Fix the summary of converted ActivityPub
 // object types to be treated as HTML", CHANGELOG 4.3.0; create.rb in
 // Menrath/mastodon @717f0103 and polyamspace/mastodon @19c89f1b, moved to
-// parser/status_parser.rb processed_text by 4.5): converted_text =
+// parser/status_parser.rb processed_text later, sharlayan/mastodon @3ea982e0): converted_text =
 // ["<h2>#{title}</h2>", spoiler_text, linkify(url || uri)].join("\n\n"),
 // the title NOT escaped, then sanitised (lib/sanitize_ext/sanitize_config.rb
 // MASTODON_STRICT keeps h2): a reader sees the HTML of all three. title is
