@@ -96,14 +96,14 @@ type peer struct {
 	stderr *bytes.Buffer
 }
 
-func startPeer(t *testing.T, fp fedifyPeer, username string) *peer {
+func startPeer(t *testing.T, fp fedifyPeer, username string, args ...string) *peer {
 	t.Helper()
 	_, err := os.Stat(filepath.Join(fp.dir, "node_modules", "@fedify", "fedify"))
 	need(t, err == nil, "the npm packages of "+fp.dir)
 	node := fp.node(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, node, "peer.mjs", "--port", "0", "--username", username)
+	cmd := exec.CommandContext(ctx, node, append([]string{"peer.mjs", "--port", "0", "--username", username}, args...)...)
 	cmd.Dir = fp.dir
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 5 * time.Second
