@@ -9,6 +9,7 @@ ADDR     ?= 127.0.0.1:8080
 URL      ?= http://localhost:$(lastword $(subst :, ,$(ADDR)))
 NPM_DIR  := cmd/commonplace/browsertest/testdata/npm
 FEDIFY_DIR := federation/interop/testdata/fedify
+FEDIFY2_DIR := federation/interop/testdata/fedify2
 
 .PHONY: build run test test-deps fuzz vet fmt clean
 
@@ -23,10 +24,12 @@ run: build
 	./commonplace serve --demo --data $(DATA) --addr $(ADDR) --url $(URL)
 
 ## test-deps: the npm packages the tests need: axe-core for the browser
-## test, @fedify/fedify for the interop peer (exact versions, from lockfiles)
+## test, @fedify/fedify 1.6.2 and 2.x for the interop peers (exact versions,
+## from lockfiles; the 2.x folder's lockfile also brings the Node 22 it runs on)
 test-deps:
 	cd $(NPM_DIR) && npm ci --no-audit --no-fund
 	cd $(FEDIFY_DIR) && npm ci --no-audit --no-fund
+	cd $(FEDIFY2_DIR) && npm ci --no-audit --no-fund
 
 ## test: every test, including the headless-browser one, then each fuzz
 ## target for a bounded time

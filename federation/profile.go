@@ -122,8 +122,9 @@ func fieldArea(w locales.Words) string { return w.T("Area") }
 
 // FollowIntent returns the page on a reader's server where they can follow
 // the hub: the FEP-3b86 Follow intent or Mastodon's OStatus subscribe
-// template the server advertises in WebFinger, else Mastodon's
-// /authorize_interaction. server is what the reader typed: a host, a URL or
+// template the server advertises in WebFinger, else the follow page of its
+// software as its NodeInfo names it (followPath: Misskey's, Pleroma's, else
+// Mastodon's /authorize_interaction). server is what the reader typed: a host, a URL or
 // their own @user@host. The server is reached through the hub's SSRF-safe
 // client; a server that does not answer still gets the Mastodon address.
 func (f *Federation) FollowIntent(ctx context.Context, server string) (string, error) {
@@ -146,7 +147,10 @@ func (f *Federation) FollowIntent(ctx context.Context, server string) (string, e
 	if tmpl := f.intentTemplate(ctx, base, "acct:"+user+"@"+hostName(host)); tmpl != "" {
 		return strings.ReplaceAll(tmpl, "{uri}", url.QueryEscape(handle)), nil
 	}
-	return base + "/authorize_interaction?uri=" + url.QueryEscape(handle), nil
+	// No template: the follow page of the server's software (NodeInfo,
+	// through the same client and cache as for deliveries).
+	scheme, _, _ := strings.Cut(base, "://")
+	return base + followPath(f.software.lookup(ctx, scheme, host).Name) + url.QueryEscape(handle), nil
 }
 
 // hostName is a host without its port (WebFinger's acct: has none).

@@ -15,15 +15,31 @@ import (
 // theirServer is a reader's server: it answers WebFinger with the links
 // given, and records what it was asked.
 func theirServer(t *testing.T, links string) (*httptest.Server, *[]string) {
+	return theirServerRunning(t, links, "")
+}
+
+// theirServerRunning also serves, when nodeinfo is not "", that NodeInfo
+// document from testdata/nodeinfo, as the software it runs.
+func theirServerRunning(t *testing.T, links, nodeinfo string) (*httptest.Server, *[]string) {
 	var asked []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var doc []byte
+	if nodeinfo != "" {
+		doc = nodeInfoDoc(t, nodeinfo)
+	}
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		asked = append(asked, r.URL.RequestURI())
-		if r.URL.Path != "/.well-known/webfinger" || links == "" {
+		switch {
+		case r.URL.Path == "/.well-known/nodeinfo" && doc != nil:
+			w.Write([]byte(`{"links":[{"rel":"http://nodeinfo.diaspora.software/ns/schema/2.1","href":"` + srv.URL + `/nodeinfo/2.1"}]}`))
+		case r.URL.Path == "/nodeinfo/2.1" && doc != nil:
+			w.Write(doc)
+		case r.URL.Path != "/.well-known/webfinger" || links == "":
 			http.NotFound(w, r)
-			return
+		default:
+			w.Header().Set("Content-Type", "application/jrd+json")
+			w.Write([]byte(`{"subject":` + toJSON(r.URL.Query().Get("resource")) + `,"links":[` + links + `]}`))
 		}
-		w.Header().Set("Content-Type", "application/jrd+json")
-		w.Write([]byte(`{"subject":` + toJSON(r.URL.Query().Get("resource")) + `,"links":[` + links + `]}`))
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &asked
@@ -33,25 +49,33 @@ func toJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
 
 // The follow box sends a reader to their server's follow page: the
 // FEP-3b86 Follow intent it advertises, else Mastodon's subscribe
-// template, else Mastodon's /authorize_interaction; with the hub's handle.
+// template, else the follow page its software's own WebFinger names
+// (NodeInfo: Misskey and its forks /authorize-follow?acct=, Pleroma and
+// Akkoma /ostatus_subscribe?acct=), else Mastodon's /authorize_interaction;
+// with the hub's handle.
 func TestFollowIntent(t *testing.T) {
 	h := newHub(t)
 	handle := url.QueryEscape("hub@" + strings.TrimPrefix(h.base, "http://"))
 	for _, tt := range []struct {
-		name, links, typed string
-		want               func(base string) string
+		name, links, nodeinfo string
+		want                  func(base string) string
 	}{
 		{"FEP-3b86 first", `{"rel":"http://ostatus.org/schema/1.0/subscribe","template":"https://their.server/authorize_interaction?uri={uri}"},` +
 			`{"rel":"https://w3id.org/fep/3b86/Follow","template":"https://their.server/intent/follow?object={uri}"}`, "",
 			func(string) string { return "https://their.server/intent/follow?object=" + handle }},
-		{"Mastodon's subscribe template", `{"rel":"http://ostatus.org/schema/1.0/subscribe","template":"https://their.server/authorize_interaction?uri={uri}"}`, "",
+		{"Mastodon's subscribe template", `{"rel":"http://ostatus.org/schema/1.0/subscribe","template":"https://their.server/authorize_interaction?uri={uri}"}`, "mastodon-4.5.json",
 			func(string) string { return "https://their.server/authorize_interaction?uri=" + handle }},
 		{"no template", `{"rel":"self","type":"application/activity+json","href":"https://their.server/users/me"}`, "",
 			func(base string) string { return base + "/authorize_interaction?uri=" + handle }},
 		{"no WebFinger", "", "", func(base string) string { return base + "/authorize_interaction?uri=" + handle }},
+		{"Misskey, no instance actor", "", "misskey-2.1.json", func(base string) string { return base + "/authorize-follow?acct=" + handle }},
+		{"Sharkey, no instance actor", "", "sharkey-2.0.json", func(base string) string { return base + "/authorize-follow?acct=" + handle }},
+		{"Akkoma, no instance actor", "", "akkoma-2.0.json", func(base string) string { return base + "/ostatus_subscribe?acct=" + handle }},
+		{"Mastodon, WebFinger down", "", "mastodon-4.1.json", func(base string) string { return base + "/authorize_interaction?uri=" + handle }},
+		{"GoToSocial, no template", "", "gotosocial-0.19.json", func(base string) string { return base + "/authorize_interaction?uri=" + handle }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, asked := theirServer(t, tt.links)
+			srv, asked := theirServerRunning(t, tt.links, tt.nodeinfo)
 			got, err := h.fed.FollowIntent(h.host(), srv.URL)
 			if err != nil {
 				t.Fatal(err)
@@ -61,8 +85,8 @@ func TestFollowIntent(t *testing.T) {
 			}
 			host := strings.TrimPrefix(srv.URL, "http://")
 			hostOnly, _, _ := strings.Cut(host, ":")
-			if len(*asked) != 1 || !strings.Contains((*asked)[0], url.QueryEscape("acct:"+hostOnly+"@"+hostOnly)) {
-				t.Errorf("asked %v, want the instance actor's WebFinger", *asked)
+			if len(*asked) == 0 || !strings.Contains((*asked)[0], url.QueryEscape("acct:"+hostOnly+"@"+hostOnly)) {
+				t.Errorf("asked %v, want the instance actor's WebFinger first", *asked)
 			}
 		})
 	}

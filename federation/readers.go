@@ -34,6 +34,17 @@ func forReaders(fam readerFamily, o map[string]any) map[string]any {
 	switch fam {
 	case familyEvents:
 		return o
+	case familyMastodonHTML:
+		// Mastodon 4.3 and later write the name into "<h2>#{title}</h2>"
+		// without escaping it (then sanitise the whole): send it as HTML,
+		// so that a title with "<" or "&" shows as it is written. The
+		// summary goes as the HTML it is; content is not shown there.
+		out := copyObject(o)
+		out["name"] = html.EscapeString(name)
+		if m, ok := o["nameMap"].(map[string]any); ok {
+			out["nameMap"] = escapedForEveryLanguage(m)
+		}
+		return out
 	case familyMastodonText:
 		// Mastodon before 4.3 escapes the summary it shows between the name
 		// and the link: send it as text, a line per line.
@@ -79,6 +90,16 @@ func copyObject(o map[string]any) map[string]any {
 	out := make(map[string]any, len(o))
 	for k, v := range o {
 		out[k] = v
+	}
+	return out
+}
+
+// escapedForEveryLanguage is a language map with each (text) value HTML-escaped.
+func escapedForEveryLanguage(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		s, _ := v.(string)
+		out[k] = html.EscapeString(s)
 	}
 	return out
 }

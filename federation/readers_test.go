@@ -55,15 +55,23 @@ func htmlText(s string) string {
 	}
 }
 
-// mastodonSees emulates Mastodon. app/lib/activitypub/activity/create.rb
-// (4.0-4.2; code index file 44480550), process_status_params: for the
-// converted types (activity.rb CONVERTED_TYPES: Image Audio Video Article
-// Page Event) text = converted_text and spoiler_text = ”; converted_text =
-// linkify([title, spoiler_text, url || uri].join("\n\n")), where linkify
-// escapes: the summary shows as written, tags and all. From 4.3 the title
-// is an <h2> and the summary is kept as HTML (the issue's reading of 4.3;
-// the 4.3 file was not in the code index). A Note: text = content,
-// spoiler_text = summary (parser/status_parser.rb, text and spoiler_text).
+// mastodonSees emulates Mastodon. For the converted types
+// (app/lib/activitypub/activity.rb CONVERTED_TYPES: Image Audio Video
+// Article Page Event) the status has an empty spoiler_text and text
+// converted_text; content is not used. Before 4.3
+// (app/lib/activitypub/activity/create.rb, code index file 44480550):
+// converted_text = linkify([title, spoiler_text, url || uri].join("\n\n")),
+// and linkify escapes, so the summary shows as written, tags and all. From
+// 4.3 (mastodon/mastodon#28629, "Fix the summary of converted ActivityPub
+// object types to be treated as HTML", CHANGELOG 4.3.0; create.rb in
+// Menrath/mastodon @717f0103 and polyamspace/mastodon @19c89f1b, moved to
+// parser/status_parser.rb processed_text later, sharlayan/mastodon @3ea982e0): converted_text =
+// ["<h2>#{title}</h2>", spoiler_text, linkify(url || uri)].join("\n\n"),
+// the title NOT escaped, then sanitised (lib/sanitize_ext/sanitize_config.rb
+// MASTODON_STRICT keeps h2): a reader sees the HTML of all three. title is
+// name, else nameMap's first value; spoiler_text is summary, else
+// summaryMap's first (parser/status_parser.rb). A Note: text = content,
+// spoiler_text = summary.
 func mastodonSees(o map[string]any, from43 bool) seen {
 	switch str(o, "type") {
 	case "Image", "Audio", "Video", "Article", "Page", "Event":
@@ -71,10 +79,20 @@ func mastodonSees(o map[string]any, from43 bool) seen {
 		if link == "" {
 			link = str(o, "id")
 		}
-		if from43 {
-			return seen{Title: str(o, "name"), Body: htmlText(str(o, "summary")) + "\n" + link}
+		title, summary := str(o, "name"), str(o, "summary")
+		if m, ok := o["nameMap"].(map[string]any); title == "" && ok {
+			for _, v := range m {
+				title, _ = v.(string)
+			}
 		}
-		return seen{Body: strings.Join(slices.DeleteFunc([]string{str(o, "name"), str(o, "summary"), link}, func(s string) bool { return s == "" }), "\n\n")}
+		if from43 {
+			parts := []string{htmlText("<h2>" + title + "</h2>"), htmlText(summary), link}
+			if title == "" {
+				parts = parts[1:]
+			}
+			return seen{Title: strings.TrimSpace(parts[0]), Body: strings.Join(parts[1:], "\n")}
+		}
+		return seen{Body: strings.Join(slices.DeleteFunc([]string{title, summary, link}, func(s string) bool { return s == "" }), "\n\n")}
 	case "Note", "Question":
 		return seen{Warning: str(o, "summary"), Body: htmlText(str(o, "content"))}
 	}
@@ -140,16 +158,12 @@ func fixture(name string) func(testing.TB) []byte {
 	return func(t testing.TB) []byte { return nodeInfoDoc(t, name) }
 }
 
-func literal(doc string) func(testing.TB) []byte {
-	return func(testing.TB) []byte { return []byte(doc) }
-}
-
 var readerCases = []readerCase{
 	{"Mastodon 4.5", fixture("mastodon-4.5.json"), func(o map[string]any) seen { return mastodonSees(o, true) }},
 	{"Mastodon 4.1", fixture("mastodon-4.1.json"), func(o map[string]any) seen { return mastodonSees(o, false) }},
 	{"GoToSocial", fixture("gotosocial-0.19.json"), gotosocialSees},
-	// No Misskey NodeInfo document could be cited (testdata/nodeinfo/README.md).
-	{"Misskey", literal(`{"version":"2.1","software":{"name":"misskey","version":"2024.11.0"},"protocols":["activitypub"]}`), misskeySees},
+	{"Misskey", fixture("misskey-2.1.json"), misskeySees},
+	{"Sharkey", fixture("sharkey-2.0.json"), misskeySees},
 	{"Akkoma", fixture("akkoma-2.0.json"), pleromaSees},
 	{"Friendica", fixture("friendica-2023.05.json"), friendicaSees},
 }
@@ -193,20 +207,46 @@ func TestReadersSeeTheEventOnEveryServer(t *testing.T) {
 	}
 }
 
+// A title with markup characters shows as it is written on every server:
+// Mastodon 4.3+ puts the name into "<h2>#{title}</h2>" unescaped, so the
+// hub sends it HTML-escaped there (before the fix, "<cake>" vanished as an
+// unknown tag and "&amp;" showed as "&").
+func TestTitlesShowAsWritten(t *testing.T) {
+	const title = `Tea & <cake> for "all" &amp; more`
+	for _, rc := range readerCases {
+		t.Run(rc.name, func(t *testing.T) {
+			h := newHub(t)
+			f := newFediverse(t)
+			f.nodeinfo = rc.nodeinfo(t)
+			h.follow(f, f.actor("reader", true))
+			h.event(title, time.Date(2027, 4, 3, 10, 0, 0, 0, london), "")
+			waitFor(t, "the Create", func() bool { return len(f.deliveries("Create")) == 1 })
+			obj, _ := f.deliveries("Create")[0].Body["object"].(map[string]any)
+			if v := rc.sees(obj).visible(); !strings.Contains(v, title) {
+				t.Errorf("%s: a reader does not see the title %q as written in:\n%s", rc.name, title, v)
+			}
+		})
+	}
+}
+
 // Hubs, Mobilizon and Gancio keep getting the full FEP-8a8e Event.
 func TestEventServersGetTheFullEvent(t *testing.T) {
-	h := newHub(t)
-	f := newFediverse(t)
-	f.nodeinfo = nodeInfoDoc(t, "mobilizon-2.1.json")
-	h.follow(f, f.actor("mobilizon", true))
-	h.event("Seed swap", time.Date(2027, 4, 3, 10, 0, 0, 0, london), "")
-	waitFor(t, "the Create", func() bool { return len(f.deliveries("Create")) == 1 })
-	obj, _ := f.deliveries("Create")[0].Body["object"].(map[string]any)
-	if obj["type"] != "Event" || obj["startTime"] != "2027-04-03T10:00:00+01:00" || obj["timezone"] != "Europe/London" || obj["location"] == nil {
-		t.Errorf("Mobilizon got %v", obj)
-	}
-	if !strings.Contains(str(obj, "content"), "More detail here.") {
-		t.Errorf("Mobilizon lost the description: %q", obj["content"])
+	for _, doc := range []string{"mobilizon-2.1.json", "gancio-2.1.json"} {
+		t.Run(doc, func(t *testing.T) {
+			h := newHub(t)
+			f := newFediverse(t)
+			f.nodeinfo = nodeInfoDoc(t, doc)
+			h.follow(f, f.actor("events", true))
+			h.event("Seed swap", time.Date(2027, 4, 3, 10, 0, 0, 0, london), "")
+			waitFor(t, "the Create", func() bool { return len(f.deliveries("Create")) == 1 })
+			obj, _ := f.deliveries("Create")[0].Body["object"].(map[string]any)
+			if obj["type"] != "Event" || obj["name"] != "Seed swap" || obj["startTime"] != "2027-04-03T10:00:00+01:00" || obj["timezone"] != "Europe/London" || obj["location"] == nil {
+				t.Errorf("%s got %v", doc, obj)
+			}
+			if !strings.Contains(str(obj, "content"), "More detail here.") {
+				t.Errorf("%s lost the description: %q", doc, obj["content"])
+			}
+		})
 	}
 }
 

@@ -33,10 +33,13 @@ const (
 	// familyUnknown: a server whose software is not known (no NodeInfo,
 	// an unsigned fetch). It gets the form every family reads acceptably.
 	familyUnknown readerFamily = iota
-	// familyEvents: Commonplace hubs, Mobilizon, Gancio, and Mastodon from
-	// 4.3 (which shows name, summary as HTML and url): the full FEP-8a8e
+	// familyEvents: Commonplace hubs, Mobilizon, Gancio: the full FEP-8a8e
 	// Event, as published.
 	familyEvents
+	// familyMastodonHTML: Mastodon from 4.3, which shows an Event or
+	// Article as "<h2>name</h2>", the summary as HTML and the url, with the
+	// name not escaped: the object as published, its name HTML-escaped.
+	familyMastodonHTML
 	// familyMastodonText: Mastodon before 4.3, which shows the summary of
 	// an Event or Article as plain text between the name and the link.
 	familyMastodonText
@@ -55,6 +58,8 @@ func (f readerFamily) String() string {
 	switch f {
 	case familyEvents:
 		return "events"
+	case familyMastodonHTML:
+		return "mastodon-html"
 	case familyMastodonText:
 		return "mastodon-text"
 	case familySummaryIsWarning:
@@ -77,15 +82,43 @@ func familyOf(name, version string) readerFamily {
 		if versionBefore(version, 4, 3) {
 			return familyMastodonText
 		}
-		return familyEvents
-	case "gotosocial", "misskey", "sharkey", "firefish", "calckey", "foundkey", "iceshrimp", "catodon", "cherrypick", "meisskey":
+		return familyMastodonHTML
+	case "gotosocial":
 		return familySummaryIsWarning
 	case "pleroma", "akkoma":
 		return familyPleroma
 	case "friendica":
 		return familyFriendica
 	}
+	if misskeyFamily[strings.ToLower(strings.TrimSpace(name))] {
+		return familySummaryIsWarning
+	}
 	return familyUnknown
+}
+
+// misskeyFamily: Misskey and the forks that read incoming notes with its
+// ApNoteService (or, Iceshrimp.NET, a port of it), by NodeInfo
+// software.name.
+var misskeyFamily = map[string]bool{"misskey": true, "sharkey": true, "firefish": true, "calckey": true, "foundkey": true,
+	"iceshrimp": true, "iceshrimp.net": true, "catodon": true, "cherrypick": true, "meisskey": true}
+
+// followPath is the page where a server's own users follow a remote
+// account, as its WebFinger template writes it, for a server whose
+// WebFinger gave the hub none (it was asked for the instance actor, which
+// Misskey and Pleroma do not answer for): Misskey and its forks
+// "/authorize-follow?acct={uri}" (packages/backend/src/server/
+// WellKnownServerService.ts), Pleroma and Akkoma "/ostatus_subscribe?acct={uri}"
+// (lib/pleroma/web/activity_pub/publisher.ex, gather_webfinger_links),
+// anything else Mastodon's "/authorize_interaction?uri={uri}".
+func followPath(software string) string {
+	name := strings.ToLower(strings.TrimSpace(software))
+	switch {
+	case misskeyFamily[name]:
+		return "/authorize-follow?acct="
+	case name == "pleroma" || name == "akkoma":
+		return "/ostatus_subscribe?acct="
+	}
+	return "/authorize_interaction?uri="
 }
 
 // versionBefore reports whether a version string ("4.2.10", "4.1.2+nightly",

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,17 +24,24 @@ func TestFamilyOfSoftware(t *testing.T) {
 		{"commonplace", "1.0", familyEvents},
 		{"Mobilizon", "5.1.0", familyEvents},
 		{"gancio", "1.19.0", familyEvents},
-		{"mastodon", "4.5.0-nightly.2025-07-17", familyEvents},
-		{"mastodon", "4.3.0", familyEvents},
-		{"mastodon", "v4.3.0-beta.1", familyEvents},
+		{"mastodon", "4.5.0-nightly.2025-07-17", familyMastodonHTML},
+		{"mastodon", "4.3.0", familyMastodonHTML},
+		{"mastodon", "v4.3.0-beta.1", familyMastodonHTML},
 		{"mastodon", "4.2.10", familyMastodonText},
 		{"mastodon", "4.1.2+nightly-20230523", familyMastodonText},
 		{"mastodon", "3.5.3", familyMastodonText},
-		{"mastodon", "", familyEvents}, // no version: today's Mastodon
+		{"mastodon", "", familyMastodonHTML}, // no version: today's Mastodon
 		{"hometown", "4.0.2+hometown-1.1.1", familyMastodonText},
 		{"gotosocial", "0.19.1+git-6574dc8", familySummaryIsWarning},
 		{"misskey", "2024.11.0", familySummaryIsWarning},
 		{"sharkey", "2024.9.1", familySummaryIsWarning},
+		{"Sharkey", "2025.4.3", familySummaryIsWarning},
+		{"firefish", "1.0.5-rc", familySummaryIsWarning},
+		{"calckey", "14.0.0-rc3", familySummaryIsWarning},
+		{"iceshrimp", "2023.12.11", familySummaryIsWarning},
+		{"Iceshrimp.NET", "2025.1-beta5", familySummaryIsWarning},
+		{"cherrypick", "4.15.0", familySummaryIsWarning},
+		{"foundkey", "13.0.0-preview6", familySummaryIsWarning},
 		{"pleroma", "2.4.1", familyPleroma},
 		{"akkoma", "3.13.2", familyPleroma},
 		{"friendica", "2023.05-1518", familyFriendica},
@@ -58,8 +66,24 @@ type nodeInfoServer struct {
 }
 
 func newNodeInfoServer(t *testing.T, file string) *nodeInfoServer {
+	return newNodeInfoServerWithIndex(t, file, "")
+}
+
+// newNodeInfoServerWithIndex serves, when index is not "", that real
+// /.well-known/nodeinfo document from testdata/nodeinfo (its https://HOST
+// base replaced by the test server's URL), and the document at each schema
+// path it links to.
+func newNodeInfoServerWithIndex(t *testing.T, file, index string) *nodeInfoServer {
 	t.Helper()
 	s := &nodeInfoServer{status: http.StatusOK}
+	var indexDoc []byte
+	if index != "" {
+		b, err := os.ReadFile(filepath.Join("testdata", "nodeinfo", index))
+		if err != nil {
+			t.Fatal(err)
+		}
+		indexDoc = b
+	}
 	if file != "" {
 		b, err := os.ReadFile(filepath.Join("testdata", "nodeinfo", file))
 		if err != nil {
@@ -78,10 +102,14 @@ func newNodeInfoServer(t *testing.T, file string) *nodeInfoServer {
 				w.WriteHeader(status)
 				return
 			}
+			if indexDoc != nil {
+				w.Write(indexBase.ReplaceAll(indexDoc, []byte(s.URL)))
+				return
+			}
 			// As Mobilizon's index: both schemas, 2.0 first.
 			w.Write([]byte(`{"links":[{"rel":"http://nodeinfo.diaspora.software/ns/schema/2.0","href":"` + s.URL + `/nodeinfo/2.0"},` +
 				`{"rel":"http://nodeinfo.diaspora.software/ns/schema/2.1","href":"` + s.URL + `/nodeinfo/2.1"}]}`))
-		case "/nodeinfo/2.1", "/nodeinfo/2.0":
+		case "/nodeinfo/2.1", "/nodeinfo/2.0", "/.well-known/nodeinfo/2.1", "/.well-known/nodeinfo/2.0":
 			w.Write(doc)
 		default:
 			http.NotFound(w, r)
@@ -90,6 +118,9 @@ func newNodeInfoServer(t *testing.T, file string) *nodeInfoServer {
 	t.Cleanup(s.Close)
 	return s
 }
+
+// indexBase is the server in the NodeInfo index fixtures' links.
+var indexBase = regexp.MustCompile(`https://(mobilizon\.fr|misskey\.example|gancio\.example)`)
 
 type testClock struct {
 	mu sync.Mutex
@@ -122,18 +153,22 @@ func openTestDB(t *testing.T) *storage.DB {
 func TestNodeInfoDocumentsOfRealServers(t *testing.T) {
 	for _, tt := range []struct {
 		file     string
+		index    string // the server's own /.well-known/nodeinfo, if a real one is in testdata
 		software string
 		want     readerFamily
 	}{
-		{"mastodon-4.5.json", "mastodon", familyEvents},
-		{"mastodon-4.1.json", "mastodon", familyMastodonText},
-		{"gotosocial-0.19.json", "gotosocial", familySummaryIsWarning},
-		{"akkoma-2.0.json", "pleroma", familyPleroma},
-		{"friendica-2023.05.json", "friendica", familyFriendica},
-		{"mobilizon-2.1.json", "mobilizon", familyEvents},
+		{"mastodon-4.5.json", "", "mastodon", familyMastodonHTML},
+		{"mastodon-4.1.json", "", "mastodon", familyMastodonText},
+		{"gotosocial-0.19.json", "", "gotosocial", familySummaryIsWarning},
+		{"akkoma-2.0.json", "", "pleroma", familyPleroma},
+		{"friendica-2023.05.json", "", "friendica", familyFriendica},
+		{"mobilizon-2.1.json", "wellknown-mobilizon.json", "mobilizon", familyEvents},
+		{"misskey-2.1.json", "wellknown-misskey.json", "misskey", familySummaryIsWarning},
+		{"sharkey-2.0.json", "", "sharkey", familySummaryIsWarning},
+		{"gancio-2.1.json", "wellknown-gancio.json", "gancio", familyEvents},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
-			srv := newNodeInfoServer(t, tt.file)
+			srv := newNodeInfoServerWithIndex(t, tt.file, tt.index)
 			book := newTestBook(t, openTestDB(t), &testClock{t: time.Now()})
 			if got := book.familyOfURL(context.Background(), srv.URL+"/inbox"); got != tt.want {
 				t.Errorf("family %s, want %s", got, tt.want)

@@ -14,9 +14,11 @@ import (
 // page), its profile fields (PropertyValue: the website, the area of the
 // upcoming events) and its featured collection (the next upcoming events,
 // which Mastodon pins), fetching each featured event as it would any
-// object.
-func TestFedifyReadsTheProfile(t *testing.T) {
-	p := startPeer(t, "reader")
+// object. It runs against Fedify 1.6.2 and 2.x (fedifyPeers).
+func TestFedifyReadsTheProfile(t *testing.T) { eachPeer(t, testFedifyReadsTheProfile) }
+
+func testFedifyReadsTheProfile(t *testing.T, fp fedifyPeer) {
+	p := startPeer(t, fp, "reader")
 	h := startHub(t)
 	ctx := hub.HostContext(context.Background())
 	london, _ := time.LoadLocation("Europe/London")

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -25,7 +26,55 @@ import (
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
-const peerDir = "testdata/fedify"
+// fedifyPeer is one version of the Fedify test peer: its folder (with its
+// own package.json and lockfile, installed by make test-deps) and the
+// Node.js it runs on.
+type fedifyPeer struct {
+	name string
+	dir  string
+	// node returns the Node.js binary to run the peer with, or fails (in CI)
+	// or skips the test when it is missing.
+	node func(t *testing.T) string
+}
+
+// fedifyPeers: every interop scenario runs against each. Fedify 1.6.2 runs
+// on the machine's Node (20 or newer, with node20.mjs); Fedify 2.x needs
+// Node 22, which its folder's lockfile installs from the npm registry's
+// "node" package (testdata/fedify2/README.md).
+var fedifyPeers = []fedifyPeer{
+	{name: "fedify-1.6.2", dir: "testdata/fedify", node: systemNode},
+	{name: "fedify-2.3.6", dir: "testdata/fedify2", node: localNode22("testdata/fedify2")},
+}
+
+func systemNode(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("node")
+	need(t, err == nil, "Node.js")
+	return path
+}
+
+// localNode22 is the Node 22 that npm ci put in dir's node_modules.
+func localNode22(dir string) func(t *testing.T) string {
+	return func(t *testing.T) string {
+		t.Helper()
+		path, err := filepath.Abs(filepath.Join(dir, "node_modules", ".bin", "node"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(path, "-p", "process.versions.node").Output()
+		major, _, _ := strings.Cut(strings.TrimSpace(string(out)), ".")
+		n, _ := strconv.Atoi(major)
+		need(t, err == nil && n >= 22, "Node.js 22 for "+dir+" (npm ci there installs it)")
+		return path
+	}
+}
+
+// eachPeer runs a scenario against every Fedify peer.
+func eachPeer(t *testing.T, run func(t *testing.T, fp fedifyPeer)) {
+	for _, fp := range fedifyPeers {
+		t.Run(fp.name, func(t *testing.T) { run(t, fp) })
+	}
+}
 
 // need skips the test when a dependency is missing, or fails it in CI.
 func need(t *testing.T, ok bool, what string) {
@@ -47,16 +96,15 @@ type peer struct {
 	stderr *bytes.Buffer
 }
 
-func startPeer(t *testing.T, username string) *peer {
+func startPeer(t *testing.T, fp fedifyPeer, username string, args ...string) *peer {
 	t.Helper()
-	_, err := exec.LookPath("node")
-	need(t, err == nil, "Node.js")
-	_, err = os.Stat(filepath.Join(peerDir, "node_modules", "@fedify", "fedify"))
-	need(t, err == nil, "the fedify peer's npm packages")
+	_, err := os.Stat(filepath.Join(fp.dir, "node_modules", "@fedify", "fedify"))
+	need(t, err == nil, "the npm packages of "+fp.dir)
+	node := fp.node(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, "node", "peer.mjs", "--port", "0", "--username", username)
-	cmd.Dir = peerDir
+	cmd := exec.CommandContext(ctx, node, append([]string{"peer.mjs", "--port", "0", "--username", username}, args...)...)
+	cmd.Dir = fp.dir
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 5 * time.Second
 	stdout, err := cmd.StdoutPipe()
@@ -242,9 +290,12 @@ func (rec *inboxRecorder) all() []inboxPost {
 // cancellation (an Update with the status) and Delete of an event the hub
 // publishes. The hub verified the peer's signed Follow; an Undo removes
 // the peer from the followers. Fedify signs every delivery with RFC 9421
-// first (its default since 1.6), and the hub takes each at the first knock.
-func TestFedifyPeer(t *testing.T) {
-	p := startPeer(t, "fedi")
+// first (its default since 1.6, and in 2.x), and the hub takes each at the
+// first knock. It runs against Fedify 1.6.2 and 2.x (fedifyPeers).
+func TestFedifyPeer(t *testing.T) { eachPeer(t, testFedifyPeer) }
+
+func testFedifyPeer(t *testing.T, fp fedifyPeer) {
+	p := startPeer(t, fp, "fedi")
 	h := startHub(t)
 	ctx := hub.HostContext(context.Background())
 

@@ -29,6 +29,7 @@ import {
   getDocumentLoader,
   isActor,
   MemoryKvStore,
+  parseSemVer,
 } from "@fedify/fedify";
 import { configure, defaultTextFormatter } from "@logtape/logtape";
 import { Temporal } from "@js-temporal/polyfill";
@@ -41,6 +42,10 @@ const { values: args } = parseArgs({
     // Use fedify's plain document loader instead of its default one, which
     // caches every fetched document (actors, keys) for 5 minutes.
     "no-doc-cache": { type: "boolean", default: false },
+    // The server software the peer names in its NodeInfo, as name@version
+    // (e.g. mobilizon@5.1.0), so that a hub sends it what that software's
+    // readers get. Without it the peer serves no NodeInfo.
+    software: { type: "string", default: "" },
   },
 });
 const USERNAME = args.username;
@@ -86,6 +91,15 @@ const federation = createFederation({
     }
     : {}),
 });
+
+if (args.software !== "") {
+  const [name, version = "1.0.0"] = args.software.split("@");
+  federation.setNodeInfoDispatcher("/nodeinfo/2.1", () => ({
+    software: { name, version: parseSemVer(version) },
+    protocols: ["activitypub"],
+    usage: { users: {}, localPosts: 0, localComments: 0 },
+  }));
+}
 
 federation
   .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
