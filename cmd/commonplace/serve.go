@@ -222,6 +222,7 @@ func (m *Main) Run(ctx context.Context) error {
 	memCtx, stopMemory := context.WithCancel(context.Background())
 	m.stopMemory = stopMemory
 	go returnMemory(memCtx)
+	go m.purgeQueue(memCtx) // queue.go
 	return nil
 }
 
