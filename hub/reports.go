@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -16,22 +17,16 @@ import (
 const MaxReportComment = 5000
 
 // ReceiveReport puts a report that federation received (an incoming
-// Flag, its signature already checked) in the queue. A report whose
-// ActivityIRI is already there is ECONFLICT. No organiser is needed.
-func (s *Service) ReceiveReport(ctx context.Context, r *Report) error {
-	if s.Queue == nil {
-		return Errorf(ENOTFOUND, "This hub has no moderation queue.")
-	}
-	r.Direction, r.State, r.CreatedAt = ReportIn, ReportPending, s.Now()
+// Flag, its signature already checked) in the queue through store. A
+// report whose ActivityIRI is already there is ECONFLICT. No organiser is
+// needed: federation is made before the Service and calls this itself.
+func ReceiveReport(ctx context.Context, store QueueStore, r *Report, now time.Time) error {
+	r.Direction, r.State, r.CreatedAt = ReportIn, ReportPending, now
 	r.Comment = strings.TrimSpace(r.Comment)
 	if utf8.RuneCountInString(r.Comment) > MaxReportComment {
 		r.Comment = string([]rune(r.Comment)[:MaxReportComment])
 	}
-	if err := s.Queue.CreateReport(ctx, r); err != nil {
-		return err
-	}
-	s.Logger.Info("report received", slog.Group("report", "id", r.ID, "server", r.Server, "objects", len(r.Objects)))
-	return nil
+	return store.CreateReport(ctx, r)
 }
 
 // Reports lists reports in state ("" for all); editors and admins.
