@@ -310,6 +310,8 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/blocks", s.api(s.apiBlockList))
 	r.Post("/blocks", s.api(s.apiBlockAdd))
 	r.Delete("/blocks", s.api(s.apiBlockRemove))
+
+	s.queueAPIRoutes(r)
 }
 
 // suggestRoutes are the event suggestion form (public_suggest.go).
@@ -325,4 +327,16 @@ func (s *Server) queueAdminRoutes(r chi.Router) {
 	r.Get("/queue", s.html(s.queueShow))
 	r.Post("/queue/suggestions/{id}/reject", s.html(s.suggestionReject))
 	r.Post("/queue/reports/{id}", s.html(s.reportDecide))
+}
+
+// queueAPIRoutes are the moderation queue in the API (api_queue.go).
+// Access: an organiser with an API token.
+func (s *Server) queueAPIRoutes(r chi.Router) {
+	r.Get("/queue", s.api(s.apiQueue))
+	r.Get("/queue/suggestions/{id}", s.api(s.apiSuggestionGet))
+	r.Post("/queue/suggestions/{id}/approve", s.api(s.apiSuggestionApprove))
+	r.Post("/queue/suggestions/{id}/reject", s.api(s.apiSuggestionReject))
+	r.Get("/queue/reports/{id}", s.api(s.apiReportGet))
+	r.Post("/queue/reports/{id}/dismiss", s.api(s.apiReportDismiss))
+	r.Post("/queue/reports/{id}/resolve", s.api(s.apiReportResolve))
 }
