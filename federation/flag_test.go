@@ -150,3 +150,64 @@ func (h *testHub) admin() context.Context {
 }
 
 func readCloser(b []byte) io.ReadCloser { return io.NopCloser(bytes.NewReader(b)) }
+
+// An organiser reports a reply to its author's server: the server (a
+// loopback fediverse that checks signatures) receives a signed Flag from
+// the hub actor naming the account and the reply, with the organiser's
+// comment; the report is recorded as sent, and the account blocked.
+func TestFlagOutReachesTheServer(t *testing.T) {
+	h := newHub(t)
+	remote := newFediverse(t)
+	alice := remote.actor("alice", true)
+	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+	note := alice.id(remote) + "/statuses/9"
+	remote.post(signedPost{a: alice, url: h.inbox(), body: remote.activity(alice, "Create", map[string]any{"id": note, "type": "Note",
+		"attributedTo": alice.id(remote), "inReplyTo": h.base + "/events/" + e.Slug, "to": []any{"https://www.w3.org/ns/activitystreams#Public"},
+		"content": "<p>buy pills</p>"})})
+	c, err := h.db.Commons().CommentByObject(h.host(), note)
+	if err != nil {
+		t.Fatalf("the reply was not kept: %v", err)
+	}
+	r, err := h.svc.ReportRemote(h.admin(), hub.RemoteReport{CommentID: c.ID, Comment: "Spam under our repair café.", Block: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the Flag", func() bool { return len(remote.deliveries("Flag")) > 0 })
+	d := remote.deliveries("Flag")[0]
+	if d.Verified != nil {
+		t.Fatalf("the Flag's signature does not verify: %v", d.Verified)
+	}
+	objs, _ := d.Body["object"].([]any)
+	if d.Body["actor"] != h.actorID() || d.Body["content"] != "Spam under our repair café." || len(objs) != 2 ||
+		objs[0] != alice.id(remote) || objs[1] != note || !strings.HasPrefix(d.KeyID, h.actorID()) || d.Body["id"] != r.ActivityIRI {
+		t.Errorf("Flag received: %v (key %s)", d.Body, d.KeyID)
+	}
+	got, _ := h.db.Stores().Queue.FindReport(h.host(), r.ID)
+	if got.Direction != hub.ReportOut || got.State != hub.ReportSent || got.DecidedBy != "Ada Admin" || got.Server != strings.TrimPrefix(remote.srv.URL, "http://") {
+		t.Errorf("report recorded as %+v", got)
+	}
+	pol, _ := h.svc.ModerationPolicy(h.admin())
+	if len(pol.Blocks) != 1 || pol.Blocks[0].Kind != hub.BlockActor || pol.Blocks[0].Value != alice.id(remote) {
+		t.Errorf("blocks %+v", pol.Blocks)
+	}
+	// A server that is down: nothing is sent or recorded, and the
+	// organiser is told.
+	gone := newFediverse(t)
+	bob := gone.actor("bob", true)
+	note2 := bob.id(gone) + "/statuses/1"
+	gone.post(signedPost{a: bob, url: h.inbox(), body: gone.activity(bob, "Create", map[string]any{"id": note2, "type": "Note",
+		"attributedTo": bob.id(gone), "inReplyTo": h.base + "/events/" + e.Slug, "to": []any{"https://www.w3.org/ns/activitystreams#Public"},
+		"content": "<p>hi</p>"})})
+	c2, err := h.db.Commons().CommentByObject(h.host(), note2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone.srv.Close()
+	h.db.Federation().DeleteRemoteActor(h.host(), bob.id(gone))
+	if _, err := h.svc.ReportRemote(h.admin(), hub.RemoteReport{CommentID: c2.ID, Comment: "x"}); hub.ErrorCode(err) != hub.EUNAVAILABLE {
+		t.Errorf("reporting to a server that is down: %v", err)
+	}
+	if rs := h.reports(); len(rs) != 1 {
+		t.Errorf("%d reports recorded, want 1", len(rs))
+	}
+}

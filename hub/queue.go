@@ -119,8 +119,9 @@ type QueueStore interface {
 	// emails it removed.
 	PurgeQueue(ctx context.Context, before, now time.Time) (int, error)
 
-	// CreateReport stores a report; ECONFLICT when one with its
-	// ActivityIRI exists. Sets ID and CreatedAt.
+	// CreateReport stores a report as it is (a report sent out is
+	// stored decided); ECONFLICT when one with its ActivityIRI exists.
+	// Sets ID, and CreatedAt when zero.
 	CreateReport(ctx context.Context, r *Report) error
 	// FindReport returns one report.
 	FindReport(ctx context.Context, id int64) (*Report, error)

@@ -128,8 +128,9 @@ func (s *QueueStore) CreateReport(ctx context.Context, r *hub.Report) error {
 	if r.Objects == nil {
 		objects = []byte("[]")
 	}
-	res, err := s.db.exec(ctx, `INSERT INTO reports (direction, activity_iri, server, actor, comment, objects, state, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.Direction, r.ActivityIRI, r.Server, r.Actor, r.Comment, string(objects), r.State, unix(r.CreatedAt))
+	res, err := s.db.exec(ctx, `INSERT INTO reports (direction, activity_iri, server, actor, comment, objects, state, decided_by, decided_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.Direction, r.ActivityIRI, r.Server, r.Actor, r.Comment, string(objects), r.State,
+		r.DecidedBy, nullUnix(r.DecidedAt), unix(r.CreatedAt))
 	if err != nil {
 		return wrap(err, "saving a report")
 	}

@@ -105,3 +105,80 @@ func (s *Server) reportDecide(w http.ResponseWriter, r *http.Request) error {
 	s.redirectWithFlash(w, r, "/admin/queue", s.t(r, "Report from %s closed.", rep.Server))
 	return nil
 }
+
+// reportView is the page reporting a remote comment or commons item to
+// its server.
+type reportView struct {
+	Field               string // "comment" or "item"
+	ID                  int64
+	Title, URL, Actor   string
+	Server, ContentHTML string
+	Comment             string
+	Block               bool
+	Errors              formErrors
+}
+
+// reportTarget reads what the page or form names (?comment= or ?item=).
+func (s *Server) reportTarget(r *http.Request, get func(string) string) (reportView, error) {
+	v := reportView{Errors: formErrors{}}
+	for _, field := range []string{"comment", "item"} {
+		if raw := get(field); raw != "" {
+			id, err := strconv.ParseInt(raw, 10, 64)
+			if err != nil {
+				break
+			}
+			v.Field, v.ID = field, id
+		}
+	}
+	switch v.Field {
+	case "comment":
+		c, err := s.svc.Comment(r.Context(), v.ID)
+		if err != nil {
+			return v, err
+		}
+		v.Title, v.URL, v.Actor, v.Server, v.ContentHTML = c.Author.DisplayName(), c.URL, c.Author.ActorID, c.Author.Host, c.ContentHTML
+	case "item":
+		it, err := s.svc.RemoteItem(r.Context(), v.ID)
+		if err != nil {
+			return v, err
+		}
+		v.Title, v.URL, v.Actor, v.Server = it.Title, it.URL, it.Origin.ActorID, it.Origin.Host
+	default:
+		return v, hub.Errorf(hub.ENOTFOUND, "Say which comment or commons item to report.")
+	}
+	return v, nil
+}
+
+func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.reportTarget(r, r.URL.Query().Get)
+	if err != nil {
+		return err
+	}
+	return s.adminPage(w, r, "admin/report_form", s.t(r, "Report to its server"), v)
+}
+
+func (s *Server) reportSend(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.reportTarget(r, r.PostFormValue)
+	if err != nil {
+		return err
+	}
+	v.Comment, v.Block = r.PostFormValue("comment"), r.PostFormValue("block") != ""
+	in := hub.RemoteReport{Comment: v.Comment, Block: v.Block}
+	if v.Field == "comment" {
+		in.CommentID = v.ID
+	} else {
+		in.ItemID = v.ID
+	}
+	rep, err := s.svc.ReportRemote(r.Context(), in)
+	if hub.ErrorCode(err) == hub.EINVALID || hub.ErrorCode(err) == hub.EUNAVAILABLE {
+		if !v.Errors.merge(s.translator(r), err) {
+			v.Errors["_form"] = s.errorMessage(r, err)
+		}
+		return s.adminRender(w, r, http.StatusUnprocessableEntity, "admin/report_form", s.t(r, "Report to its server"), v)
+	}
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, "/admin/commons", s.t(r, "Report sent to %s.", rep.Server))
+	return nil
+}

@@ -109,3 +109,18 @@ func (s *Server) apiReportResolve(w http.ResponseWriter, r *http.Request) error 
 	}
 	return apiDeleteByID(w, r, func(ctx context.Context, id int64) error { return s.svc.ResolveReport(ctx, id, res) })
 }
+
+// apiReportSend reports a remote comment or commons item to its server
+// (hub.RemoteReport): 201 with the report as sent.
+func (s *Server) apiReportSend(w http.ResponseWriter, r *http.Request) error {
+	var in hub.RemoteReport
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	rep, err := s.svc.ReportRemote(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/queue/reports/"+itoa64(rep.ID))
+	return writeJSON(w, http.StatusCreated, s.enc().Report(rep))
+}

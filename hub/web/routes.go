@@ -327,6 +327,8 @@ func (s *Server) queueAdminRoutes(r chi.Router) {
 	r.Get("/queue", s.html(s.queueShow))
 	r.Post("/queue/suggestions/{id}/reject", s.html(s.suggestionReject))
 	r.Post("/queue/reports/{id}", s.html(s.reportDecide))
+	r.Get("/queue/report", s.html(s.reportForm))
+	r.Post("/queue/report", s.html(s.reportSend))
 }
 
 // queueAPIRoutes are the moderation queue in the API (api_queue.go).
@@ -337,6 +339,7 @@ func (s *Server) queueAPIRoutes(r chi.Router) {
 	r.Post("/queue/suggestions/{id}/approve", s.api(s.apiSuggestionApprove))
 	r.Post("/queue/suggestions/{id}/reject", s.api(s.apiSuggestionReject))
 	r.Get("/queue/reports/{id}", s.api(s.apiReportGet))
+	r.Post("/queue/reports", s.api(s.apiReportSend))
 	r.Post("/queue/reports/{id}/dismiss", s.api(s.apiReportDismiss))
 	r.Post("/queue/reports/{id}/resolve", s.api(s.apiReportResolve))
 }
