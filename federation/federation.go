@@ -39,6 +39,10 @@ type Config struct {
 	// Commons keeps what the hub mirrors from peers, comments, re-shares
 	// and moderation. Nil: the hub follows nobody and keeps no comments.
 	Commons hub.FederationCommonsStore
+	// Reports takes reports (Flag activities) into the moderation queue,
+	// and records those the hub sends. Nil: Flags are acknowledged and
+	// ignored.
+	Reports hub.QueueStore
 	// BaseURL is the hub's public URL; every IRI the hub mints starts with it.
 	BaseURL *url.URL
 	Logger  *slog.Logger
@@ -183,7 +187,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Federation, error) {
 		opt(&o)
 	}
 	f.docs, f.settingsCache, f.policies, f.verifier, f.schemes = o.docs, o.settings, o.policies, o.verifier, o.schemes
-	f.inbox = &inbox{store: cfg.Store, commons: cfg.Commons, content: cfg.Content, verifier: o.verifier,
+	f.inbox = &inbox{store: cfg.Store, commons: cfg.Commons, reports: cfg.Reports, content: cfg.Content, verifier: o.verifier,
 		refetches: o.refetches, log: f.log, now: f.now, actorID: f.ActorID(), scheme: f.base.Scheme,
 		remote: f, policy: f, out: f}
 	f.peers = &peers{store: cfg.Store, commons: cfg.Commons, log: f.log, now: f.now, actorID: f.ActorID(),

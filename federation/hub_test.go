@@ -89,7 +89,7 @@ func openHubWith(t testing.TB, path string, clk *clock, allowPrivate bool, opts 
 	h.base = h.srv.URL
 	base, _ := url.Parse(h.base)
 	h.fed, err = federation.New(ctx, federation.Config{
-		Content: hub.NewReader(db.Stores()), Store: db.Federation(), Commons: db.Commons(), BaseURL: base, Logger: logger,
+		Content: hub.NewReader(db.Stores()), Store: db.Federation(), Commons: db.Commons(), Reports: db.Stores().Queue, BaseURL: base, Logger: logger,
 		AllowPrivate: allowPrivate, Now: clk.now, Workers: 4,
 	}, opts...)
 	if err != nil {

@@ -18,10 +18,11 @@ import (
 // signature, signed host, key, actor, shape, dedupe) and hands a verified
 // activity to its handler, one file per activity type (inbox_follow.go,
 // inbox_undo.go, inbox_accept.go, inbox_create.go, inbox_update.go,
-// inbox_delete.go, inbox_announce.go).
+// inbox_delete.go, inbox_announce.go, inbox_flag.go).
 type inbox struct {
 	store     hub.FederationStore
 	commons   hub.FederationCommonsStore // nil: no commons, no comments
+	reports   hub.QueueStore             // nil: Flags are ignored
 	content   Content
 	verifier  signature.Verifier
 	refetches KeyRefetchLimiter
@@ -268,6 +269,8 @@ func (in *inbox) handle(ctx context.Context, act doc, from *hub.RemoteActor) err
 		return in.onCreateOrUpdate(ctx, act, from)
 	case act.is("Announce"):
 		return in.onAnnounce(ctx, act, from)
+	case act.is("Flag"):
+		return in.onFlag(ctx, act, from)
 	}
 	// Accepted and ignored: Like and the rest carry nothing the hub keeps.
 	in.log.Debug("inbox: activity ignored", "type", act.typ(), "actor", from.ID)

@@ -148,6 +148,7 @@ var fixtureExpect = map[string]int{
 	"mastodon-create-note-hashtag-content-warning.json":       202,
 	"mastodon-create-note-reply-mention.json":                 202,
 	"mastodon-delete-note-tombstone-signed.json":              202,
+	"mastodon-flag.json":                                      202, // a report about another server's account: acknowledged, not kept (nothing of this hub's is named)
 	"mastodon-follow-lemmy-group.json":                        422,
 	"mastodon-like.json":                                      202,
 	"mastodon-note-attachment-blurhash-group-mention.json":    400,

@@ -166,6 +166,10 @@ type Federation interface {
 	Allow(ctx context.Context, host string, allowed bool) error
 	// KnownServers lists every server the hub has dealings with.
 	KnownServers(ctx context.Context) ([]KnownServer, error)
+	// SendFlag reports objects (the account actorID first, then what it
+	// posted) to its server with content as the comment, and returns the
+	// Flag's IRI. EUNAVAILABLE when the account cannot be read.
+	SendFlag(ctx context.Context, actorID string, objects []string, content string) (string, error)
 }
 
 func (s *Service) federation() (Federation, error) {

@@ -33,6 +33,8 @@ type Stores struct {
 	// Batcher saves many changes as one unit (Service.Batch); nil: each
 	// change is saved by itself.
 	Batcher Batcher
+	// Queue keeps suggestions and reports (queue.go); nil: no queue.
+	Queue QueueStore
 }
 
 // Batcher runs fn so that every change the stores make through the

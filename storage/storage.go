@@ -258,6 +258,7 @@ func (db *DB) Stores() hub.Stores {
 		Commons:     &CommonsStore{db},
 		Searcher:    &SearchStore{db},
 		Batcher:     db,
+		Queue:       &QueueStore{db},
 	}
 }
 

@@ -266,7 +266,7 @@ func (e *env) federationOptions(ctx context.Context, db *storage.DB) ([]hub.Opti
 	if err != nil {
 		return nil, nil
 	}
-	fed, err := federation.New(ctx, federation.Config{Content: hub.NewReader(db.Stores()), Store: db.Federation(), Commons: db.Commons(), BaseURL: u,
+	fed, err := federation.New(ctx, federation.Config{Content: hub.NewReader(db.Stores()), Store: db.Federation(), Commons: db.Commons(), Reports: db.Stores().Queue, BaseURL: u,
 		Logger: e.logger, Version: version, AllowPrivate: e.allowPrivate()})
 	if err != nil {
 		return nil, hub.Internal(err, "preparing federation")

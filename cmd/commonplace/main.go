@@ -117,6 +117,7 @@ func commands() []*command {
 		peerCommand(),
 		commonsCommand(),
 		blockCommand(),
+		queueCommand(),
 		backupCommand(),
 		restoreCommand(),
 		exportCommand(),

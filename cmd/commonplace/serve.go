@@ -222,6 +222,7 @@ func (m *Main) Run(ctx context.Context) error {
 	memCtx, stopMemory := context.WithCancel(context.Background())
 	m.stopMemory = stopMemory
 	go returnMemory(memCtx)
+	go m.purgeQueue(memCtx) // queue.go
 	return nil
 }
 
@@ -585,6 +586,7 @@ func (m *Main) federationConfig(db *storage.DB) federation.Config {
 		Content:      hub.NewReader(db.Stores()),
 		Store:        db.Federation(),
 		Commons:      db.Commons(),
+		Reports:      db.Stores().Queue,
 		BaseURL:      m.baseURL,
 		Logger:       m.Logger,
 		AllowPrivate: m.Config.AllowPrivate,

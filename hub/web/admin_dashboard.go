@@ -29,9 +29,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	queue, err := s.svc.QueueCounts(ctx)
+	if err != nil && hub.ErrorCode(err) != hub.ENOTFOUND {
+		return err
+	}
 	return s.adminPage(w, r, "admin/dashboard", s.t(r, "Organiser home"), struct {
 		Upcoming                    []hub.Occurrence
 		Events, Guides, CaseStudies int
 		Fediverse                   *fediverseSummary
-	}{occ, nEvents, nGuides, nStudies, fed})
+		Queue                       hub.QueueCounts
+	}{occ, nEvents, nGuides, nStudies, fed, queue})
 }

@@ -51,11 +51,17 @@ func (s *Server) eventItems() *itemEditor[*hub.Event, eventForm] {
 		view: "admin/event_form", newTitle: msg("New event"), editTitle: msg("Edit event"),
 		saved: msg("Event “%s” saved."), published: msg("Event “%s” published."),
 		blank: func(r *http.Request) eventForm {
+			if f, ok := s.suggestionForm(r); ok {
+				return f
+			}
 			return newEventForm(s.svc.Now(), s.settings(r.Context()).TimeZone)
 		},
 		read: readEventForm, form: eventFormFrom, convert: eventForm.event,
-		store: func(ctx context.Context, id int64, e *hub.Event, _ eventForm) error {
-			if e.ID = id; id == 0 {
+		store: func(ctx context.Context, id int64, e *hub.Event, f eventForm) error {
+			if e.ID = id; id == 0 && f.Suggestion != "" {
+				return s.approveSuggestion(ctx, f.Suggestion, e)
+			}
+			if id == 0 {
 				return s.svc.CreateEvent(ctx, e)
 			}
 			return s.svc.UpdateEvent(ctx, e)
@@ -92,6 +98,9 @@ type eventForm struct {
 	PlaceLat, PlaceLng                       string
 	OnlineURL, Tags, Organiser               string
 	Accessibility, BookingURL                string
+	// Suggestion is the reader's suggestion being approved, if any
+	// (admin_queue.go): saving publishes it.
+	Suggestion string
 }
 
 func readEventForm(r *http.Request) eventForm {
@@ -107,7 +116,7 @@ func readEventForm(r *http.Request) eventForm {
 		PlaceLocality: v("place_locality"), PlaceRegion: v("place_region"), PlacePostcode: v("place_postal_code"),
 		PlaceCountry: v("place_country"), PlaceLat: v("place_latitude"), PlaceLng: v("place_longitude"),
 		OnlineURL: v("online_url"), Tags: v("tags"), Organiser: v("organiser"),
-		Accessibility: v("accessibility"), BookingURL: v("booking_url"),
+		Accessibility: v("accessibility"), BookingURL: v("booking_url"), Suggestion: v("suggestion"),
 	}
 }
 

@@ -69,6 +69,7 @@ func (s *Server) routes() chi.Router {
 		r.HandleFunc(uris.OldTopics, movedTo(uris.OldTopics, uris.Topics))
 		r.HandleFunc(uris.OldTopics+"/*", movedTo(uris.OldTopics, uris.Topics))
 
+		s.suggestRoutes(r) // anyone: suggesting an event
 		// Anyone: public pages, the same for every reader of a language,
 		// so they may be kept briefly (pagecache.go), by language.
 		r.Group(func(r chi.Router) {
@@ -214,6 +215,8 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Get("/organisers/{id}/delete", s.html(s.organiserDeleteConfirm))
 	r.Post("/organisers/{id}/delete", s.html(s.organiserDelete))
 
+	s.queueAdminRoutes(r)
+
 	r.Get("/account", s.html(s.accountForm))
 	r.Post("/account/password", s.html(s.accountPassword))
 	r.Get("/tokens", s.html(s.tokenList))
@@ -307,4 +310,36 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/blocks", s.api(s.apiBlockList))
 	r.Post("/blocks", s.api(s.apiBlockAdd))
 	r.Delete("/blocks", s.api(s.apiBlockRemove))
+
+	s.queueAPIRoutes(r)
+}
+
+// suggestRoutes are the event suggestion form (public_suggest.go).
+// Access: anyone. Not in the page cache: each form has its own token.
+func (s *Server) suggestRoutes(r chi.Router) {
+	r.With(s.language, noStore).Get("/events/suggest", s.html(s.suggestNew))
+	r.With(s.language, noStore, limitBody(64<<10)).Post("/events/suggest", s.html(s.suggestCreate))
+}
+
+// queueAdminRoutes are the moderation queue's organiser pages
+// (admin_queue.go). Access: an organiser with a session.
+func (s *Server) queueAdminRoutes(r chi.Router) {
+	r.Get("/queue", s.html(s.queueShow))
+	r.Post("/queue/suggestions/{id}/reject", s.html(s.suggestionReject))
+	r.Post("/queue/reports/{id}", s.html(s.reportDecide))
+	r.Get("/queue/report", s.html(s.reportForm))
+	r.Post("/queue/report", s.html(s.reportSend))
+}
+
+// queueAPIRoutes are the moderation queue in the API (api_queue.go).
+// Access: an organiser with an API token.
+func (s *Server) queueAPIRoutes(r chi.Router) {
+	r.Get("/queue", s.api(s.apiQueue))
+	r.Get("/queue/suggestions/{id}", s.api(s.apiSuggestionGet))
+	r.Post("/queue/suggestions/{id}/approve", s.api(s.apiSuggestionApprove))
+	r.Post("/queue/suggestions/{id}/reject", s.api(s.apiSuggestionReject))
+	r.Get("/queue/reports/{id}", s.api(s.apiReportGet))
+	r.Post("/queue/reports", s.api(s.apiReportSend))
+	r.Post("/queue/reports/{id}/dismiss", s.api(s.apiReportDismiss))
+	r.Post("/queue/reports/{id}/resolve", s.api(s.apiReportResolve))
 }

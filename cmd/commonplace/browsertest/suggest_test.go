@@ -1,0 +1,109 @@
+package browsertest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestReaderSuggestsOrganiserApproves: a reader follows "Suggest an
+// event" from the events page, sends the form too soon (refused, what
+// they typed kept), then again; the suggestion is not public; the
+// organiser finds it in the moderation queue, approves it through the
+// prefilled event form, and readers then see the event. axe-core checks
+// the form, the refused form, the thank-you page and the queue.
+func TestReaderSuggestsOrganiserApproves(t *testing.T) {
+	chromium := chromiumPath()
+	need(t, "chromium (apt-get install chromium, or set CHROMIUM_PATH)", chromium != "")
+	axeSource, err := os.ReadFile(filepath.Join("testdata", "npm", "node_modules", "axe-core", "axe.min.js"))
+	need(t, "axe-core (make test-deps)", err == nil)
+
+	hub := startHub(t, organiserEmail, organiserPassword)
+	base := hub.base
+	browser := startChromium(t, chromium)
+	a := &axeChecker{t: t, source: string(axeSource)}
+	const title = "Bike repair clinic"
+	date := time.Now().AddDate(0, 0, 3).Format("2006-01-02")
+
+	reader := newTab(t, browser, base)
+	reader.open("/events")
+	if href := reader.firstLink("/events/suggest"); href != "/events/suggest" {
+		t.Fatalf("the events page links to %s", href)
+	}
+	reader.open("/events/suggest")
+	reader.private("suggestion form")
+	a.check(reader, "suggestion form")
+	fill := chromedp.Steps(
+		chromedp.SendKeys(chromedp.CSS("#f-title"), title),
+		chromedp.SetValue(chromedp.CSS("#f-start-date"), date),
+		chromedp.SetValue(chromedp.CSS("#f-start-time"), "10:00"),
+		chromedp.SetValue(chromedp.CSS("#f-end-date"), date),
+		chromedp.SetValue(chromedp.CSS("#f-end-time"), "12:00"),
+		chromedp.SendKeys(chromedp.CSS("#f-place"), "Hulme Library, Stretford Road"),
+		chromedp.SendKeys(chromedp.CSS("#f-description"), "Bring your bike; tools provided."),
+		chromedp.SendKeys(chromedp.CSS("#f-name"), "Sam Suggester"),
+		chromedp.SendKeys(chromedp.CSS("#f-email"), "sam@example.net"),
+	)
+	send := chromedp.Click(chromedp.CSS(`form[action="/events/suggest"] button[type=submit]`))
+	reader.do("fill in and send at once", fill, send, chromedp.WaitVisible(chromedp.CSS(".error-summary")))
+	reader.pageOK("refused suggestion")
+	body := get(t, reader, "page text", chromedp.Text(chromedp.CSS("main")))
+	if !strings.Contains(body, "too quickly") {
+		t.Fatalf("a form sent at once was not refused as too quick: %s", body)
+	}
+	if v := get(t, reader, "title kept", chromedp.Value(chromedp.CSS("#f-title"))); v != title {
+		t.Errorf("the refused form lost the title: %q", v)
+	}
+	a.check(reader, "refused suggestion form")
+	time.Sleep(2500 * time.Millisecond) // the form's minimum time, on the hub's real clock
+	reader.do("send again", send, chromedp.WaitVisible(chromedp.CSS(`main .flash[role=status]`)))
+	body = get(t, reader, "page text", chromedp.Text(chromedp.CSS("main")))
+	if !strings.Contains(body, "an organiser will look at your suggestion") {
+		t.Fatalf("no thank-you after sending: %s", body)
+	}
+	reader.private("thank-you page")
+	a.check(reader, "suggestion thank-you page")
+
+	reader.open("/events")
+	if strings.Contains(get(t, reader, "events", chromedp.Text(chromedp.CSS("main"))), title) {
+		t.Fatal("the suggestion is public before approval")
+	}
+
+	org := newTab(t, browser, base)
+	org.do("log in",
+		chromedp.Navigate(base+"/admin/login"),
+		chromedp.WaitVisible(chromedp.CSS("#f-email")),
+		chromedp.SendKeys(chromedp.CSS("#f-email"), organiserEmail),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), organiserPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/queue"]`)),
+	)
+	org.open("/admin/queue")
+	a.check(org, "moderation queue")
+	q := get(t, org, "queue", chromedp.Text(chromedp.CSS("main")))
+	if !strings.Contains(q, title) || !strings.Contains(q, "sam@example.net") {
+		t.Fatalf("the queue does not show the suggestion: %s", q)
+	}
+	org.do("approve: open the prefilled event form",
+		chromedp.Click(chromedp.CSS(`a[href^="/admin/events/new?suggestion="]`)),
+		chromedp.WaitVisible(chromedp.CSS("#f-title")),
+	)
+	org.expectForm("prefilled event form", [][2]string{{"title", title}, {"start_date", date}, {"start_time", "10:00"},
+		{"end_time", "12:00"}, {"place_id", "new"}, {"place_name", "Hulme Library, Stretford Road"}})
+	org.do("save",
+		chromedp.Click(chromedp.CSS(`form.editor button[value=save]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.flash[role=status]`)),
+	)
+	org.pageOK("after approving")
+	if q := get(t, org, "queue after", chromedp.Text(chromedp.CSS("main"))); strings.Contains(q, "There is a problem") {
+		t.Fatalf("approving failed: %s", q)
+	}
+	reader.open("/events/bike-repair-clinic")
+	if !strings.Contains(get(t, reader, "event page", chromedp.Text(chromedp.CSS("main"))), title) {
+		t.Error("the approved event's page does not show it")
+	}
+}

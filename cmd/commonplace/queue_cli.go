@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
+)
+
+// The moderation queue from the command line. Suggestions are named s1,
+// s2..., reports r1, r2..., as 'queue list' shows them.
+
+func queueCommand() *command {
+	return group("queue", "The moderation queue: readers' event suggestions and reports from other servers",
+		&command{name: "list", summary: "List what waits for an organiser (--all: decided ones too)", json: true, readOnly: true, setup: queueList},
+		&command{name: "show", args: "sID|rID", nargs: 1, summary: "Show one suggestion or report", json: true, readOnly: true, setup: queueShow},
+		&command{name: "approve", args: "sID", nargs: 1, summary: "Publish a suggestion as suggested (edit it afterwards with 'event edit')", setup: queueApprove},
+		&command{name: "reject", args: "sID", nargs: 1, summary: "Turn a suggestion down (its email is deleted)", setup: queueReject},
+		&command{name: "resolve", args: "rID", nargs: 1, summary: "Close a report, optionally deleting the reported comments and blocking their servers", setup: queueResolve},
+		&command{name: "dismiss", args: "rID", nargs: 1, summary: "Close a report without acting", setup: queueDismiss},
+	)
+}
+
+// queueID reads s12 or r3: which list, and the number.
+func queueID(arg string) (kind byte, id int64, err error) {
+	if len(arg) > 1 && (arg[0] == 's' || arg[0] == 'r') {
+		if id, err := strconv.ParseInt(arg[1:], 10, 64); err == nil && id > 0 {
+			return arg[0], id, nil
+		}
+	}
+	return 0, 0, usagef("%q is not a queue entry: give s and a suggestion's number, or r and a report's, as 'commonplace queue list' shows them", arg)
+}
+
+func queueList(fs *flag.FlagSet, e *env) runFunc {
+	all := fs.Bool("all", false, "also list decided suggestions and reports, and reports sent")
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
+		sState, rState := hub.SuggestionPending, hub.ReportPending
+		if *all {
+			sState, rState = "", ""
+		}
+		sgs, err := svc.Suggestions(ctx, sState)
+		if err != nil {
+			return err
+		}
+		reports, err := svc.Reports(ctx, rState)
+		if err != nil {
+			return err
+		}
+		if e.json {
+			counts, err := svc.QueueCounts(ctx)
+			if err != nil {
+				return err
+			}
+			enc := apijson.Encoder{}
+			return e.printJSON(apijson.Queue{Counts: counts, Suggestions: apijson.Each(sgs, enc.Suggestion), Reports: apijson.Each(reports, enc.Report)})
+		}
+		if len(sgs)+len(reports) == 0 {
+			e.printf("Nothing is waiting in the moderation queue.\n")
+			return nil
+		}
+		tw := tabwriter.NewWriter(e.io.stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tSTATE\tWHAT\tFROM\tRECEIVED")
+		for _, sg := range sgs {
+			fmt.Fprintf(tw, "s%d\t%s\t%s (%s)\t%s\t%s\n", sg.ID, sg.State, sg.Title, sg.Start.Format("2006-01-02 15:04"), sg.Name, sg.CreatedAt.UTC().Format(time.DateOnly))
+		}
+		for _, r := range reports {
+			fmt.Fprintf(tw, "r%d\t%s\t%s\t%s\t%s\n", r.ID, r.State, oneLine(r.Comment, 60), r.Server, r.CreatedAt.UTC().Format(time.DateOnly))
+		}
+		return tw.Flush()
+	})
+}
+
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return orDash(s)
+}
+
+func queueShow(fs *flag.FlagSet, e *env) runFunc {
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
+		kind, id, err := queueID(args[0])
+		if err != nil {
+			return err
+		}
+		if kind == 's' {
+			sg, err := svc.Suggestion(ctx, id)
+			if err != nil {
+				return err
+			}
+			if e.json {
+				return e.printJSON(apijson.Encoder{}.Suggestion(sg))
+			}
+			e.printf("Suggestion s%d (%s)\nTitle: %s\nWhen: %s to %s (%s)\nPlace: %s\nOnline: %s\nBy: %s <%s>\n\n%s\n", sg.ID, sg.State, sg.Title,
+				sg.Start.Format("2006-01-02 15:04"), sg.End.Format("2006-01-02 15:04"), sg.TimeZone, orDash(sg.Place), orDash(sg.OnlineURL),
+				sg.Name, orDash(sg.Email), sg.Description)
+			return nil
+		}
+		r, err := svc.Report(ctx, id)
+		if err != nil {
+			return err
+		}
+		if e.json {
+			return e.printJSON(apijson.Encoder{}.Report(r))
+		}
+		e.printf("Report r%d (%s, %s) from %s\nSent by: %s\nComment: %s\nReported:\n", r.ID, r.Direction, r.State, r.Server, orDash(r.Actor), orDash(r.Comment))
+		for _, o := range r.Objects {
+			e.printf("  %s %s\n", o.IRI, o.Title)
+		}
+		return nil
+	})
+}
+
+// queueDecide is a decision on one kind of entry.
+func queueDecide(want byte, decide func(svc *hub.Service, ctx context.Context, id int64) error, done string) func(*flag.FlagSet, *env) runFunc {
+	return func(fs *flag.FlagSet, e *env) runFunc {
+		return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
+			kind, id, err := queueID(args[0])
+			if err != nil {
+				return err
+			}
+			if kind != want {
+				return usagef("%s is not a %s", args[0], map[byte]string{'s': "suggestion (s...)", 'r': "report (r...)"}[want])
+			}
+			if err := decide(svc, ctx, id); err != nil {
+				return err
+			}
+			e.printf(done+"\n", args[0])
+			return nil
+		})
+	}
+}
+
+var (
+	queueApprove = queueDecide('s', func(svc *hub.Service, ctx context.Context, id int64) error {
+		sg, err := svc.Suggestion(ctx, id)
+		if err != nil {
+			return err
+		}
+		return svc.ApproveSuggestion(ctx, id, sg.Event())
+	}, "Approved %s: it is published as an event.")
+	queueReject  = queueDecide('s', (*hub.Service).RejectSuggestion, "Rejected %s; the suggester's email is deleted.")
+	queueDismiss = queueDecide('r', (*hub.Service).DismissReport, "Dismissed %s.")
+)
+
+func queueResolve(fs *flag.FlagSet, e *env) runFunc {
+	del := fs.Bool("delete-comments", false, "delete the reported comments kept here")
+	block := fs.Bool("block-servers", false, "block the servers those comments came from")
+	return queueDecide('r', func(svc *hub.Service, ctx context.Context, id int64) error {
+		return svc.ResolveReport(ctx, id, hub.Resolution{DeleteComments: *del, BlockServers: *block})
+	}, "Resolved %s.")(fs, e)
+}

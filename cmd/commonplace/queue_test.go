@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
+	"github.com/commonplace-hub/commonplace/storage"
+)
+
+// The queue commands list, show and decide what the web form and the
+// inbox put in the queue (seeded here straight into the database).
+func TestQueueCommands(t *testing.T) {
+	h := newHubDir(t)
+	if err := os.MkdirAll(h.data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(h.data, dbFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	london, _ := time.LoadLocation("Europe/London")
+	start := time.Date(2027, 5, 1, 10, 0, 0, 0, london)
+	q := db.Stores().Queue
+	for i, title := range []string{"Seed swap", "Spam"} {
+		sg := &hub.Suggestion{Title: title, Start: start, End: start.Add(2 * time.Hour), TimeZone: "Europe/London", Place: "Hulme Library",
+			Name: "Sam", Email: "sam@example.net", State: hub.SuggestionPending}
+		if err := q.CreateSuggestion(ctx, sg, "token"+title, start); err != nil || sg.ID != int64(i+1) {
+			t.Fatal(err, sg.ID)
+		}
+	}
+	if err := hub.ReceiveReport(ctx, q, &hub.Report{ActivityIRI: "https://m.example/1", Server: "m.example", Comment: "misinfo"}, start); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	out := h.ok("queue", "list")
+	for _, want := range []string{"s1", "Seed swap", "s2", "r1", "misinfo", "m.example"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("queue list lacks %q:\n%s", want, out)
+		}
+	}
+	if out := h.ok("queue", "show", "s1"); !strings.Contains(out, "sam@example.net") || !strings.Contains(out, "Hulme Library") {
+		t.Errorf("queue show s1:\n%s", out)
+	}
+	h.ok("queue", "approve", "s1")
+	var ev apijson.Event
+	h.okJSON(&ev, "event", "show", "seed-swap")
+	if ev.Title != "Seed swap" {
+		t.Errorf("approved event %+v", ev)
+	}
+	h.ok("queue", "reject", "s2")
+	h.fail(2, "queue", "reject", "r1")  // not a suggestion
+	h.fail(2, "queue", "approve", "x9") // not a queue entry
+	h.ok("queue", "resolve", "r1", "--delete-comments")
+	if out := h.ok("queue", "list"); !strings.Contains(out, "Nothing is waiting") {
+		t.Errorf("after deciding everything:\n%s", out)
+	}
+	var all apijson.Queue
+	h.okJSON(&all, "queue", "list", "--all")
+	if len(all.Suggestions) != 2 || len(all.Reports) != 1 || all.Suggestions[0].Email != "" || all.Suggestions[0].DecidedBy == "" ||
+		all.Suggestions[1].State != hub.SuggestionRejected || all.Reports[0].State != hub.ReportResolved {
+		t.Errorf("queue list --all --json: %+v", all)
+	}
+	if out := h.fail(1, "queue", "approve", "s1"); !strings.Contains(out, "already decided") {
+		t.Errorf("approving twice: %s", out)
+	}
+}
