@@ -258,6 +258,8 @@ func (db *DB) Stores() hub.Stores {
 		Commons:     &CommonsStore{db},
 		Searcher:    &SearchStore{db},
 		Batcher:     db,
+
+		NetworkCounts: &CommonsStore{db},
 	}
 }
 

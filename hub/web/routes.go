@@ -133,6 +133,7 @@ func (s *Server) publicRoutes(r chi.Router) {
 	r.Get("/commons", s.html(s.commonsList))
 	r.Get("/search", s.html(s.search))
 	r.Get("/commons/{id}", s.html(s.commonsShow))
+	s.networkPublicRoutes(r)
 }
 
 // adminRoutes are the organiser pages under /admin (admin_*.go). Access:
@@ -140,6 +141,7 @@ func (s *Server) publicRoutes(r chi.Router) {
 func (s *Server) adminRoutes(r chi.Router) {
 	r.Get("/", s.html(s.dashboard))
 	r.Post("/logout", s.html(s.logout))
+	s.networkAdminRoutes(r)
 
 	events, guides, studies, places, tags := s.eventItems(), s.guideItems(), s.caseStudyItems(), s.placeItems(), s.topicDeleter()
 	r.Get("/events", s.html(s.eventAdminList))
@@ -308,3 +310,9 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Post("/blocks", s.api(s.apiBlockAdd))
 	r.Delete("/blocks", s.api(s.apiBlockRemove))
 }
+
+// networkPublicRoutes is the public network page (public_network.go);
+// networkAdminRoutes its organisers' side, with a follow button for each
+// suggested hub.
+func (s *Server) networkPublicRoutes(r chi.Router) { r.Get("/network", s.html(s.networkPage)) }
+func (s *Server) networkAdminRoutes(r chi.Router)  { r.Get("/network", s.html(s.networkAdmin)) }
