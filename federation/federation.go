@@ -94,6 +94,7 @@ type Federation struct {
 	peers    *peers        // following other hubs, and reading their outboxes
 	software *softwareBook // what each remote server runs, for its readers' form
 	network  *networkBook  // the hubs around this one, as last read (network.go)
+	searches searchAnswers // peers' recent answers to network searches (netsearch.go)
 
 	policies   PolicyCache                    // blocks and the allowlist, between reads
 	lastPolicy atomic.Pointer[policySnapshot] // the last one made ready for checks

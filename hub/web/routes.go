@@ -311,8 +311,12 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Delete("/blocks", s.api(s.apiBlockRemove))
 }
 
-// networkPublicRoutes is the public network page (public_network.go);
+// networkPublicRoutes is the public network page (public_network.go)
+// and the network search every hub answers;
 // networkAdminRoutes its organisers' side, with a follow button for each
 // suggested hub.
-func (s *Server) networkPublicRoutes(r chi.Router) { r.Get("/network", s.html(s.networkPage)) }
-func (s *Server) networkAdminRoutes(r chi.Router)  { r.Get("/network", s.html(s.networkAdmin)) }
+func (s *Server) networkPublicRoutes(r chi.Router) {
+	r.Get("/network", s.html(s.networkPage))
+	r.Get("/network/search.json", s.networkSearchAnswer) // other hubs' network searches (public_netsearch.go)
+}
+func (s *Server) networkAdminRoutes(r chi.Router) { r.Get("/network", s.html(s.networkAdmin)) }
