@@ -120,7 +120,8 @@ func networkHub(n *hub.Network, id string) *hub.NetworkHub {
 func TestNetworkOfRealHubs(t *testing.T) {
 	a, b, c, d := newHub(t), newHub(t), newHub(t), newHub(t)
 	lat, lon := 53.4571, -2.2275
-	a.named("Hub A", hub.Area{Name: "Hulme"})
+	alat, alon := 53.4668, -2.2489
+	a.named("Hub A", hub.Area{Name: "Hulme", Latitude: &alat, Longitude: &alon})
 	b.named("Hub B", hub.Area{Name: "Moss Side", Latitude: &lat, Longitude: &lon})
 	c.named("Hub C <script>alert(1)</script>", hub.Area{Name: "Salford"})
 	d.named("Hub D", hub.Area{Name: "Nowhere"})
@@ -167,7 +168,9 @@ func TestNetworkOfRealHubs(t *testing.T) {
 	}
 	for _, want := range []string{"<h1>The network</h1>", "Hub A works in:", "Hulme", ">Hub B</a>", "Moss Side", "(53.4571, -2.2275)",
 		"Hub A follows it", `<a href="/topics/digital-skills">digital skills</a>`, `/commons?from=` + strings.ReplaceAll(strings.TrimPrefix(b.base, "http://"), ":", "%3a") + `">1</a>`,
-		"Hubs your peers follow", "Hub C &lt;script&gt;alert(1)&lt;/script&gt;", "Salford", "Followed by Hub B"} {
+		"Hubs your peers follow", "Hub C &lt;script&gt;alert(1)&lt;/script&gt;", "Salford", "Followed by Hub B",
+		`role="img" aria-labelledby="network-graph-title network-graph-desc"`, "Who follows whom: 2 of 2 hubs drawn.", `dy="4" text-anchor="start">Hub B</text>`,
+		`aria-labelledby="network-map-title network-map-desc"`, "Where the hubs are: 2 placed by their position."} {
 		if !strings.Contains(page, want) {
 			t.Errorf("A's network page lacks %q\n%s", want, page[strings.Index(page, "<main"):])
 		}

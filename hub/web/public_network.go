@@ -13,6 +13,9 @@ type networkView struct {
 	*hub.Network
 	Area      hub.Area // this hub's
 	CanFollow bool     // admin page, for admins
+	// Graph and Map are the drawings (network_drawing.go); nil when
+	// there is nothing to draw.
+	Graph, Map *drawing
 }
 
 func (s *Server) networkPage(w http.ResponseWriter, r *http.Request) error {
@@ -23,7 +26,7 @@ func (s *Server) networkPage(w http.ResponseWriter, r *http.Request) error {
 	p := s.page(r, s.t(r, "The network"), nil)
 	p.Section = "commons"
 	p.Description = s.t(r, "The hubs %s follows and that follow it, what they share, and the hubs they follow.", p.Site.Name)
-	p.Data = networkView{Network: n, Area: p.Site.Area}
+	p.Data = networkView{Network: n, Area: p.Site.Area, Graph: networkGraph(p.Site.Name, n), Map: networkMap(p.Site.Name, p.Site.Area, n)}
 	return s.views.render(w, http.StatusOK, "public/network", p)
 }
 

@@ -72,6 +72,9 @@ func TestNetworkPage(t *testing.T) {
 	if len(suggested) != 1 || !strings.HasPrefix(suggested[0], public(c.base)) {
 		t.Errorf("suggested %v, want C", suggested)
 	}
+	if n := get(t, reader, "drawings", chromedp.Evaluate[int](`[...document.querySelectorAll('figure.network-drawing svg[role=img] circle')].filter(c => c.getBoundingClientRect().width > 0).length`)); n != 3 {
+		t.Errorf("the drawing shows %d hubs, want 3 (A, B it follows, C suggested)", n)
+	}
 	if n := get(t, reader, "scripts", chromedp.Evaluate[int](`document.scripts.length`)); n != 0 {
 		t.Errorf("the network page has %d scripts", n)
 	}
