@@ -108,6 +108,8 @@ func (f *Federation) askPeer(ctx context.Context, p *hub.Followed, q hub.Network
 	case err == nil:
 	case errors.Is(err, errBusy):
 		a.Problem = hub.NetworkSearchBusy
+	case errors.Is(err, errClosed):
+		a.Problem = hub.NetworkSearchClosed
 	case errors.Is(err, errGarbage):
 		a.Problem = hub.NetworkSearchGarbage
 	case ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded):
@@ -127,6 +129,7 @@ func (f *Federation) askPeer(ctx context.Context, p *hub.Followed, q hub.Network
 var (
 	errBusy    = errors.New("the peer asked to slow down")
 	errGarbage = errors.New("not a search answer")
+	errClosed  = errors.New("the peer does not answer network searches")
 )
 
 // searchAnswer is the endpoint's JSON (docs/search.md).
@@ -157,6 +160,8 @@ func (f *Federation) fetchSearch(ctx context.Context, actorID string, q hub.Netw
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
 		return nil, 0, errBusy
+	case resp.StatusCode == http.StatusNotFound:
+		return nil, 0, errClosed
 	case resp.StatusCode != http.StatusOK:
 		return nil, 0, &FetchError{URL: target, Status: resp.StatusCode}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -71,6 +72,26 @@ func TestNetworkSearchOfRealHubs(t *testing.T) {
 	}
 	if _, page := a.getPage("/search?q=repair"); strings.Contains(page, "From other hubs") {
 		t.Error("a search not widened to the network asked the network")
+	}
+
+	// B's organisers turn answering off: B is named as not answering.
+	st, _ := b.svc.Settings(b.host())
+	st.AnswersNetworkSearch = false
+	if err := b.svc.UpdateSettings(b.host(), st); err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := http.Get(b.base + "/network/search.json?q=repair"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("B's endpoint with answering off: %v %v", resp, err)
+	}
+	answers, _ = a.svc.SearchNetwork(context.Background(), hub.NetworkQuery{Text: "repair café"}) // not kept from before
+	if ab := answerFor(answers, b.actorID()); ab == nil || ab.Problem != hub.NetworkSearchClosed || len(ab.Results) != 0 {
+		t.Errorf("B with answering off: %+v", ab)
+	}
+	if ac := answerFor(answers, c.actorID()); ac == nil || len(ac.Results) != 1 {
+		t.Errorf("C, still answering: %+v", ac)
+	}
+	if _, page := a.getPage("/search?scope=network&q=" + url.QueryEscape("repair café")); !strings.Contains(page, "It does not answer searches from other hubs.") {
+		t.Error("the page does not say B does not answer")
 	}
 }
 

@@ -39,6 +39,7 @@ const (
 	NetworkSearchDown    = "down"    // it could not be reached, or answered with an error
 	NetworkSearchGarbage = "garbage" // it answered something that is not a search answer
 	NetworkSearchBusy    = "busy"    // it asked us to slow down (429)
+	NetworkSearchClosed  = "closed"  // it does not answer network searches (404)
 )
 
 // PeerAnswer is one peer's answer to a network search.

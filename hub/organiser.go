@@ -137,6 +137,9 @@ type Settings struct {
 	// Area is where the hub's group works: shown on the network page and
 	// published on the actor as its location.
 	Area Area
+	// AnswersNetworkSearch lets other hubs search this hub's public items
+	// (GET /network/search.json).
+	AnswersNetworkSearch bool
 
 	UpdatedAt time.Time
 }
@@ -181,6 +184,8 @@ func DefaultSettings() Settings {
 		Handle:       "hub",
 		Discoverable: true,
 		Indexable:    true,
+
+		AnswersNetworkSearch: true,
 	}
 }
 

@@ -26,6 +26,10 @@ func TestSettingsSetArea(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, `"area": {`) || !strings.Contains(r.stdout, `"latitude": 53.4668`) {
 		t.Errorf("refusals changed the area, or JSON lacks it:\n%s%s", r.stdout, r.stderr)
 	}
+	r = runCLI(t, dir, env, "", "settings", "set", "--answer-network-search=false")
+	if r.code != 0 || !strings.Contains(r.stdout, "answers searches:   no") {
+		t.Errorf("turning network search answers off: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	r = runCLI(t, dir, env, "", "settings", "set", "--lat", "", "--lon", "", "--area", "Moss Side")
 	if r.code != 0 || !strings.Contains(r.stdout, "Moss Side") || strings.Contains(r.stdout, "53.4668") {
 		t.Errorf("clearing the coordinates: %d\n%s%s", r.code, r.stdout, r.stderr)

@@ -52,6 +52,7 @@ func (e *env) printSettings(st hub.Settings) error {
 		area += fmt.Sprintf(" (%s, %s)", strconv.FormatFloat(*st.Area.Latitude, 'f', -1, 64), strconv.FormatFloat(*st.Area.Longitude, 'f', -1, 64))
 	}
 	d.add("area", area)
+	d.add("answers searches", yesNo(st.AnswersNetworkSearch)) // other hubs' network searches
 	e.printDetails("Settings", d, "")
 	return nil
 }
@@ -68,6 +69,7 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 	approve := fs.Bool("approve-followers", false, "hold new followers until an organiser approves them")
 	area := fs.String("area", "", "the `area` the group works in, e.g. \"Hulme, Manchester\" (\"\" to clear)")
 	lat := fs.String("lat", "", "`latitude` of the area in degrees, e.g. 53.4668 (\"\" to clear)")
+	answers := fs.Bool("answer-network-search", true, "answer other hubs' searches of the hub's public items")
 	lon := fs.String("lon", "", "`longitude` of the area in degrees, e.g. -2.2489 (\"\" to clear)")
 	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		st, err := svc.Settings(ctx)
@@ -85,7 +87,7 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 		}
 		for flagName, pair := range map[string]struct{ dst, v *bool }{
 			"discoverable": {&st.Discoverable, discoverable}, "indexable": {&st.Indexable, indexable},
-			"approve-followers": {&st.ManuallyApprovesFollowers, approve},
+			"approve-followers": {&st.ManuallyApprovesFollowers, approve}, "answer-network-search": {&st.AnswersNetworkSearch, answers},
 		} {
 			if e.isSet(flagName) {
 				*pair.dst = *pair.v

@@ -443,6 +443,7 @@ type Settings struct {
 	Indexable                 bool   `json:"indexable"`
 	ManuallyApprovesFollowers bool   `json:"manually_approves_followers"`
 	Area                      Area   `json:"area"`
+	AnswersNetworkSearch      bool   `json:"answers_network_search"`
 }
 
 // Area is the hub's area: a name and optional coordinates (null when
@@ -466,6 +467,7 @@ func (Encoder) Settings(st *hub.Settings) Settings {
 		Handle: st.Handle, Discoverable: st.Discoverable, Indexable: st.Indexable,
 		ManuallyApprovesFollowers: st.ManuallyApprovesFollowers,
 		Area:                      Area{Name: st.Area.Name, Latitude: st.Area.Latitude, Longitude: st.Area.Longitude},
+		AnswersNetworkSearch:      st.AnswersNetworkSearch,
 	}
 }
 
@@ -485,7 +487,8 @@ type SettingsInput struct {
 	Indexable                 *bool   `json:"indexable"`
 	ManuallyApprovesFollowers *bool   `json:"manually_approves_followers"`
 	// Area, like the fediverse fields, came later: absent means unchanged.
-	Area *Area `json:"area"`
+	Area                 *Area `json:"area"`
+	AnswersNetworkSearch *bool `json:"answers_network_search"`
 }
 
 // Peers is the list of hubs this hub follows, as GET /peers answers it.

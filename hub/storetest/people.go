@@ -220,9 +220,13 @@ func testSettingsAndLogo(t *testing.T, open Opener) {
 	if st, _ = s.Settings.FindSettings(ctx); st.Area.Name != "Hulme, Manchester" || !st.Area.HasPosition() || *st.Area.Latitude != lat || *st.Area.Longitude != lon {
 		t.Errorf("area %+v, want %+v", st.Area, want.Area)
 	}
+	if st.AnswersNetworkSearch {
+		t.Error("answering network searches stored as on when saved off")
+	}
+	want.AnswersNetworkSearch = true
 	want.Area = hub.Area{Name: "Moss Side"}
 	s.Settings.UpdateSettings(ctx, want)
-	if st, _ = s.Settings.FindSettings(ctx); st.Area.Name != "Moss Side" || st.Area.Latitude != nil || st.Area.Longitude != nil {
+	if st, _ = s.Settings.FindSettings(ctx); st.Area.Name != "Moss Side" || st.Area.Latitude != nil || st.Area.Longitude != nil || !st.AnswersNetworkSearch {
 		t.Errorf("area without coordinates %+v", st.Area)
 	}
 	data, mime, err := s.Settings.FindLogo(ctx)

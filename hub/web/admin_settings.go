@@ -20,6 +20,7 @@ type settingsForm struct {
 
 	// The area fieldset.
 	AreaName, AreaLatitude, AreaLongitude string
+	AnswersNetworkSearch                  bool
 }
 
 func (s *Server) settingsFormFrom(st hub.Settings) settingsForm {
@@ -29,6 +30,7 @@ func (s *Server) settingsFormFrom(st hub.Settings) settingsForm {
 		Handle: st.Handle, Discoverable: st.Discoverable, Indexable: st.Indexable,
 		ManuallyApprovesFollowers: st.ManuallyApprovesFollowers, Host: s.base.Host,
 		AreaName: st.Area.Name, AreaLatitude: formatFloatPtr(st.Area.Latitude), AreaLongitude: formatFloatPtr(st.Area.Longitude),
+		AnswersNetworkSearch: st.AnswersNetworkSearch,
 	}
 }
 
@@ -65,6 +67,8 @@ func (s *Server) settingsUpdate(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := r.PostForm["area_name"]; ok {
 		f.AreaName, f.AreaLatitude, f.AreaLongitude = v("area_name"), v("area_latitude"), v("area_longitude")
 		st.Area.Name = f.AreaName
+		f.AnswersNetworkSearch = v("answers_network_search") != ""
+		st.AnswersNetworkSearch = f.AnswersNetworkSearch
 		st.Area.Latitude, st.Area.Longitude = parseCoordinates(f.AreaLatitude, f.AreaLongitude, "area_latitude", "area_longitude", s.translator(r), errs)
 	}
 	st.Name, st.Description, st.TimeZone, st.Language, st.AccentColour = f.Name, f.Description, f.TimeZone, f.Language, f.AccentColour

@@ -64,6 +64,11 @@ func (s *Server) networkSearchAnswer(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusTooManyRequests, "Too many searches from your address; try again later.")
 		return
 	}
+	st := s.settings(r.Context())
+	if !st.AnswersNetworkSearch {
+		fail(http.StatusNotFound, "This hub does not answer network searches.")
+		return
+	}
 	v := r.URL.Query()
 	q := strings.TrimSpace(v.Get("q"))
 	if q == "" {
@@ -80,7 +85,6 @@ func (s *Server) networkSearchAnswer(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusInternalServerError, "The search failed.")
 		return
 	}
-	st := s.settings(r.Context())
 	a := searchAnswer{Hub: searchAnswerHub{Name: st.Name, URL: s.base.String()}, Query: q, Total: res.Total, Results: []hub.NetworkResult{}}
 	unmark := strings.NewReplacer(hub.SnippetMatchStart, "", hub.SnippetMatchEnd, "")
 	for _, h := range res.Hits {

@@ -143,7 +143,7 @@ func TestAreaSettings(t *testing.T) {
 	}
 	base := url.Values{"csrf": {tok}, "name": {"Hulme Hub"}, "timezone": {"Europe/London"}, "language": {"en-GB"}, "accent_colour": {"#004488"}, "handle": {"hub"}}
 	form := func(area, lat, lon string) url.Values {
-		v := url.Values{"area_name": {area}, "area_latitude": {lat}, "area_longitude": {lon}}
+		v := url.Values{"area_name": {area}, "area_latitude": {lat}, "area_longitude": {lon}, "answers_network_search": {"1"}}
 		for k, vs := range base {
 			v[k] = vs
 		}
@@ -193,6 +193,16 @@ func TestAreaSettings(t *testing.T) {
 	got["area"] = map[string]any{"name": "Moss Side", "latitude": nil, "longitude": nil}
 	if status, body := a.call("PUT", "/settings", got); status != 200 || body["area"].(map[string]any)["name"] != "Moss Side" || body["area"].(map[string]any)["latitude"] != nil {
 		t.Errorf("PUT with a text-only area: %d %v", status, body)
+	}
+	if got["answers_network_search"] != true {
+		t.Errorf("answers_network_search %v, want true by default", got["answers_network_search"])
+	}
+	got["answers_network_search"] = false
+	if status, body := a.call("PUT", "/settings", got); status != 200 || body["answers_network_search"] != false {
+		t.Errorf("PUT answers_network_search false: %d %v", status, body)
+	}
+	if r := th.get(c, "/admin/settings"); !strings.Contains(r.body, `name="answers_network_search" type="checkbox" value="1" aria-describedby`) {
+		t.Error("the settings form does not show answering off")
 	}
 	got["area"] = map[string]any{"name": "x", "latitude": 200, "longitude": 0}
 	if status, body := a.call("PUT", "/settings", got); status != 422 || errFields(body)["area_latitude"] == nil {
