@@ -18,8 +18,8 @@ import (
 // answerDrain), and how often a reader may widen a search to the network
 // (askBurst, then one every askDrain), since each asks every peer.
 const (
-	answerBurst = 30
-	answerDrain = 2 * time.Second
+	answerBurst = 60
+	answerDrain = 500 * time.Millisecond
 	askBurst    = 10
 	askDrain    = 6 * time.Second
 )
