@@ -128,36 +128,70 @@ func (f *Federation) RefreshNetwork(ctx context.Context) {
 	}
 	old, _ := f.network.snapshot()
 	fresh := map[string]*networkEntry{}
+	// Each step reads its hubs networkReaders at a time; a slow peer
+	// holds one reader, not the round.
+	var tasks []func() (string, *networkEntry)
 	for _, p := range followed {
-		fresh[p.ActorID] = f.readNetworkHub(ctx, p.ActorID, old, true)
+		tasks = append(tasks, func() (string, *networkEntry) { return p.ActorID, f.readNetworkHub(ctx, p.ActorID, old, true) })
+	}
+	seen := map[string]bool{}
+	for _, p := range followed {
+		seen[p.ActorID] = true
 	}
 	for _, fo := range followers {
-		if fresh[fo.ActorID] != nil {
+		if seen[fo.ActorID] {
 			continue
 		}
-		if f.serverRuns(ctx, fo.ActorID) != commonplaceSoftware {
-			// A person's account, or another server's: not read, not shown.
-			fresh[fo.ActorID] = &networkEntry{origin: hub.Origin{ActorID: fo.ActorID, Host: HostOf(fo.ActorID)}, checked: f.now()}
-			continue
-		}
-		fresh[fo.ActorID] = f.readNetworkHub(ctx, fo.ActorID, old, true)
+		seen[fo.ActorID] = true
+		tasks = append(tasks, func() (string, *networkEntry) {
+			if f.serverRuns(ctx, fo.ActorID) != commonplaceSoftware {
+				// A person's account, or another server's: not read, not shown.
+				return fo.ActorID, &networkEntry{origin: hub.Origin{ActorID: fo.ActorID, Host: HostOf(fo.ActorID)}, checked: f.now()}
+			}
+			return fo.ActorID, f.readNetworkHub(ctx, fo.ActorID, old, true)
+		})
 	}
-	lookups := 0
+	runNetworkTasks(tasks, fresh)
+	tasks = nil
 	for _, p := range followed {
 		for _, id := range fresh[p.ActorID].follows {
-			if fresh[id] != nil || id == f.ActorID() || lookups >= maxSuggestedLookups {
+			if seen[id] || id == f.ActorID() || len(tasks) >= maxSuggestedLookups {
 				continue
 			}
-			lookups++
-			fresh[id] = f.readNetworkHub(ctx, id, old, false)
+			seen[id] = true
+			tasks = append(tasks, func() (string, *networkEntry) { return id, f.readNetworkHub(ctx, id, old, false) })
 		}
 	}
+	runNetworkTasks(tasks, fresh)
 	if ctx.Err() != nil {
 		return
 	}
 	f.network.mu.Lock()
 	f.network.entries, f.network.refreshed = fresh, f.now()
 	f.network.mu.Unlock()
+}
+
+// networkReaders is how many hubs a refresh reads at once.
+const networkReaders = 4
+
+// runNetworkTasks runs tasks networkReaders at a time and keeps what each
+// read in into.
+func runNetworkTasks(tasks []func() (string, *networkEntry), into map[string]*networkEntry) {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, networkReaders)
+	for _, task := range tasks {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			id, e := task()
+			mu.Lock()
+			into[id] = e
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
 }
 
 // serverRuns is the NodeInfo software name of the server of an IRI.
@@ -323,6 +357,11 @@ func (f *Federation) Network(ctx context.Context) (*hub.Network, error) {
 	for _, p := range followed {
 		if _, ok := known[p.ActorID]; !ok {
 			stale = true // followed since the last read
+		}
+	}
+	for _, fo := range followers {
+		if _, ok := known[fo.ActorID]; !ok {
+			stale = true // a follower since the last read, maybe a hub
 		}
 	}
 	if stale {
