@@ -103,6 +103,13 @@ func (f *Federation) askPeer(ctx context.Context, p *hub.Followed, q hub.Network
 		return a
 	}
 	results, total, err := f.fetchSearch(ctx, p.ActorID, q)
+	if f.commons != nil {
+		for i := range results {
+			if it, err := f.commons.RemoteItemByObject(ctx, results[i].URL); err == nil {
+				results[i].CommonsID = it.ID
+			}
+		}
+	}
 	a := hub.PeerAnswer{Hub: origin, Results: results, Total: total}
 	switch {
 	case err == nil:

@@ -3,6 +3,7 @@ package federation_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -65,7 +66,12 @@ func TestNetworkSearchOfRealHubs(t *testing.T) {
 	if !strings.Contains(local, "Our own repair guide") || network == "" || strings.Contains(network, "Our own repair guide") {
 		t.Errorf("the local results are not apart from the network's")
 	}
-	for _, want := range []string{">Hub B</a>", ">Hub C</a>", `href="` + ab.Results[0].URL + `"`, "Repair café checklist", "from Hub B (" + strings.TrimPrefix(b.base, "http://") + ")"} {
+	held := a.itemTitled("Repair café checklist")
+	if held == nil || ab.Results[0].CommonsID != held.ID {
+		t.Errorf("B's result is not matched with A's commons copy: %d, held %+v", ab.Results[0].CommonsID, held)
+	}
+	for _, want := range []string{">Hub B</a>", ">Hub C</a>", `href="` + ab.Results[0].URL + `"`, "Repair café checklist", "from Hub B (" + strings.TrimPrefix(b.base, "http://") + ")",
+		fmt.Sprintf(`<a href="/commons/%d">also in the commons here</a>`, held.ID)} {
 		if !strings.Contains(network, want) {
 			t.Errorf("the network results lack %q", want)
 		}

@@ -31,6 +31,10 @@ type NetworkResult struct {
 	Summary  string     `json:"summary"`
 	URL      string     `json:"url"`
 	StartsAt *time.Time `json:"starts_at,omitempty"`
+	// CommonsID is set, on the asking hub, when its commons already holds
+	// the item (the result's URL is its object id): the page links to
+	// that copy too. Never sent or read.
+	CommonsID int64 `json:"-"`
 }
 
 // Why a peer gave no results (PeerAnswer.Problem).
