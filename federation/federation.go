@@ -97,6 +97,8 @@ type Federation struct {
 	queue    *dispatcher   // the delivery queue
 	peers    *peers        // following other hubs, and reading their outboxes
 	software *softwareBook // what each remote server runs, for its readers' form
+	network  *networkBook  // the hubs around this one, as last read (network.go)
+	searches searchAnswers // peers' recent answers to network searches (netsearch.go)
 
 	policies   PolicyCache                    // blocks and the allowlist, between reads
 	lastPolicy atomic.Pointer[policySnapshot] // the last one made ready for checks
@@ -167,6 +169,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Federation, error) {
 		f.version = "dev"
 	}
 	f.userAgent = userAgentPrefix + f.version + " (+" + f.baseStr + "/)"
+	f.network = newNetworkBook()
 	f.software = newSoftwareBook(f.store, f.client, f.userAgent, f.now, f.refusingRedirects)
 	key, err := loadOrCreateKey(ctx, cfg.Store)
 	if err != nil {
@@ -262,10 +265,11 @@ func (f *Federation) Run(ctx context.Context) error {
 		return err
 	}
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(4)
 	go func() { defer wg.Done(); f.queue.run(ctx) }()
 	go func() { defer wg.Done(); f.scheduleLoop(ctx) }()
 	go func() { defer wg.Done(); f.peers.loop(ctx) }()
+	go func() { defer wg.Done(); f.networkLoop(ctx) }()
 	wg.Wait()
 	return nil
 }

@@ -164,6 +164,9 @@ func (f *Federation) actorDoc(ctx context.Context, st hub.Settings) (any, string
 			"publicKeyPem": pub,
 		},
 	}
+	if loc := areaPlace(st.Area); loc != nil {
+		a["location"] = loc
+	}
 	if st.LogoType != "" {
 		a["icon"] = map[string]any{"type": "Image", "mediaType": st.LogoType, "url": uris.Base(f.baseStr).Abs(uris.Logo)}
 	}
@@ -390,8 +393,49 @@ func (f *Federation) followers(w http.ResponseWriter, r *http.Request) {
 	f.collection(w, r, f.followersIRI(), total, n, items)
 }
 
+// following lists the peers the hub follows and that accepted: the
+// truthful answer to who this hub reads, which other hubs' network pages
+// read in turn. A Follow still unanswered or refused is not listed.
 func (f *Federation) following(w http.ResponseWriter, r *http.Request) {
-	f.collection(w, r, f.followingIRI(), 0, page(r), nil)
+	var ids []string
+	if f.commons != nil {
+		list, err := f.commons.FollowedList(r.Context())
+		if err != nil {
+			f.fail(w, r, err)
+			return
+		}
+		for _, p := range list {
+			if p.State == hub.PeerAccepted {
+				ids = append(ids, p.ActorID)
+			}
+		}
+	}
+	n := page(r)
+	var items []any
+	if n > 0 {
+		for i := (n - 1) * pageSize; i < len(ids) && i < n*pageSize; i++ {
+			items = append(items, ids[i])
+		}
+	}
+	f.collection(w, r, f.followingIRI(), len(ids), n, items)
+}
+
+// areaPlace is the hub's area as an ActivityStreams Place for the actor's
+// location (as places.pub and Bonfire write it), or nil when the hub says
+// nothing. Mastodon and GoToSocial do not read an actor's location and
+// ignore it; hubs read it for their network pages.
+func areaPlace(a hub.Area) map[string]any {
+	if a.IsZero() {
+		return nil
+	}
+	p := map[string]any{"type": "Place"}
+	if a.Name != "" {
+		p["name"] = a.Name
+	}
+	if a.HasPosition() {
+		p["latitude"], p["longitude"] = *a.Latitude, *a.Longitude
+	}
+	return p
 }
 
 // ServeObject answers an item page's URL with its ActivityStreams object:

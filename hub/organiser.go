@@ -134,7 +134,43 @@ type Settings struct {
 	// approves them.
 	ManuallyApprovesFollowers bool
 
+	// Area is where the hub's group works: shown on the network page and
+	// published on the actor as its location.
+	Area Area
+	// AnswersNetworkSearch lets other hubs search this hub's public items
+	// (GET /network/search.json).
+	AnswersNetworkSearch bool
+
 	UpdatedAt time.Time
+}
+
+// Area is a hub's area: a free-text name ("Hulme, Manchester"), and
+// optionally WGS84 coordinates of its centre. The zero Area says nothing.
+type Area struct {
+	Name      string
+	Latitude  *float64
+	Longitude *float64
+}
+
+// IsZero reports whether the area says nothing at all.
+func (a Area) IsZero() bool { return a.Name == "" && a.Latitude == nil && a.Longitude == nil }
+
+// HasPosition reports whether the area has coordinates.
+func (a Area) HasPosition() bool { return a.Latitude != nil && a.Longitude != nil }
+
+// validate tidies the name and checks the coordinates into f.
+func (a *Area) validate(f fieldErrors) {
+	a.Name = strings.TrimSpace(a.Name)
+	checkText(f, "area_name", "Area", a.Name, false, MaxShort)
+	if (a.Latitude == nil) != (a.Longitude == nil) {
+		f.add("area_latitude", "Give both latitude and longitude, or neither.")
+	}
+	if a.Latitude != nil && !(*a.Latitude >= -90 && *a.Latitude <= 90) { // NaN too
+		f.add("area_latitude", "Latitude must be between -90 and 90.")
+	}
+	if a.Longitude != nil && !(*a.Longitude >= -180 && *a.Longitude <= 180) {
+		f.add("area_longitude", "Longitude must be between -180 and 180.")
+	}
 }
 
 // DefaultSettings are used until an admin changes them.
@@ -148,6 +184,8 @@ func DefaultSettings() Settings {
 		Handle:       "hub",
 		Discoverable: true,
 		Indexable:    true,
+
+		AnswersNetworkSearch: true,
 	}
 }
 
@@ -173,6 +211,7 @@ func (s *Settings) Validate() error {
 	if !IsHandle(s.Handle) {
 		f.add("handle", "Use 1 to 30 letters, digits or underscores, for example hulme_hub.")
 	}
+	s.Area.validate(f)
 	return f.err("settings")
 }
 

@@ -35,6 +35,9 @@ type Stores struct {
 	Batcher Batcher
 	// Queue keeps suggestions and reports (queue.go); nil: no queue.
 	Queue QueueStore
+	// NetworkCounts counts what the commons holds from each peer, for
+	// the network page; nil: no counts.
+	NetworkCounts NetworkStore
 }
 
 // Batcher runs fn so that every change the stores make through the
@@ -61,6 +64,7 @@ type Service struct {
 
 	notifier  ChangeNotifier // hears of every stored change; may be nil
 	fed       Federation     // the hub's fediverse presence; may be nil
+	network   NetworkSource  // the network graph (WithNetwork); may be nil
 	languages Languages      // what the hub can be shown in; nil: any well-formed tag
 }
 
@@ -97,8 +101,16 @@ func WithNotifier(n ChangeNotifier) Option { return func(s *Service) { s.notifie
 
 // WithFederation gives the organiser pages the hub's fediverse presence:
 // followers, peers, the commons and moderation. Without it those answer
-// ENOTFOUND ("Federation is not running on this hub.").
-func WithFederation(f Federation) Option { return func(s *Service) { s.fed = f } }
+// ENOTFOUND ("Federation is not running on this hub."). A Federation that
+// is also a NetworkSource gives the network page its graph (WithNetwork).
+func WithFederation(f Federation) Option {
+	return func(s *Service) {
+		s.fed = f
+		if n, ok := f.(NetworkSource); ok && s.network == nil {
+			s.network = n
+		}
+	}
+}
 
 // NewService returns a Service over the given stores.
 func NewService(s Stores, logger *slog.Logger, opts ...Option) *Service {

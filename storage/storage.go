@@ -246,19 +246,20 @@ func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
 // Stores returns the hub store adapters over this database.
 func (db *DB) Stores() hub.Stores {
 	return hub.Stores{
-		Events:      &EventStore{db},
-		Places:      &PlaceStore{db},
-		Tags:        &TagStore{db},
-		Guides:      &GuideStore{db},
-		CaseStudies: &CaseStudyStore{db},
-		Organisers:  &OrganiserStore{db},
-		Sessions:    &SessionStore{db},
-		Tokens:      &TokenStore{db},
-		Settings:    &SettingsStore{db},
-		Commons:     &CommonsStore{db},
-		Searcher:    &SearchStore{db},
-		Batcher:     db,
-		Queue:       &QueueStore{db},
+		Events:        &EventStore{db},
+		Places:        &PlaceStore{db},
+		Tags:          &TagStore{db},
+		Guides:        &GuideStore{db},
+		CaseStudies:   &CaseStudyStore{db},
+		Organisers:    &OrganiserStore{db},
+		Sessions:      &SessionStore{db},
+		Tokens:        &TokenStore{db},
+		Settings:      &SettingsStore{db},
+		Commons:       &CommonsStore{db},
+		Searcher:      &SearchStore{db},
+		Batcher:       db,
+		Queue:         &QueueStore{db},
+		NetworkCounts: &CommonsStore{db},
 	}
 }
 

@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/apijson"
@@ -44,6 +47,12 @@ func (e *env) printSettings(st hub.Settings) error {
 	d.add("discoverable", yesNo(st.Discoverable))
 	d.add("indexable", yesNo(st.Indexable))
 	d.add("approve followers", yesNo(st.ManuallyApprovesFollowers))
+	area := orDash(st.Area.Name)
+	if st.Area.HasPosition() {
+		area += fmt.Sprintf(" (%s, %s)", strconv.FormatFloat(*st.Area.Latitude, 'f', -1, 64), strconv.FormatFloat(*st.Area.Longitude, 'f', -1, 64))
+	}
+	d.add("area", area)
+	d.add("answers searches", yesNo(st.AnswersNetworkSearch)) // other hubs' network searches
 	e.printDetails("Settings", d, "")
 	return nil
 }
@@ -58,6 +67,10 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 	discoverable := fs.Bool("discoverable", true, "let fediverse servers suggest the hub in their directories")
 	indexable := fs.Bool("indexable", true, "let fediverse servers include the hub's posts in search")
 	approve := fs.Bool("approve-followers", false, "hold new followers until an organiser approves them")
+	area := fs.String("area", "", "the `area` the group works in, e.g. \"Hulme, Manchester\" (\"\" to clear)")
+	lat := fs.String("lat", "", "`latitude` of the area in degrees, e.g. 53.4668 (\"\" to clear)")
+	answers := fs.Bool("answer-network-search", true, "answer other hubs' searches of the hub's public items")
+	lon := fs.String("lon", "", "`longitude` of the area in degrees, e.g. -2.2489 (\"\" to clear)")
 	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		st, err := svc.Settings(ctx)
 		if err != nil {
@@ -66,7 +79,7 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 		for flagName, pair := range map[string]struct{ dst, v *string }{
 			"name": {&st.Name, name}, "description": {&st.Description, description},
 			"timezone": {&st.TimeZone, timezone}, "language": {&st.Language, language},
-			"accent-colour": {&st.AccentColour, accent}, "handle": {&st.Handle, handle},
+			"accent-colour": {&st.AccentColour, accent}, "handle": {&st.Handle, handle}, "area": {&st.Area.Name, area},
 		} {
 			if e.isSet(flagName) {
 				*pair.dst = *pair.v
@@ -74,11 +87,25 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 		}
 		for flagName, pair := range map[string]struct{ dst, v *bool }{
 			"discoverable": {&st.Discoverable, discoverable}, "indexable": {&st.Indexable, indexable},
-			"approve-followers": {&st.ManuallyApprovesFollowers, approve},
+			"approve-followers": {&st.ManuallyApprovesFollowers, approve}, "answer-network-search": {&st.AnswersNetworkSearch, answers},
 		} {
 			if e.isSet(flagName) {
 				*pair.dst = *pair.v
 			}
+		}
+		bad := map[string]string{}
+		for _, c := range []struct {
+			flag, field, value string
+			dst                **float64
+		}{{"lat", "area_latitude", *lat, &st.Area.Latitude}, {"lon", "area_longitude", *lon, &st.Area.Longitude}} {
+			if e.isSet(c.flag) {
+				if *c.dst, err = parseDegrees(c.value); err != nil {
+					bad[c.field] = "Write the " + c.flag + " as a number of degrees, for example 53.4668."
+				}
+			}
+		}
+		if err := withValidation(bad, "settings", func() error { cp := st; return cp.Validate() }); err != nil {
+			return err
 		}
 		if err := svc.UpdateSettings(ctx, st); err != nil {
 			return err
@@ -91,6 +118,18 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 		}
 		return e.printSettings(st)
 	})
+}
+
+// parseDegrees reads a coordinate; empty is none.
+func parseDegrees(v string) (*float64, error) {
+	if v = strings.TrimSpace(v); v == "" {
+		return nil, nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return nil, err
+	}
+	return &f, nil
 }
 
 func yesNo(b bool) string {

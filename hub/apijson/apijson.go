@@ -442,6 +442,21 @@ type Settings struct {
 	Discoverable              bool   `json:"discoverable"`
 	Indexable                 bool   `json:"indexable"`
 	ManuallyApprovesFollowers bool   `json:"manually_approves_followers"`
+	Area                      Area   `json:"area"`
+	AnswersNetworkSearch      bool   `json:"answers_network_search"`
+}
+
+// Area is the hub's area: a name and optional coordinates (null when
+// not given).
+type Area struct {
+	Name      string   `json:"name"`
+	Latitude  *float64 `json:"latitude"`
+	Longitude *float64 `json:"longitude"`
+}
+
+// Hub is a's domain value.
+func (a Area) Hub() hub.Area {
+	return hub.Area{Name: a.Name, Latitude: a.Latitude, Longitude: a.Longitude}
 }
 
 // Settings is st's JSON.
@@ -451,6 +466,8 @@ func (Encoder) Settings(st *hub.Settings) Settings {
 		AccentColour: st.AccentColour, LogoType: st.LogoType,
 		Handle: st.Handle, Discoverable: st.Discoverable, Indexable: st.Indexable,
 		ManuallyApprovesFollowers: st.ManuallyApprovesFollowers,
+		Area:                      Area{Name: st.Area.Name, Latitude: st.Area.Latitude, Longitude: st.Area.Longitude},
+		AnswersNetworkSearch:      st.AnswersNetworkSearch,
 	}
 }
 
@@ -469,6 +486,9 @@ type SettingsInput struct {
 	Discoverable              *bool   `json:"discoverable"`
 	Indexable                 *bool   `json:"indexable"`
 	ManuallyApprovesFollowers *bool   `json:"manually_approves_followers"`
+	// Area, like the fediverse fields, came later: absent means unchanged.
+	Area                 *Area `json:"area"`
+	AnswersNetworkSearch *bool `json:"answers_network_search"`
 }
 
 // Peers is the list of hubs this hub follows, as GET /peers answers it.

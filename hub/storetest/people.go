@@ -209,6 +209,26 @@ func testSettingsAndLogo(t *testing.T, open Opener) {
 	if st.LogoType != "image/png" {
 		t.Errorf("saving settings lost the logo: %q", st.LogoType)
 	}
+	if !st.Area.IsZero() {
+		t.Errorf("area without one saved: %+v", st.Area)
+	}
+	lat, lon := 53.4668, -2.2489
+	want.Area = hub.Area{Name: "Hulme, Manchester", Latitude: &lat, Longitude: &lon}
+	if err := s.Settings.UpdateSettings(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ = s.Settings.FindSettings(ctx); st.Area.Name != "Hulme, Manchester" || !st.Area.HasPosition() || *st.Area.Latitude != lat || *st.Area.Longitude != lon {
+		t.Errorf("area %+v, want %+v", st.Area, want.Area)
+	}
+	if st.AnswersNetworkSearch {
+		t.Error("answering network searches stored as on when saved off")
+	}
+	want.AnswersNetworkSearch = true
+	want.Area = hub.Area{Name: "Moss Side"}
+	s.Settings.UpdateSettings(ctx, want)
+	if st, _ = s.Settings.FindSettings(ctx); st.Area.Name != "Moss Side" || st.Area.Latitude != nil || st.Area.Longitude != nil || !st.AnswersNetworkSearch {
+		t.Errorf("area without coordinates %+v", st.Area)
+	}
 	data, mime, err := s.Settings.FindLogo(ctx)
 	if err != nil || string(data) != string(png) || mime != "image/png" {
 		t.Errorf("logo %q %q %v", data, mime, err)

@@ -57,6 +57,7 @@ var tests = []struct {
 	{"ServerSoftware", testServerSoftware},
 	{"CommonsMirror", testCommonsMirror},
 	{"LatestComments", testLatestComments},
+	{"PeerShares", testPeerShares},
 	{"Subscriptions", testSubscriptions},
 	{"SubscriptionRoundTrip", testSubscriptionRoundTrip},
 	{"Batch", testBatch},

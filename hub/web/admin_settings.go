@@ -17,6 +17,10 @@ type settingsForm struct {
 	Handle                                             string
 	Discoverable, Indexable, ManuallyApprovesFollowers bool
 	Host                                               string // the hub's host, shown in @handle@host
+
+	// The area fieldset.
+	AreaName, AreaLatitude, AreaLongitude string
+	AnswersNetworkSearch                  bool
 }
 
 func (s *Server) settingsFormFrom(st hub.Settings) settingsForm {
@@ -25,6 +29,8 @@ func (s *Server) settingsFormFrom(st hub.Settings) settingsForm {
 		AccentColour: st.AccentColour, HasLogo: st.LogoType != "",
 		Handle: st.Handle, Discoverable: st.Discoverable, Indexable: st.Indexable,
 		ManuallyApprovesFollowers: st.ManuallyApprovesFollowers, Host: s.base.Host,
+		AreaName: st.Area.Name, AreaLatitude: formatFloatPtr(st.Area.Latitude), AreaLongitude: formatFloatPtr(st.Area.Longitude),
+		AnswersNetworkSearch: st.AnswersNetworkSearch,
 	}
 }
 
@@ -56,10 +62,23 @@ func (s *Server) settingsUpdate(w http.ResponseWriter, r *http.Request) error {
 		f.Handle = v("handle")
 		f.Discoverable, f.Indexable, f.ManuallyApprovesFollowers = v("discoverable") != "", v("indexable") != "", v("manually_approves_followers") != ""
 	}
+	errs := formErrors{}
+	// Likewise a form from before the area fieldset keeps the area.
+	if _, ok := r.PostForm["area_name"]; ok {
+		f.AreaName, f.AreaLatitude, f.AreaLongitude = v("area_name"), v("area_latitude"), v("area_longitude")
+		st.Area.Name = f.AreaName
+		f.AnswersNetworkSearch = v("answers_network_search") != ""
+		st.AnswersNetworkSearch = f.AnswersNetworkSearch
+		st.Area.Latitude, st.Area.Longitude = parseCoordinates(f.AreaLatitude, f.AreaLongitude, "area_latitude", "area_longitude", s.translator(r), errs)
+	}
 	st.Name, st.Description, st.TimeZone, st.Language, st.AccentColour = f.Name, f.Description, f.TimeZone, f.Language, f.AccentColour
 	st.Handle, st.Discoverable, st.Indexable, st.ManuallyApprovesFollowers = f.Handle, f.Discoverable, f.Indexable, f.ManuallyApprovesFollowers
+	view := formView{Form: f, Zones: commonZones, Action: "/admin/settings", Errors: errs}
+	if len(errs) > 0 {
+		return s.renderForm(w, r, http.StatusUnprocessableEntity, "admin/settings", "Hub settings", view)
+	}
 	if err := s.svc.UpdateSettings(r.Context(), st); err != nil {
-		return s.failedForm(w, r, err, "admin/settings", "Hub settings", formView{Form: f, Zones: commonZones, Action: "/admin/settings"})
+		return s.failedForm(w, r, err, "admin/settings", "Hub settings", view)
 	}
 	s.forgetHubLanguage()
 	s.redirectWithFlash(w, r, "/admin/settings", s.t(r, "Settings saved."))

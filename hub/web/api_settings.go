@@ -37,6 +37,12 @@ func (s *Server) apiSettingsUpdate(w http.ResponseWriter, r *http.Request) error
 	if in.ManuallyApprovesFollowers != nil {
 		st.ManuallyApprovesFollowers = *in.ManuallyApprovesFollowers
 	}
+	if in.Area != nil {
+		st.Area = in.Area.Hub()
+	}
+	if in.AnswersNetworkSearch != nil {
+		st.AnswersNetworkSearch = *in.AnswersNetworkSearch
+	}
 	if err := s.svc.UpdateSettings(r.Context(), st); err != nil {
 		return err
 	}

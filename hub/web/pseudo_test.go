@@ -104,14 +104,14 @@ func TestPseudoLocalesTranslateEveryPage(t *testing.T) {
 		"/", "/events", "/events/" + e.Slug, "/events/" + e.Slug + "?date=2026-10-27", "/guides", "/guides/" + g.Slug,
 		"/case-studies", "/case-studies/" + cs.Slug, "/topics", "/topics/digital-skills", "/places", "/places/" + e.Place.Slug,
 		"/commons", "/search?q=drop", "/search?q=nothing-matches-this", "/no-such-page", "/events/no-such-event",
-		"/events?from=not-a-date", "/admin/login", fmt.Sprintf("/commons/%d", remote.ID),
+		"/events?from=not-a-date", "/admin/login", fmt.Sprintf("/commons/%d", remote.ID), "/network",
 	}
 	organiser := []string{
 		"/admin", "/admin/events", "/admin/events/new", fmt.Sprintf("/admin/events/%d/edit", e.ID), fmt.Sprintf("/admin/events/%d/delete", e.ID),
 		"/admin/guides", "/admin/guides/new", fmt.Sprintf("/admin/guides/%d/edit", g.ID), fmt.Sprintf("/admin/guides/%d/revisions", g.ID),
 		"/admin/case-studies", "/admin/case-studies/new", fmt.Sprintf("/admin/case-studies/%d/edit", cs.ID),
 		"/admin/places", "/admin/places/new", "/admin/topics", "/admin/settings", "/admin/organisers", "/admin/organisers/new",
-		"/admin/account", "/admin/tokens", "/admin/federation", "/admin/commons", "/admin/calendars",
+		"/admin/account", "/admin/tokens", "/admin/federation", "/admin/commons", "/admin/network", "/admin/calendars",
 		"/admin/topics/digital-skills/edit", fmt.Sprintf("/admin/places/%d/edit", e.PlaceID), fmt.Sprintf("/admin/guides/%d/revisions/1", g.ID),
 		fmt.Sprintf("/admin/guides/%d/delete", g.ID), fmt.Sprintf("/admin/organisers/%d/edit", 1),
 	}

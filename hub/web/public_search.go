@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
@@ -19,12 +20,14 @@ type searchView struct {
 	Hosts   []string // peers the commons holds items from
 	Tags    []*hub.Tag
 	Places  []*hub.Place
-	Query2  template.URL // the query string without the page, for the pager (encoded by url.Values)
-	Touched bool         // a search was made (not just the empty form)
+	Query2  template.URL    // the query string without the page, for the pager (encoded by url.Values)
+	Touched bool            // a search was made (not just the empty form)
+	Network *networkResults // the hubs this hub follows, when asked (scope=network)
 }
 
 type searchForm struct {
 	Q, Kind, Origin, Tag, Place, From, To string
+	Scope                                 string // "network": ask the hubs this hub follows too
 }
 
 type searchHit struct {
@@ -55,7 +58,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := r.URL.Query()
-	form := searchForm{Q: v.Get("q"), Kind: v.Get("kind"), Origin: v.Get("origin"), Tag: v.Get("tag"), Place: v.Get("place"), From: v.Get("from"), To: v.Get("to")}
+	form := searchForm{Q: v.Get("q"), Kind: v.Get("kind"), Origin: v.Get("origin"), Tag: v.Get("tag"), Place: v.Get("place"), From: v.Get("from"), To: v.Get("to"), Scope: v.Get("scope")}
 	q := hub.SearchQuery{Text: form.Q, Kind: hub.Kind(form.Kind), Origin: form.Origin, Tag: form.Tag, Place: form.Place, Limit: listPageSize, Offset: (page - 1) * listPageSize}
 	st := s.settings(r.Context())
 	loc := hubZone(st)
@@ -87,6 +90,11 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 			view.Hits = append(view.Hits, hit)
 		}
 		view.Total, view.Pager = res.Total, newPager(page, res.Total)
+		if form.Scope == "network" && strings.TrimSpace(form.Q) != "" && page == 1 {
+			if view.Network, err = s.askNetwork(r, hub.NetworkQuery{Text: form.Q, Kind: q.Kind}); err != nil {
+				return err
+			}
+		}
 	}
 	if view.Hosts, err = s.svc.CommonsHosts(r.Context()); err != nil {
 		return err

@@ -56,6 +56,7 @@ var requiredViews = []string{
 	"admin/federation", "admin/follower_refuse",
 	"admin/calendars",
 	"public/commons", "public/commons_item", "public/past_events", "admin/commons", "public/search",
+	"public/network", "admin/network",
 }
 
 // newRenderer parses the theme's templates with English messages.

@@ -134,6 +134,7 @@ func (s *Server) publicRoutes(r chi.Router) {
 	r.Get("/commons", s.html(s.commonsList))
 	r.Get("/search", s.html(s.search))
 	r.Get("/commons/{id}", s.html(s.commonsShow))
+	s.networkPublicRoutes(r)
 }
 
 // adminRoutes are the organiser pages under /admin (admin_*.go). Access:
@@ -141,6 +142,7 @@ func (s *Server) publicRoutes(r chi.Router) {
 func (s *Server) adminRoutes(r chi.Router) {
 	r.Get("/", s.html(s.dashboard))
 	r.Post("/logout", s.html(s.logout))
+	s.networkAdminRoutes(r)
 
 	events, guides, studies, places, tags := s.eventItems(), s.guideItems(), s.caseStudyItems(), s.placeItems(), s.topicDeleter()
 	r.Get("/events", s.html(s.eventAdminList))
@@ -343,3 +345,13 @@ func (s *Server) queueAPIRoutes(r chi.Router) {
 	r.Post("/queue/reports/{id}/dismiss", s.api(s.apiReportDismiss))
 	r.Post("/queue/reports/{id}/resolve", s.api(s.apiReportResolve))
 }
+
+// networkPublicRoutes is the public network page (public_network.go)
+// and the network search every hub answers;
+// networkAdminRoutes its organisers' side, with a follow button for each
+// suggested hub.
+func (s *Server) networkPublicRoutes(r chi.Router) {
+	r.Get("/network", s.html(s.networkPage))
+	r.Get("/network/search.json", s.networkSearchAnswer) // other hubs' network searches (public_netsearch.go)
+}
+func (s *Server) networkAdminRoutes(r chi.Router) { r.Get("/network", s.html(s.networkAdmin)) }

@@ -97,7 +97,8 @@ type Server struct {
 	logins    *loginThrottle
 	static    http.Handler
 	router    chi.Router
-	pages     *pageCache // public pages, kept briefly (nil or ttl 0: off)
+	pages     *pageCache      // public pages, kept briefly (nil or ttl 0: off)
+	netLimits netSearchLimits // network searches asked and answered, per client
 }
 
 // Limits on request bodies.

@@ -130,3 +130,82 @@ func TestFediverseSettingsAPI(t *testing.T) {
 		t.Errorf("editor PUT /settings: %d, want 403", status)
 	}
 }
+
+// The hub's area: typed on the settings page, kept with what was typed
+// when a coordinate is not a number, round-tripped by the API, and kept
+// by clients and forms that predate it.
+func TestAreaSettings(t *testing.T) {
+	th := newTestHub(t)
+	c := th.client()
+	tok := th.login(c, adminEmail)
+	if r := th.get(c, "/admin/settings"); !strings.Contains(r.body, "<legend>Area</legend>") || !strings.Contains(r.body, `name="area_latitude"`) {
+		t.Fatalf("the settings form has no area fieldset")
+	}
+	base := url.Values{"csrf": {tok}, "name": {"Hulme Hub"}, "timezone": {"Europe/London"}, "language": {"en-GB"}, "accent_colour": {"#004488"}, "handle": {"hub"}}
+	form := func(area, lat, lon string) url.Values {
+		v := url.Values{"area_name": {area}, "area_latitude": {lat}, "area_longitude": {lon}, "answers_network_search": {"1"}}
+		for k, vs := range base {
+			v[k] = vs
+		}
+		return v
+	}
+	if r := th.postForm(c, "/admin/settings", form(" Hulme, Manchester ", "53.4668", "-2.2489")); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", r.StatusCode, r.body)
+	}
+	st, _ := th.svc.Settings(context.Background())
+	if st.Area.Name != "Hulme, Manchester" || !st.Area.HasPosition() || *st.Area.Latitude != 53.4668 || *st.Area.Longitude != -2.2489 {
+		t.Fatalf("stored area %+v", st.Area)
+	}
+	for _, bad := range []struct{ lat, lon, field, msg string }{
+		{"north", "-2.2", "f-area-latitude-error", "Enter the latitude as a number"},
+		{"91", "-2.2", "f-area-latitude-error", "Latitude must be between -90 and 90."},
+		{"NaN", "-2.2", "f-area-latitude-error", "Latitude must be between -90 and 90."},
+		{"53", "", "f-area-latitude-error", "Give both latitude and longitude"},
+		{"53", "<script>", "f-area-longitude-error", "Enter the longitude as a number"},
+	} {
+		r := th.postForm(c, "/admin/settings", form("Typed area", bad.lat, bad.lon))
+		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, bad.field) || !strings.Contains(r.body, bad.msg) ||
+			!strings.Contains(r.body, `value="Typed area"`) || strings.Contains(r.body, "<script>") {
+			t.Errorf("%s,%s: %d, want 422 with %q beside the field and the text kept", bad.lat, bad.lon, r.StatusCode, bad.msg)
+		}
+	}
+	if st, _ := th.svc.Settings(context.Background()); st.Area.Name != "Hulme, Manchester" {
+		t.Errorf("refused forms changed the area: %+v", st.Area)
+	}
+	// A form from before the area fieldset keeps the area.
+	if r := th.postForm(c, "/admin/settings", base); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("older form: %d", r.StatusCode)
+	}
+	if st, _ := th.svc.Settings(context.Background()); st.Area.Name != "Hulme, Manchester" || !st.Area.HasPosition() {
+		t.Errorf("an older form lost the area: %+v", st.Area)
+	}
+
+	a := th.apiClient(adminEmail)
+	_, got := a.call("GET", "/settings", nil)
+	area, _ := got["area"].(map[string]any)
+	if area["name"] != "Hulme, Manchester" || area["latitude"] != 53.4668 || area["longitude"] != -2.2489 {
+		t.Fatalf("GET /settings area %v", got["area"])
+	}
+	delete(got, "area") // a client from before the area leaves it alone
+	if status, body := a.call("PUT", "/settings", got); status != 200 || body["area"].(map[string]any)["name"] != "Hulme, Manchester" {
+		t.Errorf("PUT without area: %d %v", status, body)
+	}
+	got["area"] = map[string]any{"name": "Moss Side", "latitude": nil, "longitude": nil}
+	if status, body := a.call("PUT", "/settings", got); status != 200 || body["area"].(map[string]any)["name"] != "Moss Side" || body["area"].(map[string]any)["latitude"] != nil {
+		t.Errorf("PUT with a text-only area: %d %v", status, body)
+	}
+	if got["answers_network_search"] != true {
+		t.Errorf("answers_network_search %v, want true by default", got["answers_network_search"])
+	}
+	got["answers_network_search"] = false
+	if status, body := a.call("PUT", "/settings", got); status != 200 || body["answers_network_search"] != false {
+		t.Errorf("PUT answers_network_search false: %d %v", status, body)
+	}
+	if r := th.get(c, "/admin/settings"); !strings.Contains(r.body, `name="answers_network_search" type="checkbox" value="1" aria-describedby`) {
+		t.Error("the settings form does not show answering off")
+	}
+	got["area"] = map[string]any{"name": "x", "latitude": 200, "longitude": 0}
+	if status, body := a.call("PUT", "/settings", got); status != 422 || errFields(body)["area_latitude"] == nil {
+		t.Errorf("PUT with latitude 200: %d %v", status, body)
+	}
+}

@@ -277,6 +277,7 @@ func TestOrganiserCreatesRepeatingEventReaderFindsIt(t *testing.T) {
 		t.Errorf("the topic page %s does not list the event; it lists %v", crafts, onTopic)
 	}
 	visit("commons", "/commons")
+	visit("network", "/network")
 	visit("search", "/search?q="+url.QueryEscape(eventTitle))
 	if hits := get(t, reader, "search results", chromedp.Evaluate[[]string](`[...document.querySelectorAll('.search-results h3 a')].map(a => a.textContent.trim())`)); !slices.Contains(hits, eventTitle) {
 		t.Errorf("searching for %q finds %v", eventTitle, hits)

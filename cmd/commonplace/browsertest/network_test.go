@@ -1,0 +1,99 @@
+package browsertest
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestNetworkPage: three real demo hubs; an organiser of A follows B and
+// an organiser of B follows C, each through the browser. A's /network,
+// read in Chromium, shows B and suggests C, with no cookie, no script and
+// nothing from another host, and passes axe; so does the organisers'
+// /admin/network with its follow button.
+func TestNetworkPage(t *testing.T) {
+	chromium := chromiumPath()
+	need(t, "chromium (apt-get install chromium, or set CHROMIUM_PATH)", chromium != "")
+	axeSource, err := os.ReadFile(filepath.Join("testdata", "npm", "node_modules", "axe-core", "axe.min.js"))
+	need(t, "axe-core (make test-deps)", err == nil)
+
+	a := startHub(t, organiserEmail, organiserPassword, "--allow-private-addresses")
+	b := startHub(t, organiserEmail, organiserPassword, "--allow-private-addresses")
+	c := startHub(t, organiserEmail, organiserPassword, "--allow-private-addresses")
+	browser := startChromium(t, chromium)
+	axe := &axeChecker{t: t, source: string(axeSource)}
+
+	// The demo hubs' public URLs are http://localhost:PORT.
+	public := func(base string) string { return "http://localhost" + base[strings.LastIndex(base, ":"):] }
+	follow := func(from, to string) *tab {
+		org := newTab(t, browser, from)
+		org.do("log in and follow "+to,
+			chromedp.Navigate(from+"/admin/login"),
+			chromedp.WaitVisible(chromedp.CSS("#f-email")),
+			chromedp.SendKeys(chromedp.CSS("#f-email"), organiserEmail),
+			chromedp.SendKeys(chromedp.CSS("#f-password"), organiserPassword),
+			chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/events/new"]`)),
+			chromedp.Navigate(from+"/admin/commons"),
+			chromedp.WaitVisible(chromedp.CSS("#f-target")),
+			chromedp.SendKeys(chromedp.CSS("#f-target"), public(to)+"/"),
+			chromedp.Click(chromedp.CSS(`form[action="/admin/commons/follow"] button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(".flash")),
+		)
+		return org
+	}
+	follow(b.base, c.base)
+	orgA := follow(a.base, b.base)
+
+	deadline := time.Now().Add(40 * time.Second)
+	for !strings.Contains(plainGet(t, a.base+"/network"), "Followed by") {
+		if time.Now().After(deadline) {
+			t.Fatalf("A's network page does not suggest C within 40 s:\n%s", plainGet(t, a.base+"/network"))
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+
+	reader := newTab(t, browser, a.base)
+	reader.open("/network")
+	reader.pageOK("network page")
+	reader.private("network page")
+	axe.check(reader, "network page")
+	rows := get(t, reader, "the network table", chromedp.Evaluate[[]string](`[...document.querySelectorAll('table.network tbody th[scope=row] a')].map(a => a.getAttribute('href'))`))
+	if len(rows) != 1 || !strings.HasPrefix(rows[0], public(b.base)) {
+		t.Errorf("the network table lists %v, want B alone", rows)
+	}
+	suggested := get(t, reader, "suggested hubs", chromedp.Evaluate[[]string](`[...document.querySelectorAll('.network-suggested > li > a')].map(a => a.getAttribute('href'))`))
+	if len(suggested) != 1 || !strings.HasPrefix(suggested[0], public(c.base)) {
+		t.Errorf("suggested %v, want C", suggested)
+	}
+	if n := get(t, reader, "drawings", chromedp.Evaluate[int](`[...document.querySelectorAll('figure.network-drawing svg[role=img] circle')].filter(c => c.getBoundingClientRect().width > 0).length`)); n != 3 {
+		t.Errorf("the drawing shows %d hubs, want 3 (A, B it follows, C suggested)", n)
+	}
+	if n := get(t, reader, "scripts", chromedp.Evaluate[int](`document.scripts.length`)); n != 0 {
+		t.Errorf("the network page has %d scripts", n)
+	}
+
+	orgA.open("/admin/network")
+	orgA.pageOK("organisers' network page")
+	axe.check(orgA, "organisers' network page")
+	if n := get(t, orgA, "follow buttons", chromedp.Evaluate[int](`document.querySelectorAll('.network-suggested form[action="/admin/commons/follow"] button').length`)); n != 1 {
+		t.Errorf("the organisers' network page has %d follow buttons, want 1 (for C)", n)
+	}
+}
+
+func plainGet(t *testing.T, u string) string {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}

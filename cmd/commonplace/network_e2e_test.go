@@ -1,0 +1,132 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestNetworkFourHubs starts four real hubs on loopback: A follows B, B
+// follows C, D is on its own. A's following collection lists B; A's
+// network page shows B with its area and C as a hub A might follow (not
+// D); an admin of A follows C from the organisers' network page; A's
+// network search then finds B's and C's items, each under its hub, and
+// still answers, naming B, once B is stopped.
+func TestNetworkFourHubs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts four hubs")
+	}
+	a, b, c, d := startCommonsHub(t, "alpha"), startCommonsHub(t, "beta"), startCommonsHub(t, "gamma"), startCommonsHub(t, "delta")
+	b.dir.ok("settings", "set", "--area", "Moss Side, Manchester", "--lat", "53.4571", "--lon", "-2.2275")
+	c.dir.ok("settings", "set", "--area", "Salford")
+	b.api(http.MethodPost, "/guides", map[string]any{"title": "Beta seed library", "body": "Seeds to borrow."}, nil)
+	c.api(http.MethodPost, "/guides", map[string]any{"title": "Gamma seed swap", "body": "Bring seeds."}, nil)
+	d.api(http.MethodPost, "/guides", map[string]any{"title": "Delta seed bank", "body": "Seeds."}, nil)
+	a.dir.ok("peer", "follow", b.handle())
+	b.dir.ok("peer", "follow", c.handle())
+	within(t, 15*time.Second, "the follows to be accepted", func() bool { return a.peerAccepted(b) && b.peerAccepted(c) })
+
+	var following struct {
+		TotalItems   int      `json:"totalItems"`
+		OrderedItems []string `json:"orderedItems"`
+	}
+	getJSON(t, a.base()+"/actor/following?page=1", &following)
+	if following.TotalItems != 1 || len(following.OrderedItems) != 1 || following.OrderedItems[0] != b.base()+"/actor" {
+		t.Errorf("A's following collection: %+v", following)
+	}
+
+	within(t, 30*time.Second, "A's network page to show B and, through B, C", func() bool {
+		p := a.page("/network")
+		return strings.Contains(p, ">Hub BETA</a>") && strings.Contains(p, "Moss Side, Manchester") && strings.Contains(p, ">Hub GAMMA</a>") &&
+			strings.Contains(p, "Followed by Hub BETA")
+	})
+	if p := a.page("/network"); strings.Contains(p, "DELTA") || strings.Contains(p, "/admin/commons/follow") {
+		t.Errorf("A's public network page shows D, or a follow button")
+	}
+
+	// An admin of A follows C from the organisers' network page.
+	admin := loginAdmin(t, a)
+	page := getPage(t, admin, a.base()+"/admin/network")
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)
+	if csrf == nil || !strings.Contains(page, `name="target" value="`+c.base()+`/actor"`) {
+		t.Fatalf("the organisers' network page has no follow button for C:\n%s", page)
+	}
+	resp, err := admin.PostForm(a.base()+"/admin/commons/follow", url.Values{"csrf": {csrf[1]}, "target": {c.base() + "/actor"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	within(t, 15*time.Second, "C to accept A's follow", func() bool { return a.peerAccepted(c) })
+
+	// Network search: B and C answer from their own items, D is not asked.
+	search := func() string { return a.page("/search?scope=network&q=" + url.QueryEscape("seed")) }
+	p := search()
+	_, network, _ := strings.Cut(p, `id="network-results-title"`)
+	for _, want := range []string{">Hub BETA</a>", ">Beta seed library</a>", ">Hub GAMMA</a>", ">Gamma seed swap</a>", `href="` + b.base() + `/guides/`, `href="` + c.base() + `/guides/`} {
+		if !strings.Contains(network, want) {
+			t.Errorf("A's network search lacks %q", want)
+		}
+	}
+	if strings.Contains(p, "Delta seed bank") {
+		t.Error("A's network search reached D, which it does not follow")
+	}
+
+	// B stops: the search still answers, within its deadline, and says so.
+	b.srv.stop(10 * time.Second)
+	start := time.Now()
+	p = a.page("/search?scope=network&q=" + url.QueryEscape("swap"))
+	t.Logf("network search with B stopped: %v", time.Since(start))
+	if !strings.Contains(p, ">Gamma seed swap</a>") || !strings.Contains(p, "It could not be reached.") {
+		t.Errorf("with B stopped, the network search does not show C's answer and B's problem")
+	}
+}
+
+func getJSON(t *testing.T, u string, out any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	req.Header.Set("Accept", "application/activity+json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		t.Fatalf("%s: %v", u, err)
+	}
+}
+
+// loginAdmin is a client logged in as h's admin.
+func loginAdmin(t *testing.T, h *commonsHub) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.PostForm(h.base()+"/admin/login", url.Values{"email": {"admin@" + h.name + ".example"}, "password": {"a long enough password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Request.URL.Path == "/admin/login" {
+		t.Fatalf("login to %s failed", h.name)
+	}
+	return c
+}
+
+func getPage(t *testing.T, c *http.Client, u string) string {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,82 @@
+package hub
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Network search: a search on this hub can ask the hubs it follows for
+// their public items matching the same words. Each hub answers from its
+// own items through a small public endpoint (GET /network/search.json,
+// docs/search.md); what peers answer is shown apart from this hub's
+// results, credited to the hub that answered.
+
+// MaxNetworkResults bounds the results one hub gives, and takes, per
+// network search.
+const MaxNetworkResults = 10
+
+// NetworkQuery is what a network search asks every peer.
+type NetworkQuery struct {
+	Text string
+	Kind Kind // KindEvent, KindGuide, KindCaseStudy or ""
+}
+
+// NetworkResult is one public item a peer answered with. Its URL is on
+// the peer's own server (results that are not are dropped); its text is
+// plain, never HTML.
+type NetworkResult struct {
+	Kind     Kind       `json:"kind"`
+	Title    string     `json:"title"`
+	Summary  string     `json:"summary"`
+	URL      string     `json:"url"`
+	StartsAt *time.Time `json:"starts_at,omitempty"`
+	// CommonsID is set, on the asking hub, when its commons already holds
+	// the item (the result's URL is its object id): the page links to
+	// that copy too. Never sent or read.
+	CommonsID int64 `json:"-"`
+}
+
+// Why a peer gave no results (PeerAnswer.Problem).
+const (
+	NetworkSearchSlow    = "slow"    // it did not answer within the deadline
+	NetworkSearchDown    = "down"    // it could not be reached, or answered with an error
+	NetworkSearchGarbage = "garbage" // it answered something that is not a search answer
+	NetworkSearchBusy    = "busy"    // it asked us to slow down (429)
+	NetworkSearchClosed  = "closed"  // it does not answer network searches (404)
+)
+
+// PeerAnswer is one peer's answer to a network search.
+type PeerAnswer struct {
+	Hub     Origin
+	Results []NetworkResult
+	Total   int    // matching items on the peer, as it says
+	Problem string // one of the NetworkSearch codes, "" when it answered
+}
+
+// NetworkSearcher asks the hubs this hub follows (only Commonplace hubs)
+// in parallel, each within a deadline, and returns every peer's answer
+// or problem; a slow or broken peer costs at most the deadline.
+type NetworkSearcher interface {
+	SearchNetwork(ctx context.Context, q NetworkQuery) ([]PeerAnswer, error)
+}
+
+// SearchNetwork asks the hubs this hub follows; anyone may. Without
+// federation it answers nothing.
+func (s *Service) SearchNetwork(ctx context.Context, q NetworkQuery) ([]PeerAnswer, error) {
+	q.Text = strings.TrimSpace(q.Text)
+	if q.Text == "" {
+		return nil, Errorf(EINVALID, "Type the words to find on other hubs.")
+	}
+	if len(q.Text) > 200 {
+		return nil, Errorf(EINVALID, "Please search for at most 200 characters.")
+	}
+	if q.Kind != "" && !q.Kind.Valid() {
+		return nil, Errorf(EINVALID, "Choose events, guides or case studies.")
+	}
+	n, ok := s.fed.(NetworkSearcher)
+	if !ok || s.fed == nil {
+		return nil, nil
+	}
+	return n.SearchNetwork(ctx, q)
+}
