@@ -134,6 +134,11 @@ type Settings struct {
 	// approves them.
 	ManuallyApprovesFollowers bool
 
+	// EmbedOrigins are the partner websites (origins such as
+	// https://example.org) that may show the hub's embeds in a frame;
+	// ["*"], the default, is any website and an empty list none.
+	EmbedOrigins []string
+
 	UpdatedAt time.Time
 }
 
@@ -148,6 +153,7 @@ func DefaultSettings() Settings {
 		Handle:       "hub",
 		Discoverable: true,
 		Indexable:    true,
+		EmbedOrigins: []string{AnyOrigin},
 	}
 }
 
@@ -173,6 +179,7 @@ func (s *Settings) Validate() error {
 	if !IsHandle(s.Handle) {
 		f.add("handle", "Use 1 to 30 letters, digits or underscores, for example hulme_hub.")
 	}
+	s.EmbedOrigins = checkEmbedOrigins(f, s.EmbedOrigins)
 	return f.err("settings")
 }
 

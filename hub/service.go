@@ -192,6 +192,9 @@ func (s *Service) Occurrences(ctx context.Context, f OccurrenceFilter) ([]Occurr
 	}
 	var out []Occurrence
 	for _, e := range events {
+		if f.Organiser != "" && !strings.EqualFold(strings.TrimSpace(e.Organiser), strings.TrimSpace(f.Organiser)) {
+			continue
+		}
 		out = append(out, e.Occurrences(f.From, f.To, f.Limit)...)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })

@@ -215,16 +215,18 @@ var _ hub.SettingsStore = (*SettingsStore)(nil)
 func (s *SettingsStore) FindSettings(ctx context.Context) (hub.Settings, error) {
 	var st hub.Settings
 	var updated int64
+	var origins string
 	err := s.db.db.QueryRowContext(ctx, `SELECT name, description, time_zone, language, accent_colour, logo_type,
-		handle, discoverable, indexable, manually_approves_followers, updated_at FROM settings WHERE id = 1`).
+		handle, discoverable, indexable, manually_approves_followers, embed_origins, updated_at FROM settings WHERE id = 1`).
 		Scan(&st.Name, &st.Description, &st.TimeZone, &st.Language, &st.AccentColour, &st.LogoType,
-			&st.Handle, &st.Discoverable, &st.Indexable, &st.ManuallyApprovesFollowers, &updated)
+			&st.Handle, &st.Discoverable, &st.Indexable, &st.ManuallyApprovesFollowers, &origins, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return hub.DefaultSettings(), nil
 	}
 	if err != nil {
 		return hub.Settings{}, wrap(err, "read settings")
 	}
+	st.EmbedOrigins = strings.Fields(origins)
 	st.UpdatedAt = fromUnix(updated)
 	return st, nil
 }
@@ -232,13 +234,14 @@ func (s *SettingsStore) FindSettings(ctx context.Context) (hub.Settings, error) 
 // UpdateSettings saves the settings (not the logo).
 func (s *SettingsStore) UpdateSettings(ctx context.Context, st hub.Settings) error {
 	_, err := s.db.exec(ctx, `INSERT INTO settings (id, name, description, time_zone, language, accent_colour,
-		handle, discoverable, indexable, manually_approves_followers, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		handle, discoverable, indexable, manually_approves_followers, embed_origins, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description, time_zone = excluded.time_zone,
 		language = excluded.language, accent_colour = excluded.accent_colour, handle = excluded.handle,
 		discoverable = excluded.discoverable, indexable = excluded.indexable,
-		manually_approves_followers = excluded.manually_approves_followers, updated_at = excluded.updated_at`,
+		manually_approves_followers = excluded.manually_approves_followers, embed_origins = excluded.embed_origins,
+		updated_at = excluded.updated_at`,
 		st.Name, st.Description, st.TimeZone, st.Language, st.AccentColour,
-		st.Handle, st.Discoverable, st.Indexable, st.ManuallyApprovesFollowers, unix(s.db.now()))
+		st.Handle, st.Discoverable, st.Indexable, st.ManuallyApprovesFollowers, strings.Join(st.EmbedOrigins, " "), unix(s.db.now()))
 	return wrap(err, "save settings")
 }
 

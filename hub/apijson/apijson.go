@@ -442,6 +442,9 @@ type Settings struct {
 	Discoverable              bool   `json:"discoverable"`
 	Indexable                 bool   `json:"indexable"`
 	ManuallyApprovesFollowers bool   `json:"manually_approves_followers"`
+	// EmbedOrigins are the websites that may frame the hub's embeds:
+	// ["*"] any, [] none.
+	EmbedOrigins []string `json:"embed_origins"`
 }
 
 // Settings is st's JSON.
@@ -450,7 +453,7 @@ func (Encoder) Settings(st *hub.Settings) Settings {
 		Name: st.Name, Description: st.Description, TimeZone: st.TimeZone, Language: st.Language,
 		AccentColour: st.AccentColour, LogoType: st.LogoType,
 		Handle: st.Handle, Discoverable: st.Discoverable, Indexable: st.Indexable,
-		ManuallyApprovesFollowers: st.ManuallyApprovesFollowers,
+		ManuallyApprovesFollowers: st.ManuallyApprovesFollowers, EmbedOrigins: NonNil(st.EmbedOrigins),
 	}
 }
 
@@ -459,16 +462,17 @@ func (Encoder) Settings(st *hub.Settings) Settings {
 // means unchanged. logo_type is accepted, so a client can send back what
 // it read, and ignored.
 type SettingsInput struct {
-	Name                      string  `json:"name"`
-	Description               string  `json:"description"`
-	TimeZone                  string  `json:"time_zone"`
-	Language                  string  `json:"language"`
-	AccentColour              string  `json:"accent_colour"`
-	LogoType                  string  `json:"logo_type"`
-	Handle                    *string `json:"handle"`
-	Discoverable              *bool   `json:"discoverable"`
-	Indexable                 *bool   `json:"indexable"`
-	ManuallyApprovesFollowers *bool   `json:"manually_approves_followers"`
+	Name                      string    `json:"name"`
+	Description               string    `json:"description"`
+	TimeZone                  string    `json:"time_zone"`
+	Language                  string    `json:"language"`
+	AccentColour              string    `json:"accent_colour"`
+	LogoType                  string    `json:"logo_type"`
+	Handle                    *string   `json:"handle"`
+	Discoverable              *bool     `json:"discoverable"`
+	Indexable                 *bool     `json:"indexable"`
+	ManuallyApprovesFollowers *bool     `json:"manually_approves_followers"`
+	EmbedOrigins              *[]string `json:"embed_origins"`
 }
 
 // Peers is the list of hubs this hub follows, as GET /peers answers it.

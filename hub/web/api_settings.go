@@ -37,6 +37,9 @@ func (s *Server) apiSettingsUpdate(w http.ResponseWriter, r *http.Request) error
 	if in.ManuallyApprovesFollowers != nil {
 		st.ManuallyApprovesFollowers = *in.ManuallyApprovesFollowers
 	}
+	if in.EmbedOrigins != nil {
+		st.EmbedOrigins = *in.EmbedOrigins
+	}
 	if err := s.svc.UpdateSettings(r.Context(), st); err != nil {
 		return err
 	}

@@ -74,6 +74,7 @@ func (s *Server) routes() chi.Router {
 		r.Group(func(r chi.Router) {
 			r.Use(s.language, s.pages.middleware)
 			s.publicRoutes(r)
+			s.embedRoutes(r)
 		})
 
 		// Organiser pages: a session cookie scoped to /admin, CSRF tokens on
@@ -91,6 +92,7 @@ func (s *Server) routes() chi.Router {
 			r.Group(func(r chi.Router) {
 				r.Use(s.requireSession)
 				s.adminRoutes(r)
+				s.embedAdminRoutes(r)
 			})
 		})
 
@@ -307,4 +309,23 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/blocks", s.api(s.apiBlockList))
 	r.Post("/blocks", s.api(s.apiBlockAdd))
 	r.Delete("/blocks", s.api(s.apiBlockRemove))
+}
+
+// embedRoutes are the pages partner websites may frame (embed.go), the
+// only ones: frameable sets their frame-ancestors from the hub's
+// EmbedOrigins setting. Access: anyone.
+func (s *Server) embedRoutes(r chi.Router) {
+	r.Group(func(r chi.Router) {
+		r.Use(s.frameable)
+		r.Get("/embed/events", s.html(s.embedEvents))
+		r.Get("/embed/events/{slug}", s.html(s.embedEvent))
+	})
+}
+
+// embedAdminRoutes are the organisers' embed builder (admin_embed.go).
+// Access: an organiser with a session; only admins may save the partner
+// websites (hub.Service checks).
+func (s *Server) embedAdminRoutes(r chi.Router) {
+	r.Get("/embed", s.html(s.embedBuilderShow))
+	r.Post("/embed/origins", s.html(s.embedOriginsSave))
 }
