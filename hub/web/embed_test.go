@@ -89,7 +89,7 @@ func TestOnlyEmbedsAreFramable(t *testing.T) {
 	e, _ := th.seedEmbed()
 	c := th.client()
 	embeds := []string{"/embed/events", "/embed/events?topic=repair&style=plain", "/embed/events/" + e.Slug, "/embed/events/nope"}
-	others := []string{"/", "/events", "/events/" + e.Slug, "/guides", "/places", "/admin/login", "/embed", "/embed/", "/embedded/events", "/nowhere", "/feed.atom", "/static/embed.css"}
+	others := []string{"/", "/events", "/events/" + e.Slug, "/guides", "/places", "/admin/login", "/embed", "/embed/", "/embedded/events", "/nowhere", "/feed.atom", "/static/embed.css", "/oembed?url=x"}
 	check := func(t *testing.T, wantAncestors string) {
 		t.Helper()
 		for _, p := range embeds {

@@ -208,6 +208,7 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.page(r, e.Title, nil)
 	s.withActivityJSON(p, r)
+	s.withOEmbed(p, r)
 	p.Section = hub.KindEvent.Path()
 	tr := s.translator(r)
 	p.Description = tr.When(current.Start, current.End, e.AllDay) + tr.elsewhere(noteFor(current, s.today(p.Site).Location()))

@@ -319,7 +319,10 @@ func (s *Server) embedRoutes(r chi.Router) {
 		r.Use(s.frameable)
 		r.Get("/embed/events", s.html(s.embedEvents))
 		r.Get("/embed/events/{slug}", s.html(s.embedEvent))
+		r.Get("/embed/guides/{slug}", s.html(s.embedItem(hub.KindGuide)))
+		r.Get("/embed/case-studies/{slug}", s.html(s.embedItem(hub.KindCaseStudy)))
 	})
+	r.Get("/oembed", s.api(s.oembed)) // oembed.go
 }
 
 // embedAdminRoutes are the organisers' embed builder (admin_embed.go).
