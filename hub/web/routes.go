@@ -75,6 +75,7 @@ func (s *Server) routes() chi.Router {
 			r.Use(s.language, s.pages.middleware)
 			s.publicRoutes(r)
 			s.embedRoutes(r)
+			s.printRoutes(r)
 		})
 
 		// Organiser pages: a session cookie scoped to /admin, CSRF tokens on
@@ -331,4 +332,10 @@ func (s *Server) embedRoutes(r chi.Router) {
 func (s *Server) embedAdminRoutes(r chi.Router) {
 	r.Get("/embed", s.html(s.embedBuilderShow))
 	r.Post("/embed/origins", s.html(s.embedOriginsSave))
+}
+
+// printRoutes are the readers' posters and month grid (poster.go,
+// public_month.go). Access: anyone.
+func (s *Server) printRoutes(r chi.Router) {
+	r.Get("/events/{slug}/poster", s.html(s.posterShow))
 }
