@@ -439,3 +439,8 @@ func seriesEnd(e *Event) *time.Time {
 	}
 	return &occ.End
 }
+
+// reservedEventSlugs are addresses under /events that are pages of their
+// own, which an event's slug must not take.
+var reservedEventSlugs = map[string]bool{"calendar": true}
+

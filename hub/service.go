@@ -239,6 +239,9 @@ func (s *Service) CreateEvent(ctx context.Context, e *Event) error {
 		return err
 	}
 	e.Slug = Slugify(e.Title)
+	if reservedEventSlugs[e.Slug] {
+		e.Slug += "-event" // /events/calendar is the month grid
+	}
 	if err := s.Events.CreateEvent(ctx, e); err != nil {
 		return err
 	}

@@ -187,5 +187,5 @@ func (s *Server) embedEvent(w http.ResponseWriter, r *http.Request) error {
 }
 
 func init() {
-	requiredViews = append(requiredViews, "public/embed_events", "public/embed_event", "public/embed_item", "public/poster", "admin/embed")
+	requiredViews = append(requiredViews, "public/embed_events", "public/embed_event", "public/embed_item", "public/poster", "public/events_month", "admin/embed")
 }

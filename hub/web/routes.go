@@ -338,4 +338,5 @@ func (s *Server) embedAdminRoutes(r chi.Router) {
 // public_month.go). Access: anyone.
 func (s *Server) printRoutes(r chi.Router) {
 	r.Get("/events/{slug}/poster", s.html(s.posterShow))
+	r.Get("/events/calendar", s.html(s.eventMonth))
 }
