@@ -443,4 +443,3 @@ func seriesEnd(e *Event) *time.Time {
 // reservedEventSlugs are addresses under /events that are pages of their
 // own, which an event's slug must not take.
 var reservedEventSlugs = map[string]bool{"calendar": true}
-

@@ -16,7 +16,7 @@ func monthCell(page, date string) string {
 }
 
 func TestMonthGrid(t *testing.T) {
-	th := newTestHub(t) // today is 1 October 2026
+	th := newTestHub(t)       // today is 1 October 2026
 	weekly, _, _ := th.seed() // Tuesdays 10am from 6 October 2026
 	fair := &hub.Event{
 		Title: "Winter fair", TimeZone: "Europe/London", AllDay: true,
