@@ -462,17 +462,19 @@ func (Encoder) Settings(st *hub.Settings) Settings {
 // means unchanged. logo_type is accepted, so a client can send back what
 // it read, and ignored.
 type SettingsInput struct {
-	Name                      string    `json:"name"`
-	Description               string    `json:"description"`
-	TimeZone                  string    `json:"time_zone"`
-	Language                  string    `json:"language"`
-	AccentColour              string    `json:"accent_colour"`
-	LogoType                  string    `json:"logo_type"`
-	Handle                    *string   `json:"handle"`
-	Discoverable              *bool     `json:"discoverable"`
-	Indexable                 *bool     `json:"indexable"`
-	ManuallyApprovesFollowers *bool     `json:"manually_approves_followers"`
-	EmbedOrigins              *[]string `json:"embed_origins"`
+	Name                      string  `json:"name"`
+	Description               string  `json:"description"`
+	TimeZone                  string  `json:"time_zone"`
+	Language                  string  `json:"language"`
+	AccentColour              string  `json:"accent_colour"`
+	LogoType                  string  `json:"logo_type"`
+	Handle                    *string `json:"handle"`
+	Discoverable              *bool   `json:"discoverable"`
+	Indexable                 *bool   `json:"indexable"`
+	ManuallyApprovesFollowers *bool   `json:"manually_approves_followers"`
+
+	// EmbedOrigins, optional too: absent leaves the partner websites.
+	EmbedOrigins *[]string `json:"embed_origins"`
 }
 
 // Peers is the list of hubs this hub follows, as GET /peers answers it.
