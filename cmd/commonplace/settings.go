@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"strings"
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/apijson"
@@ -44,6 +45,11 @@ func (e *env) printSettings(st hub.Settings) error {
 	d.add("discoverable", yesNo(st.Discoverable))
 	d.add("indexable", yesNo(st.Indexable))
 	d.add("approve followers", yesNo(st.ManuallyApprovesFollowers))
+	embeds := "only this hub"
+	if len(st.EmbedOrigins) > 0 {
+		embeds = strings.Join(st.EmbedOrigins, " ")
+	}
+	d.add("embed websites", embeds)
 	e.printDetails("Settings", d, "")
 	return nil
 }
@@ -58,6 +64,7 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 	discoverable := fs.Bool("discoverable", true, "let fediverse servers suggest the hub in their directories")
 	indexable := fs.Bool("indexable", true, "let fediverse servers include the hub's posts in search")
 	approve := fs.Bool("approve-followers", false, "hold new followers until an organiser approves them")
+	embedOrigins := fs.String("embed-origins", "", "`websites` that may show the hub's embeds in a frame: * for any, or origins such as https://our-group.example separated by spaces")
 	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		st, err := svc.Settings(ctx)
 		if err != nil {
@@ -78,6 +85,11 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 		} {
 			if e.isSet(flagName) {
 				*pair.dst = *pair.v
+			}
+		}
+		if e.isSet("embed-origins") {
+			if st.EmbedOrigins, err = hub.ParseEmbedOrigins(*embedOrigins); err != nil {
+				return err
 			}
 		}
 		if err := svc.UpdateSettings(ctx, st); err != nil {
