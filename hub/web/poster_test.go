@@ -78,6 +78,18 @@ func TestPosters(t *testing.T) {
 		})
 	}
 
+	// The hub's logo heads the poster once there is one.
+	if strings.Contains(th.get(c, "/events/"+oneOff.Slug+"/poster").body, `class="poster-logo"`) {
+		t.Error("a poster shows a logo the hub does not have")
+	}
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
+	if err := th.svc.UpdateLogo(th.host(), png, "image/png"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(th.get(c, "/events/"+oneOff.Slug+"/poster").body, `<img class="poster-logo" src="/logo" alt="" width="48" height="48">`) {
+		t.Error("the poster lacks the hub's logo")
+	}
+
 	// Cancelled: the whole series, then the one-off event.
 	if err := th.svc.SetEventStatus(th.host(), oneOff.ID, "", hub.StatusCancelled, "Hall closed for repairs"); err != nil {
 		t.Fatal(err)
