@@ -105,6 +105,12 @@ func TestMonthGrid(t *testing.T) {
 		}
 	}
 
+	for _, w := range []string{`<input id="f-month" name="month" type="month" value="2026-12">`, `<option value="seasonal">Seasonal</option>`, `<option value="` + weekly.Place.Slug + `">Hulme Library</option>`} {
+		if !strings.Contains(r.body, w) {
+			t.Errorf("the grid's filter form lacks %q", w)
+		}
+	}
+
 	// Filters, and the grid in Welsh.
 	r = th.get(c, "/events/calendar?month=2026-12&tag=seasonal")
 	if !strings.Contains(r.body, "Winter fair") || strings.Contains(r.body, "Digital drop-in") || !strings.Contains(r.body, "month=2027-01&amp;tag=seasonal") {

@@ -30,6 +30,8 @@ type monthPage struct {
 	Prev, Next string        // paths of the months before and after
 	Tag, Place string
 	Count      int // occurrences in the month
+	Tags       []*hub.Tag
+	Places     []*hub.Place
 }
 
 // weekdayName is a column heading: the short name, and the full one.
@@ -65,6 +67,12 @@ func (s *Server) eventMonth(w http.ResponseWriter, r *http.Request) error {
 	}
 	occ, err := s.svc.Occurrences(ctx, f)
 	if err != nil {
+		return err
+	}
+	if data.Tags, err = s.svc.ListTags(ctx); err != nil {
+		return err
+	}
+	if data.Places, err = s.svc.ListPlaces(ctx); err != nil {
 		return err
 	}
 	data.Count = len(occ)
