@@ -159,7 +159,10 @@ type OccurrenceFilter struct {
 	From, To time.Time // required: occurrences overlapping [From, To)
 	Tag      string    // tag slug
 	PlaceID  int64
-	Limit    int // at most this many occurrences; 0 means 500
+	// Organiser selects events of this organiser or partner organisation
+	// (Event.Organiser), compared without regard to case.
+	Organiser string
+	Limit     int // at most this many occurrences; 0 means 500
 }
 
 // maxOccurrencesPerEvent bounds expansion of one series in one query.
@@ -436,3 +439,7 @@ func seriesEnd(e *Event) *time.Time {
 	}
 	return &occ.End
 }
+
+// reservedEventSlugs are addresses under /events that are pages of their
+// own, which an event's slug must not take.
+var reservedEventSlugs = map[string]bool{"calendar": true}

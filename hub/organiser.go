@@ -140,6 +140,10 @@ type Settings struct {
 	// AnswersNetworkSearch lets other hubs search this hub's public items
 	// (GET /network/search.json).
 	AnswersNetworkSearch bool
+	// EmbedOrigins are the partner websites (origins such as
+	// https://example.org) that may show the hub's embeds in a frame;
+	// ["*"], the default, is any website and an empty list none.
+	EmbedOrigins []string
 
 	UpdatedAt time.Time
 }
@@ -186,6 +190,7 @@ func DefaultSettings() Settings {
 		Indexable:    true,
 
 		AnswersNetworkSearch: true,
+		EmbedOrigins:         []string{AnyOrigin},
 	}
 }
 
@@ -212,6 +217,7 @@ func (s *Settings) Validate() error {
 		f.add("handle", "Use 1 to 30 letters, digits or underscores, for example hulme_hub.")
 	}
 	s.Area.validate(f)
+	s.EmbedOrigins = checkEmbedOrigins(f, s.EmbedOrigins)
 	return f.err("settings")
 }
 

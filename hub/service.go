@@ -206,6 +206,9 @@ func (s *Service) Occurrences(ctx context.Context, f OccurrenceFilter) ([]Occurr
 	}
 	var out []Occurrence
 	for _, e := range events {
+		if f.Organiser != "" && !strings.EqualFold(strings.TrimSpace(e.Organiser), strings.TrimSpace(f.Organiser)) {
+			continue
+		}
 		out = append(out, e.Occurrences(f.From, f.To, f.Limit)...)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
@@ -250,6 +253,9 @@ func (s *Service) CreateEvent(ctx context.Context, e *Event) error {
 		return err
 	}
 	e.Slug = Slugify(e.Title)
+	if reservedEventSlugs[e.Slug] {
+		e.Slug += "-event" // /events/calendar is the month grid
+	}
 	if err := s.Events.CreateEvent(ctx, e); err != nil {
 		return err
 	}

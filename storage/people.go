@@ -216,11 +216,12 @@ func (s *SettingsStore) FindSettings(ctx context.Context) (hub.Settings, error) 
 	var st hub.Settings
 	var updated int64
 	var lat, lon sql.NullFloat64
+	var origins string
 	err := s.db.db.QueryRowContext(ctx, `SELECT name, description, time_zone, language, accent_colour, logo_type,
 		handle, discoverable, indexable, manually_approves_followers, area_name, area_latitude, area_longitude,
-		answers_network_search, updated_at FROM settings WHERE id = 1`).
+		answers_network_search, embed_origins, updated_at FROM settings WHERE id = 1`).
 		Scan(&st.Name, &st.Description, &st.TimeZone, &st.Language, &st.AccentColour, &st.LogoType,
-			&st.Handle, &st.Discoverable, &st.Indexable, &st.ManuallyApprovesFollowers, &st.Area.Name, &lat, &lon, &st.AnswersNetworkSearch, &updated)
+			&st.Handle, &st.Discoverable, &st.Indexable, &st.ManuallyApprovesFollowers, &st.Area.Name, &lat, &lon, &st.AnswersNetworkSearch, &origins, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return hub.DefaultSettings(), nil
 	}
@@ -228,6 +229,7 @@ func (s *SettingsStore) FindSettings(ctx context.Context) (hub.Settings, error) 
 		return hub.Settings{}, wrap(err, "read settings")
 	}
 	st.Area.Latitude, st.Area.Longitude = floatPtr(lat), floatPtr(lon)
+	st.EmbedOrigins = strings.Fields(origins)
 	st.UpdatedAt = fromUnix(updated)
 	return st, nil
 }
@@ -236,16 +238,16 @@ func (s *SettingsStore) FindSettings(ctx context.Context) (hub.Settings, error) 
 func (s *SettingsStore) UpdateSettings(ctx context.Context, st hub.Settings) error {
 	_, err := s.db.exec(ctx, `INSERT INTO settings (id, name, description, time_zone, language, accent_colour,
 		handle, discoverable, indexable, manually_approves_followers, area_name, area_latitude, area_longitude,
-		answers_network_search, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		answers_network_search, embed_origins, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description, time_zone = excluded.time_zone,
 		language = excluded.language, accent_colour = excluded.accent_colour, handle = excluded.handle,
 		discoverable = excluded.discoverable, indexable = excluded.indexable,
 		manually_approves_followers = excluded.manually_approves_followers, area_name = excluded.area_name,
 		area_latitude = excluded.area_latitude, area_longitude = excluded.area_longitude,
-		answers_network_search = excluded.answers_network_search, updated_at = excluded.updated_at`,
+		answers_network_search = excluded.answers_network_search, embed_origins = excluded.embed_origins, updated_at = excluded.updated_at`,
 		st.Name, st.Description, st.TimeZone, st.Language, st.AccentColour,
 		st.Handle, st.Discoverable, st.Indexable, st.ManuallyApprovesFollowers,
-		st.Area.Name, nullFloat(st.Area.Latitude), nullFloat(st.Area.Longitude), st.AnswersNetworkSearch, unix(s.db.now()))
+		st.Area.Name, nullFloat(st.Area.Latitude), nullFloat(st.Area.Longitude), st.AnswersNetworkSearch, strings.Join(st.EmbedOrigins, " "), unix(s.db.now()))
 	return wrap(err, "save settings")
 }
 

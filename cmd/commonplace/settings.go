@@ -53,6 +53,11 @@ func (e *env) printSettings(st hub.Settings) error {
 	}
 	d.add("area", area)
 	d.add("answers searches", yesNo(st.AnswersNetworkSearch)) // other hubs' network searches
+	embeds := "only this hub"
+	if len(st.EmbedOrigins) > 0 {
+		embeds = strings.Join(st.EmbedOrigins, " ")
+	}
+	d.add("embed websites", embeds)
 	e.printDetails("Settings", d, "")
 	return nil
 }
@@ -71,6 +76,7 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 	lat := fs.String("lat", "", "`latitude` of the area in degrees, e.g. 53.4668 (\"\" to clear)")
 	answers := fs.Bool("answer-network-search", true, "answer other hubs' searches of the hub's public items")
 	lon := fs.String("lon", "", "`longitude` of the area in degrees, e.g. -2.2489 (\"\" to clear)")
+	embedOrigins := fs.String("embed-origins", "", "`websites` that may show the hub's embeds in a frame: * for any, or origins such as https://our-group.example separated by spaces")
 	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
 		st, err := svc.Settings(ctx)
 		if err != nil {
@@ -106,6 +112,11 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 		}
 		if err := withValidation(bad, "settings", func() error { cp := st; return cp.Validate() }); err != nil {
 			return err
+		}
+		if e.isSet("embed-origins") {
+			if st.EmbedOrigins, err = hub.ParseEmbedOrigins(*embedOrigins); err != nil {
+				return err
+			}
 		}
 		if err := svc.UpdateSettings(ctx, st); err != nil {
 			return err

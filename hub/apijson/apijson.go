@@ -444,6 +444,9 @@ type Settings struct {
 	ManuallyApprovesFollowers bool   `json:"manually_approves_followers"`
 	Area                      Area   `json:"area"`
 	AnswersNetworkSearch      bool   `json:"answers_network_search"`
+	// EmbedOrigins are the websites that may frame the hub's embeds:
+	// ["*"] any, [] none.
+	EmbedOrigins []string `json:"embed_origins"`
 }
 
 // Area is the hub's area: a name and optional coordinates (null when
@@ -468,6 +471,7 @@ func (Encoder) Settings(st *hub.Settings) Settings {
 		ManuallyApprovesFollowers: st.ManuallyApprovesFollowers,
 		Area:                      Area{Name: st.Area.Name, Latitude: st.Area.Latitude, Longitude: st.Area.Longitude},
 		AnswersNetworkSearch:      st.AnswersNetworkSearch,
+		EmbedOrigins:              NonNil(st.EmbedOrigins),
 	}
 }
 
@@ -489,6 +493,9 @@ type SettingsInput struct {
 	// Area, like the fediverse fields, came later: absent means unchanged.
 	Area                 *Area `json:"area"`
 	AnswersNetworkSearch *bool `json:"answers_network_search"`
+
+	// EmbedOrigins, optional too: absent leaves the partner websites.
+	EmbedOrigins *[]string `json:"embed_origins"`
 }
 
 // Peers is the list of hubs this hub follows, as GET /peers answers it.

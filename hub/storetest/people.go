@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -184,7 +185,7 @@ func testTokens(t *testing.T, open Opener) {
 func testSettingsAndLogo(t *testing.T, open Opener) {
 	s := open(t).Stores
 	st, err := s.Settings.FindSettings(ctx)
-	if err != nil || st != hub.DefaultSettings() {
+	if err != nil || !reflect.DeepEqual(st, hub.DefaultSettings()) {
 		t.Fatalf("unset settings %+v %v, want the defaults", st, err)
 	}
 
@@ -197,13 +198,14 @@ func testSettingsAndLogo(t *testing.T, open Opener) {
 		t.Errorf("settings after the first logo: %+v", st)
 	}
 
-	want := hub.Settings{Name: "Hulme Hub", Description: "What's on in Hulme", TimeZone: "America/New_York", Language: "cy", AccentColour: "#aa3300"}
+	want := hub.Settings{Name: "Hulme Hub", Description: "What's on in Hulme", TimeZone: "America/New_York", Language: "cy", AccentColour: "#aa3300",
+		EmbedOrigins: []string{"https://partner.example", "http://127.0.0.1:8080"}}
 	if err := s.Settings.UpdateSettings(ctx, want); err != nil {
 		t.Fatal(err)
 	}
 	st, _ = s.Settings.FindSettings(ctx)
 	if st.Name != want.Name || st.Description != want.Description || st.TimeZone != want.TimeZone || st.Language != want.Language ||
-		st.AccentColour != want.AccentColour || st.UpdatedAt.IsZero() {
+		st.AccentColour != want.AccentColour || !reflect.DeepEqual(st.EmbedOrigins, want.EmbedOrigins) || st.UpdatedAt.IsZero() {
 		t.Errorf("settings %+v, want %+v", st, want)
 	}
 	if st.LogoType != "image/png" {

@@ -43,6 +43,9 @@ func (s *Server) apiSettingsUpdate(w http.ResponseWriter, r *http.Request) error
 	if in.AnswersNetworkSearch != nil {
 		st.AnswersNetworkSearch = *in.AnswersNetworkSearch
 	}
+	if in.EmbedOrigins != nil {
+		st.EmbedOrigins = *in.EmbedOrigins
+	}
 	if err := s.svc.UpdateSettings(r.Context(), st); err != nil {
 		return err
 	}

@@ -54,6 +54,8 @@ type pageData struct {
 	// ActivityJSON is the page's ActivityStreams document (the actor on
 	// the home page, the object on an item page), for rel=alternate.
 	ActivityJSON string
+	// OEmbed is the page's oEmbed discovery URL (oembed.go); "" for none.
+	OEmbed string
 }
 
 // adminContext is present on organiser pages.

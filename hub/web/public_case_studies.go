@@ -34,6 +34,7 @@ func (s *Server) caseStudyShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.page(r, c.Title, nil)
 	s.withActivityJSON(p, r)
+	s.withOEmbed(p, r)
 	p.Section = hub.KindCaseStudy.Path()
 	p.OGType = "article"
 	p.Description = c.Summary

@@ -177,12 +177,14 @@ func (s *Server) eventList(w http.ResponseWriter, r *http.Request) error {
 		Place         *hub.Place
 		Today         time.Time
 		FilterApplied bool
+		Month         string // the month grid of the first date, same filters
 	}{
 		Form: form, Days: days, From: from, Last: to.AddDate(0, 0, -1),
 		Next:   form.Query(to.Format("2006-01-02"), to.AddDate(0, 0, calendarDays-1).Format("2006-01-02")),
 		Prev:   form.Query(from.AddDate(0, 0, -calendarDays).Format("2006-01-02"), from.AddDate(0, 0, -1).Format("2006-01-02")),
 		Places: places, Tags: tags, Place: place, Today: today,
 		FilterApplied: form.Tag != "" || form.Place != "",
+		Month:         monthPath(from, form.Tag, form.Place),
 	}
 	return s.views.render(w, status, "public/events", p)
 }
@@ -208,6 +210,7 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.page(r, e.Title, nil)
 	s.withActivityJSON(p, r)
+	s.withOEmbed(p, r)
 	p.Section = hub.KindEvent.Path()
 	tr := s.translator(r)
 	p.Description = tr.When(current.Start, current.End, e.AllDay) + tr.elsewhere(noteFor(current, s.today(p.Site).Location()))

@@ -34,6 +34,7 @@ func (s *Server) guideShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.page(r, g.Title, nil)
 	s.withActivityJSON(p, r)
+	s.withOEmbed(p, r)
 	p.Section = hub.KindGuide.Path()
 	p.OGType = "article"
 	p.Description = g.Summary

@@ -75,6 +75,8 @@ func (s *Server) routes() chi.Router {
 		r.Group(func(r chi.Router) {
 			r.Use(s.language, s.pages.middleware)
 			s.publicRoutes(r)
+			s.embedRoutes(r)
+			s.printRoutes(r)
 		})
 
 		// Organiser pages: a session cookie scoped to /admin, CSRF tokens on
@@ -92,6 +94,7 @@ func (s *Server) routes() chi.Router {
 			r.Group(func(r chi.Router) {
 				r.Use(s.requireSession)
 				s.adminRoutes(r)
+				s.embedAdminRoutes(r)
 			})
 		})
 
@@ -355,3 +358,32 @@ func (s *Server) networkPublicRoutes(r chi.Router) {
 	r.Get("/network/search.json", s.networkSearchAnswer) // other hubs' network searches (public_netsearch.go)
 }
 func (s *Server) networkAdminRoutes(r chi.Router) { r.Get("/network", s.html(s.networkAdmin)) }
+
+// embedRoutes are the pages partner websites may frame (embed.go), the
+// only ones: frameable sets their frame-ancestors from the hub's
+// EmbedOrigins setting. Access: anyone.
+func (s *Server) embedRoutes(r chi.Router) {
+	r.Group(func(r chi.Router) {
+		r.Use(s.frameable)
+		r.Get("/embed/events", s.html(s.embedEvents))
+		r.Get("/embed/events/{slug}", s.html(s.embedEvent))
+		r.Get("/embed/guides/{slug}", s.html(s.embedItem(hub.KindGuide)))
+		r.Get("/embed/case-studies/{slug}", s.html(s.embedItem(hub.KindCaseStudy)))
+	})
+	r.Get("/oembed", s.api(s.oembed)) // oembed.go
+}
+
+// embedAdminRoutes are the organisers' embed builder (admin_embed.go).
+// Access: an organiser with a session; only admins may save the partner
+// websites (hub.Service checks).
+func (s *Server) embedAdminRoutes(r chi.Router) {
+	r.Get("/embed", s.html(s.embedBuilderShow))
+	r.Post("/embed/origins", s.html(s.embedOriginsSave))
+}
+
+// printRoutes are the readers' posters and month grid (poster.go,
+// public_month.go). Access: anyone.
+func (s *Server) printRoutes(r chi.Router) {
+	r.Get("/events/{slug}/poster", s.html(s.posterShow))
+	r.Get("/events/calendar", s.html(s.eventMonth))
+}
