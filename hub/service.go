@@ -30,6 +30,9 @@ type Stores struct {
 	Commons CommonsStore
 	// Searcher searches local and commons items; nil: no search.
 	Searcher SearchStore
+	// Pictures keeps the pictures of items, places and the hub; nil: the
+	// hub keeps none.
+	Pictures PictureStore
 	// Batcher saves many changes as one unit (Service.Batch); nil: each
 	// change is saved by itself.
 	Batcher Batcher

@@ -257,6 +257,7 @@ func (db *DB) Stores() hub.Stores {
 		Settings:    &SettingsStore{db},
 		Commons:     &CommonsStore{db},
 		Searcher:    &SearchStore{db},
+		Pictures:    &PictureStore{db},
 		Batcher:     db,
 	}
 }
