@@ -130,6 +130,34 @@ type PictureUpload struct {
 	Alt  string
 	// FocusX, FocusY: see Picture; 0, 0 when not given.
 	FocusX, FocusY float64
+
+	prepared *Picture // set by Prepare
+}
+
+// Prepare checks the description and processes the file (ProcessPicture),
+// so that a front end can refuse a picture before it saves anything else;
+// SetPicture then keeps what Prepare made rather than doing it again. The
+// error is EINVALID with the field ("image" or "image_alt") that is wrong.
+func (up *PictureUpload) Prepare() error {
+	if up.prepared != nil {
+		return nil
+	}
+	f := fieldErrors{}
+	checkAlt(f, up.Alt, true)
+	p, err := ProcessPicture(up.Data)
+	if err != nil {
+		if len(f) == 0 {
+			return err
+		}
+		for k, v := range fieldTexts(err) {
+			f[k] = v
+		}
+	}
+	if err := f.err("picture"); err != nil {
+		return err
+	}
+	up.Data, up.prepared = nil, p // the original is no longer needed
+	return nil
 }
 
 // checkAlt validates a description: required (for organisers' uploads)
@@ -214,15 +242,10 @@ func (s *Service) SetPicture(ctx context.Context, owner PictureOwner, ownerID in
 	if err := s.checkOwner(ctx, owner, ownerID); err != nil {
 		return nil, err
 	}
-	f := fieldErrors{}
-	checkAlt(f, up.Alt, true)
-	if err := f.err("picture"); err != nil {
+	if err := up.Prepare(); err != nil {
 		return nil, err
 	}
-	p, err := ProcessPicture(up.Data)
-	if err != nil {
-		return nil, err
-	}
+	p := up.prepared
 	p.Owner, p.OwnerID, p.Alt = owner, ownerID, strings.TrimSpace(up.Alt)
 	p.FocusX, p.FocusY = clampFocus(up.FocusX), clampFocus(up.FocusY)
 	if err := s.Pictures.SavePicture(ctx, p); err != nil {

@@ -230,6 +230,7 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 		Past     bool
 	}{e, current, noteFor(current, s.today(p.Site).Location()), upcoming, current.End.Before(now)}
 	s.withComments(p, r, hub.KindEvent, e.ID)
+	s.withPicture(p, r, hub.OwnerEvent, e.ID)
 	return s.views.render(w, http.StatusOK, "public/event", p)
 }
 

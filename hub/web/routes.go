@@ -51,6 +51,7 @@ func (s *Server) routes() chi.Router {
 		r.Get("/static/*", s.serveStatic)
 		r.Get("/theme.css", s.html(s.themeCSS))
 		r.Get("/logo", s.html(s.logo))
+		s.pictureRoutes(r)
 		// iCalendar and Atom feeds (feeds.go), also for HEAD.
 		for path, h := range map[string]handlerFunc{
 			"/calendar.ics":               s.calendarAll,

@@ -1,0 +1,147 @@
+package web_test
+
+import (
+	"bytes"
+	"image"
+	_ "image/jpeg"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/picturetest"
+)
+
+// postMultipart posts form with a file in field "image" (none when file
+// is nil) as a browser does.
+func (th *testHub) postMultipart(c *http.Client, path string, form url.Values, filename string, file []byte) response {
+	th.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	if file != nil {
+		fw, _ := mw.CreateFormFile("image", filename)
+		fw.Write(file)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", th.srv.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return th.do(c, req)
+}
+
+var imgSrcRe = regexp.MustCompile(`<img src="(/pictures/[^"]+)" srcset="(/pictures/[^" ]+) `)
+
+// TestGuidePictureThroughTheOrganiserPages: an organiser adds a phone photo
+// to a guide, readers see it without its metadata at a cached address,
+// and the organiser replaces and removes it.
+func TestGuidePictureThroughTheOrganiserPages(t *testing.T) {
+	th := newTestHub(t)
+	_, g, _ := th.seed()
+	c := th.client()
+	tok := th.login(c, adminEmail)
+	form := func(alt string) url.Values {
+		return url.Values{"csrf": {tok}, "title": {g.Title}, "summary": {g.Summary}, "body": {g.Body}, "tags": {"Digital skills"},
+			"image_alt": {alt}, "action": {"save"}}
+	}
+	edit := "/admin/guides/" + strconv.FormatInt(g.ID, 10) + "/edit"
+
+	// Refused pictures keep the form as typed and say why.
+	refused := []struct {
+		name, alt string
+		file      []byte
+		want      string
+	}{
+		{"no description", "", picturetest.JPEG(800, 600, 1), "Describe the picture"},
+		{"text renamed .jpg", "A hall", []byte("just some words"), "not a picture"},
+		{"header bomb", "A hall", picturetest.PNGBomb(20000, 20000), "more than 50 megapixels"},
+		{"over 10 MB", "A hall", append(picturetest.PlainJPEG(10, 10), make([]byte, hub.MaxPictureBytes)...), "larger than 10 MB"},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			f := form(tt.alt)
+			f.Set("summary", "A summary typed by the organiser")
+			r := th.postMultipart(c, edit, f, "photo.jpg", tt.file)
+			if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, tt.want) {
+				t.Fatalf("status %d, want 422 with %q:\n%s", r.StatusCode, tt.want, r.body)
+			}
+			if !strings.Contains(r.body, "A summary typed by the organiser") || !strings.Contains(r.body, "Choose the file again") {
+				t.Errorf("the form lost what was typed")
+			}
+			if got, _ := th.svc.Guide(th.host(), g.ID); got.Summary != g.Summary {
+				t.Errorf("the guide was saved: %q", got.Summary)
+			}
+			if _, err := th.svc.Picture(th.host(), hub.OwnerGuide, g.ID); hub.ErrorCode(err) != hub.ENOTFOUND {
+				t.Errorf("a picture was kept: %v", err)
+			}
+		})
+	}
+	if r := th.postMultipart(c, edit, form(""), "", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving without a picture: %d %s", r.StatusCode, r.body)
+	}
+
+	// Accepted.
+	r := th.postMultipart(c, edit, form("Six people mending bikes in a bright hall"), "IMG_0001.jpg", picturetest.JPEG(4000, 3000, 1))
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", r.StatusCode, r.body)
+	}
+	page := th.get(th.client(), "/guides/"+g.Slug)
+	m := imgSrcRe.FindStringSubmatch(page.body)
+	if m == nil || !strings.Contains(page.body, `alt="Six people mending bikes in a bright hall"`) || !strings.Contains(page.body, `width="1600" height="1200"`) {
+		t.Fatalf("the page does not show the picture:\n%s", page.body)
+	}
+	for _, meta := range []string{`<meta property="og:image" content="` + th.srv.URL + m[1] + `">`, `<meta property="og:image:alt" content="Six people mending bikes in a bright hall">`,
+		`<meta name="twitter:card" content="summary_large_image">`, `"image":{"@type":"ImageObject"`} {
+		if !strings.Contains(page.body, meta) {
+			t.Errorf("page lacks %s", meta)
+		}
+	}
+	for path, width := range map[string]int{m[1]: 1600, m[2]: 400} {
+		f := th.get(th.client(), path)
+		h := f.Header
+		if f.StatusCode != 200 || h.Get("Content-Type") != "image/jpeg" || h.Get("X-Content-Type-Options") != "nosniff" ||
+			!strings.Contains(h.Get("Cache-Control"), "max-age=31536000") || h.Get("ETag") == "" || len(f.Header.Values("Set-Cookie")) != 0 {
+			t.Errorf("%s: %d %v", path, f.StatusCode, h)
+		}
+		for _, secret := range picturetest.Secrets {
+			if strings.Contains(f.body, secret) {
+				t.Errorf("%s keeps %q", path, secret)
+			}
+		}
+		cfg, _, err := image.DecodeConfig(strings.NewReader(f.body))
+		if err != nil || cfg.Width != width {
+			t.Errorf("%s: %v, width %d, want %d", path, err, cfg.Width, width)
+		}
+		req, _ := http.NewRequest("GET", th.srv.URL+path, nil)
+		req.Header.Set("If-None-Match", h.Get("ETag"))
+		if again := th.do(th.client(), req); again.StatusCode != http.StatusNotModified {
+			t.Errorf("%s with its ETag: %d", path, again.StatusCode)
+		}
+	}
+	for _, wrong := range []string{strings.Replace(m[1], ".jpg", ".png", 1), strings.Replace(m[1], "-large", "-huge", 1), regexp.MustCompile(`/[0-9a-f]{16}-`).ReplaceAllString(m[1], "/0000000000000000-"), "/pictures/x/y"} {
+		if r := th.get(th.client(), wrong); r.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d", wrong, r.StatusCode)
+		}
+	}
+	editPage := th.get(c, edit)
+	if !strings.Contains(editPage.body, "The current picture.") || !strings.Contains(editPage.body, `enctype="multipart/form-data"`) {
+		t.Errorf("the editor does not show the current picture")
+	}
+
+	// Removed.
+	rm := form("Six people mending bikes in a bright hall")
+	rm.Set("image_remove", "1")
+	if r := th.postMultipart(c, edit, rm, "", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("remove: %d", r.StatusCode)
+	}
+	if r := th.get(th.client(), m[1]); r.StatusCode != http.StatusNotFound {
+		t.Errorf("the removed picture is still served: %d", r.StatusCode)
+	}
+}
