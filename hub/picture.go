@@ -346,3 +346,15 @@ func ParseFocus(s string) (x, y float64, err error) {
 	}
 	return x, y, nil
 }
+
+// RemotePicture is the picture of a peer's item in the commons, kept by
+// its address on the peer with its description ("" when it came without
+// one), its type and its size (0 when not said). It is not fetched: pages
+// link to it rather than load it, so readers make no request elsewhere.
+type RemotePicture struct {
+	URL       string `json:"url"`
+	Alt       string `json:"alt"`
+	MediaType string `json:"media_type,omitempty"`
+	Width     int    `json:"width,omitempty"`
+	Height    int    `json:"height,omitempty"`
+}
