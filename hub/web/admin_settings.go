@@ -38,6 +38,7 @@ func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.renderForm(w, r, http.StatusOK, "admin/settings", "Hub settings", formView{
 		Form: s.settingsFormFrom(st), Zones: commonZones, Action: "/admin/settings",
+		Picture: s.editorPicture(r, hub.OwnerHeader, 0, nil),
 	})
 }
 

@@ -26,9 +26,13 @@ const maxPictureBody = 3 * hub.MaxPictureBytes
 const maxFormMemory = 2 << 20
 
 // isPictureUpload reports whether r is an organiser's multipart form or
-// API request, which may carry a picture.
+// API request, which may carry a picture, or an API request whose body is
+// a picture.
 func isPictureUpload(r *http.Request) bool {
 	p := r.URL.Path
+	if strings.HasPrefix(p, "/api/v1/") && r.Method == http.MethodPut && (strings.HasSuffix(p, "/picture") || p == "/api/v1/settings/header") {
+		return true // the file itself as the body
+	}
 	return (strings.HasPrefix(p, "/admin/") || strings.HasPrefix(p, "/api/v1/")) &&
 		strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
 }

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"image"
 	_ "image/jpeg"
 	"mime/multipart"
@@ -143,5 +145,100 @@ func TestGuidePictureThroughTheOrganiserPages(t *testing.T) {
 	}
 	if r := th.get(th.client(), m[1]); r.StatusCode != http.StatusNotFound {
 		t.Errorf("the removed picture is still served: %d", r.StatusCode)
+	}
+}
+
+// putPicture sends a file as the body of PUT path (the API's raw form).
+func (a *apiClient) putPicture(path string, file []byte) (int, map[string]any) {
+	a.th.t.Helper()
+	req, _ := http.NewRequest("PUT", a.th.srv.URL+"/api/v1"+path, bytes.NewReader(file))
+	req.Header.Set("Authorization", "Bearer "+a.token)
+	req.Header.Set("Content-Type", "image/jpeg")
+	r := a.th.do(http.DefaultClient, req)
+	var out map[string]any
+	json.Unmarshal([]byte(r.body), &out)
+	return r.StatusCode, out
+}
+
+// TestPicturesThroughTheAPI: a picture set on a place and the hub's header
+// through the API, refused files with their code and message, the list of
+// pictures that need a description and describing one.
+func TestPicturesThroughTheAPI(t *testing.T) {
+	th := newTestHub(t)
+	e, _, _ := th.seed()
+	api := th.apiClient(adminEmail)
+	place := "/places/" + strconv.FormatInt(e.PlaceID, 10) + "/picture"
+	hostile := []struct {
+		name   string
+		file   []byte
+		status int
+		want   string
+	}{
+		{"truncated", picturetest.Truncated(), 422, "damaged or incomplete"},
+		{"header bomb", picturetest.PNGBomb(20000, 20000), 422, "more than 50 megapixels"},
+		{"just over 10 MB", append(picturetest.PlainJPEG(10, 10), make([]byte, hub.MaxPictureBytes)...), 422, "larger than 10 MB"},
+		{"50 MB, read no further than 10 MB", append([]byte("\xff\xd8\xff"), make([]byte, 50<<20)...), 422, "larger than 10 MB"},
+	}
+	for _, tt := range hostile {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := api.putPicture(place+"?alt=A+hall", tt.file)
+			if status != tt.status || !strings.Contains(fmt.Sprint(body["error"]), tt.want) {
+				t.Errorf("%d %v, want %d with %q", status, body, tt.status, tt.want)
+			}
+		})
+	}
+	if status, body := api.putPicture(place, picturetest.PlainJPEG(300, 200)); status != 422 || errFields(body)["image_alt"] == nil {
+		t.Errorf("without alt: %d %v", status, body)
+	}
+	status, body := api.putPicture(place+"?alt=The+library%27s+front+door&focus=0,0.5", picturetest.JPEG(900, 600, 1))
+	if status != 200 || body["alt"] != "The library's front door" || body["width"] != 900.0 || body["focus"].([]any)[1] != 0.5 {
+		t.Fatalf("PUT: %d %v", status, body)
+	}
+	if r := th.get(th.client(), strings.TrimPrefix(body["url"].(string), th.srv.URL)); r.StatusCode != 200 || strings.Contains(r.body, "GPS-SECRET") {
+		t.Errorf("served: %d", r.StatusCode)
+	}
+	if status, got := api.call("GET", place, nil); status != 200 || got["id"] != body["id"] {
+		t.Errorf("GET: %d %v", status, got)
+	}
+
+	// A picture without a description (as one imported would be) is listed
+	// until it has one.
+	if err := th.svc.Stores.Pictures.UpdatePictureAlt(th.host(), int64(body["id"].(float64)), ""); err != nil {
+		t.Fatal(err)
+	}
+	if status, list := api.call("GET", "/pictures", nil); status != 200 || list["total"] != 1.0 {
+		t.Errorf("needing a description: %d %v", status, list)
+	}
+	c := th.client()
+	tok := th.login(c, adminEmail)
+	if page := th.get(c, "/admin/pictures"); page.StatusCode != 200 || !strings.Contains(page.body, "/admin/places/"+strconv.FormatInt(e.PlaceID, 10)+"/edit") {
+		t.Errorf("the organiser page: %d %s", page.StatusCode, page.body)
+	}
+	id := strconv.FormatInt(int64(body["id"].(float64)), 10)
+	if r := th.postForm(c, "/admin/pictures/"+id+"/alt", url.Values{"csrf": {tok}, "image_alt": {"The library's door"}}); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("describing: %d", r.StatusCode)
+	}
+	if status, list := api.call("GET", "/pictures", nil); status != 200 || list["total"] != 0.0 {
+		t.Errorf("after describing: %d %v", status, list)
+	}
+
+	// The header image, through the settings page, shows on the home page.
+	if r := th.postMultipart(c, "/admin/settings/header", url.Values{"csrf": {tok}, "image_alt": {"The high street"}}, "h.png", picturetest.TransparentPNG(2000, 500)); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("header: %d %s", r.StatusCode, r.body)
+	}
+	if home := th.get(th.client(), "/"); !strings.Contains(home.body, `alt="The high street"`) || !strings.Contains(home.body, `-large.png" srcset=`) {
+		t.Errorf("the home page lacks the header image")
+	}
+	if r := th.postMultipart(c, "/admin/settings/header", url.Values{"csrf": {tok}, "image_alt": {""}}, "h.png", picturetest.TransparentPNG(20, 5)); r.StatusCode != 422 || !strings.Contains(r.body, "Describe the picture") {
+		t.Errorf("header without alt: %d", r.StatusCode)
+	}
+	if status, _ := api.call("DELETE", "/settings/header", nil); status != 204 {
+		t.Errorf("DELETE header: %d", status)
+	}
+	if status, _ := api.call("DELETE", place, nil); status != 204 {
+		t.Errorf("DELETE: %d", status)
+	}
+	if status, _ := api.call("GET", place, nil); status != 404 {
+		t.Errorf("GET after DELETE: %d", status)
 	}
 }

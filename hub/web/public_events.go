@@ -72,6 +72,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		Guides      []*hub.Guide
 		CaseStudies []*hub.CaseStudy
 	}{groupByDay(occ, s.today(p.Site).Location()), guides, studies}
+	s.withPicture(p, r, hub.OwnerHeader, 0)
 	return s.views.render(w, http.StatusOK, "public/home", p)
 }
 
