@@ -58,7 +58,11 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 	discoverable := fs.Bool("discoverable", true, "let fediverse servers suggest the hub in their directories")
 	indexable := fs.Bool("indexable", true, "let fediverse servers include the hub's posts in search")
 	approve := fs.Bool("approve-followers", false, "hold new followers until an organiser approves them")
+	images := registerSettingsPictures(fs)
 	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
+		if err := images.prepare(); err != nil {
+			return err
+		}
 		st, err := svc.Settings(ctx)
 		if err != nil {
 			return err
@@ -81,6 +85,9 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 			}
 		}
 		if err := svc.UpdateSettings(ctx, st); err != nil {
+			return err
+		}
+		if err := images.save(ctx, e, svc); err != nil {
 			return err
 		}
 		if st, err = svc.Settings(ctx); err != nil { // as saved, tidied
