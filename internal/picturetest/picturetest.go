@@ -13,6 +13,7 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"math/rand/v2"
 )
 
 // Secrets are strings JPEG puts in the metadata of its file: none may
@@ -33,18 +34,39 @@ func Gradient(w, h int) *image.NRGBA {
 
 // PlainJPEG returns a w×h JPEG without metadata.
 func PlainJPEG(w, h int) []byte {
+	return encodeJPEG(Gradient(w, h))
+}
+
+func encodeJPEG(img image.Image) []byte {
 	var b bytes.Buffer
-	if err := jpeg.Encode(&b, Gradient(w, h), &jpeg.Options{Quality: 90}); err != nil {
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 90}); err != nil {
 		panic(err)
 	}
 	return b.Bytes()
+}
+
+// Photo returns a w×h phone photo: a gradient with grain, which compresses
+// as a real photo does (a 12-megapixel one is several megabytes), with
+// the metadata JPEG adds (orientation 1).
+func Photo(w, h int) []byte {
+	img := Gradient(w, h)
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for i := range img.Pix {
+		if i%4 != 3 {
+			img.Pix[i] = uint8(int(img.Pix[i])/2 + rnd.IntN(128))
+		}
+	}
+	return withMetadata(encodeJPEG(img), 1)
 }
 
 // JPEG returns a w×h JPEG as a phone writes one: an APP1 EXIF segment with
 // the given orientation (1 upright, 6 to be turned 90° clockwise), a GPS
 // position and a camera serial, and an APP1 XMP packet.
 func JPEG(w, h int, orientation uint16) []byte {
-	plain := PlainJPEG(w, h)
+	return withMetadata(PlainJPEG(w, h), orientation)
+}
+
+func withMetadata(plain []byte, orientation uint16) []byte {
 	var out bytes.Buffer
 	out.Write(plain[:2]) // SOI
 	writeSegment(&out, 0xE1, append([]byte("Exif\x00\x00"), exifTIFF(orientation)...))
