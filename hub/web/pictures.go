@@ -179,6 +179,14 @@ func (s *Server) savePicture(ctx context.Context, owner hub.PictureOwner, id int
 		if err := s.svc.RemovePicture(ctx, owner, id); err != nil && hub.ErrorCode(err) != hub.ENOTFOUND {
 			return err
 		}
+	case strings.TrimSpace(in.alt) != "":
+		// A new description of the picture the item has (a blank one
+		// leaves it as it is).
+		cur, err := s.svc.Picture(ctx, owner, id)
+		if err != nil || cur.Alt == strings.TrimSpace(in.alt) {
+			return nil
+		}
+		return s.svc.DescribePicture(ctx, cur.ID, in.alt)
 	}
 	return nil
 }

@@ -137,6 +137,14 @@ func TestGuidePictureThroughTheOrganiserPages(t *testing.T) {
 		t.Errorf("the editor does not show the current picture")
 	}
 
+	// Described anew without a new file; the address stays.
+	if r := th.postMultipart(c, edit, form("Six people fixing bikes"), "", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("describe: %d", r.StatusCode)
+	}
+	if p, err := th.svc.Picture(th.host(), hub.OwnerGuide, g.ID); err != nil || p.Alt != "Six people fixing bikes" {
+		t.Errorf("after describing: %v %v", p, err)
+	}
+
 	// Removed.
 	rm := form("Six people mending bikes in a bright hall")
 	rm.Set("image_remove", "1")
