@@ -102,7 +102,9 @@ func (p *Picture) Ext() string {
 }
 
 // PictureStore keeps pictures. Each owner (PictureOwner and id) has at most
-// one; storage removes an item's or place's picture with it.
+// one; storage removes an item's or place's picture with it. Saving,
+// removing or describing an item's or place's picture moves the owner's
+// UpdatedAt, as any change to it does.
 type PictureStore interface {
 	// SavePicture stores p, with both derivatives, as its owner's picture,
 	// replacing the one before, and sets p.ID and p.CreatedAt.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -51,8 +52,10 @@ func (s *PictureStore) SavePicture(ctx context.Context, p *hub.Picture) error {
 		if err != nil {
 			return err
 		}
-		p.ID, err = res.LastInsertId()
-		return err
+		if p.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return touchOwner(ctx, tx, p.Owner, p.OwnerID, now)
 	})
 	if err != nil {
 		return wrap(err, "save picture")
@@ -112,14 +115,47 @@ func (s *PictureStore) PictureData(ctx context.Context, id int64, size hub.Pictu
 
 // DeletePicture removes an owner's picture.
 func (s *PictureStore) DeletePicture(ctx context.Context, owner hub.PictureOwner, ownerID int64) error {
-	res, err := s.db.exec(ctx, `DELETE FROM pictures WHERE owner = ? AND owner_id = ?`, string(owner), ownerID)
-	return changedOne(res, err, "delete picture")
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM pictures WHERE owner = ? AND owner_id = ?`, string(owner), ownerID)
+		if err := changedOne(res, err, "delete picture"); err != nil {
+			return err
+		}
+		return touchOwner(ctx, tx, owner, ownerID, s.db.now())
+	})
+	return wrap(err, "delete picture")
 }
 
 // UpdatePictureAlt sets a picture's description.
 func (s *PictureStore) UpdatePictureAlt(ctx context.Context, id int64, alt string) error {
-	res, err := s.db.exec(ctx, `UPDATE pictures SET alt = ? WHERE id = ?`, alt, id)
-	return changedOne(res, err, "describe picture")
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var owner string
+		var ownerID int64
+		if err := tx.QueryRowContext(ctx, `SELECT owner, owner_id FROM pictures WHERE id = ?`, id).Scan(&owner, &ownerID); err != nil {
+			return noPicture(err, "describe picture")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE pictures SET alt = ? WHERE id = ?`, alt, id); err != nil {
+			return err
+		}
+		return touchOwner(ctx, tx, hub.PictureOwner(owner), ownerID, s.db.now())
+	})
+	return wrap(err, "describe picture")
+}
+
+// touchOwner moves the updated_at of a picture's item or place, so that
+// feeds, caches and followers (Mastodon applies an Update only when its
+// "updated" is newer) see the change of picture.
+func touchOwner(ctx context.Context, tx *sql.Tx, owner hub.PictureOwner, id int64, now time.Time) error {
+	table := ""
+	switch {
+	case owner.Kind() != "":
+		table = owner.Kind().Info().Table
+	case owner == hub.OwnerPlace:
+		table = "places"
+	default:
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE `+table+` SET updated_at = ? WHERE id = ?`, unix(now), id)
+	return err
 }
 
 func changedOne(res sql.Result, err error, what string) error {

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"bytes"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,7 +11,8 @@ import (
 )
 
 func TestPicturesRoundTripReplaceAndGoWithTheirItem(t *testing.T) {
-	s := mustOpenDB(t)
+	path := filepath.Join(t.TempDir(), "hub.db")
+	s := mustOpen(t, path).Stores()
 	start := time.Date(2026, 5, 1, 18, 0, 0, 0, time.UTC)
 	e := &hub.Event{Title: "E", TimeZone: "Europe/London", Start: start, End: start.Add(time.Hour)}
 	if err := s.Events.CreateEvent(ctx, e); err != nil {
@@ -27,10 +29,17 @@ func TestPicturesRoundTripReplaceAndGoWithTheirItem(t *testing.T) {
 		}
 		return p
 	}
+	// An event last changed long ago: a picture moves its updated_at.
+	if _, err := mustOpenRaw(t, path).Exec(`UPDATE events SET updated_at = 1000 WHERE id = ?`, e.ID); err != nil {
+		t.Fatal(err)
+	}
 	first := save("")
 	second := save("A hall with chairs")
 	if _, err := s.Pictures.PictureData(ctx, first.ID, hub.SizeLarge); hub.ErrorCode(err) != hub.ENOTFOUND {
 		t.Errorf("replaced picture still there: %v", err)
+	}
+	if after, _ := s.Events.FindEventByID(ctx, e.ID); after.UpdatedAt.Unix() <= 1000 {
+		t.Errorf("saving a picture did not move the event's updated_at: %v", after.UpdatedAt)
 	}
 	got, err := s.Pictures.FindPicture(ctx, hub.OwnerEvent, e.ID)
 	if err != nil || got.ID != second.ID || got.Alt != "A hall with chairs" || got.FocusX != 0.25 || got.Width != 500 || got.Large != nil {

@@ -216,3 +216,22 @@ func (s *Server) editorPicture(r *http.Request, owner hub.PictureOwner, id int64
 	}
 	return pf
 }
+
+// eventImages reads the pictures of a feed's events at once, for the
+// calendar's IMAGE properties.
+func (s *Server) eventImages(r *http.Request, events []*hub.Event) func(*hub.Event) (string, string) {
+	ids := make([]int64, len(events))
+	for i, e := range events {
+		ids[i] = e.ID
+	}
+	pics, err := s.svc.PicturesOf(r.Context(), hub.OwnerEvent, ids)
+	if err != nil {
+		s.log.Warn("reading the pictures of a calendar's events", "error", err)
+	}
+	return func(e *hub.Event) (string, string) {
+		if p := pics[e.ID]; p != nil {
+			return s.absURL(uris.Picture(p, hub.SizeLarge)), p.MIME
+		}
+		return "", ""
+	}
+}

@@ -209,6 +209,18 @@ func TestPicturesThroughTheAPI(t *testing.T) {
 		t.Errorf("GET: %d %v", status, got)
 	}
 
+	// An event's picture is its IMAGE in calendars (RFC 7986).
+	status, evPic := api.putPicture("/events/"+strconv.FormatInt(e.ID, 10)+"/picture?alt=Laptops+on+a+table", picturetest.PlainJPEG(640, 480))
+	if status != 200 {
+		t.Fatalf("event picture: %d %v", status, evPic)
+	}
+	ics := strings.ReplaceAll(th.get(th.client(), "/events/"+e.Slug+"/calendar.ics").body, "\r\n ", "")
+	for _, want := range []string{"DISPLAY=BADGE", "FMTTYPE=image/jpeg", ":" + evPic["url"].(string) + "\r\n"} {
+		if !regexp.MustCompile(`(?m)^IMAGE;.*` + regexp.QuoteMeta(want)).MatchString(ics) {
+			t.Errorf("the calendar's IMAGE lacks %q:\n%s", want, ics)
+		}
+	}
+
 	// A picture without a description (as one imported would be) is listed
 	// until it has one.
 	if err := th.svc.Stores.Pictures.UpdatePictureAlt(th.host(), int64(body["id"].(float64)), ""); err != nil {
