@@ -124,6 +124,9 @@ type PictureStore interface {
 	// PicturesWithoutAlt lists the pictures with no description, without
 	// bytes, oldest first.
 	PicturesWithoutAlt(ctx context.Context) ([]*Picture, error)
+	// PictureSpace returns how many pictures are kept and the bytes of
+	// their derivatives together.
+	PictureSpace(ctx context.Context) (count int, bytes int64, err error)
 }
 
 // PictureUpload is a picture as an organiser sends it.
@@ -309,6 +312,18 @@ func (s *Service) PicturesWithoutAlt(ctx context.Context) ([]*Picture, error) {
 		return nil, nil
 	}
 	return s.Pictures.PicturesWithoutAlt(ctx)
+}
+
+// PictureSpace returns how many pictures the hub keeps and the disk space
+// they take, in bytes.
+func (s *Service) PictureSpace(ctx context.Context) (int, int64, error) {
+	if err := requireEditor(ctx); err != nil {
+		return 0, 0, err
+	}
+	if s.Pictures == nil {
+		return 0, 0, nil
+	}
+	return s.Pictures.PictureSpace(ctx)
 }
 
 // pictureChanged logs a change of picture and, for a published item,

@@ -225,3 +225,11 @@ func (s *CommonsStore) fillRemotePictures(ctx context.Context, items []*hub.Remo
 		return rows.Err()
 	})
 }
+
+// PictureSpace returns how many pictures are kept and their bytes.
+func (s *PictureStore) PictureSpace(ctx context.Context) (int, int64, error) {
+	var n int
+	var size int64
+	err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(length(large) + length(small)), 0) FROM pictures`).Scan(&n, &size)
+	return n, size, wrap(err, "measure pictures")
+}

@@ -49,6 +49,9 @@ func TestPicturesRoundTripReplaceAndGoWithTheirItem(t *testing.T) {
 	if err != nil || !bytes.Equal(data.Small, second.Small) || data.Large != nil {
 		t.Fatalf("PictureData small: %v", err)
 	}
+	if n, size, err := s.Pictures.PictureSpace(ctx); err != nil || n != 1 || size != int64(len(second.Large)+len(second.Small)) {
+		t.Errorf("PictureSpace = %d, %d, %v", n, size, err)
+	}
 	many, err := s.Pictures.FindPictures(ctx, hub.OwnerEvent, []int64{e.ID, e.ID + 100})
 	if err != nil || len(many) != 1 || many[e.ID].ID != second.ID {
 		t.Fatalf("FindPictures = %v, %v", many, err)
