@@ -165,11 +165,11 @@ func (e *itemEditor[T, F]) save(w http.ResponseWriter, r *http.Request, id int64
 	fv.Errors = formErrors{}
 	var pic pictureInput
 	if e.picture != "" {
-		pic = e.s.readPictureInput(r, fv.Errors)
+		// A preview only shows the text: the file is not processed.
+		pic = e.s.readPictureInput(r, fv.Errors, !isPreview(r))
 		fv.Picture = e.s.editorPicture(r, e.picture, id, &pic)
 	}
 	if isPreview(r) {
-		fv.Errors = formErrors{}
 		fv.Preview = map[string]template.HTML{}
 		for field, text := range e.preview(f) {
 			fv.Preview[field] = e.s.md.render(text)

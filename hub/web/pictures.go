@@ -123,11 +123,14 @@ type pictureInput struct {
 	focus  string
 }
 
-// readPictureInput reads the picture fields of a multipart form and
-// prepares a new file (hub.PictureUpload.Prepare). What is wrong goes in
-// errs, translated, beside the picture's fields.
-func (s *Server) readPictureInput(r *http.Request, errs formErrors) pictureInput {
+// readPictureInput reads the picture fields of a multipart form and, when
+// prepare is set, prepares a new file (hub.PictureUpload.Prepare). What
+// is wrong goes in errs, translated, beside the picture's fields.
+func (s *Server) readPictureInput(r *http.Request, errs formErrors, prepare bool) pictureInput {
 	in := pictureInput{alt: r.PostFormValue("image_alt"), focus: r.PostFormValue("image_focus"), remove: r.PostFormValue("image_remove") != ""}
+	if !prepare {
+		return in
+	}
 	data, err := formFile(r, "image")
 	if err != nil {
 		errs.merge(s.translator(r), err)

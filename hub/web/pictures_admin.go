@@ -16,7 +16,7 @@ import (
 // (settings page). A refused file shows the settings again with why.
 func (s *Server) headerUpdate(w http.ResponseWriter, r *http.Request) error {
 	errs := formErrors{}
-	in := s.readPictureInput(r, errs)
+	in := s.readPictureInput(r, errs, true)
 	flash := s.t(r, "Header image saved.")
 	if len(errs) == 0 {
 		var err error
