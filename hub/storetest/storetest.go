@@ -85,4 +85,5 @@ var tests = []struct {
 	{"Tokens", testTokens},
 	{"SettingsAndLogo", testSettingsAndLogo},
 	{"DeleteOrganiserTakesSessionsAndTokens", testDeleteOrganiserTakesSessionsAndTokens},
+	{"Pictures", testPictures},
 }
