@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -13,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/internal/picturetest"
@@ -263,5 +265,24 @@ func TestPicturesThroughTheAPI(t *testing.T) {
 	}
 	if status, _ := api.call("GET", place, nil); status != 404 {
 		t.Errorf("GET after DELETE: %d", status)
+	}
+}
+
+// TestPeersPictureIsALink: a commons item's picture is not loaded (readers
+// make no request to other servers) but linked, with its description.
+func TestPeersPictureIsALink(t *testing.T) {
+	th := newTestHub(t)
+	it := th.seedRemoteItem()
+	it.Picture = &hub.RemotePicture{URL: "https://a.example/media/cafe.jpg", Alt: "Volunteers at a repair table", MediaType: "image/jpeg"}
+	it.Updated = it.Updated.Add(time.Hour)
+	if _, err := th.db.Commons().SaveRemoteItem(context.Background(), it, hub.ItemSource{PeerActor: "https://a.example/actor"}); err != nil {
+		t.Fatal(err)
+	}
+	page := th.get(th.client(), "/commons/"+strconv.FormatInt(it.ID, 10))
+	if !strings.Contains(page.body, `<a href="https://a.example/media/cafe.jpg" rel="nofollow noopener noreferrer">Picture on a.example: Volunteers at a repair table</a>`) {
+		t.Errorf("the page does not link the peer's picture:\n%s", page.body)
+	}
+	if strings.Contains(page.body, `<img src="https://a.example`) {
+		t.Error("the page loads a picture from another server")
 	}
 }
