@@ -170,6 +170,9 @@ func (f *Federation) actorDoc(ctx context.Context, st hub.Settings) (any, string
 	if st.LogoType != "" {
 		a["icon"] = map[string]any{"type": "Image", "mediaType": st.LogoType, "url": uris.Base(f.baseStr).Abs(uris.Logo)}
 	}
+	if p := f.picture(ctx, hub.OwnerHeader, 0); p != nil {
+		a["image"] = f.imageObject(p) // the header image
+	}
 	return a, contentTypeAS, nil
 }
 
@@ -464,21 +467,21 @@ func (f *Federation) ServeObject(w http.ResponseWriter, r *http.Request, kind hu
 			}
 			id = f.occurrenceIRI(e, occ.Key()) // a moved date answers under the IRI it was published with
 		}
-		obj = f.eventObject(e, occ, id, st)
+		obj = f.withPicture(ctx, f.eventObject(e, occ, id, st), hub.OwnerEvent, e.ID)
 	case hub.KindGuide:
 		g, err := f.content.GuideBySlug(ctx, slug)
 		if err != nil {
 			f.fail(w, r, err)
 			return
 		}
-		obj = f.guideObject(g, st)
+		obj = f.withPicture(ctx, f.guideObject(g, st), hub.OwnerGuide, g.ID)
 	case hub.KindCaseStudy:
 		c, err := f.content.CaseStudyBySlug(ctx, slug)
 		if err != nil {
 			f.fail(w, r, err)
 			return
 		}
-		obj = f.caseStudyObject(c, st)
+		obj = f.withPicture(ctx, f.caseStudyObject(c, st), hub.OwnerCaseStudy, c.ID)
 	default:
 		f.fail(w, r, hub.Errorf(hub.ENOTFOUND, "not found"))
 		return

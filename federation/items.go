@@ -44,6 +44,7 @@ func parseItem(d doc, origin hub.Origin, now time.Time) (*hub.RemoteItem, error)
 			}
 		}
 	}
+	it.Picture = remotePicture(d)
 	it.Published = parseTime(d.str("published"))
 	if it.Published.IsZero() {
 		it.Published = now

@@ -57,6 +57,8 @@ var objectContext = []any{
 		"eventStatus":       map[string]any{"@id": "schema:eventStatus", "@type": "@id"},
 		"previousStartDate": "schema:previousStartDate",
 		"ical":              "http://www.w3.org/2002/12/cal/ical#",
+		// A picture's focal point, as Mastodon writes and reads it.
+		"focalPoint": map[string]any{"@container": "@list", "@id": "toot:focalPoint"},
 	},
 }
 

@@ -59,7 +59,7 @@ func (f *Federation) desired(ctx context.Context, kind hub.Kind, id int64, st hu
 			}
 			iri := f.itemURL(kind, e.Slug)
 			first := e.First()
-			return []wanted{{iri: iri, startsAt: &first.Start, obj: f.eventObject(e, first, iri, st)}}, false, nil
+			return []wanted{{iri: iri, startsAt: &first.Start, obj: f.withPicture(ctx, f.eventObject(e, first, iri, st), hub.OwnerEvent, e.ID)}}, false, nil
 		}
 		now := f.now()
 		for _, o := range e.Occurrences(now, now.Add(f.window), 100) {
@@ -67,7 +67,7 @@ func (f *Federation) desired(ctx context.Context, kind hub.Kind, id int64, st hu
 			// get an Update, not a Delete and a Create.
 			iri := f.occurrenceIRI(e, o.Key())
 			start := o.Start
-			want = append(want, wanted{iri: iri, occurrence: o.Key(), startsAt: &start, obj: f.eventObject(e, o, iri, st)})
+			want = append(want, wanted{iri: iri, occurrence: o.Key(), startsAt: &start, obj: f.withPicture(ctx, f.eventObject(e, o, iri, st), hub.OwnerEvent, e.ID)})
 		}
 		return want, false, nil
 	case hub.KindGuide:
@@ -78,7 +78,7 @@ func (f *Federation) desired(ctx context.Context, kind hub.Kind, id int64, st hu
 		if err != nil {
 			return nil, false, err
 		}
-		return []wanted{{iri: f.itemURL(kind, g.Slug), obj: f.guideObject(g, st)}}, false, nil
+		return []wanted{{iri: f.itemURL(kind, g.Slug), obj: f.withPicture(ctx, f.guideObject(g, st), hub.OwnerGuide, g.ID)}}, false, nil
 	case hub.KindCaseStudy:
 		c, err := f.content.CaseStudy(ctx, id)
 		if hub.ErrorCode(err) == hub.ENOTFOUND {
@@ -87,7 +87,7 @@ func (f *Federation) desired(ctx context.Context, kind hub.Kind, id int64, st hu
 		if err != nil {
 			return nil, false, err
 		}
-		return []wanted{{iri: f.itemURL(kind, c.Slug), obj: f.caseStudyObject(c, st)}}, false, nil
+		return []wanted{{iri: f.itemURL(kind, c.Slug), obj: f.withPicture(ctx, f.caseStudyObject(c, st), hub.OwnerCaseStudy, c.ID)}}, false, nil
 	}
 	return nil, false, hub.Errorf(hub.EINVALID, "unknown item kind %q", kind)
 }

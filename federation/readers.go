@@ -72,10 +72,11 @@ func forReaders(fam readerFamily, o map[string]any) map[string]any {
 		return out
 	}
 	// GoToSocial, Misskey and unknown servers: a Note with neither name nor
-	// summary (either would become a content warning), everything in content.
+	// summary (either would become a content warning), everything in content,
+	// and the picture as the Note's attachment.
 	content := lineTitle(name) + summary + lineReadMore(url)
 	out := map[string]any{"type": "Note", "content": content}
-	for _, k := range []string{"id", "url", "attributedTo", "to", "cc", "published", "updated", "tag", "itemKind", "@context"} {
+	for _, k := range []string{"id", "url", "attributedTo", "to", "cc", "published", "updated", "tag", "itemKind", "attachment", "@context"} {
 		if v, ok := o[k]; ok {
 			out[k] = v
 		}

@@ -81,6 +81,8 @@ type RemoteItem struct {
 	SharedBy []Origin `json:"shared_by,omitempty"`
 	// Reshared is set when this hub has re-shared it to its own followers.
 	Reshared bool `json:"reshared"`
+	// Picture is its picture on the peer, nil for none.
+	Picture *RemotePicture `json:"picture,omitempty"`
 }
 
 // Location is the place line for an event: place name and address, or

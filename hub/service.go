@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"sort"
 	"strings"
@@ -30,6 +31,9 @@ type Stores struct {
 	Commons CommonsStore
 	// Searcher searches local and commons items; nil: no search.
 	Searcher SearchStore
+	// Pictures keeps the pictures of items, places and the hub; nil: the
+	// hub keeps none.
+	Pictures PictureStore
 	// Batcher saves many changes as one unit (Service.Batch); nil: each
 	// change is saved by itself.
 	Batcher Batcher
@@ -625,7 +629,10 @@ func (s *Service) Logo(ctx context.Context) ([]byte, string, error) {
 // MaxLogoSize is the largest logo accepted, in bytes.
 const MaxLogoSize = 512 << 10
 
-// UpdateLogo stores a PNG, JPEG, GIF or WebP logo; nil removes it. Admins only.
+// UpdateLogo stores a PNG, JPEG, GIF or WebP logo; nil removes it. Admins
+// only. The logo is processed as every picture is (ProcessPicture: turned
+// upright, no metadata kept) and its small derivative, at most SmallEdge
+// pixels across, is what is kept; mimeType is no longer trusted.
 func (s *Service) UpdateLogo(ctx context.Context, data []byte, mimeType string) error {
 	if err := requireAdmin(ctx); err != nil {
 		return err
@@ -634,11 +641,16 @@ func (s *Service) UpdateLogo(ctx context.Context, data []byte, mimeType string) 
 		if len(data) > MaxLogoSize {
 			return &Error{Code: EINVALID, Message: "The logo is too large.", Fields: map[string]string{"logo": "Use an image under 512 KB."}}
 		}
-		switch mimeType {
-		case "image/png", "image/jpeg", "image/gif", "image/webp":
-		default:
-			return &Error{Code: EINVALID, Message: "The logo must be an image.", Fields: map[string]string{"logo": "Use a PNG, JPEG, GIF or WebP image."}}
+		p, err := ProcessPicture(data)
+		if err != nil {
+			var e *Error
+			if errors.As(err, &e) && e.Code == EINVALID {
+				return &Error{Code: EINVALID, Message: "The logo must be an image.", Fields: map[string]string{"logo": e.Message},
+					FieldTexts: map[string]Text{"logo": {Format: e.Format, Args: e.Args}}}
+			}
+			return err
 		}
+		data, mimeType = p.Small, p.MIME
 	}
 	return s.Stores.Settings.UpdateLogo(ctx, data, mimeType)
 }

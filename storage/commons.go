@@ -70,10 +70,13 @@ func scanRemoteItem(sc interface{ Scan(...any) error }) (*hub.RemoteItem, error)
 	return it, nil
 }
 
-// fillShares loads who re-shared each item.
+// fillShares loads who re-shared each item, and its picture.
 func (s *CommonsStore) fillShares(ctx context.Context, items []*hub.RemoteItem) error {
 	if len(items) == 0 {
 		return nil
+	}
+	if err := s.fillRemotePictures(ctx, items); err != nil {
+		return err
 	}
 	byID := map[int64]*hub.RemoteItem{}
 	ids := make([]int64, 0, len(items))
@@ -232,6 +235,11 @@ func (s *CommonsStore) SaveRemoteItem(ctx context.Context, it *hub.RemoteItem, s
 			changed = true
 		}
 		it.ID = id
+		if changed {
+			if err := saveRemotePicture(ctx, tx, id, it.Picture); err != nil {
+				return err
+			}
+		}
 		via := "origin"
 		if src.Share {
 			via = "share"

@@ -260,6 +260,7 @@ func (db *DB) Stores() hub.Stores {
 		Batcher:       db,
 		Queue:         &QueueStore{db},
 		NetworkCounts: &CommonsStore{db},
+		Pictures:      &PictureStore{db},
 	}
 }
 

@@ -27,6 +27,7 @@ var caseStudies = &resource[hub.CaseStudy, *caseStudyFlags]{
 		return fmt.Sprintf("%s case study %q (%s).", verb, c.Title, c.Slug)
 	},
 	deleted: func(c *hub.CaseStudy) string { return fmt.Sprintf("Deleted case study %q (%s).", c.Title, c.Slug) },
+	picture: hub.OwnerCaseStudy,
 }
 
 func caseStudyCommand() *command {

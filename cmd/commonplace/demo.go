@@ -124,6 +124,9 @@ func seedDemo(ctx context.Context, svc *hub.Service, now time.Time) (bool, error
 			return false, err
 		}
 	}
+	if err := seedDemoPictures(ctx, svc, evs[0]); err != nil {
+		return false, err
+	}
 	if err := seedDemoGuides(ctx, svc); err != nil {
 		return false, err
 	}

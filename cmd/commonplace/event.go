@@ -45,6 +45,7 @@ var events = &resource[hub.Event, *eventFlags]{
 		return fmt.Sprintf("%s event %q (%s): %s.", verb, ev.Title, ev.Slug, formatEventTime(ev))
 	},
 	deleted: func(ev *hub.Event) string { return fmt.Sprintf("Deleted event %q (%s).", ev.Title, ev.Slug) },
+	picture: hub.OwnerEvent,
 }
 
 func eventCommand() *command {

@@ -30,6 +30,7 @@ var guides = &resource[hub.Guide, *guideFlags]{
 	deleted: func(g *hub.Guide) string {
 		return fmt.Sprintf("Deleted guide %q (%s) and its %d revisions.", g.Title, g.Slug, g.Revision)
 	},
+	picture: hub.OwnerGuide,
 }
 
 func guideCommand() *command {

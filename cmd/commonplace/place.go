@@ -28,6 +28,7 @@ var places = &resource[hub.Place, *placeFlags]{
 		return fmt.Sprintf("%s place %q (%s).", verb, p.Name, p.Slug)
 	},
 	deleted: func(p *hub.Place) string { return fmt.Sprintf("Deleted place %q (%s).", p.Name, p.Slug) },
+	picture: hub.OwnerPlace,
 }
 
 func placeCommand() *command {

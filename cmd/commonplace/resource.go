@@ -95,6 +95,33 @@ type resource[T any, F itemFlags[T]] struct {
 	// the line after delete.
 	saved   func(verb string, item *T) string
 	deleted func(item *T) string
+	// picture, when set, is what the resource's pictures belong to: add
+	// and edit then take --image, --image-alt and --image-focus.
+	picture hub.PictureOwner
+}
+
+// pictureFlags registers the picture flags of a resource that has them.
+func (r *resource[T, F]) pictureFlags(fs *flag.FlagSet, edit bool) *pictureFlags {
+	if r.picture == "" {
+		return nil
+	}
+	return registerPictureFlags(fs, edit)
+}
+
+// prepareIfAny checks a picture file before anything is saved.
+func (p *pictureFlags) prepareIfAny() error {
+	if p == nil {
+		return nil
+	}
+	return p.prepare()
+}
+
+// saveIfAny applies the picture flags to a saved item.
+func (p *pictureFlags) saveIfAny(ctx context.Context, e *env, svc *hub.Service, owner hub.PictureOwner, id int64) error {
+	if p == nil {
+		return nil
+	}
+	return p.save(ctx, e, svc, owner, id)
 }
 
 // find looks an item up by slug; ENOTFOUND says how to list them.
@@ -126,7 +153,11 @@ func (r *resource[T, F]) addCommand(summary, help string) *command {
 		setup: func(fs *flag.FlagSet, e *env) runFunc {
 			f := r.newFlags()
 			f.register(fs, false)
+			pf := r.pictureFlags(fs, false)
 			return func(ctx context.Context, args []string) error {
+				if err := pf.prepareIfAny(); err != nil {
+					return err
+				}
 				item := new(T)
 				if !r.flagsNeedHub {
 					if err := f.apply(ctx, e, nil, item, true); err != nil {
@@ -145,6 +176,9 @@ func (r *resource[T, F]) addCommand(summary, help string) *command {
 				if err := r.create(svc, ctx, item); err != nil {
 					return err
 				}
+				if err := pf.saveIfAny(ctx, e, svc, r.picture, r.id(item)); err != nil {
+					return err
+				}
 				return e.printSaved(r.json(e.enc(ctx), item), r.saved("Added", item))
 			}
 		}}
@@ -156,7 +190,11 @@ func (r *resource[T, F]) editCommand(summary, help string) *command {
 		setup: func(fs *flag.FlagSet, e *env) runFunc {
 			f := r.newFlags()
 			f.register(fs, true)
+			pf := r.pictureFlags(fs, true)
 			return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
+				if err := pf.prepareIfAny(); err != nil {
+					return err
+				}
 				item, err := r.find(ctx, svc, args[0])
 				if err != nil {
 					return err
@@ -165,6 +203,9 @@ func (r *resource[T, F]) editCommand(summary, help string) *command {
 					return err
 				}
 				if err := r.save(ctx, svc, item, f); err != nil {
+					return err
+				}
+				if err := pf.saveIfAny(ctx, e, svc, r.picture, r.id(item)); err != nil {
 					return err
 				}
 				return e.printSaved(r.json(e.enc(ctx), item), r.saved("Saved", item))

@@ -77,7 +77,11 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 	answers := fs.Bool("answer-network-search", true, "answer other hubs' searches of the hub's public items")
 	lon := fs.String("lon", "", "`longitude` of the area in degrees, e.g. -2.2489 (\"\" to clear)")
 	embedOrigins := fs.String("embed-origins", "", "`websites` that may show the hub's embeds in a frame: * for any, or origins such as https://our-group.example separated by spaces")
+	images := registerSettingsPictures(fs)
 	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
+		if err := images.prepare(); err != nil {
+			return err
+		}
 		st, err := svc.Settings(ctx)
 		if err != nil {
 			return err
@@ -119,6 +123,9 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 			}
 		}
 		if err := svc.UpdateSettings(ctx, st); err != nil {
+			return err
+		}
+		if err := images.save(ctx, e, svc); err != nil {
 			return err
 		}
 		if st, err = svc.Settings(ctx); err != nil { // as saved, tidied

@@ -23,6 +23,7 @@ import (
 	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/web"
+	"github.com/commonplace-hub/commonplace/internal/picturetest"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -348,6 +349,21 @@ func testFedifyPeer(t *testing.T, fp fedifyPeer) {
 	if content, _ := u.Object["content"].(string); u.ObjectID != c.ObjectID || !strings.Contains(content, "(moved)") {
 		t.Errorf("Update as fedify read it: %+v", u)
 	}
+	// A picture reaches the peer as the object's attachment, with its
+	// description as name, as Fedify reads it.
+	alt := "Tenants around a table in the Zion Centre"
+	if _, err := h.svc.SetPicture(ctx, hub.OwnerEvent, e.ID, hub.PictureUpload{Data: picturetest.JPEG(1200, 800, 1), Alt: alt}); err != nil {
+		t.Fatal(err)
+	}
+	pu := p.waitFor("Update", 2)[1]
+	att, _ := pu.Object["attachment"].(map[string]any)
+	if list, ok := pu.Object["attachment"].([]any); ok && len(list) == 1 {
+		att, _ = list[0].(map[string]any)
+	}
+	if pu.ObjectID != c.ObjectID || att["type"] != "Image" || att["name"] != alt || att["mediaType"] != "image/jpeg" ||
+		!strings.HasPrefix(fmt.Sprint(att["url"]), h.base+"/pictures/") {
+		t.Errorf("the picture as fedify read it: %v", pu.Object["attachment"])
+	}
 	// Cancelling the event reaches the peer as a verified Update. The peer
 	// serves no NodeInfo, so its readers get the Note every server reads
 	// (as the Create above), which says so first in what people see;
@@ -357,7 +373,7 @@ func testFedifyPeer(t *testing.T, fp fedifyPeer) {
 	if err := h.svc.SetEventStatus(ctx, e.ID, "", hub.StatusCancelled, "Room flooded"); err != nil {
 		t.Fatal(err)
 	}
-	cu := p.waitFor("Update", 2)[1]
+	cu := p.waitFor("Update", 3)[2]
 	if cu.ObjectID != c.ObjectID || cu.ObjectType != "Note" {
 		t.Errorf("the cancellation as fedify read it: %+v", cu)
 	}

@@ -53,7 +53,10 @@ type Calendar struct {
 	// EventURL returns the public page of an event (URL, and a link at the
 	// end of DESCRIPTION, since Google Calendar shows no URL property).
 	EventURL func(e *hub.Event) string
-	Refresh  time.Duration // 0 means DefaultRefresh
+	// EventImage, when set, returns the address and type of an event's
+	// picture ("" for none), written as RFC 7986's IMAGE.
+	EventImage func(e *hub.Event) (url, mediaType string)
+	Refresh    time.Duration // 0 means DefaultRefresh
 	// Now dates the VTIMEZONE rules of series without an end; zero means
 	// time.Now.
 	Now time.Time
@@ -316,6 +319,27 @@ func setDetails(p goical.Props, e *hub.Event, cal Calendar, o hub.Occurrence) {
 		p.Set(cats)
 	}
 	setOrganiser(p, e.Organiser)
+	setImage(p, e, cal)
+}
+
+// setImage writes an event's picture as RFC 7986's IMAGE
+// (a URI, its default value type; DISPLAY=BADGE, FMTTYPE), when it has one.
+func setImage(p goical.Props, e *hub.Event, cal Calendar) {
+	if cal.EventImage == nil {
+		return
+	}
+	u, mediaType := cal.EventImage(e)
+	if u == "" {
+		return
+	}
+	prop := goical.NewProp("IMAGE")
+	prop.SetValueType(goical.ValueURI)
+	prop.Value = u
+	prop.Params.Set("DISPLAY", "BADGE")
+	if mediaType != "" {
+		prop.Params.Set("FMTTYPE", mediaType)
+	}
+	p.Set(prop)
 }
 
 // setOrganiser sets ORGANIZER for an email address, or OrganiserProp for a

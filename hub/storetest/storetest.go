@@ -86,4 +86,5 @@ var tests = []struct {
 	{"Tokens", testTokens},
 	{"SettingsAndLogo", testSettingsAndLogo},
 	{"DeleteOrganiserTakesSessionsAndTokens", testDeleteOrganiserTakesSessionsAndTokens},
+	{"Pictures", testPictures},
 }

@@ -46,6 +46,7 @@ func (s *Server) caseStudyItems() *itemEditor[*hub.CaseStudy, caseStudyForm] {
 			return map[string]string{"problem": f.Problem, "approach": f.Approach, "tools": f.Tools, "outcome": f.Outcome, "lessons": f.Lessons}
 		},
 		extend:  s.withPlaces,
+		picture: hub.OwnerCaseStudy, idOf: func(c *hub.CaseStudy) int64 { return c.ID },
 		editing: func(c *hub.CaseStudy, fv *formView) { fv.ViewURL = uris.Item(hub.KindCaseStudy, c.Slug) },
 	}
 }

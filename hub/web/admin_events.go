@@ -71,6 +71,7 @@ func (s *Server) eventItems() *itemEditor[*hub.Event, eventForm] {
 			fv.Zones, fv.Weekdays = commonZones, hub.Weekdays
 			return s.withPlaces(r, fv)
 		},
+		picture: hub.OwnerEvent, idOf: func(e *hub.Event) int64 { return e.ID },
 		editing: func(e *hub.Event, fv *formView) {
 			fv.ViewURL = uris.Item(hub.KindEvent, e.Slug)
 			fv.Imported = e.SourceUID != "" && e.SourceFeedID != 0

@@ -49,6 +49,7 @@ func (s *Server) guideItems() *itemEditor[*hub.Guide, guideForm] {
 			return s.svc.UpdateGuideWithNote(ctx, g, f.Note)
 		},
 		preview: func(f guideForm) map[string]string { return map[string]string{"body": f.Body} },
+		picture: hub.OwnerGuide, idOf: func(g *hub.Guide) int64 { return g.ID },
 		editing: func(g *hub.Guide, fv *formView) { fv.ViewURL = uris.Item(hub.KindGuide, g.Slug) },
 	}
 }

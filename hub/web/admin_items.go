@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+
+	"github.com/commonplace-hub/commonplace/hub"
 )
 
 // The organiser pages that every kind of item has beyond its list: the
@@ -83,6 +85,11 @@ type itemEditor[T validated, F any] struct {
 	// page, what the item adds (its public page).
 	extend  func(*http.Request, *formView) error
 	editing func(T, *formView)
+	// picture, when set, is what the kind's pictures belong to: the
+	// editor then takes a picture with the form, and idOf names the
+	// saved item it goes with.
+	picture hub.PictureOwner
+	idOf    func(T) int64
 }
 
 func (e *itemEditor[T, F]) action(id int64) string {
@@ -94,6 +101,9 @@ func (e *itemEditor[T, F]) action(id int64) string {
 
 func (e *itemEditor[T, F]) formView(r *http.Request, f F, id int64) (formView, error) {
 	fv := formView{Form: f, ID: id, Action: e.action(id)}
+	if e.picture != "" {
+		fv.Picture = e.s.editorPicture(r, e.picture, id, nil)
+	}
 	if e.extend != nil {
 		if err := e.extend(r, &fv); err != nil {
 			return formView{}, err
@@ -152,6 +162,13 @@ func (e *itemEditor[T, F]) save(w http.ResponseWriter, r *http.Request, id int64
 	if err != nil {
 		return err
 	}
+	fv.Errors = formErrors{}
+	var pic pictureInput
+	if e.picture != "" {
+		// A preview only shows the text: the file is not processed.
+		pic = e.s.readPictureInput(r, fv.Errors, !isPreview(r))
+		fv.Picture = e.s.editorPicture(r, e.picture, id, &pic)
+	}
 	if isPreview(r) {
 		fv.Preview = map[string]template.HTML{}
 		for field, text := range e.preview(f) {
@@ -159,7 +176,6 @@ func (e *itemEditor[T, F]) save(w http.ResponseWriter, r *http.Request, id int64
 		}
 		return e.s.renderForm(w, r, http.StatusOK, e.view, title, fv)
 	}
-	fv.Errors = formErrors{}
 	v := e.convert(f, e.s.translator(r), fv.Errors)
 	if len(fv.Errors) > 0 {
 		// Report the hub's checks too, so every problem shows at once.
@@ -170,6 +186,11 @@ func (e *itemEditor[T, F]) save(w http.ResponseWriter, r *http.Request, id int64
 	}
 	if err := e.store(r.Context(), id, v, f); err != nil {
 		return e.s.failedForm(w, r, err, e.view, title, fv)
+	}
+	if e.picture != "" {
+		if err := e.s.savePicture(r.Context(), e.picture, e.idOf(v), pic); err != nil {
+			return err
+		}
 	}
 	msg := e.saved
 	if id == 0 && e.published != "" {

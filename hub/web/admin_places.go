@@ -27,6 +27,7 @@ func (s *Server) placeItems() *itemEditor[*hub.Place, placeForm] {
 			return s.svc.UpdatePlace(ctx, p)
 		},
 		preview: func(f placeForm) map[string]string { return map[string]string{"description": f.Description} },
+		picture: hub.OwnerPlace, idOf: func(p *hub.Place) int64 { return p.ID },
 		editing: func(p *hub.Place, fv *formView) { fv.ViewURL = uris.Place(p.Slug) },
 	}
 }

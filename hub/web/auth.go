@@ -88,7 +88,7 @@ func (s *Server) requireSession(next http.Handler) http.Handler {
 func parseForm(r *http.Request) error {
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		err = r.ParseMultipartForm(maxLogoBody)
+		err = r.ParseMultipartForm(maxFormMemory)
 	} else {
 		err = r.ParseForm()
 	}

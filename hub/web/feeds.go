@@ -105,6 +105,7 @@ func (s *Server) serveCalendar(w http.ResponseWriter, r *http.Request, st hub.Se
 	cal.Source = s.absURL(r.URL.Path)
 	cal.Host = s.base.Hostname()
 	cal.EventURL = func(e *hub.Event) string { return s.absURL(uris.Item(hub.KindEvent, e.Slug)) }
+	cal.EventImage = s.eventImages(r, events)
 	cal.Refresh = calendarRefresh
 	cal.Now = s.svc.Now()
 	var buf bytes.Buffer

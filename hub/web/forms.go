@@ -110,6 +110,8 @@ type formView struct {
 	// Imported is set for an event imported from a calendar feed, whose
 	// next refresh replaces edits.
 	Imported bool
+	// Picture is the item's picture part, nil for kinds without one.
+	Picture *pictureForm
 }
 
 // commonZones are offered in the time zone list; any IANA name is accepted.

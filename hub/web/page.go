@@ -51,6 +51,9 @@ type pageData struct {
 	// Handle is the hub's fediverse handle (@name@host) for the follow
 	// box; "" when the hub does not federate or on organiser pages.
 	Handle string
+	// Picture is the item's or place's picture, shown on its page and in
+	// og:image; nil for none.
+	Picture *shownPicture
 	// ActivityJSON is the page's ActivityStreams document (the actor on
 	// the home page, the object on an item page), for rel=alternate.
 	ActivityJSON string

@@ -51,5 +51,6 @@ func (s *Server) caseStudyShow(w http.ResponseWriter, r *http.Request) error {
 	p.JSONLD = ld
 	p.Data = c
 	s.withComments(p, r, hub.KindCaseStudy, c.ID)
+	s.withPicture(p, r, hub.OwnerCaseStudy, c.ID)
 	return s.views.render(w, http.StatusOK, "public/case_study", p)
 }

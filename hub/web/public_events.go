@@ -72,6 +72,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		Guides      []*hub.Guide
 		CaseStudies []*hub.CaseStudy
 	}{groupByDay(occ, s.today(p.Site).Location()), guides, studies}
+	s.withPicture(p, r, hub.OwnerHeader, 0)
 	return s.views.render(w, http.StatusOK, "public/home", p)
 }
 
@@ -233,6 +234,7 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) error {
 		Past     bool
 	}{e, current, noteFor(current, s.today(p.Site).Location()), upcoming, current.End.Before(now)}
 	s.withComments(p, r, hub.KindEvent, e.ID)
+	s.withPicture(p, r, hub.OwnerEvent, e.ID)
 	return s.views.render(w, http.StatusOK, "public/event", p)
 }
 

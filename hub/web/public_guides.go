@@ -44,5 +44,6 @@ func (s *Server) guideShow(w http.ResponseWriter, r *http.Request) error {
 	p.JSONLD = s.articleJSONLD(p, uris.Item(hub.KindGuide, g.Slug), g.Title, p.Description, g.Tags, g.CreatedAt, g.UpdatedAt)
 	p.Data = g
 	s.withComments(p, r, hub.KindGuide, g.ID)
+	s.withPicture(p, r, hub.OwnerGuide, g.ID)
 	return s.views.render(w, http.StatusOK, "public/guide", p)
 }

@@ -53,6 +53,7 @@ func (s *Server) placeShow(w http.ResponseWriter, r *http.Request) error {
 		CaseStudies []*hub.CaseStudy
 		MapURL      string
 	}{pl, groupByDay(occ, s.today(p.Site).Location()), studies, osmLink(pl)}
+	s.withPicture(p, r, hub.OwnerPlace, pl.ID)
 	return s.views.render(w, http.StatusOK, "public/place", p)
 }
 

@@ -55,6 +55,7 @@ var requiredViews = []string{
 	"admin/organiser_form", "admin/tokens", "admin/confirm_delete", "admin/account",
 	"admin/federation", "admin/follower_refuse",
 	"admin/calendars",
+	"admin/pictures",
 	"public/commons", "public/commons_item", "public/past_events", "admin/commons", "public/search",
 	"public/network", "admin/network",
 }

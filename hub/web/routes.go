@@ -51,6 +51,7 @@ func (s *Server) routes() chi.Router {
 		r.Get("/static/*", s.serveStatic)
 		r.Get("/theme.css", s.html(s.themeCSS))
 		r.Get("/logo", s.html(s.logo))
+		s.pictureRoutes(r)
 		// iCalendar and Atom feeds (feeds.go), also for HEAD.
 		for path, h := range map[string]handlerFunc{
 			"/calendar.ics":               s.calendarAll,
@@ -95,6 +96,7 @@ func (s *Server) routes() chi.Router {
 				r.Use(s.requireSession)
 				s.adminRoutes(r)
 				s.embedAdminRoutes(r)
+				s.pictureAdminRoutes(r, false)
 			})
 		})
 
@@ -111,6 +113,7 @@ func (s *Server) routes() chi.Router {
 			r.Group(func(r chi.Router) {
 				r.Use(s.requireToken)
 				s.apiRoutes(r)
+				s.pictureAdminRoutes(r, true)
 			})
 		})
 	})
@@ -386,4 +389,35 @@ func (s *Server) embedAdminRoutes(r chi.Router) {
 func (s *Server) printRoutes(r chi.Router) {
 	r.Get("/events/{slug}/poster", s.html(s.posterShow))
 	r.Get("/events/calendar", s.html(s.eventMonth))
+}
+
+// pictureAdminRoutes are the organiser pages and API endpoints of pictures
+// (pictures_admin.go): the hub's header image, the pictures that need a
+// description, and each item's and place's picture in the API. Access: an
+// organiser; the hub decides by role.
+func (s *Server) pictureAdminRoutes(r chi.Router, api bool) {
+	if !api {
+		r.Post("/settings/header", s.html(s.headerUpdate))
+		r.Get("/pictures", s.html(s.picturesWithoutAlt))
+		r.Post("/pictures/{id}/alt", s.html(s.pictureDescribe))
+		return
+	}
+	for path, owner := range map[string]hub.PictureOwner{
+		"/events/{id}/picture": hub.OwnerEvent, "/guides/{id}/picture": hub.OwnerGuide,
+		"/case-studies/{id}/picture": hub.OwnerCaseStudy, "/places/{id}/picture": hub.OwnerPlace,
+		"/settings/header": hub.OwnerHeader,
+	} {
+		of := apiPictureOwner(owner)
+		r.Get(path, s.api(s.apiPictureGet(of)))
+		r.Put(path, s.api(s.apiPicturePut(of)))
+		r.Delete(path, s.api(s.apiPictureDelete(of)))
+	}
+	r.Get("/pictures", s.api(s.apiPicturesWithoutAlt))
+	r.Put("/pictures/{id}/alt", s.api(func(w http.ResponseWriter, r *http.Request) error {
+		if err := s.apiPictureDescribe(w, r); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}))
 }

@@ -410,7 +410,8 @@ func noStore(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps request bodies; paths in larger get room for a logo.
+// limitBody caps request bodies; paths in larger get room for a logo, and
+// organisers' multipart forms room for a picture.
 func limitBody(n int64, larger ...string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -419,6 +420,9 @@ func limitBody(n int64, larger ...string) func(http.Handler) http.Handler {
 				if r.URL.Path == p {
 					limit = maxLogoBody
 				}
+			}
+			if isPictureUpload(r) {
+				limit = max(limit, maxPictureBody)
 			}
 			if r.ContentLength > limit {
 				w.Header().Set("Connection", "close")

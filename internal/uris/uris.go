@@ -120,3 +120,21 @@ func (b Base) NodeInfo(version string) string { return b.Abs("/nodeinfo/" + vers
 
 // WebFingerTemplate is host-meta's LRDD template.
 func (b Base) WebFingerTemplate() string { return b.Abs("/.well-known/webfinger?resource={uri}") }
+
+// Pictures is the path under which pictures are served.
+const Pictures = "/pictures"
+
+// Picture is the path of one derivative of a picture:
+// /pictures/{id}/{first 16 hex of its hash}-{size}.{jpg|png}. A replaced
+// picture has a new id and hash, so the address of a picture never
+// changes what it shows and can be cached for good.
+func Picture(p *hub.Picture, size hub.PictureSize) string {
+	hash := p.Hash
+	if len(hash) > 16 {
+		hash = hash[:16]
+	}
+	return Pictures + "/" + strconv.FormatInt(p.ID, 10) + "/" + hash + "-" + string(size) + "." + p.Ext()
+}
+
+// Picture is the absolute URL of one derivative of a picture.
+func (b Base) Picture(p *hub.Picture, size hub.PictureSize) string { return b.Abs(Picture(p, size)) }

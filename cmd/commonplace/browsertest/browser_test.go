@@ -256,6 +256,18 @@ func TestOrganiserCreatesRepeatingEventReaderFindsIt(t *testing.T) {
 		t.Errorf("the place page %s does not list the event; it lists %v", placeHref, listed)
 	}
 
+	// A page with a picture (the demo's drop-in): axe checks it, and the
+	// picture loads from the hub itself with its description.
+	visit("event page with a picture", "/events/digital-drop-in")
+	pic := get(t, reader, "the picture", chromedp.Evaluate[map[string]any](`(() => { const i = document.querySelector('.item-picture img');
+		return i ? {alt: i.alt, w: i.naturalWidth, src: i.currentSrc, og: document.querySelector('meta[property="og:image:alt"]')?.content || ''} : {} })()`))
+	if alt, _ := pic["alt"].(string); !strings.Contains(alt, "five people") || pic["og"] != alt {
+		t.Errorf("the picture's description: %v", pic)
+	}
+	if w, _ := pic["w"].(float64); w == 0 || pic["src"] == nil || !strings.HasPrefix(pic["src"].(string), base+"/pictures/") {
+		t.Errorf("the picture did not load from the hub: %v", pic)
+	}
+
 	// ---- 5. Every other public page type, found by following links. ----
 	visit("guide list", "/guides")
 	visit("guide page", reader.firstLink("/guides/"))
