@@ -82,8 +82,15 @@ func TestPosters(t *testing.T) {
 	if strings.Contains(th.get(c, "/events/"+oneOff.Slug+"/poster").body, `class="poster-logo"`) {
 		t.Error("a poster shows a logo the hub does not have")
 	}
-	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
-	if err := th.svc.UpdateLogo(th.host(), png, "image/png"); err != nil {
+	logo := image.NewRGBA(image.Rect(0, 0, 64, 64))
+	for i := range logo.Pix {
+		logo.Pix[i] = 0x80
+	}
+	var logoPNG bytes.Buffer
+	if err := png.Encode(&logoPNG, logo); err != nil {
+		t.Fatal(err)
+	}
+	if err := th.svc.UpdateLogo(th.host(), logoPNG.Bytes(), "image/png"); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(th.get(c, "/events/"+oneOff.Slug+"/poster").body, `<img class="poster-logo" src="/logo" alt="" width="48" height="48">`) {
