@@ -68,5 +68,6 @@ func (s *Server) posterShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.page(r, s.t(r, "Poster: %s", e.Title), data)
 	p.NoIndex = true
+	s.withPicture(p, r, hub.OwnerEvent, e.ID)
 	return s.views.render(w, http.StatusOK, "public/poster", p)
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"image"
 	"image/color"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 func TestPosters(t *testing.T) {
@@ -95,6 +97,30 @@ func TestPosters(t *testing.T) {
 	}
 	if !strings.Contains(th.get(c, "/events/"+oneOff.Slug+"/poster").body, `<img class="poster-logo" src="/logo" alt="" width="48" height="48">`) {
 		t.Error("the poster lacks the hub's logo")
+	}
+
+	// The event's picture, with its description, is on its poster.
+	photo := image.NewRGBA(image.Rect(0, 0, 300, 200))
+	for i := range photo.Pix {
+		photo.Pix[i] = byte(i)
+	}
+	var photoPNG bytes.Buffer
+	if err := png.Encode(&photoPNG, photo); err != nil {
+		t.Fatal(err)
+	}
+	pic, err := th.svc.SetPicture(th.host(), hub.OwnerEvent, oneOff.ID, hub.PictureUpload{Data: photoPNG.Bytes(), Alt: "Stalls & <tables> in the hall"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []string{"", "?size=a5"} {
+		body := th.get(c, "/events/"+oneOff.Slug+"/poster"+size).body
+		want := fmt.Sprintf(`<img class="poster-picture" src="%s" width="%d" height="%d" alt="Stalls &amp; &lt;tables&gt; in the hall">`, uris.Picture(pic, hub.SizeLarge), pic.Width, pic.Height)
+		if !strings.Contains(body, want) {
+			t.Errorf("poster%s lacks the event's picture %s", size, want)
+		}
+	}
+	if strings.Contains(th.get(c, "/events/"+weekly.Slug+"/poster").body, "poster-picture") {
+		t.Error("a poster shows a picture its event does not have")
 	}
 
 	// Cancelled: the whole series, then the one-off event.
