@@ -227,7 +227,8 @@ func TestPeerEventShapes(t *testing.T) {
 			return it.PlaceName == "Locaux de Framasoft" && it.Address == "10 Rue Jangot, Lyon, Auvergne Rhône Alpes, 69007, France"
 		}},
 		{"mobilizon-event-europe-london.json", "Create", "", func(it *hub.RemoteItem) bool {
-			return it.TimeZone == "Europe/London" && it.StartsAt != nil && it.Language == "en"
+			return it.TimeZone == "Europe/London" && it.StartsAt != nil && it.Language == "en" &&
+				it.Latitude != nil && *it.Latitude == 50.66881615 && it.Longitude != nil && *it.Longitude == -3.537739788359949
 		}},
 		{"gancio-create-event.json", "", "Demo event", func(it *hub.RemoteItem) bool {
 			return it.PlaceName == "Colosseo" && it.StartsAt != nil && it.StartsAt.Equal(time.Date(2021, 7, 14, 15, 30, 57, 0, time.UTC)) &&

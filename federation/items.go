@@ -90,7 +90,10 @@ func parseItem(d doc, origin hub.Origin, now time.Time) (*hub.RemoteItem, error)
 				}
 				it.PlaceName = strings.TrimSpace(loc.str("name"))
 				it.Address = addressOf(loc)
-				it.Latitude, it.Longitude = floatOf(loc["latitude"]), floatOf(loc["longitude"])
+				it.Latitude, it.Longitude = floatOf(loc["latitude"], 90), floatOf(loc["longitude"], 180)
+				if it.Latitude == nil || it.Longitude == nil {
+					it.Latitude, it.Longitude = nil, nil // both or neither
+				}
 			}
 		}
 	} else if loc := d.obj("location"); loc != nil {
@@ -118,8 +121,10 @@ func addressOf(loc doc) string {
 	return strings.Join(parts, ", ")
 }
 
-func floatOf(v any) *float64 {
-	if x, ok := v.(float64); ok {
+// floatOf reads a coordinate (parseDoc keeps numbers as json.Number);
+// nil when it is missing, not a number or outside [-limit, limit].
+func floatOf(v any, limit float64) *float64 {
+	if x, ok := floatValue(v); ok && x >= -limit && x <= limit {
 		return &x
 	}
 	return nil
