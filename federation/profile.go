@@ -124,7 +124,8 @@ func fieldArea(w locales.Words) string { return w.T("Area") }
 // the hub: the FEP-3b86 Follow intent or Mastodon's OStatus subscribe
 // template the server advertises in WebFinger, else the follow page of its
 // software as its NodeInfo names it (followPath: Misskey's, Pleroma's, else
-// Mastodon's /authorize_interaction). server is what the reader typed: a host, a URL or
+// Mastodon's /authorize_interaction). A GoToSocial server has none: the
+// error (ENOTFOUND) tells the reader to search for the hub in their app. server is what the reader typed: a host, a URL or
 // their own @user@host. The server is reached through the hub's SSRF-safe
 // client; a server that does not answer still gets the Mastodon address.
 func (f *Federation) FollowIntent(ctx context.Context, server string) (string, error) {
@@ -150,7 +151,11 @@ func (f *Federation) FollowIntent(ctx context.Context, server string) (string, e
 	// No template: the follow page of the server's software (NodeInfo,
 	// through the same client and cache as for deliveries).
 	scheme, _, _ := strings.Cut(base, "://")
-	return base + followPath(f.software.lookup(ctx, scheme, host).Name) + url.QueryEscape(handle), nil
+	path := followPath(f.software.lookup(ctx, scheme, host).Name)
+	if path == "" {
+		return "", hub.Errorf(hub.ENOTFOUND, "Your server, %s, has no page for following accounts from other websites. In your app, search for %s and follow it there.", hostName(host), "@"+handle)
+	}
+	return base + path + url.QueryEscape(handle), nil
 }
 
 // hostName is a host without its port (WebFinger's acct: has none).

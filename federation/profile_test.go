@@ -72,7 +72,6 @@ func TestFollowIntent(t *testing.T) {
 		{"Sharkey, no instance actor", "", "sharkey-2.0.json", func(base string) string { return base + "/authorize-follow?acct=" + handle }},
 		{"Akkoma, no instance actor", "", "akkoma-2.0.json", func(base string) string { return base + "/ostatus_subscribe?acct=" + handle }},
 		{"Mastodon, WebFinger down", "", "mastodon-4.1.json", func(base string) string { return base + "/authorize_interaction?uri=" + handle }},
-		{"GoToSocial, no template", "", "gotosocial-0.19.json", func(base string) string { return base + "/authorize_interaction?uri=" + handle }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, asked := theirServerRunning(t, tt.links, tt.nodeinfo)
@@ -89,6 +88,13 @@ func TestFollowIntent(t *testing.T) {
 				t.Errorf("asked %v, want the instance actor's WebFinger first", *asked)
 			}
 		})
+	}
+	// GoToSocial has no follow page: the reader is told to search for the
+	// hub in their app, with its handle.
+	srv, _ := theirServerRunning(t, "", "gotosocial-0.19.json")
+	got, err := h.fed.FollowIntent(h.host(), srv.URL)
+	if hub.ErrorCode(err) != hub.ENOTFOUND || !strings.Contains(err.Error(), "search for @hub@"+strings.TrimPrefix(h.base, "http://")) {
+		t.Errorf("GoToSocial: sent to %q (%v), want ENOTFOUND telling the reader to search for the handle", got, err)
 	}
 	for _, bad := range []string{"", "   ", "not a server", "@me", "https://"} {
 		if _, err := h.fed.FollowIntent(h.host(), bad); hub.ErrorCode(err) != hub.EINVALID {

@@ -109,7 +109,10 @@ var misskeyFamily = map[string]bool{"misskey": true, "sharkey": true, "firefish"
 // "/authorize-follow?acct={uri}" (packages/backend/src/server/
 // WellKnownServerService.ts), Pleroma and Akkoma "/ostatus_subscribe?acct={uri}"
 // (lib/pleroma/web/activity_pub/publisher.ex, gather_webfinger_links),
-// anything else Mastodon's "/authorize_interaction?uri={uri}".
+// GoToSocial "" (it has no such page: its WebFinger gives no subscribe
+// template, internal/processing/fedi/wellknown.go, and its web routes,
+// internal/web/web.go, have no follow page; its users follow by searching
+// in their app); anything else Mastodon's "/authorize_interaction?uri={uri}".
 func followPath(software string) string {
 	name := strings.ToLower(strings.TrimSpace(software))
 	switch {
@@ -117,6 +120,8 @@ func followPath(software string) string {
 		return "/authorize-follow?acct="
 	case name == "pleroma" || name == "akkoma":
 		return "/ostatus_subscribe?acct="
+	case name == "gotosocial":
+		return ""
 	}
 	return "/authorize_interaction?uri="
 }

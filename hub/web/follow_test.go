@@ -44,6 +44,36 @@ func TestFollowFromTheFediverse(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != want {
 		t.Errorf("follow box: %d to %q, want 303 to %s", r.StatusCode, r.Header.Get("Location"), want)
 	}
+	// A GoToSocial server has no follow page: the reader is told, in their
+	// language, to search for the hub in their app.
+	var gts *httptest.Server
+	gts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/.well-known/nodeinfo":
+			w.Write([]byte(`{"links":[{"rel":"http://nodeinfo.diaspora.software/ns/schema/2.1","href":"` + gts.URL + `/nodeinfo/2.1"}]}`))
+		case "/nodeinfo/2.1":
+			w.Write([]byte(`{"version":"2.1","software":{"name":"gotosocial","version":"0.19.1"},"protocols":["activitypub"],"services":{"inbound":[],"outbound":[]},"openRegistrations":false,"usage":{"users":{}},"metadata":{}}`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(gts.Close)
+	for lang, want := range map[string]string{
+		"":   "In your app, search for @hub@" + host + " and follow it there.",
+		"fr": "@hub@" + host,
+	} {
+		path := "/follow"
+		if lang != "" {
+			path += "?lang=" + lang
+		}
+		r := th.postForm(th.client(), path, url.Values{"server": {gts.URL}})
+		if r.StatusCode != http.StatusNotFound || r.Header.Get("Location") != "" || !strings.Contains(r.body, want) {
+			t.Errorf("GoToSocial (%q): %d %q, want 404 saying %q", lang, r.StatusCode, r.Header.Get("Location"), want)
+		}
+		if lang == "fr" && strings.Contains(r.body, "In your app") {
+			t.Error("GoToSocial: the message is not in French")
+		}
+	}
 	for _, bad := range []string{"", "not a server"} {
 		r := th.postForm(th.client(), "/follow", url.Values{"server": {bad}})
 		if r.StatusCode != http.StatusUnprocessableEntity || r.Header.Get("Location") != "" || !strings.Contains(r.body, "server") {
