@@ -140,7 +140,10 @@ func TestPeerDownThenBack(t *testing.T) {
 				return false
 			}
 			for _, d := range st.Pending {
-				if d.Attempts != n || d.LastStatus != 0 || !strings.Contains(d.LastError, "connection refused") {
+				// Refused, or, for a delivery that took a kept-alive
+				// connection the peer's close had not yet reached, EOF or
+				// reset: a network failure, not an HTTP answer.
+				if d.Attempts != n || d.LastStatus != 0 || !networkFailure(d.LastError) {
 					seen = fmt.Sprintf("a delivery with %d attempts, status %d, error %q", d.Attempts, d.LastStatus, d.LastError)
 					return false
 				}
@@ -254,4 +257,15 @@ func saveFollower(t *testing.T, h *testHub, base string, i int) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// networkFailure reports whether a delivery's error is the peer being
+// unreachable: refused, or a connection it closed (EOF, reset).
+func networkFailure(msg string) bool {
+	for _, m := range []string{"connection refused", "EOF", "connection reset by peer"} {
+		if strings.Contains(msg, m) {
+			return true
+		}
+	}
+	return false
 }
