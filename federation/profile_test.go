@@ -71,6 +71,7 @@ func TestFollowIntent(t *testing.T) {
 		{"Misskey, no instance actor", "", "misskey-2.1.json", func(base string) string { return base + "/authorize-follow?acct=" + handle }},
 		{"Sharkey, no instance actor", "", "sharkey-2.0.json", func(base string) string { return base + "/authorize-follow?acct=" + handle }},
 		{"Akkoma, no instance actor", "", "akkoma-2.0.json", func(base string) string { return base + "/ostatus_subscribe?acct=" + handle }},
+		{"Friendica, no instance actor", "", "friendica-2023.05.json", func(base string) string { return base + "/follow?url=" + handle }},
 		{"Mastodon, WebFinger down", "", "mastodon-4.1.json", func(base string) string { return base + "/authorize_interaction?uri=" + handle }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

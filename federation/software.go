@@ -109,6 +109,7 @@ var misskeyFamily = map[string]bool{"misskey": true, "sharkey": true, "firefish"
 // "/authorize-follow?acct={uri}" (packages/backend/src/server/
 // WellKnownServerService.ts), Pleroma and Akkoma "/ostatus_subscribe?acct={uri}"
 // (lib/pleroma/web/activity_pub/publisher.ex, gather_webfinger_links),
+// Friendica "/follow?url={uri}" (mod/xrd.php, which answers for users only),
 // GoToSocial "" (it has no such page: its WebFinger gives no subscribe
 // template, internal/processing/fedi/wellknown.go, and its web routes,
 // internal/web/web.go, have no follow page; its users follow by searching
@@ -120,6 +121,8 @@ func followPath(software string) string {
 		return "/authorize-follow?acct="
 	case name == "pleroma" || name == "akkoma":
 		return "/ostatus_subscribe?acct="
+	case name == "friendica":
+		return "/follow?url="
 	case name == "gotosocial":
 		return ""
 	}
