@@ -267,10 +267,17 @@ func (s *Service) PurgeQueue(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// QueueCounts counts what waits for organisers; editors and admins.
+// QueueCounts counts what waits for organisers, pictures that need a
+// description included; editors and admins.
 func (s *Service) QueueCounts(ctx context.Context) (QueueCounts, error) {
 	if err := s.requireQueue(ctx); err != nil {
 		return QueueCounts{}, err
 	}
-	return s.Queue.QueueCounts(ctx)
+	c, err := s.Queue.QueueCounts(ctx)
+	if err != nil {
+		return c, err
+	}
+	pics, err := s.PicturesWithoutAlt(ctx)
+	c.Pictures = len(pics)
+	return c, err
 }

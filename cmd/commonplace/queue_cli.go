@@ -14,27 +14,29 @@ import (
 )
 
 // The moderation queue from the command line. Suggestions are named s1,
-// s2..., reports r1, r2..., as 'queue list' shows them.
+// s2..., reports r1, r2..., pictures that need a description p1, p2...,
+// as 'queue list' shows them.
 
 func queueCommand() *command {
-	return group("queue", "The moderation queue: readers' event suggestions and reports from other servers",
+	return group("queue", "The moderation queue: readers' event suggestions, reports from other servers and pictures that need a description",
 		&command{name: "list", summary: "List what waits for an organiser (--all: decided ones too)", json: true, readOnly: true, setup: queueList},
-		&command{name: "show", args: "sID|rID", nargs: 1, summary: "Show one suggestion or report", json: true, readOnly: true, setup: queueShow},
+		&command{name: "show", args: "sID|rID|pID", nargs: 1, summary: "Show one suggestion, report or picture", json: true, readOnly: true, setup: queueShow},
 		&command{name: "approve", args: "sID", nargs: 1, summary: "Publish a suggestion as suggested (edit it afterwards with 'event edit')", setup: queueApprove},
 		&command{name: "reject", args: "sID", nargs: 1, summary: "Turn a suggestion down (its email is deleted)", setup: queueReject},
 		&command{name: "resolve", args: "rID", nargs: 1, summary: "Close a report, optionally deleting the reported comments and blocking their servers", setup: queueResolve},
 		&command{name: "dismiss", args: "rID", nargs: 1, summary: "Close a report without acting", setup: queueDismiss},
+		&command{name: "describe", args: "pID TEXT", nargs: 2, summary: "Describe a picture (its alt text), which takes it out of the queue", setup: queueDescribe},
 	)
 }
 
-// queueID reads s12 or r3: which list, and the number.
+// queueID reads s12, r3 or p4: which list, and the number.
 func queueID(arg string) (kind byte, id int64, err error) {
-	if len(arg) > 1 && (arg[0] == 's' || arg[0] == 'r') {
+	if len(arg) > 1 && (arg[0] == 's' || arg[0] == 'r' || arg[0] == 'p') {
 		if id, err := strconv.ParseInt(arg[1:], 10, 64); err == nil && id > 0 {
 			return arg[0], id, nil
 		}
 	}
-	return 0, 0, usagef("%q is not a queue entry: give s and a suggestion's number, or r and a report's, as 'commonplace queue list' shows them", arg)
+	return 0, 0, usagef("%q is not a queue entry: give s and a suggestion's number, r and a report's or p and a picture's, as 'commonplace queue list' shows them", arg)
 }
 
 func queueList(fs *flag.FlagSet, e *env) runFunc {
@@ -52,15 +54,20 @@ func queueList(fs *flag.FlagSet, e *env) runFunc {
 		if err != nil {
 			return err
 		}
+		pictures, err := svc.PicturesWithoutAlt(ctx)
+		if err != nil {
+			return err
+		}
 		if e.json {
 			counts, err := svc.QueueCounts(ctx)
 			if err != nil {
 				return err
 			}
 			enc := apijson.Encoder{}
-			return e.printJSON(apijson.Queue{Counts: counts, Suggestions: apijson.Each(sgs, enc.Suggestion), Reports: apijson.Each(reports, enc.Report)})
+			return e.printJSON(apijson.Queue{Counts: counts, Suggestions: apijson.Each(sgs, enc.Suggestion), Reports: apijson.Each(reports, enc.Report),
+				Pictures: apijson.Each(pictures, enc.Picture)})
 		}
-		if len(sgs)+len(reports) == 0 {
+		if len(sgs)+len(reports)+len(pictures) == 0 {
 			e.printf("Nothing is waiting in the moderation queue.\n")
 			return nil
 		}
@@ -71,6 +78,9 @@ func queueList(fs *flag.FlagSet, e *env) runFunc {
 		}
 		for _, r := range reports {
 			fmt.Fprintf(tw, "r%d\t%s\t%s\t%s\t%s\n", r.ID, r.State, oneLine(r.Comment, 60), r.Server, r.CreatedAt.UTC().Format(time.DateOnly))
+		}
+		for _, p := range pictures {
+			fmt.Fprintf(tw, "p%d\tundescribed\tpicture of %s\t-\t%s\n", p.ID, pictureOwnerName(p), p.CreatedAt.UTC().Format(time.DateOnly))
 		}
 		return tw.Flush()
 	})
@@ -89,6 +99,9 @@ func queueShow(fs *flag.FlagSet, e *env) runFunc {
 		kind, id, err := queueID(args[0])
 		if err != nil {
 			return err
+		}
+		if kind == 'p' {
+			return showQueuePicture(ctx, e, svc, id)
 		}
 		if kind == 's' {
 			sg, err := svc.Suggestion(ctx, id)
@@ -127,7 +140,7 @@ func queueDecide(want byte, decide func(svc *hub.Service, ctx context.Context, i
 				return err
 			}
 			if kind != want {
-				return usagef("%s is not a %s", args[0], map[byte]string{'s': "suggestion (s...)", 'r': "report (r...)"}[want])
+				return usagef("%s is not a %s", args[0], map[byte]string{'s': "suggestion (s...)", 'r': "report (r...)", 'p': "picture (p...)"}[want])
 			}
 			if err := decide(svc, ctx, id); err != nil {
 				return err
@@ -156,4 +169,52 @@ func queueResolve(fs *flag.FlagSet, e *env) runFunc {
 	return queueDecide('r', func(svc *hub.Service, ctx context.Context, id int64) error {
 		return svc.ResolveReport(ctx, id, hub.Resolution{DeleteComments: *del, BlockServers: *block})
 	}, "Resolved %s.")(fs, e)
+}
+
+// queueDescribe gives a picture its description, taking it out of the
+// queue.
+func queueDescribe(fs *flag.FlagSet, e *env) runFunc {
+	return e.withHub(func(ctx context.Context, svc *hub.Service, args []string) error {
+		kind, id, err := queueID(args[0])
+		if err != nil {
+			return err
+		}
+		if kind != 'p' {
+			return usagef("%s is not a picture (p...)", args[0])
+		}
+		if err := svc.DescribePicture(ctx, id, args[1]); err != nil {
+			return err
+		}
+		e.printf("Described %s.\n", args[0])
+		return nil
+	})
+}
+
+// pictureOwnerName names what a picture belongs to: "event 3", "place 2",
+// "the header image".
+func pictureOwnerName(p *hub.Picture) string {
+	if p.Owner == hub.OwnerHeader {
+		return "the header image"
+	}
+	return string(p.Owner) + " " + strconv.FormatInt(p.OwnerID, 10)
+}
+
+// showQueuePicture prints a picture that needs a description.
+func showQueuePicture(ctx context.Context, e *env, svc *hub.Service, id int64) error {
+	list, err := svc.PicturesWithoutAlt(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range list {
+		if p.ID != id {
+			continue
+		}
+		if e.json {
+			return e.printJSON(apijson.Encoder{}.Picture(p))
+		}
+		e.printf("Picture p%d of %s (%dx%d, %s), without a description since %s\nDescribe it: commonplace queue describe p%d \"what it shows\"\n",
+			p.ID, pictureOwnerName(p), p.Width, p.Height, p.MIME, p.CreatedAt.UTC().Format(time.DateOnly), p.ID)
+		return nil
+	}
+	return hub.Errorf(hub.ENOTFOUND, "No picture.")
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/apijson"
+	"github.com/commonplace-hub/commonplace/internal/picturetest"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -71,4 +72,51 @@ func TestQueueCommands(t *testing.T) {
 	if out := h.fail(1, "queue", "approve", "s1"); !strings.Contains(out, "already decided") {
 		t.Errorf("approving twice: %s", out)
 	}
+}
+
+// A picture without a description is a queue entry (p1) until 'queue
+// describe' gives it one.
+func TestQueuePicturesCommands(t *testing.T) {
+	h := newHubDir(t)
+	if err := os.MkdirAll(h.data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(h.data, dbFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The header image, as an older version kept it: no description.
+	p, err := hub.ProcessPicture(picturetest.PlainJPEG(800, 200))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Owner = hub.OwnerHeader
+	if err := db.Stores().Pictures.SavePicture(ctx, p); err != nil || p.ID != 1 {
+		t.Fatal(err, p.ID)
+	}
+	db.Close()
+
+	if out := h.ok("queue", "list"); !strings.Contains(out, "p1") || !strings.Contains(out, "picture of the header image") {
+		t.Errorf("queue list:\n%s", out)
+	}
+	if out := h.ok("queue", "show", "p1"); !strings.Contains(out, "800x200") || !strings.Contains(out, "commonplace queue describe p1") {
+		t.Errorf("queue show p1:\n%s", out)
+	}
+	var q apijson.Queue
+	h.okJSON(&q, "queue", "list")
+	if q.Counts.Pictures != 1 || len(q.Pictures) != 1 || q.Pictures[0].Owner != "header" || q.Pictures[0].Alt != "" {
+		t.Errorf("queue list --json: %+v", q)
+	}
+	h.fail(2, "queue", "approve", "p1") // not a suggestion
+	h.fail(2, "queue", "describe", "s1", "x")
+	if out := h.fail(1, "queue", "describe", "p1", "  "); !strings.Contains(out, "Describe the picture") {
+		t.Errorf("an empty description: %s", out)
+	}
+	h.fail(1, "queue", "show", "p9")
+	h.ok("queue", "describe", "p1", "The high street in the rain")
+	if out := h.ok("queue", "list"); !strings.Contains(out, "Nothing is waiting") {
+		t.Errorf("after describing:\n%s", out)
+	}
+	h.fail(1, "queue", "show", "p1")
 }

@@ -64,9 +64,10 @@ func (enc Encoder) Report(r *hub.Report) Report {
 }
 
 // Queue is the moderation queue: the counts of what waits, and the
-// suggestions and reports asked for.
+// suggestions, reports and pictures needing a description asked for.
 type Queue struct {
 	Counts      hub.QueueCounts `json:"counts"`
 	Suggestions []Suggestion    `json:"suggestions"`
 	Reports     []Report        `json:"reports"`
+	Pictures    []Picture       `json:"pictures"`
 }

@@ -15,6 +15,8 @@ import (
 type queueView struct {
 	Suggestions []*hub.Suggestion
 	Reports     []*hub.Report
+	// Pictures need a description, given on /admin/pictures.
+	Pictures []describedPicture
 }
 
 func (s *Server) queueShow(w http.ResponseWriter, r *http.Request) error {
@@ -26,7 +28,11 @@ func (s *Server) queueShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.adminPage(w, r, "admin/queue", s.t(r, "Moderation queue"), queueView{sgs, reports})
+	pictures, err := s.svc.PicturesWithoutAlt(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.adminPage(w, r, "admin/queue", s.t(r, "Moderation queue"), queueView{sgs, reports, s.describedPictures(r, pictures)})
 }
 
 // suggestionForm is the event form prefilled from the suggestion named
