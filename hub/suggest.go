@@ -278,6 +278,12 @@ func (s *Service) QueueCounts(ctx context.Context) (QueueCounts, error) {
 		return c, err
 	}
 	pics, err := s.PicturesWithoutAlt(ctx)
+	if err != nil {
+		return c, err
+	}
 	c.Pictures = len(pics)
+	if s.Commons != nil {
+		c.Comments, err = s.Commons.CountHeldComments(ctx)
+	}
 	return c, err
 }
