@@ -119,9 +119,7 @@ type Comment struct {
 	Author      Origin    `json:"author"`
 	ContentHTML string    `json:"content_html"` // sanitised
 	Hidden      bool      `json:"hidden"`       // hidden by an organiser: not shown to readers
-	// Held is a reply held for an organiser's review (Policy.HoldReplies):
-	// hidden until approved, deleted when rejected.
-	Held bool `json:"held"`
+	Held        bool      `json:"held"`         // held for review (Policy.HoldReplies): hidden until approved, deleted when rejected
 	Published   time.Time `json:"published"`
 }
 
@@ -397,11 +395,11 @@ type Block struct {
 type Policy struct {
 	// Allowlist: federate only with the Allowed hosts (and nobody blocked).
 	Allowlist bool     `json:"allowlist"`
+	Allowed   []string `json:"allowed,omitempty"`
+	Blocks    []Block  `json:"blocks,omitempty"`
 	// HoldReplies holds replies from servers the hub follows nobody on
 	// for an organiser's review (the moderation queue) before they show.
 	HoldReplies bool `json:"hold_replies"`
-	Allowed   []string `json:"allowed,omitempty"`
-	Blocks    []Block  `json:"blocks,omitempty"`
 }
 
 // KnownServer is a remote server the hub has dealings with, and how.

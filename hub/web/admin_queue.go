@@ -17,6 +17,8 @@ type queueView struct {
 	Reports     []*hub.Report
 	// Pictures need a description, given on /admin/pictures.
 	Pictures []describedPicture
+	// Comments are replies held for review.
+	Comments []*hub.Comment
 }
 
 func (s *Server) queueShow(w http.ResponseWriter, r *http.Request) error {
@@ -32,7 +34,11 @@ func (s *Server) queueShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.adminPage(w, r, "admin/queue", s.t(r, "Moderation queue"), queueView{sgs, reports, s.describedPictures(r, pictures)})
+	held, err := s.svc.HeldComments(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.adminPage(w, r, "admin/queue", s.t(r, "Moderation queue"), queueView{sgs, reports, s.describedPictures(r, pictures), held})
 }
 
 // suggestionForm is the event form prefilled from the suggestion named

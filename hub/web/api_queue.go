@@ -12,8 +12,8 @@ import (
 // reports. Editors and admins (blocking a server: admins).
 
 // queueStates are the states GET /queue takes; "all" lists every one.
-// Pictures needing a description are listed with what is pending ("+"):
-// a described one leaves the queue.
+// Pictures needing a description and replies held for review are listed
+// with what is pending ("+"): a decided one leaves the queue.
 var queueStates = map[string][3]string{
 	"":          {hub.SuggestionPending, hub.ReportPending, "+"},
 	"pending":   {hub.SuggestionPending, hub.ReportPending, "+"},
@@ -48,14 +48,18 @@ func (s *Server) apiQueue(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	var held []*hub.Comment
 	if states[2] != "-" {
 		if pictures, err = s.svc.PicturesWithoutAlt(ctx); err != nil {
+			return err
+		}
+		if held, err = s.svc.HeldComments(ctx); err != nil {
 			return err
 		}
 	}
 	enc := s.enc()
 	return writeJSON(w, http.StatusOK, apijson.Queue{Counts: counts, Suggestions: apijson.Each(sgs, enc.Suggestion),
-		Reports: apijson.Each(reports, enc.Report), Pictures: apijson.Each(pictures, enc.Picture)})
+		Reports: apijson.Each(reports, enc.Report), Pictures: apijson.Each(pictures, enc.Picture), Comments: apijson.NonNil(held)})
 }
 
 func (s *Server) apiSuggestionGet(w http.ResponseWriter, r *http.Request) error {
