@@ -13,7 +13,9 @@ import (
 )
 
 // TestReportReachesFedifyAsAVerifiedFlag: a Fedify user replies to a hub
-// event; an organiser reports the reply to its server. Fedify receives a
+// event; the hub, holding replies from servers it follows nobody on, keeps
+// it for review; an organiser reports the reply to its server (and
+// rejects it). Fedify receives a
 // Flag from the hub actor, verifies its signature (the peer records only
 // what reached its inbox listeners, which Fedify calls only for an
 // activity whose signature it verified and whose signer is its actor), and
@@ -27,6 +29,11 @@ func TestReportReachesFedifyAsAVerifiedFlag(t *testing.T) {
 		ctx := hub.HostContext(context.Background())
 		admin := hub.WithOrganiser(context.Background(), &hub.Organiser{ID: 1, Name: "Ada Admin", Email: "ada@example.org", Role: hub.RoleAdmin})
 
+		// The hub holds replies from servers it follows nobody on: the
+		// Fedify user's reply waits for review, and is reported from there.
+		if err := h.svc.SetHoldReplies(admin, true); err != nil {
+			t.Fatal(err)
+		}
 		london, _ := time.LoadLocation("Europe/London")
 		start := time.Date(2027, 3, 2, 10, 0, 0, 0, london)
 		e := &hub.Event{Title: "Repair café", Description: "Bring what is broken.", TimeZone: "Europe/London", Start: start, End: start.Add(3 * time.Hour)}
@@ -45,8 +52,11 @@ func TestReportReachesFedifyAsAVerifiedFlag(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if len(comments) != 1 || comments[0].ObjectID != note.NoteID {
+		if len(comments) != 1 || comments[0].ObjectID != note.NoteID || !comments[0].Held {
 			t.Fatalf("the reply as the hub kept it: %+v", comments)
+		}
+		if shown, _, _ := h.svc.LatestComments(ctx, hub.KindEvent, e.ID, 10); len(shown) != 0 {
+			t.Errorf("a held reply is shown: %+v", shown)
 		}
 
 		comment := "Spam under our repair café: <not> a real reply & please look."
@@ -63,6 +73,10 @@ func TestReportReachesFedifyAsAVerifiedFlag(t *testing.T) {
 		}
 		if f.Content != comment {
 			t.Errorf("the Flag's content as fedify read it: %q, want %q", f.Content, comment)
+		}
+
+		if err := h.svc.RejectComment(admin, comments[0].ID); err != nil {
+			t.Errorf("rejecting the reported reply: %v", err)
 		}
 
 		// Unsigned, the same Flag (with a new id, as fedify drops a
