@@ -52,6 +52,7 @@ type remoteReader interface {
 type serverPolicy interface {
 	refusedHost(ctx context.Context, host string) bool
 	refusedActor(ctx context.Context, actorID string) bool
+	holdsReplies(ctx context.Context) bool
 }
 
 // answerQueue makes the hub's direct answers and wakes the delivery queue.

@@ -301,9 +301,31 @@ func (in *inbox) onReply(ctx context.Context, obj doc, inReplyTo string, from *h
 	if c.URL == "" {
 		c.URL = c.ObjectID
 	}
+	if c.Held, err = in.holdReply(ctx, c.Author.Host); err != nil {
+		return err
+	}
 	if err := in.commons.SaveComment(ctx, c, inReplyTo); err != nil {
 		return err
 	}
-	in.log.Info("comment received", "object", c.ObjectID, "kind", kind, "item", itemID, "author", from.ID)
+	in.log.Info("comment received", "object", c.ObjectID, "kind", kind, "item", itemID, "author", from.ID, "held", c.Held)
 	return nil
+}
+
+// holdReply reports whether a new reply from host is held for an
+// organiser's review: the policy holds replies (Policy.HoldReplies) and
+// the hub follows nobody on host (a refused follow does not count).
+func (in *inbox) holdReply(ctx context.Context, host string) (bool, error) {
+	if !in.policy.holdsReplies(ctx) {
+		return false, nil
+	}
+	peers, err := in.commons.FollowedList(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, p := range peers {
+		if p.State != hub.PeerRejected && (HostOf(p.ActorID) == host || p.Host == host) {
+			return false, nil
+		}
+	}
+	return true, nil
 }

@@ -75,7 +75,7 @@ func (f *Federation) readPolicy(ctx context.Context) (hub.Policy, error) {
 	if err != nil {
 		return hub.Policy{}, err
 	}
-	read := hub.Policy{Allowlist: pol.Allowlist, Allowed: slices.Clone(pol.Allowed), Blocks: slices.Clone(pol.Blocks)}
+	read := hub.Policy{Allowlist: pol.Allowlist, HoldReplies: pol.HoldReplies, Allowed: slices.Clone(pol.Allowed), Blocks: slices.Clone(pol.Blocks)}
 	if pol.Allowlist {
 		if peers, err := f.commons.FollowedList(ctx); err == nil {
 			for _, fp := range peers {
@@ -239,6 +239,22 @@ func (f *Federation) SetAllowlist(ctx context.Context, on bool) error {
 	}
 	defer f.forgetPolicy()
 	return f.commons.SetAllowlist(ctx, on)
+}
+
+// SetHoldReplies turns holding replies for review on or off:
+// hub.Federation.
+func (f *Federation) SetHoldReplies(ctx context.Context, on bool) error {
+	if f.commons == nil {
+		return hub.Errorf(hub.ENOTFOUND, "Moderation is not available on this hub.")
+	}
+	defer f.forgetPolicy()
+	return f.commons.SetHoldReplies(ctx, on)
+}
+
+// holdsReplies reports whether replies from servers the hub follows
+// nobody on are held for review.
+func (f *Federation) holdsReplies(ctx context.Context) bool {
+	return f.policy(ctx).src.HoldReplies
 }
 
 // Allow puts a domain on the allowlist or takes it off: hub.Federation.

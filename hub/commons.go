@@ -119,6 +119,7 @@ type Comment struct {
 	Author      Origin    `json:"author"`
 	ContentHTML string    `json:"content_html"` // sanitised
 	Hidden      bool      `json:"hidden"`       // hidden by an organiser: not shown to readers
+	Held        bool      `json:"held"`         // held for review (Policy.HoldReplies): hidden until approved, deleted when rejected
 	Published   time.Time `json:"published"`
 }
 
@@ -149,6 +150,13 @@ type CommonsStore interface {
 	RecentComments(ctx context.Context, limit int) ([]*Comment, error)
 	// Hosts lists the servers the commons holds items from.
 	Hosts(ctx context.Context) ([]string, error)
+	// HeldComments lists the comments held for review, oldest first.
+	HeldComments(ctx context.Context) ([]*Comment, error)
+	// CountHeldComments counts them.
+	CountHeldComments(ctx context.Context) (int, error)
+	// ReleaseComment shows a held comment to readers; ENOTFOUND if no
+	// comment with that id is held.
+	ReleaseComment(ctx context.Context, id int64) error
 }
 
 // CommonsHosts lists the servers the commons holds items from; anyone.
@@ -389,6 +397,9 @@ type Policy struct {
 	Allowlist bool     `json:"allowlist"`
 	Allowed   []string `json:"allowed,omitempty"`
 	Blocks    []Block  `json:"blocks,omitempty"`
+	// HoldReplies holds replies from servers the hub follows nobody on
+	// for an organiser's review (the moderation queue) before they show.
+	HoldReplies bool `json:"hold_replies"`
 }
 
 // KnownServer is a remote server the hub has dealings with, and how.

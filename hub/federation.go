@@ -163,6 +163,7 @@ type Federation interface {
 	Block(ctx context.Context, b Block) error
 	Unblock(ctx context.Context, kind, value string) error
 	SetAllowlist(ctx context.Context, on bool) error
+	SetHoldReplies(ctx context.Context, on bool) error
 	Allow(ctx context.Context, host string, allowed bool) error
 	// KnownServers lists every server the hub has dealings with.
 	KnownServers(ctx context.Context) ([]KnownServer, error)
@@ -272,6 +273,12 @@ func (s *Service) Unblock(ctx context.Context, kind, value string) error {
 // SetAllowlist turns allowlist mode on or off; admins only.
 func (s *Service) SetAllowlist(ctx context.Context, on bool) error {
 	return s.changeFederation(ctx, requireAdmin, func(f Federation) error { return f.SetAllowlist(ctx, on) }, "allowlist mode", "on", on)
+}
+
+// SetHoldReplies turns holding replies from servers the hub follows
+// nobody on for review (Policy.HoldReplies) on or off; admins only.
+func (s *Service) SetHoldReplies(ctx context.Context, on bool) error {
+	return s.changeFederation(ctx, requireAdmin, func(f Federation) error { return f.SetHoldReplies(ctx, on) }, "holding replies", "on", on)
 }
 
 // AllowServer puts a server on the allowlist or takes it off; admins only.

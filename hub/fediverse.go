@@ -231,7 +231,9 @@ type FederationCommonsStore interface {
 	LocalItemByIRI(ctx context.Context, iri string) (kind Kind, id int64, err error)
 	// CommentByObject returns a comment by its ActivityPub id.
 	CommentByObject(ctx context.Context, objectID string) (*Comment, error)
-	// SaveComment inserts or updates a comment by ObjectID.
+	// SaveComment inserts or updates a comment by ObjectID; a new one is
+	// held (and hidden) when c.Held, an update keeps its hidden and held
+	// flags. It sets c.ID, c.Hidden and c.Held as stored.
 	SaveComment(ctx context.Context, c *Comment, inReplyTo string) error
 	// DeleteCommentByObject removes a comment; false if there was none.
 	DeleteCommentByObject(ctx context.Context, objectID string) (bool, error)
@@ -249,6 +251,8 @@ type FederationCommonsStore interface {
 	AddBlock(ctx context.Context, b Block) error
 	RemoveBlock(ctx context.Context, kind, value string) error
 	SetAllowlist(ctx context.Context, on bool) error
+	// SetHoldReplies turns Policy.HoldReplies on or off.
+	SetHoldReplies(ctx context.Context, on bool) error
 	Allow(ctx context.Context, host string, allowed bool) error
 	// ServerCounts counts, per remote host, followed peers, followers and
 	// items held.

@@ -88,10 +88,16 @@ type Report struct {
 type QueueCounts struct {
 	Suggestions int `json:"suggestions"`
 	Reports     int `json:"reports"`
+	// Pictures counts the pictures that need a description (they leave
+	// the queue when described); the Service fills it, not the QueueStore.
+	Pictures int `json:"pictures"`
+	// Comments counts the replies held for review (Policy.HoldReplies);
+	// the Service fills it from the CommonsStore.
+	Comments int `json:"comments"`
 }
 
 // Total is everything waiting.
-func (c QueueCounts) Total() int { return c.Suggestions + c.Reports }
+func (c QueueCounts) Total() int { return c.Suggestions + c.Reports + c.Pictures + c.Comments }
 
 // QueueStore keeps the moderation queue. Implementations return ENOTFOUND
 // for a suggestion or report that does not exist.

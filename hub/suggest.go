@@ -267,10 +267,23 @@ func (s *Service) PurgeQueue(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// QueueCounts counts what waits for organisers; editors and admins.
+// QueueCounts counts what waits for organisers, pictures that need a
+// description included; editors and admins.
 func (s *Service) QueueCounts(ctx context.Context) (QueueCounts, error) {
 	if err := s.requireQueue(ctx); err != nil {
 		return QueueCounts{}, err
 	}
-	return s.Queue.QueueCounts(ctx)
+	c, err := s.Queue.QueueCounts(ctx)
+	if err != nil {
+		return c, err
+	}
+	pics, err := s.PicturesWithoutAlt(ctx)
+	if err != nil {
+		return c, err
+	}
+	c.Pictures = len(pics)
+	if s.Commons != nil {
+		c.Comments, err = s.Commons.CountHeldComments(ctx)
+	}
+	return c, err
 }

@@ -354,13 +354,13 @@ func (s *CommonsStore) DeleteFollowed(ctx context.Context, actorID string) error
 
 // ---- comments ----
 
-const commentCols = `id, object_id, kind, item_id, url, author_actor, author_name, author_username, author_url, author_host, content_html, hidden, published_at`
+const commentCols = `id, object_id, kind, item_id, url, author_actor, author_name, author_username, author_url, author_host, content_html, hidden, held, published_at`
 
 func scanComment(sc interface{ Scan(...any) error }) (*hub.Comment, error) {
 	var c hub.Comment
 	var published int64
 	if err := sc.Scan(&c.ID, &c.ObjectID, &c.Kind, &c.ItemID, &c.URL, &c.Author.ActorID, &c.Author.Name, &c.Author.Username, &c.Author.URL,
-		&c.Author.Host, &c.ContentHTML, &c.Hidden, &published); err != nil {
+		&c.Author.Host, &c.ContentHTML, &c.Hidden, &c.Held, &published); err != nil {
 		return nil, err
 	}
 	c.Published = fromUnix(published)
@@ -416,21 +416,22 @@ func (s *CommonsStore) CommentByObject(ctx context.Context, objectID string) (*h
 	return c, wrap(notFound(err, "There is no such comment."), "read comment")
 }
 
-// SaveComment inserts or updates a comment; an update keeps its hidden flag.
+// SaveComment inserts or updates a comment; an update keeps its hidden
+// and held flags. A new comment with Held is held (and hidden).
 func (s *CommonsStore) SaveComment(ctx context.Context, c *hub.Comment, inReplyTo string) error {
 	now := s.db.now()
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO comments (object_id, kind, item_id, in_reply_to, url, author_actor, author_name, author_username,
-			author_url, author_host, content_html, hidden, published_at, updated_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+			author_url, author_host, content_html, hidden, held, published_at, updated_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT(object_id) DO UPDATE SET url = excluded.url, author_name = excluded.author_name, author_username = excluded.author_username,
 			author_url = excluded.author_url, content_html = excluded.content_html, updated_at = excluded.updated_at`,
 			c.ObjectID, c.Kind, c.ItemID, inReplyTo, c.URL, c.Author.ActorID, c.Author.Name, c.Author.Username, c.Author.URL, c.Author.Host,
-			c.ContentHTML, unix(c.Published), unix(now), unix(now))
+			c.ContentHTML, c.Held, c.Held, unix(c.Published), unix(now), unix(now))
 		if err != nil {
 			return err
 		}
 		_ = res
-		return tx.QueryRowContext(ctx, `SELECT id FROM comments WHERE object_id = ?`, c.ObjectID).Scan(&c.ID)
+		return tx.QueryRowContext(ctx, `SELECT id, hidden, held FROM comments WHERE object_id = ?`, c.ObjectID).Scan(&c.ID, &c.Hidden, &c.Held)
 	})
 	return wrap(err, "save comment")
 }
@@ -447,7 +448,25 @@ func (s *CommonsStore) DeleteCommentByObject(ctx context.Context, objectID strin
 
 // SetCommentHidden hides or shows a comment.
 func (s *CommonsStore) SetCommentHidden(ctx context.Context, id int64, hidden bool) error {
-	return s.db.execOne(ctx, hub.Errorf(hub.ENOTFOUND, "There is no such comment."), "hide comment", `UPDATE comments SET hidden = ? WHERE id = ?`, hidden, id)
+	return s.db.execOne(ctx, hub.Errorf(hub.ENOTFOUND, "There is no such comment."), "hide comment", `UPDATE comments SET hidden = ?, held = 0 WHERE id = ?`, hidden, id)
+}
+
+// HeldComments lists the comments held for review, oldest first.
+func (s *CommonsStore) HeldComments(ctx context.Context) ([]*hub.Comment, error) {
+	return s.comments(ctx, `WHERE held = 1 ORDER BY received_at, id`)
+}
+
+// ReleaseComment shows a held comment; ENOTFOUND if none is held by id.
+func (s *CommonsStore) ReleaseComment(ctx context.Context, id int64) error {
+	return s.db.execOne(ctx, hub.Errorf(hub.ENOTFOUND, "No reply with that number is held for review."), "release comment",
+		`UPDATE comments SET held = 0, hidden = 0 WHERE id = ? AND held = 1`, id)
+}
+
+// CountHeldComments counts the comments held for review.
+func (s *CommonsStore) CountHeldComments(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE held = 1`).Scan(&n)
+	return n, wrap(err, "count held comments")
 }
 
 // DeleteComment removes a comment by id.

@@ -13,7 +13,7 @@ import (
 // Policy returns the blocks and the allowlist.
 func (s *CommonsStore) Policy(ctx context.Context) (*hub.Policy, error) {
 	p := &hub.Policy{}
-	if err := s.db.db.QueryRowContext(ctx, `SELECT allowlist FROM federation_policy WHERE id = 1`).Scan(&p.Allowlist); err != nil {
+	if err := s.db.db.QueryRowContext(ctx, `SELECT allowlist, hold_replies FROM federation_policy WHERE id = 1`).Scan(&p.Allowlist, &p.HoldReplies); err != nil {
 		return nil, wrap(err, "read federation policy")
 	}
 	rows, err := s.db.db.QueryContext(ctx, `SELECT kind, value, note, created_at FROM blocks ORDER BY created_at DESC, value`)
@@ -210,6 +210,13 @@ func (s *CommonsStore) RemoveBlock(ctx context.Context, kind, value string) erro
 func (s *CommonsStore) SetAllowlist(ctx context.Context, on bool) error {
 	_, err := s.db.exec(ctx, `UPDATE federation_policy SET allowlist = ? WHERE id = 1`, on)
 	return wrap(err, "set allowlist mode")
+}
+
+// SetHoldReplies turns holding replies from servers the hub follows
+// nobody on for review on or off.
+func (s *CommonsStore) SetHoldReplies(ctx context.Context, on bool) error {
+	_, err := s.db.exec(ctx, `UPDATE federation_policy SET hold_replies = ? WHERE id = 1`, on)
+	return wrap(err, "set holding replies")
 }
 
 // Allow adds a host, in its one spelling, to the allowlist or takes it off

@@ -37,6 +37,7 @@ func blockCommand() *command {
 		&command{name: "list", summary: "List blocks and the allowlist", json: true, readOnly: true, setup: blockList},
 		&command{name: "allow", args: "SERVER", nargs: 1, summary: "Put a server on the allowlist (--remove takes it off)", setup: blockAllow},
 		&command{name: "allowlist", args: "on|off", nargs: 1, summary: "Federate only with allowed servers (on), or with all not blocked (off)", setup: blockAllowlist},
+		&command{name: "hold-replies", args: "on|off", nargs: 1, summary: "Hold replies from servers this hub follows nobody on for review in the queue (on), or show them at once (off)", setup: blockHoldReplies},
 	)
 }
 

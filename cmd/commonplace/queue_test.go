@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/apijson"
+	"github.com/commonplace-hub/commonplace/internal/picturetest"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -70,5 +74,117 @@ func TestQueueCommands(t *testing.T) {
 	}
 	if out := h.fail(1, "queue", "approve", "s1"); !strings.Contains(out, "already decided") {
 		t.Errorf("approving twice: %s", out)
+	}
+}
+
+// A picture without a description is a queue entry (p1) until 'queue
+// describe' gives it one.
+func TestQueuePicturesCommands(t *testing.T) {
+	h := newHubDir(t)
+	if err := os.MkdirAll(h.data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(h.data, dbFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The header image, as an older version kept it: no description.
+	p, err := hub.ProcessPicture(picturetest.PlainJPEG(800, 200))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Owner = hub.OwnerHeader
+	if err := db.Stores().Pictures.SavePicture(ctx, p); err != nil || p.ID != 1 {
+		t.Fatal(err, p.ID)
+	}
+	db.Close()
+
+	if out := h.ok("queue", "list"); !strings.Contains(out, "p1") || !strings.Contains(out, "picture of the header image") {
+		t.Errorf("queue list:\n%s", out)
+	}
+	if out := h.ok("queue", "show", "p1"); !strings.Contains(out, "800x200") || !strings.Contains(out, "commonplace queue describe p1") {
+		t.Errorf("queue show p1:\n%s", out)
+	}
+	var q apijson.Queue
+	h.okJSON(&q, "queue", "list")
+	if q.Counts.Pictures != 1 || len(q.Pictures) != 1 || q.Pictures[0].Owner != "header" || q.Pictures[0].Alt != "" {
+		t.Errorf("queue list --json: %+v", q)
+	}
+	h.fail(2, "queue", "approve", "p1") // not a suggestion
+	h.fail(2, "queue", "describe", "s1", "x")
+	if out := h.fail(1, "queue", "describe", "p1", "  "); !strings.Contains(out, "Describe the picture") {
+		t.Errorf("an empty description: %s", out)
+	}
+	h.fail(1, "queue", "show", "p9")
+	h.ok("queue", "describe", "p1", "The high street in the rain")
+	if out := h.ok("queue", "list"); !strings.Contains(out, "Nothing is waiting") {
+		t.Errorf("after describing:\n%s", out)
+	}
+	h.fail(1, "queue", "show", "p1")
+}
+
+// Replies held for review are queue entries c1, c2...: shown, approved
+// or rejected from the command line; 'block hold-replies' turns holding
+// on and off.
+func TestQueueHeldRepliesCommands(t *testing.T) {
+	h := newHubDir(t)
+	if err := os.MkdirAll(h.data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(h.data, dbFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, text := range []string{"<p>cheap pills</p>", "<p>more pills</p>"} {
+		c := &hub.Comment{ObjectID: "https://strangers.example/notes/" + strconv.Itoa(i), Kind: hub.KindEvent, ItemID: 1, ContentHTML: text,
+			Published: time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC), Held: true,
+			Author: hub.Origin{ActorID: "https://strangers.example/users/eve", Username: "eve", Host: "strangers.example"}}
+		if err := db.Commons().SaveComment(ctx, c, "https://hub.example/events/x"); err != nil || c.ID != int64(i+1) {
+			t.Fatal(err, c.ID)
+		}
+	}
+	// As a hub that has served (its keys made, its address recorded): the
+	// command line then changes the policy.
+	base, _ := url.Parse("https://hub.example")
+	if _, err := federation.New(ctx, federation.Config{Content: hub.NewReader(db.Stores()), Store: db.Federation(), Commons: db.Commons(), BaseURL: base}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Federation().SavePublicURL(ctx, base.String()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	if out := h.ok("queue", "list"); !strings.Contains(out, "c1") || !strings.Contains(out, "cheap pills") || !strings.Contains(out, "@eve@strangers.example") {
+		t.Errorf("queue list:\n%s", out)
+	}
+	if out := h.ok("queue", "show", "c2"); !strings.Contains(out, "more pills") || !strings.Contains(out, "held for review") {
+		t.Errorf("queue show c2:\n%s", out)
+	}
+	var q apijson.Queue
+	h.okJSON(&q, "queue", "list")
+	if q.Counts.Comments != 2 || len(q.Comments) != 2 || !q.Comments[0].Held {
+		t.Errorf("queue list --json: %+v", q)
+	}
+	h.ok("queue", "approve", "c1")
+	h.ok("queue", "reject", "c2")
+	h.fail(1, "queue", "approve", "c1") // no longer held
+	h.fail(1, "queue", "show", "c1")
+	if out := h.ok("queue", "list"); !strings.Contains(out, "Nothing is waiting") {
+		t.Errorf("after deciding:\n%s", out)
+	}
+
+	h.fail(2, "block", "hold-replies", "maybe")
+	h.ok("block", "hold-replies", "on")
+	var pol hub.Policy
+	h.okJSON(&pol, "block", "list")
+	if !pol.HoldReplies {
+		t.Errorf("after hold-replies on: %+v", pol)
+	}
+	h.ok("block", "hold-replies", "off")
+	h.okJSON(&pol, "block", "list")
+	if pol.HoldReplies {
+		t.Errorf("after hold-replies off: %+v", pol)
 	}
 }

@@ -175,7 +175,11 @@ func (p *peer) control(method, path string, body any, out any) int {
 
 type received struct {
 	Type, ID, Actor, ObjectType, ObjectID string
-	Object                                map[string]any
+	// ObjectIDs is every object IRI (a Flag names several); Content the
+	// activity's own content (a Flag's comment).
+	ObjectIDs []string
+	Content   string
+	Object    map[string]any
 	// Raw is the activity as fedify gives it back (toJsonLd), properties
 	// outside its vocabulary included.
 	Raw map[string]any
@@ -225,7 +229,7 @@ func startHub(t *testing.T) *testHub {
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	fed, err := federation.New(ctx, federation.Config{Content: hub.NewReader(db.Stores()), Store: db.Federation(), BaseURL: base, Logger: logger, AllowPrivate: true})
+	fed, err := federation.New(ctx, federation.Config{Content: hub.NewReader(db.Stores()), Store: db.Federation(), Commons: db.Commons(), Reports: db.Stores().Queue, BaseURL: base, Logger: logger, AllowPrivate: true})
 	if err != nil {
 		t.Fatal(err)
 	}

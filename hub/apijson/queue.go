@@ -64,9 +64,13 @@ func (enc Encoder) Report(r *hub.Report) Report {
 }
 
 // Queue is the moderation queue: the counts of what waits, and the
-// suggestions and reports asked for.
+// suggestions, reports, pictures needing a description and replies held
+// for review asked for.
 type Queue struct {
 	Counts      hub.QueueCounts `json:"counts"`
 	Suggestions []Suggestion    `json:"suggestions"`
 	Reports     []Report        `json:"reports"`
+	Pictures    []Picture       `json:"pictures"`
+	// Comments are the replies held for review (hub.Comment's own shape).
+	Comments []*hub.Comment `json:"comments"`
 }

@@ -57,6 +57,7 @@ var tests = []struct {
 	{"ServerSoftware", testServerSoftware},
 	{"CommonsMirror", testCommonsMirror},
 	{"LatestComments", testLatestComments},
+	{"HeldComments", testHeldComments},
 	{"PeerShares", testPeerShares},
 	{"Subscriptions", testSubscriptions},
 	{"SubscriptionRoundTrip", testSubscriptionRoundTrip},

@@ -15,6 +15,10 @@ import (
 type queueView struct {
 	Suggestions []*hub.Suggestion
 	Reports     []*hub.Report
+	// Pictures need a description, given on /admin/pictures.
+	Pictures []describedPicture
+	// Comments are replies held for review.
+	Comments []*hub.Comment
 }
 
 func (s *Server) queueShow(w http.ResponseWriter, r *http.Request) error {
@@ -26,7 +30,15 @@ func (s *Server) queueShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.adminPage(w, r, "admin/queue", s.t(r, "Moderation queue"), queueView{sgs, reports})
+	pictures, err := s.svc.PicturesWithoutAlt(r.Context())
+	if err != nil {
+		return err
+	}
+	held, err := s.svc.HeldComments(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.adminPage(w, r, "admin/queue", s.t(r, "Moderation queue"), queueView{sgs, reports, s.describedPictures(r, pictures), held})
 }
 
 // suggestionForm is the event form prefilled from the suggestion named

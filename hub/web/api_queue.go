@@ -12,15 +12,17 @@ import (
 // reports. Editors and admins (blocking a server: admins).
 
 // queueStates are the states GET /queue takes; "all" lists every one.
-var queueStates = map[string][2]string{
-	"":          {hub.SuggestionPending, hub.ReportPending},
-	"pending":   {hub.SuggestionPending, hub.ReportPending},
-	"all":       {"", ""},
-	"approved":  {hub.SuggestionApproved, "-"},
-	"rejected":  {hub.SuggestionRejected, "-"},
-	"dismissed": {"-", hub.ReportDismissed},
-	"resolved":  {"-", hub.ReportResolved},
-	"sent":      {"-", hub.ReportSent},
+// Pictures needing a description and replies held for review are listed
+// with what is pending ("+"): a decided one leaves the queue.
+var queueStates = map[string][3]string{
+	"":          {hub.SuggestionPending, hub.ReportPending, "+"},
+	"pending":   {hub.SuggestionPending, hub.ReportPending, "+"},
+	"all":       {"", "", "+"},
+	"approved":  {hub.SuggestionApproved, "-", "-"},
+	"rejected":  {hub.SuggestionRejected, "-", "-"},
+	"dismissed": {"-", hub.ReportDismissed, "-"},
+	"resolved":  {"-", hub.ReportResolved, "-"},
+	"sent":      {"-", hub.ReportSent, "-"},
 }
 
 func (s *Server) apiQueue(w http.ResponseWriter, r *http.Request) error {
@@ -35,6 +37,7 @@ func (s *Server) apiQueue(w http.ResponseWriter, r *http.Request) error {
 	}
 	var sgs []*hub.Suggestion
 	var reports []*hub.Report
+	var pictures []*hub.Picture
 	if states[0] != "-" {
 		if sgs, err = s.svc.Suggestions(ctx, states[0]); err != nil {
 			return err
@@ -45,9 +48,18 @@ func (s *Server) apiQueue(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	var held []*hub.Comment
+	if states[2] != "-" {
+		if pictures, err = s.svc.PicturesWithoutAlt(ctx); err != nil {
+			return err
+		}
+		if held, err = s.svc.HeldComments(ctx); err != nil {
+			return err
+		}
+	}
 	enc := s.enc()
-	return writeJSON(w, http.StatusOK, apijson.Queue{Counts: counts,
-		Suggestions: apijson.Each(sgs, enc.Suggestion), Reports: apijson.Each(reports, enc.Report)})
+	return writeJSON(w, http.StatusOK, apijson.Queue{Counts: counts, Suggestions: apijson.Each(sgs, enc.Suggestion),
+		Reports: apijson.Each(reports, enc.Report), Pictures: apijson.Each(pictures, enc.Picture), Comments: apijson.NonNil(held)})
 }
 
 func (s *Server) apiSuggestionGet(w http.ResponseWriter, r *http.Request) error {

@@ -9,7 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/commonplace-hub/commonplace/hub"
-	"github.com/commonplace-hub/commonplace/internal/uris"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
 
 // headerUpdate saves, describes or removes the hub's header image
@@ -77,6 +77,12 @@ func (s *Server) picturesWithoutAlt(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	return s.adminPage(w, r, "admin/pictures", s.t(r, "Pictures that need a description"), s.describedPictures(r, list))
+}
+
+// describedPictures says what each picture belongs to, with a link to its
+// owner's organiser page (this page and the moderation queue list them).
+func (s *Server) describedPictures(r *http.Request, list []*hub.Picture) []describedPicture {
 	out := make([]describedPicture, 0, len(list))
 	for _, p := range list {
 		d := describedPicture{ID: p.ID, Picture: s.showPicture(p)}
@@ -89,7 +95,7 @@ func (s *Server) picturesWithoutAlt(w http.ResponseWriter, r *http.Request) erro
 		}
 		out = append(out, d)
 	}
-	return s.adminPage(w, r, "admin/pictures", s.t(r, "Pictures that need a description"), out)
+	return out
 }
 
 // pictureDescribe saves a description from the "needs a description" page.
@@ -112,24 +118,9 @@ func (s *Server) pictureDescribe(w http.ResponseWriter, r *http.Request) error {
 // ---- API ----
 
 // apiPicture is a picture as the API answers it.
-type apiPicture struct {
-	ID        int64      `json:"id"`
-	URL       string     `json:"url"`
-	SmallURL  string     `json:"small_url"`
-	Alt       string     `json:"alt"`
-	MediaType string     `json:"media_type"`
-	Width     int        `json:"width"`
-	Height    int        `json:"height"`
-	Focus     [2]float64 `json:"focus"`
-	Owner     string     `json:"owner"`
-	OwnerID   int64      `json:"owner_id"`
-}
+type apiPicture = apijson.Picture
 
-func (s *Server) apiPictureOf(p *hub.Picture) apiPicture {
-	return apiPicture{ID: p.ID, URL: s.absURL(uris.Picture(p, hub.SizeLarge)), SmallURL: s.absURL(uris.Picture(p, hub.SizeSmall)),
-		Alt: p.Alt, MediaType: p.MIME, Width: p.Width, Height: p.Height, Focus: [2]float64{p.FocusX, p.FocusY},
-		Owner: string(p.Owner), OwnerID: p.OwnerID}
-}
+func (s *Server) apiPictureOf(p *hub.Picture) apiPicture { return s.enc().Picture(p) }
 
 // apiPictureOwner reads whose picture an API path names.
 func apiPictureOwner(owner hub.PictureOwner) func(*http.Request) (hub.PictureOwner, int64, error) {

@@ -92,7 +92,7 @@ func TestPseudoLocalesTranslateEveryPage(t *testing.T) {
 	e, g, cs := th.seed()
 	remote := th.seedRemoteItem()
 	content := []string{
-		remote.Title, remote.Summary, "Bring tools.", "Hub A", "a.example", // the peer's item, in its own language
+		remote.Title, remote.Summary, "Bring tools.", "Hub A", "a.example", "@a@", // the peer's item, in its own language, and its handle
 		"Commonplace hub", "Events, guides and case studies from our community.",
 		e.Title, e.Organiser, e.Accessibility, "phone", "Bring your", "or laptop.", e.Place.Name, e.Place.StreetAddress, e.Place.Locality, e.Place.PostalCode,
 		g.Title, g.Summary, "Before", "Book the room", cs.Title, cs.Summary, cs.Problem, cs.Approach, cs.Outcome, cs.Organisation,

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/picturetest"
 )
 
 // A report from another server shows in the queue with its comment and
@@ -108,5 +109,61 @@ func TestQueueAPI(t *testing.T) {
 	}
 	if st, _ := (&apiClient{th, ""}).call("GET", "/queue", nil); st != 401 {
 		t.Errorf("without a token: %d", st)
+	}
+}
+
+// A picture that came without a description waits in the queue (the
+// dashboard counts it, the queue page and GET /queue list it, linking to
+// where it is described) until an organiser describes it.
+func TestQueueListsPicturesToDescribe(t *testing.T) {
+	th := newTestHub(t)
+	e, _, _ := th.seed()
+	p, err := th.svc.SetPicture(th.host(), hub.OwnerEvent, e.ID, hub.PictureUpload{Data: picturetest.PlainJPEG(640, 480), Alt: "Laptops"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As a picture from a calendar or an older version would be.
+	if err := th.svc.Stores.Pictures.UpdatePictureAlt(th.host(), p.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	c := th.client()
+	th.login(c, editorEmail)
+	if d := th.get(c, "/admin"); !strings.Contains(d.body, "1 picture to describe") || !strings.Contains(d.body, `href="/admin/queue"`) {
+		t.Errorf("the dashboard does not count the picture: %s", d.body)
+	}
+	q := th.get(c, "/admin/queue")
+	describe := fmt.Sprintf(`href="/admin/pictures#picture-%d"`, p.ID)
+	if !strings.Contains(q.body, describe) || !strings.Contains(q.body, fmt.Sprintf(`href="/admin/events/%d/edit"`, e.ID)) {
+		t.Fatalf("the queue page does not link the picture to where it is described: %s", q.body)
+	}
+	if pics := th.get(c, "/admin/pictures"); !strings.Contains(pics.body, fmt.Sprintf(`id="picture-%d"`, p.ID)) {
+		t.Errorf("the pictures page has no anchor for the queue's link")
+	}
+
+	a := th.apiClient(editorEmail)
+	st, body := a.call("GET", "/queue", nil)
+	pictures, _ := body["pictures"].([]any)
+	if st != 200 || len(pictures) != 1 || body["counts"].(map[string]any)["pictures"] != 1.0 {
+		t.Fatalf("GET /queue: %d %v", st, body)
+	}
+	if got := pictures[0].(map[string]any); got["id"] != float64(p.ID) || got["owner"] != "event" || got["owner_id"] != float64(e.ID) || got["alt"] != "" ||
+		!strings.HasPrefix(fmt.Sprint(got["small_url"]), th.srv.URL+"/pictures/") {
+		t.Errorf("the picture in GET /queue: %v", got)
+	}
+	if _, body := a.call("GET", "/queue?state=approved", nil); len(body["pictures"].([]any)) != 0 {
+		t.Errorf("pictures listed with approved suggestions: %v", body["pictures"])
+	}
+	// Describing it is the decision: it leaves the queue.
+	if st, body := a.call("PUT", fmt.Sprintf("/pictures/%d/alt", p.ID), map[string]any{"alt": "Laptops on a table"}); st >= 300 {
+		t.Fatalf("describe: %d %v", st, body)
+	}
+	if _, body := a.call("GET", "/queue", nil); len(body["pictures"].([]any)) != 0 || body["counts"].(map[string]any)["pictures"] != 0.0 {
+		t.Errorf("after describing: %v", body)
+	}
+	if q := th.get(c, "/admin/queue"); strings.Contains(q.body, describe) || !strings.Contains(q.body, "Every picture has a description.") {
+		t.Error("a described picture is still in the queue")
+	}
+	if d := th.get(c, "/admin"); strings.Contains(d.body, "picture to describe") {
+		t.Error("the dashboard still counts a described picture")
 	}
 }

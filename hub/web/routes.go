@@ -337,6 +337,7 @@ func (s *Server) queueAdminRoutes(r chi.Router) {
 	r.Post("/queue/reports/{id}", s.html(s.reportDecide))
 	r.Get("/queue/report", s.html(s.reportForm))
 	r.Post("/queue/report", s.html(s.reportSend))
+	s.heldCommentRoutes(r, false)
 }
 
 // queueAPIRoutes are the moderation queue in the API (api_queue.go).
@@ -350,6 +351,7 @@ func (s *Server) queueAPIRoutes(r chi.Router) {
 	r.Post("/queue/reports", s.api(s.apiReportSend))
 	r.Post("/queue/reports/{id}/dismiss", s.api(s.apiReportDismiss))
 	r.Post("/queue/reports/{id}/resolve", s.api(s.apiReportResolve))
+	s.heldCommentRoutes(r, true)
 }
 
 // networkPublicRoutes is the public network page (public_network.go)
@@ -420,4 +422,17 @@ func (s *Server) pictureAdminRoutes(r chi.Router, api bool) {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}))
+}
+
+// heldCommentRoutes are the replies held for review (admin_held.go): in
+// the queue page and the API, editors and admins decide; on the commons
+// page admins turn holding on or off.
+func (s *Server) heldCommentRoutes(r chi.Router, api bool) {
+	if api {
+		r.Post("/queue/comments/{id}/approve", s.api(s.apiHeldCommentApprove))
+		r.Post("/queue/comments/{id}/reject", s.api(s.apiHeldCommentReject))
+		return
+	}
+	r.Post("/queue/comments/{id}", s.html(s.heldCommentDecide))
+	r.Post("/commons/hold-replies", s.html(s.holdRepliesSet))
 }

@@ -79,7 +79,7 @@ func startTestHub(t *testing.T, federate bool, mutate ...func(*web.Config)) *tes
 	var opts []hub.Option
 	if federate {
 		fed, err := federation.New(ctx, federation.Config{
-			Content: hub.NewReader(db.Stores()), Store: db.Federation(), Reports: db.Stores().Queue, BaseURL: cfg.BaseURL, Logger: logger,
+			Content: hub.NewReader(db.Stores()), Store: db.Federation(), Commons: db.Commons(), Reports: db.Stores().Queue, BaseURL: cfg.BaseURL, Logger: logger,
 			AllowPrivate: true, Now: func() time.Time { return now },
 		})
 		if err != nil {

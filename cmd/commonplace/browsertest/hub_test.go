@@ -68,6 +68,7 @@ func chromiumPath() string {
 // hubProcess is a running `commonplace serve`.
 type hubProcess struct {
 	base string // http://127.0.0.1:PORT, the address it bound
+	data string // its data folder
 	log  *syncBuffer
 }
 
@@ -112,7 +113,7 @@ func startHub(t *testing.T, email, password string, serveFlags ...string) *hubPr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	h := &hubProcess{log: &syncBuffer{}}
+	h := &hubProcess{log: &syncBuffer{}, data: data}
 	addr := make(chan string, 1)
 	logDone := make(chan struct{})
 	go func() {

@@ -15,8 +15,10 @@ import (
 // event" from the events page, sends the form too soon (refused, what
 // they typed kept), then again; the suggestion is not public; the
 // organiser finds it in the moderation queue, approves it through the
-// prefilled event form, and readers then see the event. axe-core checks
-// the form, the refused form, the thank-you page and the queue.
+// prefilled event form, and readers then see the event. The queue also
+// shows a reply held for review, approved from there, and a picture to
+// describe. axe-core checks the form, the refused form, the thank-you
+// page and the queue.
 func TestReaderSuggestsOrganiserApproves(t *testing.T) {
 	chromium := chromiumPath()
 	need(t, "chromium (apt-get install chromium, or set CHROMIUM_PATH)", chromium != "")
@@ -104,11 +106,23 @@ func TestReaderSuggestsOrganiserApproves(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/queue"]`)),
 	)
+	seedQueue(t, hub.data)
 	org.open("/admin/queue")
 	a.check(org, "moderation queue")
 	q := get(t, org, "queue", chromedp.Text(chromedp.CSS("main")))
 	if !strings.Contains(q, title) || !strings.Contains(q, "sam@example.net") {
 		t.Fatalf("the queue does not show the suggestion: %s", q)
+	}
+	if !strings.Contains(q, "Reply from @eve@strangers.example") || !strings.Contains(q, "Describe this picture") {
+		t.Fatalf("the queue does not show the held reply and the picture to describe: %s", q)
+	}
+	org.do("approve the held reply",
+		chromedp.Click(chromedp.CSS(`form[action^="/admin/queue/comments/"] button[value=approve]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.flash[role=status]`)),
+	)
+	if q := get(t, org, "queue after approving the reply", chromedp.Text(chromedp.CSS("main"))); !strings.Contains(q, "The reply is shown under its item.") ||
+		!strings.Contains(q, "No replies are held.") {
+		t.Fatalf("approving the held reply: %s", q)
 	}
 	org.do("approve: open the prefilled event form",
 		chromedp.Click(chromedp.CSS(`a[href^="/admin/events/new?suggestion="]`)),

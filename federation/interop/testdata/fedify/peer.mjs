@@ -17,6 +17,7 @@ import {
   Create,
   Delete,
   Endpoints,
+  Flag,
   Follow,
   Note,
   Person,
@@ -167,6 +168,10 @@ async function record(ctx, activity) {
     actor: activity.actorId?.href ?? null,
     objectType,
     objectId: activity.objectId?.href ?? null,
+    // Every object IRI (a Flag names the account, then what it posted).
+    objectIds: activity.objectIds.map((u) => u.href),
+    // The activity's own content (a Flag's comment), as fedify reads it.
+    content: activity.content?.toString() ?? null,
     object,
     raw,
     receivedAt: new Date().toISOString(),
@@ -226,6 +231,7 @@ federation
   .on(Update, (ctx, a) => record(ctx, a))
   .on(Delete, (ctx, a) => record(ctx, a))
   .on(Announce, (ctx, a) => record(ctx, a))
+  .on(Flag, (ctx, a) => record(ctx, a))
   .onError((_ctx, error) => log("inbox error:", error?.stack ?? String(error)));
 
 function markFollow(activity, state) {
