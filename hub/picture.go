@@ -23,12 +23,15 @@ const (
 	OwnerPlace     = PictureOwner("place")
 	// OwnerHeader is the hub's header image (owner id 0).
 	OwnerHeader = PictureOwner("header")
+	// OwnerCommons is a peer's item in the commons (owner id the
+	// RemoteItem's): its picture fetched from the peer (PeerPictureStore).
+	OwnerCommons = PictureOwner("commons")
 )
 
 // Valid reports whether o is an owner a picture can have.
 func (o PictureOwner) Valid() bool {
 	switch o {
-	case OwnerEvent, OwnerGuide, OwnerCaseStudy, OwnerPlace, OwnerHeader:
+	case OwnerEvent, OwnerGuide, OwnerCaseStudy, OwnerPlace, OwnerHeader, OwnerCommons:
 		return true
 	}
 	return false
@@ -364,14 +367,18 @@ func ParseFocus(s string) (x, y float64, err error) {
 	return x, y, nil
 }
 
-// RemotePicture is the picture of a peer's item in the commons, kept by
-// its address on the peer with its description ("" when it came without
-// one), its type and its size (0 when not said). It is not fetched: pages
-// link to it rather than load it, so readers make no request elsewhere.
+// RemotePicture is the picture of a peer's item in the commons: its
+// address on the peer with its description ("" when it came without one),
+// its type and its size (0 when not said), and, once federation has
+// fetched it (PeerPictureStore), the hub's own copy. Pages show only the
+// copy, so readers make no request elsewhere.
 type RemotePicture struct {
 	URL       string `json:"url"`
 	Alt       string `json:"alt"`
 	MediaType string `json:"media_type,omitempty"`
 	Width     int    `json:"width,omitempty"`
 	Height    int    `json:"height,omitempty"`
+	// Local is the copy kept here, without its bytes; nil until fetched
+	// (or when the fetch was refused).
+	Local *Picture `json:"-"`
 }

@@ -188,44 +188,6 @@ func (s *PictureStore) PicturesWithoutAlt(ctx context.Context) ([]*hub.Picture, 
 	return out, wrap(rows.Err(), "list pictures")
 }
 
-// saveRemotePicture keeps the picture of a peer's item (migration 0014's
-// image_ columns of remote_items); nil clears it.
-func saveRemotePicture(ctx context.Context, tx *sql.Tx, itemID int64, p *hub.RemotePicture) error {
-	if p == nil {
-		p = &hub.RemotePicture{}
-	}
-	_, err := tx.ExecContext(ctx, `UPDATE remote_items SET image_url = ?, image_alt = ?, image_type = ?, image_width = ?, image_height = ? WHERE id = ?`,
-		p.URL, p.Alt, p.MediaType, p.Width, p.Height, itemID)
-	return err
-}
-
-// fillRemotePictures loads the pictures of peers' items.
-func (s *CommonsStore) fillRemotePictures(ctx context.Context, items []*hub.RemoteItem) error {
-	byID := make(map[int64]*hub.RemoteItem, len(items))
-	ids := make([]int64, 0, len(items))
-	for _, it := range items {
-		byID[it.ID] = it
-		ids = append(ids, it.ID)
-	}
-	return forChunks(ids, func(chunk []int64) error {
-		rows, err := s.db.db.QueryContext(ctx, `SELECT id, image_url, image_alt, image_type, image_width, image_height FROM remote_items
-			WHERE image_url != '' AND id IN (`+placeholders(len(chunk))+`)`, int64Args(chunk)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			p := &hub.RemotePicture{}
-			if err := rows.Scan(&id, &p.URL, &p.Alt, &p.MediaType, &p.Width, &p.Height); err != nil {
-				return err
-			}
-			byID[id].Picture = p
-		}
-		return rows.Err()
-	})
-}
-
 // PictureSpace returns how many pictures are kept and their bytes.
 func (s *PictureStore) PictureSpace(ctx context.Context) (int, int64, error) {
 	var n int
