@@ -236,7 +236,7 @@ func (s *CommonsStore) SaveRemoteItem(ctx context.Context, it *hub.RemoteItem, s
 		}
 		it.ID = id
 		if changed {
-			if err := saveRemotePicture(ctx, tx, id, it.Picture, now); err != nil {
+			if err := saveRemotePicture(ctx, tx, id, it.Picture); err != nil {
 				return err
 			}
 		}

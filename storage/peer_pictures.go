@@ -20,7 +20,7 @@ var _ hub.PeerPictureStore = (*CommonsStore)(nil)
 // clears it. A new or changed address drops the copy fetched before and
 // makes a fetch due now; the same address with a description where there
 // was none (or another one) describes the copy.
-func saveRemotePicture(ctx context.Context, tx *sql.Tx, itemID int64, p *hub.RemotePicture, now time.Time) error {
+func saveRemotePicture(ctx context.Context, tx *sql.Tx, itemID int64, p *hub.RemotePicture) error {
 	if p == nil {
 		p = &hub.RemotePicture{}
 	}
@@ -41,7 +41,7 @@ func saveRemotePicture(ctx context.Context, tx *sql.Tx, itemID int64, p *hub.Rem
 	}
 	var due any
 	if p.URL != "" {
-		due = unix(now)
+		due = 0 // due at once, whatever the fetcher's clock says
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE remote_items SET image_url = ?, image_alt = ?, image_type = ?, image_width = ?, image_height = ?,
 		image_due_at = ?, image_tries = 0, image_error = '' WHERE id = ?`,
