@@ -94,7 +94,7 @@ func sendEventWithPicture(t *testing.T, h *testHub, f *fediverse, group *remoteA
 	t.Helper()
 	obj := map[string]any{"id": group.id(f) + "/events/" + name, "type": "Event", "name": "Event " + name, "attributedTo": group.id(f),
 		"startTime": "2027-04-01T10:00:00Z", "endTime": "2027-04-01T12:00:00Z", "to": []any{"https://www.w3.org/ns/activitystreams#Public"},
-		"content": "<p>Come along.</p>",
+		"content":    "<p>Come along.</p>",
 		"attachment": []any{map[string]any{"type": "Document", "mediaType": "image/jpeg", "url": url, "name": alt}}}
 	if resp := f.post(signedPost{a: group, url: h.inbox(), body: f.activity(group, "Create", obj)}); resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("create %s: %d", name, resp.StatusCode)
@@ -181,7 +181,7 @@ func TestPeersPicturesFetched(t *testing.T) {
 	peerHost := strings.TrimPrefix(hp.srv.URL, "http://")
 	for path, want := range map[string]string{
 		"/commons/" + strconv.FormatInt(it.ID, 10): `src="` + uris.Picture(local, hub.SizeLarge) + `"`,
-		"/commons":                `src="` + uris.Picture(local, hub.SizeSmall) + `"`,
+		"/commons": `src="` + uris.Picture(local, hub.SizeSmall) + `"`,
 	} {
 		status, body := h.getPage(path)
 		if status != http.StatusOK || !strings.Contains(body, want) || !strings.Contains(body, `alt="`+alt+`"`) {
