@@ -94,6 +94,9 @@ type Picture struct {
 	// Large and Small are the derivatives' bytes; nil when read without.
 	Large, Small []byte
 	CreatedAt    time.Time
+	// Source is the address the picture was fetched from: a peer's, or an
+	// imported calendar event's ATTACH or IMAGE; "" for uploads.
+	Source string
 }
 
 // Ext is the file extension of the picture's derivatives.
@@ -261,6 +264,32 @@ func (s *Service) SetPicture(ctx context.Context, owner PictureOwner, ownerID in
 	}
 	s.pictureChanged(ctx, owner, ownerID, "picture saved", p)
 	return p, nil
+}
+
+// SetFetchedPicture keeps a picture the hub fetched from source (an
+// imported calendar's ATTACH or IMAGE; see FetchPicture) as the owner's,
+// replacing any before. Its description may be empty: such pictures are
+// listed as needing one (PicturesWithoutAlt). Editors, as for SetPicture.
+func (s *Service) SetFetchedPicture(ctx context.Context, owner PictureOwner, ownerID int64, p *Picture, source string) error {
+	if err := requireOwnerRole(ctx, owner); err != nil {
+		return err
+	}
+	if s.Pictures == nil {
+		return Errorf(EUNAVAILABLE, "This hub cannot keep pictures.")
+	}
+	if err := s.checkOwner(ctx, owner, ownerID); err != nil {
+		return err
+	}
+	p.Owner, p.OwnerID, p.Source = owner, ownerID, source
+	p.Alt = strings.TrimSpace(p.Alt)
+	if r := []rune(p.Alt); len(r) > MaxAltLength {
+		p.Alt = string(r[:MaxAltLength])
+	}
+	if err := s.Pictures.SavePicture(ctx, p); err != nil {
+		return err
+	}
+	s.pictureChanged(ctx, owner, ownerID, "picture fetched", p)
+	return nil
 }
 
 // RemovePicture removes an owner's picture, or returns ENOTFOUND.

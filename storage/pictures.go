@@ -16,14 +16,14 @@ type PictureStore struct{ db *DB }
 var _ hub.PictureStore = (*PictureStore)(nil)
 
 // pictureColumns are the columns of a picture without its bytes.
-const pictureColumns = `id, owner, owner_id, alt, focus_x, focus_y, mime, hash, width, height, small_width, small_height, created_at`
+const pictureColumns = `id, owner, owner_id, alt, focus_x, focus_y, mime, hash, width, height, small_width, small_height, created_at, source`
 
 func scanPicture(sc interface{ Scan(...any) error }, extra ...any) (*hub.Picture, error) {
 	p := &hub.Picture{}
 	var owner string
 	var created int64
 	dest := append([]any{&p.ID, &owner, &p.OwnerID, &p.Alt, &p.FocusX, &p.FocusY, &p.MIME, &p.Hash,
-		&p.Width, &p.Height, &p.SmallWidth, &p.SmallHeight, &created}, extra...)
+		&p.Width, &p.Height, &p.SmallWidth, &p.SmallHeight, &created, &p.Source}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -46,9 +46,9 @@ func (s *PictureStore) SavePicture(ctx context.Context, p *hub.Picture) error {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO pictures (owner, owner_id, alt, focus_x, focus_y, mime, hash, width, height,
-			small_width, small_height, large, small, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			small_width, small_height, large, small, created_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			string(p.Owner), p.OwnerID, p.Alt, p.FocusX, p.FocusY, p.MIME, p.Hash, p.Width, p.Height,
-			p.SmallWidth, p.SmallHeight, p.Large, p.Small, unix(now))
+			p.SmallWidth, p.SmallHeight, p.Large, p.Small, unix(now), p.Source)
 		if err != nil {
 			return err
 		}
