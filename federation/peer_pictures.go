@@ -74,11 +74,15 @@ func (pf *pictureFetcher) loop(ctx context.Context) {
 	}
 }
 
-// pass fetches every picture due now.
+// pass fetches every picture due now. After a failure that may pass (a
+// server down or too slow), the other pictures on that server wait for a
+// later pass, untried: a peer with many hanging pictures costs one
+// timeout a pass, not one each, and does not hold up the others.
 func (pf *pictureFetcher) pass(ctx context.Context) {
 	pf.mu.Lock()
 	defer pf.mu.Unlock()
 	tried := map[int64]bool{}
+	failing := map[string]bool{} // hosts that failed in this pass
 	for ctx.Err() == nil {
 		due, err := pf.store.PeerPicturesDue(ctx, pf.now(), pictureBatch)
 		if err != nil {
@@ -93,7 +97,11 @@ func (pf *pictureFetcher) pass(ctx context.Context) {
 				continue
 			}
 			tried[d.ItemID], fresh = true, fresh+1
-			pf.fetch(ctx, d)
+			if host := HostOf(d.URL); failing[host] {
+				continue
+			} else if !pf.fetch(ctx, d) {
+				failing[host] = true
+			}
 		}
 		if fresh == 0 {
 			return
@@ -103,8 +111,9 @@ func (pf *pictureFetcher) pass(ctx context.Context) {
 
 // fetch fetches one item's picture and keeps it, or records the failure:
 // tried again later unless it cannot succeed or has failed
-// maxPictureTries times. The item is kept either way.
-func (pf *pictureFetcher) fetch(ctx context.Context, d hub.PeerPictureFetch) {
+// maxPictureTries times. The item is kept either way. It reports false
+// after a failure that may pass (the server down, slow or failing).
+func (pf *pictureFetcher) fetch(ctx context.Context, d hub.PeerPictureFetch) bool {
 	attrs := []any{slog.Group("picture", "item", d.ItemID, "url", d.URL, "try", d.Tries+1)}
 	p, err := pf.get(ctx, d.URL)
 	if err == nil {
@@ -118,10 +127,10 @@ func (pf *pictureFetcher) fetch(ctx context.Context, d hub.PeerPictureFetch) {
 		default:
 			pf.log.Warn("keeping a peer's picture", append(attrs, "err", err)...)
 		}
-		return
+		return true
 	}
 	if ctx.Err() != nil {
-		return // stopping: the fetch stays due
+		return true // stopping: the fetch stays due
 	}
 	var fe *hub.PictureFetchError
 	permanent := errors.As(err, &fe) && fe.Permanent
@@ -138,6 +147,7 @@ func (pf *pictureFetcher) fetch(ctx context.Context, d hub.PeerPictureFetch) {
 	} else {
 		pf.log.Warn("fetching a peer's picture failed; the item stays without it", append(attrs, "err", err, "permanent", permanent)...)
 	}
+	return permanent
 }
 
 // get fetches and processes a picture, refusing servers the hub does not

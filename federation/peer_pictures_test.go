@@ -308,3 +308,47 @@ func TestPeerPictureRetried(t *testing.T) {
 		t.Errorf("after the retry: %+v", local)
 	}
 }
+
+// TestHangingPeerHoldsUpNothing: a server whose pictures all hang costs a
+// pass one timeout, not one per picture: its other pictures wait, untried,
+// for a later pass, and another server's picture is kept meanwhile.
+func TestHangingPeerHoldsUpNothing(t *testing.T) {
+	h := pictureHub(t)
+	f := newFediverse(t)
+	group := f.actor("group", true)
+	followFake(t, h, f, group)
+	hp := newHostilePictures(t)
+	var hangs atomic.Int32
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hangs.Add(1)
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	t.Cleanup(func() { close(release); slow.Close() })
+	const hanging = 8
+	var ids []int64
+	for i := 0; i < hanging; i++ {
+		ids = append(ids, sendEventWithPicture(t, h, f, group, "slow-"+strconv.Itoa(i), slow.URL+"/p"+strconv.Itoa(i)+".jpg", "").ID)
+	}
+	good := sendEventWithPicture(t, h, f, group, "good", hp.srv.URL+"/gps.jpg", "A hall")
+	h.fed.FetchPeerPictures(context.Background())
+	if itemNow(t, h, good.ID).Picture.Local == nil {
+		t.Error("the other server's picture was not kept")
+	}
+	due, err := h.db.Commons().PeerPicturesDue(context.Background(), time.Now().Add(time.Hour), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	untried := 0
+	for _, d := range due {
+		if d.Tries == 0 {
+			untried++
+		}
+	}
+	if n := int(hangs.Load()); n >= hanging || untried == 0 {
+		t.Errorf("%d requests to the hanging server, %d of its %d pictures untried", n, untried, hanging)
+	}
+}
