@@ -3,10 +3,12 @@ package federation_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"image"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -41,6 +43,7 @@ func newHostilePictures(t *testing.T) *hostilePictures {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/gps.jpg", serve("image/jpeg", picturetest.JPEG(2000, 1500, 1)))
+	mux.HandleFunc("/media/", serve("image/jpeg", picturetest.JPEG(1920, 1080, 1)))
 	mux.HandleFunc("/huge.png", serve("image/png", picturetest.PNGBomb(100_000, 100_000)))
 	mux.HandleFunc("/polyglot.gif", serve("image/gif", picturetest.Polyglot()))
 	mux.HandleFunc("/picture.svg", serve("image/svg+xml", picturetest.SVG()))
@@ -350,5 +353,43 @@ func TestHangingPeerHoldsUpNothing(t *testing.T) {
 	}
 	if n := int(hangs.Load()); n >= hanging || untried == 0 {
 		t.Errorf("%d requests to the hanging server, %d of its %d pictures untried", n, untried, hanging)
+	}
+}
+
+// TestMobilizonBannerFetched: a real Mobilizon event (its banner a
+// Document attachment named "Banner") has its banner fetched from the
+// address it gives (moved to the loopback picture server, path and query
+// kept) and kept with that description.
+func TestMobilizonBannerFetched(t *testing.T) {
+	h := pictureHub(t)
+	f := newFediverse(t)
+	hp := newHostilePictures(t)
+	raw, err := os.ReadFile("testdata/activitypub/mobilizon-event-europe-london.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var obj map[string]any
+	json.Unmarshal(raw, &obj)
+	raw, _ = json.Marshal(map[string]any{"@context": obj["@context"], "id": obj["id"].(string) + "#create", "type": "Create",
+		"actor": obj["actor"], "to": obj["to"], "object": obj})
+	body, signer := rehost(t, f, raw)
+	body = bytes.ReplaceAll(body, []byte(f.srv.URL+"/media/"), []byte(hp.srv.URL+"/media/"))
+	var act map[string]any
+	json.Unmarshal(body, &act)
+	f.serveObject(act["object"].(map[string]any))
+	followFake(t, h, f, signer)
+	if resp := f.post(signedPost{a: signer, url: h.inbox(), body: body}); resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("create: %d", resp.StatusCode)
+	}
+	it, err := h.db.Commons().RemoteItemByObject(context.Background(), act["object"].(map[string]any)["id"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.Picture == nil || !strings.HasPrefix(it.Picture.URL, hp.srv.URL+"/media/") || !strings.Contains(it.Picture.URL, "?name=") {
+		t.Fatalf("the banner's address: %+v", it.Picture)
+	}
+	h.fed.FetchPeerPictures(context.Background())
+	if local := itemNow(t, h, it.ID).Picture.Local; local == nil || local.Alt != "Banner" || local.Width != 1600 || local.Height != 900 {
+		t.Errorf("the banner kept: %+v", local)
 	}
 }
