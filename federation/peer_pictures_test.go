@@ -393,3 +393,25 @@ func TestMobilizonBannerFetched(t *testing.T) {
 		t.Errorf("the banner kept: %+v", local)
 	}
 }
+
+// TestBlockedPeersPicturesGo: blocking an actor removes its items and, with
+// them, their pictures.
+func TestBlockedPeersPicturesGo(t *testing.T) {
+	h := pictureHub(t)
+	f := newFediverse(t)
+	group := f.actor("group", true)
+	followFake(t, h, f, group)
+	hp := newHostilePictures(t)
+	it := sendEventWithPicture(t, h, f, group, "soon-blocked", hp.srv.URL+"/gps.jpg", "A hall")
+	h.fed.FetchPeerPictures(context.Background())
+	local := itemNow(t, h, it.ID).Picture.Local
+	if local == nil {
+		t.Fatal("no picture kept")
+	}
+	if err := h.svc.Block(h.host(), hub.Block{Kind: hub.BlockActor, Value: group.id(f)}); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, _ := getBody(t, h.base+uris.Picture(local, hub.SizeLarge)); status != http.StatusNotFound {
+		t.Errorf("after the block the picture answers %d", status)
+	}
+}
