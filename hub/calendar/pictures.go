@@ -2,8 +2,11 @@ package calendar
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	neturl "net/url"
 	"strings"
+	"time"
 
 	"github.com/emersion/go-ical"
 
@@ -18,8 +21,13 @@ import (
 // (organisers are asked for one). Best effort: a picture that cannot be
 // had never keeps its event out.
 
-// maxPictureFetches bounds the pictures fetched in one import.
-const maxPictureFetches = 50
+// Bounds of the pictures fetched in one import: how many, and how long
+// they may take together (a refresh an organiser asked for waits for
+// them). Those left out are tried at the next import of a changed feed.
+const (
+	maxPictureFetches = 50
+	picturesBudget    = time.Minute
+)
 
 // pictureOf is the address of an event's picture: the override's own
 // properties, else its series'.
@@ -71,10 +79,12 @@ func pictureURL(pr *ical.Prop) string {
 	return ""
 }
 
-// fetchedPictures fetches each address once per import.
+// fetchedPictures fetches each address once per import, and nothing more
+// from a server that failed in a way that may pass (down, too slow).
 type fetchedPictures struct {
 	s       *Service
 	got     map[string]*hub.Picture // nil value: failed
+	failing map[string]bool         // hosts
 	fetches int
 }
 
@@ -83,13 +93,21 @@ func (fp *fetchedPictures) get(ctx context.Context, url string) *hub.Picture {
 	if p, ok := fp.got[url]; ok {
 		return clonePicture(p)
 	}
-	if fp.fetches >= maxPictureFetches {
+	host := ""
+	if u, err := neturl.Parse(url); err == nil {
+		host = u.Host
+	}
+	if fp.fetches >= maxPictureFetches || fp.failing[host] || ctx.Err() != nil {
 		return nil
 	}
 	fp.fetches++
 	p, err := hub.FetchPicture(ctx, fp.s.Fetcher.Client, url, fp.s.Fetcher.UserAgent)
 	if err != nil {
 		fp.s.Logger.Warn("calendar picture skipped", slog.Group("picture", "url", url), "error", err)
+		var fe *hub.PictureFetchError
+		if !errors.As(err, &fe) || !fe.Permanent {
+			fp.failing[host] = true
+		}
 	}
 	fp.got[url] = p
 	return clonePicture(p)
@@ -120,8 +138,10 @@ func (s *Service) importPictures(ctx context.Context, tgt Target, res *Result) {
 		s.Logger.Warn("calendar pictures: listing events", "error", err)
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, picturesBudget)
+	defer cancel()
 	actor := hub.WithOrganiser(ctx, &hub.Organiser{Name: "Calendar import: " + tgt.Name, Role: hub.RoleEditor})
-	fp := &fetchedPictures{s: s, got: map[string]*hub.Picture{}}
+	fp := &fetchedPictures{s: s, got: map[string]*hub.Picture{}, failing: map[string]bool{}}
 	for _, e := range events {
 		url, inFeed := want[e.SourceUID+"\x00"+e.SourceOccurrence]
 		if ctx.Err() != nil || !inFeed || (tgt.FeedID == 0 && e.SourceFeedID != 0) {
