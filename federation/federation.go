@@ -43,6 +43,13 @@ type Config struct {
 	// and records those the hub sends. Nil: Flags are acknowledged and
 	// ignored.
 	Reports hub.QueueStore
+	// Pictures keeps the pictures of peers' items, which the hub fetches
+	// in the background (peer_pictures.go). Nil: they are kept by address
+	// only, and not shown.
+	Pictures hub.PeerPictureStore
+	// PictureTimeout bounds each picture fetch (default
+	// hub.PictureFetchTimeout).
+	PictureTimeout time.Duration
 	// BaseURL is the hub's public URL; every IRI the hub mints starts with it.
 	BaseURL *url.URL
 	Logger  *slog.Logger
@@ -106,7 +113,8 @@ type Federation struct {
 	docs          DocumentCache // rendered actor, WebFinger and NodeInfo documents
 	settingsCache SettingsCache
 
-	inbox *inbox // deliveries to the hub's inboxes
+	inbox    *inbox          // deliveries to the hub's inboxes
+	pictures *pictureFetcher // peers' pictures; nil without Config.Pictures
 
 	// publishMu serialises publishing, so two changes to one item cannot
 	// race on its published-object records.
@@ -197,6 +205,15 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Federation, error) {
 		allowPrivate: cfg.AllowPrivate, client: f.client, userAgent: f.userAgent, wake: make(chan struct{}, 1),
 		remote: f, policy: f, out: f, items: f.inbox}
 	f.inbox.peers = f.peers
+	if cfg.Pictures != nil {
+		timeout := cfg.PictureTimeout
+		if timeout <= 0 {
+			timeout = hub.PictureFetchTimeout
+		}
+		f.pictures = &pictureFetcher{store: cfg.Pictures, client: f.client, userAgent: f.userAgent, log: f.log, now: f.now,
+			timeout: timeout, policy: f, redirects: f.refusingRedirects, wake: make(chan struct{}, 1)}
+		f.inbox.pictures = f.pictures
+	}
 	return f, nil
 }
 
@@ -266,6 +283,10 @@ func (f *Federation) Run(ctx context.Context) error {
 	}
 	var wg sync.WaitGroup
 	wg.Add(4)
+	if f.pictures != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); f.pictures.loop(ctx) }()
+	}
 	go func() { defer wg.Done(); f.queue.run(ctx) }()
 	go func() { defer wg.Done(); f.scheduleLoop(ctx) }()
 	go func() { defer wg.Done(); f.peers.loop(ctx) }()

@@ -71,6 +71,12 @@ func openHub(t testing.TB, path string, clk *clock) *testHub {
 
 func openHubWith(t testing.TB, path string, clk *clock, allowPrivate bool, opts ...federation.Option) *testHub {
 	t.Helper()
+	return openHubConfig(t, path, clk, allowPrivate, nil, opts...)
+}
+
+// openHubConfig is openHubWith with a last word on federation's Config.
+func openHubConfig(t testing.TB, path string, clk *clock, allowPrivate bool, config func(*federation.Config), opts ...federation.Option) *testHub {
+	t.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, path)
 	if err != nil {
@@ -88,10 +94,14 @@ func openHubWith(t testing.TB, path string, clk *clock, allowPrivate bool, opts 
 	h.srv.Start()
 	h.base = h.srv.URL
 	base, _ := url.Parse(h.base)
-	h.fed, err = federation.New(ctx, federation.Config{
+	cfg := federation.Config{
 		Content: hub.NewReader(db.Stores()), Store: db.Federation(), Commons: db.Commons(), Reports: db.Stores().Queue, BaseURL: base, Logger: logger,
 		AllowPrivate: allowPrivate, Now: clk.now, Workers: 4,
-	}, opts...)
+	}
+	if config != nil {
+		config(&cfg)
+	}
+	h.fed, err = federation.New(ctx, cfg, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,9 @@ type inbox struct {
 	policy serverPolicy  // blocks and the allowlist (moderation.go)
 	out    answerQueue   // the hub's own answers (Accept, Reject)
 	peers  backfillWaker // reading a newly accepted peer's outbox
+	// pictures fetches the pictures of items kept (peer_pictures.go);
+	// nil: none are fetched.
+	pictures *pictureFetcher
 }
 
 // remoteReader is what the inbox fetches from other servers, only as the

@@ -185,6 +185,9 @@ func (in *inbox) keepItem(ctx context.Context, obj doc, p *hub.Followed, src hub
 	}
 	if changed {
 		in.log.Info("commons item saved", "kind", it.Kind, "object", it.ObjectID, "from", p.ActorID, "share", src.Share)
+		if it.Picture != nil {
+			in.pictures.wakeup() // fetched in the background, not while the peer waits
+		}
 	}
 	return nil
 }

@@ -23,12 +23,15 @@ const (
 	OwnerPlace     = PictureOwner("place")
 	// OwnerHeader is the hub's header image (owner id 0).
 	OwnerHeader = PictureOwner("header")
+	// OwnerCommons is a peer's item in the commons (owner id the
+	// RemoteItem's): its picture fetched from the peer (PeerPictureStore).
+	OwnerCommons = PictureOwner("commons")
 )
 
 // Valid reports whether o is an owner a picture can have.
 func (o PictureOwner) Valid() bool {
 	switch o {
-	case OwnerEvent, OwnerGuide, OwnerCaseStudy, OwnerPlace, OwnerHeader:
+	case OwnerEvent, OwnerGuide, OwnerCaseStudy, OwnerPlace, OwnerHeader, OwnerCommons:
 		return true
 	}
 	return false
@@ -91,6 +94,9 @@ type Picture struct {
 	// Large and Small are the derivatives' bytes; nil when read without.
 	Large, Small []byte
 	CreatedAt    time.Time
+	// Source is the address the picture was fetched from: a peer's, or an
+	// imported calendar event's ATTACH or IMAGE; "" for uploads.
+	Source string
 }
 
 // Ext is the file extension of the picture's derivatives.
@@ -260,6 +266,32 @@ func (s *Service) SetPicture(ctx context.Context, owner PictureOwner, ownerID in
 	return p, nil
 }
 
+// SetFetchedPicture keeps a picture the hub fetched from source (an
+// imported calendar's ATTACH or IMAGE; see FetchPicture) as the owner's,
+// replacing any before. Its description may be empty: such pictures are
+// listed as needing one (PicturesWithoutAlt). Editors, as for SetPicture.
+func (s *Service) SetFetchedPicture(ctx context.Context, owner PictureOwner, ownerID int64, p *Picture, source string) error {
+	if err := requireOwnerRole(ctx, owner); err != nil {
+		return err
+	}
+	if s.Pictures == nil {
+		return Errorf(EUNAVAILABLE, "This hub cannot keep pictures.")
+	}
+	if err := s.checkOwner(ctx, owner, ownerID); err != nil {
+		return err
+	}
+	p.Owner, p.OwnerID, p.Source = owner, ownerID, source
+	p.Alt = strings.TrimSpace(p.Alt)
+	if r := []rune(p.Alt); len(r) > MaxAltLength {
+		p.Alt = string(r[:MaxAltLength])
+	}
+	if err := s.Pictures.SavePicture(ctx, p); err != nil {
+		return err
+	}
+	s.pictureChanged(ctx, owner, ownerID, "picture fetched", p)
+	return nil
+}
+
 // RemovePicture removes an owner's picture, or returns ENOTFOUND.
 func (s *Service) RemovePicture(ctx context.Context, owner PictureOwner, ownerID int64) error {
 	if err := requireOwnerRole(ctx, owner); err != nil {
@@ -364,14 +396,18 @@ func ParseFocus(s string) (x, y float64, err error) {
 	return x, y, nil
 }
 
-// RemotePicture is the picture of a peer's item in the commons, kept by
-// its address on the peer with its description ("" when it came without
-// one), its type and its size (0 when not said). It is not fetched: pages
-// link to it rather than load it, so readers make no request elsewhere.
+// RemotePicture is the picture of a peer's item in the commons: its
+// address on the peer with its description ("" when it came without one),
+// its type and its size (0 when not said), and, once federation has
+// fetched it (PeerPictureStore), the hub's own copy. Pages show only the
+// copy, so readers make no request elsewhere.
 type RemotePicture struct {
 	URL       string `json:"url"`
 	Alt       string `json:"alt"`
 	MediaType string `json:"media_type,omitempty"`
 	Width     int    `json:"width,omitempty"`
 	Height    int    `json:"height,omitempty"`
+	// Local is the copy kept here, without its bytes; nil until fetched
+	// (or when the fetch was refused).
+	Local *Picture `json:"-"`
 }

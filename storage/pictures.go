@@ -16,14 +16,14 @@ type PictureStore struct{ db *DB }
 var _ hub.PictureStore = (*PictureStore)(nil)
 
 // pictureColumns are the columns of a picture without its bytes.
-const pictureColumns = `id, owner, owner_id, alt, focus_x, focus_y, mime, hash, width, height, small_width, small_height, created_at`
+const pictureColumns = `id, owner, owner_id, alt, focus_x, focus_y, mime, hash, width, height, small_width, small_height, created_at, source`
 
 func scanPicture(sc interface{ Scan(...any) error }, extra ...any) (*hub.Picture, error) {
 	p := &hub.Picture{}
 	var owner string
 	var created int64
 	dest := append([]any{&p.ID, &owner, &p.OwnerID, &p.Alt, &p.FocusX, &p.FocusY, &p.MIME, &p.Hash,
-		&p.Width, &p.Height, &p.SmallWidth, &p.SmallHeight, &created}, extra...)
+		&p.Width, &p.Height, &p.SmallWidth, &p.SmallHeight, &created, &p.Source}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -46,9 +46,9 @@ func (s *PictureStore) SavePicture(ctx context.Context, p *hub.Picture) error {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO pictures (owner, owner_id, alt, focus_x, focus_y, mime, hash, width, height,
-			small_width, small_height, large, small, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			small_width, small_height, large, small, created_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			string(p.Owner), p.OwnerID, p.Alt, p.FocusX, p.FocusY, p.MIME, p.Hash, p.Width, p.Height,
-			p.SmallWidth, p.SmallHeight, p.Large, p.Small, unix(now))
+			p.SmallWidth, p.SmallHeight, p.Large, p.Small, unix(now), p.Source)
 		if err != nil {
 			return err
 		}
@@ -186,44 +186,6 @@ func (s *PictureStore) PicturesWithoutAlt(ctx context.Context) ([]*hub.Picture, 
 		out = append(out, p)
 	}
 	return out, wrap(rows.Err(), "list pictures")
-}
-
-// saveRemotePicture keeps the picture of a peer's item (migration 0014's
-// image_ columns of remote_items); nil clears it.
-func saveRemotePicture(ctx context.Context, tx *sql.Tx, itemID int64, p *hub.RemotePicture) error {
-	if p == nil {
-		p = &hub.RemotePicture{}
-	}
-	_, err := tx.ExecContext(ctx, `UPDATE remote_items SET image_url = ?, image_alt = ?, image_type = ?, image_width = ?, image_height = ? WHERE id = ?`,
-		p.URL, p.Alt, p.MediaType, p.Width, p.Height, itemID)
-	return err
-}
-
-// fillRemotePictures loads the pictures of peers' items.
-func (s *CommonsStore) fillRemotePictures(ctx context.Context, items []*hub.RemoteItem) error {
-	byID := make(map[int64]*hub.RemoteItem, len(items))
-	ids := make([]int64, 0, len(items))
-	for _, it := range items {
-		byID[it.ID] = it
-		ids = append(ids, it.ID)
-	}
-	return forChunks(ids, func(chunk []int64) error {
-		rows, err := s.db.db.QueryContext(ctx, `SELECT id, image_url, image_alt, image_type, image_width, image_height FROM remote_items
-			WHERE image_url != '' AND id IN (`+placeholders(len(chunk))+`)`, int64Args(chunk)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			p := &hub.RemotePicture{}
-			if err := rows.Scan(&id, &p.URL, &p.Alt, &p.MediaType, &p.Width, &p.Height); err != nil {
-				return err
-			}
-			byID[id].Picture = p
-		}
-		return rows.Err()
-	})
 }
 
 // PictureSpace returns how many pictures are kept and their bytes.

@@ -586,6 +586,7 @@ func (m *Main) federationConfig(db *storage.DB) federation.Config {
 		Content:      hub.NewReader(db.Stores()),
 		Store:        db.Federation(),
 		Commons:      db.Commons(),
+		Pictures:     db.Commons(),
 		Reports:      db.Stores().Queue,
 		BaseURL:      m.baseURL,
 		Logger:       m.Logger,

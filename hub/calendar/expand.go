@@ -553,7 +553,7 @@ func (p *parser) add(src, master *vevent, occurrenceKey string, start, end time.
 		// STATUS:CANCELLED on the event (or the series it belongs to).
 		e.Statuses = []hub.StatusMark{{Status: hub.StatusCancelled}}
 	}
-	p.res.Items = append(p.res.Items, Item{UID: master.uid, Occurrence: occurrenceKey, Event: e})
+	p.res.Items = append(p.res.Items, Item{UID: master.uid, Occurrence: occurrenceKey, Event: e, Picture: pictureOf(src, master)})
 	return true
 }
 

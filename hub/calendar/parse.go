@@ -71,6 +71,9 @@ type Item struct {
 	// all-day events.
 	Occurrence string
 	Event      hub.Event
+	// Picture is the address of the event's picture (RFC 7986 IMAGE, or
+	// an ATTACH of an image type), "" for none; see Pictures.
+	Picture string
 }
 
 // Key identifies the item within its feed.

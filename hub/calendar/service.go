@@ -200,6 +200,9 @@ func (s *Service) fetchAndApply(ctx context.Context, sub *Subscription) (*Report
 	if err != nil {
 		return nil, hub.Internal(err, "importing the calendar's events")
 	}
+	// Pictures come after the events are saved, outside their
+	// transactions, and never keep one out.
+	s.importPictures(ctx, Target{FeedID: sub.ID, Name: sub.DisplayName()}, res)
 	// Only a complete import moves the validators on: after a failure the
 	// next refresh must fetch the whole feed again.
 	sub.ETag, sub.LastModified = f.ETag, f.LastModified
@@ -243,6 +246,7 @@ func (s *Service) ImportFrom(ctx context.Context, name string, feed []byte, from
 	if err != nil {
 		return rep, hub.Internal(err, "importing the calendar's events")
 	}
+	s.importPictures(ctx, Target{Name: name}, res)
 	return rep, nil
 }
 

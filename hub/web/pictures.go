@@ -87,14 +87,32 @@ type shownPicture struct {
 }
 
 func (s *Server) showPicture(p *hub.Picture) *shownPicture {
+	sp := pictureShown(p)
+	if sp != nil {
+		sp.LargeAbs = s.absURL(sp.Large)
+	}
+	return sp
+}
+
+// pictureShown is showPicture without the absolute URL (lists' thumbnails,
+// the template function "picture").
+func pictureShown(p *hub.Picture) *shownPicture {
 	if p == nil {
 		return nil
 	}
 	return &shownPicture{
 		Large: uris.Picture(p, hub.SizeLarge), Small: uris.Picture(p, hub.SizeSmall),
-		LargeAbs: s.absURL(uris.Picture(p, hub.SizeLarge)),
-		Width:    p.Width, Height: p.Height, SmallWidth: p.SmallWidth, SmallHeight: p.SmallHeight, Alt: p.Alt, MIME: p.MIME,
+		Width: p.Width, Height: p.Height, SmallWidth: p.SmallWidth, SmallHeight: p.SmallHeight, Alt: p.Alt, MIME: p.MIME,
 	}
+}
+
+// localPicture is the hub's copy of a commons item's picture, nil when
+// there is none yet: pages show only that, never the peer's address.
+func localPicture(rp *hub.RemotePicture) *shownPicture {
+	if rp == nil {
+		return nil
+	}
+	return pictureShown(rp.Local)
 }
 
 // withPicture puts an item's or place's picture on its page: shown in the

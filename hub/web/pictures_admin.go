@@ -88,6 +88,8 @@ func (s *Server) describedPictures(r *http.Request, list []*hub.Picture) []descr
 		d := describedPicture{ID: p.ID, Picture: s.showPicture(p)}
 		if k := p.Owner.Kind(); k != "" {
 			d.Of, d.Link = s.t(r, k.Info().Label), "/admin/"+k.Path()+"/"+strconv.FormatInt(p.OwnerID, 10)+"/edit"
+		} else if p.Owner == hub.OwnerCommons {
+			d.Of, d.Link = s.t(r, "From a peer hub, in the commons"), "/commons/"+strconv.FormatInt(p.OwnerID, 10)
 		} else if p.Owner == hub.OwnerPlace {
 			d.Of, d.Link = s.t(r, "Place"), "/admin/places/"+strconv.FormatInt(p.OwnerID, 10)+"/edit"
 		} else {

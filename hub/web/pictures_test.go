@@ -18,6 +18,7 @@ import (
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/internal/picturetest"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 // postMultipart posts form with a file in field "image" (none when file
@@ -284,5 +285,54 @@ func TestPeersPictureIsALink(t *testing.T) {
 	}
 	if strings.Contains(page.body, `<img src="https://a.example`) {
 		t.Error("the page loads a picture from another server")
+	}
+}
+
+// TestPeersPictureKeptIsShown: once federation has kept a commons item's
+// picture (here saved straight into the store, as its fetcher does), the
+// item's page and the commons list show the hub's copy with its
+// description, link previews use it, and nothing loads from the peer; a
+// copy without a description is listed for organisers, who can give it one.
+func TestPeersPictureKeptIsShown(t *testing.T) {
+	th := newTestHub(t)
+	it := th.seedRemoteItem()
+	it.Picture = &hub.RemotePicture{URL: "https://a.example/media/cafe.jpg", MediaType: "image/jpeg"}
+	it.Updated = it.Updated.Add(time.Hour)
+	ctx := context.Background()
+	if _, err := th.db.Commons().SaveRemoteItem(ctx, it, hub.ItemSource{PeerActor: "https://a.example/actor"}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := hub.ProcessPicture(picturetest.JPEG(1000, 800, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := th.db.Commons().SavePeerPicture(ctx, it.ID, it.Picture.URL, p); err != nil {
+		t.Fatal(err)
+	}
+	itemPath := "/commons/" + strconv.FormatInt(it.ID, 10)
+	large, small := uris.Picture(p, hub.SizeLarge), uris.Picture(p, hub.SizeSmall)
+	page := th.get(th.client(), itemPath)
+	for _, want := range []string{`<img src="` + large + `" srcset="` + small + ` 400w, ` + large + ` 1000w"`, `width="1000" height="800" alt=""`, `property="og:image" content="` + th.srv.URL + large + `"`} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("the item's page lacks %s", want)
+		}
+	}
+	if strings.Contains(page.body, "a.example/media") {
+		t.Error("the item's page still points at the peer's picture")
+	}
+	c := th.client()
+	tok := th.login(c, adminEmail)
+	if admin := th.get(c, "/admin/pictures"); !strings.Contains(admin.body, `<a href="`+itemPath+`">From a peer hub, in the commons</a>`) || !strings.Contains(admin.body, small) {
+		t.Errorf("the pictures that need a description:\n%s", admin.body)
+	}
+	if r := th.postForm(c, "/admin/pictures/"+strconv.FormatInt(p.ID, 10)+"/alt", url.Values{"csrf": {tok}, "image_alt": {"Volunteers at a repair table"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("describing: %d", r.StatusCode)
+	}
+	list := th.get(th.client(), "/commons")
+	if !strings.Contains(list.body, `<img class="card-picture" src="`+small+`" width="400" height="320" alt="Volunteers at a repair table">`) {
+		t.Errorf("the commons list lacks the thumbnail:\n%s", list.body)
+	}
+	if r := th.get(th.client(), small); r.StatusCode != 200 || strings.Contains(r.body, "GPS-SECRET") {
+		t.Errorf("the thumbnail: %d", r.StatusCode)
 	}
 }

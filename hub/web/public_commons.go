@@ -75,6 +75,9 @@ func (s *Server) commonsShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The original is the page search engines should list.
 	p.Canonical = it.URL
+	if it.Picture != nil && it.Picture.Local != nil {
+		p.Picture = s.showPicture(it.Picture.Local) // the hub's copy, in the page and its link previews
+	}
 	return s.views.render(w, http.StatusOK, "public/commons_item", p)
 }
 

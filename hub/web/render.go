@@ -179,12 +179,14 @@ func (r *renderer) funcs() template.FuncMap {
 		// again here, so nothing stored earlier under another policy
 		// can run.
 		"remoteHTML": func(s string) template.HTML { return template.HTML(remotehtml.Sanitize(s)) },
-		"isoDate":    func(t time.Time) string { return t.Format("2006-01-02") },
-		"isoTime":    func(t time.Time) string { return t.Format(time.RFC3339) },
-		"join":       strings.Join,
-		"slug":       hub.Slugify,
-		"lines":      func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
-		"add":        func(a, b int) int { return a + b },
+		// localPicture is the hub's copy of a commons item's picture.
+		"localPicture": localPicture,
+		"isoDate":      func(t time.Time) string { return t.Format("2006-01-02") },
+		"isoTime":      func(t time.Time) string { return t.Format(time.RFC3339) },
+		"join":         strings.Join,
+		"slug":         hub.Slugify,
+		"lines":        func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+		"add":          func(a, b int) int { return a + b },
 		"contains": func(list []string, s string) bool {
 			for _, v := range list {
 				if v == s {

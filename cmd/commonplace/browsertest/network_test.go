@@ -85,6 +85,43 @@ func TestNetworkPage(t *testing.T) {
 	if n := get(t, orgA, "follow buttons", chromedp.Evaluate[int](`document.querySelectorAll('.network-suggested form[action="/admin/commons/follow"] button').length`)); n != 1 {
 		t.Errorf("the organisers' network page has %d follow buttons, want 1 (for C)", n)
 	}
+
+	peerPictureShown(t, reader, axe, a.base)
+}
+
+// peerPictureShown: B's demo event with a picture, read by A from B's
+// outbox, has its picture fetched by A in the background; A's commons list
+// and the item's page show it from A alone, with its description, and
+// pass axe.
+func peerPictureShown(t *testing.T, reader *tab, axe *axeChecker, base string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(plainGet(t, base+"/commons"), `class="card-picture"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("A's commons shows no picture of B's within 60 s:\n%s", plainGet(t, base+"/commons"))
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	reader.open("/commons")
+	reader.pageOK("commons with a peer's picture")
+	reader.private("commons with a peer's picture")
+	axe.check(reader, "commons with a peer's picture")
+	item := get(t, reader, "the item with a picture", chromedp.Evaluate[string](`document.querySelector('img.card-picture')?.closest('li')?.querySelector('h3 a')?.getAttribute('href') ?? ''`))
+	if item == "" {
+		t.Fatal("no link to the item with a picture")
+	}
+	reader.open(item)
+	reader.pageOK("commons item with a picture")
+	reader.private("commons item with a picture")
+	axe.check(reader, "commons item with a picture")
+	pic := get(t, reader, "the picture", chromedp.Evaluate[map[string]any](`(() => { const i = document.querySelector('.item-picture img');
+		return i ? {alt: i.alt, w: i.naturalWidth, src: i.currentSrc} : {} })()`))
+	if alt, _ := pic["alt"].(string); alt == "" {
+		t.Errorf("the peer's picture lost its description: %v", pic)
+	}
+	if w, _ := pic["w"].(float64); w == 0 || pic["src"] == nil || !strings.HasPrefix(pic["src"].(string), base+"/pictures/") {
+		t.Errorf("the peer's picture did not load from A: %v", pic)
+	}
 }
 
 func plainGet(t *testing.T, u string) string {
