@@ -25,8 +25,9 @@ func answerFor(answers []hub.PeerAnswer, id string) *hub.PeerAnswer {
 }
 
 // Three real hubs: A follows B and C and widens a search to them; each
-// answers from its own items only (B's re-share of C's guide is C's to
-// tell), and the page shows their results apart, under each hub.
+// answers from its own items and its commons, C's event which B holds is
+// shown once, as C's own answer, and the page shows their results apart,
+// under each hub.
 func TestNetworkSearchOfRealHubs(t *testing.T) {
 	a, b, c := newHub(t), newHub(t), newHub(t)
 	b.named("Hub B", hub.Area{})
@@ -48,7 +49,7 @@ func TestNetworkSearchOfRealHubs(t *testing.T) {
 		t.Fatalf("answers %+v", answers)
 	}
 	if ab.Problem != "" || len(ab.Results) != 1 || ab.Results[0].Title != "Repair café checklist" || ab.Results[0].Kind != hub.KindGuide ||
-		!strings.HasPrefix(ab.Results[0].URL, b.base+"/guides/") || ab.Total != 1 || ab.Hub.Name != "Hub B" {
+		!strings.HasPrefix(ab.Results[0].URL, b.base+"/guides/") || ab.Total != 2 || ab.Hub.Name != "Hub B" {
 		t.Errorf("B answered %+v", ab)
 	}
 	if ac.Problem != "" || len(ac.Results) != 1 || ac.Results[0].Kind != hub.KindEvent || ac.Results[0].StartsAt == nil || !strings.HasPrefix(ac.Results[0].URL, c.base+"/events/") {
