@@ -28,19 +28,22 @@ var errUnconfirmed = errors.New("the origin does not confirm the result")
 
 // confirmRelayed keeps the answering hub's own results as they are,
 // replaces each relayed one by what its origin confirms, and drops (and
-// counts) those it does not. Results on this hub's own server are dropped
-// uncounted: they are among this hub's own results.
+// counts) those it does not. Results on this hub's own server (among
+// its own results) or on a server it blocks are dropped uncounted.
 func (f *Federation) confirmRelayed(ctx context.Context, answering string, in []hub.NetworkResult) ([]hub.NetworkResult, int) {
 	own := HostOf(f.ActorID())
 	out := make([]*hub.NetworkResult, len(in))
+	silent := make([]bool, len(in))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, relayConfirmers)
 	for i, r := range in {
-		switch HostOf(r.URL) {
-		case HostOf(answering):
+		host := HostOf(r.URL)
+		switch {
+		case host == HostOf(answering):
 			out[i] = &in[i]
 			continue
-		case own:
+		case host == own || f.refusedHost(ctx, host):
+			silent[i] = true
 			continue
 		}
 		wg.Add(1)
@@ -67,7 +70,7 @@ func (f *Federation) confirmRelayed(ctx context.Context, answering string, in []
 		switch {
 		case r != nil:
 			kept = append(kept, *r)
-		case HostOf(in[i].URL) != own:
+		case !silent[i]:
 			dropped++
 		}
 	}
@@ -78,9 +81,6 @@ func (f *Federation) confirmRelayed(ctx context.Context, answering string, in []
 // commons when it holds the item, else fetched from its id.
 func (f *Federation) confirmResult(ctx context.Context, r hub.NetworkResult) (*hub.NetworkResult, error) {
 	host := HostOf(r.URL)
-	if f.refusedHost(ctx, host) {
-		return nil, errUnconfirmed
-	}
 	if f.commons != nil {
 		if it, err := f.commons.RemoteItemByObject(ctx, r.URL); err == nil {
 			o := it.Origin

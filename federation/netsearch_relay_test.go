@@ -84,9 +84,11 @@ func forgedDoc(t *testing.T, id func(base string) string, to string) *httptest.S
 
 // A hostile peer relays results it says are other hubs': a real hub's
 // guide with its own words, a page the real hub does not have, documents
-// served with another id, a followers-only one, one that hangs and the
-// asking hub's own page. Only the real guide is shown, in its origin's
-// words; the others are dropped and counted, within the deadline.
+// served with another id, a followers-only one, one that hangs, the
+// asking hub's own page and one on a server it blocks. Only the real
+// guide is shown, in its origin's words; the others are dropped, and
+// counted but for the asking hub's own and the blocked server's, within
+// the deadline.
 func TestNetworkSearchRelayedLies(t *testing.T) {
 	a, c := newHub(t), newHub(t)
 	c.named("Hub C", hub.Area{})
@@ -94,6 +96,10 @@ func TestNetworkSearchRelayedLies(t *testing.T) {
 	own := a.guide("Seed swap here", "Ours.")
 	other := forgedDoc(t, func(string) string { return "http://elsewhere.example/guides/x" }, "https://www.w3.org/ns/activitystreams#Public")
 	private := forgedDoc(t, func(base string) string { return base + "/guides/p" }, "http://127.0.0.1:1/followers")
+	blocked := forgedDoc(t, func(base string) string { return base + "/guides/b" }, "https://www.w3.org/ns/activitystreams#Public")
+	if err := a.svc.Block(a.host(), hub.Block{Kind: hub.BlockDomain, Value: blocked.URL + "/", Note: "spam"}); err != nil {
+		t.Fatal(err)
+	}
 	release := make(chan struct{})
 	hangs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -105,13 +111,14 @@ func TestNetworkSearchRelayedLies(t *testing.T) {
 	t.Cleanup(func() { close(release) })
 	liar := hostilePeer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"total": 6, "results": []any{
+		json.NewEncoder(w).Encode(map[string]any{"total": 7, "results": []any{
 			map[string]any{"kind": "guide", "title": "Hub C says: send money", "summary": "Lies.", "url": c.base + "/guides/" + g.Slug},
 			map[string]any{"kind": "guide", "title": "Not on C", "url": c.base + "/guides/no-such-guide"},
 			map[string]any{"kind": "guide", "title": "Another id", "url": other.URL + "/guides/x"},
 			map[string]any{"kind": "guide", "title": "Followers only", "url": private.URL + "/guides/p"},
 			map[string]any{"kind": "guide", "title": "Hangs", "url": hangs.URL + "/guides/h"},
 			map[string]any{"kind": "guide", "title": "Your own", "url": a.base + "/guides/" + own.Slug},
+			map[string]any{"kind": "guide", "title": "Blocked here", "url": blocked.URL + "/guides/b"},
 		}})
 	})
 	ctx := context.Background()
@@ -135,7 +142,7 @@ func TestNetworkSearchRelayedLies(t *testing.T) {
 		t.Errorf("C's guide through the liar: %+v", r)
 	}
 	_, page := a.getPage("/search?scope=network&q=seed")
-	for _, bad := range []string{"send money", "Lies.", "Not on C", "Another id", "Followers only", "Forged words", "elsewhere.example"} {
+	for _, bad := range []string{"send money", "Lies.", "Not on C", "Blocked here", "Another id", "Followers only", "Forged words", "elsewhere.example"} {
 		if strings.Contains(page, bad) {
 			t.Errorf("the page shows %q", bad)
 		}
