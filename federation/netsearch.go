@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
@@ -73,6 +75,7 @@ func (f *Federation) SearchNetwork(ctx context.Context, q hub.NetworkQuery) ([]h
 	peers := followed[:min(len(followed), maxNetworkSearchPeers)]
 	out := make([]hub.PeerAnswer, len(peers))
 	asked := make([]bool, len(peers))
+	confirming := &singleflight.Group{}
 	var wg sync.WaitGroup
 	for i, p := range peers {
 		wg.Add(1)
@@ -82,7 +85,7 @@ func (f *Federation) SearchNetwork(ctx context.Context, q hub.NetworkQuery) ([]h
 				return // not a hub: it has no search to ask
 			}
 			asked[i] = true
-			out[i] = f.askPeer(ctx, p, q)
+			out[i] = f.askPeer(ctx, p, q, confirming)
 		}()
 	}
 	wg.Wait()
@@ -96,14 +99,14 @@ func (f *Federation) SearchNetwork(ctx context.Context, q hub.NetworkQuery) ([]h
 }
 
 // askPeer asks one peer, or answers from what it said a moment ago.
-func (f *Federation) askPeer(ctx context.Context, p *hub.Followed, q hub.NetworkQuery) hub.PeerAnswer {
+func (f *Federation) askPeer(ctx context.Context, p *hub.Followed, q hub.NetworkQuery, confirming *singleflight.Group) hub.PeerAnswer {
 	origin := hub.Origin{ActorID: p.ActorID, Name: p.Name, Username: p.Username, URL: p.URL, Host: p.Host}
 	key := p.ActorID + "\x00" + string(q.Kind) + "\x00" + q.Text
 	if a, ok := f.searches.get(key, f.now()); ok {
 		return a
 	}
 	results, total, err := f.fetchSearch(ctx, p.ActorID, q)
-	results, unconfirmed := f.confirmRelayed(ctx, p.ActorID, results)
+	results, unconfirmed := f.confirmRelayed(ctx, p.ActorID, results, confirming)
 	if f.commons != nil {
 		for i := range results {
 			if it, err := f.commons.RemoteItemByObject(ctx, results[i].URL); err == nil {

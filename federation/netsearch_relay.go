@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
@@ -30,7 +32,9 @@ var errUnconfirmed = errors.New("the origin does not confirm the result")
 // replaces each relayed one by what its origin confirms, and drops (and
 // counts) those it does not. Results on this hub's own server (among
 // its own results) or on a server it blocks are dropped uncounted.
-func (f *Federation) confirmRelayed(ctx context.Context, answering string, in []hub.NetworkResult) ([]hub.NetworkResult, int) {
+// Each id is confirmed once per search (confirming), however many peers
+// relay it.
+func (f *Federation) confirmRelayed(ctx context.Context, answering string, in []hub.NetworkResult, confirming *singleflight.Group) ([]hub.NetworkResult, int) {
 	own := HostOf(f.ActorID())
 	out := make([]*hub.NetworkResult, len(in))
 	silent := make([]bool, len(in))
@@ -55,12 +59,13 @@ func (f *Federation) confirmRelayed(ctx context.Context, answering string, in []
 			case <-ctx.Done():
 				return
 			}
-			c, err := f.confirmResult(ctx, r)
+			v, err, _ := confirming.Do(r.URL, func() (any, error) { return f.confirmResult(ctx, r) })
 			if err != nil {
 				f.log.Debug("network search: a relayed result not confirmed", "peer", answering, "id", r.URL, "err", err)
 				return
 			}
-			out[i] = c
+			c := *v.(*hub.NetworkResult)
+			out[i] = &c
 		}()
 	}
 	wg.Wait()

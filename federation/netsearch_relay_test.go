@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -149,5 +150,54 @@ func TestNetworkSearchRelayedLies(t *testing.T) {
 	}
 	if !strings.Contains(page, "4 results from its commons are not shown") {
 		t.Error("the page does not count the dropped results")
+	}
+}
+
+// Two peers relay the same item of a third server: it is fetched from its
+// origin once per search, shown once, in the origin's words.
+func TestNetworkSearchRelayConfirmedOnce(t *testing.T) {
+	a := newHub(t)
+	var gets atomic.Int32
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/guides/soup" {
+			http.NotFound(w, r)
+			return
+		}
+		gets.Add(1)
+		w.Header().Set("Content-Type", "application/activity+json")
+		json.NewEncoder(w).Encode(map[string]any{"id": "http://" + r.Host + r.URL.Path, "type": "Article", "itemKind": "guide",
+			"name": "Soup kitchen rota", "content": "Who cooks when.", "to": []string{"https://www.w3.org/ns/activitystreams#Public"}})
+	}))
+	t.Cleanup(origin.Close)
+	ctx := context.Background()
+	for _, name := range []string{"one", "two"} {
+		peer := hostilePeer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			json.NewEncoder(w).Encode(map[string]any{"total": 1, "results": []any{
+				map[string]any{"kind": "guide", "title": "Soup, says " + name, "url": origin.URL + "/guides/soup"}}})
+		})
+		if err := a.db.Commons().SaveFollowed(ctx, &hub.Followed{ActorID: peer.URL + "/actor", FollowID: a.base + "/follows/" + name,
+			Inbox: peer.URL + "/inbox", Name: "Peer " + name, URL: peer.URL + "/", Host: strings.TrimPrefix(peer.URL, "http://"), State: hub.PeerAccepted, CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	answers, err := a.svc.SearchNetwork(ctx, hub.NetworkQuery{Text: "soup"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := 0
+	for _, an := range answers {
+		for _, r := range an.Results {
+			shown++
+			if r.Title != "Soup kitchen rota" || r.Origin == nil || r.Origin.Host != strings.TrimPrefix(origin.URL, "http://") {
+				t.Errorf("%s relayed %+v", an.Hub.Name, r)
+			}
+		}
+		if an.Problem != "" || an.Unconfirmed != 0 {
+			t.Errorf("%s: %+v", an.Hub.Name, an)
+		}
+	}
+	if len(answers) != 2 || shown != 1 || gets.Load() != 1 {
+		t.Errorf("%d answers, the item shown %d times, fetched %d times", len(answers), shown, gets.Load())
 	}
 }
