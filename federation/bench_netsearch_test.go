@@ -90,20 +90,72 @@ func copyFile(b *testing.B, from, to string) {
 	}
 }
 
-func BenchmarkNetworkSearch(b *testing.B)     { benchNetworkSearch(b, 2000) }
-func BenchmarkNetworkSearch100k(b *testing.B) { benchNetworkSearch(b, 100_000) }
+// addBenchRelays puts into the commons of the hub database at path the
+// n guides of the hub at origin, as fillBenchGuides made them but with
+// their word twice in the title, so that they rank first.
+func addBenchRelays(b *testing.B, path, origin string, n int) {
+	raw, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=5000")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer raw.Close()
+	tx, err := raw.Begin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stmt, err := tx.Prepare(`INSERT INTO remote_items (object_id, kind, url, title, summary, content_text, origin_actor, origin_name, origin_host,
+		tags, tag_names, published_at, updated_at, received_at) VALUES (?, 'guide', ?, ?, '', 'Plain text about a community guide.', ?, 'Origin', ?, '', '', ?, ?, ?)`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now().Unix()
+	host := origin[len("http://"):]
+	for i := 0; i < n; i++ {
+		word := fmt.Sprintf("%s%d", benchWords[i%len(benchWords)], i%(n/10))
+		id := fmt.Sprintf("%s/guides/guide-%d", origin, i)
+		if _, err := stmt.Exec(id, id, fmt.Sprintf("Guide %d %s %s", i, word, word), origin+"/actor", host, now, now, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	stmt.Close()
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := raw.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func BenchmarkNetworkSearch(b *testing.B)     { benchNetworkSearch(b, 2000, false) }
+func BenchmarkNetworkSearch100k(b *testing.B) { benchNetworkSearch(b, 100_000, false) }
+
+// Two steps out: the ten peers' commons also hold the items of an
+// eleventh hub, which the asking hub does not follow, and those rank
+// first, so every search confirms ten relayed results from that hub by
+// signed GET (once each, however many peers relay them).
+func BenchmarkNetworkSearchRelayed(b *testing.B)     { benchNetworkSearch(b, 2000, true) }
+func BenchmarkNetworkSearchRelayed100k(b *testing.B) { benchNetworkSearch(b, 100_000, true) }
 
 // benchNetworkSearch: a hub follows 10 real in-process hubs on loopback,
 // each holding items guides; every iteration asks them all for a word
 // that matches 10 guides on each (a new word each time, so no answer is
 // reused), and reports the median and p95.
-func benchNetworkSearch(b *testing.B, items int) {
+func benchNetworkSearch(b *testing.B, items int, relayed bool) {
 	a := newHub(b)
 	ctx := context.Background()
 	template := filepath.Join(b.TempDir(), "template.db")
 	start := time.Now()
 	fillBenchGuides(b, template, items)
 	b.Logf("filled %d guides in %v", items, time.Since(start))
+	if relayed {
+		path := filepath.Join(b.TempDir(), "origin.db")
+		copyFile(b, template, path)
+		origin := openHub(b, path, nil)
+		withRelays := filepath.Join(b.TempDir(), "relays.db")
+		copyFile(b, template, withRelays)
+		addBenchRelays(b, withRelays, origin.base, items)
+		template = withRelays
+	}
 	for p := 0; p < benchSearchPeers; p++ {
 		path := filepath.Join(b.TempDir(), "hub.db")
 		copyFile(b, template, path)
@@ -111,6 +163,7 @@ func benchNetworkSearch(b *testing.B, items int) {
 		a.followHub(peer)
 	}
 	var took []time.Duration
+	shown := 0
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		q := fmt.Sprintf("%s%d", benchWords[i%len(benchWords)], i%(items/10))
@@ -120,14 +173,25 @@ func benchNetworkSearch(b *testing.B, items int) {
 		if err != nil || len(answers) != benchSearchPeers {
 			b.Fatalf("%d answers, %v", len(answers), err)
 		}
+		relays := 0
 		for _, an := range answers {
-			if an.Problem != "" || len(an.Results) != hub.MaxNetworkResults {
-				b.Fatalf("%s: %q, %d results for %q", an.Hub.ActorID, an.Problem, len(an.Results), q)
+			if an.Problem != "" || an.Unconfirmed != 0 || !relayed && len(an.Results) != hub.MaxNetworkResults {
+				b.Fatalf("%s: %q, %d results (%d unconfirmed) for %q", an.Hub.ActorID, an.Problem, len(an.Results), an.Unconfirmed, q)
+			}
+			for _, r := range an.Results {
+				if r.Origin != nil {
+					relays++
+				}
 			}
 		}
+		if relayed && relays != hub.MaxNetworkResults {
+			b.Fatalf("%d relayed results shown for %q, want %d", relays, q, hub.MaxNetworkResults)
+		}
+		shown += relays
 	}
 	b.StopTimer()
 	slices.Sort(took)
 	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(took[len(took)*95/100].Microseconds())/1000, "p95-ms")
+	b.ReportMetric(float64(shown)/float64(b.N), "relayed/op")
 }
