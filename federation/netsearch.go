@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
@@ -73,6 +75,7 @@ func (f *Federation) SearchNetwork(ctx context.Context, q hub.NetworkQuery) ([]h
 	peers := followed[:min(len(followed), maxNetworkSearchPeers)]
 	out := make([]hub.PeerAnswer, len(peers))
 	asked := make([]bool, len(peers))
+	confirming := &singleflight.Group{}
 	var wg sync.WaitGroup
 	for i, p := range peers {
 		wg.Add(1)
@@ -82,7 +85,7 @@ func (f *Federation) SearchNetwork(ctx context.Context, q hub.NetworkQuery) ([]h
 				return // not a hub: it has no search to ask
 			}
 			asked[i] = true
-			out[i] = f.askPeer(ctx, p, q)
+			out[i] = f.askPeer(ctx, p, q, confirming)
 		}()
 	}
 	wg.Wait()
@@ -92,17 +95,18 @@ func (f *Federation) SearchNetwork(ctx context.Context, q hub.NetworkQuery) ([]h
 			answers = append(answers, out[i])
 		}
 	}
-	return answers, nil
+	return dropRepeated(answers), nil
 }
 
 // askPeer asks one peer, or answers from what it said a moment ago.
-func (f *Federation) askPeer(ctx context.Context, p *hub.Followed, q hub.NetworkQuery) hub.PeerAnswer {
+func (f *Federation) askPeer(ctx context.Context, p *hub.Followed, q hub.NetworkQuery, confirming *singleflight.Group) hub.PeerAnswer {
 	origin := hub.Origin{ActorID: p.ActorID, Name: p.Name, Username: p.Username, URL: p.URL, Host: p.Host}
 	key := p.ActorID + "\x00" + string(q.Kind) + "\x00" + q.Text
 	if a, ok := f.searches.get(key, f.now()); ok {
 		return a
 	}
 	results, total, err := f.fetchSearch(ctx, p.ActorID, q)
+	results, unconfirmed := f.confirmRelayed(ctx, p.ActorID, results, confirming)
 	if f.commons != nil {
 		for i := range results {
 			if it, err := f.commons.RemoteItemByObject(ctx, results[i].URL); err == nil {
@@ -110,7 +114,7 @@ func (f *Federation) askPeer(ctx context.Context, p *hub.Followed, q hub.Network
 			}
 		}
 	}
-	a := hub.PeerAnswer{Hub: origin, Results: results, Total: total}
+	a := hub.PeerAnswer{Hub: origin, Results: results, Total: total, Unconfirmed: unconfirmed}
 	switch {
 	case err == nil:
 	case errors.Is(err, errBusy):
@@ -127,7 +131,7 @@ func (f *Federation) askPeer(ctx context.Context, p *hub.Followed, q hub.Network
 	if err != nil {
 		f.log.Debug("network search: a peer's answer", "peer", p.ActorID, "problem", a.Problem, "err", err)
 	}
-	if a.Problem != hub.NetworkSearchSlow { // a slow peer may be quicker next time
+	if a.Problem != hub.NetworkSearchSlow && (unconfirmed == 0 || ctx.Err() == nil) { // a slow peer may be quicker next time
 		f.searches.put(key, a, f.now())
 	}
 	return a
@@ -186,13 +190,14 @@ func (f *Federation) fetchSearch(ctx context.Context, actorID string, q hub.Netw
 	if err := json.Unmarshal(body, &a); err != nil || a.Total == nil {
 		return nil, 0, errGarbage
 	}
-	return keepResults(a.Results, HostOf(actorID)), max(0, *a.Total), nil
+	return keepResults(a.Results), max(0, *a.Total), nil
 }
 
 // keepResults keeps at most hub.MaxNetworkResults well-formed results
-// whose page is on the answering hub's own server, their text clipped
-// and stripped of control characters.
-func keepResults(in []hub.NetworkResult, host string) []hub.NetworkResult {
+// with an http(s) id, their text clipped and stripped of control
+// characters. Those whose id is on another server than the answering
+// hub's are confirmed by confirmRelayed.
+func keepResults(in []hub.NetworkResult) []hub.NetworkResult {
 	var out []hub.NetworkResult
 	for _, r := range in {
 		if len(out) == hub.MaxNetworkResults {
@@ -200,7 +205,7 @@ func keepResults(in []hub.NetworkResult, host string) []hub.NetworkResult {
 		}
 		r.Title = clip(plainLine(r.Title), maxResultTitle)
 		r.Summary = clip(plainLine(r.Summary), maxResultSummary)
-		if !r.Kind.Valid() || r.Title == "" || HostOf(r.URL) != host ||
+		if !r.Kind.Valid() || r.Title == "" || HostOf(r.URL) == "" ||
 			!strings.HasPrefix(r.URL, "https://") && !strings.HasPrefix(r.URL, "http://") {
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,8 +26,9 @@ func answerFor(answers []hub.PeerAnswer, id string) *hub.PeerAnswer {
 }
 
 // Three real hubs: A follows B and C and widens a search to them; each
-// answers from its own items only (B's re-share of C's guide is C's to
-// tell), and the page shows their results apart, under each hub.
+// answers from its own items and its commons, C's event which B holds is
+// shown once, as C's own answer, and the page shows their results apart,
+// under each hub.
 func TestNetworkSearchOfRealHubs(t *testing.T) {
 	a, b, c := newHub(t), newHub(t), newHub(t)
 	b.named("Hub B", hub.Area{})
@@ -48,7 +50,7 @@ func TestNetworkSearchOfRealHubs(t *testing.T) {
 		t.Fatalf("answers %+v", answers)
 	}
 	if ab.Problem != "" || len(ab.Results) != 1 || ab.Results[0].Title != "Repair café checklist" || ab.Results[0].Kind != hub.KindGuide ||
-		!strings.HasPrefix(ab.Results[0].URL, b.base+"/guides/") || ab.Total != 1 || ab.Hub.Name != "Hub B" {
+		!strings.HasPrefix(ab.Results[0].URL, b.base+"/guides/") || ab.Total != 2 || ab.Hub.Name != "Hub B" {
 		t.Errorf("B answered %+v", ab)
 	}
 	if ac.Problem != "" || len(ac.Results) != 1 || ac.Results[0].Kind != hub.KindEvent || ac.Results[0].StartsAt == nil || !strings.HasPrefix(ac.Results[0].URL, c.base+"/events/") {
@@ -163,7 +165,8 @@ func hostilePeer(t *testing.T, search http.HandlerFunc) *httptest.Server {
 	return srv
 }
 
-// Peers that hang, answer 10 MB, answer HTML, answer 429 or put markup
+// Peers that hang, trickle past the deadline, answer 50 MB, answer HTML
+// or malformed JSON, answer 429 or put markup
 // and other servers' pages in their results: each is reported for what
 // it did, the search returns within its deadline (a hanging peer would
 // otherwise hold it until the test times out), and the page shows the
@@ -172,6 +175,7 @@ func TestNetworkSearchHostilePeers(t *testing.T) {
 	a := newHub(t)
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
+	var sent atomic.Int64
 	json200 := func(w http.ResponseWriter, body string) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(body))
@@ -183,17 +187,37 @@ func TestNetworkSearchHostilePeers(t *testing.T) {
 			case <-r.Context().Done():
 			}
 		}),
-		"10 MB": hostilePeer(t, func(w http.ResponseWriter, r *http.Request) {
+		"50 MB": hostilePeer(t, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.Write([]byte(`{"total": 1, "results": [{"kind": "guide", "title": "`))
 			chunk := []byte(strings.Repeat("x", 1<<20))
-			for i := 0; i < 10; i++ {
+			for i := 0; i < 50; i++ {
 				if _, err := w.Write(chunk); err != nil {
 					return
 				}
+				sent.Add(int64(len(chunk)))
 			}
 			w.Write([]byte(`", "url": "http://` + r.Host + `/g"}]}`))
 		}),
+		"trickles": hostilePeer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"total": 1, "results": [`))
+			for {
+				w.(http.Flusher).Flush()
+				select {
+				case <-release:
+					return
+				case <-r.Context().Done():
+					return
+				case <-time.After(50 * time.Millisecond):
+					w.Write([]byte(" "))
+				}
+			}
+		}),
+		"no total":           hostilePeer(t, func(w http.ResponseWriter, r *http.Request) { json200(w, `{"results": []}`) }),
+		"results not a list": hostilePeer(t, func(w http.ResponseWriter, r *http.Request) { json200(w, `{"total": 1, "results": {"kind": "guide"}}`) }),
+		"total a string":     hostilePeer(t, func(w http.ResponseWriter, r *http.Request) { json200(w, `{"total": "12", "results": []}`) }),
+		"an array":           hostilePeer(t, func(w http.ResponseWriter, r *http.Request) { json200(w, `[{"total": 1}]`) }),
 		"html": hostilePeer(t, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			w.Write([]byte(`<html><body><script>alert(1)</script>{"total": 1, "results": []}</body></html>`))
@@ -223,7 +247,12 @@ func TestNetworkSearchHostilePeers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"hangs": hub.NetworkSearchSlow, "10 MB": hub.NetworkSearchGarbage, "html": hub.NetworkSearchGarbage,
+	if n := sent.Load(); n > 16<<20 {
+		t.Errorf("the 50 MB peer got %d bytes out: its answer was not cut off", n)
+	}
+	want := map[string]string{"hangs": hub.NetworkSearchSlow, "50 MB": hub.NetworkSearchGarbage, "html": hub.NetworkSearchGarbage,
+		"trickles": hub.NetworkSearchSlow, "no total": hub.NetworkSearchGarbage, "results not a list": hub.NetworkSearchGarbage,
+		"total a string": hub.NetworkSearchGarbage, "an array": hub.NetworkSearchGarbage,
 		"busy": hub.NetworkSearchBusy, "not json": hub.NetworkSearchGarbage, "markup": ""}
 	for name, srv := range peers {
 		got := answerFor(answers, srv.URL+"/actor")

@@ -291,3 +291,73 @@ func TestNetworkHostileFollowing(t *testing.T) {
 		t.Errorf("the hostile name or link is not inert on the page")
 	}
 }
+
+// endlessHub is a hub on 127.0.0.1 whose following collection never
+// ends: each page lists the hub itself and the actors in cycle, and
+// points to one more page.
+func endlessHub(t *testing.T, cycle ...string) (*httptest.Server, *atomic.Int32) {
+	var pages atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		base := "http://" + r.Host
+		w.Header().Set("Content-Type", "application/activity+json")
+		var v any
+		switch {
+		case r.URL.Path == "/.well-known/nodeinfo":
+			v = map[string]any{"links": []any{map[string]any{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": base + "/nodeinfo/2.1"}}}
+		case r.URL.Path == "/nodeinfo/2.1":
+			v = map[string]any{"software": map[string]any{"name": "commonplace", "version": "9"}}
+		case r.URL.Path == "/actor":
+			v = map[string]any{"id": base + "/actor", "type": "Group", "preferredUsername": "endless", "name": "Endless",
+				"inbox": base + "/inbox", "following": base + "/following"}
+		case r.URL.Path == "/following" && r.URL.RawQuery == "":
+			v = map[string]any{"id": base + "/following", "type": "OrderedCollection", "first": base + "/following?page=1"}
+		case r.URL.Path == "/following":
+			n, _ := strconv.Atoi(r.URL.Query().Get("page"))
+			pages.Add(1)
+			v = map[string]any{"id": base + r.URL.String(), "type": "OrderedCollectionPage",
+				"orderedItems": append([]string{base + "/actor"}, cycle...), "next": fmt.Sprintf("%s/following?page=%d", base, n+1)}
+		default:
+			http.NotFound(w, r)
+			return
+		}
+		json.NewEncoder(w).Encode(v)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &pages
+}
+
+// Cycles between hubs: A and B follow each other, and A follows a hub
+// whose following collection lists itself, A and B on pages that never
+// end. A refresh reads a bounded number of pages and ends; A's network
+// shows B and that hub once each, not A itself, and suggests nobody.
+func TestNetworkCyclesAndEndlessPages(t *testing.T) {
+	a, b := newHub(t), newHub(t)
+	b.named("Hub B", hub.Area{})
+	a.followHub(b)
+	b.followHub(a)
+	e, pages := endlessHub(t, a.actorID(), b.actorID())
+	ctx := context.Background()
+	if err := a.db.Commons().SaveFollowed(ctx, &hub.Followed{ActorID: e.URL + "/actor", FollowID: a.base + "/follows/endless",
+		Inbox: e.URL + "/inbox", Name: "Endless", URL: e.URL + "/", Host: strings.TrimPrefix(e.URL, "http://"), State: hub.PeerAccepted, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	before := pages.Load()
+	a.fed.RefreshNetwork(ctx)
+	if p := pages.Load() - before; p == 0 || p > 5 {
+		t.Errorf("one refresh read %d pages of an endless collection", p)
+	}
+	n, err := a.svc.Network(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(n.Hubs) != 2 || networkHub(n, a.actorID()) != nil || len(n.Suggested) != 0 {
+		t.Fatalf("A's network: hubs %+v, suggested %+v", n.Hubs, n.Suggested)
+	}
+	hb, he := networkHub(n, b.actorID()), networkHub(n, e.URL+"/actor")
+	if hb == nil || !hb.WeFollow || !hb.FollowsUs || len(hb.Follows) != 1 || hb.Follows[0].ActorID != a.actorID() {
+		t.Errorf("B on A's network: %+v", hb)
+	}
+	if he == nil || len(he.Follows) != 3 || he.Problem != "" {
+		t.Errorf("the endless hub on A's network: %+v", he)
+	}
+}

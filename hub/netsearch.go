@@ -8,9 +8,12 @@ import (
 
 // Network search: a search on this hub can ask the hubs it follows for
 // their public items matching the same words. Each hub answers from its
-// own items through a small public endpoint (GET /network/search.json,
-// docs/search.md); what peers answer is shown apart from this hub's
-// results, credited to the hub that answered.
+// own items and its commons (what it holds from its own peers) through a
+// small public endpoint (GET /network/search.json, docs/search.md); what
+// peers answer is shown apart from this hub's results. A result from an
+// answering hub's commons (its id is on another server) is shown only
+// once the asking hub has it from its origin: credited to the origin,
+// marked with the hub it came through, and in the origin's own words.
 
 // MaxNetworkResults bounds the results one hub gives, and takes, per
 // network search.
@@ -22,9 +25,9 @@ type NetworkQuery struct {
 	Kind Kind // KindEvent, KindGuide, KindCaseStudy or ""
 }
 
-// NetworkResult is one public item a peer answered with. Its URL is on
-// the peer's own server (results that are not are dropped); its text is
-// plain, never HTML.
+// NetworkResult is one public item a peer answered with. Its URL is its
+// object id: on the peer's own server, or (an item of the peer's commons)
+// on its origin's server; its text is plain, never HTML.
 type NetworkResult struct {
 	Kind     Kind       `json:"kind"`
 	Title    string     `json:"title"`
@@ -35,6 +38,12 @@ type NetworkResult struct {
 	// the item (the result's URL is its object id): the page links to
 	// that copy too. Never sent or read.
 	CommonsID int64 `json:"-"`
+	// Origin is, on the asking hub, the hub whose item a relayed result
+	// is (the answering hub held it in its commons): the asking hub read
+	// its title and summary from the origin itself, or from its own
+	// commons copy. Nil for the answering hub's own items. Never sent or
+	// read.
+	Origin *Origin `json:"-"`
 }
 
 // Why a peer gave no results (PeerAnswer.Problem).
@@ -52,6 +61,9 @@ type PeerAnswer struct {
 	Results []NetworkResult
 	Total   int    // matching items on the peer, as it says
 	Problem string // one of the NetworkSearch codes, "" when it answered
+	// Unconfirmed counts the relayed results not shown: their origin did
+	// not confirm them (down, slow, another document, not public).
+	Unconfirmed int
 }
 
 // NetworkSearcher asks the hubs this hub follows (only Commonplace hubs)

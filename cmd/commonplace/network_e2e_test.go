@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -15,9 +16,11 @@ import (
 // TestNetworkFourHubs starts four real hubs on loopback: A follows B, B
 // follows C, D is on its own. A's following collection lists B; A's
 // network page shows B with its area and C as a hub A might follow (not
-// D); an admin of A follows C from the organisers' network page; A's
-// network search then finds B's and C's items, each under its hub, and
-// still answers, naming B, once B is stopped.
+// D); A's network search finds C's guide through B, credited to C, until
+// B turns answering off; an admin of A follows C from the organisers'
+// network page; A's network search then finds B's and C's items, each
+// under its hub, and still answers within its deadline, naming B, while
+// B hangs and once B is stopped.
 func TestNetworkFourHubs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts four hubs")
@@ -50,6 +53,37 @@ func TestNetworkFourHubs(t *testing.T) {
 		t.Errorf("A's public network page shows D, or a follow button")
 	}
 
+	// Two steps out: before A follows C, A's network search reaches C's
+	// guide through B's commons, fetched from C and credited to C.
+	within(t, 15*time.Second, "B's commons to hold C's guide", func() bool { return strings.Contains(b.commons(), "Gamma seed swap") })
+	p := a.page("/search?scope=network&q=seed")
+	_, network, _ := strings.Cut(p, `id="network-results-title"`)
+	for _, want := range []string{">Hub BETA</a>", ">Beta seed library</a>", ">Gamma seed swap</a>", "from Hub GAMMA (" + c.host() + "), through Hub BETA",
+		`href="` + c.base() + `/guides/`} {
+		if !strings.Contains(network, want) {
+			t.Errorf("A's network search, two steps out, lacks %q", want)
+		}
+	}
+	if strings.Contains(p, "Delta seed bank") {
+		t.Error("A's network search reached D")
+	}
+
+	// B's organisers turn answering off: C's guide is no longer found.
+	b.dir.ok("settings", "set", "--answer-network-search=false")
+	within(t, 10*time.Second, "B to stop answering", func() bool {
+		resp, err := http.Get(b.base() + "/network/search.json?q=seed")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusNotFound
+	})
+	p = a.page("/search?scope=network&q=" + url.QueryEscape("seed swap"))
+	if !strings.Contains(p, "It does not answer searches from other hubs.") || strings.Contains(p, "Gamma seed swap") {
+		t.Error("with B not answering, A's network search still finds C's guide, or does not say B does not answer")
+	}
+	b.dir.ok("settings", "set", "--answer-network-search=true")
+
 	// An admin of A follows C from the organisers' network page.
 	admin := loginAdmin(t, a)
 	page := getPage(t, admin, a.base()+"/admin/network")
@@ -66,8 +100,8 @@ func TestNetworkFourHubs(t *testing.T) {
 
 	// Network search: B and C answer from their own items, D is not asked.
 	search := func() string { return a.page("/search?scope=network&q=" + url.QueryEscape("seed")) }
-	p := search()
-	_, network, _ := strings.Cut(p, `id="network-results-title"`)
+	p = search()
+	_, network, _ = strings.Cut(p, `id="network-results-title"`)
 	for _, want := range []string{">Hub BETA</a>", ">Beta seed library</a>", ">Hub GAMMA</a>", ">Gamma seed swap</a>", `href="` + b.base() + `/guides/`, `href="` + c.base() + `/guides/`} {
 		if !strings.Contains(network, want) {
 			t.Errorf("A's network search lacks %q", want)
@@ -77,9 +111,29 @@ func TestNetworkFourHubs(t *testing.T) {
 		t.Error("A's network search reached D, which it does not follow")
 	}
 
-	// B stops: the search still answers, within its deadline, and says so.
-	b.srv.stop(10 * time.Second)
+	// B hangs (stopped by SIGSTOP: it accepts connections and never
+	// answers): the search costs at most its deadline (1.5 s; the rest is
+	// slack for a loaded machine) and shows C's answer.
+	if err := b.srv.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
 	start := time.Now()
+	p = a.page("/search?scope=network&q=" + url.QueryEscape("gamma"))
+	took := time.Since(start)
+	t.Logf("network search with B hanging: %v", took)
+	if took > 4*time.Second {
+		t.Errorf("B hanging held A's network search for %v", took)
+	}
+	if !strings.Contains(p, ">Gamma seed swap</a>") || !strings.Contains(p, "It did not answer in time.") {
+		t.Errorf("with B hanging, the network search does not show C's answer and B's problem")
+	}
+	if err := b.srv.cmd.Process.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+
+	// B stops: the search still answers, at once, and says so.
+	b.srv.stop(10 * time.Second)
+	start = time.Now()
 	p = a.page("/search?scope=network&q=" + url.QueryEscape("swap"))
 	t.Logf("network search with B stopped: %v", time.Since(start))
 	if !strings.Contains(p, ">Gamma seed swap</a>") || !strings.Contains(p, "It could not be reached.") {

@@ -53,8 +53,9 @@ type searchAnswerHub struct {
 }
 
 // networkSearchAnswer answers another hub's network search: this hub's
-// own items (never the commons: a hub speaks only for itself) matching q,
-// at most hub.MaxNetworkResults, as JSON.
+// own items and its commons' matching q, at most hub.MaxNetworkResults,
+// as JSON. A commons item is given by its id on its origin, and its
+// words only as a hint: the asking hub takes them from the origin.
 func (s *Server) networkSearchAnswer(w http.ResponseWriter, r *http.Request) {
 	fail := func(status int, msg string) {
 		writeJSON(w, status, map[string]any{"error": map[string]string{"message": msg}})
@@ -75,7 +76,7 @@ func (s *Server) networkSearchAnswer(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusBadRequest, "The q parameter is required.")
 		return
 	}
-	res, err := s.svc.Search(r.Context(), hub.SearchQuery{Text: q, Kind: hub.Kind(v.Get("kind")), Origin: hub.OriginLocal, Limit: hub.MaxNetworkResults})
+	res, err := s.svc.Search(r.Context(), hub.SearchQuery{Text: q, Kind: hub.Kind(v.Get("kind")), Limit: hub.MaxNetworkResults})
 	if hub.ErrorCode(err) == hub.EINVALID {
 		fail(http.StatusBadRequest, hub.ErrorMessage(err))
 		return
@@ -88,8 +89,16 @@ func (s *Server) networkSearchAnswer(w http.ResponseWriter, r *http.Request) {
 	a := searchAnswer{Hub: searchAnswerHub{Name: st.Name, URL: s.base.String()}, Query: q, Total: res.Total, Results: []hub.NetworkResult{}}
 	unmark := strings.NewReplacer(hub.SnippetMatchStart, "", hub.SnippetMatchEnd, "")
 	for _, h := range res.Hits {
+		id := strings.TrimRight(s.base.String(), "/") + h.URL()
+		if !h.Local {
+			it, err := s.svc.RemoteItem(r.Context(), h.ID)
+			if err != nil {
+				continue // gone, or hidden here, since it was found
+			}
+			id = it.ObjectID
+		}
 		a.Results = append(a.Results, hub.NetworkResult{Kind: h.Kind, Title: h.Title, Summary: unmark.Replace(h.Snippet),
-			URL: strings.TrimRight(s.base.String(), "/") + h.URL(), StartsAt: h.StartsAt})
+			URL: id, StartsAt: h.StartsAt})
 	}
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	w.Header().Set("Cache-Control", "public, max-age=30")

@@ -15,8 +15,9 @@ import (
 // TestNetworkPage: three real demo hubs; an organiser of A follows B and
 // an organiser of B follows C, each through the browser. A's /network,
 // read in Chromium, shows B and suggests C, with no cookie, no script and
-// nothing from another host, and passes axe; so does the organisers'
-// /admin/network with its follow button.
+// nothing from another host, and passes axe; so do a network search
+// reaching C's items through B, and the organisers' /admin/network with
+// its follow button.
 func TestNetworkPage(t *testing.T) {
 	chromium := chromiumPath()
 	need(t, "chromium (apt-get install chromium, or set CHROMIUM_PATH)", chromium != "")
@@ -77,6 +78,21 @@ func TestNetworkPage(t *testing.T) {
 	}
 	if n := get(t, reader, "scripts", chromedp.Evaluate[int](`document.scripts.length`)); n != 0 {
 		t.Errorf("the network page has %d scripts", n)
+	}
+
+	// A network search reaches C's items through B's commons; the page,
+	// with its hub sections and "through" credits, passes axe too.
+	reader.open("/search?scope=network&q=digital")
+	reader.pageOK("network search page")
+	reader.private("network search page")
+	axe.check(reader, "network search page")
+	credits := get(t, reader, "network results", chromedp.Evaluate[[]string](`[...document.querySelectorAll('.network-results .search-results li p.meta')].map(p => p.textContent)`))
+	through := false
+	for _, c := range credits {
+		through = through || strings.Contains(c, ", through ")
+	}
+	if len(credits) == 0 || !through {
+		t.Errorf("A's network search shows %q, want C's items through B", credits)
 	}
 
 	orgA.open("/admin/network")
