@@ -25,6 +25,10 @@ type CaseStudy struct {
 	Contact      string // how to reach the group: email, web address or a name
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+
+	// AdaptedFrom is the peer's guide or case study this one builds on;
+	// nil for none (adapted.go).
+	AdaptedFrom *AdaptedFrom
 }
 
 // CaseStudySection names a section for display, in reading order.
