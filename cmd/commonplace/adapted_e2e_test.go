@@ -147,13 +147,16 @@ func TestAdaptationsCannotBeForged(t *testing.T) {
 		t.Fatalf("A credits a forged adaptation:\n%s", p)
 	}
 	// Its own adaptation on its own server is believed.
-	own := article(x.url("/case-studies/ours"), xActor, "Hostile but genuine")
+	own := article(x.url("/case-studies/ours"), xActor, "Hostile but genuine <script>alert(1)</script>")
 	if status, body := x.post(signedPost{url: a.inbox(), keyID: keyID, activity: activity(xActor, "Create", own)}); status != http.StatusAccepted {
 		t.Fatalf("a genuine adaptation: %d %s", status, body)
 	}
 	within(t, 5*time.Second, "A to credit the genuine adaptation", func() bool {
 		return strings.Contains(a.page(aPath), "Hostile but genuine")
 	})
+	if p := a.page(aPath); strings.Contains(p, "<script>alert") || !strings.Contains(p, "Hostile but genuine &lt;script&gt;") {
+		t.Errorf("the adaptation's title is not escaped on A's page:\n%s", p)
+	}
 	// Someone else's Delete of it is refused; its own removes it.
 	other := newHostile(t)
 	otherActor := other.actor("/actor", "Group")

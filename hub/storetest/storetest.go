@@ -58,6 +58,7 @@ var tests = []struct {
 	{"CommonsMirror", testCommonsMirror},
 	{"LatestComments", testLatestComments},
 	{"PeerShares", testPeerShares},
+	{"AdaptedFrom", testAdaptedFrom},
 	{"Subscriptions", testSubscriptions},
 	{"SubscriptionRoundTrip", testSubscriptionRoundTrip},
 	{"Batch", testBatch},
