@@ -57,7 +57,9 @@ func testAdaptedFrom(t *testing.T, open Opener) {
 		t.Errorf("CommonsItemByRef of nothing: %v, want ENOTFOUND", err)
 	}
 
-	by := func(host string) hub.Origin { return hub.Origin{ActorID: "https://" + host + "/actor", Name: host, Host: host} }
+	by := func(host string) hub.Origin {
+		return hub.Origin{ActorID: "https://" + host + "/actor", Name: host, Host: host}
+	}
 	for i, a := range []*hub.Adaptation{
 		{ObjectID: "https://b.example/g/1", Kind: hub.KindGuide, ItemID: g.ID, URL: "https://b.example/g/1", Title: "B's", By: by("b.example"), Received: now},
 		{ObjectID: "https://c.example/g/1", Kind: hub.KindGuide, ItemID: g.ID, URL: "https://c.example/g/1", Title: "C's", By: by("c.example"), Received: now.Add(time.Minute)},
