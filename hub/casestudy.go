@@ -29,6 +29,9 @@ type CaseStudy struct {
 	// AdaptedFrom is the peer's guide or case study this one builds on;
 	// nil for none (adapted.go).
 	AdaptedFrom *AdaptedFrom
+	// AdaptedBy are other servers' adaptations of it, oldest first; read
+	// only, filled on read.
+	AdaptedBy []*Adaptation
 }
 
 // CaseStudySection names a section for display, in reading order.

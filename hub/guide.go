@@ -22,6 +22,9 @@ type Guide struct {
 	// AdaptedFrom is the peer's guide or case study this one builds on;
 	// nil for none (adapted.go).
 	AdaptedFrom *AdaptedFrom
+	// AdaptedBy are other servers' adaptations of it, oldest first; read
+	// only, filled on read.
+	AdaptedBy []*Adaptation
 }
 
 // Validate checks and normalises a guide.

@@ -40,6 +40,24 @@ func loadAdaptedFrom(ctx context.Context, q queryer, kind hub.Kind, ids []int64)
 	return out, rows.Err()
 }
 
+// loadAdaptedBy reads peers' adaptations of the local items ids of kind.
+func loadAdaptedBy(ctx context.Context, q queryer, kind hub.Kind, ids []int64) (map[int64][]*hub.Adaptation, error) {
+	out := map[int64][]*hub.Adaptation{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{kind}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	list, err := queryAll(ctx, q, scanAdaptation, "list adaptations", `SELECT `+adaptationCols+` FROM adaptations
+		WHERE kind = ? AND item_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY received_at, object_id`, args...)
+	for _, a := range list {
+		out[a.ItemID] = append(out[a.ItemID], a)
+	}
+	return out, err
+}
+
 // setAdaptedFrom records (or, for nil, clears) the original of a local item.
 func setAdaptedFrom(ctx context.Context, tx *sql.Tx, kind hub.Kind, id int64, a *hub.AdaptedFrom) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM adapted_from WHERE kind = ? AND item_id = ?`, kind, id); err != nil || a == nil {

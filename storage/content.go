@@ -41,8 +41,12 @@ func (s *GuideStore) fill(ctx context.Context, guides []*hub.Guide) error {
 	if err != nil {
 		return err
 	}
+	by, err := loadAdaptedBy(ctx, s.db.db, hub.KindGuide, ids)
+	if err != nil {
+		return err
+	}
 	for _, g := range guides {
-		g.Tags, g.AdaptedFrom = tags[g.ID], from[g.ID]
+		g.Tags, g.AdaptedFrom, g.AdaptedBy = tags[g.ID], from[g.ID], by[g.ID]
 	}
 	return nil
 }
@@ -271,8 +275,12 @@ func (s *CaseStudyStore) fill(ctx context.Context, list []*hub.CaseStudy) error 
 	if err != nil {
 		return err
 	}
+	by, err := loadAdaptedBy(ctx, s.db.db, hub.KindCaseStudy, ids)
+	if err != nil {
+		return err
+	}
 	for _, c := range list {
-		c.Tags, c.Place, c.AdaptedFrom = tags[c.ID], places[c.PlaceID], from[c.ID]
+		c.Tags, c.Place, c.AdaptedFrom, c.AdaptedBy = tags[c.ID], places[c.PlaceID], from[c.ID], by[c.ID]
 	}
 	return nil
 }

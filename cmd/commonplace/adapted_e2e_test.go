@@ -67,6 +67,19 @@ func TestAdaptedFromTwoHubs(t *testing.T) {
 		t.Errorf("A's credit does not name B and its adaptation:\n%s", p)
 	}
 
+	var withCredit struct {
+		AdaptedBy []struct {
+			ObjectID string `json:"object_id"`
+			URL      string
+			Title    string
+			By       struct{ Name string }
+		} `json:"adapted_by"`
+	}
+	a.api(http.MethodGet, fmt.Sprintf("/case-studies/%d", orig.ID), nil, &withCredit)
+	if c := withCredit.AdaptedBy; len(c) != 1 || c[0].URL != adapted.URL || c[0].By.Name != "Hub BETA" || c[0].Title != "Beta tablet lending, our way" {
+		t.Errorf("A's API adapted_by: %+v", c)
+	}
+
 	// From the command line: a guide on B adapted from A's case study.
 	var cli adaptedItem
 	b.dir.okJSON(&cli, "guide", "add", "--title", "Beta lending guide", "--body", "Step by step.", "--adapted-from", orig.URL)

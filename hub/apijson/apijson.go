@@ -285,7 +285,8 @@ type Guide struct {
 	CreatedAt time.Time `json:"created_at,omitzero"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
 
-	AdaptedFrom *AdaptedFrom `json:"adapted_from,omitempty"`
+	AdaptedFrom *AdaptedFrom      `json:"adapted_from,omitempty"`
+	AdaptedBy   []*hub.Adaptation `json:"adapted_by,omitempty"` // read-only
 }
 
 // AdaptedFrom is the original a guide or case study is adapted from. On
@@ -319,7 +320,7 @@ func (a *AdaptedFrom) Hub() *hub.AdaptedFrom {
 func (enc Encoder) Guide(g *hub.Guide) Guide {
 	return Guide{ID: g.ID, Slug: g.Slug, URL: enc.URL(uris.Item(hub.KindGuide, g.Slug)), Title: g.Title, Summary: g.Summary,
 		Body: g.Body, Tags: NonNil(g.Tags), Revision: g.Revision, CreatedAt: g.CreatedAt, UpdatedAt: g.UpdatedAt,
-		AdaptedFrom: adaptedFromOut(g.AdaptedFrom)}
+		AdaptedFrom: adaptedFromOut(g.AdaptedFrom), AdaptedBy: g.AdaptedBy}
 }
 
 // Hub is the guide in as the hub takes it, as the guide id.
@@ -365,7 +366,8 @@ type CaseStudy struct {
 	CreatedAt    time.Time `json:"created_at,omitzero"`
 	UpdatedAt    time.Time `json:"updated_at,omitzero"`
 
-	AdaptedFrom *AdaptedFrom `json:"adapted_from,omitempty"`
+	AdaptedFrom *AdaptedFrom      `json:"adapted_from,omitempty"`
+	AdaptedBy   []*hub.Adaptation `json:"adapted_by,omitempty"` // read-only
 }
 
 // CaseStudy is c's JSON.
@@ -374,7 +376,7 @@ func (enc Encoder) CaseStudy(c *hub.CaseStudy) CaseStudy {
 		Summary: c.Summary, Problem: c.Problem, Approach: c.Approach, Tools: c.Tools, Outcome: c.Outcome,
 		Lessons: c.Lessons, Organisation: c.Organisation, PlaceID: c.PlaceID, Place: enc.Place(c.Place),
 		Tags: NonNil(c.Tags), Contact: c.Contact, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
-		AdaptedFrom: adaptedFromOut(c.AdaptedFrom)}
+		AdaptedFrom: adaptedFromOut(c.AdaptedFrom), AdaptedBy: c.AdaptedBy}
 }
 
 // Hub is the case study in as the hub takes it (without an ID).
