@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/remotehtml"
 	"github.com/commonplace-hub/commonplace/locales"
 )
 
@@ -271,4 +272,28 @@ func (f *Federation) ResolveItem(ctx context.Context, ref string) (*hub.RemoteIt
 		return nil, hub.Errorf(hub.EINVALID, "That is not a guide or a case study.")
 	}
 	return it, nil
+}
+
+// remoteOriginal is what a peer's object says it is adapted from: the
+// href of its object link (http(s) only) and the link's name as plain
+// text; nil for none.
+func remoteOriginal(d doc) *hub.RemoteOriginal {
+	ref := adaptedFromRef(d)
+	if ref == "" || !strings.HasPrefix(ref, "https://") && !strings.HasPrefix(ref, "http://") || len(ref) > hub.MaxRef {
+		return nil
+	}
+	title := ""
+	for _, t := range d.objs("tag") {
+		if t.str("href") == ref {
+			title = strings.TrimSpace(remotehtml.PlainText(t.str("name")))
+			break
+		}
+	}
+	if utf8.RuneCountInString(title) > hub.MaxTitle {
+		title = string([]rune(title)[:hub.MaxTitle])
+	}
+	if title == "" {
+		title = ref
+	}
+	return &hub.RemoteOriginal{ObjectID: ref, Title: title}
 }

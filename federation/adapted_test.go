@@ -73,3 +73,30 @@ func TestAdaptedFromLineInWelsh(t *testing.T) {
 		t.Errorf("summary in Welsh: %q", s)
 	}
 }
+
+// What a peer's object says it is adapted from, as the commons keeps it:
+// http(s) originals only, the link's name as plain text, its href when it
+// has none.
+func TestRemoteOriginal(t *testing.T) {
+	link := func(href, name string) doc {
+		return doc{"tag": []any{map[string]any{"type": "Link", "rel": relAdaptedFrom, "mediaType": "application/activity+json", "href": href, "name": name}}}
+	}
+	for _, c := range []struct {
+		name string
+		d    doc
+		want *hub.RemoteOriginal
+	}{
+		{"named", link("https://a.example/g", "Rota"), &hub.RemoteOriginal{ObjectID: "https://a.example/g", Title: "Rota"}},
+		{"HTML in the name", link("https://a.example/g", "<b>Rota</b><script>x</script>"), &hub.RemoteOriginal{ObjectID: "https://a.example/g", Title: "Rota"}},
+		{"no name", link("https://a.example/g", ""), &hub.RemoteOriginal{ObjectID: "https://a.example/g", Title: "https://a.example/g"}},
+		{"javascript", link("javascript:alert(1)", "x"), nil},
+		{"none", doc{}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := remoteOriginal(c.d)
+			if (got == nil) != (c.want == nil) || got != nil && *got != *c.want {
+				t.Errorf("remoteOriginal = %+v, want %+v", got, c.want)
+			}
+		})
+	}
+}

@@ -116,3 +116,41 @@ func (s *CommonsStore) CommonsItemByRef(ctx context.Context, ref string) (*hub.R
 	it, err := scanRemoteItem(s.db.db.QueryRowContext(ctx, `SELECT `+remoteItemCols+` FROM remote_items i WHERE i.object_id = ?1 OR i.url = ?1 ORDER BY i.object_id = ?1 DESC LIMIT 1`, ref))
 	return it, wrap(notFound(err, "There is no such item in the commons."), "read remote item")
 }
+
+// saveRemoteOriginal records (or, for nil, clears) what a commons item
+// says it is adapted from.
+func saveRemoteOriginal(ctx context.Context, tx *sql.Tx, itemID int64, o *hub.RemoteOriginal) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM remote_item_adapted_from WHERE item_id = ?`, itemID); err != nil || o == nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO remote_item_adapted_from (item_id, object_id, title) VALUES (?, ?, ?)`, itemID, o.ObjectID, o.Title)
+	return err
+}
+
+// fillRemoteOriginals loads what each commons item says it is adapted from.
+func (s *CommonsStore) fillRemoteOriginals(ctx context.Context, items []*hub.RemoteItem) error {
+	byID := map[int64]*hub.RemoteItem{}
+	ids := make([]int64, 0, len(items))
+	for _, it := range items {
+		byID[it.ID] = it
+		ids = append(ids, it.ID)
+	}
+	return forChunks(ids, func(chunk []int64) error {
+		rows, err := s.db.db.QueryContext(ctx, `SELECT item_id, object_id, title FROM remote_item_adapted_from WHERE item_id IN (`+placeholders(len(chunk))+`)`, int64Args(chunk)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			o := &hub.RemoteOriginal{}
+			if err := rows.Scan(&id, &o.ObjectID, &o.Title); err != nil {
+				return err
+			}
+			if it := byID[id]; it != nil {
+				it.AdaptedFrom = o
+			}
+		}
+		return rows.Err()
+	})
+}

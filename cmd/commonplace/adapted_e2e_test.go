@@ -109,6 +109,27 @@ func TestAdaptedFromTwoHubs(t *testing.T) {
 		t.Fatalf("A's guide's adapted_from, read from B: %+v", f)
 	}
 	within(t, 5*time.Second, "B's guide page to show Adapted by A", adaptedBy(b, strings.TrimPrefix(bGuide.URL, b.base()), aGuide.URL))
+	// B follows A, so A's guide is in B's commons, saying what it is adapted from.
+	var held struct {
+		Items []struct {
+			ID          int64
+			Title       string
+			AdaptedFrom *struct {
+				ObjectID string `json:"object_id"`
+				Title    string
+			} `json:"adapted_from"`
+		}
+	}
+	within(t, 5*time.Second, "A's adapted guide in B's commons", func() bool {
+		b.api(http.MethodGet, "/commons?kind=guide", nil, &held)
+		return len(held.Items) == 1 && held.Items[0].AdaptedFrom != nil
+	})
+	if f := held.Items[0].AdaptedFrom; f.ObjectID != bGuide.URL || f.Title != "Beta volunteer rota" {
+		t.Errorf("the commons item's adapted_from: %+v", f)
+	}
+	if p := b.page(fmt.Sprintf("/commons/%d", held.Items[0].ID)); !strings.Contains(p, `Adapted from <a href="`+bGuide.URL+`" rel="nofollow noopener noreferrer">Beta volunteer rota</a>`) {
+		t.Errorf("B's commons page of A's guide does not say what it is adapted from:\n%s", p)
+	}
 
 	// B deletes its adaptation: the credit on A goes.
 	b.api(http.MethodDelete, fmt.Sprintf("/case-studies/%d", adapted.ID), nil, nil)

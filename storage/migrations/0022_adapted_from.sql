@@ -45,3 +45,11 @@ CREATE TABLE adaptations (
 CREATE INDEX adaptations_item ON adaptations(kind, item_id, received_at);
 CREATE INDEX adaptations_host ON adaptations(by_host);
 CREATE INDEX adaptations_actor ON adaptations(by_actor);
+
+-- What a peer's guide or case study in the commons says it is adapted
+-- from (its FEP-e232 link), shown on its commons page.
+CREATE TABLE remote_item_adapted_from (
+	item_id   INTEGER PRIMARY KEY REFERENCES remote_items(id) ON DELETE CASCADE,
+	object_id TEXT NOT NULL,            -- the original's id
+	title     TEXT NOT NULL DEFAULT ''
+);
