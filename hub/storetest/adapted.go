@@ -48,6 +48,21 @@ func testAdaptedFrom(t *testing.T, open Opener) {
 	if _, err := s.SaveRemoteItem(ctx, it, hub.ItemSource{PeerActor: it.Origin.ActorID}); err != nil {
 		t.Fatal(err)
 	}
+	it.AdaptedFrom = &hub.RemoteOriginal{ObjectID: "https://c.example/guides/first", Title: "First"}
+	it.Updated = now.Add(time.Second)
+	if _, err := s.SaveRemoteItem(ctx, it, hub.ItemSource{PeerActor: it.Origin.ActorID}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.RemoteItemByObject(ctx, it.ObjectID); err != nil || got.AdaptedFrom == nil || *got.AdaptedFrom != *it.AdaptedFrom {
+		t.Errorf("a commons item's original: %+v, %v", got, err)
+	}
+	it.AdaptedFrom, it.Updated = nil, now.Add(2*time.Second)
+	if _, err := s.SaveRemoteItem(ctx, it, hub.ItemSource{PeerActor: it.Origin.ActorID}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.RemoteItemByObject(ctx, it.ObjectID); got.AdaptedFrom != nil {
+		t.Errorf("an update without the link kept the original: %+v", got.AdaptedFrom)
+	}
 	for _, ref := range []string{it.ObjectID, it.URL} {
 		if got, err := all.Adapted.CommonsItemByRef(ctx, ref); err != nil || got.ObjectID != it.ObjectID {
 			t.Errorf("CommonsItemByRef(%s): %+v, %v", ref, got, err)
