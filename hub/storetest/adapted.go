@@ -41,6 +41,13 @@ func testAdaptedFrom(t *testing.T, open Opener) {
 		t.Errorf("cleared original kept: %+v", got.AdaptedFrom)
 	}
 
+	testCommonsOriginals(t, all)
+	testAdaptations(t, all, g)
+}
+
+// testCommonsOriginals: a commons item's original is kept and cleared
+// with it; a commons item is found by its id or its page.
+func testCommonsOriginals(t *testing.T, all Stores) {
 	s := all.FederationCommons
 	now := time.Unix(1_800_000_000, 0).UTC()
 	it := &hub.RemoteItem{ObjectID: "https://b.example/objects/1", Kind: hub.KindGuide, URL: "https://b.example/guides/one", Title: "One",
@@ -71,6 +78,13 @@ func testAdaptedFrom(t *testing.T, open Opener) {
 	if _, err := all.Adapted.CommonsItemByRef(ctx, "https://b.example/nothing"); hub.ErrorCode(err) != hub.ENOTFOUND {
 		t.Errorf("CommonsItemByRef of nothing: %v, want ENOTFOUND", err)
 	}
+}
+
+// testAdaptations: peers' adaptations of the guide g are listed, replaced
+// by id, removed by id, by a block of their server, and with g.
+func testAdaptations(t *testing.T, all Stores, g *hub.Guide) {
+	s := all.FederationCommons
+	now := time.Unix(1_800_000_000, 0).UTC()
 
 	by := func(host string) hub.Origin {
 		return hub.Origin{ActorID: "https://" + host + "/actor", Name: host, Host: host}
