@@ -67,6 +67,9 @@ func (in *inbox) onCreateOrUpdate(ctx context.Context, act doc, from *hub.Remote
 	if itemKindOf(obj) == "" {
 		return nil // a Note, a Page...: not something the commons keeps
 	}
+	if err := in.noteAdaptation(ctx, obj, from.ID); err != nil {
+		return err
+	}
 	p, obj, src, err := in.sourcePeer(ctx, from, obj)
 	if err != nil || p == nil {
 		return err // not from a peer the hub follows: ignored

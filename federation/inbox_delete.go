@@ -37,6 +37,9 @@ func (in *inbox) onDeleteObject(ctx context.Context, act doc, from *hub.RemoteAc
 		in.log.Info("comment deleted by its author", "object", iri)
 		return err
 	}
+	if err := in.forgetAdaptation(ctx, iri, from); err != nil {
+		return err
+	}
 	prev, err := in.commons.RemoteItemByObject(ctx, iri)
 	if hub.ErrorCode(err) == hub.ENOTFOUND {
 		return nil

@@ -45,6 +45,7 @@ func parseItem(d doc, origin hub.Origin, now time.Time) (*hub.RemoteItem, error)
 		}
 	}
 	it.Picture = remotePicture(d)
+	it.AdaptedFrom = remoteOriginal(d)
 	it.Published = parseTime(d.str("published"))
 	if it.Published.IsZero() {
 		it.Published = now

@@ -297,6 +297,7 @@ func (f *Federation) guideObject(g *hub.Guide, st hub.Settings) map[string]any {
 	if tags := f.hashtags(g.Tags); len(tags) > 0 {
 		o["tag"] = tags
 	}
+	withAdaptedFrom(o, g.AdaptedFrom, f.words(st))
 	return o
 }
 
@@ -332,6 +333,7 @@ func (f *Federation) caseStudyObject(c *hub.CaseStudy, st hub.Settings) map[stri
 	if tags := f.hashtags(c.Tags); len(tags) > 0 {
 		o["tag"] = tags
 	}
+	withAdaptedFrom(o, c.AdaptedFrom, f.words(st))
 	return o
 }
 

@@ -60,6 +60,9 @@ type peerReader interface {
 // itemKeeper keeps a peer's item in the commons (inbox_create.go).
 type itemKeeper interface {
 	keepItem(ctx context.Context, obj doc, p *hub.Followed, src hub.ItemSource) error
+	// noteAdaptation credits an item adapted from one of the hub's own
+	// (adapted.go).
+	noteAdaptation(ctx context.Context, obj doc, actor string) error
 }
 
 // FollowPeer resolves target and sends a Follow: hub.Federation.
@@ -414,6 +417,11 @@ func (ps *peers) backfill(ctx context.Context, p *hub.Followed) (int, error) {
 			obj, err := ps.remote.fetchItem(ctx, iri)
 			if err != nil || itemKindOf(obj) == "" {
 				continue // deleted since, or not an item
+			}
+			if HostOf(iri) == p.Host {
+				if err := ps.items.noteAdaptation(ctx, obj, p.ActorID); err != nil {
+					ps.log.Debug("backfill: adaptation skipped", "object", iri, "err", err)
+				}
 			}
 			src := hub.ItemSource{PeerActor: p.ActorID}
 			if share && HostOf(iri) != p.Host {

@@ -150,7 +150,12 @@ func (f *Federation) SyncItem(ctx context.Context, kind hub.Kind, id int64) erro
 		if err != nil {
 			return err
 		}
-		if err := f.store.Enqueue(ctx, hub.Enqueued{Activity: act, Inboxes: inboxes, Record: rec}); err != nil {
+		var before map[string]any
+		if ok {
+			json.Unmarshal(prev.Body, &before)
+		}
+		to := mergeInboxes(inboxes, f.adaptationInboxes(ctx, w.obj, before))
+		if err := f.store.Enqueue(ctx, hub.Enqueued{Activity: act, Inboxes: to, Record: rec}); err != nil {
 			return err
 		}
 		sent++
@@ -172,7 +177,8 @@ func (f *Federation) SyncItem(ctx context.Context, kind hub.Kind, id int64) erro
 		if err != nil {
 			return err
 		}
-		if err := f.store.Enqueue(ctx, hub.Enqueued{Activity: act, Inboxes: inboxes, Forget: iri, Withdraw: iri}); err != nil {
+		to := mergeInboxes(inboxes, f.adaptationInboxes(ctx, o))
+		if err := f.store.Enqueue(ctx, hub.Enqueued{Activity: act, Inboxes: to, Forget: iri, Withdraw: iri}); err != nil {
 			return err
 		}
 		sent++

@@ -25,6 +25,13 @@ type CaseStudy struct {
 	Contact      string // how to reach the group: email, web address or a name
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+
+	// AdaptedFrom is the peer's guide or case study this one builds on;
+	// nil for none (adapted.go).
+	AdaptedFrom *AdaptedFrom
+	// AdaptedBy are other servers' adaptations of it, oldest first; read
+	// only, filled on read.
+	AdaptedBy []*Adaptation
 }
 
 // CaseStudySection names a section for display, in reading order.

@@ -83,6 +83,16 @@ type RemoteItem struct {
 	Reshared bool `json:"reshared"`
 	// Picture is its picture on the peer, nil for none.
 	Picture *RemotePicture `json:"picture,omitempty"`
+	// AdaptedFrom is the original it says it is adapted from (adapted.go),
+	// nil for none.
+	AdaptedFrom *RemoteOriginal `json:"adapted_from,omitempty"`
+}
+
+// RemoteOriginal is what a commons item says it is adapted from: the
+// original's ActivityPub id (on any server) and title, as its origin said.
+type RemoteOriginal struct {
+	ObjectID string `json:"object_id"`
+	Title    string `json:"title"`
 }
 
 // Location is the place line for an event: place name and address, or

@@ -238,6 +238,14 @@ type FederationCommonsStore interface {
 	// DeleteCommentByObject removes a comment; false if there was none.
 	DeleteCommentByObject(ctx context.Context, objectID string) (bool, error)
 
+	// SaveAdaptation inserts or replaces, by ObjectID, a peer's item
+	// adapted from one of the hub's own (adapted.go).
+	SaveAdaptation(ctx context.Context, a *Adaptation) error
+	// AdaptationByObject returns one by the adaptation's ActivityPub id.
+	AdaptationByObject(ctx context.Context, objectID string) (*Adaptation, error)
+	// DeleteAdaptation removes one; false if there was none.
+	DeleteAdaptation(ctx context.Context, objectID string) (bool, error)
+
 	// Reshare returns our Announce of an object; ENOTFOUND if none.
 	Reshare(ctx context.Context, objectID string) (activityID string, err error)
 	SaveReshare(ctx context.Context, objectID, activityID string) error

@@ -18,6 +18,13 @@ type Guide struct {
 	Revision  int // number of the latest revision, from 1
 	CreatedAt time.Time
 	UpdatedAt time.Time
+
+	// AdaptedFrom is the peer's guide or case study this one builds on;
+	// nil for none (adapted.go).
+	AdaptedFrom *AdaptedFrom
+	// AdaptedBy are other servers' adaptations of it, oldest first; read
+	// only, filled on read.
+	AdaptedBy []*Adaptation
 }
 
 // Validate checks and normalises a guide.

@@ -42,6 +42,10 @@ type Stores struct {
 	// NetworkCounts counts what the commons holds from each peer, for
 	// the network page; nil: no counts.
 	NetworkCounts NetworkStore
+	// Adapted reads peers' adaptations of the hub's guides and case
+	// studies, and finds commons items named as originals (adapted.go);
+	// nil: none are shown.
+	Adapted AdaptationStore
 }
 
 // Batcher runs fn so that every change the stores make through the
@@ -429,6 +433,10 @@ func (s *Service) CreateGuide(ctx context.Context, g *Guide) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
+	var err error
+	if g.AdaptedFrom, err = s.resolveAdaptedFrom(ctx, "guide", g.AdaptedFrom, nil); err != nil {
+		return err
+	}
 	g.Slug = Slugify(g.Title)
 	if err := s.Guides.CreateGuide(ctx, g, revisionOf(ctx, g, "Created")); err != nil {
 		return err
@@ -460,6 +468,9 @@ func (s *Service) updateGuide(ctx context.Context, g *Guide, note string) error 
 		return err
 	}
 	if err := g.Validate(); err != nil {
+		return err
+	}
+	if g.AdaptedFrom, err = s.resolveAdaptedFrom(ctx, "guide", g.AdaptedFrom, old.AdaptedFrom); err != nil {
 		return err
 	}
 	g.Slug, g.CreatedAt = old.Slug, old.CreatedAt
@@ -557,6 +568,10 @@ func (s *Service) CreateCaseStudy(ctx context.Context, c *CaseStudy) error {
 	if err := s.checkPlaceRef(ctx, c.PlaceID); err != nil {
 		return err
 	}
+	var err error
+	if c.AdaptedFrom, err = s.resolveAdaptedFrom(ctx, "case study", c.AdaptedFrom, nil); err != nil {
+		return err
+	}
 	c.Slug = Slugify(c.Title)
 	if err := s.CaseStudies.CreateCaseStudy(ctx, c); err != nil {
 		return err
@@ -578,6 +593,9 @@ func (s *Service) UpdateCaseStudy(ctx context.Context, c *CaseStudy) error {
 		return err
 	}
 	if err := s.checkPlaceRef(ctx, c.PlaceID); err != nil {
+		return err
+	}
+	if c.AdaptedFrom, err = s.resolveAdaptedFrom(ctx, "case study", c.AdaptedFrom, old.AdaptedFrom); err != nil {
 		return err
 	}
 	c.Slug, c.CreatedAt = old.Slug, old.CreatedAt

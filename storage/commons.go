@@ -78,6 +78,9 @@ func (s *CommonsStore) fillShares(ctx context.Context, items []*hub.RemoteItem) 
 	if err := s.fillRemotePictures(ctx, items); err != nil {
 		return err
 	}
+	if err := s.fillRemoteOriginals(ctx, items); err != nil {
+		return err
+	}
 	byID := map[int64]*hub.RemoteItem{}
 	ids := make([]int64, 0, len(items))
 	for _, it := range items {
@@ -236,6 +239,9 @@ func (s *CommonsStore) SaveRemoteItem(ctx context.Context, it *hub.RemoteItem, s
 		}
 		it.ID = id
 		if changed {
+			if err := saveRemoteOriginal(ctx, tx, id, it.AdaptedFrom); err != nil {
+				return err
+			}
 			if err := saveRemotePicture(ctx, tx, id, it.Picture); err != nil {
 				return err
 			}

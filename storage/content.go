@@ -37,8 +37,16 @@ func (s *GuideStore) fill(ctx context.Context, guides []*hub.Guide) error {
 	if err != nil {
 		return err
 	}
+	from, err := loadAdaptedFrom(ctx, s.db.db, hub.KindGuide, ids)
+	if err != nil {
+		return err
+	}
+	by, err := loadAdaptedBy(ctx, s.db.db, hub.KindGuide, ids)
+	if err != nil {
+		return err
+	}
 	for _, g := range guides {
-		g.Tags = tags[g.ID]
+		g.Tags, g.AdaptedFrom, g.AdaptedBy = tags[g.ID], from[g.ID], by[g.ID]
 	}
 	return nil
 }
@@ -142,6 +150,9 @@ func (s *GuideStore) CreateGuide(ctx context.Context, g *hub.Guide, rev *hub.Gui
 		if err := setTags(ctx, tx, guideTags, id, g.Tags); err != nil {
 			return err
 		}
+		if err := setAdaptedFrom(ctx, tx, hub.KindGuide, id, g.AdaptedFrom); err != nil {
+			return err
+		}
 		if err := s.db.indexLocal(ctx, tx, hub.KindGuide, id); err != nil {
 			return err
 		}
@@ -170,6 +181,9 @@ func (s *GuideStore) UpdateGuide(ctx context.Context, g *hub.Guide, rev *hub.Gui
 			return err
 		}
 		if err := setTags(ctx, tx, guideTags, g.ID, g.Tags); err != nil {
+			return err
+		}
+		if err := setAdaptedFrom(ctx, tx, hub.KindGuide, g.ID, g.AdaptedFrom); err != nil {
 			return err
 		}
 		if err := s.db.indexLocal(ctx, tx, hub.KindGuide, g.ID); err != nil {
@@ -257,8 +271,16 @@ func (s *CaseStudyStore) fill(ctx context.Context, list []*hub.CaseStudy) error 
 	if err != nil {
 		return err
 	}
+	from, err := loadAdaptedFrom(ctx, s.db.db, hub.KindCaseStudy, ids)
+	if err != nil {
+		return err
+	}
+	by, err := loadAdaptedBy(ctx, s.db.db, hub.KindCaseStudy, ids)
+	if err != nil {
+		return err
+	}
 	for _, c := range list {
-		c.Tags, c.Place = tags[c.ID], places[c.PlaceID]
+		c.Tags, c.Place, c.AdaptedFrom, c.AdaptedBy = tags[c.ID], places[c.PlaceID], from[c.ID], by[c.ID]
 	}
 	return nil
 }
@@ -335,6 +357,9 @@ func (s *CaseStudyStore) CreateCaseStudy(ctx context.Context, c *hub.CaseStudy) 
 		if err := setTags(ctx, tx, caseStudyTags, id, c.Tags); err != nil {
 			return err
 		}
+		if err := setAdaptedFrom(ctx, tx, hub.KindCaseStudy, id, c.AdaptedFrom); err != nil {
+			return err
+		}
 		if err := s.db.indexLocal(ctx, tx, hub.KindCaseStudy, id); err != nil {
 			return err
 		}
@@ -357,6 +382,9 @@ func (s *CaseStudyStore) UpdateCaseStudy(ctx context.Context, c *hub.CaseStudy) 
 			return hub.Errorf(hub.ENOTFOUND, "There is no such case study.")
 		}
 		if err := setTags(ctx, tx, caseStudyTags, c.ID, c.Tags); err != nil {
+			return err
+		}
+		if err := setAdaptedFrom(ctx, tx, hub.KindCaseStudy, c.ID, c.AdaptedFrom); err != nil {
 			return err
 		}
 		return s.db.indexLocal(ctx, tx, hub.KindCaseStudy, c.ID)

@@ -62,6 +62,7 @@ func (s *CommonsStore) AddBlock(ctx context.Context, b hub.Block) error {
 		// names one, and any spelling an older version saved).
 		for _, q := range []struct{ sql, iri, host, hosts string }{
 			{`DELETE FROM comments WHERE %s`, "author_actor", "author_host", `SELECT DISTINCT author_host FROM comments`},
+			{`DELETE FROM adaptations WHERE %s`, "by_actor", "by_host", `SELECT DISTINCT by_host FROM adaptations`},
 			{`DELETE FROM remote_item_sources WHERE item_id IN (SELECT id FROM remote_items WHERE %s)`, "origin_actor", "origin_host", `SELECT DISTINCT origin_host FROM remote_items`},
 			{`DELETE FROM remote_item_sources WHERE peer_actor IN (SELECT actor_id FROM peers WHERE %s)`, "actor_id", "host", `SELECT DISTINCT host FROM peers`},
 			{`DELETE FROM peers WHERE %s`, "actor_id", "host", `SELECT DISTINCT host FROM peers`},

@@ -261,6 +261,7 @@ func (db *DB) Stores() hub.Stores {
 		Queue:         &QueueStore{db},
 		NetworkCounts: &CommonsStore{db},
 		Pictures:      &PictureStore{db},
+		Adapted:       &CommonsStore{db},
 	}
 }
 

@@ -52,6 +52,7 @@ var caseStudySections = []struct{ name, usage string }{
 
 type caseStudyFlags struct {
 	title, summary, organisation, placeSlug, contact, tags string
+	adaptedFrom                                            string
 	text, files                                            map[string]*string
 }
 
@@ -67,6 +68,7 @@ func (f *caseStudyFlags) register(fs *flag.FlagSet, _ bool) {
 	fs.StringVar(&f.placeSlug, "place-slug", "", "where it happened: a place `slug` (see 'commonplace place list')")
 	fs.StringVar(&f.contact, "contact", "", "how to reach the group: an email, web address or `name`")
 	fs.StringVar(&f.tags, "tags", "", "comma-separated `topics`")
+	fs.StringVar(&f.adaptedFrom, "adapted-from", "", "the `address` (or ActivityPub id) of another hub's case study or guide this builds on; empty: none")
 }
 
 func (f *caseStudyFlags) apply(ctx context.Context, e *env, svc *hub.Service, c *hub.CaseStudy, _ bool) error {
@@ -85,6 +87,7 @@ func (f *caseStudyFlags) apply(ctx context.Context, e *env, svc *hub.Service, c 
 	given(e, "organisation", &c.Organisation, f.organisation)
 	given(e, "contact", &c.Contact, f.contact)
 	given(e, "tags", &c.Tags, splitList(f.tags))
+	given(e, "adapted-from", &c.AdaptedFrom, adaptedFromFlag(f.adaptedFrom))
 	if e.isSet("place-slug") {
 		slug := strings.TrimSpace(f.placeSlug)
 		c.PlaceID, c.Place = 0, nil
@@ -130,6 +133,7 @@ func showCaseStudy(_ context.Context, e *env, _ *hub.Service, c *hub.CaseStudy) 
 	}
 	d.add("contact", c.Contact)
 	d.add("topics", strings.Join(c.Tags, ", "))
+	d.add("adapted from", adaptedFromLine(c.AdaptedFrom))
 	d.add("updated", formatDate(c.UpdatedAt))
 	var body strings.Builder
 	for _, s := range c.Sections() {

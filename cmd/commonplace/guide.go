@@ -48,6 +48,7 @@ func guideCommand() *command {
 type guideFlags struct {
 	title, summary, tags, body, bodyFile string
 	note                                 string // edit only
+	adaptedFrom                          string
 }
 
 func (f *guideFlags) register(fs *flag.FlagSet, edit bool) {
@@ -56,6 +57,7 @@ func (f *guideFlags) register(fs *flag.FlagSet, edit bool) {
 	fs.StringVar(&f.tags, "tags", "", "comma-separated `topics`")
 	fs.StringVar(&f.body, "body", "", "the guide `text` (Markdown)")
 	fs.StringVar(&f.bodyFile, "body-file", "", "read the guide text from a `file` (- for standard input)")
+	fs.StringVar(&f.adaptedFrom, "adapted-from", "", "the `address` (or ActivityPub id) of another hub's guide or case study this builds on; empty: none")
 	if edit {
 		fs.StringVar(&f.note, "note", "", "a short `note` on what changed, kept with the revision")
 	}
@@ -65,6 +67,7 @@ func (f *guideFlags) apply(_ context.Context, e *env, _ *hub.Service, g *hub.Gui
 	given(e, "title", &g.Title, f.title)
 	given(e, "summary", &g.Summary, f.summary)
 	given(e, "tags", &g.Tags, splitList(f.tags))
+	given(e, "adapted-from", &g.AdaptedFrom, adaptedFromFlag(f.adaptedFrom))
 	body, ok, err := e.readText("body", f.body, f.bodyFile)
 	if err != nil {
 		return err
@@ -104,6 +107,7 @@ func guideShow(fs *flag.FlagSet, e *env) runFunc {
 		d.add("slug", g.Slug)
 		d.add("summary", g.Summary)
 		d.add("topics", strings.Join(g.Tags, ", "))
+		d.add("adapted from", adaptedFromLine(g.AdaptedFrom))
 		d.add("revision", strconv.Itoa(g.Revision))
 		d.add("updated", formatDate(g.UpdatedAt))
 		e.printDetails(g.Title, d, g.Body)
@@ -193,4 +197,20 @@ var guideListing = listing[*hub.Guide]{
 		fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", g.Slug, g.Revision, formatDate(g.UpdatedAt), g.Title)
 	},
 	json: func(enc apijson.Encoder, g *hub.Guide) any { return enc.Guide(g) },
+}
+
+// adaptedFromFlag is the original --adapted-from names, nil for none.
+func adaptedFromFlag(v string) *hub.AdaptedFrom {
+	if v = strings.TrimSpace(v); v == "" {
+		return nil
+	}
+	return &hub.AdaptedFrom{ObjectID: v}
+}
+
+// adaptedFromLine says what an item is adapted from, "" for nothing.
+func adaptedFromLine(a *hub.AdaptedFrom) string {
+	if a == nil {
+		return ""
+	}
+	return fmt.Sprintf("%q by %s (%s)", a.Title, a.Origin.DisplayName(), a.URL)
 }

@@ -284,17 +284,48 @@ type Guide struct {
 	Note      string    `json:"note,omitempty"`
 	CreatedAt time.Time `json:"created_at,omitzero"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
+
+	AdaptedFrom *AdaptedFrom      `json:"adapted_from,omitempty"`
+	AdaptedBy   []*hub.Adaptation `json:"adapted_by,omitempty"` // read-only
+}
+
+// AdaptedFrom is the original a guide or case study is adapted from. On
+// input only object_id (or, without it, url) is read: the hub finds the
+// rest in its commons or on the original's server; the other fields are
+// answered and ignored when given back.
+type AdaptedFrom struct {
+	ObjectID string     `json:"object_id"`
+	URL      string     `json:"url"`
+	Title    string     `json:"title,omitempty"`
+	Kind     hub.Kind   `json:"kind,omitempty"`
+	By       hub.Origin `json:"by,omitzero"`
+}
+
+func adaptedFromOut(a *hub.AdaptedFrom) *AdaptedFrom {
+	if a == nil {
+		return nil
+	}
+	return &AdaptedFrom{ObjectID: a.ObjectID, URL: a.URL, Title: a.Title, Kind: a.Kind, By: a.Origin}
+}
+
+// Hub is the reference as the hub takes it; nil for none.
+func (a *AdaptedFrom) Hub() *hub.AdaptedFrom {
+	if a == nil || (a.ObjectID == "" && a.URL == "") {
+		return nil
+	}
+	return &hub.AdaptedFrom{ObjectID: a.ObjectID, URL: a.URL}
 }
 
 // Guide is g's JSON.
 func (enc Encoder) Guide(g *hub.Guide) Guide {
 	return Guide{ID: g.ID, Slug: g.Slug, URL: enc.URL(uris.Item(hub.KindGuide, g.Slug)), Title: g.Title, Summary: g.Summary,
-		Body: g.Body, Tags: NonNil(g.Tags), Revision: g.Revision, CreatedAt: g.CreatedAt, UpdatedAt: g.UpdatedAt}
+		Body: g.Body, Tags: NonNil(g.Tags), Revision: g.Revision, CreatedAt: g.CreatedAt, UpdatedAt: g.UpdatedAt,
+		AdaptedFrom: adaptedFromOut(g.AdaptedFrom), AdaptedBy: g.AdaptedBy}
 }
 
 // Hub is the guide in as the hub takes it, as the guide id.
 func (in *Guide) Hub(id int64) *hub.Guide {
-	return &hub.Guide{ID: id, Title: in.Title, Summary: in.Summary, Body: in.Body, Tags: in.Tags}
+	return &hub.Guide{ID: id, Title: in.Title, Summary: in.Summary, Body: in.Body, Tags: in.Tags, AdaptedFrom: in.AdaptedFrom.Hub()}
 }
 
 // Revision is one revision of a guide.
@@ -334,6 +365,9 @@ type CaseStudy struct {
 	Contact      string    `json:"contact"`
 	CreatedAt    time.Time `json:"created_at,omitzero"`
 	UpdatedAt    time.Time `json:"updated_at,omitzero"`
+
+	AdaptedFrom *AdaptedFrom      `json:"adapted_from,omitempty"`
+	AdaptedBy   []*hub.Adaptation `json:"adapted_by,omitempty"` // read-only
 }
 
 // CaseStudy is c's JSON.
@@ -341,14 +375,15 @@ func (enc Encoder) CaseStudy(c *hub.CaseStudy) CaseStudy {
 	return CaseStudy{ID: c.ID, Slug: c.Slug, URL: enc.URL(uris.Item(hub.KindCaseStudy, c.Slug)), Title: c.Title,
 		Summary: c.Summary, Problem: c.Problem, Approach: c.Approach, Tools: c.Tools, Outcome: c.Outcome,
 		Lessons: c.Lessons, Organisation: c.Organisation, PlaceID: c.PlaceID, Place: enc.Place(c.Place),
-		Tags: NonNil(c.Tags), Contact: c.Contact, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+		Tags: NonNil(c.Tags), Contact: c.Contact, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		AdaptedFrom: adaptedFromOut(c.AdaptedFrom), AdaptedBy: c.AdaptedBy}
 }
 
 // Hub is the case study in as the hub takes it (without an ID).
 func (in *CaseStudy) Hub() *hub.CaseStudy {
 	return &hub.CaseStudy{Title: in.Title, Summary: in.Summary, Problem: in.Problem, Approach: in.Approach,
 		Tools: in.Tools, Outcome: in.Outcome, Lessons: in.Lessons, Organisation: in.Organisation,
-		PlaceID: in.PlaceID, Tags: in.Tags, Contact: in.Contact}
+		PlaceID: in.PlaceID, Tags: in.Tags, Contact: in.Contact, AdaptedFrom: in.AdaptedFrom.Hub()}
 }
 
 // Topic is a topic (the domain's hub.Tag), with how many items use it.

@@ -59,6 +59,7 @@ var tests = []struct {
 	{"LatestComments", testLatestComments},
 	{"HeldComments", testHeldComments},
 	{"PeerShares", testPeerShares},
+	{"AdaptedFrom", testAdaptedFrom},
 	{"Subscriptions", testSubscriptions},
 	{"SubscriptionRoundTrip", testSubscriptionRoundTrip},
 	{"Batch", testBatch},

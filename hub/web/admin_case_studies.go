@@ -45,7 +45,12 @@ func (s *Server) caseStudyItems() *itemEditor[*hub.CaseStudy, caseStudyForm] {
 		preview: func(f caseStudyForm) map[string]string {
 			return map[string]string{"problem": f.Problem, "approach": f.Approach, "tools": f.Tools, "outcome": f.Outcome, "lessons": f.Lessons}
 		},
-		extend:  s.withPlaces,
+		extend: func(r *http.Request, fv *formView) error {
+			if err := s.withPlaces(r, fv); err != nil {
+				return err
+			}
+			return s.withAdaptable(hub.KindCaseStudy)(r, fv)
+		},
 		picture: hub.OwnerCaseStudy, idOf: func(c *hub.CaseStudy) int64 { return c.ID },
 		editing: func(c *hub.CaseStudy, fv *formView) { fv.ViewURL = uris.Item(hub.KindCaseStudy, c.Slug) },
 	}
@@ -55,6 +60,7 @@ func (s *Server) caseStudyItems() *itemEditor[*hub.CaseStudy, caseStudyForm] {
 type caseStudyForm struct {
 	Title, Summary, Problem, Approach, Tools, Outcome, Lessons string
 	Organisation, PlaceID, Tags, Contact                       string
+	AdaptedFrom                                                string // the original's id or address
 }
 
 func readCaseStudyForm(r *http.Request) caseStudyForm {
@@ -62,7 +68,7 @@ func readCaseStudyForm(r *http.Request) caseStudyForm {
 	return caseStudyForm{
 		Title: v("title"), Summary: v("summary"), Problem: v("problem"), Approach: v("approach"),
 		Tools: v("tools"), Outcome: v("outcome"), Lessons: v("lessons"), Organisation: v("organisation"),
-		PlaceID: v("place_id"), Tags: v("tags"), Contact: v("contact"),
+		PlaceID: v("place_id"), Tags: v("tags"), Contact: v("contact"), AdaptedFrom: v("adapted_from"),
 	}
 }
 
@@ -70,7 +76,7 @@ func caseStudyFormFrom(c *hub.CaseStudy) caseStudyForm {
 	f := caseStudyForm{
 		Title: c.Title, Summary: c.Summary, Problem: c.Problem, Approach: c.Approach, Tools: c.Tools,
 		Outcome: c.Outcome, Lessons: c.Lessons, Organisation: c.Organisation, Tags: strings.Join(c.Tags, ", "),
-		Contact: c.Contact,
+		Contact: c.Contact, AdaptedFrom: c.AdaptedFrom.Ref(),
 	}
 	if c.PlaceID != 0 {
 		f.PlaceID = strconv.FormatInt(c.PlaceID, 10)
@@ -82,7 +88,7 @@ func (f caseStudyForm) caseStudy(tr translator, errs formErrors) *hub.CaseStudy 
 	c := &hub.CaseStudy{
 		Title: f.Title, Summary: f.Summary, Problem: f.Problem, Approach: f.Approach, Tools: f.Tools,
 		Outcome: f.Outcome, Lessons: f.Lessons, Organisation: f.Organisation, Tags: splitList(f.Tags),
-		Contact: f.Contact,
+		Contact: f.Contact, AdaptedFrom: adaptedFromField(f.AdaptedFrom),
 	}
 	if f.PlaceID != "" {
 		c.PlaceID = placeIDField(f.PlaceID, tr, errs)

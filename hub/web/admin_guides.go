@@ -49,6 +49,7 @@ func (s *Server) guideItems() *itemEditor[*hub.Guide, guideForm] {
 			return s.svc.UpdateGuideWithNote(ctx, g, f.Note)
 		},
 		preview: func(f guideForm) map[string]string { return map[string]string{"body": f.Body} },
+		extend:  s.withAdaptable(hub.KindGuide),
 		picture: hub.OwnerGuide, idOf: func(g *hub.Guide) int64 { return g.ID },
 		editing: func(g *hub.Guide, fv *formView) { fv.ViewURL = uris.Item(hub.KindGuide, g.Slug) },
 	}
@@ -116,16 +117,35 @@ func (s *Server) guideRevisionRestore(w http.ResponseWriter, r *http.Request) er
 // guideForm is the guide editor.
 type guideForm struct {
 	Title, Summary, Body, Tags, Note string
+	AdaptedFrom                      string // the original's id or address
 }
 
 func readGuideForm(r *http.Request) guideForm {
-	return guideForm{Title: r.PostFormValue("title"), Summary: r.PostFormValue("summary"), Body: r.PostFormValue("body"), Tags: r.PostFormValue("tags"), Note: r.PostFormValue("note")}
+	return guideForm{Title: r.PostFormValue("title"), Summary: r.PostFormValue("summary"), Body: r.PostFormValue("body"), Tags: r.PostFormValue("tags"), Note: r.PostFormValue("note"),
+		AdaptedFrom: r.PostFormValue("adapted_from")}
 }
 
 func guideFormFrom(g *hub.Guide) guideForm {
-	return guideForm{Title: g.Title, Summary: g.Summary, Body: g.Body, Tags: strings.Join(g.Tags, ", ")}
+	return guideForm{Title: g.Title, Summary: g.Summary, Body: g.Body, Tags: strings.Join(g.Tags, ", "), AdaptedFrom: g.AdaptedFrom.Ref()}
 }
 
 func (f guideForm) guide() *hub.Guide {
-	return &hub.Guide{Title: f.Title, Summary: f.Summary, Body: f.Body, Tags: splitList(f.Tags)}
+	return &hub.Guide{Title: f.Title, Summary: f.Summary, Body: f.Body, Tags: splitList(f.Tags), AdaptedFrom: adaptedFromField(f.AdaptedFrom)}
+}
+
+// withAdaptable offers the commons items of kind as originals in the editor.
+func (s *Server) withAdaptable(kind hub.Kind) func(*http.Request, *formView) error {
+	return func(r *http.Request, fv *formView) error {
+		items, err := s.svc.AdaptableItems(r.Context(), kind)
+		fv.Adaptable = items
+		return err
+	}
+}
+
+// adaptedFromField is the original an editor named, nil for none.
+func adaptedFromField(v string) *hub.AdaptedFrom {
+	if v = strings.TrimSpace(v); v == "" {
+		return nil
+	}
+	return &hub.AdaptedFrom{ObjectID: v}
 }

@@ -112,6 +112,9 @@ type formView struct {
 	Imported bool
 	// Picture is the item's picture part, nil for kinds without one.
 	Picture *pictureForm
+	// Adaptable are the commons items a guide or case study can say it
+	// is adapted from (hub/adapted.go).
+	Adaptable []*hub.RemoteItem
 }
 
 // commonZones are offered in the time zone list; any IANA name is accepted.

@@ -37,6 +37,9 @@ type pageData struct {
 	// CommentsTotal is how many visible replies the item has; the page
 	// shows only the newest commentsOnPage.
 	CommentsTotal int
+	// Adaptations are other hubs' guides and case studies adapted from
+	// this one (hub/adapted.go).
+	Adaptations []*hub.Adaptation
 
 	// Lang and Dir are the language the page is in (<html lang dir>);
 	// KeepLang is set when the reader chose it with ?lang=, which links

@@ -86,8 +86,9 @@ func (s *Server) commonsShow(w http.ResponseWriter, r *http.Request) error {
 const commentsOnPage = 50
 
 // withComments puts the newest visible replies to a local item, and how
-// many there are in all, on its page; a failure to read them is logged and
-// the page shown without them.
+// many there are in all, on its page, with other hubs' adaptations of a
+// guide or case study; a failure to read them is logged and the page
+// shown without them.
 func (s *Server) withComments(p *pageData, r *http.Request, kind hub.Kind, id int64) {
 	cs, total, err := s.svc.LatestComments(r.Context(), kind, id, commentsOnPage)
 	if err != nil {
@@ -95,6 +96,15 @@ func (s *Server) withComments(p *pageData, r *http.Request, kind hub.Kind, id in
 		return
 	}
 	p.Comments, p.CommentsTotal = cs, total
+	if kind != hub.KindGuide && kind != hub.KindCaseStudy {
+		return
+	}
+	as, err := s.svc.Adaptations(r.Context(), kind, id)
+	if err != nil {
+		s.log.Error("read adaptations", "kind", kind, "item", id, "error", err)
+		return
+	}
+	p.Adaptations = as
 }
 
 func truncate(s string, n int) string {
