@@ -621,9 +621,22 @@ func (s *Service) UpdateSettings(ctx context.Context, st Settings) error {
 	return s.Stores.Settings.UpdateSettings(ctx, st)
 }
 
-// Logo returns the uploaded logo and its MIME type, or ENOTFOUND.
-func (s *Service) Logo(ctx context.Context) ([]byte, string, error) {
-	return s.Stores.Settings.FindLogo(ctx)
+// Logo returns the hub's logo: the one uploaded, else one generated from
+// the hub's name and accent colour (GeneratedLogo), so there always is one.
+func (s Reader) Logo(ctx context.Context) (*Logo, error) {
+	data, mime, err := s.Stores.Settings.FindLogo(ctx)
+	if err == nil {
+		sum := sha256.Sum256(data)
+		return &Logo{Data: data, MIME: mime, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`}, nil
+	}
+	if ErrorCode(err) != ENOTFOUND {
+		return nil, err
+	}
+	st, err := s.Stores.Settings.FindSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return GeneratedLogo(st.Name, st.AccentColour)
 }
 
 // MaxLogoSize is the largest logo accepted, in bytes.
