@@ -88,6 +88,10 @@ type Picture struct {
 	Hash                    string
 	Width, Height           int // of the large derivative
 	SmallWidth, SmallHeight int
+	// Blurhash is a few dozen characters that a fediverse app draws as a
+	// blurred placeholder while the picture loads (blurhash.org); "" for a
+	// picture kept before they were made.
+	Blurhash string
 	// Large and Small are the derivatives' bytes; nil when read without.
 	Large, Small []byte
 	CreatedAt    time.Time
@@ -124,6 +128,12 @@ type PictureStore interface {
 	// PicturesWithoutAlt lists the pictures with no description, without
 	// bytes, oldest first.
 	PicturesWithoutAlt(ctx context.Context) ([]*Picture, error)
+	// PicturesWithoutBlurhash lists the ids of pictures that have no
+	// blurhash (kept before they were made), oldest first.
+	PicturesWithoutBlurhash(ctx context.Context) ([]int64, error)
+	// SetPictureBlurhash sets a picture's blurhash without moving its
+	// owner's UpdatedAt, or returns ENOTFOUND.
+	SetPictureBlurhash(ctx context.Context, id int64, hash string) error
 	// PictureSpace returns how many pictures are kept and the bytes of
 	// their derivatives together.
 	PictureSpace(ctx context.Context) (count int, bytes int64, err error)

@@ -179,6 +179,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.Federation = fed
 	m.Service = hub.NewService(db.Stores(), m.Logger, hub.WithNotifier(fed), hub.WithFederation(fed), hub.WithLanguages(m.catalog))
+	if n, err := m.Service.FillBlurhashes(hub.HostContext(ctx)); err != nil {
+		m.Logger.Warn("making blurhashes of older pictures", "error", err)
+	} else if n > 0 {
+		m.Logger.Info("made blurhashes of older pictures", "pictures", n)
+	}
 	if err := m.prepare(ctx); err != nil {
 		return err
 	}

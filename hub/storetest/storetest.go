@@ -87,4 +87,5 @@ var tests = []struct {
 	{"SettingsAndLogo", testSettingsAndLogo},
 	{"DeleteOrganiserTakesSessionsAndTokens", testDeleteOrganiserTakesSessionsAndTokens},
 	{"Pictures", testPictures},
+	{"PictureBlurhash", testPictureBlurhash},
 }

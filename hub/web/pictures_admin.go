@@ -123,12 +123,13 @@ type apiPicture struct {
 	Focus     [2]float64 `json:"focus"`
 	Owner     string     `json:"owner"`
 	OwnerID   int64      `json:"owner_id"`
+	Blurhash  string     `json:"blurhash,omitempty"`
 }
 
 func (s *Server) apiPictureOf(p *hub.Picture) apiPicture {
 	return apiPicture{ID: p.ID, URL: s.absURL(uris.Picture(p, hub.SizeLarge)), SmallURL: s.absURL(uris.Picture(p, hub.SizeSmall)),
 		Alt: p.Alt, MediaType: p.MIME, Width: p.Width, Height: p.Height, Focus: [2]float64{p.FocusX, p.FocusY},
-		Owner: string(p.Owner), OwnerID: p.OwnerID}
+		Owner: string(p.Owner), OwnerID: p.OwnerID, Blurhash: p.Blurhash}
 }
 
 // apiPictureOwner reads whose picture an API path names.
