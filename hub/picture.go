@@ -92,6 +92,8 @@ type Picture struct {
 	// blurred placeholder while the picture loads (blurhash.org); "" for a
 	// picture kept before they were made.
 	Blurhash string
+	// Bytes is the disk space both derivatives take together.
+	Bytes int64
 	// Large and Small are the derivatives' bytes; nil when read without.
 	Large, Small []byte
 	CreatedAt    time.Time
@@ -261,6 +263,9 @@ func (s *Service) SetPicture(ctx context.Context, owner PictureOwner, ownerID in
 		return nil, err
 	}
 	p := up.prepared
+	if err := s.checkPictureBudget(ctx, owner, ownerID, p); err != nil {
+		return nil, err
+	}
 	p.Owner, p.OwnerID, p.Alt = owner, ownerID, strings.TrimSpace(up.Alt)
 	p.FocusX, p.FocusY = clampFocus(up.FocusX), clampFocus(up.FocusY)
 	if err := s.Pictures.SavePicture(ctx, p); err != nil {

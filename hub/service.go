@@ -65,6 +65,10 @@ type Service struct {
 	SessionLifetime time.Duration
 	// PasswordParams tune argon2id; tests may lower them.
 	PasswordParams *argon2id.Params
+	// PictureBudget is the most disk space, in bytes, that the hub's
+	// pictures may take together (DefaultPictureBudget unless
+	// WithPictureBudget says otherwise); 0 for no limit.
+	PictureBudget int64
 
 	notifier  ChangeNotifier // hears of every stored change; may be nil
 	fed       Federation     // the hub's fediverse presence; may be nil
@@ -128,6 +132,7 @@ func NewService(s Stores, logger *slog.Logger, opts ...Option) *Service {
 		SessionLifetime: 14 * 24 * time.Hour,
 		// OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane.
 		PasswordParams: &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32},
+		PictureBudget:  DefaultPictureBudget,
 	}
 	for _, o := range opts {
 		o(svc)

@@ -16,14 +16,14 @@ type PictureStore struct{ db *DB }
 var _ hub.PictureStore = (*PictureStore)(nil)
 
 // pictureColumns are the columns of a picture without its bytes.
-const pictureColumns = `id, owner, owner_id, alt, focus_x, focus_y, mime, hash, width, height, small_width, small_height, COALESCE(blurhash, ''), created_at`
+const pictureColumns = `id, owner, owner_id, alt, focus_x, focus_y, mime, hash, width, height, small_width, small_height, COALESCE(blurhash, ''), length(large) + length(small), created_at`
 
 func scanPicture(sc interface{ Scan(...any) error }, extra ...any) (*hub.Picture, error) {
 	p := &hub.Picture{}
 	var owner string
 	var created int64
 	dest := append([]any{&p.ID, &owner, &p.OwnerID, &p.Alt, &p.FocusX, &p.FocusY, &p.MIME, &p.Hash,
-		&p.Width, &p.Height, &p.SmallWidth, &p.SmallHeight, &p.Blurhash, &created}, extra...)
+		&p.Width, &p.Height, &p.SmallWidth, &p.SmallHeight, &p.Blurhash, &p.Bytes, &created}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, err
 	}
