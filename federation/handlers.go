@@ -167,8 +167,8 @@ func (f *Federation) actorDoc(ctx context.Context, st hub.Settings) (any, string
 	if loc := areaPlace(st.Area); loc != nil {
 		a["location"] = loc
 	}
-	if st.LogoType != "" {
-		a["icon"] = map[string]any{"type": "Image", "mediaType": st.LogoType, "url": uris.Base(f.baseStr).Abs(uris.Logo)}
+	if icon := f.logoIcon(ctx, st); icon != nil {
+		a["icon"] = icon
 	}
 	if p := f.picture(ctx, hub.OwnerHeader, 0); p != nil {
 		a["image"] = f.imageObject(p) // the header image

@@ -57,8 +57,10 @@ var objectContext = []any{
 		"eventStatus":       map[string]any{"@id": "schema:eventStatus", "@type": "@id"},
 		"previousStartDate": "schema:previousStartDate",
 		"ical":              "http://www.w3.org/2002/12/cal/ical#",
-		// A picture's focal point, as Mastodon writes and reads it.
+		// A picture's focal point and blurhash, as Mastodon writes and
+		// reads them.
 		"focalPoint": map[string]any{"@container": "@list", "@id": "toot:focalPoint"},
+		"blurhash":   "toot:blurhash",
 	},
 }
 

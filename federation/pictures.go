@@ -51,6 +51,9 @@ func (f *Federation) imageObject(p *hub.Picture) map[string]any {
 	if p.Alt != "" {
 		img["name"] = p.Alt
 	}
+	if p.Blurhash != "" {
+		img["blurhash"] = p.Blurhash
+	}
 	return img
 }
 

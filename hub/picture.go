@@ -91,6 +91,12 @@ type Picture struct {
 	Hash                    string
 	Width, Height           int // of the large derivative
 	SmallWidth, SmallHeight int
+	// Blurhash is a few dozen characters that a fediverse app draws as a
+	// blurred placeholder while the picture loads (blurhash.org); "" for a
+	// picture kept before they were made.
+	Blurhash string
+	// Bytes is the disk space both derivatives take together.
+	Bytes int64
 	// Large and Small are the derivatives' bytes; nil when read without.
 	Large, Small []byte
 	CreatedAt    time.Time
@@ -130,6 +136,12 @@ type PictureStore interface {
 	// PicturesWithoutAlt lists the pictures with no description, without
 	// bytes, oldest first.
 	PicturesWithoutAlt(ctx context.Context) ([]*Picture, error)
+	// PicturesWithoutBlurhash lists the ids of pictures that have no
+	// blurhash (kept before they were made), oldest first.
+	PicturesWithoutBlurhash(ctx context.Context) ([]int64, error)
+	// SetPictureBlurhash sets a picture's blurhash without moving its
+	// owner's UpdatedAt, or returns ENOTFOUND.
+	SetPictureBlurhash(ctx context.Context, id int64, hash string) error
 	// PictureSpace returns how many pictures are kept and the bytes of
 	// their derivatives together.
 	PictureSpace(ctx context.Context) (count int, bytes int64, err error)
@@ -257,6 +269,9 @@ func (s *Service) SetPicture(ctx context.Context, owner PictureOwner, ownerID in
 		return nil, err
 	}
 	p := up.prepared
+	if err := s.checkPictureBudget(ctx, owner, ownerID, p); err != nil {
+		return nil, err
+	}
 	p.Owner, p.OwnerID, p.Alt = owner, ownerID, strings.TrimSpace(up.Alt)
 	p.FocusX, p.FocusY = clampFocus(up.FocusX), clampFocus(up.FocusY)
 	if err := s.Pictures.SavePicture(ctx, p); err != nil {

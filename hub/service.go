@@ -69,6 +69,10 @@ type Service struct {
 	SessionLifetime time.Duration
 	// PasswordParams tune argon2id; tests may lower them.
 	PasswordParams *argon2id.Params
+	// PictureBudget is the most disk space, in bytes, that the hub's
+	// pictures may take together (DefaultPictureBudget unless
+	// WithPictureBudget says otherwise); 0 for no limit.
+	PictureBudget int64
 
 	notifier  ChangeNotifier // hears of every stored change; may be nil
 	fed       Federation     // the hub's fediverse presence; may be nil
@@ -132,6 +136,7 @@ func NewService(s Stores, logger *slog.Logger, opts ...Option) *Service {
 		SessionLifetime: 14 * 24 * time.Hour,
 		// OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane.
 		PasswordParams: &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32},
+		PictureBudget:  DefaultPictureBudget,
 	}
 	for _, o := range opts {
 		o(svc)
@@ -639,9 +644,22 @@ func (s *Service) UpdateSettings(ctx context.Context, st Settings) error {
 	return s.Stores.Settings.UpdateSettings(ctx, st)
 }
 
-// Logo returns the uploaded logo and its MIME type, or ENOTFOUND.
-func (s *Service) Logo(ctx context.Context) ([]byte, string, error) {
-	return s.Stores.Settings.FindLogo(ctx)
+// Logo returns the hub's logo: the one uploaded, else one generated from
+// the hub's name and accent colour (GeneratedLogo), so there always is one.
+func (s Reader) Logo(ctx context.Context) (*Logo, error) {
+	data, mime, err := s.Stores.Settings.FindLogo(ctx)
+	if err == nil {
+		sum := sha256.Sum256(data)
+		return &Logo{Data: data, MIME: mime, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`}, nil
+	}
+	if ErrorCode(err) != ENOTFOUND {
+		return nil, err
+	}
+	st, err := s.Stores.Settings.FindSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return GeneratedLogo(st.Name, st.AccentColour)
 }
 
 // MaxLogoSize is the largest logo accepted, in bytes.

@@ -16,14 +16,14 @@ type PictureStore struct{ db *DB }
 var _ hub.PictureStore = (*PictureStore)(nil)
 
 // pictureColumns are the columns of a picture without its bytes.
-const pictureColumns = `id, owner, owner_id, alt, focus_x, focus_y, mime, hash, width, height, small_width, small_height, created_at, source`
+const pictureColumns = `id, owner, owner_id, alt, focus_x, focus_y, mime, hash, width, height, small_width, small_height, COALESCE(blurhash, ''), length(large) + length(small), created_at, source`
 
 func scanPicture(sc interface{ Scan(...any) error }, extra ...any) (*hub.Picture, error) {
 	p := &hub.Picture{}
 	var owner string
 	var created int64
 	dest := append([]any{&p.ID, &owner, &p.OwnerID, &p.Alt, &p.FocusX, &p.FocusY, &p.MIME, &p.Hash,
-		&p.Width, &p.Height, &p.SmallWidth, &p.SmallHeight, &created, &p.Source}, extra...)
+		&p.Width, &p.Height, &p.SmallWidth, &p.SmallHeight, &p.Blurhash, &p.Bytes, &created, &p.Source}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -46,9 +46,9 @@ func (s *PictureStore) SavePicture(ctx context.Context, p *hub.Picture) error {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO pictures (owner, owner_id, alt, focus_x, focus_y, mime, hash, width, height,
-			small_width, small_height, large, small, created_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			small_width, small_height, blurhash, large, small, created_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			string(p.Owner), p.OwnerID, p.Alt, p.FocusX, p.FocusY, p.MIME, p.Hash, p.Width, p.Height,
-			p.SmallWidth, p.SmallHeight, p.Large, p.Small, unix(now), p.Source)
+			p.SmallWidth, p.SmallHeight, nullString(p.Blurhash), p.Large, p.Small, unix(now), p.Source)
 		if err != nil {
 			return err
 		}
@@ -194,4 +194,35 @@ func (s *PictureStore) PictureSpace(ctx context.Context) (int, int64, error) {
 	var size int64
 	err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(length(large) + length(small)), 0) FROM pictures`).Scan(&n, &size)
 	return n, size, wrap(err, "measure pictures")
+}
+
+// PicturesWithoutBlurhash lists the ids of pictures kept before blurhashes
+// were made (migration 0020 left them NULL).
+func (s *PictureStore) PicturesWithoutBlurhash(ctx context.Context) ([]int64, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT id FROM pictures WHERE blurhash IS NULL ORDER BY id`)
+	if err != nil {
+		return nil, wrap(err, "list pictures")
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, wrap(err, "list pictures")
+		}
+		ids = append(ids, id)
+	}
+	return ids, wrap(rows.Err(), "list pictures")
+}
+
+// SetPictureBlurhash keeps a picture's blurhash; the picture's owner is not
+// touched (nothing a reader sees changed).
+func (s *PictureStore) SetPictureBlurhash(ctx context.Context, id int64, hash string) error {
+	res, err := s.db.exec(ctx, `UPDATE pictures SET blurhash = ? WHERE id = ?`, hash, id)
+	return changedOne(res, err, "set blurhash")
+}
+
+// nullString stores "" as NULL: a blurhash not made.
+func nullString(s string) sql.NullString {
+	return sql.NullString{String: s, Valid: s != ""}
 }

@@ -65,10 +65,12 @@ type fileConfig struct {
 	ACMEEmail     string `toml:"acme_email,omitempty"`
 	ACMEDirectory string `toml:"acme_directory,omitempty"`
 	ACMEHTTPAddr  string `toml:"acme_http_addr,omitempty"`
+	// PictureBudget: the disk space pictures may take ("1GiB", "0": no limit).
+	PictureBudget string `toml:"picture_budget,omitempty"`
 }
 
 // configKeys names the config file's keys, for messages.
-const configKeys = "data, addr, url, log_level, log_format, trusted_proxies, acme, acme_email, acme_directory and acme_http_addr"
+const configKeys = "data, addr, url, log_level, log_format, trusted_proxies, acme, acme_email, acme_directory, acme_http_addr and picture_budget"
 
 // env is what one command invocation works with: its I/O, the resolved
 // common settings, a logger and, once opened, the database and service.
@@ -248,6 +250,11 @@ func (e *env) open(ctx context.Context) (context.Context, *hub.Service, error) {
 		if err != nil {
 			return ctx, nil, err
 		}
+		budget, err := e.pictureBudget()
+		if err != nil {
+			return ctx, nil, err
+		}
+		opts = append(opts, pictureBudgetOption(budget)...)
 		e.svc = hub.NewService(db.Stores(), e.logger, append(opts, hub.WithLanguages(locales.MustLoad()))...)
 	}
 	return hub.HostContext(ctx), e.svc, nil

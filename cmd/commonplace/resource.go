@@ -116,6 +116,15 @@ func (p *pictureFlags) prepareIfAny() error {
 	return p.prepare()
 }
 
+// checkBudget refuses a prepared picture that would take the hub's
+// pictures over their budget, before anything is saved.
+func (p *pictureFlags) checkBudget(ctx context.Context, svc *hub.Service, owner hub.PictureOwner, id int64) error {
+	if p == nil {
+		return nil
+	}
+	return svc.CheckPictureBudget(ctx, owner, id, p.up)
+}
+
 // saveIfAny applies the picture flags to a saved item.
 func (p *pictureFlags) saveIfAny(ctx context.Context, e *env, svc *hub.Service, owner hub.PictureOwner, id int64) error {
 	if p == nil {
@@ -173,6 +182,9 @@ func (r *resource[T, F]) addCommand(summary, help string) *command {
 						return err
 					}
 				}
+				if err := pf.checkBudget(ctx, svc, r.picture, 0); err != nil {
+					return err
+				}
 				if err := r.create(svc, ctx, item); err != nil {
 					return err
 				}
@@ -200,6 +212,9 @@ func (r *resource[T, F]) editCommand(summary, help string) *command {
 					return err
 				}
 				if err := f.apply(ctx, e, svc, item, false); err != nil {
+					return err
+				}
+				if err := pf.checkBudget(ctx, svc, r.picture, r.id(item)); err != nil {
 					return err
 				}
 				if err := r.save(ctx, svc, item, f); err != nil {

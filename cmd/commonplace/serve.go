@@ -71,6 +71,9 @@ type ServeConfig struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (for logs and login rate limits).
 	TrustedProxies []netip.Prefix
+	// PictureBudget is the most disk space the hub's pictures may take, in
+	// bytes: 0 means hub.DefaultPictureBudget, negative no limit.
+	PictureBudget int64
 	// PageCache is how long rendered public pages are kept; 0 means
 	// defaultPageCache, negative turns the cache off.
 	PageCache time.Duration
@@ -178,7 +181,13 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.Federation = fed
-	m.Service = hub.NewService(db.Stores(), m.Logger, hub.WithNotifier(fed), hub.WithFederation(fed), hub.WithLanguages(m.catalog))
+	m.Service = hub.NewService(db.Stores(), m.Logger, append([]hub.Option{hub.WithNotifier(fed), hub.WithFederation(fed), hub.WithLanguages(m.catalog)},
+		pictureBudgetOption(m.Config.PictureBudget)...)...)
+	if n, err := m.Service.FillBlurhashes(hub.HostContext(ctx)); err != nil {
+		m.Logger.Warn("making blurhashes of older pictures", "error", err)
+	} else if n > 0 {
+		m.Logger.Info("made blurhashes of older pictures", "pictures", n)
+	}
 	if err := m.prepare(ctx); err != nil {
 		return err
 	}
@@ -464,11 +473,16 @@ admin login with a new random password each time.`,
 			acmeEmail := fs.String("acme-email", "", "contact `address` for the certificate authority's expiry notices (env "+envACMEEmail+")")
 			acmeDirectory := fs.String("acme-directory", acme.LetsEncryptURL, "ACME directory `URL` of the certificate authority (env "+envACMEDirectory+")")
 			acmeHTTPAddr := fs.String("acme-http-addr", defaultACMEHTTPAddr, "`host:port` for plain http with --acme: certificate challenges, and a\nredirect to https for everything else (env "+envACMEHTTPAddr+")")
+			budgetFlag := fs.String("picture-budget", "", pictureBudgetUsage)
 			proxies := fs.String("trusted-proxies", "", "comma-separated `addresses` or ranges of reverse proxies whose X-Forwarded-For\nnames the client, e.g. 127.0.0.1,::1 behind Caddy (env "+envTrustedProxies+")")
 			return func(ctx context.Context, args []string) error {
 				trusted, err := web.ParseProxies(e.resolve("trusted-proxies", *proxies, envTrustedProxies, e.cfg.TrustedProxies))
 				if err != nil {
 					return usagef("--trusted-proxies: %v", err)
+				}
+				budget, err := parsePictureBudget(e.resolve("picture-budget", *budgetFlag, envPictureBudget, e.cfg.PictureBudget))
+				if err != nil {
+					return err
 				}
 				m := NewMain()
 				m.Logger, m.Stdout = e.logger, e.io.stdout
@@ -495,6 +509,7 @@ admin login with a new random password each time.`,
 					CalendarInterval: *calendarInterval,
 					CalendarMonths:   *calendarMonths,
 					TrustedProxies:   trusted,
+					PictureBudget:    budget,
 				}
 				return serve(ctx, m)
 			}

@@ -82,6 +82,9 @@ func settingsSet(fs *flag.FlagSet, e *env) runFunc {
 		if err := images.prepare(); err != nil {
 			return err
 		}
+		if err := svc.CheckPictureBudget(ctx, hub.OwnerHeader, 0, images.header.up); err != nil {
+			return err
+		}
 		st, err := svc.Settings(ctx)
 		if err != nil {
 			return err

@@ -20,11 +20,12 @@ type Picture struct {
 	Focus     [2]float64 `json:"focus"`
 	Owner     string     `json:"owner"`
 	OwnerID   int64      `json:"owner_id"`
+	Blurhash  string     `json:"blurhash,omitempty"`
 }
 
 // Picture is p's JSON.
 func (enc Encoder) Picture(p *hub.Picture) Picture {
 	return Picture{ID: p.ID, URL: enc.URL(uris.Picture(p, hub.SizeLarge)), SmallURL: enc.URL(uris.Picture(p, hub.SizeSmall)),
 		Alt: p.Alt, MediaType: p.MIME, Width: p.Width, Height: p.Height, Focus: [2]float64{p.FocusX, p.FocusY},
-		Owner: string(p.Owner), OwnerID: p.OwnerID}
+		Owner: string(p.Owner), OwnerID: p.OwnerID, Blurhash: p.Blurhash}
 }

@@ -89,4 +89,5 @@ var tests = []struct {
 	{"SettingsAndLogo", testSettingsAndLogo},
 	{"DeleteOrganiserTakesSessionsAndTokens", testDeleteOrganiserTakesSessionsAndTokens},
 	{"Pictures", testPictures},
+	{"PictureBlurhash", testPictureBlurhash},
 }

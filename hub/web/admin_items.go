@@ -167,6 +167,9 @@ func (e *itemEditor[T, F]) save(w http.ResponseWriter, r *http.Request, id int64
 	if e.picture != "" {
 		// A preview only shows the text: the file is not processed.
 		pic = e.s.readPictureInput(r, fv.Errors, !isPreview(r))
+		if err := e.s.svc.CheckPictureBudget(r.Context(), e.picture, id, pic.upload); err != nil && !fv.Errors.merge(e.s.translator(r), err) {
+			return err
+		}
 		fv.Picture = e.s.editorPicture(r, e.picture, id, &pic)
 	}
 	if isPreview(r) {

@@ -43,9 +43,7 @@ func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request) error {
 		return hub.Errorf(hub.EFORBIDDEN, "Only admins can change the hub's settings. Ask an admin of this hub.")
 	}
 	header := s.editorPicture(r, hub.OwnerHeader, 0, nil)
-	if _, used, err := s.svc.PictureSpace(r.Context()); err == nil {
-		header.Used = megabytes(used)
-	}
+	header.Space = s.pictureSpaceOf(r)
 	return s.renderForm(w, r, http.StatusOK, "admin/settings", "Hub settings", formView{
 		Form: s.settingsFormFrom(st), Zones: commonZones, Action: "/admin/settings", Picture: header,
 	})

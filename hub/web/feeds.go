@@ -287,9 +287,7 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) error {
 		Generator: "Commonplace",
 		Entries:   entries,
 	}
-	if st.LogoType != "" {
-		feed.Logo = s.absURL(uris.Logo)
-	}
+	feed.Logo = s.absURL(uris.Logo) // uploaded or generated
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)

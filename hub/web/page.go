@@ -16,7 +16,6 @@ import (
 type pageData struct {
 	Site        hub.Settings
 	BaseURL     string // the hub's public URL, without a trailing slash
-	HasLogo     bool
 	Title       string // page title without the site name; "" on home
 	Description string // plain text for meta description and og:description
 	Canonical   string // absolute URL
@@ -77,7 +76,6 @@ func (s *Server) page(r *http.Request, title string, data any) *pageData {
 	p := &pageData{
 		Site:      st,
 		BaseURL:   s.absURL(""),
-		HasLogo:   st.LogoType != "",
 		Title:     title,
 		Canonical: s.absURL(r.URL.Path),
 		OGType:    "website",

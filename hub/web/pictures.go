@@ -220,14 +220,9 @@ type pictureForm struct {
 	// Lost is set when a file was sent with a form that came back with
 	// errors: browsers cannot keep a chosen file, so it must be chosen again.
 	Lost bool
-	// Used is the disk space all the hub's pictures take, in MB ("3.2"), on
-	// the settings page; "" elsewhere.
-	Used string
-}
-
-// megabytes writes a size in megabytes for people: "0.4", "12.5".
-func megabytes(n int64) string {
-	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64)
+	// Space is the disk space all the hub's pictures take, and may take,
+	// on the settings page; nil elsewhere.
+	Space *pictureSpace
 }
 
 // editorPicture fills the editor's picture part for an item (id 0: new).

@@ -17,6 +17,9 @@ import (
 func (s *Server) headerUpdate(w http.ResponseWriter, r *http.Request) error {
 	errs := formErrors{}
 	in := s.readPictureInput(r, errs, true)
+	if err := s.svc.CheckPictureBudget(r.Context(), hub.OwnerHeader, 0, in.upload); err != nil && !errs.merge(s.translator(r), err) {
+		return err
+	}
 	flash := s.t(r, "Header image saved.")
 	if len(errs) == 0 {
 		var err error
@@ -70,6 +73,13 @@ type describedPicture struct {
 	Link    string // the organiser page of its owner, "" for none
 }
 
+// picturesPage is /admin/pictures: the pictures that need a description
+// and the space pictures take.
+type picturesPage struct {
+	List  []describedPicture
+	Space *pictureSpace
+}
+
 // picturesWithoutAlt lists the pictures that need a description, each
 // with a form to add one.
 func (s *Server) picturesWithoutAlt(w http.ResponseWriter, r *http.Request) error {
@@ -77,7 +87,7 @@ func (s *Server) picturesWithoutAlt(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return s.adminPage(w, r, "admin/pictures", s.t(r, "Pictures that need a description"), s.describedPictures(r, list))
+	return s.adminPage(w, r, "admin/pictures", s.t(r, "Pictures that need a description"), picturesPage{List: s.describedPictures(r, list), Space: s.pictureSpaceOf(r)})
 }
 
 // describedPictures says what each picture belongs to, with a link to its

@@ -249,7 +249,7 @@ func TestPicturesThroughTheAPI(t *testing.T) {
 	if r := th.postMultipart(c, "/admin/settings/header", url.Values{"csrf": {tok}, "image_alt": {"The high street"}}, "h.png", picturetest.TransparentPNG(2000, 500)); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("header: %d %s", r.StatusCode, r.body)
 	}
-	if settings := th.get(c, "/admin/settings"); !regexp.MustCompile(`Pictures take [0-9]+\.[0-9] MB of the hub`).MatchString(settings.body) {
+	if settings := th.get(c, "/admin/settings"); !regexp.MustCompile(`Pictures take [0-9]+\.[0-9] MB of the 1024\.0 MB this hub allows for them \([0-9]+%\)`).MatchString(settings.body) {
 		t.Errorf("the settings page does not say the space pictures take")
 	}
 	if home := th.get(th.client(), "/"); !strings.Contains(home.body, `alt="The high street"`) || !strings.Contains(home.body, `-large.png" srcset=`) {

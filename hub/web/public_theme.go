@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -21,13 +23,18 @@ func (s *Server) themeCSS(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// logo serves the hub's logo, uploaded or generated (hub.Reader.Logo),
+// revalidated on each use so that a new one shows at once.
 func (s *Server) logo(w http.ResponseWriter, r *http.Request) error {
-	data, mime, err := s.svc.Logo(r.Context())
+	l, err := s.svc.Logo(r.Context())
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", mime)
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Write(data)
+	h := w.Header()
+	h.Set("Content-Type", l.MIME)
+	h.Set("Cache-Control", "no-cache")
+	h.Set("ETag", l.ETag)
+	h.Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(l.Data))
 	return nil
 }

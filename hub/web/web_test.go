@@ -297,7 +297,6 @@ func TestPublicErrors(t *testing.T) {
 		{"/events?from=2026-10-10&to=2026-10-01", 400, "on or after the first date"},
 		{"/events?place=atlantis", 400, "There is no such place."},
 		{"/guides?page=-3", 422, "page number"},
-		{"/logo", 404, "Not Found"},
 	}
 	for _, tt := range tests {
 		r := th.get(c, tt.path)
