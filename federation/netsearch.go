@@ -13,8 +13,6 @@ import (
 	"time"
 	"unicode"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
@@ -75,7 +73,7 @@ func (f *Federation) SearchNetwork(ctx context.Context, q hub.NetworkQuery) ([]h
 	peers := followed[:min(len(followed), maxNetworkSearchPeers)]
 	out := make([]hub.PeerAnswer, len(peers))
 	asked := make([]bool, len(peers))
-	confirming := &singleflight.Group{}
+	confirming := newRelayMemo()
 	var wg sync.WaitGroup
 	for i, p := range peers {
 		wg.Add(1)
@@ -99,7 +97,7 @@ func (f *Federation) SearchNetwork(ctx context.Context, q hub.NetworkQuery) ([]h
 }
 
 // askPeer asks one peer, or answers from what it said a moment ago.
-func (f *Federation) askPeer(ctx context.Context, p *hub.Followed, q hub.NetworkQuery, confirming *singleflight.Group) hub.PeerAnswer {
+func (f *Federation) askPeer(ctx context.Context, p *hub.Followed, q hub.NetworkQuery, confirming *relayMemo) hub.PeerAnswer {
 	origin := hub.Origin{ActorID: p.ActorID, Name: p.Name, Username: p.Username, URL: p.URL, Host: p.Host}
 	key := p.ActorID + "\x00" + string(q.Kind) + "\x00" + q.Text
 	if a, ok := f.searches.get(key, f.now()); ok {

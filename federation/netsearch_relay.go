@@ -6,8 +6,6 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
@@ -34,7 +32,7 @@ var errUnconfirmed = errors.New("the origin does not confirm the result")
 // its own results) or on a server it blocks are dropped uncounted.
 // Each id is confirmed once per search (confirming), however many peers
 // relay it.
-func (f *Federation) confirmRelayed(ctx context.Context, answering string, in []hub.NetworkResult, confirming *singleflight.Group) ([]hub.NetworkResult, int) {
+func (f *Federation) confirmRelayed(ctx context.Context, answering string, in []hub.NetworkResult, confirming *relayMemo) ([]hub.NetworkResult, int) {
 	own := HostOf(f.ActorID())
 	out := make([]*hub.NetworkResult, len(in))
 	silent := make([]bool, len(in))
@@ -59,12 +57,12 @@ func (f *Federation) confirmRelayed(ctx context.Context, answering string, in []
 			case <-ctx.Done():
 				return
 			}
-			v, err, _ := confirming.Do(r.URL, func() (any, error) { return f.confirmResult(ctx, r) })
+			v, err := confirming.do(r.URL, func() (*hub.NetworkResult, error) { return f.confirmResult(ctx, r) })
 			if err != nil {
 				f.log.Debug("network search: a relayed result not confirmed", "peer", answering, "id", r.URL, "err", err)
 				return
 			}
-			c := *v.(*hub.NetworkResult)
+			c := *v
 			out[i] = &c
 		}()
 	}
@@ -165,4 +163,39 @@ func dropRepeated(answers []hub.PeerAnswer) []hub.PeerAnswer {
 		answers[i].Results = kept
 	}
 	return answers
+}
+
+// relayMemo remembers, for one search, each relayed id's confirmation:
+// the first peer to relay an id confirms it, and every other peer that
+// relays it, at the same moment or later in the search, gets the same
+// answer (singleflight shared only calls in flight together, so a peer
+// whose answer came after the first confirmation ended fetched it again).
+type relayMemo struct {
+	mu sync.Mutex
+	m  map[string]*relayCall
+}
+
+type relayCall struct {
+	done chan struct{}
+	r    *hub.NetworkResult
+	err  error
+}
+
+func newRelayMemo() *relayMemo { return &relayMemo{m: map[string]*relayCall{}} }
+
+// do returns id's confirmation, running confirm for the first caller only.
+func (m *relayMemo) do(id string, confirm func() (*hub.NetworkResult, error)) (*hub.NetworkResult, error) {
+	m.mu.Lock()
+	c, ok := m.m[id]
+	if !ok {
+		c = &relayCall{done: make(chan struct{})}
+		m.m[id] = c
+		m.mu.Unlock()
+		c.r, c.err = confirm()
+		close(c.done)
+		return c.r, c.err
+	}
+	m.mu.Unlock()
+	<-c.done
+	return c.r, c.err
 }
