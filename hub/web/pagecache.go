@@ -122,23 +122,12 @@ func cacheKey(r *http.Request, rep representation) string {
 
 // recorder captures a response while writing it through.
 type recorder struct {
-	http.ResponseWriter
-	status int
-	buf    bytes.Buffer
-	over   bool
-}
-
-func (w *recorder) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
+	statusRecorder
+	buf  bytes.Buffer
+	over bool
 }
 
 func (w *recorder) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
 	if !w.over {
 		if w.buf.Len()+len(b) > maxCachedPage {
 			w.over = true
@@ -147,10 +136,8 @@ func (w *recorder) Write(b []byte) (int, error) {
 			w.buf.Write(b)
 		}
 	}
-	return w.ResponseWriter.Write(b)
+	return w.statusRecorder.Write(b)
 }
-
-func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (c *pageCache) middleware(next http.Handler) http.Handler {
 	if c == nil || c.ttl <= 0 {
@@ -225,7 +212,7 @@ func (p *CachedPage) serve(w http.ResponseWriter) {
 
 // render serves the request through next, keeping the page if it can be.
 func (c *pageCache) render(w http.ResponseWriter, r *http.Request, next http.Handler, key string, now time.Time) {
-	rec := &recorder{ResponseWriter: w}
+	rec := &recorder{statusRecorder: statusRecorder{ResponseWriter: w}}
 	next.ServeHTTP(rec, r)
 	if rec.status != http.StatusOK || rec.over || w.Header().Get("Set-Cookie") != "" {
 		return

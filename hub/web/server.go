@@ -194,27 +194,25 @@ func (s *Server) html(h handlerFunc) http.HandlerFunc {
 	}
 }
 
+// statusOfCode is the HTTP status of each hub error code.
+var statusOfCode = map[string]int{
+	hub.EINVALID:      http.StatusUnprocessableEntity,
+	hub.ENOTFOUND:     http.StatusNotFound,
+	hub.ECONFLICT:     http.StatusConflict,
+	hub.EUNAUTHORIZED: http.StatusUnauthorized,
+	hub.EFORBIDDEN:    http.StatusForbidden,
+	hub.ETOOMANY:      http.StatusTooManyRequests,
+	hub.EUNAVAILABLE:  http.StatusServiceUnavailable,
+}
+
 // statusOf maps a hub error code to an HTTP status.
 func statusOf(err error) int {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return http.StatusRequestEntityTooLarge
 	}
-	switch hub.ErrorCode(err) {
-	case hub.EINVALID:
-		return http.StatusUnprocessableEntity
-	case hub.ENOTFOUND:
-		return http.StatusNotFound
-	case hub.ECONFLICT:
-		return http.StatusConflict
-	case hub.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case hub.EFORBIDDEN:
-		return http.StatusForbidden
-	case hub.ETOOMANY:
-		return http.StatusTooManyRequests
-	case hub.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
+	if status, ok := statusOfCode[hub.ErrorCode(err)]; ok {
+		return status
 	}
 	return http.StatusInternalServerError
 }
@@ -242,29 +240,24 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 }
 
+// statusHeadings are the error page's headings, messages, by status.
+var statusHeadings = map[int]string{
+	http.StatusBadRequest:            msg("Bad Request"),
+	http.StatusUnauthorized:          msg("Unauthorized"),
+	http.StatusForbidden:             msg("Forbidden"),
+	http.StatusNotFound:              msg("Not Found"),
+	http.StatusConflict:              msg("Conflict"),
+	http.StatusRequestEntityTooLarge: msg("Request Entity Too Large"),
+	http.StatusUnprocessableEntity:   msg("Unprocessable Entity"),
+	http.StatusTooManyRequests:       msg("Too Many Requests"),
+	http.StatusServiceUnavailable:    msg("Service Unavailable"),
+	http.StatusInternalServerError:   msg("Internal Server Error"),
+}
+
 // statusHeading is the error page's heading for a status, a message.
 func statusHeading(status int) string {
-	switch status {
-	case http.StatusBadRequest:
-		return msg("Bad Request")
-	case http.StatusUnauthorized:
-		return msg("Unauthorized")
-	case http.StatusForbidden:
-		return msg("Forbidden")
-	case http.StatusNotFound:
-		return msg("Not Found")
-	case http.StatusConflict:
-		return msg("Conflict")
-	case http.StatusRequestEntityTooLarge:
-		return msg("Request Entity Too Large")
-	case http.StatusUnprocessableEntity:
-		return msg("Unprocessable Entity")
-	case http.StatusTooManyRequests:
-		return msg("Too Many Requests")
-	case http.StatusServiceUnavailable:
-		return msg("Service Unavailable")
-	case http.StatusInternalServerError:
-		return msg("Internal Server Error")
+	if h, ok := statusHeadings[status]; ok {
+		return h
 	}
 	return http.StatusText(status)
 }
