@@ -92,6 +92,11 @@ type itemEditor[T validated, F any] struct {
 	idOf    func(T) int64
 }
 
+// crud is e's pages for the route table.
+func (e *itemEditor[T, F]) crud() adminCRUD {
+	return adminCRUD{e.new, e.create, e.edit, e.update, e.deleteConfirm, e.delete}
+}
+
 func (e *itemEditor[T, F]) action(id int64) string {
 	if id == 0 {
 		return e.base + "/new"

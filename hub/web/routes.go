@@ -152,41 +152,21 @@ func (s *Server) adminRoutes(r chi.Router) {
 
 	events, guides, studies, places, tags := s.eventItems(), s.guideItems(), s.caseStudyItems(), s.placeItems(), s.topicDeleter()
 	r.Get("/events", s.html(s.eventAdminList))
-	r.Get("/events/new", s.html(events.new))
-	r.Post("/events/new", s.html(events.create))
-	r.Get("/events/{id}/edit", s.html(events.edit))
-	r.Post("/events/{id}/edit", s.html(events.update))
-	r.Get("/events/{id}/delete", s.html(events.deleteConfirm))
-	r.Post("/events/{id}/delete", s.html(events.delete))
+	s.adminCRUDRoutes(r, "/events", events.crud())
 	r.Get("/events/{id}/status", s.html(s.eventStatusShow))
 	r.Post("/events/{id}/status", s.html(s.eventStatusSave))
 
 	r.Get("/guides", s.html(s.guideAdminList))
-	r.Get("/guides/new", s.html(guides.new))
-	r.Post("/guides/new", s.html(guides.create))
-	r.Get("/guides/{id}/edit", s.html(guides.edit))
-	r.Post("/guides/{id}/edit", s.html(guides.update))
-	r.Get("/guides/{id}/delete", s.html(guides.deleteConfirm))
-	r.Post("/guides/{id}/delete", s.html(guides.delete))
+	s.adminCRUDRoutes(r, "/guides", guides.crud())
 	r.Get("/guides/{id}/revisions", s.html(s.guideRevisions))
 	r.Get("/guides/{id}/revisions/{n}", s.html(s.guideRevisionShow))
 	r.Post("/guides/{id}/revisions/{n}/restore", s.html(s.guideRevisionRestore))
 
 	r.Get("/case-studies", s.html(s.caseStudyAdminList))
-	r.Get("/case-studies/new", s.html(studies.new))
-	r.Post("/case-studies/new", s.html(studies.create))
-	r.Get("/case-studies/{id}/edit", s.html(studies.edit))
-	r.Post("/case-studies/{id}/edit", s.html(studies.update))
-	r.Get("/case-studies/{id}/delete", s.html(studies.deleteConfirm))
-	r.Post("/case-studies/{id}/delete", s.html(studies.delete))
+	s.adminCRUDRoutes(r, "/case-studies", studies.crud())
 
 	r.Get("/places", s.html(adminList(s, "admin/places", "Places", s.svc.ListPlaces)))
-	r.Get("/places/new", s.html(places.new))
-	r.Post("/places/new", s.html(places.create))
-	r.Get("/places/{id}/edit", s.html(places.edit))
-	r.Post("/places/{id}/edit", s.html(places.update))
-	r.Get("/places/{id}/delete", s.html(places.deleteConfirm))
-	r.Post("/places/{id}/delete", s.html(places.delete))
+	s.adminCRUDRoutes(r, "/places", places.crud())
 
 	r.Get("/topics", s.html(s.topicAdminList))
 	r.Post("/topics", s.html(s.topicCreate))
@@ -216,12 +196,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Post("/settings/logo", s.html(s.logoUpdate))
 
 	r.Get("/organisers", s.html(adminList(s, "admin/organisers", "Organisers", s.svc.ListOrganisers)))
-	r.Get("/organisers/new", s.html(s.organiserNew))
-	r.Post("/organisers/new", s.html(s.organiserCreate))
-	r.Get("/organisers/{id}/edit", s.html(s.organiserEdit))
-	r.Post("/organisers/{id}/edit", s.html(s.organiserUpdate))
-	r.Get("/organisers/{id}/delete", s.html(s.organiserDeleteConfirm))
-	r.Post("/organisers/{id}/delete", s.html(s.organiserDelete))
+	s.adminCRUDRoutes(r, "/organisers", adminCRUD{s.organiserNew, s.organiserCreate, s.organiserEdit, s.organiserUpdate, s.organiserDeleteConfirm, s.organiserDelete})
 
 	s.queueAdminRoutes(r)
 
@@ -245,42 +220,22 @@ func (s *Server) adminRoutes(r chi.Router) {
 func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/me", s.api(s.apiMe))
 
-	r.Get("/events", s.api(s.apiEventList))
-	r.Post("/events", s.api(s.apiEventCreate))
-	r.Get("/events/{id}", s.api(s.apiEventGet))
-	r.Put("/events/{id}", s.api(s.apiEventUpdate))
-	r.Delete("/events/{id}", s.api(s.apiEventDelete))
+	s.apiCRUDRoutes(r, "/events", "/{id}", apiCRUD{s.apiEventList, s.apiEventCreate, s.apiEventGet, s.apiEventUpdate, s.apiEventDelete})
 	r.Post("/events/{id}/status", s.api(s.apiEventStatus))
 	r.Get("/occurrences", s.api(s.apiOccurrences))
 
-	r.Get("/guides", s.api(s.apiGuideList))
-	r.Post("/guides", s.api(s.apiGuideCreate))
-	r.Get("/guides/{id}", s.api(s.apiGuideGet))
-	r.Put("/guides/{id}", s.api(s.apiGuideUpdate))
-	r.Delete("/guides/{id}", s.api(s.apiGuideDelete))
+	s.apiCRUDRoutes(r, "/guides", "/{id}", apiCRUD{s.apiGuideList, s.apiGuideCreate, s.apiGuideGet, s.apiGuideUpdate, s.apiGuideDelete})
 	r.Get("/guides/{id}/revisions", s.api(s.apiGuideRevisions))
 	r.Get("/guides/{id}/revisions/{n}", s.api(s.apiGuideRevision))
 	r.Post("/guides/{id}/revisions/{n}/restore", s.api(s.apiGuideRestore))
 
-	r.Get("/case-studies", s.api(s.apiCaseStudyList))
-	r.Post("/case-studies", s.api(s.apiCaseStudyCreate))
-	r.Get("/case-studies/{id}", s.api(s.apiCaseStudyGet))
-	r.Put("/case-studies/{id}", s.api(s.apiCaseStudyUpdate))
-	r.Delete("/case-studies/{id}", s.api(s.apiCaseStudyDelete))
+	s.apiCRUDRoutes(r, "/case-studies", "/{id}", apiCRUD{s.apiCaseStudyList, s.apiCaseStudyCreate, s.apiCaseStudyGet, s.apiCaseStudyUpdate, s.apiCaseStudyDelete})
 
-	r.Get("/places", s.api(s.apiPlaceList))
-	r.Post("/places", s.api(s.apiPlaceCreate))
-	r.Get("/places/{id}", s.api(s.apiPlaceGet))
-	r.Put("/places/{id}", s.api(s.apiPlaceUpdate))
-	r.Delete("/places/{id}", s.api(s.apiPlaceDelete))
+	s.apiCRUDRoutes(r, "/places", "/{id}", apiCRUD{s.apiPlaceList, s.apiPlaceCreate, s.apiPlaceGet, s.apiPlaceUpdate, s.apiPlaceDelete})
 
 	// Topics, also at /tags as before they were renamed (api_topics.go).
 	for _, p := range []string{uris.Topics, uris.OldTopics} {
-		r.Get(p, s.api(s.apiTopicList))
-		r.Post(p, s.api(s.apiTopicCreate))
-		r.Get(p+"/{slug}", s.api(s.apiTopicGet))
-		r.Put(p+"/{slug}", s.api(s.apiTopicUpdate))
-		r.Delete(p+"/{slug}", s.api(s.apiTopicDelete))
+		s.apiCRUDRoutes(r, p, "/{slug}", apiCRUD{s.apiTopicList, s.apiTopicCreate, s.apiTopicGet, s.apiTopicUpdate, s.apiTopicDelete})
 	}
 
 	r.Get("/settings", s.api(s.apiSettingsGet))
@@ -288,11 +243,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Put("/settings/logo", s.api(s.apiLogoUpdate))
 	r.Delete("/settings/logo", s.api(s.apiLogoDelete))
 
-	r.Get("/organisers", s.api(s.apiOrganiserList))
-	r.Post("/organisers", s.api(s.apiOrganiserCreate))
-	r.Get("/organisers/{id}", s.api(s.apiOrganiserGet))
-	r.Put("/organisers/{id}", s.api(s.apiOrganiserUpdate))
-	r.Delete("/organisers/{id}", s.api(s.apiOrganiserDelete))
+	s.apiCRUDRoutes(r, "/organisers", "/{id}", apiCRUD{s.apiOrganiserList, s.apiOrganiserCreate, s.apiOrganiserGet, s.apiOrganiserUpdate, s.apiOrganiserDelete})
 
 	r.Get("/tokens", s.api(s.apiTokenList))
 	r.Post("/tokens", s.api(s.apiTokenCreate))
@@ -435,4 +386,34 @@ func (s *Server) heldCommentRoutes(r chi.Router, api bool) {
 	}
 	r.Post("/queue/comments/{id}", s.html(s.heldCommentDecide))
 	r.Post("/commons/hold-replies", s.html(s.holdRepliesSet))
+}
+
+// adminCRUD is an organiser resource's pages: a form for a new one, and
+// each one's edit form and delete confirmation, shown (GET) and sent
+// (POST).
+type adminCRUD struct{ new, create, edit, update, deleteConfirm, delete handlerFunc }
+
+// adminCRUDRoutes are h's pages under path: path/new, path/{id}/edit and
+// path/{id}/delete.
+func (s *Server) adminCRUDRoutes(r chi.Router, path string, h adminCRUD) {
+	r.Get(path+"/new", s.html(h.new))
+	r.Post(path+"/new", s.html(h.create))
+	r.Get(path+"/{id}/edit", s.html(h.edit))
+	r.Post(path+"/{id}/edit", s.html(h.update))
+	r.Get(path+"/{id}/delete", s.html(h.deleteConfirm))
+	r.Post(path+"/{id}/delete", s.html(h.delete))
+}
+
+// apiCRUD is a resource's endpoints in the API: list and create on the
+// collection, get, update and delete on one.
+type apiCRUD struct{ list, create, get, update, delete handlerFunc }
+
+// apiCRUDRoutes are h's endpoints: GET and POST path, and GET, PUT and
+// DELETE path+one (one is "/{id}" or "/{slug}").
+func (s *Server) apiCRUDRoutes(r chi.Router, path, one string, h apiCRUD) {
+	r.Get(path, s.api(h.list))
+	r.Post(path, s.api(h.create))
+	r.Get(path+one, s.api(h.get))
+	r.Put(path+one, s.api(h.update))
+	r.Delete(path+one, s.api(h.delete))
 }
