@@ -11,12 +11,10 @@ import (
 )
 
 func (s *Server) caseStudyAdminList(w http.ResponseWriter, r *http.Request) error {
-	page, err := pageNumber(r)
-	if err != nil {
-		return err
-	}
 	q := r.URL.Query().Get("q")
-	studies, total, err := s.svc.ListCaseStudies(r.Context(), hub.CaseStudyFilter{Query: q, Limit: listPageSize, Offset: (page - 1) * listPageSize})
+	studies, pg, err := paged(r, func(ctx context.Context, limit, offset int) ([]*hub.CaseStudy, int, error) {
+		return s.svc.ListCaseStudies(ctx, hub.CaseStudyFilter{Query: q, Limit: limit, Offset: offset})
+	})
 	if err != nil {
 		return err
 	}
@@ -24,7 +22,7 @@ func (s *Server) caseStudyAdminList(w http.ResponseWriter, r *http.Request) erro
 		CaseStudies []*hub.CaseStudy
 		Query       string
 		Pager       pager
-	}{studies, q, newPager(page, total)})
+	}{studies, q, pg})
 }
 
 // caseStudyItems is the case study editor and delete pages.

@@ -12,12 +12,10 @@ import (
 )
 
 func (s *Server) eventAdminList(w http.ResponseWriter, r *http.Request) error {
-	page, err := pageNumber(r)
-	if err != nil {
-		return err
-	}
 	q := r.URL.Query().Get("q")
-	events, total, err := s.svc.ListEvents(r.Context(), hub.EventFilter{Query: q, Limit: listPageSize, Offset: (page - 1) * listPageSize})
+	events, pg, err := paged(r, func(ctx context.Context, limit, offset int) ([]*hub.Event, int, error) {
+		return s.svc.ListEvents(ctx, hub.EventFilter{Query: q, Limit: limit, Offset: offset})
+	})
 	if err != nil {
 		return err
 	}
@@ -25,7 +23,7 @@ func (s *Server) eventAdminList(w http.ResponseWriter, r *http.Request) error {
 		Events []*hub.Event
 		Query  string
 		Pager  pager
-	}{events, q, newPager(page, total)})
+	}{events, q, pg})
 }
 
 // withPlaces gives an editor the places to choose from.

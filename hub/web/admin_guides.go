@@ -13,12 +13,10 @@ import (
 )
 
 func (s *Server) guideAdminList(w http.ResponseWriter, r *http.Request) error {
-	page, err := pageNumber(r)
-	if err != nil {
-		return err
-	}
 	q := r.URL.Query().Get("q")
-	guides, total, err := s.svc.ListGuides(r.Context(), hub.GuideFilter{Query: q, Limit: listPageSize, Offset: (page - 1) * listPageSize})
+	guides, pg, err := paged(r, func(ctx context.Context, limit, offset int) ([]*hub.Guide, int, error) {
+		return s.svc.ListGuides(ctx, hub.GuideFilter{Query: q, Limit: limit, Offset: offset})
+	})
 	if err != nil {
 		return err
 	}
@@ -26,7 +24,7 @@ func (s *Server) guideAdminList(w http.ResponseWriter, r *http.Request) error {
 		Guides []*hub.Guide
 		Query  string
 		Pager  pager
-	}{guides, q, newPager(page, total)})
+	}{guides, q, pg})
 }
 
 // guideItems is the guide editor and delete pages.

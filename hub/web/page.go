@@ -9,6 +9,7 @@ import (
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/internal/markdown"
+	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 // pageData is what every template gets: the site, the head metadata that
@@ -123,22 +124,52 @@ func (s *Server) settings(ctx context.Context) hub.Settings {
 // for descriptions and link previews (internal/markdown's Summary).
 func (s *Server) plainText(md string, n int) string { return markdown.Summary(md, n) }
 
-func (s *Server) articleJSONLD(p *pageData, path, title, desc string, tags []string, created, updated time.Time) map[string]any {
-	ld := map[string]any{
+// article is what the public page of a guide or case study says of it.
+type article struct {
+	kind             hub.Kind
+	id               int64
+	slug, title      string
+	summary, text    string // text: Markdown, the description when there is no summary
+	tags             []string
+	created, updated time.Time
+}
+
+// articlePage is a's public page with data for its template: the links to
+// its ActivityStreams and oEmbed documents, its description, a schema.org
+// Article (ld, when given, adds to it), its replies and its picture.
+func (s *Server) articlePage(r *http.Request, a article, data any, ld func(map[string]any)) *pageData {
+	p := s.page(r, a.title, nil)
+	s.withActivityJSON(p, r)
+	s.withOEmbed(p, r)
+	p.Section = a.kind.Path()
+	p.OGType = "article"
+	p.Description = a.summary
+	if p.Description == "" {
+		p.Description = s.plainText(a.text, 200)
+	}
+	site := map[string]any{"@type": "Organization", "name": p.Site.Name, "url": s.absURL("/")}
+	article := map[string]any{
 		"@context":      "https://schema.org",
 		"@type":         "Article",
-		"headline":      title,
-		"description":   desc,
-		"url":           s.absURL(path),
-		"datePublished": created.UTC().Format(time.RFC3339),
-		"dateModified":  updated.UTC().Format(time.RFC3339),
-		"author":        map[string]any{"@type": "Organization", "name": p.Site.Name, "url": s.absURL("/")},
-		"publisher":     map[string]any{"@type": "Organization", "name": p.Site.Name, "url": s.absURL("/")},
+		"headline":      a.title,
+		"description":   p.Description,
+		"url":           s.absURL(uris.Item(a.kind, a.slug)),
+		"datePublished": a.created.UTC().Format(time.RFC3339),
+		"dateModified":  a.updated.UTC().Format(time.RFC3339),
+		"author":        site,
+		"publisher":     site,
 	}
-	if len(tags) > 0 {
-		ld["keywords"] = tags
+	if len(a.tags) > 0 {
+		article["keywords"] = a.tags
 	}
-	return ld
+	if ld != nil {
+		ld(article)
+	}
+	p.JSONLD = article
+	p.Data = data
+	s.withComments(p, r, a.kind, a.id)
+	s.withPicture(p, r, hub.PictureOwner(a.kind), a.id)
+	return p
 }
 
 // LanguageTags lists the languages a reader can choose, by tag.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -20,6 +21,21 @@ func pageNumber(r *http.Request) (int, error) {
 		return 0, hub.Errorf(hub.EINVALID, "The page number in this address is not valid.")
 	}
 	return n, nil
+}
+
+// paged is the page of a list that r asks for (?page=) and its pager:
+// load answers the items from offset, at most limit of them, and how many
+// the whole list has.
+func paged[T any](r *http.Request, load func(ctx context.Context, limit, offset int) ([]T, int, error)) ([]T, pager, error) {
+	page, err := pageNumber(r)
+	if err != nil {
+		return nil, pager{}, err
+	}
+	items, total, err := load(r.Context(), listPageSize, (page-1)*listPageSize)
+	if err != nil {
+		return nil, pager{}, err
+	}
+	return items, newPager(page, total), nil
 }
 
 // pager is the "newer/older" navigation of a list.

@@ -1,19 +1,17 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/commonplace-hub/commonplace/hub"
-	"github.com/commonplace-hub/commonplace/internal/uris"
 	"github.com/go-chi/chi/v5"
 )
 
 func (s *Server) caseStudyList(w http.ResponseWriter, r *http.Request) error {
-	page, err := pageNumber(r)
-	if err != nil {
-		return err
-	}
-	studies, total, err := s.svc.ListCaseStudies(r.Context(), hub.CaseStudyFilter{Limit: listPageSize, Offset: (page - 1) * listPageSize})
+	studies, pg, err := paged(r, func(ctx context.Context, limit, offset int) ([]*hub.CaseStudy, int, error) {
+		return s.svc.ListCaseStudies(ctx, hub.CaseStudyFilter{Limit: limit, Offset: offset})
+	})
 	if err != nil {
 		return err
 	}
@@ -23,7 +21,7 @@ func (s *Server) caseStudyList(w http.ResponseWriter, r *http.Request) error {
 	p.Data = struct {
 		CaseStudies []*hub.CaseStudy
 		Pager       pager
-	}{studies, newPager(page, total)}
+	}{studies, pg}
 	return s.views.render(w, http.StatusOK, "public/case_studies", p)
 }
 
@@ -32,25 +30,14 @@ func (s *Server) caseStudyShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, c.Title, nil)
-	s.withActivityJSON(p, r)
-	s.withOEmbed(p, r)
-	p.Section = hub.KindCaseStudy.Path()
-	p.OGType = "article"
-	p.Description = c.Summary
-	if p.Description == "" {
-		p.Description = s.plainText(c.Problem, 200)
-	}
-	ld := s.articleJSONLD(p, uris.Item(hub.KindCaseStudy, c.Slug), c.Title, p.Description, c.Tags, c.CreatedAt, c.UpdatedAt)
-	if c.Organisation != "" {
-		ld["author"] = map[string]any{"@type": "Organization", "name": c.Organisation}
-	}
-	if c.Place != nil {
-		ld["contentLocation"] = placeJSONLD(c.Place)
-	}
-	p.JSONLD = ld
-	p.Data = c
-	s.withComments(p, r, hub.KindCaseStudy, c.ID)
-	s.withPicture(p, r, hub.OwnerCaseStudy, c.ID)
+	a := article{hub.KindCaseStudy, c.ID, c.Slug, c.Title, c.Summary, c.Problem, c.Tags, c.CreatedAt, c.UpdatedAt}
+	p := s.articlePage(r, a, c, func(ld map[string]any) {
+		if c.Organisation != "" {
+			ld["author"] = map[string]any{"@type": "Organization", "name": c.Organisation}
+		}
+		if c.Place != nil {
+			ld["contentLocation"] = placeJSONLD(c.Place)
+		}
+	})
 	return s.views.render(w, http.StatusOK, "public/case_study", p)
 }

@@ -1,19 +1,17 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/commonplace-hub/commonplace/hub"
-	"github.com/commonplace-hub/commonplace/internal/uris"
 	"github.com/go-chi/chi/v5"
 )
 
 func (s *Server) guideList(w http.ResponseWriter, r *http.Request) error {
-	page, err := pageNumber(r)
-	if err != nil {
-		return err
-	}
-	guides, total, err := s.svc.ListGuides(r.Context(), hub.GuideFilter{Limit: listPageSize, Offset: (page - 1) * listPageSize})
+	guides, pg, err := paged(r, func(ctx context.Context, limit, offset int) ([]*hub.Guide, int, error) {
+		return s.svc.ListGuides(ctx, hub.GuideFilter{Limit: limit, Offset: offset})
+	})
 	if err != nil {
 		return err
 	}
@@ -23,7 +21,7 @@ func (s *Server) guideList(w http.ResponseWriter, r *http.Request) error {
 	p.Data = struct {
 		Guides []*hub.Guide
 		Pager  pager
-	}{guides, newPager(page, total)}
+	}{guides, pg}
 	return s.views.render(w, http.StatusOK, "public/guides", p)
 }
 
@@ -32,18 +30,6 @@ func (s *Server) guideShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, g.Title, nil)
-	s.withActivityJSON(p, r)
-	s.withOEmbed(p, r)
-	p.Section = hub.KindGuide.Path()
-	p.OGType = "article"
-	p.Description = g.Summary
-	if p.Description == "" {
-		p.Description = s.plainText(g.Body, 200)
-	}
-	p.JSONLD = s.articleJSONLD(p, uris.Item(hub.KindGuide, g.Slug), g.Title, p.Description, g.Tags, g.CreatedAt, g.UpdatedAt)
-	p.Data = g
-	s.withComments(p, r, hub.KindGuide, g.ID)
-	s.withPicture(p, r, hub.OwnerGuide, g.ID)
+	p := s.articlePage(r, article{hub.KindGuide, g.ID, g.Slug, g.Title, g.Summary, g.Body, g.Tags, g.CreatedAt, g.UpdatedAt}, g, nil)
 	return s.views.render(w, http.StatusOK, "public/guide", p)
 }
