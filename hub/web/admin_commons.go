@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -134,12 +135,20 @@ func (s *Server) blockRemove(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) allowlistSet(w http.ResponseWriter, r *http.Request) error {
-	on := r.PostFormValue("on") == "1"
-	done := msg("Allowlist mode is off: the hub federates with every server not blocked.")
-	if on {
-		done = msg("Allowlist mode is on: the hub federates only with allowed servers and those of hubs it follows.")
+	return s.commonsSwitch(w, r, s.svc.SetAllowlist,
+		msg("Allowlist mode is on: the hub federates only with allowed servers and those of hubs it follows."),
+		msg("Allowlist mode is off: the hub federates with every server not blocked."))
+}
+
+// commonsSwitch turns a setting of the commons page on (on=1) or off with
+// set, and says which with the message on or off.
+func (s *Server) commonsSwitch(w http.ResponseWriter, r *http.Request, set func(context.Context, bool) error, on, off string) error {
+	turnOn := r.PostFormValue("on") == "1"
+	done := off
+	if turnOn {
+		done = on
 	}
-	return s.commonsDone(w, r, s.svc.SetAllowlist(r.Context(), on), done)
+	return s.commonsDone(w, r, set(r.Context(), turnOn), done)
 }
 
 func (s *Server) allowServer(w http.ResponseWriter, r *http.Request) error {

@@ -37,12 +37,9 @@ func (s *Server) heldCommentDecide(w http.ResponseWriter, r *http.Request) error
 
 // holdRepliesSet turns holding replies for review on or off (commons page).
 func (s *Server) holdRepliesSet(w http.ResponseWriter, r *http.Request) error {
-	on := r.PostFormValue("on") == "1"
-	done := msg("Replies from every server that is not blocked are shown at once.")
-	if on {
-		done = msg("Replies from servers this hub follows nobody on now wait in the moderation queue.")
-	}
-	return s.commonsDone(w, r, s.svc.SetHoldReplies(r.Context(), on), done)
+	return s.commonsSwitch(w, r, s.svc.SetHoldReplies,
+		msg("Replies from servers this hub follows nobody on now wait in the moderation queue."),
+		msg("Replies from every server that is not blocked are shown at once."))
 }
 
 func (s *Server) apiHeldCommentApprove(w http.ResponseWriter, r *http.Request) error {

@@ -40,48 +40,49 @@ const feedMaxAge = 5 * time.Minute
 const atomEntries = 50
 
 func (s *Server) calendarAll(w http.ResponseWriter, r *http.Request) error {
-	events, _, err := s.svc.ListEvents(r.Context(), hub.EventFilter{From: s.calendarSince()})
+	return s.serveEvents(w, r, hub.EventFilter{}, func(st hub.Settings) ical.Calendar {
+		return ical.Calendar{Name: st.Name, Description: st.Description, URL: s.absURL(uris.List(hub.KindEvent))}
+	})
+}
+
+// serveEvents serves the events f finds, from calendarSince on, as the
+// calendar cal makes with the hub's settings.
+func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request, f hub.EventFilter, cal func(hub.Settings) ical.Calendar) error {
+	f.From = s.calendarSince()
+	events, _, err := s.svc.ListEvents(r.Context(), f)
 	if err != nil {
 		return err
 	}
 	st := s.settings(r.Context())
-	return s.serveCalendar(w, r, st, ical.Calendar{Name: st.Name, Description: st.Description, URL: s.absURL(uris.List(hub.KindEvent))}, events)
+	return s.serveCalendar(w, r, st, cal(st), events)
 }
 
 func (s *Server) calendarTopic(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	t, err := s.svc.TagBySlug(ctx, chi.URLParam(r, "slug"))
+	t, err := s.svc.TagBySlug(r.Context(), chi.URLParam(r, "slug"))
 	if err != nil {
 		return err
 	}
-	events, _, err := s.svc.ListEvents(ctx, hub.EventFilter{Tag: t.Slug, From: s.calendarSince()})
-	if err != nil {
-		return err
-	}
-	st := s.settings(ctx)
-	desc := t.Description
-	if desc == "" {
-		desc = s.hubWords(st).T("%s events from %s.", t.Name, st.Name)
-	}
-	return s.serveCalendar(w, r, st, ical.Calendar{Name: st.Name + ": " + t.Name, Description: desc, URL: s.absURL(uris.Topic(t.Slug))}, events)
+	return s.serveEvents(w, r, hub.EventFilter{Tag: t.Slug}, func(st hub.Settings) ical.Calendar {
+		desc := t.Description
+		if desc == "" {
+			desc = s.hubWords(st).T("%s events from %s.", t.Name, st.Name)
+		}
+		return ical.Calendar{Name: st.Name + ": " + t.Name, Description: desc, URL: s.absURL(uris.Topic(t.Slug))}
+	})
 }
 
 func (s *Server) calendarPlace(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	pl, err := s.svc.PlaceBySlug(ctx, chi.URLParam(r, "slug"))
+	pl, err := s.svc.PlaceBySlug(r.Context(), chi.URLParam(r, "slug"))
 	if err != nil {
 		return err
 	}
-	events, _, err := s.svc.ListEvents(ctx, hub.EventFilter{PlaceID: pl.ID, From: s.calendarSince()})
-	if err != nil {
-		return err
-	}
-	st := s.settings(ctx)
-	desc := s.hubWords(st).T("Events at %s.", pl.Name)
-	if a := pl.Address(); a != "" {
-		desc = s.hubWords(st).T("Events at %s, %s.", pl.Name, a)
-	}
-	return s.serveCalendar(w, r, st, ical.Calendar{Name: st.Name + ": " + pl.Name, Description: desc, URL: s.absURL(uris.Place(pl.Slug))}, events)
+	return s.serveEvents(w, r, hub.EventFilter{PlaceID: pl.ID}, func(st hub.Settings) ical.Calendar {
+		desc := s.hubWords(st).T("Events at %s.", pl.Name)
+		if a := pl.Address(); a != "" {
+			desc = s.hubWords(st).T("Events at %s, %s.", pl.Name, a)
+		}
+		return ical.Calendar{Name: st.Name + ": " + pl.Name, Description: desc, URL: s.absURL(uris.Place(pl.Slug))}
+	})
 }
 
 func (s *Server) calendarEvent(w http.ResponseWriter, r *http.Request) error {
