@@ -124,6 +124,21 @@ func (s *Server) settings(ctx context.Context) hub.Settings {
 // for descriptions and link previews (internal/markdown's Summary).
 func (s *Server) plainText(md string, n int) string { return markdown.Summary(md, n) }
 
+// publicList is a public page listing what list answers, whole, in the
+// view's section: title and description are messages, description with
+// the hub's name for its %s.
+func publicList[T any](s *Server, w http.ResponseWriter, r *http.Request, view, section, title, description string, list func(context.Context) ([]T, error)) error {
+	items, err := list(r.Context())
+	if err != nil {
+		return err
+	}
+	p := s.page(r, s.t(r, title), nil)
+	p.Section = section
+	p.Description = s.t(r, description, p.Site.Name)
+	p.Data = items
+	return s.views.render(w, http.StatusOK, view, p)
+}
+
 // article is what the public page of a guide or case study says of it.
 type article struct {
 	kind             hub.Kind

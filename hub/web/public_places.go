@@ -10,15 +10,7 @@ import (
 )
 
 func (s *Server) placeList(w http.ResponseWriter, r *http.Request) error {
-	places, err := s.svc.ListPlaces(r.Context())
-	if err != nil {
-		return err
-	}
-	p := s.page(r, s.t(r, "Places"), nil)
-	p.Section = "places"
-	p.Description = s.t(r, "Where the events of %s happen.", p.Site.Name)
-	p.Data = places
-	return s.views.render(w, http.StatusOK, "public/places", p)
+	return publicList(s, w, r, "public/places", "places", msg("Places"), msg("Where the events of %s happen."), s.svc.ListPlaces)
 }
 
 func (s *Server) placeShow(w http.ResponseWriter, r *http.Request) error {

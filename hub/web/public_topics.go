@@ -13,15 +13,7 @@ import (
 // every address under /tags, where they were before, redirects there.
 
 func (s *Server) topicList(w http.ResponseWriter, r *http.Request) error {
-	tags, err := s.svc.ListTags(r.Context())
-	if err != nil {
-		return err
-	}
-	p := s.page(r, s.t(r, "Topics"), nil)
-	p.Section = "topics"
-	p.Description = s.t(r, "Topics of the events, guides and case studies on %s.", p.Site.Name)
-	p.Data = tags
-	return s.views.render(w, http.StatusOK, "public/topics", p)
+	return publicList(s, w, r, "public/topics", "topics", msg("Topics"), msg("Topics of the events, guides and case studies on %s."), s.svc.ListTags)
 }
 
 func (s *Server) topicShow(w http.ResponseWriter, r *http.Request) error {
