@@ -167,7 +167,12 @@ func apiDeleteByID(w http.ResponseWriter, r *http.Request, del func(context.Cont
 	if err != nil {
 		return err
 	}
-	if err := del(r.Context(), id); err != nil {
+	return noContent(w, del(r.Context(), id))
+}
+
+// noContent answers 204 No Content when err is nil; otherwise err.
+func noContent(w http.ResponseWriter, err error) error {
+	if err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -58,9 +58,6 @@ func (s *Server) apiCalendarDelete(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if _, err := s.cfg.Calendars.Unsubscribe(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	_, err = s.cfg.Calendars.Unsubscribe(r.Context(), id)
+	return noContent(w, err)
 }

@@ -34,11 +34,7 @@ func (s *Server) apiPeerFollow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiPeerUnfollow(w http.ResponseWriter, r *http.Request) error {
-	if err := s.svc.UnfollowPeer(r.Context(), r.URL.Query().Get("actor")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, s.svc.UnfollowPeer(r.Context(), r.URL.Query().Get("actor")))
 }
 
 func (s *Server) apiCommonsList(w http.ResponseWriter, r *http.Request) error {
@@ -60,11 +56,7 @@ func (s *Server) apiReshare(undo bool) handlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := s.svc.Reshare(r.Context(), id, undo); err != nil {
-			return err
-		}
-		w.WriteHeader(http.StatusNoContent)
-		return nil
+		return noContent(w, s.svc.Reshare(r.Context(), id, undo))
 	}
 }
 
@@ -90,11 +82,7 @@ func (s *Server) apiCommentHide(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &in); err != nil {
 		return err
 	}
-	if err := s.svc.HideComment(r.Context(), id, in.Hidden); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, s.svc.HideComment(r.Context(), id, in.Hidden))
 }
 
 func (s *Server) apiCommentDelete(w http.ResponseWriter, r *http.Request) error {
@@ -118,18 +106,10 @@ func (s *Server) apiBlockAdd(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &in); err != nil {
 		return err
 	}
-	if err := s.svc.Block(r.Context(), hub.Block{Kind: in.Kind, Value: in.Value, Note: in.Note}); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, s.svc.Block(r.Context(), hub.Block{Kind: in.Kind, Value: in.Value, Note: in.Note}))
 }
 
 func (s *Server) apiBlockRemove(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	if err := s.svc.Unblock(r.Context(), q.Get("kind"), q.Get("value")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, s.svc.Unblock(r.Context(), q.Get("kind"), q.Get("value")))
 }

@@ -65,9 +65,5 @@ func (s *Server) apiLogoUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiLogoDelete(w http.ResponseWriter, r *http.Request) error {
-	if err := s.svc.UpdateLogo(r.Context(), nil, ""); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, s.svc.UpdateLogo(r.Context(), nil, ""))
 }

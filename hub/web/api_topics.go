@@ -59,9 +59,5 @@ func (s *Server) apiTopicDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.DeleteTag(r.Context(), t.ID); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, s.svc.DeleteTag(r.Context(), t.ID))
 }

@@ -211,11 +211,7 @@ func (s *Server) apiPictureDelete(of func(*http.Request) (hub.PictureOwner, int6
 		if err != nil {
 			return err
 		}
-		if err := s.svc.RemovePicture(r.Context(), owner, id); err != nil {
-			return err
-		}
-		w.WriteHeader(http.StatusNoContent)
-		return nil
+		return noContent(w, s.svc.RemovePicture(r.Context(), owner, id))
 	}
 }
 

@@ -367,11 +367,7 @@ func (s *Server) pictureAdminRoutes(r chi.Router, api bool) {
 	}
 	r.Get("/pictures", s.api(s.apiPicturesWithoutAlt))
 	r.Put("/pictures/{id}/alt", s.api(func(w http.ResponseWriter, r *http.Request) error {
-		if err := s.apiPictureDescribe(w, r); err != nil {
-			return err
-		}
-		w.WriteHeader(http.StatusNoContent)
-		return nil
+		return noContent(w, s.apiPictureDescribe(w, r))
 	}))
 }
 
