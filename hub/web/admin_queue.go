@@ -74,11 +74,7 @@ func (s *Server) approveSuggestion(ctx context.Context, raw string, e *hub.Event
 }
 
 func (s *Server) suggestionReject(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	sg, err := s.svc.Suggestion(r.Context(), id)
+	id, sg, err := itemByID(r, s.svc.Suggestion)
 	if err != nil {
 		return err
 	}
@@ -92,11 +88,7 @@ func (s *Server) suggestionReject(w http.ResponseWriter, r *http.Request) error 
 // reportDecide dismisses or resolves a report, with the resolution's
 // actions ticked on the queue page.
 func (s *Server) reportDecide(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	rep, err := s.svc.Report(r.Context(), id)
+	id, rep, err := itemByID(r, s.svc.Report)
 	if err != nil {
 		return err
 	}

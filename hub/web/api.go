@@ -197,6 +197,16 @@ func writeList[T, J any](w http.ResponseWriter, items []T, total int, out func(T
 	return writeJSON(w, http.StatusOK, apijson.NewList(items, total, out))
 }
 
+// apiListAll answers GET on a collection that is never paged: every item
+// list finds, as out shows them.
+func apiListAll[T, J any](w http.ResponseWriter, r *http.Request, list func(context.Context) ([]T, error), out func(T) J) error {
+	items, err := list(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeList(w, items, len(items), out)
+}
+
 // apiCreate answers POST on a collection: the body read as J, made into
 // an item and stored by create, which returns the item to show; 201 with
 // the item's address, location, and the item as out shows it.

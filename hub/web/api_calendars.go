@@ -11,11 +11,7 @@ import (
 // them. They exist when Config.Calendars is set.
 
 func (s *Server) apiCalendarList(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.cfg.Calendars.Subscriptions(r.Context())
-	if err != nil {
-		return err
-	}
-	return writeList(w, list, len(list), apijson.Encoder{}.Calendar)
+	return apiListAll(w, r, s.cfg.Calendars.Subscriptions, apijson.Encoder{}.Calendar)
 }
 
 func (s *Server) apiCalendarGet(w http.ResponseWriter, r *http.Request) error {

@@ -45,11 +45,7 @@ func (s *Server) apiGuideDelete(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiGuideRevisions(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	revs, err := s.svc.GuideRevisions(r.Context(), id)
+	_, revs, err := itemByID(r, s.svc.GuideRevisions)
 	if err != nil {
 		return err
 	}

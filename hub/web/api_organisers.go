@@ -11,11 +11,7 @@ import (
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
 func (s *Server) apiOrganiserList(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.svc.ListOrganisers(r.Context())
-	if err != nil {
-		return err
-	}
-	return writeList(w, list, len(list), apijson.Encoder{}.Organiser)
+	return apiListAll(w, r, s.svc.ListOrganisers, apijson.Encoder{}.Organiser)
 }
 
 func (s *Server) apiOrganiserGet(w http.ResponseWriter, r *http.Request) error {

@@ -12,11 +12,7 @@ import (
 func (s *Server) placeOut(p *hub.Place) *apijson.Place { return s.enc().Place(p) }
 
 func (s *Server) apiPlaceList(w http.ResponseWriter, r *http.Request) error {
-	places, err := s.svc.ListPlaces(r.Context())
-	if err != nil {
-		return err
-	}
-	return writeList(w, places, len(places), s.placeOut)
+	return apiListAll(w, r, s.svc.ListPlaces, s.placeOut)
 }
 
 func (s *Server) apiPlaceGet(w http.ResponseWriter, r *http.Request) error {

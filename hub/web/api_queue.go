@@ -69,11 +69,7 @@ func (s *Server) apiSuggestionGet(w http.ResponseWriter, r *http.Request) error 
 // apiSuggestionApprove publishes a suggestion: as suggested when the body
 // is empty, or as the event the body describes (the event shape).
 func (s *Server) apiSuggestionApprove(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	sg, err := s.svc.Suggestion(r.Context(), id)
+	id, sg, err := itemByID(r, s.svc.Suggestion)
 	if err != nil {
 		return err
 	}

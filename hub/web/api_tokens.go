@@ -7,11 +7,7 @@ import (
 )
 
 func (s *Server) apiTokenList(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.svc.ListTokens(r.Context())
-	if err != nil {
-		return err
-	}
-	return writeList(w, list, len(list), apijson.Encoder{}.Token)
+	return apiListAll(w, r, s.svc.ListTokens, apijson.Encoder{}.Token)
 }
 
 func (s *Server) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {

@@ -14,11 +14,7 @@ import (
 // /api/v1/tags as before the rename: both answer the same.
 
 func (s *Server) apiTopicList(w http.ResponseWriter, r *http.Request) error {
-	tags, err := s.svc.ListTags(r.Context())
-	if err != nil {
-		return err
-	}
-	return writeList(w, tags, len(tags), s.enc().Topic)
+	return apiListAll(w, r, s.svc.ListTags, s.enc().Topic)
 }
 
 // apiTopicCreate makes a topic before any content uses it; ECONFLICT (409)

@@ -217,15 +217,7 @@ func (s *Server) apiPictureDelete(of func(*http.Request) (hub.PictureOwner, int6
 
 // apiPicturesWithoutAlt lists the pictures that need a description.
 func (s *Server) apiPicturesWithoutAlt(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.svc.PicturesWithoutAlt(r.Context())
-	if err != nil {
-		return err
-	}
-	out := make([]apiPicture, 0, len(list))
-	for _, p := range list {
-		out = append(out, s.apiPictureOf(p))
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"items": out, "total": len(out)})
+	return apiListAll(w, r, s.svc.PicturesWithoutAlt, s.apiPictureOf)
 }
 
 // apiPictureDescribe sets a picture's description: {"alt": "..."}.
