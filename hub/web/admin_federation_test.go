@@ -115,8 +115,7 @@ func TestFederationFollowers(t *testing.T) {
 		t.Fatalf("publishing queued %+v, want one Create to %s", pending, alice.SharedInbox)
 	}
 
-	admin := th.client()
-	tok := th.login(admin, adminEmail)
+	admin, tok := th.signIn(adminEmail)
 
 	t.Run("the page lists followers, waiting ones first, and deliveries", func(t *testing.T) {
 		r := th.get(admin, "/admin/federation")
@@ -156,8 +155,7 @@ func TestFederationFollowers(t *testing.T) {
 	})
 
 	t.Run("an editor sees the page but cannot approve or refuse", func(t *testing.T) {
-		ed := th.client()
-		etok := th.login(ed, editorEmail)
+		ed, etok := th.signIn(editorEmail)
 		r := th.get(ed, "/admin/federation")
 		if r.StatusCode != 200 || !strings.Contains(r.body, "@bob@other.example") || !strings.Contains(r.body, "Only admins can approve or refuse followers.") {
 			t.Fatalf("editor: status %d", r.StatusCode)
@@ -389,8 +387,7 @@ func TestItemPagesNegotiate(t *testing.T) {
 func TestFederationFormsNever500(t *testing.T) {
 	th := newFederatedHub(t)
 	th.follower("alice", "social.example", true)
-	c := th.client()
-	tok := th.login(c, adminEmail)
+	c, tok := th.signIn(adminEmail)
 	forms := map[string][]string{
 		"/admin/settings":                        {"name", "timezone", "language", "accent_colour", "handle", "discoverable", "indexable", "manually_approves_followers"},
 		"/admin/federation/followers/approve":    {"actor"},

@@ -47,8 +47,7 @@ func TestLogin(t *testing.T) {
 		}
 	})
 	t.Run("logout ends the session", func(t *testing.T) {
-		c := th.client()
-		tok := th.login(c, adminEmail)
+		c, tok := th.signIn(adminEmail)
 		th.postForm(c, "/admin/logout", url.Values{"csrf": {tok}})
 		if r := th.get(c, "/admin"); r.StatusCode != http.StatusSeeOther {
 			t.Errorf("after logout /admin answers %d", r.StatusCode)
@@ -82,8 +81,7 @@ func TestLoginRateLimit(t *testing.T) {
 
 func TestCSRF(t *testing.T) {
 	th := newTestHub(t)
-	c := th.client()
-	tok := th.login(c, adminEmail)
+	c, tok := th.signIn(adminEmail)
 	form := url.Values{"title": {"Sneaky"}, "start_date": {"2026-11-01"}, "start_time": {"10:00"}, "end_date": {"2026-11-01"}, "end_time": {"11:00"}, "timezone": {"Europe/London"}}
 	if r := th.postForm(c, "/admin/events/new", form); r.StatusCode != http.StatusForbidden {
 		t.Errorf("POST without a CSRF token: %d", r.StatusCode)
@@ -106,8 +104,7 @@ func TestCSRF(t *testing.T) {
 
 func TestEventForm(t *testing.T) {
 	th := newTestHub(t)
-	c := th.client()
-	tok := th.login(c, adminEmail)
+	c, tok := th.signIn(adminEmail)
 	valid := func() url.Values {
 		return url.Values{
 			"csrf": {tok}, "title": {"Knit and natter"}, "description": {"Bring **wool**."},
@@ -260,8 +257,7 @@ func TestEventForm(t *testing.T) {
 
 func TestGuideRevisions(t *testing.T) {
 	th := newTestHub(t)
-	c := th.client()
-	tok := th.login(c, editorEmail)
+	c, tok := th.signIn(editorEmail)
 	r := th.postForm(c, "/admin/guides/new", url.Values{"csrf": {tok}, "title": {"Video calls"}, "body": {"First version."}, "action": {"save"}})
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("create: %d", r.StatusCode)
@@ -300,8 +296,7 @@ func TestGuideRevisions(t *testing.T) {
 
 func TestRoles(t *testing.T) {
 	th := newTestHub(t)
-	c := th.client()
-	tok := th.login(c, editorEmail)
+	c, tok := th.signIn(editorEmail)
 	for _, path := range []string{"/admin/settings", "/admin/organisers", "/admin/organisers/new"} {
 		if r := th.get(c, path); r.StatusCode != http.StatusForbidden {
 			t.Errorf("editor GET %s: %d", path, r.StatusCode)
@@ -318,8 +313,7 @@ func TestRoles(t *testing.T) {
 
 func TestSettingsAndOrganisers(t *testing.T) {
 	th := newTestHub(t)
-	c := th.client()
-	tok := th.login(c, adminEmail)
+	c, tok := th.signIn(adminEmail)
 	r := th.postForm(c, "/admin/settings", url.Values{"csrf": {tok}, "name": {""}, "timezone": {"Nowhere/Land"}, "language": {"en-GB"}, "accent_colour": {"red"}, "description": {"Kept text"}})
 	if r.StatusCode != 422 || !strings.Contains(r.body, "Kept text") || !strings.Contains(r.body, `id="f-accent-colour-error"`) {
 		t.Fatalf("invalid settings: %d", r.StatusCode)
@@ -390,8 +384,7 @@ func TestEveryAdminPageRenders(t *testing.T) {
 func TestPlaceInUseCannotBeDeleted(t *testing.T) {
 	th := newTestHub(t)
 	e, _, _ := th.seed()
-	c := th.client()
-	tok := th.login(c, adminEmail)
+	c, tok := th.signIn(adminEmail)
 	r := th.postForm(c, fmt.Sprintf("/admin/places/%d/delete", e.PlaceID), url.Values{"csrf": {tok}})
 	if r.StatusCode != http.StatusConflict {
 		t.Fatalf("status %d", r.StatusCode)
@@ -405,8 +398,7 @@ func TestPasswordChangeEndsSessions(t *testing.T) {
 	th := newTestHub(t)
 	other := th.client() // the editor, logged in elsewhere
 	th.login(other, editorEmail)
-	c := th.client()
-	tok := th.login(c, editorEmail)
+	c, tok := th.signIn(editorEmail)
 	r := th.postForm(c, "/admin/account/password", url.Values{"csrf": {tok}, "password": {"a brand new password"}, "password_again": {"a different one!!"}})
 	if r.StatusCode != 422 || !strings.Contains(r.body, "not the same") {
 		t.Fatalf("mismatched passwords: %d", r.StatusCode)

@@ -78,8 +78,7 @@ func TestCalendarPages(t *testing.T) {
 	th := newTestHub(t)
 	pf := newPartnerFeed(t, feed(quizEvent, lunchEvent, litterPick, broken))
 	th.withCalendars(pf.Client())
-	c := th.client()
-	tok := th.login(c, editorEmail)
+	c, tok := th.signIn(editorEmail)
 	reader := th.client()
 
 	if r := th.get(c, "/admin/calendars"); r.StatusCode != 200 || !strings.Contains(r.body, "Add a calendar feed") || !strings.Contains(r.body, `href="/admin/calendars"`) {

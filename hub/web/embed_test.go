@@ -67,16 +67,7 @@ func TestEmbedPages(t *testing.T) {
 			if strings.Contains(r.body, "<script") {
 				t.Error("embed has a script")
 			}
-			for _, w := range tt.want {
-				if !strings.Contains(r.body, w) {
-					t.Errorf("embed lacks %q", w)
-				}
-			}
-			for _, w := range tt.not {
-				if strings.Contains(r.body, w) {
-					t.Errorf("embed has %q", w)
-				}
-			}
+			checkBody(t, "embed", r.body, tt.want, tt.not)
 		})
 	}
 }
@@ -173,8 +164,7 @@ func TestEmbedOriginsAPI(t *testing.T) {
 func TestEmbedBuilder(t *testing.T) {
 	th := newTestHub(t)
 	e, _ := th.seedEmbed()
-	admin := th.client()
-	csrf := th.login(admin, adminEmail)
+	admin, csrf := th.signIn(adminEmail)
 
 	r := th.get(admin, "/admin/events")
 	if !strings.Contains(r.body, `href="/admin/embed"`) {
@@ -224,8 +214,7 @@ func TestEmbedBuilder(t *testing.T) {
 	}
 
 	// Editors see the list but cannot change it.
-	editor := th.client()
-	ecsrf := th.login(editor, editorEmail)
+	editor, ecsrf := th.signIn(editorEmail)
 	r = th.get(editor, "/admin/embed")
 	if r.StatusCode != 200 || strings.Contains(r.body, `name="embed_origins"`) || !strings.Contains(r.body, "https://partner.example") {
 		t.Errorf("editor's builder: %d", r.StatusCode)

@@ -20,8 +20,7 @@ import (
 func TestEventStatusFromTheAdminPage(t *testing.T) {
 	th := newTestHub(t)
 	e, _, _ := th.seed()
-	c := th.client()
-	tok := th.login(c, editorEmail)
+	c, tok := th.signIn(editorEmail)
 	path := fmt.Sprintf("/admin/events/%d/status", e.ID)
 
 	if r := th.get(c, path); r.StatusCode != http.StatusOK || !strings.Contains(r.body, `value="2026-10-13"`) {

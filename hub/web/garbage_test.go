@@ -20,8 +20,7 @@ var hostileValues = []string{
 func TestNoFormAnswers500(t *testing.T) {
 	th := newTestHub(t)
 	e, g, cs := th.seed()
-	c := th.client()
-	tok := th.login(c, adminEmail)
+	c, tok := th.signIn(adminEmail)
 	forms := map[string][]string{
 		"/admin/events/new": {"title", "description", "start_date", "start_time", "end_date", "end_time", "all_day", "timezone", "repeat", "repeat_interval",
 			"repeat_days", "repeat_month_week", "repeat_end", "repeat_until", "repeat_count", "rrule", "exceptions", "place_id", "place_name",

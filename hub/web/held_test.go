@@ -18,13 +18,11 @@ import (
 func TestQueueHeldReplies(t *testing.T) {
 	th := newFederatedHub(t)
 	e, _, _ := th.seed()
-	admin := th.client()
-	adminCSRF := th.login(admin, adminEmail)
+	admin, adminCSRF := th.signIn(adminEmail)
 	if p := th.get(admin, "/admin/commons"); !strings.Contains(p.body, "Hold replies from servers this hub follows nobody on") {
 		t.Fatalf("the commons page has no way to hold replies: %s", p.body)
 	}
-	editor := th.client()
-	editorCSRF := th.login(editor, editorEmail)
+	editor, editorCSRF := th.signIn(editorEmail)
 	if r := th.postForm(editor, "/admin/commons/hold-replies", url.Values{"csrf": {editorCSRF}, "on": {"1"}}); r.StatusCode != http.StatusForbidden {
 		t.Errorf("an editor turned holding on: %d", r.StatusCode)
 	}

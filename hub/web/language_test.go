@@ -145,8 +145,7 @@ func TestReadersLanguage(t *testing.T) {
 // nothing is saved.
 func TestSettingsRefuseUnshippedLanguages(t *testing.T) {
 	th := newTestHub(t, func(c *web.Config) { c.Catalog = welshCatalog(t) })
-	c := th.client()
-	tok := th.login(c, adminEmail)
+	c, tok := th.signIn(adminEmail)
 	for _, lang := range []string{"xx-bogus-!!", "zh", "en-XA"} {
 		r := th.postForm(c, "/admin/settings", url.Values{"csrf": {tok}, "name": {"Hulme Hub"}, "timezone": {"Europe/London"}, "language": {lang}, "accent_colour": {"#004488"}})
 		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "cannot be shown in") {
@@ -171,8 +170,7 @@ func TestSettingsRefuseUnshippedLanguages(t *testing.T) {
 		}
 	}
 	// Welsh validation messages, their arguments translated too.
-	c2 := th.client()
-	tok2 := th.login(c2, adminEmail)
+	c2, tok2 := th.signIn(adminEmail)
 	req, _ := http.NewRequest("POST", th.srv.URL+"/admin/settings", strings.NewReader(url.Values{"csrf": {tok2}, "name": {""}, "timezone": {"Europe/London"}, "language": {"cy"}, "accent_colour": {"#004488"}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept-Language", "cy")

@@ -75,8 +75,7 @@ func TestGeneratedLogo(t *testing.T) {
 	}
 
 	// A new accent colour, through the settings form, makes a new logo.
-	c := th.client()
-	tok := th.login(c, adminEmail)
+	c, tok := th.signIn(adminEmail)
 	if r := th.get(c, "/admin/settings"); !strings.Contains(r.body, "the hub shows its initials on the accent colour") {
 		t.Error("the settings page does not say the logo is made from the initials")
 	}

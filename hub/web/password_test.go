@@ -44,8 +44,7 @@ func (th *testHub) organiserID(email string) int64 {
 // the current one.
 func TestPasswordChangeFormNeedsTheCurrentPassword(t *testing.T) {
 	th := passwordHub(t)
-	c := th.client()
-	tok := th.login(c, editorEmail)
+	c, tok := th.signIn(editorEmail)
 	if r := th.get(c, "/admin/account"); !strings.Contains(r.body, `name="current_password"`) || !strings.Contains(r.body, `autocomplete="current-password"`) {
 		t.Error("the form does not ask for the current password")
 	}
@@ -94,8 +93,7 @@ func TestPasswordChangeFormNeedsTheCurrentPassword(t *testing.T) {
 // one); it can still reset another organiser's.
 func TestOrganiserFormCannotSetYourOwnPassword(t *testing.T) {
 	th := passwordHub(t)
-	c := th.client()
-	tok := th.login(c, adminEmail)
+	c, tok := th.signIn(adminEmail)
 	me := th.organiserID(adminEmail)
 	r := th.postForm(c, fmt.Sprintf("/admin/organisers/%d/edit", me), url.Values{"csrf": {tok}, "email": {adminEmail}, "name": {"Renamed"}, "role": {"admin"}, "password": {newPassword}})
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "current") {

@@ -20,8 +20,7 @@ import (
 func TestPictureBudget(t *testing.T) {
 	th := newTestHub(t)
 	e, g, _ := th.seed()
-	c := th.client()
-	tok := th.login(c, adminEmail)
+	c, tok := th.signIn(adminEmail)
 	edit := "/admin/guides/" + strconv.FormatInt(g.ID, 10) + "/edit"
 	form := func(title string) url.Values {
 		return url.Values{"csrf": {tok}, "title": {title}, "summary": {g.Summary}, "body": {g.Body}, "tags": {"Digital skills"},

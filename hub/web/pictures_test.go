@@ -50,8 +50,7 @@ var imgSrcRe = regexp.MustCompile(`<img src="(/pictures/[^"]+)" srcset="(/pictur
 func TestGuidePictureThroughTheOrganiserPages(t *testing.T) {
 	th := newTestHub(t)
 	_, g, _ := th.seed()
-	c := th.client()
-	tok := th.login(c, adminEmail)
+	c, tok := th.signIn(adminEmail)
 	form := func(alt string) url.Values {
 		return url.Values{"csrf": {tok}, "title": {g.Title}, "summary": {g.Summary}, "body": {g.Body}, "tags": {"Digital skills"},
 			"image_alt": {alt}, "action": {"save"}}
@@ -232,8 +231,7 @@ func TestPicturesThroughTheAPI(t *testing.T) {
 	if status, list := api.call("GET", "/pictures", nil); status != 200 || list["total"] != 1.0 {
 		t.Errorf("needing a description: %d %v", status, list)
 	}
-	c := th.client()
-	tok := th.login(c, adminEmail)
+	c, tok := th.signIn(adminEmail)
 	if page := th.get(c, "/admin/pictures"); page.StatusCode != 200 || !strings.Contains(page.body, "/admin/places/"+strconv.FormatInt(e.PlaceID, 10)+"/edit") {
 		t.Errorf("the organiser page: %d %s", page.StatusCode, page.body)
 	}
@@ -320,8 +318,7 @@ func TestPeersPictureKeptIsShown(t *testing.T) {
 	if strings.Contains(page.body, "a.example/media") {
 		t.Error("the item's page still points at the peer's picture")
 	}
-	c := th.client()
-	tok := th.login(c, adminEmail)
+	c, tok := th.signIn(adminEmail)
 	if admin := th.get(c, "/admin/pictures"); !strings.Contains(admin.body, `<a href="`+itemPath+`">From a peer hub, in the commons</a>`) || !strings.Contains(admin.body, small) {
 		t.Errorf("the pictures that need a description:\n%s", admin.body)
 	}

@@ -67,16 +67,7 @@ func TestPosters(t *testing.T) {
 			if r.StatusCode != tt.status {
 				t.Fatalf("status %d, want %d", r.StatusCode, tt.status)
 			}
-			for _, w := range tt.want {
-				if !strings.Contains(r.body, w) {
-					t.Errorf("poster lacks %q", w)
-				}
-			}
-			for _, w := range tt.not {
-				if strings.Contains(r.body, w) {
-					t.Errorf("poster has %q", w)
-				}
-			}
+			checkBody(t, "poster", r.body, tt.want, tt.not)
 		})
 	}
 

@@ -21,8 +21,7 @@ func TestQueuePageReports(t *testing.T) {
 	if err := hub.ReceiveReport(th.host(), store, r, now); err != nil {
 		t.Fatal(err)
 	}
-	c := th.client()
-	csrf := th.login(c, editorEmail)
+	c, csrf := th.signIn(editorEmail)
 	if d := th.get(c, "/admin"); !strings.Contains(d.body, "1 report") {
 		t.Error("the dashboard does not count the report")
 	}

@@ -10,8 +10,7 @@ import (
 
 func TestFediverseSettingsForm(t *testing.T) {
 	th := newFederatedHub(t)
-	c := th.client()
-	tok := th.login(c, adminEmail)
+	c, tok := th.signIn(adminEmail)
 	r := th.get(c, "/admin/settings")
 	for _, want := range []string{
 		"<legend>Fediverse</legend>", `name="handle" type="text" value="hub"`, "@name@" + th.base.Host,
@@ -136,8 +135,7 @@ func TestFediverseSettingsAPI(t *testing.T) {
 // by clients and forms that predate it.
 func TestAreaSettings(t *testing.T) {
 	th := newTestHub(t)
-	c := th.client()
-	tok := th.login(c, adminEmail)
+	c, tok := th.signIn(adminEmail)
 	if r := th.get(c, "/admin/settings"); !strings.Contains(r.body, "<legend>Area</legend>") || !strings.Contains(r.body, `name="area_latitude"`) {
 		t.Fatalf("the settings form has no area fieldset")
 	}

@@ -174,8 +174,7 @@ func TestSuggestionApprovedThroughTheEventForm(t *testing.T) {
 	if r := th.get(th.client(), "/events/seed-swap"); r.StatusCode != 404 {
 		t.Errorf("the event page before approval: %d", r.StatusCode)
 	}
-	c := th.client()
-	csrf := th.login(c, editorEmail)
+	c, csrf := th.signIn(editorEmail)
 	if r := th.get(c, "/admin"); !strings.Contains(r.body, "1 suggested event") {
 		t.Errorf("the dashboard does not count the suggestion: %s", r.body)
 	}
@@ -234,8 +233,7 @@ func TestSuggestionEmailsAreDeleted(t *testing.T) {
 		}
 	}
 	sgs, _ := th.svc.Suggestions(hubOrganiser(th, editorEmail), "")
-	c := th.client()
-	csrf := th.login(c, editorEmail)
+	c, csrf := th.signIn(editorEmail)
 	if r := th.postForm(c, fmt.Sprintf("/admin/queue/suggestions/%d/reject", sgs[0].ID), url.Values{"csrf": {csrf}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("reject: %d", r.StatusCode)
 	}

@@ -70,8 +70,7 @@ func TestOldTopicAddressesRedirect(t *testing.T) {
 
 	// An organiser's form posted to the old address is posted again to the
 	// new one (308), and saves.
-	org := th.client()
-	tok := th.login(org, editorEmail)
+	org, tok := th.signIn(editorEmail)
 	org.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if req.Method != http.MethodPost {
 			return http.ErrUseLastResponse // stop at the save's own 303
@@ -93,8 +92,7 @@ func TestOldTopicAddressesRedirect(t *testing.T) {
 // form kept; an empty name with 422 and a message by the field.
 func TestTopicCreatedInTheAdminPages(t *testing.T) {
 	th := newTestHub(t)
-	c := th.client()
-	tok := th.login(c, editorEmail)
+	c, tok := th.signIn(editorEmail)
 	page := th.get(c, "/admin/topics")
 	if page.StatusCode != 200 || !strings.Contains(page.body, `action="/admin/topics"`) || !strings.Contains(page.body, "Create a topic") {
 		t.Fatalf("topics page has no create form: %d", page.StatusCode)

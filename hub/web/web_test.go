@@ -160,6 +160,30 @@ func (th *testHub) login(c *http.Client, email string) string {
 	return th.csrf(c)
 }
 
+// signIn is a new client logged in as email, and its session's CSRF
+// token.
+func (th *testHub) signIn(email string) (*http.Client, string) {
+	th.t.Helper()
+	c := th.client()
+	return c, th.login(c, email)
+}
+
+// checkBody reports each of want that body lacks and each of not that it
+// has; what names the page in the messages.
+func checkBody(t *testing.T, what, body string, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("%s lacks %q", what, w)
+		}
+	}
+	for _, w := range not {
+		if strings.Contains(body, w) {
+			t.Errorf("%s has %q", what, w)
+		}
+	}
+}
+
 var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 func (th *testHub) csrf(c *http.Client) string {
