@@ -8,6 +8,7 @@ import (
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/calendar"
+	"github.com/commonplace-hub/commonplace/hub/calendar/calendartest"
 )
 
 // TestSubscribingAdoptsAnEarlierImport: a feed imported once by hand and
@@ -22,7 +23,7 @@ func TestSubscribingAdoptsAnEarlierImport(t *testing.T) {
 	if err := h.svc.CreateEvent(h.host, own); err != nil {
 		t.Fatal(err)
 	}
-	feed := vcal("X-WR-CALNAME:Partner events", quiz, lunch, litter)
+	feed := vcal("X-WR-CALNAME:Partner events", calendartest.Quiz, calendartest.Lunch, calendartest.Litter)
 	if _, err := h.cals.Import(h.host, "partner.ics", []byte(feed), nil); err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func TestSubscribingAdoptsAnEarlierImport(t *testing.T) {
 	}
 
 	// From now on the subscription keeps them in step.
-	fs.set(vcal("X-WR-CALNAME:Partner events", quizMoved, lunch), "text/calendar")
+	fs.set(vcal("X-WR-CALNAME:Partner events", calendartest.QuizMoved, calendartest.Lunch), "text/calendar")
 	got, err = h.cals.Refresh(h.host, sub.ID)
 	if err != nil {
 		t.Fatal(err)

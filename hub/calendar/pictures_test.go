@@ -13,6 +13,7 @@ import (
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/calendar"
+	"github.com/commonplace-hub/commonplace/hub/calendar/calendartest"
 	"github.com/commonplace-hub/commonplace/internal/picturetest"
 )
 
@@ -132,7 +133,7 @@ func TestFeedPicturesImported(t *testing.T) {
 	// The feed changes (a new event) and is imported again: the pictures
 	// kept are not fetched again (the refused ones are, once per import).
 	before := hits.Load()
-	fs.set(strings.Replace(string(feed), "END:VCALENDAR", vevent("new@partner", "New", "DTSTART:20231001T100000Z")+"\r\nEND:VCALENDAR", 1), "text/calendar")
+	fs.set(strings.Replace(string(feed), "END:VCALENDAR", calendartest.VEvent("new@partner", "New", "DTSTART:20231001T100000Z")+"\r\nEND:VCALENDAR", 1), "text/calendar")
 	if _, err := h.cals.Refresh(h.host, sub.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -155,11 +156,11 @@ func TestFeedImagePicked(t *testing.T) {
 	pics, _ := partnerPictures(t)
 	fs := newFeedServer(t)
 	h := newCalendarHub(t, fs.Client())
-	withImage := vevent("talk@partner", "Talk", "DTSTART:20261010T180000Z",
+	withImage := calendartest.VEvent("talk@partner", "Talk", "DTSTART:20261010T180000Z",
 		"IMAGE;VALUE=URI;DISPLAY=BADGE:"+pics.URL+"/badge.webp",
 		"IMAGE;VALUE=URI;DISPLAY=FULLSIZE;FMTTYPE=image/jpeg:"+pics.URL+"/full.jpg",
 		"ATTACH;FMTTYPE=application/pdf:"+pics.URL+"/agenda.pdf")
-	pdfOnly := vevent("fair@partner", "Fair", "DTSTART:20261011T100000Z", "ATTACH;FMTTYPE=application/pdf:"+pics.URL+"/agenda.pdf")
+	pdfOnly := calendartest.VEvent("fair@partner", "Fair", "DTSTART:20261011T100000Z", "ATTACH;FMTTYPE=application/pdf:"+pics.URL+"/agenda.pdf")
 	fs.set(vcal(withImage, pdfOnly), "text/calendar")
 	sub := &calendar.Subscription{URL: fs.URL + "/events.ics"}
 	if err := h.cals.Subscribe(h.host, sub); err != nil {
@@ -179,7 +180,7 @@ func TestFeedImagePicked(t *testing.T) {
 	if _, err := h.svc.SetPicture(h.host, hub.OwnerEvent, ev["Fair"].ID, hub.PictureUpload{Data: picturetest.PlainJPEG(300, 200), Alt: "The fair's stalls"}); err != nil {
 		t.Fatal(err)
 	}
-	fs.set(vcal(vevent("talk@partner", "Talk", "DTSTART:20261010T180000Z", "DESCRIPTION:Now without a picture"), pdfOnly), "text/calendar")
+	fs.set(vcal(calendartest.VEvent("talk@partner", "Talk", "DTSTART:20261010T180000Z", "DESCRIPTION:Now without a picture"), pdfOnly), "text/calendar")
 	if _, err := h.cals.Refresh(h.host, sub.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/calendar"
+	"github.com/commonplace-hub/commonplace/hub/calendar/calendartest"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -97,19 +98,10 @@ func (h *calendarHub) events(t *testing.T, feedID int64) map[string]*hub.Event {
 	return out
 }
 
-func vevent(uid, summary string, lines ...string) string {
-	return strings.Join(append([]string{"BEGIN:VEVENT", "UID:" + uid, "SUMMARY:" + summary}, append(lines, "END:VEVENT")...), "\r\n")
-}
-
 var (
-	quiz       = vevent("quiz@partner", "Quiz night", "DTSTART;TZID=Europe/London:20261010T190000", "DTEND;TZID=Europe/London:20261010T210000")
-	quizMoved  = vevent("quiz@partner", "Quiz night", "DTSTART;TZID=Europe/London:20261011T190000", "DTEND;TZID=Europe/London:20261011T210000")
-	lunch      = vevent("lunch@partner", "Lunch club", "DTSTART;TZID=Europe/London:20261006T120000", "DTEND;TZID=Europe/London:20261006T130000", "RRULE:FREQ=WEEKLY;BYDAY=TU")
-	lunchOff   = vevent("lunch@partner", "Lunch club", "RECURRENCE-ID;TZID=Europe/London:20261013T120000", "DTSTART;TZID=Europe/London:20261013T120000", "STATUS:CANCELLED")
-	litter     = vevent("litter@partner", "Litter pick", "DTSTART:20261017T090000Z", "DTEND:20261017T110000Z")
-	oldEvent   = vevent("old@partner", "Summer fair", "DTSTART;VALUE=DATE:20260801")
-	repair     = vevent("repair@partner", "Repair café", "DTSTART;TZID=Europe/London:20261024T100000", "DTEND;TZID=Europe/London:20261024T130000")
-	brokenQuiz = vevent("quiz@partner", "Quiz night", "DTSTART;TZID=Europe/London:2026-10-11 19:00")
+	oldEvent   = calendartest.VEvent("old@partner", "Summer fair", "DTSTART;VALUE=DATE:20260801")
+	repair     = calendartest.VEvent("repair@partner", "Repair café", "DTSTART;TZID=Europe/London:20261024T100000", "DTEND;TZID=Europe/London:20261024T130000")
+	brokenQuiz = calendartest.VEvent("quiz@partner", "Quiz night", "DTSTART;TZID=Europe/London:2026-10-11 19:00")
 )
 
 // TestRefreshFollowsTheFeed is a partner's feed changing between refreshes:
@@ -122,7 +114,7 @@ func TestRefreshFollowsTheFeed(t *testing.T) {
 	if err := h.svc.CreatePlace(h.host, place); err != nil {
 		t.Fatal(err)
 	}
-	fs.set(vcal("X-WR-CALNAME:Partner events", quiz, lunch, litter, oldEvent), "text/calendar")
+	fs.set(vcal("X-WR-CALNAME:Partner events", calendartest.Quiz, calendartest.Lunch, calendartest.Litter, oldEvent), "text/calendar")
 	sub := &calendar.Subscription{URL: strings.Replace(fs.URL, "http://", "HTTP://", 1) + "/events.ics", PlaceID: place.ID, Tags: []string{"Partners"}, Organiser: "Age Friendly Hulme"}
 	if err := h.cals.Subscribe(h.host, sub); err != nil {
 		t.Fatal(err)
@@ -164,7 +156,7 @@ func TestRefreshFollowsTheFeed(t *testing.T) {
 
 	// The partner moves the quiz, cancels one lunch, drops the litter pick
 	// and adds a repair café.
-	fs.set(vcal("X-WR-CALNAME:Partner events", quizMoved, lunch, lunchOff, repair, oldEvent), "text/calendar")
+	fs.set(vcal("X-WR-CALNAME:Partner events", calendartest.QuizMoved, calendartest.Lunch, calendartest.LunchOff, repair, oldEvent), "text/calendar")
 	got, err = h.cals.Refresh(h.host, sub.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +186,7 @@ func TestRefreshFollowsTheFeed(t *testing.T) {
 	}
 
 	// The same feed again: nothing changes, so nothing is saved.
-	fs.set(vcal("X-WR-CALNAME:Partner events", quizMoved, lunch, lunchOff, repair, "X-NOTE:new ETag"), "text/calendar")
+	fs.set(vcal("X-WR-CALNAME:Partner events", calendartest.QuizMoved, calendartest.Lunch, calendartest.LunchOff, repair, "X-NOTE:new ETag"), "text/calendar")
 	got, _ = h.cals.Refresh(h.host, sub.ID)
 	if r := got.LastReport; r.Unchanged != 3 || r.Created+r.Updated+r.Removed != 0 {
 		t.Errorf("unchanged feed: %+v", r)
@@ -216,7 +208,7 @@ func TestRefreshFollowsTheFeed(t *testing.T) {
 
 	// One event becomes unreadable: it is skipped with its reason, and the
 	// hub keeps the version it has.
-	fs.set(vcal(brokenQuiz, lunch, lunchOff, repair), "text/calendar")
+	fs.set(vcal(brokenQuiz, calendartest.Lunch, calendartest.LunchOff, repair), "text/calendar")
 	got, err = h.cals.Refresh(h.host, sub.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +221,7 @@ func TestRefreshFollowsTheFeed(t *testing.T) {
 	}
 
 	// The partner puts the lunch back on: the mark goes.
-	fs.set(vcal(quizMoved, lunch, repair), "text/calendar")
+	fs.set(vcal(calendartest.QuizMoved, calendartest.Lunch, repair), "text/calendar")
 	got, err = h.cals.Refresh(h.host, sub.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -343,7 +335,7 @@ func TestFetchErrors(t *testing.T) {
 
 func TestSchedulerRefreshesDueFeedsAndStops(t *testing.T) {
 	fs := newFeedServer(t)
-	fs.set(vcal(quiz), "text/calendar")
+	fs.set(vcal(calendartest.Quiz), "text/calendar")
 	h := newCalendarHub(t, fs.Client())
 	h.cals.Interval = 24 * time.Millisecond
 	sub := &calendar.Subscription{URL: fs.URL + "/a.ics"}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/commonplace-hub/commonplace/hub/calendar"
+	"github.com/commonplace-hub/commonplace/hub/calendar/calendartest"
 	"github.com/commonplace-hub/commonplace/hub/web"
 )
 
@@ -58,25 +59,14 @@ func feed(events ...string) string {
 	return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-CALNAME:Partner events\r\n" + strings.Join(events, "\r\n") + "\r\nEND:VCALENDAR\r\n"
 }
 
-func feedEvent(uid, summary string, lines ...string) string {
-	return strings.Join(append([]string{"BEGIN:VEVENT", "UID:" + uid, "SUMMARY:" + summary}, append(lines, "END:VEVENT")...), "\r\n")
-}
-
-var (
-	quizEvent  = feedEvent("quiz@partner", "Quiz night", "DTSTART;TZID=Europe/London:20261010T190000", "DTEND;TZID=Europe/London:20261010T210000")
-	quizMoved  = feedEvent("quiz@partner", "Quiz night", "DTSTART;TZID=Europe/London:20261011T190000", "DTEND;TZID=Europe/London:20261011T210000")
-	lunchEvent = feedEvent("lunch@partner", "Lunch club", "DTSTART;TZID=Europe/London:20261006T120000", "DTEND;TZID=Europe/London:20261006T130000", "RRULE:FREQ=WEEKLY;BYDAY=TU")
-	lunchOff   = feedEvent("lunch@partner", "Lunch club", "RECURRENCE-ID;TZID=Europe/London:20261013T120000", "DTSTART;TZID=Europe/London:20261013T120000", "STATUS:CANCELLED")
-	litterPick = feedEvent("litter@partner", "Litter pick", "DTSTART:20261017T090000Z", "DTEND:20261017T110000Z")
-	broken     = feedEvent("broken@partner", "Jumble sale", "DTSTART:tomorrow")
-)
+var broken = calendartest.VEvent("broken@partner", "Jumble sale", "DTSTART:tomorrow")
 
 // TestCalendarPages is an organiser subscribing to a partner's feed from
 // the organiser pages; the feed then changes between two refreshes, and
 // readers see the changes on the public pages.
 func TestCalendarPages(t *testing.T) {
 	th := newTestHub(t)
-	pf := newPartnerFeed(t, feed(quizEvent, lunchEvent, litterPick, broken))
+	pf := newPartnerFeed(t, feed(calendartest.Quiz, calendartest.Lunch, calendartest.Litter, broken))
 	th.withCalendars(pf.Client())
 	c, tok := th.signIn(editorEmail)
 	reader := th.client()
@@ -123,7 +113,7 @@ func TestCalendarPages(t *testing.T) {
 	}
 
 	// The partner moves the quiz, cancels a lunch and drops the litter pick.
-	pf.set(feed(quizMoved, lunchEvent, lunchOff))
+	pf.set(feed(calendartest.QuizMoved, calendartest.Lunch, calendartest.LunchOff))
 	r = th.postForm(c, "/admin/calendars/1/refresh", url.Values{"csrf": {tok}})
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("refresh: %d", r.StatusCode)
@@ -188,7 +178,7 @@ func TestCalendarPages(t *testing.T) {
 
 func TestCalendarAPI(t *testing.T) {
 	th := newTestHub(t)
-	pf := newPartnerFeed(t, feed(quizEvent, lunchEvent))
+	pf := newPartnerFeed(t, feed(calendartest.Quiz, calendartest.Lunch))
 	th.withCalendars(pf.Client())
 	a := th.apiClient(editorEmail)
 
@@ -211,7 +201,7 @@ func TestCalendarAPI(t *testing.T) {
 	if status, body := a.call("GET", "/calendars", nil); status != 200 || body["total"] != float64(1) {
 		t.Errorf("list: %d %v", status, body)
 	}
-	pf.set(feed(quizMoved))
+	pf.set(feed(calendartest.QuizMoved))
 	status, body = a.call("POST", "/calendars/"+id+"/refresh", nil)
 	rep, _ = body["last_report"].(map[string]any)
 	if status != 200 || rep["updated"] != float64(1) || rep["removed"] != float64(1) {
