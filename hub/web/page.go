@@ -124,18 +124,24 @@ func (s *Server) settings(ctx context.Context) hub.Settings {
 // for descriptions and link previews (internal/markdown's Summary).
 func (s *Server) plainText(md string, n int) string { return markdown.Summary(md, n) }
 
-// publicList is a public page listing what list answers, whole, in the
-// view's section: title and description are messages, description with
-// the hub's name for its %s.
+// publicList is a public page listing what list answers, whole (see
+// listPage).
 func publicList[T any](s *Server, w http.ResponseWriter, r *http.Request, view, section, title, description string, list func(context.Context) ([]T, error)) error {
 	items, err := list(r.Context())
 	if err != nil {
 		return err
 	}
+	return s.listPage(w, r, view, section, title, description, items)
+}
+
+// listPage renders a public list page with data in the view's section:
+// title and description are messages, description with the hub's name
+// for its %s.
+func (s *Server) listPage(w http.ResponseWriter, r *http.Request, view, section, title, description string, data any) error {
 	p := s.page(r, s.t(r, title), nil)
 	p.Section = section
 	p.Description = s.t(r, description, p.Site.Name)
-	p.Data = items
+	p.Data = data
 	return s.views.render(w, http.StatusOK, view, p)
 }
 

@@ -15,14 +15,10 @@ func (s *Server) caseStudyList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, s.t(r, "Case studies"), nil)
-	p.Section = hub.KindCaseStudy.Path()
-	p.Description = s.t(r, "What groups tried, and what happened: case studies from %s.", p.Site.Name)
-	p.Data = struct {
+	return s.listPage(w, r, "public/case_studies", hub.KindCaseStudy.Path(), msg("Case studies"), msg("What groups tried, and what happened: case studies from %s."), struct {
 		CaseStudies []*hub.CaseStudy
 		Pager       pager
-	}{studies, pg}
-	return s.views.render(w, http.StatusOK, "public/case_studies", p)
+	}{studies, pg})
 }
 
 func (s *Server) caseStudyShow(w http.ResponseWriter, r *http.Request) error {

@@ -15,14 +15,10 @@ func (s *Server) guideList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, s.t(r, "Guides"), nil)
-	p.Section = hub.KindGuide.Path()
-	p.Description = s.t(r, "How-to guides written by %s.", p.Site.Name)
-	p.Data = struct {
+	return s.listPage(w, r, "public/guides", hub.KindGuide.Path(), msg("Guides"), msg("How-to guides written by %s."), struct {
 		Guides []*hub.Guide
 		Pager  pager
-	}{guides, pg}
-	return s.views.render(w, http.StatusOK, "public/guides", p)
+	}{guides, pg})
 }
 
 func (s *Server) guideShow(w http.ResponseWriter, r *http.Request) error {
