@@ -71,9 +71,5 @@ func (s *Server) tokenDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.DeleteToken(r.Context(), id); err != nil {
-		return err
-	}
-	s.redirectWithFlash(w, r, "/admin/tokens", s.t(r, "Token revoked: programs using it can no longer act for you."))
-	return nil
+	return s.redirectDone(w, r, s.svc.DeleteToken(r.Context(), id), "/admin/tokens", s.t(r, "Token revoked: programs using it can no longer act for you."))
 }

@@ -204,11 +204,7 @@ func (s *Server) followerApprove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.ApproveFollower(r.Context(), f.ActorID); err != nil {
-		return err
-	}
-	s.redirectWithFlash(w, r, "/admin/federation", s.t(r, "%s now follows the hub. Their server is being told, and new posts will reach them.", f.Handle()))
-	return nil
+	return s.redirectDone(w, r, s.svc.ApproveFollower(r.Context(), f.ActorID), "/admin/federation", s.t(r, "%s now follows the hub. Their server is being told, and new posts will reach them.", f.Handle()))
 }
 
 // refuseView is what admin/follower_refuse shows.
@@ -236,15 +232,11 @@ func (s *Server) followerRefuse(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.RejectFollower(r.Context(), f.ActorID); err != nil {
-		return err
-	}
 	msg := s.t(r, "%s no longer follows the hub. Their server is being told.", f.Handle())
 	if f.Pending {
 		msg = s.t(r, "You refused %s. Their server is being told.", f.Handle())
 	}
-	s.redirectWithFlash(w, r, "/admin/federation", msg)
-	return nil
+	return s.redirectDone(w, r, s.svc.RejectFollower(r.Context(), f.ActorID), "/admin/federation", msg)
 }
 
 func (s *Server) deliveryRetry(w http.ResponseWriter, r *http.Request) error {
@@ -252,9 +244,5 @@ func (s *Server) deliveryRetry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.RetryDelivery(r.Context(), id); err != nil {
-		return err
-	}
-	s.redirectWithFlash(w, r, "/admin/federation", s.t(r, "The delivery is back in the queue: the hub will try it again in a moment."))
-	return nil
+	return s.redirectDone(w, r, s.svc.RetryDelivery(r.Context(), id), "/admin/federation", s.t(r, "The delivery is back in the queue: the hub will try it again in a moment."))
 }

@@ -16,23 +16,16 @@ func (s *Server) heldCommentDecide(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	var done string
 	switch r.PostFormValue("decision") {
 	case "approve":
-		err = s.svc.ApproveComment(r.Context(), id)
+		err, done = s.svc.ApproveComment(r.Context(), id), msg("The reply is shown under its item.")
 	case "reject":
-		err = s.svc.RejectComment(r.Context(), id)
+		err, done = s.svc.RejectComment(r.Context(), id), msg("The reply is deleted.")
 	default:
 		return hub.Errorf(hub.EINVALID, "Choose to approve or to reject the reply.")
 	}
-	if err != nil {
-		return err
-	}
-	done := msg("The reply is shown under its item.")
-	if r.PostFormValue("decision") == "reject" {
-		done = msg("The reply is deleted.")
-	}
-	s.redirectWithFlash(w, r, "/admin/queue", s.t(r, done))
-	return nil
+	return s.redirectDone(w, r, err, "/admin/queue", s.t(r, done))
 }
 
 // holdRepliesSet turns holding replies for review on or off (commons page).

@@ -84,9 +84,5 @@ func (s *Server) organiserDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.DeleteOrganiser(r.Context(), id); err != nil {
-		return err
-	}
-	s.redirectWithFlash(w, r, "/admin/organisers", s.t(r, "Organiser “%s” removed.", o.Name))
-	return nil
+	return s.redirectDone(w, r, s.svc.DeleteOrganiser(r.Context(), id), "/admin/organisers", s.t(r, "Organiser “%s” removed.", o.Name))
 }

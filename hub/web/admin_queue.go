@@ -78,11 +78,7 @@ func (s *Server) suggestionReject(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if err := s.svc.RejectSuggestion(r.Context(), id); err != nil {
-		return err
-	}
-	s.redirectWithFlash(w, r, "/admin/queue", s.t(r, "Suggestion “%s” rejected.", sg.Title))
-	return nil
+	return s.redirectDone(w, r, s.svc.RejectSuggestion(r.Context(), id), "/admin/queue", s.t(r, "Suggestion “%s” rejected.", sg.Title))
 }
 
 // reportDecide dismisses or resolves a report, with the resolution's
@@ -103,11 +99,7 @@ func (s *Server) reportDecide(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return hub.Errorf(hub.EINVALID, "Choose to resolve or to dismiss the report.")
 	}
-	if err != nil {
-		return err
-	}
-	s.redirectWithFlash(w, r, "/admin/queue", s.t(r, "Report from %s closed.", rep.Server))
-	return nil
+	return s.redirectDone(w, r, err, "/admin/queue", s.t(r, "Report from %s closed.", rep.Server))
 }
 
 // reportView is the page reporting a remote comment or commons item to

@@ -99,11 +99,7 @@ func (s *Server) logoUpdate(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	if r.PostFormValue("remove") != "" {
-		if err := s.svc.UpdateLogo(r.Context(), nil, ""); err != nil {
-			return err
-		}
-		s.redirectWithFlash(w, r, "/admin/settings", s.t(r, "Logo removed."))
-		return nil
+		return s.redirectDone(w, r, s.svc.UpdateLogo(r.Context(), nil, ""), "/admin/settings", s.t(r, "Logo removed."))
 	}
 	file, _, err := r.FormFile("logo")
 	if err != nil {

@@ -111,6 +111,16 @@ func (s *Server) redirectWithFlash(w http.ResponseWriter, r *http.Request, to, m
 	s.redirect(w, r, to)
 }
 
+// redirectDone is redirectWithFlash once a change has succeeded (err is
+// nil); otherwise it answers err.
+func (s *Server) redirectDone(w http.ResponseWriter, r *http.Request, err error, to, msg string) error {
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, to, msg)
+	return nil
+}
+
 type loginData struct {
 	Email, Next string
 	Error       string
