@@ -80,6 +80,16 @@ func revisionParams(r *http.Request) (id int64, n int, err error) {
 	return id, n, nil
 }
 
+// revisionBy is what load finds for the guide ID and revision number in
+// the path, and those.
+func revisionBy[T any](r *http.Request, load func(context.Context, int64, int) (T, error)) (id int64, n int, v T, err error) {
+	if id, n, err = revisionParams(r); err != nil {
+		return 0, 0, v, err
+	}
+	v, err = load(r.Context(), id, n)
+	return id, n, v, err
+}
+
 func (s *Server) guideRevisionShow(w http.ResponseWriter, r *http.Request) error {
 	id, n, err := revisionParams(r)
 	if err != nil {
@@ -100,11 +110,7 @@ func (s *Server) guideRevisionShow(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) guideRevisionRestore(w http.ResponseWriter, r *http.Request) error {
-	id, n, err := revisionParams(r)
-	if err != nil {
-		return err
-	}
-	g, err := s.svc.RestoreGuideRevision(r.Context(), id, n)
+	id, n, g, err := revisionBy(r, s.svc.RestoreGuideRevision)
 	if err != nil {
 		return err
 	}

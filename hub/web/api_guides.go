@@ -53,11 +53,7 @@ func (s *Server) apiGuideRevisions(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) apiGuideRevision(w http.ResponseWriter, r *http.Request) error {
-	id, n, err := revisionParams(r)
-	if err != nil {
-		return err
-	}
-	rv, err := s.svc.GuideRevision(r.Context(), id, n)
+	_, _, rv, err := revisionBy(r, s.svc.GuideRevision)
 	if err != nil {
 		return err
 	}
@@ -65,11 +61,7 @@ func (s *Server) apiGuideRevision(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) apiGuideRestore(w http.ResponseWriter, r *http.Request) error {
-	id, n, err := revisionParams(r)
-	if err != nil {
-		return err
-	}
-	g, err := s.svc.RestoreGuideRevision(r.Context(), id, n)
+	_, _, g, err := revisionBy(r, s.svc.RestoreGuideRevision)
 	if err != nil {
 		return err
 	}
