@@ -191,6 +191,21 @@ func pageQuery(r *http.Request) (limit, offset int, err error) {
 	return limit, offset, nil
 }
 
+// apiPaged answers GET on a paged collection: the page load finds from
+// the query's offset, at most its limit (pageQuery), as out shows them,
+// and how many there are in all.
+func apiPaged[T, J any](w http.ResponseWriter, r *http.Request, load func(ctx context.Context, limit, offset int) ([]T, int, error), out func(T) J) error {
+	limit, offset, err := pageQuery(r)
+	if err != nil {
+		return err
+	}
+	items, total, err := load(r.Context(), limit, offset)
+	if err != nil {
+		return err
+	}
+	return writeList(w, items, total, out)
+}
+
 // writeList answers a list: the items as out shows them, and the total
 // there are (more than items when the list is a page of it).
 func writeList[T, J any](w http.ResponseWriter, items []T, total int, out func(T) J) error {

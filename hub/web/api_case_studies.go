@@ -12,19 +12,13 @@ import (
 func (s *Server) caseStudyOut(c *hub.CaseStudy) apijson.CaseStudy { return s.enc().CaseStudy(c) }
 
 func (s *Server) apiCaseStudyList(w http.ResponseWriter, r *http.Request) error {
-	limit, offset, err := pageQuery(r)
-	if err != nil {
-		return err
-	}
-	placeID, err := queryInt(r, "place_id", 0, 1<<62)
-	if err != nil {
-		return err
-	}
-	list, total, err := s.svc.ListCaseStudies(r.Context(), hub.CaseStudyFilter{Tag: r.URL.Query().Get("tag"), PlaceID: int64(placeID), Query: r.URL.Query().Get("q"), Limit: limit, Offset: offset})
-	if err != nil {
-		return err
-	}
-	return writeList(w, list, total, s.caseStudyOut)
+	return apiPaged(w, r, func(ctx context.Context, limit, offset int) ([]*hub.CaseStudy, int, error) {
+		placeID, err := queryInt(r, "place_id", 0, 1<<62)
+		if err != nil {
+			return nil, 0, err
+		}
+		return s.svc.ListCaseStudies(ctx, hub.CaseStudyFilter{Tag: r.URL.Query().Get("tag"), PlaceID: int64(placeID), Query: r.URL.Query().Get("q"), Limit: limit, Offset: offset})
+	}, s.caseStudyOut)
 }
 
 func (s *Server) apiCaseStudyGet(w http.ResponseWriter, r *http.Request) error {

@@ -32,20 +32,14 @@ func (s *Server) apiEventList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	limit, offset, err := pageQuery(r)
-	if err != nil {
-		return err
-	}
-	placeID, err := queryInt(r, "place_id", 0, 1<<62)
-	if err != nil {
-		return err
-	}
-	q := r.URL.Query()
-	events, total, err := s.svc.ListEvents(r.Context(), hub.EventFilter{From: from, To: to, Tag: q.Get("tag"), PlaceID: int64(placeID), Query: q.Get("q"), Limit: limit, Offset: offset})
-	if err != nil {
-		return err
-	}
-	return writeList(w, events, total, s.eventOut)
+	return apiPaged(w, r, func(ctx context.Context, limit, offset int) ([]*hub.Event, int, error) {
+		placeID, err := queryInt(r, "place_id", 0, 1<<62)
+		if err != nil {
+			return nil, 0, err
+		}
+		q := r.URL.Query()
+		return s.svc.ListEvents(ctx, hub.EventFilter{From: from, To: to, Tag: q.Get("tag"), PlaceID: int64(placeID), Query: q.Get("q"), Limit: limit, Offset: offset})
+	}, s.eventOut)
 }
 
 func (s *Server) apiOccurrences(w http.ResponseWriter, r *http.Request) error {

@@ -12,15 +12,9 @@ import (
 func (s *Server) guideOut(g *hub.Guide) apijson.Guide { return s.enc().Guide(g) }
 
 func (s *Server) apiGuideList(w http.ResponseWriter, r *http.Request) error {
-	limit, offset, err := pageQuery(r)
-	if err != nil {
-		return err
-	}
-	guides, total, err := s.svc.ListGuides(r.Context(), hub.GuideFilter{Tag: r.URL.Query().Get("tag"), Query: r.URL.Query().Get("q"), Limit: limit, Offset: offset})
-	if err != nil {
-		return err
-	}
-	return writeList(w, guides, total, s.guideOut)
+	return apiPaged(w, r, func(ctx context.Context, limit, offset int) ([]*hub.Guide, int, error) {
+		return s.svc.ListGuides(ctx, hub.GuideFilter{Tag: r.URL.Query().Get("tag"), Query: r.URL.Query().Get("q"), Limit: limit, Offset: offset})
+	}, s.guideOut)
 }
 
 func (s *Server) apiGuideGet(w http.ResponseWriter, r *http.Request) error {
