@@ -54,11 +54,7 @@ func TestQueuePageReports(t *testing.T) {
 func TestQueueAPI(t *testing.T) {
 	th, clock := suggestHub(t, false)
 	for _, title := range []string{"Seed swap", "Spam"} {
-		tok := th.suggestToken()
-		clock.Add(3)
-		if r := th.postSuggestion("192.0.2.50", suggestion(tok, title), ""); r.StatusCode != 200 {
-			t.Fatalf("suggest: %d", r.StatusCode)
-		}
+		th.suggest(clock, "192.0.2.50", title)
 	}
 	rep := &hub.Report{ActivityIRI: "https://m.example/1", Server: "m.example", Comment: "bad"}
 	if err := hub.ReceiveReport(th.host(), th.db.Stores().Queue, rep, now); err != nil {

@@ -52,6 +52,18 @@ func suggestion(token, title string) url.Values {
 	}
 }
 
+// suggest sends a good suggestion titled title from client, as a reader
+// who took three seconds over the form; the test stops unless it is
+// taken.
+func (th *testHub) suggest(clock *atomic.Int64, client, title string) {
+	th.t.Helper()
+	tok := th.suggestToken()
+	clock.Add(3)
+	if r := th.postSuggestion(client, suggestion(tok, title), ""); r.StatusCode != 200 {
+		th.t.Fatalf("suggest: %d", r.StatusCode)
+	}
+}
+
 // postSuggestion sends form as a browser at client (an address) would.
 func (th *testHub) postSuggestion(client string, form url.Values, lang string) response {
 	th.t.Helper()
@@ -161,11 +173,7 @@ func TestSuggestionRefusedInTheReadersLanguage(t *testing.T) {
 // suggester's email is gone.
 func TestSuggestionApprovedThroughTheEventForm(t *testing.T) {
 	th, clock := suggestHub(t, true)
-	tok := th.suggestToken()
-	clock.Add(3)
-	if r := th.postSuggestion("192.0.2.30", suggestion(tok, "Seed swap"), ""); r.StatusCode != 200 {
-		t.Fatalf("suggest: %d", r.StatusCode)
-	}
+	th.suggest(clock, "192.0.2.30", "Seed swap")
 	for _, path := range []string{"/events", "/events/seed-swap", "/search?q=seed", "/feed.atom", "/calendar.ics"} {
 		if r := th.get(th.client(), path); strings.Contains(r.body, "Seed swap") {
 			t.Errorf("%s shows the suggestion before approval", path)
@@ -226,11 +234,7 @@ func hubOrganiser(th *testHub, email string) context.Context {
 func TestSuggestionEmailsAreDeleted(t *testing.T) {
 	th, clock := suggestHub(t, false)
 	for _, title := range []string{"Rejected one", "Forgotten one"} {
-		tok := th.suggestToken()
-		clock.Add(3)
-		if r := th.postSuggestion("192.0.2.40", suggestion(tok, title), ""); r.StatusCode != 200 {
-			t.Fatalf("suggest: %d", r.StatusCode)
-		}
+		th.suggest(clock, "192.0.2.40", title)
 	}
 	sgs, _ := th.svc.Suggestions(hubOrganiser(th, editorEmail), "")
 	c, csrf := th.signIn(editorEmail)
