@@ -56,6 +56,9 @@ type pageData struct {
 	// Picture is the item's or place's picture, shown on its page and in
 	// og:image; nil for none.
 	Picture *shownPicture
+	// Thumbs are the pictures of a list page's items (thumbnails.go); nil
+	// on other pages.
+	Thumbs thumbnails
 	// ActivityJSON is the page's ActivityStreams document (the actor on
 	// the home page, the object on an item page), for rel=alternate.
 	ActivityJSON string

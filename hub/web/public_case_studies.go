@@ -24,6 +24,7 @@ func (s *Server) caseStudyList(w http.ResponseWriter, r *http.Request) error {
 		CaseStudies []*hub.CaseStudy
 		Pager       pager
 	}{studies, newPager(page, total)}
+	s.addThumbnails(p, r, hub.OwnerCaseStudy, caseStudyIDs(studies))
 	return s.views.render(w, http.StatusOK, "public/case_studies", p)
 }
 

@@ -24,6 +24,7 @@ func (s *Server) guideList(w http.ResponseWriter, r *http.Request) error {
 		Guides []*hub.Guide
 		Pager  pager
 	}{guides, newPager(page, total)}
+	s.addThumbnails(p, r, hub.OwnerGuide, guideIDs(guides))
 	return s.views.render(w, http.StatusOK, "public/guides", p)
 }
 

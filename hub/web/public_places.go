@@ -18,6 +18,7 @@ func (s *Server) placeList(w http.ResponseWriter, r *http.Request) error {
 	p.Section = "places"
 	p.Description = s.t(r, "Where the events of %s happen.", p.Site.Name)
 	p.Data = places
+	s.addThumbnails(p, r, hub.OwnerPlace, placeIDs(places))
 	return s.views.render(w, http.StatusOK, "public/places", p)
 }
 
