@@ -72,7 +72,7 @@ func placeIDs(list []*hub.Place) []int64 {
 	return ids
 }
 
-// thumbnailOf is the template function "thumbnail": the picture of one
+// thumbnailOf is the template function "thumbnailFor": the picture of one
 // listed item, nil when it has none or the list read no pictures (t is
 // then nil or missing from a partial's arguments).
 func thumbnailOf(t any, owner string, id int64) *shownPicture {
