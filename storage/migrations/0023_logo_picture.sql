@@ -68,3 +68,20 @@ INSERT INTO pictures (owner, owner_id, alt, mime, hash, width, height, small_wid
 	FROM settings WHERE id = 1 AND logo IS NOT NULL AND length(logo) > 0 AND picture_width(logo) > 0;
 UPDATE settings SET logo = NULL, logo_type = ''
 	WHERE id = 1 AND EXISTS (SELECT 1 FROM pictures WHERE owner = 'logo' AND owner_id = 0);
+
+-- Pictures from elsewhere (a peer's item's, an imported calendar event's)
+-- not kept because the hub's pictures had no room left in their budget
+-- (hub.PictureSkipStore), one row per address, so that the organiser
+-- pages can say so. A picture later kept from the address, or the peer's
+-- item going, forgets it.
+CREATE TABLE picture_skips (
+	url        TEXT PRIMARY KEY,
+	source     TEXT NOT NULL CHECK (source IN ('peer', 'calendar')),
+	skipped_at INTEGER NOT NULL
+);
+CREATE TRIGGER picture_skips_kept AFTER INSERT ON pictures WHEN new.source <> '' BEGIN
+	DELETE FROM picture_skips WHERE url = new.source;
+END;
+CREATE TRIGGER picture_skips_item_gone AFTER DELETE ON remote_items BEGIN
+	DELETE FROM picture_skips WHERE source = 'peer' AND url = old.image_url;
+END;
