@@ -45,6 +45,8 @@ func TestListsShowThumbnails(t *testing.T) {
 		{"/guides", []*hub.Picture{gPic}, 1},
 		{"/case-studies", nil, 0}, // the case study has no picture
 		{"/places", []*hub.Picture{plPic}, 1},
+		{"/topics/digital-skills", []*hub.Picture{evPic, gPic}, -1},
+		{"/places/" + e.Place.Slug, []*hub.Picture{evPic}, -1}, // its own picture is not a thumbnail
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
