@@ -47,6 +47,10 @@ type Config struct {
 	// in the background (peer_pictures.go). Nil: they are kept by address
 	// only, and not shown.
 	Pictures hub.PeerPictureStore
+	// PictureRoom is the pictures' disk budget: a peer's picture is not
+	// fetched, nor kept, when the hub's pictures have no room for it.
+	// The zero value has no limit.
+	PictureRoom hub.PictureRoom
 	// PictureTimeout bounds each picture fetch (default
 	// hub.PictureFetchTimeout).
 	PictureTimeout time.Duration
@@ -211,7 +215,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Federation, error) {
 			timeout = hub.PictureFetchTimeout
 		}
 		f.pictures = &pictureFetcher{store: cfg.Pictures, client: f.client, userAgent: f.userAgent, log: f.log, now: f.now,
-			timeout: timeout, policy: f, redirects: f.refusingRedirects, wake: make(chan struct{}, 1)}
+			timeout: timeout, policy: f, redirects: f.refusingRedirects, wake: make(chan struct{}, 1), room: cfg.PictureRoom}
 		f.inbox.pictures = f.pictures
 	}
 	return f, nil

@@ -43,7 +43,8 @@ type pictureFetcher struct {
 	policy    serverPolicy
 	redirects func(context.Context) context.Context // refuses redirects to refused servers
 	wake      chan struct{}
-	mu        sync.Mutex // one pass at a time
+	room      hub.PictureRoom // the pictures' budget (peer_picture_room.go)
+	mu        sync.Mutex      // one pass at a time
 }
 
 // wakeup asks for a pass soon, without blocking (an item with a new
@@ -115,7 +116,13 @@ func (pf *pictureFetcher) pass(ctx context.Context) {
 // after a failure that may pass (the server down, slow or failing).
 func (pf *pictureFetcher) fetch(ctx context.Context, d hub.PeerPictureFetch) bool {
 	attrs := []any{slog.Group("picture", "item", d.ItemID, "url", d.URL, "try", d.Tries+1)}
+	if pf.noRoom(ctx, d, 0) {
+		return true
+	}
 	p, err := pf.get(ctx, d.URL)
+	if err == nil && pf.noRoom(ctx, d, int64(len(p.Large)+len(p.Small))) {
+		return true
+	}
 	if err == nil {
 		p.Alt = d.Alt
 		err = pf.store.SavePeerPicture(ctx, d.ItemID, d.URL, p)

@@ -23,6 +23,9 @@ const (
 	OwnerPlace     = PictureOwner("place")
 	// OwnerHeader is the hub's header image (owner id 0).
 	OwnerHeader = PictureOwner("header")
+	// OwnerLogo is the hub's logo (owner id 0; Service.UpdateLogo,
+	// Reader.Logo; migration 0023 moved it here from the settings).
+	OwnerLogo = PictureOwner("logo")
 	// OwnerCommons is a peer's item in the commons (owner id the
 	// RemoteItem's): its picture fetched from the peer (PeerPictureStore).
 	OwnerCommons = PictureOwner("commons")
@@ -31,7 +34,7 @@ const (
 // Valid reports whether o is an owner a picture can have.
 func (o PictureOwner) Valid() bool {
 	switch o {
-	case OwnerEvent, OwnerGuide, OwnerCaseStudy, OwnerPlace, OwnerHeader, OwnerCommons:
+	case OwnerEvent, OwnerGuide, OwnerCaseStudy, OwnerPlace, OwnerHeader, OwnerCommons, OwnerLogo:
 		return true
 	}
 	return false
@@ -224,7 +227,7 @@ func (s Reader) PictureFile(ctx context.Context, id int64, size PictureSize) (*P
 // requireOwnerRole checks the organiser may change an owner's picture:
 // editors for items and places, admins for the hub's own.
 func requireOwnerRole(ctx context.Context, owner PictureOwner) error {
-	if owner == OwnerHeader {
+	if owner == OwnerHeader || owner == OwnerLogo {
 		return requireAdmin(ctx)
 	}
 	return requireEditor(ctx)
@@ -242,7 +245,7 @@ func (s *Service) checkOwner(ctx context.Context, owner PictureOwner, id int64) 
 		_, err = s.CaseStudies.FindCaseStudyByID(ctx, id)
 	case OwnerPlace:
 		_, err = s.Places.FindPlaceByID(ctx, id)
-	case OwnerHeader:
+	case OwnerHeader, OwnerLogo:
 		if id != 0 {
 			err = Errorf(ENOTFOUND, "No picture.")
 		}

@@ -647,7 +647,10 @@ func (s *Service) UpdateSettings(ctx context.Context, st Settings) error {
 // Logo returns the hub's logo: the one uploaded, else one generated from
 // the hub's name and accent colour (GeneratedLogo), so there always is one.
 func (s Reader) Logo(ctx context.Context) (*Logo, error) {
-	data, mime, err := s.Stores.Settings.FindLogo(ctx)
+	if l, err := s.logoPicture(ctx); l != nil || err != nil {
+		return l, err
+	}
+	data, mime, err := s.Stores.Settings.FindLogo(ctx) // kept by a store without pictures
 	if err == nil {
 		sum := sha256.Sum256(data)
 		return &Logo{Data: data, MIME: mime, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`}, nil
@@ -667,8 +670,9 @@ const MaxLogoSize = 512 << 10
 
 // UpdateLogo stores a PNG, JPEG, GIF or WebP logo; nil removes it. Admins
 // only. The logo is processed as every picture is (ProcessPicture: turned
-// upright, no metadata kept) and its small derivative, at most SmallEdge
-// pixels across, is what is kept; mimeType is no longer trusted.
+// upright, no metadata kept) and kept among the pictures (owner OwnerLogo;
+// saveLogoPicture); its small derivative, at most SmallEdge pixels across,
+// is what /logo serves. mimeType is no longer trusted.
 func (s *Service) UpdateLogo(ctx context.Context, data []byte, mimeType string) error {
 	if err := requireAdmin(ctx); err != nil {
 		return err
@@ -686,7 +690,12 @@ func (s *Service) UpdateLogo(ctx context.Context, data []byte, mimeType string) 
 			}
 			return err
 		}
+		if s.Pictures != nil {
+			return s.saveLogoPicture(ctx, p)
+		}
 		data, mimeType = p.Small, p.MIME
+	} else if s.Pictures != nil {
+		return s.removeLogoPicture(ctx)
 	}
 	return s.Stores.Settings.UpdateLogo(ctx, data, mimeType)
 }

@@ -63,7 +63,8 @@ func (s *CommonsStore) fillRemotePictures(ctx context.Context, items []*hub.Remo
 	}
 	return forChunks(ids, func(chunk []int64) error {
 		rows, err := s.db.db.QueryContext(ctx, `SELECT i.id, i.image_url, i.image_alt, i.image_type, i.image_width, i.image_height,
-			p.id, p.owner, p.owner_id, p.alt, p.focus_x, p.focus_y, p.mime, p.hash, p.width, p.height, p.small_width, p.small_height, p.created_at
+			p.id, p.owner, p.owner_id, p.alt, p.focus_x, p.focus_y, p.mime, p.hash, p.width, p.height, p.small_width, p.small_height, p.created_at,
+			COALESCE(p.blurhash, '')
 			FROM remote_items i LEFT JOIN pictures p ON p.owner = 'commons' AND p.owner_id = i.id
 			WHERE i.image_url != '' AND i.id IN (`+placeholders(len(chunk))+`)`, int64Args(chunk)...)
 		if err != nil {
@@ -74,16 +75,16 @@ func (s *CommonsStore) fillRemotePictures(ctx context.Context, items []*hub.Remo
 			var id int64
 			p := &hub.RemotePicture{}
 			var pid, ownerID, created, w, h, sw, sh sql.NullInt64
-			var owner, alt, mime, hash sql.NullString
+			var owner, alt, mime, hash, blurhash sql.NullString
 			var fx, fy sql.NullFloat64
 			if err := rows.Scan(&id, &p.URL, &p.Alt, &p.MediaType, &p.Width, &p.Height,
-				&pid, &owner, &ownerID, &alt, &fx, &fy, &mime, &hash, &w, &h, &sw, &sh, &created); err != nil {
+				&pid, &owner, &ownerID, &alt, &fx, &fy, &mime, &hash, &w, &h, &sw, &sh, &created, &blurhash); err != nil {
 				return err
 			}
 			if pid.Valid {
 				p.Local = &hub.Picture{ID: pid.Int64, Owner: hub.PictureOwner(owner.String), OwnerID: ownerID.Int64, Alt: alt.String,
 					FocusX: fx.Float64, FocusY: fy.Float64, MIME: mime.String, Hash: hash.String, Width: int(w.Int64), Height: int(h.Int64),
-					SmallWidth: int(sw.Int64), SmallHeight: int(sh.Int64), CreatedAt: fromUnix(created.Int64)}
+					SmallWidth: int(sw.Int64), SmallHeight: int(sh.Int64), CreatedAt: fromUnix(created.Int64), Blurhash: blurhash.String}
 			}
 			byID[id].Picture = p
 		}
@@ -130,8 +131,8 @@ func (s *CommonsStore) SavePeerPicture(ctx context.Context, itemID int64, url st
 			return err
 		}
 		res, err = tx.ExecContext(ctx, `INSERT INTO pictures (owner, owner_id, alt, focus_x, focus_y, mime, hash, width, height,
-			small_width, small_height, large, small, created_at, source) VALUES ('commons', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			itemID, p.Alt, p.FocusX, p.FocusY, p.MIME, p.Hash, p.Width, p.Height, p.SmallWidth, p.SmallHeight, p.Large, p.Small, unix(now), url)
+			small_width, small_height, large, small, created_at, source, blurhash) VALUES ('commons', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			itemID, p.Alt, p.FocusX, p.FocusY, p.MIME, p.Hash, p.Width, p.Height, p.SmallWidth, p.SmallHeight, p.Large, p.Small, unix(now), url, nullString(p.Blurhash))
 		if err != nil {
 			return err
 		}

@@ -217,7 +217,10 @@ func (s *SettingsStore) FindSettings(ctx context.Context) (hub.Settings, error) 
 	var updated int64
 	var lat, lon sql.NullFloat64
 	var origins string
-	err := s.db.db.QueryRowContext(ctx, `SELECT name, description, time_zone, language, accent_colour, logo_type,
+	// The logo's type is the logo picture's (migration 0023), or, for one
+	// the migration could not read, the settings' own.
+	err := s.db.db.QueryRowContext(ctx, `SELECT name, description, time_zone, language, accent_colour,
+		COALESCE((SELECT mime FROM pictures WHERE owner = 'logo' AND owner_id = 0), logo_type),
 		handle, discoverable, indexable, manually_approves_followers, area_name, area_latitude, area_longitude,
 		answers_network_search, embed_origins, updated_at FROM settings WHERE id = 1`).
 		Scan(&st.Name, &st.Description, &st.TimeZone, &st.Language, &st.AccentColour, &st.LogoType,

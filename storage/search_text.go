@@ -14,6 +14,9 @@ const driverName = "sqlite3_commonplace"
 
 func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		if err := registerPictureFuncs(c); err != nil {
+			return err
+		}
 		return c.RegisterFunc("markdown_text", markdownText, true)
 	}})
 }

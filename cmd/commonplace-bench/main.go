@@ -30,6 +30,11 @@
 //     from 50 peers: time to ready, resident memory idle and after readers
 //     browse the commons and search it (a word in most items, two words, a
 //     rare word, filters, a deep page), with no errors.
+//   - pictures: the guides list with a thumbnail on each of its 20
+//     guides from the real binary under wrk, beside a second hub with the
+//     same guides and no pictures (target ratio ≥ 0.90), and a picture
+//     file beside a bare net/http handler serving the same bytes (target
+//     ≥ 0.85); no errors. Needs wrk.
 //   - gobench: the Go benchmarks behind the other figures in
 //     docs/BENCHMARKS.md (fan-out, GET throughput, inbox ingestion,
 //     propagation, search at 100,000 items, calendar import), run with
@@ -89,7 +94,7 @@ func met(ok bool) *bool { return &ok }
 
 func main() {
 	var cfg config
-	run := flag.String("run", ".", "`regexp` of scenarios to run: pages, translated, ap, wire, startup, commons, gobench")
+	run := flag.String("run", ".", "`regexp` of scenarios to run: pages, translated, ap, wire, startup, commons, gobench, pictures")
 	flag.StringVar(&cfg.binary, "binary", "", "the commonplace `binary` for the startup scenario (default: ./commonplace, then $PATH)")
 	flag.DurationVar(&cfg.window, "window", 300*time.Millisecond, "length of one load window")
 	flag.IntVar(&cfg.rounds, "rounds", 10, "load windows per side; hub and reference take turns")
@@ -115,7 +120,8 @@ func main() {
 	for _, s := range []struct {
 		name string
 		fn   func(config, *report) error
-	}{{"pages", scenarioPages}, {"translated", scenarioTranslated}, {"ap", scenarioAP}, {"wire", scenarioWire}, {"startup", scenarioStartup}, {"commons", scenarioCommons}, {"gobench", scenarioGoBench}} {
+	}{{"pages", scenarioPages}, {"translated", scenarioTranslated}, {"ap", scenarioAP}, {"wire", scenarioWire}, {"startup", scenarioStartup}, {"commons", scenarioCommons}, {"gobench", scenarioGoBench},
+		{"pictures", scenarioPictures}} {
 		if !cfg.run.MatchString(s.name) || (s.name == "gobench" && !cfg.gobench) {
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/hub/apijson"
 )
 
 // The commons from the command line: follow other hubs, list and
@@ -199,4 +200,5 @@ var commonsListing = listing[*hub.RemoteItem]{
 	row: func(w io.Writer, it *hub.RemoteItem) {
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%v\n", it.ID, it.Kind, it.Title, it.Origin.Host, it.Reshared)
 	},
+	json: func(enc apijson.Encoder, it *hub.RemoteItem) any { return enc.CommonsItem(it) },
 }

@@ -81,17 +81,20 @@ func (p *pictureFlags) save(ctx context.Context, e *env, svc *hub.Service, owner
 	return nil
 }
 
-// settingsPictures are settings set's --logo FILE, --header-image FILE
-// (with --header-image-alt TEXT) and --remove-header-image.
+// settingsPictures are settings set's --logo FILE, --remove-logo,
+// --header-image FILE (with --header-image-alt TEXT) and
+// --remove-header-image.
 type settingsPictures struct {
-	logo   *string
-	header *pictureFlags
-	data   []byte // the logo file, read
+	logo       *string
+	removeLogo *bool
+	header     *pictureFlags
+	data       []byte // the logo file, read
 }
 
 func registerSettingsPictures(fs *flag.FlagSet) *settingsPictures {
 	return &settingsPictures{
-		logo: fs.String("logo", "", "the hub's logo, a picture `file` (square, JPEG, PNG, WebP or GIF, up to 512 KB)"),
+		logo:       fs.String("logo", "", "the hub's logo, a picture `file` (square, JPEG, PNG, WebP or GIF, up to 512 KB)"),
+		removeLogo: fs.Bool("remove-logo", false, "remove the hub's logo (one made of its initials takes its place)"),
 		header: &pictureFlags{
 			file:   fs.String("header-image", "", "the hub's header image, a picture `file` (up to 10 MB)"),
 			alt:    fs.String("header-image-alt", "", "what the header image shows (required with --header-image)"),
@@ -116,6 +119,10 @@ func (s *settingsPictures) prepare() error {
 func (s *settingsPictures) save(ctx context.Context, e *env, svc *hub.Service) error {
 	if s.data != nil {
 		if err := svc.UpdateLogo(ctx, s.data, http.DetectContentType(s.data)); err != nil {
+			return err
+		}
+	} else if *s.removeLogo {
+		if err := svc.UpdateLogo(ctx, nil, ""); err != nil {
 			return err
 		}
 	}

@@ -90,11 +90,26 @@ func TestPictureFlags(t *testing.T) {
 	if g, _ := st.Pictures.FindPictures(ctx, hub.OwnerGuide, []int64{1}); len(g) != 0 {
 		t.Errorf("--remove-image left %v", g)
 	}
-	logo, mime, err := st.Settings.FindLogo(ctx)
-	if err != nil || mime != "image/png" {
-		t.Fatalf("logo %s %v", mime, err)
+	// The logo is kept among the pictures (migration 0023), not in the
+	// settings, and served from there.
+	logo, err := hub.NewReader(st).Logo(ctx)
+	if err != nil || logo.MIME != "image/png" || logo.Generated {
+		t.Fatalf("logo %+v %v", logo, err)
 	}
-	if cfg, _, err := image.DecodeConfig(bytes.NewReader(logo)); err != nil || cfg.Width != 64 {
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(logo.Data)); err != nil || cfg.Width != 64 {
 		t.Errorf("logo %v %v", cfg, err)
+	}
+	if p, err := st.Pictures.FindPicture(ctx, hub.OwnerLogo, 0); err != nil || p.Width != 64 {
+		t.Errorf("the logo picture: %+v %v", p, err)
+	}
+	if _, _, err := st.Settings.FindLogo(ctx); hub.ErrorCode(err) != hub.ENOTFOUND {
+		t.Errorf("the logo is also in the settings: %v", err)
+	}
+	h.ok("settings", "set", "--remove-logo")
+	if logo, err := hub.NewReader(st).Logo(ctx); err != nil || !logo.Generated {
+		t.Errorf("after --remove-logo: %+v %v", logo, err)
+	}
+	if _, err := st.Pictures.FindPicture(ctx, hub.OwnerLogo, 0); hub.ErrorCode(err) != hub.ENOTFOUND {
+		t.Errorf("after --remove-logo the picture is still kept: %v", err)
 	}
 }

@@ -602,6 +602,7 @@ func (m *Main) federationConfig(db *storage.DB) federation.Config {
 		Store:        db.Federation(),
 		Commons:      db.Commons(),
 		Pictures:     db.Commons(),
+		PictureRoom:  hub.NewService(db.Stores(), m.Logger, pictureBudgetOption(m.Config.PictureBudget)...).PictureRoom(),
 		Reports:      db.Stores().Queue,
 		BaseURL:      m.baseURL,
 		Logger:       m.Logger,

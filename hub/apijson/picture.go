@@ -8,7 +8,7 @@ import (
 // Picture is a picture of an item, a place or the hub, as the pictures
 // endpoints and the queue give it: both derivatives' addresses, its
 // description, and what it belongs to (Owner is "event", "guide",
-// "case-study", "place" or "header").
+// "case-study", "place", "header", "logo" or "commons").
 type Picture struct {
 	ID        int64      `json:"id"`
 	URL       string     `json:"url"`

@@ -169,11 +169,32 @@ func (s *Service) eventPicture(actor context.Context, fp *fetchedPictures, event
 		}
 		return
 	}
+	if s.noRoom(actor, url, 0) {
+		return
+	}
 	p := fp.get(actor, url)
-	if p == nil {
+	if p == nil || s.noRoom(actor, url, int64(len(p.Large)+len(p.Small))) {
 		return
 	}
 	if err := s.Hub.SetFetchedPicture(actor, hub.OwnerEvent, eventID, p, url); err != nil {
 		s.Logger.Warn("calendar pictures: keeping a picture", "event", eventID, "error", err)
 	}
+}
+
+// noRoom reports whether an imported event's picture of n bytes (0:
+// before it is fetched) has no room in the hub's pictures' budget; if so
+// the event stays without it and the skip is logged and recorded
+// (hub.PictureRoom.Skipped). It is tried again at the next import of a
+// changed feed.
+func (s *Service) noRoom(ctx context.Context, url string, n int64) bool {
+	room := s.Hub.PictureRoom()
+	err := room.Check(ctx, n)
+	if hub.ErrorCode(err) != hub.EINVALID {
+		if err != nil {
+			s.Logger.Warn("calendar pictures: reading the pictures' space", "error", err)
+		}
+		return false
+	}
+	room.Skipped(ctx, s.Logger, hub.SourceCalendar, url, err)
+	return true
 }

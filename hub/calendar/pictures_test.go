@@ -191,3 +191,73 @@ func TestFeedImagePicked(t *testing.T) {
 		t.Errorf("the organiser's picture: %+v %v", p, err)
 	}
 }
+
+// TestFeedPicturesWithinTheBudget: when the hub's pictures already take
+// their budget, a partner's calendar's pictures are not fetched; every
+// event comes in all the same, without them, and each skipped address is
+// recorded for the organiser pages.
+func TestFeedPicturesWithinTheBudget(t *testing.T) {
+	raw, err := os.ReadFile("testdata/wordpress-events-manager-community-centre.ics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pics, hits := partnerPictures(t)
+	feed := bytes.ReplaceAll(raw, []byte("https://www.birchcommunitycentre.co.uk"), []byte(pics.URL))
+	fs := newFeedServer(t)
+	fs.set(string(feed), "text/calendar")
+	h := newCalendarHub(t, fs.Client())
+	now := day("2023-09-19")
+	h.svc.Now = func() time.Time { return now }
+	ctx := context.Background()
+	// The hub's header image takes more than the whole budget.
+	h.svc.PictureBudget = 1000
+	if _, err := h.svc.SetPicture(h.host, hub.OwnerHeader, 0, hub.PictureUpload{Data: picturetest.JPEG(800, 600, 1), Alt: "The high street"}); err == nil {
+		t.Fatal("an upload over the budget was kept")
+	}
+	h.svc.PictureBudget = 0
+	if _, err := h.svc.SetPicture(h.host, hub.OwnerHeader, 0, hub.PictureUpload{Data: picturetest.JPEG(800, 600, 1), Alt: "The high street"}); err != nil {
+		t.Fatal(err)
+	}
+	h.svc.PictureBudget = 1000
+
+	res, err := calendar.ParseBytes(feed, calendar.Options{Now: now, DefaultZone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addresses := map[string]bool{}
+	for _, it := range res.Items {
+		if it.Picture != "" {
+			addresses[it.Picture] = true
+		}
+	}
+	if len(addresses) == 0 {
+		t.Fatal("the feed has no pictures")
+	}
+	sub := &calendar.Subscription{URL: fs.URL + "/events.ics"}
+	if err := h.cals.Subscribe(h.host, sub); err != nil {
+		t.Fatal(err)
+	}
+	got, err := h.cals.Refresh(h.host, sub.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.LastReport.Created != len(res.Items) {
+		t.Fatalf("report %+v: the budget kept events out", got.LastReport)
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("%d pictures fetched with no room for them", n)
+	}
+	list, _, err := h.svc.ListEvents(ctx, hub.EventFilter{SourceFeedID: sub.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range list {
+		if _, err := h.svc.Picture(ctx, hub.OwnerEvent, e.ID); err == nil {
+			t.Errorf("%s has a picture", e.Title)
+		}
+	}
+	n, _, err := h.svc.PictureSkips(h.host)
+	if err != nil || n != len(addresses) {
+		t.Errorf("%d skipped pictures recorded (%v), want %d", n, err, len(addresses))
+	}
+}

@@ -47,7 +47,8 @@ func (s *Server) apiCommonsList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, apijson.List[*hub.RemoteItem]{Items: apijson.NonNil(items), Total: total})
+	enc := s.enc()
+	return writeJSON(w, http.StatusOK, apijson.List[apijson.CommonsItem]{Items: apijson.Each(items, enc.CommonsItem), Total: total})
 }
 
 func (s *Server) apiReshare(undo bool) handlerFunc {

@@ -57,6 +57,9 @@ type pageData struct {
 	// Picture is the item's or place's picture, shown on its page and in
 	// og:image; nil for none.
 	Picture *shownPicture
+	// Thumbs are the pictures of a list page's items (thumbnails.go); nil
+	// on other pages.
+	Thumbs thumbnails
 	// ActivityJSON is the page's ActivityStreams document (the actor on
 	// the home page, the object on an item page), for rel=alternate.
 	ActivityJSON string
@@ -136,12 +139,16 @@ func publicList[T any](s *Server, w http.ResponseWriter, r *http.Request, view, 
 
 // listPage renders a public list page with data in the view's section:
 // title and description are messages, description with the hub's name
-// for its %s.
-func (s *Server) listPage(w http.ResponseWriter, r *http.Request, view, section, title, description string, data any) error {
+// for its %s; each of more adds to the page (thumbnails, say) before it is
+// rendered.
+func (s *Server) listPage(w http.ResponseWriter, r *http.Request, view, section, title, description string, data any, more ...func(*pageData)) error {
 	p := s.page(r, s.t(r, title), nil)
 	p.Section = section
 	p.Description = s.t(r, description, p.Site.Name)
 	p.Data = data
+	for _, f := range more {
+		f(p)
+	}
 	return s.views.render(w, http.StatusOK, view, p)
 }
 

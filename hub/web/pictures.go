@@ -39,6 +39,7 @@ func isPictureUpload(r *http.Request) bool {
 
 // pictureRoutes serves pictures. Access: anyone.
 func (s *Server) pictureRoutes(r chi.Router) {
+	s.pictures = newPictureCache(s.cfg.PageCache, pictureCacheBytes)
 	r.Get(uris.Pictures+"/{id}/{file}", s.html(s.pictureFile))
 	r.Head(uris.Pictures+"/{id}/{file}", s.html(s.pictureFile))
 }
@@ -54,7 +55,7 @@ func (s *Server) pictureFile(w http.ResponseWriter, r *http.Request) error {
 	}
 	name, ext, _ := strings.Cut(chi.URLParam(r, "file"), ".")
 	hash, size, _ := strings.Cut(name, "-")
-	p, err := s.svc.PictureFile(r.Context(), id, hub.PictureSize(size))
+	p, err := s.pictureData(r, id, hub.PictureSize(size))
 	if err != nil {
 		return err
 	}

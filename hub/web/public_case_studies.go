@@ -18,7 +18,7 @@ func (s *Server) caseStudyList(w http.ResponseWriter, r *http.Request) error {
 	return s.listPage(w, r, "public/case_studies", hub.KindCaseStudy.Path(), msg("Case studies"), msg("What groups tried, and what happened: case studies from %s."), struct {
 		CaseStudies []*hub.CaseStudy
 		Pager       pager
-	}{studies, pg})
+	}{studies, pg}, func(p *pageData) { s.addThumbnails(p, r, hub.OwnerCaseStudy, caseStudyIDs(studies)) })
 }
 
 func (s *Server) caseStudyShow(w http.ResponseWriter, r *http.Request) error {

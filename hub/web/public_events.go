@@ -67,12 +67,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		"description": p.Site.Description,
 		"url":         s.absURL("/"),
 	}
-	p.Data = struct {
-		Days        []dayGroup
-		Guides      []*hub.Guide
-		CaseStudies []*hub.CaseStudy
-	}{groupByDay(occ, s.today(p.Site).Location()), guides, studies}
+	p.Data = homeLists{groupByDay(occ, s.today(p.Site).Location()), guides, studies}
 	s.withPicture(p, r, hub.OwnerHeader, 0)
+	s.addListThumbnails(p, r, p.Data.(homeLists).Days, guides, studies)
 	return s.views.render(w, http.StatusOK, "public/home", p)
 }
 
@@ -165,6 +162,7 @@ func (s *Server) eventList(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		days = groupByDay(occ, loc)
+		s.addListThumbnails(p, r, days, nil, nil)
 	}
 	p.Description = s.t(r, "What's on: events from %s.", p.Site.Name)
 	p.Calendar, p.CalendarLabel = filterCalendar(s.translator(r), form, tags, place)

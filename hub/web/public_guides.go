@@ -18,7 +18,7 @@ func (s *Server) guideList(w http.ResponseWriter, r *http.Request) error {
 	return s.listPage(w, r, "public/guides", hub.KindGuide.Path(), msg("Guides"), msg("How-to guides written by %s."), struct {
 		Guides []*hub.Guide
 		Pager  pager
-	}{guides, pg})
+	}{guides, pg}, func(p *pageData) { s.addThumbnails(p, r, hub.OwnerGuide, guideIDs(guides)) })
 }
 
 func (s *Server) guideShow(w http.ResponseWriter, r *http.Request) error {

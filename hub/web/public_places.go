@@ -10,7 +10,13 @@ import (
 )
 
 func (s *Server) placeList(w http.ResponseWriter, r *http.Request) error {
-	return publicList(s, w, r, "public/places", "places", msg("Places"), msg("Where the events of %s happen."), s.svc.ListPlaces)
+	places, err := s.svc.ListPlaces(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.listPage(w, r, "public/places", "places", msg("Places"), msg("Where the events of %s happen."), places, func(p *pageData) {
+		s.addThumbnails(p, r, hub.OwnerPlace, placeIDs(places))
+	})
 }
 
 func (s *Server) placeShow(w http.ResponseWriter, r *http.Request) error {
@@ -39,12 +45,14 @@ func (s *Server) placeShow(w http.ResponseWriter, r *http.Request) error {
 	ld["url"] = s.absURL(uris.Place(pl.Slug))
 	p.JSONLD = ld
 	p.Calendar, p.CalendarLabel = uris.PlaceCalendar(pl.Slug), s.t(r, "[calendar of a place] events at %s", pl.Name)
+	days := groupByDay(occ, s.today(p.Site).Location())
+	s.addListThumbnails(p, r, days, nil, studies)
 	p.Data = struct {
 		Place       *hub.Place
 		Days        []dayGroup
 		CaseStudies []*hub.CaseStudy
 		MapURL      string
-	}{pl, groupByDay(occ, s.today(p.Site).Location()), studies, osmLink(pl)}
+	}{pl, days, studies, osmLink(pl)}
 	s.withPicture(p, r, hub.OwnerPlace, pl.ID)
 	return s.views.render(w, http.StatusOK, "public/place", p)
 }

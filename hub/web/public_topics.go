@@ -42,12 +42,14 @@ func (s *Server) topicShow(w http.ResponseWriter, r *http.Request) error {
 		p.Description = s.t(r, "Events, guides and case studies about %s on %s.", t.Name, p.Site.Name)
 	}
 	p.Calendar, p.CalendarLabel = uris.TopicCalendar(t.Slug), s.t(r, "[calendar of a topic] %s events", t.Name)
+	days := groupByDay(occ, s.today(p.Site).Location())
+	s.addListThumbnails(p, r, days, guides, studies)
 	p.Data = struct {
 		Tag         *hub.Tag
 		Days        []dayGroup
 		Guides      []*hub.Guide
 		CaseStudies []*hub.CaseStudy
-	}{t, groupByDay(occ, s.today(p.Site).Location()), guides, studies}
+	}{t, days, guides, studies}
 	return s.views.render(w, http.StatusOK, "public/topic", p)
 }
 

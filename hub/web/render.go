@@ -181,6 +181,8 @@ func (r *renderer) funcs() template.FuncMap {
 		"remoteHTML": func(s string) template.HTML { return template.HTML(remotehtml.Sanitize(s)) },
 		// localPicture is the hub's copy of a commons item's picture.
 		"localPicture": localPicture,
+		// thumbnail is a listed item's picture (thumbnails.go).
+		"thumbnailFor": thumbnailOf,
 		"isoDate":      func(t time.Time) string { return t.Format("2006-01-02") },
 		"isoTime":      func(t time.Time) string { return t.Format(time.RFC3339) },
 		"join":         strings.Join,

@@ -98,6 +98,7 @@ type Server struct {
 	static    http.Handler
 	router    chi.Router
 	pages     *pageCache      // public pages, kept briefly (nil or ttl 0: off)
+	pictures  *pictureCache   // picture files, kept as briefly (picture_cache.go; nil: off)
 	netLimits netSearchLimits // network searches asked and answered, per client
 }
 

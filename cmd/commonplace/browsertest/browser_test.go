@@ -268,6 +268,9 @@ func TestOrganiserCreatesRepeatingEventReaderFindsIt(t *testing.T) {
 		t.Errorf("the picture did not load from the hub: %v", pic)
 	}
 
+	listThumbnails(t, reader, a, base)
+	publicPages = append(publicPages, "/events")
+
 	// ---- 5. Every other public page type, found by following links. ----
 	visit("guide list", "/guides")
 	visit("guide page", reader.firstLink("/guides/"))

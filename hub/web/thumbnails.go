@@ -1,0 +1,99 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/commonplace-hub/commonplace/hub"
+)
+
+// thumbnails are the pictures of the items a list page shows, by owner and
+// owner id, read at once for the whole list (pageData.Thumbs).
+type thumbnails map[hub.PictureOwner]map[int64]*shownPicture
+
+// addThumbnails reads the pictures of a list's items of one owner type
+// into p.Thumbs. A failure is logged and the list is shown without them.
+func (s *Server) addThumbnails(p *pageData, r *http.Request, owner hub.PictureOwner, ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	pics, err := s.svc.PicturesOf(r.Context(), owner, ids)
+	if err != nil {
+		s.log.Warn("reading the pictures of a list", "owner", string(owner), "error", err)
+		return
+	}
+	if p.Thumbs == nil {
+		p.Thumbs = thumbnails{}
+	}
+	shown := make(map[int64]*shownPicture, len(pics))
+	for id, pic := range pics {
+		shown[id] = pictureShown(pic)
+	}
+	p.Thumbs[owner] = shown
+}
+
+// occurrenceEventIDs are the ids of the events of days' occurrences, each
+// once.
+func occurrenceEventIDs(days []dayGroup) []int64 {
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, d := range days {
+		for _, o := range d.Occurrences {
+			if o.Event != nil && !seen[o.Event.ID] {
+				seen[o.Event.ID] = true
+				ids = append(ids, o.Event.ID)
+			}
+		}
+	}
+	return ids
+}
+
+// guideIDs, caseStudyIDs and placeIDs are the ids of a list's items.
+func guideIDs(list []*hub.Guide) []int64 {
+	ids := make([]int64, len(list))
+	for i, g := range list {
+		ids[i] = g.ID
+	}
+	return ids
+}
+
+func caseStudyIDs(list []*hub.CaseStudy) []int64 {
+	ids := make([]int64, len(list))
+	for i, c := range list {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
+func placeIDs(list []*hub.Place) []int64 {
+	ids := make([]int64, len(list))
+	for i, pl := range list {
+		ids[i] = pl.ID
+	}
+	return ids
+}
+
+// thumbnailOf is the template function "thumbnailFor": the picture of one
+// listed item, nil when it has none or the list read no pictures (t is
+// then nil or missing from a partial's arguments).
+func thumbnailOf(t any, owner string, id int64) *shownPicture {
+	th, ok := t.(thumbnails)
+	if !ok {
+		return nil
+	}
+	return th[hub.PictureOwner(owner)][id]
+}
+
+// addListThumbnails reads the pictures of the events of days, of guides
+// and of case studies, for a page that lists them.
+func (s *Server) addListThumbnails(p *pageData, r *http.Request, days []dayGroup, guides []*hub.Guide, studies []*hub.CaseStudy) {
+	s.addThumbnails(p, r, hub.OwnerEvent, occurrenceEventIDs(days))
+	s.addThumbnails(p, r, hub.OwnerGuide, guideIDs(guides))
+	s.addThumbnails(p, r, hub.OwnerCaseStudy, caseStudyIDs(studies))
+}
+
+// homeLists are the home page's lists.
+type homeLists struct {
+	Days        []dayGroup
+	Guides      []*hub.Guide
+	CaseStudies []*hub.CaseStudy
+}
