@@ -125,7 +125,8 @@ func TestNetworkFourHubs(t *testing.T) {
 		t.Errorf("B hanging held A's network search for %v", took)
 	}
 	if !strings.Contains(p, ">Gamma seed swap</a>") || !strings.Contains(p, "It did not answer in time.") {
-		t.Errorf("with B hanging, the network search does not show C's answer and B's problem")
+		_, network, _ := strings.Cut(p, `id="network-results-title"`)
+		t.Errorf("with B hanging, the network search does not show C's answer and B's problem; its network part:\n%.3000s", network)
 	}
 	if err := b.srv.cmd.Process.Signal(syscall.SIGCONT); err != nil {
 		t.Fatal(err)
