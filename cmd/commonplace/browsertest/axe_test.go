@@ -2,6 +2,8 @@ package browsertest
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,6 +19,15 @@ const axeTags = `['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']`
 type axeChecker struct {
 	t      *testing.T
 	source string // axe.min.js
+}
+
+// needAxe returns a checker with axe-core from make test-deps, or skips the
+// test (fails it in CI) when it is not installed.
+func needAxe(t *testing.T) *axeChecker {
+	t.Helper()
+	source, err := os.ReadFile(filepath.Join("testdata", "npm", "node_modules", "axe-core", "axe.min.js"))
+	need(t, "axe-core (make test-deps)", err == nil)
+	return &axeChecker{t: t, source: string(source)}
 }
 
 // axeResult is the part of axe.run's result the test reports.

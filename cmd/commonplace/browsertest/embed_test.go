@@ -21,10 +21,8 @@ import (
 // which the browser refuses to show in the frame; axe checks the embed,
 // a poster, the month grid and the organisers' embed builder.
 func TestEmbedsOnAPartnersSite(t *testing.T) {
-	chromium := chromiumPath()
-	need(t, "chromium (apt-get install chromium, or set CHROMIUM_PATH)", chromium != "")
-	axeSource, err := os.ReadFile(filepath.Join("testdata", "npm", "node_modules", "axe-core", "axe.min.js"))
-	need(t, "axe-core (make test-deps)", err == nil)
+	chromium := needChromium(t)
+	a := needAxe(t)
 
 	hub := startHub(t, organiserEmail, organiserPassword)
 	base := hub.base
@@ -41,7 +39,6 @@ func TestEmbedsOnAPartnersSite(t *testing.T) {
 	}
 
 	browser := startChromium(t, chromium)
-	a := &axeChecker{t: t, source: string(axeSource)}
 	visitor := newTab(t, browser, partner.URL)
 	// framed loads the partner's page; a change of the partner websites
 	// shows within the hub's page cache's lifetime (a second), so it is
@@ -116,14 +113,7 @@ func TestEmbedsOnAPartnersSite(t *testing.T) {
 	// The organiser's builder; saving partner websites that leave out
 	// this partner stops the embed showing there, and listing it lets it.
 	org := newTab(t, browser, base)
-	org.do("log in",
-		chromedp.Navigate(base+"/admin/login"),
-		chromedp.WaitVisible(chromedp.CSS("#f-email")),
-		chromedp.SendKeys(chromedp.CSS("#f-email"), organiserEmail),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), organiserPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/events/new"]`)),
-	)
+	org.do("log in", logInSteps(base)...)
 	org.open("/admin/embed?limit=3")
 	a.check(org, "embed builder")
 	saveOrigins := func(origins string) {

@@ -23,8 +23,7 @@ import (
 // itself is not served, so the test reads where the browser was sent from
 // its history.
 func TestFollowBoxSendsReaderToTheirServer(t *testing.T) {
-	chromium := chromiumPath()
-	need(t, "chromium (apt-get install chromium, or set CHROMIUM_PATH)", chromium != "")
+	chromium := needChromium(t)
 
 	var mu sync.Mutex
 	var asked []string

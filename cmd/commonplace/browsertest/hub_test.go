@@ -50,6 +50,15 @@ func need(t *testing.T, what string, ok bool) {
 	t.Skipf("%s is missing", what)
 }
 
+// needChromium returns Chromium's path, or skips the test (fails it in CI)
+// when there is none.
+func needChromium(t *testing.T) string {
+	t.Helper()
+	chromium := chromiumPath()
+	need(t, "chromium (apt-get install chromium, or set CHROMIUM_PATH)", chromium != "")
+	return chromium
+}
+
 // chromiumPath returns $CHROMIUM_PATH or Debian's chromium, or "" when
 // neither exists.
 func chromiumPath() string {
@@ -177,4 +186,10 @@ func startHub(t *testing.T, email, password string, serveFlags ...string) *hubPr
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// publicURL is the public address of the demo hub served at base
+// (http://127.0.0.1:PORT): http://localhost:PORT.
+func publicURL(base string) string {
+	return "http://localhost" + base[strings.LastIndex(base, ":"):]
 }
