@@ -14,6 +14,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	pagecdp "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/commonplace-hub/commonplace/internal/cmdtest"
 )
 
 // TestEmbedsOnAPartnersSite: a partner's page on another loopback origin
@@ -170,7 +172,7 @@ func partnerFrames(t *testing.T, visitor *tab, partnerURL string) (embed, page *
 func decodeQR(t *testing.T, png []byte) string {
 	t.Helper()
 	zbar, err := exec.LookPath("zbarimg")
-	need(t, "zbarimg (apt-get install zbar-tools)", err == nil)
+	cmdtest.Need(t, err == nil, "zbarimg", "apt-get install zbar-tools")
 	file := filepath.Join(t.TempDir(), "qr.png")
 	if err := os.WriteFile(file, png, 0o644); err != nil {
 		t.Fatal(err)
