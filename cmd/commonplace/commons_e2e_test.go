@@ -54,32 +54,23 @@ func (h *commonsHub) api(method, path string, in, out any) int {
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 300 {
-		h.t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	code, b := send(h.t, nil, req)
+	if code >= 300 {
+		h.t.Fatalf("%s %s: %d %s", method, path, code, b)
 	}
 	if out != nil {
 		if err := json.Unmarshal(b, out); err != nil {
 			h.t.Fatalf("%s %s: %v: %s", method, path, err, b)
 		}
 	}
-	return resp.StatusCode
+	return code
 }
 
 // page fetches a public page.
 func (h *commonsHub) page(path string) string {
 	h.t.Helper()
-	resp, err := http.Get(h.base() + path)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	req, _ := http.NewRequest(http.MethodGet, h.base()+path, nil)
+	_, b := send(h.t, nil, req)
 	return string(b)
 }
 

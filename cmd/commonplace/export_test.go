@@ -75,13 +75,7 @@ func fetch(t *testing.T, base, path, accept string) (int, []byte) {
 	if accept != "" {
 		req.Header.Set("Accept", accept)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
+	return send(t, nil, req)
 }
 
 const activityJSON = "application/activity+json"

@@ -311,12 +311,7 @@ func TestGolden(t *testing.T) {
 	within(t, 10*time.Second, "the golden hub's deliveries to finish", func() bool {
 		req, _ := http.NewRequest(http.MethodGet, g.base+"/admin/federation", nil)
 		req.Header.Set("Cookie", cookie)
-		resp, err := noRedirects.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
+		_, b := send(t, noRedirects, req)
 		return strings.Contains(string(b), "Nothing is waiting to be delivered.")
 	})
 	for _, c := range []struct{ name, path string }{

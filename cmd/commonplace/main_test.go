@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/internal/cmdtest"
+	"github.com/commonplace-hub/commonplace/storage"
 )
 
 // binary is the commonplace binary built once for the whole test run,
@@ -115,6 +116,20 @@ func (h *hubDir) fail(code int, args ...string) string {
 		h.t.Fatalf("commonplace %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), r.code, code, r.stdout, r.stderr)
 	}
 	return r.stderr
+}
+
+// openDB opens (creating it if need be) the hub's database directly, to
+// seed or read what the commands cannot; the caller closes it.
+func (h *hubDir) openDB() *storage.DB {
+	h.t.Helper()
+	if err := os.MkdirAll(h.data, 0o700); err != nil {
+		h.t.Fatal(err)
+	}
+	db, err := storage.Open(context.Background(), filepath.Join(h.data, dbFileName))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return db
 }
 
 // server is a running `commonplace serve` process.
@@ -238,6 +253,23 @@ func (s *server) wait(within time.Duration) int {
 		s.t.Fatalf("serve did not exit within %s\nstderr:\n%s", within, s.stderr)
 		return -1
 	}
+}
+
+// send makes the request with client (http.DefaultClient when nil) and
+// returns the answer's status and body; the test fails when it cannot be
+// made.
+func send(t testing.TB, client *http.Client, req *http.Request) (int, []byte) {
+	t.Helper()
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
 }
 
 func (s *server) get(path string) (int, string) {

@@ -173,13 +173,8 @@ func (h *hostile) post(p signedPost) (int, string) {
 		h.t.Fatal(err)
 	}
 	req.Header.Del("Host")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	code, b := send(h.t, nil, req)
+	return code, string(b)
 }
 
 // activity is an activity with a fresh id on actor's server.
