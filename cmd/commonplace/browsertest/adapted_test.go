@@ -13,12 +13,11 @@ import (
 // the editor's list of commons case studies. B's page credits A's, A's
 // page shows "Adapted by" B; the editor and both pages pass axe.
 func TestAdaptedFromInTheBrowser(t *testing.T) {
-	chromium := needChromium(t)
 	axe := needAxe(t)
 
 	a := startHub(t, organiserEmail, organiserPassword, "--allow-private-addresses")
 	b := startHub(t, organiserEmail, organiserPassword, "--allow-private-addresses")
-	browser := startChromium(t, chromium)
+	browser := startChromium(t)
 
 	org := newTab(t, browser, b.base)
 	org.do("log in and follow A", append(logInSteps(b.base), followSteps(b.base, publicURL(a.base))...)...)

@@ -23,7 +23,6 @@ import (
 // which the browser refuses to show in the frame; axe checks the embed,
 // a poster, the month grid and the organisers' embed builder.
 func TestEmbedsOnAPartnersSite(t *testing.T) {
-	chromium := needChromium(t)
 	a := needAxe(t)
 
 	hub := startHub(t, organiserEmail, organiserPassword)
@@ -40,7 +39,7 @@ func TestEmbedsOnAPartnersSite(t *testing.T) {
 		t.Fatal("the partner and the hub share an origin")
 	}
 
-	browser := startChromium(t, chromium)
+	browser := startChromium(t)
 	visitor := newTab(t, browser, partner.URL)
 	// framed loads the partner's page; a change of the partner websites
 	// shows within the hub's page cache's lifetime (a second), so it is

@@ -17,13 +17,12 @@ import (
 // reaching C's items through B, and the organisers' /admin/network with
 // its follow button.
 func TestNetworkPage(t *testing.T) {
-	chromium := needChromium(t)
 	axe := needAxe(t)
 
 	a := startHub(t, organiserEmail, organiserPassword, "--allow-private-addresses")
 	b := startHub(t, organiserEmail, organiserPassword, "--allow-private-addresses")
 	c := startHub(t, organiserEmail, organiserPassword, "--allow-private-addresses")
-	browser := startChromium(t, chromium)
+	browser := startChromium(t)
 
 	follow := func(from, to string) *tab {
 		org := newTab(t, browser, from)

@@ -18,12 +18,11 @@ import (
 // describe. axe-core checks the form, the refused form, the thank-you
 // page and the queue.
 func TestReaderSuggestsOrganiserApproves(t *testing.T) {
-	chromium := needChromium(t)
 	a := needAxe(t)
 
 	hub := startHub(t, organiserEmail, organiserPassword)
 	base := hub.base
-	browser := startChromium(t, chromium)
+	browser := startChromium(t)
 	date := time.Now().AddDate(0, 0, 3).Format("2006-01-02")
 
 	reader := newTab(t, browser, base)
