@@ -268,7 +268,10 @@ func send(t testing.TB, client *http.Client, req *http.Request) (int, []byte) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return resp.StatusCode, b
 }
 

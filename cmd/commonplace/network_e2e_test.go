@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -145,12 +144,8 @@ func getJSON(t *testing.T, u string, out any) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, u, nil)
 	req.Header.Set("Accept", "application/activity+json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+	_, b := send(t, nil, req)
+	if err := json.Unmarshal(b, out); err != nil {
 		t.Fatalf("%s: %v", u, err)
 	}
 }
@@ -173,14 +168,7 @@ func loginAdmin(t *testing.T, h *commonsHub) *http.Client {
 
 func getPage(t *testing.T, c *http.Client, u string) string {
 	t.Helper()
-	resp, err := c.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	_, b := send(t, c, req)
 	return string(b)
 }
