@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/commonplace-hub/commonplace/internal/cmdtest"
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -26,8 +26,8 @@ import (
 var binary, goTool string
 
 func TestMain(m *testing.M) {
-	goTool = cmdtest.GoTool()
-	cmdtest.Main(m, ".", &binary)
+	goTool = testkit.GoTool()
+	testkit.Main(m, ".", &binary)
 }
 
 // result is what one run of the binary produced.
@@ -172,7 +172,7 @@ func startServer(t *testing.T, env []string, args ...string) *server {
 	if s.addr == "" {
 		t.Fatalf("serve exited with %d before listening\nstdout:\n%s\nstderr:\n%s", s.code, s.stdout, s.stderr)
 	}
-	if err := cmdtest.WaitHealthy("http://"+s.addr, 15*time.Second); err != nil {
+	if err := testkit.WaitHealthy("http://"+s.addr, 15*time.Second); err != nil {
 		t.Fatalf("/healthz did not answer 200 within 15s (last error %v)\nstderr:\n%s", err, s.stderr)
 	}
 	return s

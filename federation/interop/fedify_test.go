@@ -23,8 +23,8 @@ import (
 	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/web"
-	"github.com/commonplace-hub/commonplace/internal/cmdtest"
 	"github.com/commonplace-hub/commonplace/internal/picturetest"
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -51,7 +51,7 @@ var fedifyPeers = []fedifyPeer{
 func systemNode(t *testing.T) string {
 	t.Helper()
 	path, err := exec.LookPath("node")
-	cmdtest.Need(t, err == nil, "Node.js", "make test-deps")
+	testkit.Need(t, err == nil, "Node.js", "make test-deps")
 	return path
 }
 
@@ -66,7 +66,7 @@ func localNode22(dir string) func(t *testing.T) string {
 		out, err := exec.Command(path, "-p", "process.versions.node").Output()
 		major, _, _ := strings.Cut(strings.TrimSpace(string(out)), ".")
 		n, _ := strconv.Atoi(major)
-		cmdtest.Need(t, err == nil && n >= 22, "Node.js 22 for "+dir, "npm ci there installs it")
+		testkit.Need(t, err == nil && n >= 22, "Node.js 22 for "+dir, "npm ci there installs it")
 		return path
 	}
 }
@@ -89,7 +89,7 @@ type peer struct {
 func startPeer(t *testing.T, fp fedifyPeer, username string, args ...string) *peer {
 	t.Helper()
 	_, err := os.Stat(filepath.Join(fp.dir, "node_modules", "@fedify", "fedify"))
-	cmdtest.Need(t, err == nil, "the npm packages of "+fp.dir, "make test-deps")
+	testkit.Need(t, err == nil, "the npm packages of "+fp.dir, "make test-deps")
 	node := fp.node(t)
 
 	ctx, cancel := context.WithCancel(context.Background())

@@ -10,7 +10,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"github.com/commonplace-hub/commonplace/internal/cmdtest"
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // axeTags are the rule sets run: WCAG 2.0, 2.1 and 2.2 at levels A and AA.
@@ -28,7 +28,7 @@ type axeChecker struct {
 func needAxe(t *testing.T) *axeChecker {
 	t.Helper()
 	source, err := os.ReadFile(filepath.Join("testdata", "npm", "node_modules", "axe-core", "axe.min.js"))
-	cmdtest.Need(t, err == nil, "axe-core", "make test-deps")
+	testkit.Need(t, err == nil, "axe-core", "make test-deps")
 	return &axeChecker{t: t, source: string(source)}
 }
 

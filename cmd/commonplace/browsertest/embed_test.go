@@ -1,12 +1,8 @@
 package browsertest
 
 import (
-	"bytes"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +11,7 @@ import (
 	pagecdp "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"github.com/commonplace-hub/commonplace/internal/cmdtest"
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // TestEmbedsOnAPartnersSite: a partner's page on another loopback origin
@@ -107,7 +103,7 @@ func TestEmbedsOnAPartnersSite(t *testing.T) {
 	// address to an independent decoder (zbarimg, Debian's zbar-tools).
 	reader.open(event + "/poster")
 	qr := get(t, reader, "screenshot of the QR code", chromedp.ScreenshotScale(chromedp.CSS("svg.qr"), 2))
-	if got, want := decodeQR(t, qr), strings.Replace(base, "127.0.0.1", "localhost", 1)+event; got != want {
+	if got, want := testkit.DecodeQR(t, qr), strings.Replace(base, "127.0.0.1", "localhost", 1)+event; got != want {
 		t.Errorf("the poster's QR code, drawn by Chromium, reads %q, want %q", got, want)
 	}
 
@@ -164,24 +160,4 @@ func partnerFrames(t *testing.T, visitor *tab, partnerURL string) (embed, page *
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-// decodeQR reads the QR code in a PNG with zbarimg, which must be
-// installed in CI.
-func decodeQR(t *testing.T, png []byte) string {
-	t.Helper()
-	zbar, err := exec.LookPath("zbarimg")
-	cmdtest.Need(t, err == nil, "zbarimg", "apt-get install zbar-tools")
-	file := filepath.Join(t.TempDir(), "qr.png")
-	if err := os.WriteFile(file, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(zbar, "--quiet", "--raw", file)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("zbarimg: %v: %s", err, stderr.Bytes())
-	}
-	return strings.TrimSpace(string(out))
 }

@@ -11,20 +11,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/commonplace-hub/commonplace/internal/cmdtest"
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // binary is the commonplace command built once by TestMain.
 var binary string
 
-func TestMain(m *testing.M) { cmdtest.Main(m, "..", &binary) }
+func TestMain(m *testing.M) { testkit.Main(m, "..", &binary) }
 
 // needChromium returns Chromium's path, or skips the test (fails it in CI)
 // when there is none.
 func needChromium(t *testing.T) string {
 	t.Helper()
 	chromium := chromiumPath()
-	cmdtest.Need(t, chromium != "", "chromium", "apt-get install chromium, or set CHROMIUM_PATH")
+	testkit.Need(t, chromium != "", "chromium", "apt-get install chromium, or set CHROMIUM_PATH")
 	return chromium
 }
 
@@ -140,7 +140,7 @@ func startHub(t *testing.T, email, password string, serveFlags ...string) *hubPr
 	case <-time.After(30 * time.Second):
 		t.Fatalf("commonplace serve did not log its address within 30s:\n%s", strings.Join(h.log.all(), "\n"))
 	}
-	if err := cmdtest.WaitHealthy(h.base, 10*time.Second); err != nil {
+	if err := testkit.WaitHealthy(h.base, 10*time.Second); err != nil {
 		t.Fatalf("GET /healthz never answered 200 (last: %v)", err)
 	}
 	return h

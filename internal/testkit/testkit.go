@@ -1,14 +1,17 @@
-// Package cmdtest holds what the tests that run the commonplace binary
-// share: building it once for a test run, and skipping a test (failing it
-// in CI) when a program it needs is missing.
-package cmdtest
+// Package testkit holds what tests in several packages share: building
+// the commonplace binary once for a test run, skipping a test (failing it
+// in CI) when a program it needs is missing, waiting for a hub to answer,
+// and reading a QR code with an independent decoder.
+package testkit
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -82,4 +85,25 @@ func WaitHealthy(base string, within time.Duration) error {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// DecodeQR reads the QR code in a PNG image with zbarimg (Debian's
+// zbar-tools), a decoder independent of the hub's encoder; without it the
+// test is skipped, or fails in CI.
+func DecodeQR(t testing.TB, png []byte) string {
+	t.Helper()
+	zbar, err := exec.LookPath("zbarimg")
+	Need(t, err == nil, "zbarimg", "apt-get install zbar-tools")
+	file := filepath.Join(t.TempDir(), "qr.png")
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(zbar, "--quiet", "--raw", file)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("zbarimg: %v: %s", err, stderr.Bytes())
+	}
+	return strings.TrimSpace(string(out))
 }
