@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // commonsHub is one real `commonplace serve` process with an admin API token.
@@ -54,7 +56,7 @@ func (h *commonsHub) api(method, path string, in, out any) int {
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	code, b := send(h.t, nil, req)
+	code, b := testkit.Send(h.t, nil, req)
 	if code >= 300 {
 		h.t.Fatalf("%s %s: %d %s", method, path, code, b)
 	}
@@ -70,7 +72,7 @@ func (h *commonsHub) api(method, path string, in, out any) int {
 func (h *commonsHub) page(path string) string {
 	h.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, h.base()+path, nil)
-	_, b := send(h.t, nil, req)
+	_, b := testkit.Send(h.t, nil, req)
 	return string(b)
 }
 

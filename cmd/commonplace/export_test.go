@@ -28,6 +28,7 @@ import (
 	"github.com/go-fed/httpsig"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -75,7 +76,7 @@ func fetch(t *testing.T, base, path, accept string) (int, []byte) {
 	if accept != "" {
 		req.Header.Set("Accept", accept)
 	}
-	return send(t, nil, req)
+	return testkit.Send(t, nil, req)
 }
 
 const activityJSON = "application/activity+json"

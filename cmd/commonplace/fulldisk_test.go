@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -155,7 +156,7 @@ func TestFullDisk(t *testing.T) {
 	get := func(path string) (int, string) {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
-		code, b := send(t, c, req)
+		code, b := testkit.Send(t, c, req)
 		return code, string(b)
 	}
 	if code, body := post("/admin/login", url.Values{"email": {m[2]}, "password": {m[3]}}); code != http.StatusSeeOther {

@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // updateGolden rewrites the golden files instead of comparing with them:
@@ -311,7 +313,7 @@ func TestGolden(t *testing.T) {
 	within(t, 10*time.Second, "the golden hub's deliveries to finish", func() bool {
 		req, _ := http.NewRequest(http.MethodGet, g.base+"/admin/federation", nil)
 		req.Header.Set("Cookie", cookie)
-		_, b := send(t, noRedirects, req)
+		_, b := testkit.Send(t, noRedirects, req)
 		return strings.Contains(string(b), "Nothing is waiting to be delivered.")
 	})
 	for _, c := range []struct{ name, path string }{

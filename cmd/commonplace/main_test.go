@@ -255,26 +255,6 @@ func (s *server) wait(within time.Duration) int {
 	}
 }
 
-// send makes the request with client (http.DefaultClient when nil) and
-// returns the answer's status and body; the test fails when it cannot be
-// made.
-func send(t testing.TB, client *http.Client, req *http.Request) (int, []byte) {
-	t.Helper()
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, b
-}
-
 func (s *server) get(path string) (int, string) {
 	s.t.Helper()
 	resp, err := http.Get("http://" + s.addr + path)

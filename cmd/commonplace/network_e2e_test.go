@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // TestNetworkFourHubs starts four real hubs on loopback: A follows B, B
@@ -142,10 +144,7 @@ func TestNetworkFourHubs(t *testing.T) {
 
 func getJSON(t *testing.T, u string, out any) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, u, nil)
-	req.Header.Set("Accept", "application/activity+json")
-	_, b := send(t, nil, req)
-	if err := json.Unmarshal(b, out); err != nil {
+	if err := json.Unmarshal(testkit.GetActivityJSON(t, u), out); err != nil {
 		t.Fatalf("%s: %v", u, err)
 	}
 }
@@ -169,6 +168,6 @@ func loginAdmin(t *testing.T, h *commonsHub) *http.Client {
 func getPage(t *testing.T, c *http.Client, u string) string {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, u, nil)
-	_, b := send(t, c, req)
+	_, b := testkit.Send(t, c, req)
 	return string(b)
 }

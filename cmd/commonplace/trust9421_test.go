@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // The attack suite for RFC 9421 HTTP message signatures: the attacks of
@@ -99,7 +101,7 @@ func (h *hostile) post9421(p signed9421) (int, string) {
 	req.Header.Set("Content-Digest", contentDigest)
 	req.Header.Set("Signature-Input", "sig1="+params)
 	req.Header.Set("Signature", "sig1=:"+base64.StdEncoding.EncodeToString(sig)+":")
-	code, b := send(h.t, nil, req)
+	code, b := testkit.Send(h.t, nil, req)
 	return code, string(b)
 }
 

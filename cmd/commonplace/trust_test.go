@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/go-fed/httpsig"
+
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // The attack suite: each test plays an attacker on the open internet
@@ -173,7 +175,7 @@ func (h *hostile) post(p signedPost) (int, string) {
 		h.t.Fatal(err)
 	}
 	req.Header.Del("Host")
-	code, b := send(h.t, nil, req)
+	code, b := testkit.Send(h.t, nil, req)
 	return code, string(b)
 }
 

@@ -7,6 +7,7 @@ package testkit
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -106,4 +107,37 @@ func DecodeQR(t testing.TB, png []byte) string {
 		t.Fatalf("zbarimg: %v: %s", err, stderr.Bytes())
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// Send makes the request with client (http.DefaultClient when nil) and
+// returns the answer's status and body; the test fails when it cannot be
+// made or its body cannot be read.
+func Send(t testing.TB, client *http.Client, req *http.Request) (int, []byte) {
+	t.Helper()
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, b
+}
+
+// GetActivityJSON fetches u asking for ActivityStreams JSON and returns
+// the body, whatever the status.
+func GetActivityJSON(t testing.TB, u string) []byte {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", "application/activity+json")
+	_, b := Send(t, nil, req)
+	return b
 }
