@@ -89,6 +89,14 @@ func within(t *testing.T, d time.Duration, what string, cond func() bool) time.D
 	return time.Since(start)
 }
 
+// follow has h follow other with 'commonplace peer follow' and waits up to
+// 15 seconds for other to accept.
+func (h *commonsHub) follow(other *commonsHub) {
+	h.t.Helper()
+	h.dir.ok("peer", "follow", other.handle())
+	within(h.t, 15*time.Second, other.name+" to accept "+h.name+"'s follow", func() bool { return h.peerAccepted(other) })
+}
+
 // peerAccepted reports whether h's follow of other is accepted.
 func (h *commonsHub) peerAccepted(other *commonsHub) bool {
 	var out struct {

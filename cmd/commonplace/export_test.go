@@ -125,8 +125,7 @@ func TestExportImportMovesTheHub(t *testing.T) {
 		t.Skip("starts three hubs")
 	}
 	a, b := startCommonsHub(t, "origin"), startCommonsHub(t, "reader")
-	b.dir.ok("peer", "follow", a.handle())
-	within(t, 15*time.Second, "A to accept B's follow", func() bool { return b.peerAccepted(a) })
+	b.follow(a)
 
 	// Content of every kind, a logo and a calendar subscription.
 	var ev, guide, cs struct{ URL string }

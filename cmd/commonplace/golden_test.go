@@ -173,8 +173,7 @@ func TestGolden(t *testing.T) {
 		t.Fatalf("the peer's guide: %+v", commons.Items)
 	}
 	h.ok("commons", "share", strconv.FormatInt(commons.Items[0].ID, 10))
-	peer.dir.ok("peer", "follow", gh.handle())
-	within(t, 15*time.Second, "the peer's follow to be accepted", func() bool { return peer.peerAccepted(gh) })
+	peer.follow(gh)
 	t.Logf("set up in %v", time.Since(started).Round(time.Millisecond))
 
 	norm, err := newGoldenNormaliser(started, "Europe/London", map[string]string{srv.addr: "PORTA", peer.srv.addr: "PORTB"})

@@ -247,8 +247,7 @@ func TestImpersonationIsRefused(t *testing.T) {
 		t.Skip("starts two hubs")
 	}
 	a, v := startCommonsHub(t, "alpha"), startCommonsHub(t, "victim")
-	a.dir.ok("peer", "follow", v.handle())
-	within(t, 15*time.Second, "alpha to follow victim", func() bool { return a.peerAccepted(v) })
+	a.follow(v)
 	var guide struct{ URL string }
 	v.api(http.MethodPost, "/guides", map[string]any{"title": "Victim real guide", "body": "Genuine words."}, &guide)
 	within(t, 5*time.Second, "the real guide in alpha's commons", func() bool {
