@@ -3,13 +3,13 @@ package federation_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"testing"
 	"time"
 
 	"github.com/go-fed/activity/streams"
 	"github.com/go-fed/activity/streams/vocab"
+
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // What the hub sends must be valid ActivityStreams to an independent Go
@@ -40,7 +40,7 @@ func TestSentDocumentsParseWithGoFed(t *testing.T) {
 	}
 
 	// The actor.
-	actorRaw := getRaw(t, h.base+"/actor")
+	actorRaw := testkit.GetActivityJSON(t, h.base+"/actor")
 	group, ok := toType(actorRaw).(vocab.ActivityStreamsGroup)
 	if !ok {
 		t.Fatalf("actor is not a Group to go-fed")
@@ -90,21 +90,4 @@ func TestSentDocumentsParseWithGoFed(t *testing.T) {
 	if _, ok := toType(f.deliveries("Accept")[0].Raw).(vocab.ActivityStreamsAccept); !ok {
 		t.Error("Accept is not an Accept to go-fed")
 	}
-}
-
-// getRaw fetches an ActivityStreams document's bytes.
-func getRaw(t *testing.T, u string) []byte {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, u, nil)
-	req.Header.Set("Accept", "application/activity+json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

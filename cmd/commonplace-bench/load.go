@@ -60,6 +60,21 @@ func bareHandler(docs map[string]captured) http.Handler {
 	})
 }
 
+// serveCaptured captures each path from the hub at base and serves the
+// captured bytes from a bare handler on loopback until stop is called.
+func serveCaptured(base string, paths []struct{ name, path, accept string }) (docs map[string]captured, bareBase string, stop func(), err error) {
+	docs = map[string]captured{}
+	for _, p := range paths {
+		c, err := capture(base, p.path, p.accept)
+		if err != nil {
+			return nil, "", nil, err
+		}
+		docs[p.path] = c
+	}
+	bareBase, stop, err = serveLoopback(bareHandler(docs))
+	return docs, bareBase, stop, err
+}
+
 // serveLoopback serves h on a fresh 127.0.0.1 port until stop is called.
 func serveLoopback(h http.Handler) (base string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -86,15 +86,7 @@ func startHubCache(cfg config, pageCache time.Duration) (*inProcessHub, error) {
 
 // compare measures paths on the hub beside a bare handler replaying them.
 func compare(cfg config, rep *report, scenario string, h *inProcessHub, paths []struct{ name, path, accept string }, ratioTarget float64, p99Target time.Duration) error {
-	docs := map[string]captured{}
-	for _, p := range paths {
-		c, err := capture(h.base, p.path, p.accept)
-		if err != nil {
-			return err
-		}
-		docs[p.path] = c
-	}
-	bareBase, stop, err := serveLoopback(bareHandler(docs))
+	docs, bareBase, stop, err := serveCaptured(h.base, paths)
 	if err != nil {
 		return err
 	}

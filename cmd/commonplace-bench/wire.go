@@ -61,15 +61,7 @@ func scenarioWire(cfg config, rep *report) error {
 		{"webfinger", "/.well-known/webfinger?resource=" + url.QueryEscape("acct:"+who.PreferredUsername+"@"+id.Host), ""},
 		{"actor", "/actor", "application/activity+json"},
 	}
-	docs := map[string]captured{}
-	for _, p := range paths {
-		c, err := capture(hubBase, p.path, p.accept)
-		if err != nil {
-			return err
-		}
-		docs[p.path] = c
-	}
-	bareBase, stop, err := serveLoopback(bareHandler(docs))
+	_, bareBase, stop, err := serveCaptured(hubBase, paths)
 	if err != nil {
 		return err
 	}

@@ -36,8 +36,7 @@ func TestAdaptedFromTwoHubs(t *testing.T) {
 		t.Skip("starts two hubs")
 	}
 	a, b := startCommonsHub(t, "alpha"), startCommonsHub(t, "beta")
-	b.dir.ok("peer", "follow", a.handle())
-	within(t, 15*time.Second, "A to accept B's follow", func() bool { return b.peerAccepted(a) })
+	b.follow(a)
 
 	var orig adaptedItem
 	a.api(http.MethodPost, "/case-studies", map[string]any{"title": "Alpha tablet lending", "summary": "Lending tablets.",

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/federation"
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // freePort returns a loopback port nothing listens on now.
@@ -41,12 +42,7 @@ func freePort(t *testing.T) int {
 // public https address verifies, because Caddy passes the Host on.
 func TestBehindCaddy(t *testing.T) {
 	caddy, err := exec.LookPath("caddy")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("caddy is not installed; .ci/run installs Debian's caddy package")
-		}
-		t.Skip("caddy is not installed (apt install caddy)")
-	}
+	testkit.Need(t, err == nil, "caddy", "apt install caddy; .ci/run installs Debian's caddy package")
 	port := freePort(t)
 	public := fmt.Sprintf("https://hub.test:%d", port)
 	dir := t.TempDir()

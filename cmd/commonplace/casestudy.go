@@ -23,11 +23,8 @@ var caseStudies = &resource[hub.CaseStudy, *caseStudyFlags]{
 	remove:       (*hub.Service).DeleteCaseStudy,
 	show:         showCaseStudy,
 	json:         func(enc apijson.Encoder, c *hub.CaseStudy) any { return enc.CaseStudy(c) },
-	saved: func(verb string, c *hub.CaseStudy) string {
-		return fmt.Sprintf("%s case study %q (%s).", verb, c.Title, c.Slug)
-	},
-	deleted: func(c *hub.CaseStudy) string { return fmt.Sprintf("Deleted case study %q (%s).", c.Title, c.Slug) },
-	picture: hub.OwnerCaseStudy,
+	label:        func(c *hub.CaseStudy) (string, string) { return c.Title, c.Slug },
+	picture:      hub.OwnerCaseStudy,
 }
 
 func caseStudyCommand() *command {

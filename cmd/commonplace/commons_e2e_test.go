@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // commonsHub is one real `commonplace serve` process with an admin API token.
@@ -54,32 +56,23 @@ func (h *commonsHub) api(method, path string, in, out any) int {
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 300 {
-		h.t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	code, b := testkit.Send(h.t, nil, req)
+	if code >= 300 {
+		h.t.Fatalf("%s %s: %d %s", method, path, code, b)
 	}
 	if out != nil {
 		if err := json.Unmarshal(b, out); err != nil {
 			h.t.Fatalf("%s %s: %v: %s", method, path, err, b)
 		}
 	}
-	return resp.StatusCode
+	return code
 }
 
 // page fetches a public page.
 func (h *commonsHub) page(path string) string {
 	h.t.Helper()
-	resp, err := http.Get(h.base() + path)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	req, _ := http.NewRequest(http.MethodGet, h.base()+path, nil)
+	_, b := testkit.Send(h.t, nil, req)
 	return string(b)
 }
 
@@ -94,6 +87,14 @@ func within(t *testing.T, d time.Duration, what string, cond func() bool) time.D
 		time.Sleep(20 * time.Millisecond)
 	}
 	return time.Since(start)
+}
+
+// follow has h follow other with 'commonplace peer follow' and waits up to
+// 15 seconds for other to accept.
+func (h *commonsHub) follow(other *commonsHub) {
+	h.t.Helper()
+	h.dir.ok("peer", "follow", other.handle())
+	within(h.t, 15*time.Second, other.name+" to accept "+h.name+"'s follow", func() bool { return h.peerAccepted(other) })
 }
 
 // peerAccepted reports whether h's follow of other is accepted.

@@ -44,7 +44,7 @@ var events = &resource[hub.Event, *eventFlags]{
 	saved: func(verb string, ev *hub.Event) string {
 		return fmt.Sprintf("%s event %q (%s): %s.", verb, ev.Title, ev.Slug, formatEventTime(ev))
 	},
-	deleted: func(ev *hub.Event) string { return fmt.Sprintf("Deleted event %q (%s).", ev.Title, ev.Slug) },
+	label:   func(ev *hub.Event) (string, string) { return ev.Title, ev.Slug },
 	picture: hub.OwnerEvent,
 }
 

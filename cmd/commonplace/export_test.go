@@ -28,6 +28,7 @@ import (
 	"github.com/go-fed/httpsig"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -75,13 +76,7 @@ func fetch(t *testing.T, base, path, accept string) (int, []byte) {
 	if accept != "" {
 		req.Header.Set("Accept", accept)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
+	return testkit.Send(t, nil, req)
 }
 
 const activityJSON = "application/activity+json"
@@ -130,8 +125,7 @@ func TestExportImportMovesTheHub(t *testing.T) {
 		t.Skip("starts three hubs")
 	}
 	a, b := startCommonsHub(t, "origin"), startCommonsHub(t, "reader")
-	b.dir.ok("peer", "follow", a.handle())
-	within(t, 15*time.Second, "A to accept B's follow", func() bool { return b.peerAccepted(a) })
+	b.follow(a)
 
 	// Content of every kind, a logo and a calendar subscription.
 	var ev, guide, cs struct{ URL string }

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -154,13 +155,9 @@ func TestFullDisk(t *testing.T) {
 	}
 	get := func(path string) (int, string) {
 		t.Helper()
-		resp, err := c.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		code, b := testkit.Send(t, c, req)
+		return code, string(b)
 	}
 	if code, body := post("/admin/login", url.Values{"email": {m[2]}, "password": {m[3]}}); code != http.StatusSeeOther {
 		t.Fatalf("login: %d\n%s", code, body)

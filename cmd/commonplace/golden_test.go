@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // updateGolden rewrites the golden files instead of comparing with them:
@@ -171,8 +173,7 @@ func TestGolden(t *testing.T) {
 		t.Fatalf("the peer's guide: %+v", commons.Items)
 	}
 	h.ok("commons", "share", strconv.FormatInt(commons.Items[0].ID, 10))
-	peer.dir.ok("peer", "follow", gh.handle())
-	within(t, 15*time.Second, "the peer's follow to be accepted", func() bool { return peer.peerAccepted(gh) })
+	peer.follow(gh)
 	t.Logf("set up in %v", time.Since(started).Round(time.Millisecond))
 
 	norm, err := newGoldenNormaliser(started, "Europe/London", map[string]string{srv.addr: "PORTA", peer.srv.addr: "PORTB"})
@@ -311,12 +312,7 @@ func TestGolden(t *testing.T) {
 	within(t, 10*time.Second, "the golden hub's deliveries to finish", func() bool {
 		req, _ := http.NewRequest(http.MethodGet, g.base+"/admin/federation", nil)
 		req.Header.Set("Cookie", cookie)
-		resp, err := noRedirects.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
+		_, b := testkit.Send(t, noRedirects, req)
 		return strings.Contains(string(b), "Nothing is waiting to be delivered.")
 	})
 	for _, c := range []struct{ name, path string }{

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -17,6 +16,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/commonplace-hub/commonplace/internal/testkit"
+	"github.com/commonplace-hub/commonplace/storage"
 )
 
 // binary is the commonplace binary built once for the whole test run,
@@ -24,32 +26,8 @@ import (
 var binary, goTool string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "commonplace-cmd-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "commonplace")
-	if p, err := exec.LookPath("go"); err == nil {
-		goTool = p
-	} else {
-		goTool = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
-	}
-	args := []string{"build", "-tags", "sqlite_fts5", "-o", binary}
-	if os.Getenv("GOCOVERDIR") != "" {
-		// Measure what the binary runs: go tool covdata percent -i $GOCOVERDIR
-		args = append(args, "-cover")
-	}
-	build := exec.Command(goTool, append(args, ".")...)
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building commonplace:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	goTool = testkit.GoTool()
+	testkit.Main(m, ".", &binary)
 }
 
 // result is what one run of the binary produced.
@@ -140,6 +118,20 @@ func (h *hubDir) fail(code int, args ...string) string {
 	return r.stderr
 }
 
+// openDB opens (creating it if need be) the hub's database directly, to
+// seed or read what the commands cannot; the caller closes it.
+func (h *hubDir) openDB() *storage.DB {
+	h.t.Helper()
+	if err := os.MkdirAll(h.data, 0o700); err != nil {
+		h.t.Fatal(err)
+	}
+	db, err := storage.Open(context.Background(), filepath.Join(h.data, dbFileName))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return db
+}
+
 // server is a running `commonplace serve` process.
 type server struct {
 	t      *testing.T
@@ -180,20 +172,10 @@ func startServer(t *testing.T, env []string, args ...string) *server {
 	if s.addr == "" {
 		t.Fatalf("serve exited with %d before listening\nstdout:\n%s\nstderr:\n%s", s.code, s.stdout, s.stderr)
 	}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		resp, err := http.Get("http://" + s.addr + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("/healthz did not answer 200 within 15s (last error %v)\nstderr:\n%s", err, s.stderr)
-		}
-		time.Sleep(50 * time.Millisecond)
+	if err := testkit.WaitHealthy("http://"+s.addr, 15*time.Second); err != nil {
+		t.Fatalf("/healthz did not answer 200 within 15s (last error %v)\nstderr:\n%s", err, s.stderr)
 	}
+	return s
 }
 
 // tryServer starts `commonplace serve` and waits until it logs that it

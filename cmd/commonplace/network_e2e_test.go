@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -11,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // TestNetworkFourHubs starts four real hubs on loopback: A follows B, B
@@ -144,14 +145,7 @@ func TestNetworkFourHubs(t *testing.T) {
 
 func getJSON(t *testing.T, u string, out any) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, u, nil)
-	req.Header.Set("Accept", "application/activity+json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+	if err := json.Unmarshal(testkit.GetActivityJSON(t, u), out); err != nil {
 		t.Fatalf("%s: %v", u, err)
 	}
 }
@@ -174,14 +168,7 @@ func loginAdmin(t *testing.T, h *commonsHub) *http.Client {
 
 func getPage(t *testing.T, c *http.Client, u string) string {
 	t.Helper()
-	resp, err := c.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	_, b := testkit.Send(t, c, req)
 	return string(b)
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/internal/picturetest"
-	"github.com/commonplace-hub/commonplace/storage"
 )
 
 // TestPictureFlags: --image and --image-alt on add and edit, and settings
@@ -56,10 +55,7 @@ func TestPictureFlags(t *testing.T) {
 	h.ok("settings", "set", "--logo", write("logo.png", picturetest.TransparentPNG(64, 64)),
 		"--header-image", photo, "--header-image-alt", "The high street")
 
-	db, err := storage.Open(context.Background(), filepath.Join(h.data, dbFileName))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := h.openDB()
 	defer db.Close()
 	st := db.Stores()
 	ctx := context.Background()

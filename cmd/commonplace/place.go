@@ -24,11 +24,8 @@ var places = &resource[hub.Place, *placeFlags]{
 	remove:   (*hub.Service).DeletePlace,
 	show:     showPlace,
 	json:     func(enc apijson.Encoder, p *hub.Place) any { return enc.Place(p) },
-	saved: func(verb string, p *hub.Place) string {
-		return fmt.Sprintf("%s place %q (%s).", verb, p.Name, p.Slug)
-	},
-	deleted: func(p *hub.Place) string { return fmt.Sprintf("Deleted place %q (%s).", p.Name, p.Slug) },
-	picture: hub.OwnerPlace,
+	label:    func(p *hub.Place) (string, string) { return p.Name, p.Slug },
+	picture:  hub.OwnerPlace,
 }
 
 func placeCommand() *command {

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,21 +12,14 @@ import (
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/apijson"
 	"github.com/commonplace-hub/commonplace/internal/picturetest"
-	"github.com/commonplace-hub/commonplace/storage"
 )
 
 // The queue commands list, show and decide what the web form and the
 // inbox put in the queue (seeded here straight into the database).
 func TestQueueCommands(t *testing.T) {
 	h := newHubDir(t)
-	if err := os.MkdirAll(h.data, 0o700); err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(h.data, dbFileName))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := h.openDB()
 	london, _ := time.LoadLocation("Europe/London")
 	start := time.Date(2027, 5, 1, 10, 0, 0, 0, london)
 	q := db.Stores().Queue
@@ -81,14 +72,8 @@ func TestQueueCommands(t *testing.T) {
 // describe' gives it one.
 func TestQueuePicturesCommands(t *testing.T) {
 	h := newHubDir(t)
-	if err := os.MkdirAll(h.data, 0o700); err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(h.data, dbFileName))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := h.openDB()
 	// The header image, as an older version kept it: no description.
 	p, err := hub.ProcessPicture(picturetest.PlainJPEG(800, 200))
 	if err != nil {
@@ -129,14 +114,8 @@ func TestQueuePicturesCommands(t *testing.T) {
 // on and off.
 func TestQueueHeldRepliesCommands(t *testing.T) {
 	h := newHubDir(t)
-	if err := os.MkdirAll(h.data, 0o700); err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(h.data, dbFileName))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := h.openDB()
 	for i, text := range []string{"<p>cheap pills</p>", "<p>more pills</p>"} {
 		c := &hub.Comment{ObjectID: "https://strangers.example/notes/" + strconv.Itoa(i), Kind: hub.KindEvent, ItemID: 1, ContentHTML: text,
 			Published: time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC), Held: true,

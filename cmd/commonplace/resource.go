@@ -91,13 +91,35 @@ type resource[T any, F itemFlags[T]] struct {
 	show func(ctx context.Context, e *env, svc *hub.Service, item *T) error
 	// json is the item as the API answers it (hub/apijson).
 	json func(enc apijson.Encoder, item *T) any
-	// saved is the line after add ("Added") and edit ("Saved"); deleted
-	// the line after delete.
+	// label is the item's name (or title) and slug, for the lines printed
+	// after add, edit and delete: `Added place "Hulme Library"
+	// (hulme-library).`, `Deleted place ...`.
+	label func(item *T) (name, slug string)
+	// saved and deleted, when set, print those lines instead: saved
+	// after add ("Added") and edit ("Saved"), deleted after delete.
 	saved   func(verb string, item *T) string
 	deleted func(item *T) string
 	// picture, when set, is what the resource's pictures belong to: add
 	// and edit then take --image, --image-alt and --image-focus.
 	picture hub.PictureOwner
+}
+
+// savedLine is the line printed after add (verb "Added") or edit ("Saved").
+func (r *resource[T, F]) savedLine(verb string, item *T) string {
+	if r.saved != nil {
+		return r.saved(verb, item)
+	}
+	name, slug := r.label(item)
+	return fmt.Sprintf("%s %s %q (%s).", verb, r.noun, name, slug)
+}
+
+// deletedLine is the line printed after delete.
+func (r *resource[T, F]) deletedLine(item *T) string {
+	if r.deleted != nil {
+		return r.deleted(item)
+	}
+	name, slug := r.label(item)
+	return fmt.Sprintf("Deleted %s %q (%s).", r.noun, name, slug)
 }
 
 // pictureFlags registers the picture flags of a resource that has them.
@@ -191,7 +213,7 @@ func (r *resource[T, F]) addCommand(summary, help string) *command {
 				if err := pf.saveIfAny(ctx, e, svc, r.picture, r.id(item)); err != nil {
 					return err
 				}
-				return e.printSaved(r.json(e.enc(ctx), item), r.saved("Added", item))
+				return e.printSaved(r.json(e.enc(ctx), item), r.savedLine("Added", item))
 			}
 		}}
 }
@@ -223,7 +245,7 @@ func (r *resource[T, F]) editCommand(summary, help string) *command {
 				if err := pf.saveIfAny(ctx, e, svc, r.picture, r.id(item)); err != nil {
 					return err
 				}
-				return e.printSaved(r.json(e.enc(ctx), item), r.saved("Saved", item))
+				return e.printSaved(r.json(e.enc(ctx), item), r.savedLine("Saved", item))
 			})
 		}}
 }
@@ -248,7 +270,7 @@ func (r *resource[T, F]) deleteCommand(summary string) *command {
 				if err := r.remove(svc, ctx, r.id(item)); err != nil {
 					return err
 				}
-				e.printf("%s\n", r.deleted(item))
+				e.printf("%s\n", r.deletedLine(item))
 				return nil
 			})
 		}}

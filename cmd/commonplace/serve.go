@@ -371,9 +371,7 @@ func (m *Main) Close() error {
 		m.stopACME = nil
 	}
 	if m.redirectServer != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-		defer cancel()
-		if err := m.redirectServer.Shutdown(ctx); err != nil {
+		if err := shutdown(m.redirectServer); err != nil {
 			errs = append(errs, fmt.Errorf("stopping the http server: %w", err))
 		}
 		m.redirectServer = nil
@@ -382,9 +380,7 @@ func (m *Main) Close() error {
 		m.httpListener.Close()
 	}
 	if m.HTTPServer != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-		defer cancel()
-		if err := m.HTTPServer.Shutdown(ctx); err != nil {
+		if err := shutdown(m.HTTPServer); err != nil {
 			errs = append(errs, fmt.Errorf("stopping the web server: %w", err))
 		}
 		m.HTTPServer = nil
@@ -415,6 +411,14 @@ func (m *Main) Close() error {
 	m.lock.Release()
 	m.lock = nil
 	return errors.Join(errs...)
+}
+
+// shutdown stops srv accepting requests and waits up to shutdownTimeout
+// for those in flight.
+func shutdown(srv *http.Server) error {
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	return srv.Shutdown(ctx)
 }
 
 // listenError explains a failed bind.

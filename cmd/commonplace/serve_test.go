@@ -224,28 +224,28 @@ func TestServeSettingsPrecedence(t *testing.T) {
 			t.Errorf("stderr does not name the configured address:\n%s", msg)
 		}
 	})
-	t.Run("environment wins over config", func(t *testing.T) {
-		s := startServer(t, []string{"COMMONPLACE_CONFIG=" + config, "COMMONPLACE_ADDR=127.0.0.1:0", "COMMONPLACE_URL=https://env.example"})
-		if !strings.Contains(s.stderr.String(), "url=https://env.example") {
-			t.Errorf("env URL not used:\n%s", s.stderr)
-		}
-		s.stop(10 * time.Second)
-		if _, err := os.Stat(filepath.Join(configData, dbFileName)); err != nil {
-			t.Errorf("database not in the configured data folder: %v", err)
-		}
-	})
-	t.Run("flags win over environment", func(t *testing.T) {
-		flagData := filepath.Join(dir, "flag-data")
-		s := startServer(t, []string{"COMMONPLACE_CONFIG=" + config, "COMMONPLACE_ADDR=" + busy.Addr().String(), "COMMONPLACE_URL=https://env.example"},
-			"--addr", "127.0.0.1:0", "--url", "https://flag.example/hub", "--data", flagData)
-		if !strings.Contains(s.stderr.String(), "url=https://flag.example/hub") {
-			t.Errorf("flag URL not used:\n%s", s.stderr)
-		}
-		s.stop(10 * time.Second)
-		if _, err := os.Stat(filepath.Join(flagData, dbFileName)); err != nil {
-			t.Errorf("database not in the --data folder: %v", err)
-		}
-	})
+	flagData := filepath.Join(dir, "flag-data")
+	for _, c := range []struct {
+		name, urlFrom, url, dataFrom, data string
+		env, args                          []string
+	}{
+		{"environment wins over config", "env", "https://env.example", "the configured data folder", configData,
+			[]string{"COMMONPLACE_CONFIG=" + config, "COMMONPLACE_ADDR=127.0.0.1:0", "COMMONPLACE_URL=https://env.example"}, nil},
+		{"flags win over environment", "flag", "https://flag.example/hub", "the --data folder", flagData,
+			[]string{"COMMONPLACE_CONFIG=" + config, "COMMONPLACE_ADDR=" + busy.Addr().String(), "COMMONPLACE_URL=https://env.example"},
+			[]string{"--addr", "127.0.0.1:0", "--url", "https://flag.example/hub", "--data", flagData}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := startServer(t, c.env, c.args...)
+			if !strings.Contains(s.stderr.String(), "url="+c.url) {
+				t.Errorf("%s URL not used:\n%s", c.urlFrom, s.stderr)
+			}
+			s.stop(10 * time.Second)
+			if _, err := os.Stat(filepath.Join(c.data, dbFileName)); err != nil {
+				t.Errorf("database not in %s: %v", c.dataFrom, err)
+			}
+		})
+	}
 	t.Run("data folder for other commands", func(t *testing.T) {
 		envData := filepath.Join(dir, "env-data")
 		flagData := filepath.Join(dir, "cli-flag-data")

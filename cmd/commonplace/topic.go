@@ -20,8 +20,7 @@ var topics = &resource[hub.Tag, *topicFlags]{
 	id:       func(t *hub.Tag) int64 { return t.ID },
 	remove:   (*hub.Service).DeleteTag,
 	show:     showTopic,
-	saved:    func(verb string, t *hub.Tag) string { return fmt.Sprintf("%s topic %q (%s).", verb, t.Name, t.Slug) },
-	deleted:  func(t *hub.Tag) string { return fmt.Sprintf("Deleted topic %q (%s).", t.Name, t.Slug) },
+	label:    func(t *hub.Tag) (string, string) { return t.Name, t.Slug },
 	json:     func(enc apijson.Encoder, t *hub.Tag) any { return enc.Topic(t) },
 }
 
@@ -51,7 +50,7 @@ that slug exists.`,
 				if err := svc.CreateTag(ctx, t); err != nil {
 					return err
 				}
-				return e.printSaved(topics.json(e.enc(ctx), t), topics.saved("Added", t))
+				return e.printSaved(topics.json(e.enc(ctx), t), topics.savedLine("Added", t))
 			})
 		}}
 }

@@ -11,12 +11,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // The attack suite for RFC 9421 HTTP message signatures: the attacks of
@@ -100,13 +101,8 @@ func (h *hostile) post9421(p signed9421) (int, string) {
 	req.Header.Set("Content-Digest", contentDigest)
 	req.Header.Set("Signature-Input", "sig1="+params)
 	req.Header.Set("Signature", "sig1=:"+base64.StdEncoding.EncodeToString(sig)+":")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	code, b := testkit.Send(h.t, nil, req)
+	return code, string(b)
 }
 
 func digestOf(body []byte) string {

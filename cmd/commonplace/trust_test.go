@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/go-fed/httpsig"
+
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // The attack suite: each test plays an attacker on the open internet
@@ -173,13 +175,8 @@ func (h *hostile) post(p signedPost) (int, string) {
 		h.t.Fatal(err)
 	}
 	req.Header.Del("Host")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	code, b := testkit.Send(h.t, nil, req)
+	return code, string(b)
 }
 
 // activity is an activity with a fresh id on actor's server.
@@ -250,8 +247,7 @@ func TestImpersonationIsRefused(t *testing.T) {
 		t.Skip("starts two hubs")
 	}
 	a, v := startCommonsHub(t, "alpha"), startCommonsHub(t, "victim")
-	a.dir.ok("peer", "follow", v.handle())
-	within(t, 15*time.Second, "alpha to follow victim", func() bool { return a.peerAccepted(v) })
+	a.follow(v)
 	var guide struct{ URL string }
 	v.api(http.MethodPost, "/guides", map[string]any{"title": "Victim real guide", "body": "Genuine words."}, &guide)
 	within(t, 5*time.Second, "the real guide in alpha's commons", func() bool {

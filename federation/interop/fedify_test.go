@@ -24,6 +24,7 @@ import (
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/web"
 	"github.com/commonplace-hub/commonplace/internal/picturetest"
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -50,7 +51,7 @@ var fedifyPeers = []fedifyPeer{
 func systemNode(t *testing.T) string {
 	t.Helper()
 	path, err := exec.LookPath("node")
-	need(t, err == nil, "Node.js")
+	testkit.Need(t, err == nil, "Node.js", "make test-deps")
 	return path
 }
 
@@ -65,7 +66,7 @@ func localNode22(dir string) func(t *testing.T) string {
 		out, err := exec.Command(path, "-p", "process.versions.node").Output()
 		major, _, _ := strings.Cut(strings.TrimSpace(string(out)), ".")
 		n, _ := strconv.Atoi(major)
-		need(t, err == nil && n >= 22, "Node.js 22 for "+dir+" (npm ci there installs it)")
+		testkit.Need(t, err == nil && n >= 22, "Node.js 22 for "+dir, "npm ci there installs it")
 		return path
 	}
 }
@@ -75,18 +76,6 @@ func eachPeer(t *testing.T, run func(t *testing.T, fp fedifyPeer)) {
 	for _, fp := range fedifyPeers {
 		t.Run(fp.name, func(t *testing.T) { run(t, fp) })
 	}
-}
-
-// need skips the test when a dependency is missing, or fails it in CI.
-func need(t *testing.T, ok bool, what string) {
-	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s is missing; CI must install it (make test-deps)", what)
-	}
-	t.Skipf("%s is missing; run make test-deps", what)
 }
 
 // peer is a running fedify peer process.
@@ -100,7 +89,7 @@ type peer struct {
 func startPeer(t *testing.T, fp fedifyPeer, username string, args ...string) *peer {
 	t.Helper()
 	_, err := os.Stat(filepath.Join(fp.dir, "node_modules", "@fedify", "fedify"))
-	need(t, err == nil, "the npm packages of "+fp.dir)
+	testkit.Need(t, err == nil, "the npm packages of "+fp.dir, "make test-deps")
 	node := fp.node(t)
 
 	ctx, cancel := context.WithCancel(context.Background())

@@ -1,8 +1,6 @@
 package browsertest
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,33 +13,16 @@ import (
 // the editor's list of commons case studies. B's page credits A's, A's
 // page shows "Adapted by" B; the editor and both pages pass axe.
 func TestAdaptedFromInTheBrowser(t *testing.T) {
-	chromium := chromiumPath()
-	need(t, "chromium (apt-get install chromium, or set CHROMIUM_PATH)", chromium != "")
-	axeSource, err := os.ReadFile(filepath.Join("testdata", "npm", "node_modules", "axe-core", "axe.min.js"))
-	need(t, "axe-core (make test-deps)", err == nil)
+	axe := needAxe(t)
 
 	a := startHub(t, organiserEmail, organiserPassword, "--allow-private-addresses")
 	b := startHub(t, organiserEmail, organiserPassword, "--allow-private-addresses")
-	browser := startChromium(t, chromium)
-	axe := &axeChecker{t: t, source: string(axeSource)}
-	public := func(base string) string { return "http://localhost" + base[strings.LastIndex(base, ":"):] }
+	browser := startChromium(t)
 
 	org := newTab(t, browser, b.base)
-	org.do("log in and follow A",
-		chromedp.Navigate(b.base+"/admin/login"),
-		chromedp.WaitVisible(chromedp.CSS("#f-email")),
-		chromedp.SendKeys(chromedp.CSS("#f-email"), organiserEmail),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), organiserPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/events/new"]`)),
-		chromedp.Navigate(b.base+"/admin/commons"),
-		chromedp.WaitVisible(chromedp.CSS("#f-target")),
-		chromedp.SendKeys(chromedp.CSS("#f-target"), public(a.base)+"/"),
-		chromedp.Click(chromedp.CSS(`form[action="/admin/commons/follow"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(".flash")),
-	)
+	org.do("log in and follow A", append(logInSteps(b.base), followSteps(b.base, publicURL(a.base))...)...)
 	deadline := time.Now().Add(40 * time.Second)
-	for !strings.Contains(plainGet(t, b.base+"/commons?kind=case-study"), public(a.base)) {
+	for !strings.Contains(plainGet(t, b.base+"/commons?kind=case-study"), publicURL(a.base)) {
 		if time.Now().After(deadline) {
 			t.Fatal("A's case studies are not in B's commons within 40 s")
 		}
@@ -52,7 +33,7 @@ func TestAdaptedFromInTheBrowser(t *testing.T) {
 	org.pageOK("case study editor")
 	axe.check(org, "case study editor with Adapted from")
 	options := get(t, org, "the commons case studies offered", chromedp.Evaluate[[]string](`[...document.querySelectorAll('#adaptable option')].map(o => o.value)`))
-	if len(options) == 0 || !strings.HasPrefix(options[0], public(a.base)+"/case-studies/") {
+	if len(options) == 0 || !strings.HasPrefix(options[0], publicURL(a.base)+"/case-studies/") {
 		t.Fatalf("the editor offers %v, want A's case studies", options)
 	}
 	original := options[0]
@@ -71,7 +52,7 @@ func TestAdaptedFromInTheBrowser(t *testing.T) {
 		t.Errorf("B's page credits %q, want %q", href, original)
 	}
 
-	aPath := strings.TrimPrefix(original, public(a.base))
+	aPath := strings.TrimPrefix(original, publicURL(a.base))
 	deadline = time.Now().Add(20 * time.Second)
 	for !strings.Contains(plainGet(t, a.base+aPath), "Our version, from Alpha") {
 		if time.Now().After(deadline) {
@@ -84,7 +65,7 @@ func TestAdaptedFromInTheBrowser(t *testing.T) {
 	onA.pageOK("A's case study, adapted by B")
 	axe.check(onA, "case study with adaptations")
 	links := get(t, onA, "adaptations", chromedp.Evaluate[[]string](`[...document.querySelectorAll('section.adaptations a')].map(a => a.href)`))
-	if len(links) != 1 || links[0] != public(b.base)+"/case-studies/our-version-from-alpha" {
+	if len(links) != 1 || links[0] != publicURL(b.base)+"/case-studies/our-version-from-alpha" {
 		t.Errorf("A's page links to the adaptations %v", links)
 	}
 }

@@ -2,11 +2,15 @@ package browsertest
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // axeTags are the rule sets run: WCAG 2.0, 2.1 and 2.2 at levels A and AA.
@@ -17,6 +21,15 @@ const axeTags = `['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']`
 type axeChecker struct {
 	t      *testing.T
 	source string // axe.min.js
+}
+
+// needAxe returns a checker with axe-core from make test-deps, or skips the
+// test (fails it in CI) when it is not installed.
+func needAxe(t *testing.T) *axeChecker {
+	t.Helper()
+	source, err := os.ReadFile(filepath.Join("testdata", "npm", "node_modules", "axe-core", "axe.min.js"))
+	testkit.Need(t, err == nil, "axe-core", "make test-deps")
+	return &axeChecker{t: t, source: string(source)}
 }
 
 // axeResult is the part of axe.run's result the test reports.

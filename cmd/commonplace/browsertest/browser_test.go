@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -33,15 +31,11 @@ const (
 )
 
 func TestOrganiserCreatesRepeatingEventReaderFindsIt(t *testing.T) {
-	chromium := chromiumPath()
-	need(t, "chromium (apt-get install chromium, or set CHROMIUM_PATH)", chromium != "")
-	axeSource, err := os.ReadFile(filepath.Join("testdata", "npm", "node_modules", "axe-core", "axe.min.js"))
-	need(t, "axe-core (make test-deps)", err == nil)
+	a := needAxe(t)
 
 	hub := startHub(t, organiserEmail, organiserPassword)
 	base := hub.base
-	browser := startChromium(t, chromium)
-	a := &axeChecker{t: t, source: string(axeSource)}
+	browser := startChromium(t)
 	london, err := time.LoadLocation("Europe/London")
 	if err != nil {
 		t.Fatal(err)
@@ -52,14 +46,7 @@ func TestOrganiserCreatesRepeatingEventReaderFindsIt(t *testing.T) {
 	org.open("/admin/login")
 	a.check(org, "login page")
 	a.selfTest(org)
-	org.do("log in",
-		chromedp.Navigate(base+"/admin/login"),
-		chromedp.WaitVisible(chromedp.CSS("#f-email")),
-		chromedp.SendKeys(chromedp.CSS("#f-email"), organiserEmail),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), organiserPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/events/new"]`)),
-	)
+	org.do("log in", logInSteps(base)...)
 	org.pageOK("organiser home")
 	if u := org.location(); u != base+"/admin" {
 		t.Fatalf("after logging in the browser is at %s, want %s/admin", u, base)
@@ -351,10 +338,12 @@ func TestOrganiserCreatesRepeatingEventReaderFindsIt(t *testing.T) {
 	}
 }
 
-// startChromium starts headless Chromium with a new profile. It stops by
-// itself after 3 minutes, so a stuck page ends the test.
-func startChromium(t *testing.T, path string) context.Context {
+// startChromium starts headless Chromium with a new profile, or skips the
+// test (fails it in CI) when there is none. It stops by itself after 3
+// minutes, so a stuck page ends the test.
+func startChromium(t *testing.T) context.Context {
 	t.Helper()
+	path := needChromium(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 	opts := []chromedp.ExecAllocatorOption{
@@ -455,6 +444,31 @@ func newTab(t *testing.T, browser context.Context, base string) *tab {
 		t.Fatalf("open a tab: %v", err)
 	}
 	return &tab{t: t, ctx: ctx, base: base}
+}
+
+// logInSteps is the organiser logging in at the hub at base, as far as the
+// admin home's "new event" link.
+func logInSteps(base string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(base + "/admin/login"),
+		chromedp.WaitVisible(chromedp.CSS("#f-email")),
+		chromedp.SendKeys(chromedp.CSS("#f-email"), organiserEmail),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), organiserPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/events/new"]`)),
+	}
+}
+
+// followSteps is a logged-in organiser of the hub at base following target
+// (a hub's public address) from the commons page, as far as the flash.
+func followSteps(base, target string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(base + "/admin/commons"),
+		chromedp.WaitVisible(chromedp.CSS("#f-target")),
+		chromedp.SendKeys(chromedp.CSS("#f-target"), target+"/"),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/commons/follow"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	}
 }
 
 // do runs the actions, failing the test at the first error.

@@ -3,8 +3,6 @@ package browsertest
 import (
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +11,7 @@ import (
 	pagecdp "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"github.com/commonplace-hub/commonplace/internal/qrtest"
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // TestEmbedsOnAPartnersSite: a partner's page on another loopback origin
@@ -21,10 +19,7 @@ import (
 // which the browser refuses to show in the frame; axe checks the embed,
 // a poster, the month grid and the organisers' embed builder.
 func TestEmbedsOnAPartnersSite(t *testing.T) {
-	chromium := chromiumPath()
-	need(t, "chromium (apt-get install chromium, or set CHROMIUM_PATH)", chromium != "")
-	axeSource, err := os.ReadFile(filepath.Join("testdata", "npm", "node_modules", "axe-core", "axe.min.js"))
-	need(t, "axe-core (make test-deps)", err == nil)
+	a := needAxe(t)
 
 	hub := startHub(t, organiserEmail, organiserPassword)
 	base := hub.base
@@ -40,8 +35,7 @@ func TestEmbedsOnAPartnersSite(t *testing.T) {
 		t.Fatal("the partner and the hub share an origin")
 	}
 
-	browser := startChromium(t, chromium)
-	a := &axeChecker{t: t, source: string(axeSource)}
+	browser := startChromium(t)
 	visitor := newTab(t, browser, partner.URL)
 	// framed loads the partner's page; a change of the partner websites
 	// shows within the hub's page cache's lifetime (a second), so it is
@@ -109,21 +103,14 @@ func TestEmbedsOnAPartnersSite(t *testing.T) {
 	// address to an independent decoder (zbarimg, Debian's zbar-tools).
 	reader.open(event + "/poster")
 	qr := get(t, reader, "screenshot of the QR code", chromedp.ScreenshotScale(chromedp.CSS("svg.qr"), 2))
-	if got, want := qrtest.Decode(t, qr), strings.Replace(base, "127.0.0.1", "localhost", 1)+event; got != want {
+	if got, want := testkit.DecodeQR(t, qr), strings.Replace(base, "127.0.0.1", "localhost", 1)+event; got != want {
 		t.Errorf("the poster's QR code, drawn by Chromium, reads %q, want %q", got, want)
 	}
 
 	// The organiser's builder; saving partner websites that leave out
 	// this partner stops the embed showing there, and listing it lets it.
 	org := newTab(t, browser, base)
-	org.do("log in",
-		chromedp.Navigate(base+"/admin/login"),
-		chromedp.WaitVisible(chromedp.CSS("#f-email")),
-		chromedp.SendKeys(chromedp.CSS("#f-email"), organiserEmail),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), organiserPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/events/new"]`)),
-	)
+	org.do("log in", logInSteps(base)...)
 	org.open("/admin/embed?limit=3")
 	a.check(org, "embed builder")
 	saveOrigins := func(origins string) {

@@ -23,9 +23,6 @@ import (
 // itself is not served, so the test reads where the browser was sent from
 // its history.
 func TestFollowBoxSendsReaderToTheirServer(t *testing.T) {
-	chromium := chromiumPath()
-	need(t, "chromium (apt-get install chromium, or set CHROMIUM_PATH)", chromium != "")
-
 	var mu sync.Mutex
 	var asked []string
 	their := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -43,7 +40,7 @@ func TestFollowBoxSendsReaderToTheirServer(t *testing.T) {
 	t.Cleanup(their.Close)
 
 	hub := startHub(t, organiserEmail, organiserPassword, "--allow-private-addresses")
-	browser := startChromium(t, chromium)
+	browser := startChromium(t)
 	reader := newTab(t, browser, hub.base)
 	reader.open("/")
 

@@ -2,52 +2,30 @@ package browsertest
 
 import (
 	"bufio"
-	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // binary is the commonplace command built once by TestMain.
 var binary string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "commonplace-browsertest")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "commonplace")
-	build := exec.Command("go", "build", "-tags", "sqlite_fts5", "-o", binary, "..")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build commonplace:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testkit.Main(m, "..", &binary) }
 
-// need skips locally when a dependency is missing, and fails in CI, where a
-// skipped browser test would hide a broken product.
-func need(t *testing.T, what string, ok bool) {
+// needChromium returns Chromium's path, or skips the test (fails it in CI)
+// when there is none.
+func needChromium(t *testing.T) string {
 	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s is missing; CI must install it (.ci/run)", what)
-	}
-	t.Skipf("%s is missing", what)
+	chromium := chromiumPath()
+	testkit.Need(t, chromium != "", "chromium", "apt-get install chromium, or set CHROMIUM_PATH")
+	return chromium
 }
 
 // chromiumPath returns $CHROMIUM_PATH or Debian's chromium, or "" when
@@ -162,19 +140,14 @@ func startHub(t *testing.T, email, password string, serveFlags ...string) *hubPr
 	case <-time.After(30 * time.Second):
 		t.Fatalf("commonplace serve did not log its address within 30s:\n%s", strings.Join(h.log.all(), "\n"))
 	}
-	client := &http.Client{Timeout: 2 * time.Second}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		resp, err := client.Get(h.base + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return h
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("GET /healthz never answered 200 (last: %v)", err)
-		}
-		time.Sleep(100 * time.Millisecond)
+	if err := testkit.WaitHealthy(h.base, 10*time.Second); err != nil {
+		t.Fatalf("GET /healthz never answered 200 (last: %v)", err)
 	}
+	return h
+}
+
+// publicURL is the public address of the demo hub served at base
+// (http://127.0.0.1:PORT): http://localhost:PORT.
+func publicURL(base string) string {
+	return "http://localhost" + base[strings.LastIndex(base, ":"):]
 }

@@ -3,8 +3,6 @@ package browsertest
 import (
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,34 +17,16 @@ import (
 // reaching C's items through B, and the organisers' /admin/network with
 // its follow button.
 func TestNetworkPage(t *testing.T) {
-	chromium := chromiumPath()
-	need(t, "chromium (apt-get install chromium, or set CHROMIUM_PATH)", chromium != "")
-	axeSource, err := os.ReadFile(filepath.Join("testdata", "npm", "node_modules", "axe-core", "axe.min.js"))
-	need(t, "axe-core (make test-deps)", err == nil)
+	axe := needAxe(t)
 
 	a := startHub(t, organiserEmail, organiserPassword, "--allow-private-addresses")
 	b := startHub(t, organiserEmail, organiserPassword, "--allow-private-addresses")
 	c := startHub(t, organiserEmail, organiserPassword, "--allow-private-addresses")
-	browser := startChromium(t, chromium)
-	axe := &axeChecker{t: t, source: string(axeSource)}
+	browser := startChromium(t)
 
-	// The demo hubs' public URLs are http://localhost:PORT.
-	public := func(base string) string { return "http://localhost" + base[strings.LastIndex(base, ":"):] }
 	follow := func(from, to string) *tab {
 		org := newTab(t, browser, from)
-		org.do("log in and follow "+to,
-			chromedp.Navigate(from+"/admin/login"),
-			chromedp.WaitVisible(chromedp.CSS("#f-email")),
-			chromedp.SendKeys(chromedp.CSS("#f-email"), organiserEmail),
-			chromedp.SendKeys(chromedp.CSS("#f-password"), organiserPassword),
-			chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type=submit]`)),
-			chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/events/new"]`)),
-			chromedp.Navigate(from+"/admin/commons"),
-			chromedp.WaitVisible(chromedp.CSS("#f-target")),
-			chromedp.SendKeys(chromedp.CSS("#f-target"), public(to)+"/"),
-			chromedp.Click(chromedp.CSS(`form[action="/admin/commons/follow"] button[type=submit]`)),
-			chromedp.WaitVisible(chromedp.CSS(".flash")),
-		)
+		org.do("log in and follow "+to, append(logInSteps(from), followSteps(from, publicURL(to))...)...)
 		return org
 	}
 	follow(b.base, c.base)
@@ -66,11 +46,11 @@ func TestNetworkPage(t *testing.T) {
 	reader.private("network page")
 	axe.check(reader, "network page")
 	rows := get(t, reader, "the network table", chromedp.Evaluate[[]string](`[...document.querySelectorAll('table.network tbody th[scope=row] a')].map(a => a.getAttribute('href'))`))
-	if len(rows) != 1 || !strings.HasPrefix(rows[0], public(b.base)) {
+	if len(rows) != 1 || !strings.HasPrefix(rows[0], publicURL(b.base)) {
 		t.Errorf("the network table lists %v, want B alone", rows)
 	}
 	suggested := get(t, reader, "suggested hubs", chromedp.Evaluate[[]string](`[...document.querySelectorAll('.network-suggested > li > a')].map(a => a.getAttribute('href'))`))
-	if len(suggested) != 1 || !strings.HasPrefix(suggested[0], public(c.base)) {
+	if len(suggested) != 1 || !strings.HasPrefix(suggested[0], publicURL(c.base)) {
 		t.Errorf("suggested %v, want C", suggested)
 	}
 	if n := get(t, reader, "drawings", chromedp.Evaluate[int](`[...document.querySelectorAll('figure.network-drawing svg[role=img] circle')].filter(c => c.getBoundingClientRect().width > 0).length`)); n != 3 {

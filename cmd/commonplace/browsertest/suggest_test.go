@@ -2,8 +2,6 @@ package browsertest
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,15 +18,11 @@ import (
 // describe. axe-core checks the form, the refused form, the thank-you
 // page and the queue.
 func TestReaderSuggestsOrganiserApproves(t *testing.T) {
-	chromium := chromiumPath()
-	need(t, "chromium (apt-get install chromium, or set CHROMIUM_PATH)", chromium != "")
-	axeSource, err := os.ReadFile(filepath.Join("testdata", "npm", "node_modules", "axe-core", "axe.min.js"))
-	need(t, "axe-core (make test-deps)", err == nil)
+	a := needAxe(t)
 
 	hub := startHub(t, organiserEmail, organiserPassword)
 	base := hub.base
-	browser := startChromium(t, chromium)
-	a := &axeChecker{t: t, source: string(axeSource)}
+	browser := startChromium(t)
 	date := time.Now().AddDate(0, 0, 3).Format("2006-01-02")
 
 	reader := newTab(t, browser, base)
@@ -98,14 +92,7 @@ func TestReaderSuggestsOrganiserApproves(t *testing.T) {
 	}
 
 	org := newTab(t, browser, base)
-	org.do("log in",
-		chromedp.Navigate(base+"/admin/login"),
-		chromedp.WaitVisible(chromedp.CSS("#f-email")),
-		chromedp.SendKeys(chromedp.CSS("#f-email"), organiserEmail),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), organiserPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/queue"]`)),
-	)
+	org.do("log in", append(logInSteps(base), chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/queue"]`)))...)
 	seedQueue(t, hub.data)
 	org.open("/admin/queue")
 	a.check(org, "moderation queue")
