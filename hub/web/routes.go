@@ -96,6 +96,7 @@ func (s *Server) routes() chi.Router {
 				r.Use(s.requireSession)
 				s.adminRoutes(r)
 				s.embedAdminRoutes(r)
+				s.adaptationAdminRoutes(r)
 				s.pictureAdminRoutes(r, false)
 			})
 		})
@@ -435,4 +436,10 @@ func (s *Server) heldCommentRoutes(r chi.Router, api bool) {
 	}
 	r.Post("/queue/comments/{id}", s.html(s.heldCommentDecide))
 	r.Post("/commons/hold-replies", s.html(s.holdRepliesSet))
+}
+
+// adaptationAdminRoutes: organisers hide or show other hubs' "adapted by"
+// credits (admin_adaptations.go).
+func (s *Server) adaptationAdminRoutes(r chi.Router) {
+	r.Post("/adaptations/hidden", s.html(s.adaptationHide))
 }
