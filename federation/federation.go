@@ -111,6 +111,8 @@ type Federation struct {
 	network  *networkBook  // the hubs around this one, as last read (network.go)
 	searches searchAnswers // peers' recent answers to network searches (netsearch.go)
 
+	relays relayConfirmations // relayed results their origins confirmed, across searches (netsearch_confirmed.go)
+
 	policies   PolicyCache                    // blocks and the allowlist, between reads
 	lastPolicy atomic.Pointer[policySnapshot] // the last one made ready for checks
 
@@ -209,6 +211,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Federation, error) {
 		allowPrivate: cfg.AllowPrivate, client: f.client, userAgent: f.userAgent, wake: make(chan struct{}, 1),
 		remote: f, policy: f, out: f, items: f.inbox}
 	f.inbox.peers = f.peers
+	f.inbox.relays = &f.relays
 	if cfg.Pictures != nil {
 		timeout := cfg.PictureTimeout
 		if timeout <= 0 {

@@ -38,6 +38,10 @@ type inbox struct {
 	// pictures fetches the pictures of items kept (peer_pictures.go);
 	// nil: none are fetched.
 	pictures *pictureFetcher
+	// relays are the network search's confirmations kept across searches
+	// (netsearch_confirmed.go), dropped when an item's origin deletes or
+	// changes it; nil: none kept.
+	relays *relayConfirmations
 }
 
 // remoteReader is what the inbox fetches from other servers, only as the

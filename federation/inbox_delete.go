@@ -26,7 +26,11 @@ func (in *inbox) onDelete(ctx context.Context, act doc, from *hub.RemoteActor) e
 // event). Nobody else can remove it.
 func (in *inbox) onDeleteObject(ctx context.Context, act doc, from *hub.RemoteActor) error {
 	iri := act.ref("object")
-	if in.commons == nil || iri == "" || HostOf(iri) != HostOf(from.ID) {
+	if iri == "" || HostOf(iri) != HostOf(from.ID) {
+		return nil
+	}
+	in.relays.forget(iri)
+	if in.commons == nil {
 		return nil
 	}
 	if c, err := in.commons.CommentByObject(ctx, iri); err == nil {

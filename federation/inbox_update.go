@@ -9,7 +9,10 @@ import (
 // onUpdate handles Update: of the signer's own actor, or of an object
 // (as Create does).
 func (in *inbox) onUpdate(ctx context.Context, act doc, from *hub.RemoteActor) error {
-	if act.ref("object") != from.ID {
+	if obj := act.ref("object"); obj != from.ID {
+		if HostOf(obj) == HostOf(from.ID) {
+			in.relays.forget(obj)
+		}
 		return in.onCreateOrUpdate(ctx, act, from)
 	}
 	// The actor changed (names, inboxes, key): read it again from its own

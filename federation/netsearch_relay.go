@@ -91,6 +91,10 @@ func (f *Federation) confirmResult(ctx context.Context, r hub.NetworkResult) (*h
 				URL: it.ObjectID, StartsAt: it.StartsAt, CommonsID: it.ID, Origin: &o}, nil
 		}
 	}
+	if kept, ok := f.relays.get(r.URL, f.now()); ok {
+		return kept, nil // confirmed by its origin a moment ago (netsearch_confirmed.go)
+	}
+	token := f.relays.token()
 	d, err := f.fetchItem(ctx, r.URL)
 	if err != nil {
 		return nil, err
@@ -103,8 +107,10 @@ func (f *Federation) confirmResult(ctx context.Context, r hub.NetworkResult) (*h
 	if err != nil {
 		return nil, err
 	}
-	return &hub.NetworkResult{Kind: it.Kind, Title: clip(plainLine(it.Title), maxResultTitle), Summary: clip(plainLine(summaryOf(it)), maxResultSummary),
-		URL: it.ObjectID, StartsAt: it.StartsAt, Origin: &origin}, nil
+	confirmed := &hub.NetworkResult{Kind: it.Kind, Title: clip(plainLine(it.Title), maxResultTitle), Summary: clip(plainLine(summaryOf(it)), maxResultSummary),
+		URL: it.ObjectID, StartsAt: it.StartsAt, Origin: &origin}
+	f.relays.put(r.URL, confirmed, token, f.now())
+	return confirmed, nil
 }
 
 // summaryOf is an item's summary, or the start of its text.

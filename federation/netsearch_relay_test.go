@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
@@ -59,8 +60,10 @@ func TestNetworkSearchTwoStepsOut(t *testing.T) {
 		t.Error("A's own guide came back to A as B's result")
 	}
 
-	// C is down: B still holds its guide, but A cannot confirm it.
+	// C is down: B still holds its guide, but A cannot confirm it once its
+	// confirmation's keep is over (netsearch_confirmed_test.go).
 	c.close()
+	a.clock.advance(federation.RelayConfirmedKeep)
 	answers, _ = a.svc.SearchNetwork(ctx, hub.NetworkQuery{Text: "compost corner"})
 	if ab := answerFor(answers, b.actorID()); ab == nil || len(ab.Results) != 0 || ab.Unconfirmed != 1 {
 		t.Fatalf("with C down, B's answer: %+v", ab)

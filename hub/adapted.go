@@ -45,6 +45,9 @@ type Adaptation struct {
 	Title    string    `json:"title"`
 	By       Origin    `json:"by"` // who published it
 	Received time.Time `json:"received"`
+	// Hidden: an organiser hid this credit (adapted_hide.go); only
+	// organisers' pages have hidden ones. Never sent.
+	Hidden bool `json:"-"`
 }
 
 // AdaptationStore reads adaptations for the pages, and finds a commons

@@ -92,3 +92,36 @@ func (s *Service) SearchNetwork(ctx context.Context, q NetworkQuery) ([]PeerAnsw
 	}
 	return n.SearchNetwork(ctx, q)
 }
+
+// RemoteObjectIDReader is what a network search answer needs of the
+// commons: the object ids of commons items, by their ids, in one read.
+// A CommonsStore may implement it; Service.RemoteObjectIDs falls back to
+// reading each item.
+type RemoteObjectIDReader interface {
+	// RemoteObjectIDs maps each of ids that the commons holds to its
+	// object id; ids it does not hold (gone since) are absent.
+	RemoteObjectIDs(ctx context.Context, ids []int64) (map[int64]string, error)
+}
+
+// RemoteObjectIDs maps each of ids that the commons holds to its object
+// id (RemoteObjectIDReader); anyone may, since commons items are public.
+func (s *Service) RemoteObjectIDs(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if s.Commons == nil || len(ids) == 0 {
+		return out, nil
+	}
+	if r, ok := s.Commons.(RemoteObjectIDReader); ok {
+		return r.RemoteObjectIDs(ctx, ids)
+	}
+	for _, id := range ids {
+		it, err := s.Commons.RemoteItem(ctx, id)
+		if ErrorCode(err) == ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = it.ObjectID
+	}
+	return out, nil
+}

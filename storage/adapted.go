@@ -51,7 +51,7 @@ func loadAdaptedBy(ctx context.Context, q queryer, kind hub.Kind, ids []int64) (
 		args = append(args, id)
 	}
 	list, err := queryAll(ctx, q, scanAdaptation, "list adaptations", `SELECT `+adaptationCols+` FROM adaptations
-		WHERE kind = ? AND item_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY received_at, object_id`, args...)
+		WHERE kind = ? AND item_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) AND hidden = 0 ORDER BY received_at, object_id`, args...)
 	for _, a := range list {
 		out[a.ItemID] = append(out[a.ItemID], a)
 	}
@@ -80,10 +80,11 @@ func scanAdaptation(sc rowScanner) (*hub.Adaptation, error) {
 	return &a, nil
 }
 
-// Adaptations lists the adaptations of a local item, oldest first.
+// Adaptations lists the adaptations of a local item, oldest first, but
+// those an organiser hid (adapted_hide.go).
 func (s *CommonsStore) Adaptations(ctx context.Context, kind hub.Kind, itemID int64) ([]*hub.Adaptation, error) {
 	return queryAll(ctx, s.db.db, scanAdaptation, "list adaptations",
-		`SELECT `+adaptationCols+` FROM adaptations WHERE kind = ? AND item_id = ? ORDER BY received_at, object_id`, kind, itemID)
+		`SELECT `+adaptationCols+` FROM adaptations WHERE kind = ? AND item_id = ? AND hidden = 0 ORDER BY received_at, object_id`, kind, itemID)
 }
 
 // AdaptationByObject returns an adaptation by its ActivityPub id, or ENOTFOUND.

@@ -137,11 +137,16 @@ func (f guideForm) guide() *hub.Guide {
 	return &hub.Guide{Title: f.Title, Summary: f.Summary, Body: f.Body, Tags: splitList(f.Tags), AdaptedFrom: adaptedFromField(f.AdaptedFrom)}
 }
 
-// withAdaptable offers the commons items of kind as originals in the editor.
+// withAdaptable offers the commons items of kind as originals in the editor,
+// and lists other hubs' adaptations of an item being edited.
 func (s *Server) withAdaptable(kind hub.Kind) func(*http.Request, *formView) error {
 	return func(r *http.Request, fv *formView) error {
 		items, err := s.svc.AdaptableItems(r.Context(), kind)
 		fv.Adaptable = items
+		if err != nil || fv.ID == 0 {
+			return err
+		}
+		fv.Adaptations, err = s.svc.OrganiserAdaptations(r.Context(), kind, fv.ID)
 		return err
 	}
 }

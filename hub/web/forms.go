@@ -115,6 +115,9 @@ type formView struct {
 	// Adaptable are the commons items a guide or case study can say it
 	// is adapted from (hub/adapted.go).
 	Adaptable []*hub.RemoteItem
+	// Adaptations are other hubs' adaptations of the item, hidden ones
+	// included, for organisers to hide or show (admin_adaptations.go).
+	Adaptations []*hub.Adaptation
 }
 
 // commonZones are offered in the time zone list; any IANA name is accepted.

@@ -87,15 +87,19 @@ func (s *Server) networkSearchAnswer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := searchAnswer{Hub: searchAnswerHub{Name: st.Name, URL: s.base.String()}, Query: q, Total: res.Total, Results: []hub.NetworkResult{}}
+	objects, err := s.svc.RemoteObjectIDs(r.Context(), commonsHits(res.Hits))
+	if err != nil {
+		s.log.Error("answering a network search", "err", err)
+		fail(http.StatusInternalServerError, "The search failed.")
+		return
+	}
 	unmark := strings.NewReplacer(hub.SnippetMatchStart, "", hub.SnippetMatchEnd, "")
 	for _, h := range res.Hits {
 		id := strings.TrimRight(s.base.String(), "/") + h.URL()
 		if !h.Local {
-			it, err := s.svc.RemoteItem(r.Context(), h.ID)
-			if err != nil {
-				continue // gone, or hidden here, since it was found
+			if id = objects[h.ID]; id == "" {
+				continue // gone since it was found
 			}
-			id = it.ObjectID
 		}
 		a.Results = append(a.Results, hub.NetworkResult{Kind: h.Kind, Title: h.Title, Summary: unmark.Replace(h.Snippet),
 			URL: id, StartsAt: h.StartsAt})
@@ -103,6 +107,17 @@ func (s *Server) networkSearchAnswer(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	w.Header().Set("Cache-Control", "public, max-age=30")
 	writeJSON(w, http.StatusOK, a)
+}
+
+// commonsHits are the ids of the commons items among hits.
+func commonsHits(hits []hub.SearchHit) []int64 {
+	var ids []int64
+	for _, h := range hits {
+		if !h.Local {
+			ids = append(ids, h.ID)
+		}
+	}
+	return ids
 }
 
 // networkResults is what the search page shows of a network search.

@@ -96,6 +96,7 @@ func (s *Server) routes() chi.Router {
 				r.Use(s.requireSession)
 				s.adminRoutes(r)
 				s.embedAdminRoutes(r)
+				s.adaptationAdminRoutes(r)
 				s.pictureAdminRoutes(r, false)
 			})
 		})
@@ -412,4 +413,10 @@ func (s *Server) apiCRUDRoutes(r chi.Router, path, one string, h apiCRUD) {
 	r.Get(path+one, s.api(h.get))
 	r.Put(path+one, s.api(h.update))
 	r.Delete(path+one, s.api(h.delete))
+}
+
+// adaptationAdminRoutes: organisers hide or show other hubs' "adapted by"
+// credits (admin_adaptations.go).
+func (s *Server) adaptationAdminRoutes(r chi.Router) {
+	r.Post("/adaptations/hidden", s.html(s.adaptationHide))
 }

@@ -1,6 +1,8 @@
 package browsertest
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,5 +69,50 @@ func TestAdaptedFromInTheBrowser(t *testing.T) {
 	links := get(t, onA, "adaptations", chromedp.Evaluate[[]string](`[...document.querySelectorAll('section.adaptations a')].map(a => a.href)`))
 	if len(links) != 1 || links[0] != publicURL(b.base)+"/case-studies/our-version-from-alpha" {
 		t.Errorf("A's page links to the adaptations %v", links)
+	}
+	hideCreditInTheBrowser(t, browser, axe, a, aPath, "Our version, from Alpha")
+}
+
+// hideCreditInTheBrowser: an organiser of A opens the editor of A's case
+// study at aPath, whose page credits adaptation (another hub's), and
+// hides the credit with the button under the form; the editor passes axe
+// with the credit shown and hidden, and A's page stops showing it.
+func hideCreditInTheBrowser(t *testing.T, browser context.Context, axe *axeChecker, a *hubProcess, aPath, adaptation string) {
+	t.Helper()
+	onA := newTab(t, browser, a.base)
+	onA.open(aPath)
+	title := get(t, onA, "the case study's title", chromedp.Evaluate[string](`document.querySelector('main h1').textContent.trim()`))
+	org := newTab(t, browser, a.base)
+	org.do("log in to A",
+		chromedp.Navigate(a.base+"/admin/login"),
+		chromedp.WaitVisible(chromedp.CSS("#f-email")),
+		chromedp.SendKeys(chromedp.CSS("#f-email"), organiserEmail),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), organiserPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/events/new"]`)),
+	)
+	org.open("/admin/case-studies")
+	edit := get(t, org, "the case study's editor", chromedp.Evaluate[string](`([...document.querySelectorAll('a[href$="/edit"]')].find(a => a.textContent.includes(`+strconv.Quote(title)+`)) || {}).href || ''`))
+	if edit == "" {
+		t.Fatalf("no editor link for %q on A's list", title)
+	}
+	org.do("open the editor", chromedp.Navigate(edit), chromedp.WaitVisible(chromedp.CSS(`form[action="/admin/adaptations/hidden"] button`)))
+	org.pageOK("case study editor with a credit")
+	axe.check(org, "case study editor with another hub's credit")
+	org.do("hide the credit",
+		chromedp.Click(chromedp.CSS(`form[action="/admin/adaptations/hidden"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	org.pageOK("case study editor with a hidden credit")
+	axe.check(org, "case study editor with a hidden credit")
+	if text := get(t, org, "the credits", chromedp.Evaluate[string](`document.querySelector('#adaptations-admin-title').parentElement.textContent`)); !strings.Contains(text, "(hidden)") || !strings.Contains(text, "Show this credit") {
+		t.Errorf("the editor does not mark the credit hidden: %q", text)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for strings.Contains(plainGet(t, a.base+aPath), adaptation) {
+		if time.Now().After(deadline) {
+			t.Fatal("A's page still credits the hidden adaptation after 20 s")
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
 }
