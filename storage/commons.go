@@ -135,22 +135,10 @@ func (s *CommonsStore) RemoteItems(ctx context.Context, f hub.RemoteItemFilter) 
 	if f.Kind == hub.KindEvent {
 		order = " ORDER BY i.starts_at, i.id"
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+remoteItemCols+` FROM remote_items i`+cond+order+` LIMIT ? OFFSET ?`,
-		append(args, f.Limit, f.Offset)...)
+	items, err := queryAll(ctx, s.db.db, scanRemoteItem, "list remote items",
+		`SELECT `+remoteItemCols+` FROM remote_items i`+cond+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
-		return nil, 0, wrap(err, "list remote items")
-	}
-	defer rows.Close()
-	var items []*hub.RemoteItem
-	for rows.Next() {
-		it, err := scanRemoteItem(rows)
-		if err != nil {
-			return nil, 0, wrap(err, "read remote item")
-		}
-		items = append(items, it)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, wrap(err, "list remote items")
+		return nil, 0, err
 	}
 	return items, total, wrap(s.fillShares(ctx, items), "read re-shares")
 }

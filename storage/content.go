@@ -52,12 +52,10 @@ func (s *GuideStore) fill(ctx context.Context, guides []*hub.Guide) error {
 }
 
 func (s *GuideStore) findOne(ctx context.Context, where string, arg any) (*hub.Guide, error) {
-	g, err := scanGuide(s.db.db.QueryRowContext(ctx, `SELECT `+guideColumns+` FROM guides g WHERE `+where, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such guide.")
-	}
+	g, err := queryOne(ctx, s.db.db, scanGuide, hub.Errorf(hub.ENOTFOUND, "There is no such guide."), "find guide",
+		`SELECT `+guideColumns+` FROM guides g WHERE `+where, arg)
 	if err != nil {
-		return nil, wrap(err, "find guide")
+		return nil, err
 	}
 	return g, wrap(s.fill(ctx, []*hub.Guide{g}), "find guide")
 }
@@ -84,44 +82,12 @@ func (s *GuideStore) FindGuides(ctx context.Context, f hub.GuideFilter) ([]*hub.
 		where = append(where, "g.title LIKE ? ESCAPE '\\'")
 		args = append(args, "%"+escapeLike(q)+"%")
 	}
-	var out []*hub.Guide
-	total, err := findPage(ctx, s.db, "guides g", guideColumns, where, args, "g.created_at DESC, g.id DESC", f.Limit, f.Offset, func(rows *sql.Rows) error {
-		g, err := scanGuide(rows)
-		out = append(out, g)
-		return err
-	})
+	out, total, err := findPage(ctx, s.db.db, listing{from: "guides g", columns: guideColumns, where: where, args: args,
+		order: "g.created_at DESC, g.id DESC", limit: f.Limit, offset: f.Offset}, scanGuide, "list guides")
 	if err != nil {
-		return nil, 0, wrap(err, "list guides")
+		return nil, 0, err
 	}
 	return out, total, wrap(s.fill(ctx, out), "list guides")
-}
-
-// findPage counts and lists the rows of a filtered query.
-func findPage(ctx context.Context, db *DB, from, columns string, where []string, args []any, order string, limit, offset int, scan func(*sql.Rows) error) (int, error) {
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from+cond, args...).Scan(&total); err != nil {
-		return 0, err
-	}
-	query := `SELECT ` + columns + ` FROM ` + from + cond + ` ORDER BY ` + order
-	if limit > 0 {
-		query += ` LIMIT ? OFFSET ?`
-		args = append(args, limit, offset)
-	}
-	rows, err := db.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
 }
 
 func insertRevision(ctx context.Context, tx *sql.Tx, guideID int64, number int, rev *hub.GuideRevision, at int64) error {
@@ -226,11 +192,8 @@ func (s *GuideStore) FindGuideRevisions(ctx context.Context, guideID int64) ([]*
 
 // FindGuideRevision returns one revision.
 func (s *GuideStore) FindGuideRevision(ctx context.Context, guideID int64, number int) (*hub.GuideRevision, error) {
-	r, err := scanRevision(s.db.db.QueryRowContext(ctx, `SELECT `+revisionColumns+` FROM guide_revisions WHERE guide_id = ? AND number = ?`, guideID, number))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such version of this guide.")
-	}
-	return r, wrap(err, "find revision")
+	return queryOne(ctx, s.db.db, scanRevision, hub.Errorf(hub.ENOTFOUND, "There is no such version of this guide."), "find revision",
+		`SELECT `+revisionColumns+` FROM guide_revisions WHERE guide_id = ? AND number = ?`, guideID, number)
 }
 
 // ---- case studies ----
@@ -286,12 +249,10 @@ func (s *CaseStudyStore) fill(ctx context.Context, list []*hub.CaseStudy) error 
 }
 
 func (s *CaseStudyStore) findOne(ctx context.Context, where string, arg any) (*hub.CaseStudy, error) {
-	c, err := scanCaseStudy(s.db.db.QueryRowContext(ctx, `SELECT `+caseStudyColumns+` FROM case_studies c WHERE `+where, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such case study.")
-	}
+	c, err := queryOne(ctx, s.db.db, scanCaseStudy, hub.Errorf(hub.ENOTFOUND, "There is no such case study."), "find case study",
+		`SELECT `+caseStudyColumns+` FROM case_studies c WHERE `+where, arg)
 	if err != nil {
-		return nil, wrap(err, "find case study")
+		return nil, err
 	}
 	return c, wrap(s.fill(ctx, []*hub.CaseStudy{c}), "find case study")
 }
@@ -322,14 +283,10 @@ func (s *CaseStudyStore) FindCaseStudies(ctx context.Context, f hub.CaseStudyFil
 		where = append(where, "c.title LIKE ? ESCAPE '\\'")
 		args = append(args, "%"+escapeLike(q)+"%")
 	}
-	var out []*hub.CaseStudy
-	total, err := findPage(ctx, s.db, "case_studies c", caseStudyColumns, where, args, "c.created_at DESC, c.id DESC", f.Limit, f.Offset, func(rows *sql.Rows) error {
-		c, err := scanCaseStudy(rows)
-		out = append(out, c)
-		return err
-	})
+	out, total, err := findPage(ctx, s.db.db, listing{from: "case_studies c", columns: caseStudyColumns, where: where, args: args,
+		order: "c.created_at DESC, c.id DESC", limit: f.Limit, offset: f.Offset}, scanCaseStudy, "list case studies")
 	if err != nil {
-		return nil, 0, wrap(err, "list case studies")
+		return nil, 0, err
 	}
 	return out, total, wrap(s.fill(ctx, out), "list case studies")
 }

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strings"
 	"time"
 
@@ -74,12 +73,10 @@ func (s *EventStore) fill(ctx context.Context, events []*hub.Event) error {
 }
 
 func (s *EventStore) findOne(ctx context.Context, where string, arg any) (*hub.Event, error) {
-	e, err := scanEvent(s.db.db.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events e WHERE `+where, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such event.")
-	}
+	e, err := queryOne(ctx, s.db.db, scanEvent, hub.Errorf(hub.ENOTFOUND, "There is no such event."), "find event",
+		`SELECT `+eventColumns+` FROM events e WHERE `+where, arg)
 	if err != nil {
-		return nil, wrap(err, "find event")
+		return nil, err
 	}
 	return e, wrap(s.fill(ctx, []*hub.Event{e}), "find event")
 }
@@ -127,34 +124,10 @@ func (s *EventStore) FindEvents(ctx context.Context, f hub.EventFilter) ([]*hub.
 		like := "%" + escapeLike(q) + "%"
 		args = append(args, like, like)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events e`+cond, args...).Scan(&total); err != nil {
-		return nil, 0, wrap(err, "count events")
-	}
-	query := `SELECT ` + eventColumns + ` FROM events e` + cond + ` ORDER BY e.start_at, e.id`
-	if f.Limit > 0 {
-		query += ` LIMIT ? OFFSET ?`
-		args = append(args, f.Limit, f.Offset)
-	}
-	rows, err := s.db.db.QueryContext(ctx, query, args...)
+	out, total, err := findPage(ctx, s.db.db, listing{from: "events e", columns: eventColumns, where: where, args: args,
+		order: "e.start_at, e.id", limit: f.Limit, offset: f.Offset}, scanEvent, "list events")
 	if err != nil {
-		return nil, 0, wrap(err, "list events")
-	}
-	defer rows.Close()
-	var out []*hub.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, 0, wrap(err, "list events")
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, wrap(err, "list events")
+		return nil, 0, err
 	}
 	return out, total, wrap(s.fill(ctx, out), "list events")
 }

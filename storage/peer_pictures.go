@@ -93,21 +93,12 @@ func (s *CommonsStore) fillRemotePictures(ctx context.Context, items []*hub.Remo
 
 // PeerPicturesDue lists the items whose picture is due to be fetched.
 func (s *CommonsStore) PeerPicturesDue(ctx context.Context, now time.Time, limit int) ([]hub.PeerPictureFetch, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT id, image_url, image_alt, image_tries FROM remote_items
-		WHERE image_due_at IS NOT NULL AND image_due_at <= ? AND image_url <> '' ORDER BY image_due_at, id LIMIT ?`, unix(now), limit)
-	if err != nil {
-		return nil, wrap(err, "list pictures to fetch")
-	}
-	defer rows.Close()
-	var out []hub.PeerPictureFetch
-	for rows.Next() {
+	return queryAll(ctx, s.db.db, func(r rowScanner) (hub.PeerPictureFetch, error) {
 		var f hub.PeerPictureFetch
-		if err := rows.Scan(&f.ItemID, &f.URL, &f.Alt, &f.Tries); err != nil {
-			return nil, wrap(err, "list pictures to fetch")
-		}
-		out = append(out, f)
-	}
-	return out, wrap(rows.Err(), "list pictures to fetch")
+		err := r.Scan(&f.ItemID, &f.URL, &f.Alt, &f.Tries)
+		return f, err
+	}, "list pictures to fetch", `SELECT id, image_url, image_alt, image_tries FROM remote_items
+		WHERE image_due_at IS NOT NULL AND image_due_at <= ? AND image_url <> '' ORDER BY image_due_at, id LIMIT ?`, unix(now), limit)
 }
 
 // errPictureMoved: the item is gone, or its picture is now another one.

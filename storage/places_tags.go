@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/commonplace-hub/commonplace/hub"
@@ -74,14 +73,15 @@ const tagUses = `(SELECT COUNT(*) FROM event_tags WHERE tag_id = t.id) + (SELECT
 
 // FindTagBySlug returns a tag with its use count.
 func (s *TagStore) FindTagBySlug(ctx context.Context, slug string) (*hub.Tag, error) {
+	return queryOne(ctx, s.db.db, scanTag, hub.Errorf(hub.ENOTFOUND, "There is no such topic."), "find tag",
+		`SELECT t.id, t.slug, t.name, t.description, `+tagUses+` FROM tags t WHERE t.slug = ?`, slug)
+}
+
+// scanTag reads a tag and its use count (tagUses).
+func scanTag(r rowScanner) (*hub.Tag, error) {
 	t := &hub.Tag{}
-	err := s.db.db.QueryRowContext(ctx, `SELECT t.id, t.slug, t.name, t.description, `+tagUses+` FROM tags t WHERE t.slug = ?`, slug).
-		Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.Uses)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such topic.")
-	}
-	if err != nil {
-		return nil, wrap(err, "find tag")
+	if err := r.Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.Uses); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -107,20 +107,7 @@ func (s *TagStore) CreateTag(ctx context.Context, t *hub.Tag) error {
 
 // FindTags returns every tag with its use count, ordered by name.
 func (s *TagStore) FindTags(ctx context.Context) ([]*hub.Tag, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT t.id, t.slug, t.name, t.description, `+tagUses+` FROM tags t ORDER BY t.name COLLATE NOCASE`)
-	if err != nil {
-		return nil, wrap(err, "list tags")
-	}
-	defer rows.Close()
-	var out []*hub.Tag
-	for rows.Next() {
-		t := &hub.Tag{}
-		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.Uses); err != nil {
-			return nil, wrap(err, "list tags")
-		}
-		out = append(out, t)
-	}
-	return out, wrap(rows.Err(), "list tags")
+	return queryAll(ctx, s.db.db, scanTag, "list tags", `SELECT t.id, t.slug, t.name, t.description, `+tagUses+` FROM tags t ORDER BY t.name COLLATE NOCASE`)
 }
 
 // UpdateTag changes a tag's name and description, and the search rows
@@ -211,11 +198,8 @@ func scanPlace(sc interface{ Scan(...any) error }) (*hub.Place, error) {
 }
 
 func (s *PlaceStore) findOne(ctx context.Context, where string, arg any) (*hub.Place, error) {
-	p, err := scanPlace(s.db.db.QueryRowContext(ctx, `SELECT `+placeColumns+` FROM places WHERE `+where, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such place.")
-	}
-	return p, wrap(err, "find place")
+	return queryOne(ctx, s.db.db, scanPlace, hub.Errorf(hub.ENOTFOUND, "There is no such place."), "find place",
+		`SELECT `+placeColumns+` FROM places WHERE `+where, arg)
 }
 
 // FindPlaceByID returns a place.

@@ -2,6 +2,9 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"strings"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -13,20 +16,84 @@ type rowScanner = interface{ Scan(...any) error }
 // queryAll runs query on q and returns every row, in order, as scan reads
 // it. what names the work in an error, as wrap does.
 func queryAll[T any](ctx context.Context, q queryer, scan func(rowScanner) (T, error), what, query string, args ...any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
+	var out []T
+	err := queryEach(ctx, q, query, args, func(r rowScanner) error {
+		v, err := scan(r)
+		if err == nil {
+			out = append(out, v)
+		}
+		return err
+	})
 	if err != nil {
 		return nil, wrap(err, what)
 	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, wrap(err, what)
-		}
-		out = append(out, v)
+	return out, nil
+}
+
+// scanValue reads a row of one column.
+func scanValue[T any](r rowScanner) (T, error) {
+	var v T
+	err := r.Scan(&v)
+	return v, err
+}
+
+// queryEach runs query on q and calls each with every row, in order. It
+// stops at the first error and returns it as it is; the rows are closed
+// when it returns.
+func queryEach(ctx context.Context, q queryer, query string, args []any, each func(rowScanner) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
 	}
-	return out, wrap(rows.Err(), what)
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// queryOne runs query on q and reads its one row with scan. When there is
+// no row the answer is missing (an ENOTFOUND); what names the work in
+// other errors, as wrap does.
+func queryOne[T any](ctx context.Context, q queryer, scan func(rowScanner) (T, error), missing *hub.Error, what, query string, args ...any) (T, error) {
+	v, err := scan(q.QueryRowContext(ctx, query, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		var zero T
+		return zero, missing
+	}
+	return v, wrap(err, what)
+}
+
+// listing is a filtered, ordered page of rows: columns FROM from, WHERE
+// every condition of where holds (with args), ORDER BY order, at most
+// limit rows (0: all of them) after offset.
+type listing struct {
+	from, columns, order string
+	where                []string
+	args                 []any
+	limit, offset        int
+}
+
+// findPage returns the rows of l's page, as scan reads them, and how many
+// rows there are in all. what names the work in an error, as wrap does.
+func findPage[T any](ctx context.Context, q queryer, l listing, scan func(rowScanner) (T, error), what string) ([]T, int, error) {
+	cond := ""
+	if len(l.where) > 0 {
+		cond = " WHERE " + strings.Join(l.where, " AND ")
+	}
+	var total int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+l.from+cond, l.args...).Scan(&total); err != nil {
+		return nil, 0, wrap(err, what)
+	}
+	query, args := `SELECT `+l.columns+` FROM `+l.from+cond+` ORDER BY `+l.order, l.args
+	if l.limit > 0 {
+		query += ` LIMIT ? OFFSET ?`
+		args = append(args, l.limit, l.offset)
+	}
+	out, err := queryAll(ctx, q, scan, what, query, args...)
+	return out, total, err
 }
 
 // execOne runs a statement that changes one row. When it changes none, the
