@@ -81,33 +81,32 @@ func (s *CommonsStore) fillShares(ctx context.Context, items []*hub.RemoteItem) 
 	if err := s.fillRemoteOriginals(ctx, items); err != nil {
 		return err
 	}
-	byID := map[int64]*hub.RemoteItem{}
+	byID, ids := remoteItemsByID(items)
+	return queryIn(ctx, s.db.db, `SELECT s.item_id, s.peer_actor, COALESCE(p.name, ''), COALESCE(p.username, ''), COALESCE(p.url, ''), COALESCE(p.host, '')
+		FROM remote_item_sources s LEFT JOIN peers p ON p.actor_id = s.peer_actor
+		WHERE s.via = 'share' AND s.item_id IN `, ids, ` ORDER BY s.created_at`, nil, func(r rowScanner) error {
+		var id int64
+		var o hub.Origin
+		if err := r.Scan(&id, &o.ActorID, &o.Name, &o.Username, &o.URL, &o.Host); err != nil {
+			return err
+		}
+		if o.Host == "" {
+			o.Host = netaddr.HostOfURL(o.ActorID)
+		}
+		byID[id].SharedBy = append(byID[id].SharedBy, o)
+		return nil
+	})
+}
+
+// remoteItemsByID indexes items by id and lists their ids.
+func remoteItemsByID(items []*hub.RemoteItem) (map[int64]*hub.RemoteItem, []int64) {
+	byID := make(map[int64]*hub.RemoteItem, len(items))
 	ids := make([]int64, 0, len(items))
 	for _, it := range items {
 		byID[it.ID] = it
 		ids = append(ids, it.ID)
 	}
-	return forChunks(ids, func(chunk []int64) error {
-		rows, err := s.db.db.QueryContext(ctx, `SELECT s.item_id, s.peer_actor, COALESCE(p.name, ''), COALESCE(p.username, ''), COALESCE(p.url, ''), COALESCE(p.host, '')
-			FROM remote_item_sources s LEFT JOIN peers p ON p.actor_id = s.peer_actor
-			WHERE s.via = 'share' AND s.item_id IN (`+placeholders(len(chunk))+`) ORDER BY s.created_at`, int64Args(chunk)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var o hub.Origin
-			if err := rows.Scan(&id, &o.ActorID, &o.Name, &o.Username, &o.URL, &o.Host); err != nil {
-				return err
-			}
-			if o.Host == "" {
-				o.Host = netaddr.HostOfURL(o.ActorID)
-			}
-			byID[id].SharedBy = append(byID[id].SharedBy, o)
-		}
-		return rows.Err()
-	})
+	return byID, ids
 }
 
 // RemoteItems lists remote items: events by start, others newest first.

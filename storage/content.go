@@ -37,11 +37,7 @@ func (s *GuideStore) fill(ctx context.Context, guides []*hub.Guide) error {
 	if err != nil {
 		return err
 	}
-	from, err := loadAdaptedFrom(ctx, s.db.db, hub.KindGuide, ids)
-	if err != nil {
-		return err
-	}
-	by, err := loadAdaptedBy(ctx, s.db.db, hub.KindGuide, ids)
+	from, by, err := loadAdapted(ctx, s.db.db, hub.KindGuide, ids)
 	if err != nil {
 		return err
 	}
@@ -234,11 +230,7 @@ func (s *CaseStudyStore) fill(ctx context.Context, list []*hub.CaseStudy) error 
 	if err != nil {
 		return err
 	}
-	from, err := loadAdaptedFrom(ctx, s.db.db, hub.KindCaseStudy, ids)
-	if err != nil {
-		return err
-	}
-	by, err := loadAdaptedBy(ctx, s.db.db, hub.KindCaseStudy, ids)
+	from, by, err := loadAdapted(ctx, s.db.db, hub.KindCaseStudy, ids)
 	if err != nil {
 		return err
 	}

@@ -18,29 +18,22 @@ func loadStatuses(ctx context.Context, q queryer, events []*hub.Event) (map[int6
 		zones[e.ID] = location(e.TimeZone)
 	}
 	out := map[int64][]hub.StatusMark{}
-	err := forChunks(ids, func(ids []int64) error {
-		rows, err := q.QueryContext(ctx, `SELECT event_id, date, status, reason, previous_start, moved_to FROM event_statuses
-			WHERE event_id IN (`+placeholders(len(ids))+`) ORDER BY event_id, date`, int64Args(ids)...)
-		if err != nil {
+	err := queryIn(ctx, q, `SELECT event_id, date, status, reason, previous_start, moved_to FROM event_statuses
+		WHERE event_id IN `, ids, ` ORDER BY event_id, date`, nil, func(r rowScanner) error {
+		var id int64
+		var m hub.StatusMark
+		var previous, moved sql.NullInt64
+		if err := r.Scan(&id, &m.Date, &m.Status, &m.Reason, &previous, &moved); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var m hub.StatusMark
-			var previous, moved sql.NullInt64
-			if err := rows.Scan(&id, &m.Date, &m.Status, &m.Reason, &previous, &moved); err != nil {
-				return err
-			}
-			if previous.Valid {
-				m.PreviousStart = time.Unix(previous.Int64, 0).In(zones[id])
-			}
-			if moved.Valid {
-				m.MovedTo = time.Unix(moved.Int64, 0).In(zones[id])
-			}
-			out[id] = append(out[id], m)
+		if previous.Valid {
+			m.PreviousStart = time.Unix(previous.Int64, 0).In(zones[id])
 		}
-		return rows.Err()
+		if moved.Valid {
+			m.MovedTo = time.Unix(moved.Int64, 0).In(zones[id])
+		}
+		out[id] = append(out[id], m)
+		return nil
 	})
 	return out, err
 }

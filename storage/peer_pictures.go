@@ -55,39 +55,27 @@ func saveRemotePicture(ctx context.Context, tx *sql.Tx, itemID int64, p *hub.Rem
 // fillRemotePictures loads the pictures of peers' items, with the copy
 // kept here when there is one.
 func (s *CommonsStore) fillRemotePictures(ctx context.Context, items []*hub.RemoteItem) error {
-	byID := make(map[int64]*hub.RemoteItem, len(items))
-	ids := make([]int64, 0, len(items))
-	for _, it := range items {
-		byID[it.ID] = it
-		ids = append(ids, it.ID)
-	}
-	return forChunks(ids, func(chunk []int64) error {
-		rows, err := s.db.db.QueryContext(ctx, `SELECT i.id, i.image_url, i.image_alt, i.image_type, i.image_width, i.image_height,
+	byID, ids := remoteItemsByID(items)
+	return queryIn(ctx, s.db.db, `SELECT i.id, i.image_url, i.image_alt, i.image_type, i.image_width, i.image_height,
 			p.id, p.owner, p.owner_id, p.alt, p.focus_x, p.focus_y, p.mime, p.hash, p.width, p.height, p.small_width, p.small_height, p.created_at
 			FROM remote_items i LEFT JOIN pictures p ON p.owner = 'commons' AND p.owner_id = i.id
-			WHERE i.image_url != '' AND i.id IN (`+placeholders(len(chunk))+`)`, int64Args(chunk)...)
-		if err != nil {
+			WHERE i.image_url != '' AND i.id IN `, ids, ``, nil, func(r rowScanner) error {
+		var id int64
+		p := &hub.RemotePicture{}
+		var pid, ownerID, created, w, h, sw, sh sql.NullInt64
+		var owner, alt, mime, hash sql.NullString
+		var fx, fy sql.NullFloat64
+		if err := r.Scan(&id, &p.URL, &p.Alt, &p.MediaType, &p.Width, &p.Height,
+			&pid, &owner, &ownerID, &alt, &fx, &fy, &mime, &hash, &w, &h, &sw, &sh, &created); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			p := &hub.RemotePicture{}
-			var pid, ownerID, created, w, h, sw, sh sql.NullInt64
-			var owner, alt, mime, hash sql.NullString
-			var fx, fy sql.NullFloat64
-			if err := rows.Scan(&id, &p.URL, &p.Alt, &p.MediaType, &p.Width, &p.Height,
-				&pid, &owner, &ownerID, &alt, &fx, &fy, &mime, &hash, &w, &h, &sw, &sh, &created); err != nil {
-				return err
-			}
-			if pid.Valid {
-				p.Local = &hub.Picture{ID: pid.Int64, Owner: hub.PictureOwner(owner.String), OwnerID: ownerID.Int64, Alt: alt.String,
-					FocusX: fx.Float64, FocusY: fy.Float64, MIME: mime.String, Hash: hash.String, Width: int(w.Int64), Height: int(h.Int64),
-					SmallWidth: int(sw.Int64), SmallHeight: int(sh.Int64), CreatedAt: fromUnix(created.Int64)}
-			}
-			byID[id].Picture = p
+		if pid.Valid {
+			p.Local = &hub.Picture{ID: pid.Int64, Owner: hub.PictureOwner(owner.String), OwnerID: ownerID.Int64, Alt: alt.String,
+				FocusX: fx.Float64, FocusY: fy.Float64, MIME: mime.String, Hash: hash.String, Width: int(w.Int64), Height: int(h.Int64),
+				SmallWidth: int(sw.Int64), SmallHeight: int(sh.Int64), CreatedAt: fromUnix(created.Int64)}
 		}
-		return rows.Err()
+		byID[id].Picture = p
+		return nil
 	})
 }
 

@@ -74,21 +74,12 @@ func (s *PictureStore) FindPicture(ctx context.Context, owner hub.PictureOwner, 
 // FindPictures returns the pictures of many owners of one type.
 func (s *PictureStore) FindPictures(ctx context.Context, owner hub.PictureOwner, ownerIDs []int64) (map[int64]*hub.Picture, error) {
 	out := map[int64]*hub.Picture{}
-	err := forChunks(ownerIDs, func(ids []int64) error {
-		rows, err := s.db.db.QueryContext(ctx, `SELECT `+pictureColumns+` FROM pictures WHERE owner = ? AND owner_id IN (`+placeholders(len(ids))+`)`,
-			append([]any{string(owner)}, int64Args(ids)...)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			p, err := scanPicture(rows)
-			if err != nil {
-				return err
-			}
+	err := queryIn(ctx, s.db.db, `SELECT `+pictureColumns+` FROM pictures WHERE owner = ? AND owner_id IN `, ownerIDs, ``, []any{string(owner)}, func(r rowScanner) error {
+		p, err := scanPicture(r)
+		if err == nil {
 			out[p.OwnerID] = p
 		}
-		return rows.Err()
+		return err
 	})
 	return out, wrap(err, "read pictures")
 }

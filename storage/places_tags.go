@@ -44,22 +44,15 @@ func setTags(ctx context.Context, tx *sql.Tx, j tagJoin, itemID int64, names []s
 // name, in one query per idChunk items.
 func loadTags(ctx context.Context, q queryer, j tagJoin, ids []int64) (map[int64][]string, error) {
 	out := map[int64][]string{}
-	err := forChunks(ids, func(ids []int64) error {
-		rows, err := q.QueryContext(ctx, `SELECT j.`+j.column+`, t.name FROM `+j.table+` j JOIN tags t ON t.id = j.tag_id
-			WHERE j.`+j.column+` IN (`+placeholders(len(ids))+`) ORDER BY t.name COLLATE NOCASE, t.id`, int64Args(ids)...)
-		if err != nil {
+	err := queryIn(ctx, q, `SELECT j.`+j.column+`, t.name FROM `+j.table+` j JOIN tags t ON t.id = j.tag_id
+		WHERE j.`+j.column+` IN `, ids, ` ORDER BY t.name COLLATE NOCASE, t.id`, nil, func(r rowScanner) error {
+		var id int64
+		var name string
+		if err := r.Scan(&id, &name); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var name string
-			if err := rows.Scan(&id, &name); err != nil {
-				return err
-			}
-			out[id] = append(out[id], name)
-		}
-		return rows.Err()
+		out[id] = append(out[id], name)
+		return nil
 	})
 	return out, err
 }
@@ -221,20 +214,12 @@ func (s *PlaceStore) FindPlaces(ctx context.Context) ([]*hub.Place, error) {
 // idChunk IDs.
 func loadPlaces(ctx context.Context, q queryer, ids []int64) (map[int64]*hub.Place, error) {
 	out := map[int64]*hub.Place{}
-	err := forChunks(ids, func(ids []int64) error {
-		rows, err := q.QueryContext(ctx, `SELECT `+placeColumns+` FROM places WHERE id IN (`+placeholders(len(ids))+`)`, int64Args(ids)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			p, err := scanPlace(rows)
-			if err != nil {
-				return err
-			}
+	err := queryIn(ctx, q, `SELECT `+placeColumns+` FROM places WHERE id IN `, ids, ``, nil, func(r rowScanner) error {
+		p, err := scanPlace(r)
+		if err == nil {
 			out[p.ID] = p
 		}
-		return rows.Err()
+		return err
 	})
 	return out, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/commonplace-hub/commonplace/hub"
@@ -52,6 +53,14 @@ func queryEach(ctx context.Context, q queryer, query string, args []any, each fu
 		}
 	}
 	return rows.Err()
+}
+
+// queryIn runs queryEach with the query head + "(?,?,…)" + tail once per
+// chunk of ids (forChunks), the chunk's ids following args.
+func queryIn(ctx context.Context, q queryer, head string, ids []int64, tail string, args []any, each func(rowScanner) error) error {
+	return forChunks(ids, func(chunk []int64) error {
+		return queryEach(ctx, q, head+"("+placeholders(len(chunk))+")"+tail, append(slices.Clip(args), int64Args(chunk)...), each)
+	})
 }
 
 // queryOne runs query on q and reads its one row with scan. When there is
