@@ -102,12 +102,7 @@ func (s *CommonsStore) SaveAdaptation(ctx context.Context, a *hub.Adaptation) er
 
 // DeleteAdaptation removes an adaptation by its ActivityPub id.
 func (s *CommonsStore) DeleteAdaptation(ctx context.Context, objectID string) (bool, error) {
-	res, err := s.db.exec(ctx, `DELETE FROM adaptations WHERE object_id = ?`, objectID)
-	if err != nil {
-		return false, wrap(err, "delete adaptation")
-	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
+	return s.db.execAny(ctx, "delete adaptation", `DELETE FROM adaptations WHERE object_id = ?`, objectID)
 }
 
 // CommonsItemByRef returns the commons item whose id or page is ref.

@@ -331,12 +331,8 @@ func (s *CommonsStore) FollowedList(ctx context.Context) ([]*hub.Followed, error
 // DeleteFollowed removes a followed actor and the items held only through it.
 func (s *CommonsStore) DeleteFollowed(ctx context.Context, actorID string) error {
 	return wrap(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM peers WHERE actor_id = ?`, actorID)
-		if err != nil {
+		if err := changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "This hub does not follow that account."), `DELETE FROM peers WHERE actor_id = ?`, actorID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return hub.Errorf(hub.ENOTFOUND, "This hub does not follow that account.")
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM remote_item_sources WHERE peer_actor = ?`, actorID); err != nil {
 			return err
@@ -431,12 +427,7 @@ func (s *CommonsStore) SaveComment(ctx context.Context, c *hub.Comment, inReplyT
 
 // DeleteCommentByObject removes a comment by its ActivityPub id.
 func (s *CommonsStore) DeleteCommentByObject(ctx context.Context, objectID string) (bool, error) {
-	res, err := s.db.exec(ctx, `DELETE FROM comments WHERE object_id = ?`, objectID)
-	if err != nil {
-		return false, wrap(err, "delete comment")
-	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
+	return s.db.execAny(ctx, "delete comment", `DELETE FROM comments WHERE object_id = ?`, objectID)
 }
 
 // SetCommentHidden hides or shows a comment.

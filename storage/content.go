@@ -48,12 +48,8 @@ func (s *GuideStore) fill(ctx context.Context, guides []*hub.Guide) error {
 }
 
 func (s *GuideStore) findOne(ctx context.Context, where string, arg any) (*hub.Guide, error) {
-	g, err := queryOne(ctx, s.db.db, scanGuide, hub.Errorf(hub.ENOTFOUND, "There is no such guide."), "find guide",
+	return queryFilled(ctx, s.db.db, scanGuide, s.fill, hub.Errorf(hub.ENOTFOUND, "There is no such guide."), "find guide",
 		`SELECT `+guideColumns+` FROM guides g WHERE `+where, arg)
-	if err != nil {
-		return nil, err
-	}
-	return g, wrap(s.fill(ctx, []*hub.Guide{g}), "find guide")
 }
 
 // FindGuideByID returns a guide with its tags.
@@ -241,12 +237,8 @@ func (s *CaseStudyStore) fill(ctx context.Context, list []*hub.CaseStudy) error 
 }
 
 func (s *CaseStudyStore) findOne(ctx context.Context, where string, arg any) (*hub.CaseStudy, error) {
-	c, err := queryOne(ctx, s.db.db, scanCaseStudy, hub.Errorf(hub.ENOTFOUND, "There is no such case study."), "find case study",
+	return queryFilled(ctx, s.db.db, scanCaseStudy, s.fill, hub.Errorf(hub.ENOTFOUND, "There is no such case study."), "find case study",
 		`SELECT `+caseStudyColumns+` FROM case_studies c WHERE `+where, arg)
-	if err != nil {
-		return nil, err
-	}
-	return c, wrap(s.fill(ctx, []*hub.CaseStudy{c}), "find case study")
 }
 
 // FindCaseStudyByID returns a case study with its place and tags.
@@ -323,12 +315,8 @@ func (s *CaseStudyStore) UpdateCaseStudy(ctx context.Context, c *hub.CaseStudy) 
 	now := unix(s.db.now())
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		args := append(caseStudyArgs(c), now, c.ID)
-		res, err := tx.ExecContext(ctx, `UPDATE case_studies SET title = ?, summary = ?, problem = ?, approach = ?, tools = ?, outcome = ?, lessons = ?, organisation = ?, place_id = ?, contact = ?, updated_at = ? WHERE id = ?`, args...)
-		if err != nil {
+		if err := changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such case study."), `UPDATE case_studies SET title = ?, summary = ?, problem = ?, approach = ?, tools = ?, outcome = ?, lessons = ?, organisation = ?, place_id = ?, contact = ?, updated_at = ? WHERE id = ?`, args...); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return hub.Errorf(hub.ENOTFOUND, "There is no such case study.")
 		}
 		if err := setTags(ctx, tx, caseStudyTags, c.ID, c.Tags); err != nil {
 			return err

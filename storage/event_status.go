@@ -44,12 +44,8 @@ func (s *EventStore) SetEventStatus(ctx context.Context, eventID int64, m hub.St
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		// The event changes with its marks: feeds' Last-Modified and
 		// followers' copies follow updated_at.
-		res, err := tx.ExecContext(ctx, `UPDATE events SET updated_at = ? WHERE id = ?`, unix(s.db.now()), eventID)
-		if err != nil {
+		if err := changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such event."), `UPDATE events SET updated_at = ? WHERE id = ?`, unix(s.db.now()), eventID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return hub.Errorf(hub.ENOTFOUND, "There is no such event.")
 		}
 		if !m.Status.Marked() {
 			_, err := tx.ExecContext(ctx, `DELETE FROM event_statuses WHERE event_id = ? AND date = ?`, eventID, m.Date)
@@ -62,7 +58,7 @@ func (s *EventStore) SetEventStatus(ctx context.Context, eventID int64, m hub.St
 		if !m.MovedTo.IsZero() {
 			moved = sql.NullInt64{Int64: unix(m.MovedTo), Valid: true}
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO event_statuses (event_id, date, status, reason, previous_start, moved_to, updated_at)
+		_, err := tx.ExecContext(ctx, `INSERT INTO event_statuses (event_id, date, status, reason, previous_start, moved_to, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (event_id, date) DO UPDATE SET status = excluded.status, reason = excluded.reason,
 				previous_start = excluded.previous_start, moved_to = excluded.moved_to, updated_at = excluded.updated_at`,

@@ -73,12 +73,8 @@ func (s *EventStore) fill(ctx context.Context, events []*hub.Event) error {
 }
 
 func (s *EventStore) findOne(ctx context.Context, where string, arg any) (*hub.Event, error) {
-	e, err := queryOne(ctx, s.db.db, scanEvent, hub.Errorf(hub.ENOTFOUND, "There is no such event."), "find event",
+	return queryFilled(ctx, s.db.db, scanEvent, s.fill, hub.Errorf(hub.ENOTFOUND, "There is no such event."), "find event",
 		`SELECT `+eventColumns+` FROM events e WHERE `+where, arg)
-	if err != nil {
-		return nil, err
-	}
-	return e, wrap(s.fill(ctx, []*hub.Event{e}), "find event")
 }
 
 // FindEventByID returns the event with its place and tags.
@@ -175,12 +171,8 @@ func (s *EventStore) UpdateEvent(ctx context.Context, e *hub.Event) error {
 	now := fromUnix(unix(s.db.now()))
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		args := append(eventArgs(e), unix(now), e.ID)
-		res, err := tx.ExecContext(ctx, `UPDATE events SET title = ?, description = ?, time_zone = ?, start_at = ?, end_at = ?, all_day = ?, recurrence = ?, exceptions = ?, series_end = ?, place_id = ?, online_url = ?, organiser = ?, accessibility = ?, booking_url = ?, updated_at = ? WHERE id = ?`, args...)
-		if err != nil {
+		if err := changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such event."), `UPDATE events SET title = ?, description = ?, time_zone = ?, start_at = ?, end_at = ?, all_day = ?, recurrence = ?, exceptions = ?, series_end = ?, place_id = ?, online_url = ?, organiser = ?, accessibility = ?, booking_url = ?, updated_at = ? WHERE id = ?`, args...); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return hub.Errorf(hub.ENOTFOUND, "There is no such event.")
 		}
 		if err := setTags(ctx, tx, eventTags, e.ID, e.Tags); err != nil {
 			return err
@@ -195,14 +187,8 @@ func (s *EventStore) UpdateEvent(ctx context.Context, e *hub.Event) error {
 
 // AdoptEvent gives a one-off imported event to the subscription feedID.
 func (s *EventStore) AdoptEvent(ctx context.Context, id, feedID int64) error {
-	res, err := s.db.exec(ctx, `UPDATE events SET source_feed_id = ? WHERE id = ? AND source_uid != '' AND source_feed_id IS NULL`, nullID(feedID), id)
-	if err != nil {
-		return wrap(err, "adopt event")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return hub.Errorf(hub.ENOTFOUND, "There is no such event from a one-off import.")
-	}
-	return nil
+	return s.db.execOne(ctx, hub.Errorf(hub.ENOTFOUND, "There is no such event from a one-off import."), "adopt event",
+		`UPDATE events SET source_feed_id = ? WHERE id = ? AND source_uid != '' AND source_feed_id IS NULL`, nullID(feedID), id)
 }
 
 // DeleteEvent removes the event.

@@ -107,12 +107,8 @@ func (s *TagStore) FindTags(ctx context.Context) ([]*hub.Tag, error) {
 // of the items that use it.
 func (s *TagStore) UpdateTag(ctx context.Context, t *hub.Tag) error {
 	return wrap(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE tags SET name = ?, description = ? WHERE id = ?`, t.Name, t.Description, t.ID)
-		if err != nil {
+		if err := changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such topic."), `UPDATE tags SET name = ?, description = ? WHERE id = ?`, t.Name, t.Description, t.ID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return hub.Errorf(hub.ENOTFOUND, "There is no such topic.")
 		}
 		return s.reindexUsers(ctx, tx, t.ID, nil)
 	}), "update tag")
@@ -122,14 +118,7 @@ func (s *TagStore) UpdateTag(ctx context.Context, t *hub.Tag) error {
 func (s *TagStore) DeleteTag(ctx context.Context, id int64) error {
 	return wrap(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		return s.reindexUsers(ctx, tx, id, func() error {
-			res, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE id = ?`, id)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return hub.Errorf(hub.ENOTFOUND, "There is no such topic.")
-			}
-			return nil
+			return changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such topic."), `DELETE FROM tags WHERE id = ?`, id)
 		})
 	}), "delete tag")
 }
@@ -280,14 +269,7 @@ func (s *PlaceStore) DeletePlace(ctx context.Context, id int64) error {
 		if events+studies > 0 {
 			return hub.Errorf(hub.ECONFLICT, "This place is still in use (events: %d, case studies: %d). Give them another place, or delete them, first.", events, studies)
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM places WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return hub.Errorf(hub.ENOTFOUND, "There is no such place.")
-		}
-		return nil
+		return changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such place."), `DELETE FROM places WHERE id = ?`, id)
 	})
 	return wrap(err, "delete place")
 }

@@ -55,6 +55,17 @@ func queryEach(ctx context.Context, q queryer, query string, args []any, each fu
 	return rows.Err()
 }
 
+// queryFilled is queryOne for a row that fill then completes (its tags,
+// place and so on).
+func queryFilled[T any](ctx context.Context, q queryer, scan func(rowScanner) (T, error), fill func(context.Context, []T) error,
+	missing *hub.Error, what, query string, args ...any) (T, error) {
+	v, err := queryOne(ctx, q, scan, missing, what, query, args...)
+	if err != nil {
+		return v, err
+	}
+	return v, wrap(fill(ctx, []T{v}), what)
+}
+
 // queryIn runs queryEach with the query head + "(?,?,…)" + tail once per
 // chunk of ids (forChunks), the chunk's ids following args.
 func queryIn(ctx context.Context, q queryer, head string, ids []int64, tail string, args []any, each func(rowScanner) error) error {
@@ -103,6 +114,31 @@ func findPage[T any](ctx context.Context, q queryer, l listing, scan func(rowSca
 	}
 	out, err := queryAll(ctx, q, scan, what, query, args...)
 	return out, total, err
+}
+
+// changeOne runs, in tx, a statement that changes one row. When it
+// changes none, the answer is missing (an ENOTFOUND); other errors are
+// returned as they are.
+func changeOne(ctx context.Context, tx *sql.Tx, missing *hub.Error, query string, args ...any) error {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return missing
+	}
+	return nil
+}
+
+// execAny runs a statement and says whether it changed any row; what
+// names the work in an error.
+func (db *DB) execAny(ctx context.Context, what, query string, args ...any) (bool, error) {
+	res, err := db.exec(ctx, query, args...)
+	if err != nil {
+		return false, wrap(err, what)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
 }
 
 // execOne runs a statement that changes one row. When it changes none, the
