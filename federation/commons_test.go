@@ -488,13 +488,31 @@ func TestCommentFixtures(t *testing.T) {
 	}
 }
 
-// Blocking a domain refuses its deliveries with 403, removes its
-// followers and content, and sends it nothing; allowlist mode refuses
-// everyone not allowed.
-func TestBlocksAndAllowlist(t *testing.T) {
-	h := newHub(t)
-	f := newFediverse(t)
-	alice, group := f.actor("alice", true), f.actor("group", true)
+// reply has a post from a on f: the activity typ of a public Note id,
+// answering the hub's page at path; it returns the hub's answer.
+func (h *testHub) reply(f *fediverse, a *remoteActor, typ, id, path, content string) *http.Response {
+	h.t.Helper()
+	return f.post(signedPost{a: a, url: h.inbox(), body: f.activity(a, typ, map[string]any{"id": id, "type": "Note",
+		"attributedTo": a.id(f), "inReplyTo": h.base + path, "to": []any{"https://www.w3.org/ns/activitystreams#Public"},
+		"content": content})})
+}
+
+// keptReply returns the comment the hub kept of the reply id, failing the
+// test when there is none.
+func (h *testHub) keptReply(t testing.TB, id string) *hub.Comment {
+	t.Helper()
+	c, err := h.db.Commons().CommentByObject(h.host(), id)
+	if err != nil {
+		t.Fatalf("the reply was not kept: %v", err)
+	}
+	return c
+}
+
+// followedAndFollowing makes a hub followed by alice and following group,
+// both on one fake server, with group's event "Litter pick" kept.
+func followedAndFollowing(t *testing.T) (h *testHub, f *fediverse, alice, group *remoteActor) {
+	h, f = newHub(t), newFediverse(t)
+	alice, group = f.actor("alice", true), f.actor("group", true)
 	h.follow(f, alice)
 	followFake(t, h, f, group)
 	f.post(signedPost{a: group, url: h.inbox(), body: f.activity(group, "Create", map[string]any{"id": group.id(f) + "/events/1", "type": "Event",
@@ -502,6 +520,14 @@ func TestBlocksAndAllowlist(t *testing.T) {
 	if h.itemTitled("Litter pick") == nil {
 		t.Fatal("item not kept")
 	}
+	return h, f, alice, group
+}
+
+// Blocking a domain refuses its deliveries with 403, removes its
+// followers and content, and sends it nothing; allowlist mode refuses
+// everyone not allowed.
+func TestBlocksAndAllowlist(t *testing.T) {
+	h, f, alice, group := followedAndFollowing(t)
 	fHost := strings.TrimPrefix(f.srv.URL, "http://")
 	if err := h.svc.Block(h.host(), hub.Block{Kind: hub.BlockDomain, Value: f.srv.URL + "/", Note: "spam"}); err != nil {
 		t.Fatal(err)
@@ -630,9 +656,7 @@ func TestCommonsPages(t *testing.T) {
 	}
 
 	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
-	f.post(signedPost{a: alice, url: h.inbox(), body: f.activity(alice, "Create", map[string]any{"id": alice.id(f) + "/statuses/1", "type": "Note",
-		"attributedTo": alice.id(f), "inReplyTo": h.base + "/events/" + e.Slug, "to": []any{"https://www.w3.org/ns/activitystreams#Public"},
-		"content": `<p>See you there! <script>alert(5)</script></p>`})})
+	h.reply(f, alice, "Create", alice.id(f)+"/statuses/1", "/events/"+e.Slug, `<p>See you there! <script>alert(5)</script></p>`)
 	_, ev := h.getPage("/events/" + e.Slug)
 	if !strings.Contains(ev, "Replies from the fediverse") || !strings.Contains(ev, "See you there!") || strings.Contains(ev, "alert(5)") {
 		t.Errorf("event page comments:\n%s", ev)

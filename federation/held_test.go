@@ -27,17 +27,10 @@ func TestRepliesHeldForReview(t *testing.T) {
 			n++
 			id = a.id(f) + "/statuses/" + strconv.Itoa(n)
 		}
-		resp := f.post(signedPost{a: a, url: h.inbox(), body: f.activity(a, typ, map[string]any{"id": id, "type": "Note",
-			"attributedTo": a.id(f), "inReplyTo": h.base + "/events/" + e.Slug, "to": []any{"https://www.w3.org/ns/activitystreams#Public"},
-			"content": content})})
-		if resp.StatusCode != http.StatusAccepted {
+		if resp := h.reply(f, a, typ, id, "/events/"+e.Slug, content); resp.StatusCode != http.StatusAccepted {
 			t.Fatalf("%s: %d", typ, resp.StatusCode)
 		}
-		c, err := h.db.Commons().CommentByObject(h.host(), id)
-		if err != nil {
-			t.Fatalf("the reply was not kept: %v", err)
-		}
-		return c
+		return h.keptReply(t, id)
 	}
 	admin := h.admin()
 	visible := func() map[string]bool {

@@ -179,36 +179,46 @@ var fixtureExpect = map[string]int{
 func TestInboxFixtures(t *testing.T) {
 	h := newHub(t)
 	f := newFediverse(t)
-	files, _ := filepath.Glob("testdata/activitypub/*.json")
-	if len(files) != len(fixtureExpect) {
-		t.Errorf("%d fixture files, %d expectations", len(files), len(fixtureExpect))
+	eachFixture(t, "testdata/activitypub/*.json", fixtureExpect, func(t *testing.T, name string, raw []byte, want int) {
+		body, signer := rehost(t, f, raw)
+		resp := f.post(signedPost{a: signer, url: h.inbox(), body: body})
+		if resp.StatusCode != want {
+			t.Errorf("signed: status %d, want %d", resp.StatusCode, want)
+		}
+		r, _ := http.NewRequest(http.MethodPost, h.inbox(), bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/activity+json")
+		unsigned, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unsigned.Body.Close()
+		if unsigned.StatusCode != 401 {
+			t.Errorf("unsigned: status %d, want 401", unsigned.StatusCode)
+		}
+	})
+}
+
+// eachFixture runs fn as a subtest for each file matching pattern, with
+// its name, its content and what expect says of it; every file must have
+// an expectation, and every expectation a file.
+func eachFixture[W any](t *testing.T, pattern string, expect map[string]W, fn func(t *testing.T, name string, raw []byte, want W)) {
+	t.Helper()
+	files, _ := filepath.Glob(pattern)
+	if len(files) != len(expect) {
+		t.Errorf("%d files match %s, %d expectations", len(files), pattern, len(expect))
 	}
 	for _, file := range files {
 		name := filepath.Base(file)
 		t.Run(name, func(t *testing.T) {
-			want, ok := fixtureExpect[name]
+			want, ok := expect[name]
 			if !ok {
-				t.Fatal("no expectation for this fixture")
+				t.Fatal("no expectation for this file")
 			}
 			raw, err := os.ReadFile(file)
 			if err != nil {
 				t.Fatal(err)
 			}
-			body, signer := rehost(t, f, raw)
-			resp := f.post(signedPost{a: signer, url: h.inbox(), body: body})
-			if resp.StatusCode != want {
-				t.Errorf("signed: status %d, want %d", resp.StatusCode, want)
-			}
-			r, _ := http.NewRequest(http.MethodPost, h.inbox(), bytes.NewReader(body))
-			r.Header.Set("Content-Type", "application/activity+json")
-			unsigned, err := http.DefaultClient.Do(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			unsigned.Body.Close()
-			if unsigned.StatusCode != 401 {
-				t.Errorf("unsigned: status %d, want 401", unsigned.StatusCode)
-			}
+			fn(t, name, raw, want)
 		})
 	}
 }
