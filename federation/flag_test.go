@@ -47,13 +47,7 @@ func TestFlagFromMastodon(t *testing.T) {
 	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
 	body := mastodonFlag(t, f, h.actorID(), h.base+"/events/"+e.Slug)
 
-	unsigned, _ := http.NewRequest(http.MethodPost, h.inbox(), bytes.NewReader(body))
-	unsigned.Header.Set("Content-Type", "application/activity+json")
-	resp, err := http.DefaultClient.Do(unsigned)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	unsigned := postUnsigned(t, h.inbox(), body)
 	mallory := f.actor("mallory", true)
 	refused := map[string]signedPost{
 		// mallory signs with her own key a Flag claiming to come from the
@@ -67,8 +61,8 @@ func TestFlagFromMastodon(t *testing.T) {
 			r.Body, r.ContentLength = readCloser(b), int64(len(b))
 		}},
 	}
-	if resp.StatusCode != 401 {
-		t.Errorf("unsigned: %d, want 401", resp.StatusCode)
+	if unsigned != 401 {
+		t.Errorf("unsigned: %d, want 401", unsigned)
 	}
 	for name, p := range refused {
 		if resp := f.post(p); resp.StatusCode != 401 {

@@ -29,9 +29,7 @@ func TestInboxRefuses(t *testing.T) {
 	}{
 		{name: "good", post: signedPost{a: eve, url: h.inbox(), body: follow()}, want: 202},
 		{name: "unsigned", raw: func() *http.Request {
-			r, _ := http.NewRequest(http.MethodPost, h.inbox(), bytes.NewReader(follow()))
-			r.Header.Set("Content-Type", "application/activity+json")
-			return r
+			return activityRequest(t, h.inbox(), follow())
 		}, want: 401},
 		{name: "RFC 9421 signature that does not verify (and is old)", raw: func() *http.Request {
 			r, _ := http.NewRequest(http.MethodPost, h.inbox(), bytes.NewReader(follow()))
@@ -185,15 +183,8 @@ func TestInboxFixtures(t *testing.T) {
 		if resp.StatusCode != want {
 			t.Errorf("signed: status %d, want %d", resp.StatusCode, want)
 		}
-		r, _ := http.NewRequest(http.MethodPost, h.inbox(), bytes.NewReader(body))
-		r.Header.Set("Content-Type", "application/activity+json")
-		unsigned, err := http.DefaultClient.Do(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		unsigned.Body.Close()
-		if unsigned.StatusCode != 401 {
-			t.Errorf("unsigned: status %d, want 401", unsigned.StatusCode)
+		if status := postUnsigned(t, h.inbox(), body); status != 401 {
+			t.Errorf("unsigned: status %d, want 401", status)
 		}
 	})
 }
