@@ -311,13 +311,14 @@ func (f *Federation) nodeinfo(w http.ResponseWriter, r *http.Request) {
 	f.writeJSON(w, r, c.ContentType, c.Body)
 }
 
-// page reads ?page=N (from 1); 0 means the collection itself.
-func page(r *http.Request) int {
+// page reads ?page=N (from 1; 0 means the collection itself) and says
+// where its entries start.
+func page(r *http.Request) (n, offset int) {
 	n, err := strconv.Atoi(r.URL.Query().Get("page"))
 	if err != nil || n < 1 {
-		return 0
+		return 0, 0
 	}
-	return n
+	return n, (n - 1) * pageSize
 }
 
 // collection writes an OrderedCollection, or one OrderedCollectionPage of it.
@@ -353,11 +354,7 @@ func (f *Federation) collection(w http.ResponseWriter, r *http.Request, id strin
 }
 
 func (f *Federation) outbox(w http.ResponseWriter, r *http.Request) {
-	n := page(r)
-	offset := 0
-	if n > 0 {
-		offset = (n - 1) * pageSize
-	}
+	n, offset := page(r)
 	acts, total, err := f.store.Outbox(r.Context(), pageSize, offset)
 	if err != nil {
 		f.fail(w, r, err)
@@ -377,11 +374,7 @@ func (f *Federation) outbox(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Federation) followers(w http.ResponseWriter, r *http.Request) {
-	n := page(r)
-	offset := 0
-	if n > 0 {
-		offset = (n - 1) * pageSize
-	}
+	n, offset := page(r)
 	recs, total, err := f.store.Followers(r.Context(), false, pageSize, offset)
 	if err != nil {
 		f.fail(w, r, err)
@@ -413,10 +406,10 @@ func (f *Federation) following(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	n := page(r)
+	n, offset := page(r)
 	var items []any
 	if n > 0 {
-		for i := (n - 1) * pageSize; i < len(ids) && i < n*pageSize; i++ {
+		for i := offset; i < len(ids) && i < offset+pageSize; i++ {
 			items = append(items, ids[i])
 		}
 	}

@@ -72,24 +72,28 @@ func (f *Federation) desired(ctx context.Context, kind hub.Kind, id int64, st hu
 		return want, false, nil
 	case hub.KindGuide:
 		g, err := f.content.Guide(ctx, id)
-		if hub.ErrorCode(err) == hub.ENOTFOUND {
-			return nil, true, nil
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		return []wanted{{iri: f.itemURL(kind, g.Slug), obj: f.withPicture(ctx, f.guideObject(g, st), hub.OwnerGuide, g.ID)}}, false, nil
+		return wantOne(g, err, func(g *hub.Guide) wanted {
+			return wanted{iri: f.itemURL(kind, g.Slug), obj: f.withPicture(ctx, f.guideObject(g, st), hub.OwnerGuide, g.ID)}
+		})
 	case hub.KindCaseStudy:
 		c, err := f.content.CaseStudy(ctx, id)
-		if hub.ErrorCode(err) == hub.ENOTFOUND {
-			return nil, true, nil
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		return []wanted{{iri: f.itemURL(kind, c.Slug), obj: f.withPicture(ctx, f.caseStudyObject(c, st), hub.OwnerCaseStudy, c.ID)}}, false, nil
+		return wantOne(c, err, func(c *hub.CaseStudy) wanted {
+			return wanted{iri: f.itemURL(kind, c.Slug), obj: f.withPicture(ctx, f.caseStudyObject(c, st), hub.OwnerCaseStudy, c.ID)}
+		})
 	}
 	return nil, false, hub.Errorf(hub.EINVALID, "unknown item kind %q", kind)
+}
+
+// wantOne is what followers should have of an item that is one object,
+// read as v (or err): want(v), or nothing and gone when it is not there.
+func wantOne[T any](v T, err error, want func(T) wanted) ([]wanted, bool, error) {
+	if hub.ErrorCode(err) == hub.ENOTFOUND {
+		return nil, true, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return []wanted{want(v)}, false, nil
 }
 
 // SyncItem brings what followers have of an item in line with the item:
