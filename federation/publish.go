@@ -219,41 +219,32 @@ func (f *Federation) PublishDue(ctx context.Context) {
 // and addressed to its followers.
 func (f *Federation) newActivity(typ string, object any, objectIRI string) (*hub.OutActivity, error) {
 	now := f.now()
-	id := uris.Base(f.baseStr).Activity(randomID())
-	a := map[string]any{
-		"@context":  objectContext,
-		"id":        id,
-		"type":      typ,
-		"actor":     f.ActorID(),
+	return f.wrapActivity(now, typ, objectContext, object, objectIRI, typ == "Create" || typ == "Announce", map[string]any{
 		"published": now.UTC().Format(time.RFC3339),
 		"to":        []any{publicIRI},
 		"cc":        []any{f.followersIRI()},
-		"object":    object,
-	}
-	body, err := json.Marshal(a)
-	if err != nil {
-		return nil, err
-	}
-	return &hub.OutActivity{IRI: id, Type: typ, ObjectIRI: objectIRI, Public: typ == "Create" || typ == "Announce", Body: body, CreatedAt: now}, nil
+	})
 }
 
 // directActivity is an activity to one actor (Accept, Reject), not public.
 func (f *Federation) directActivity(typ string, object any, objectIRI, to string) (*hub.OutActivity, error) {
-	now := f.now()
+	return f.wrapActivity(f.now(), typ, asContext, object, objectIRI, false, map[string]any{"to": []any{to}})
+}
+
+// wrapActivity is an activity typ of the hub actor, made at now with a new
+// id, around object, in the JSON-LD context jsonld, with the fields of
+// more (its addressing); public says whether the outbox lists it.
+func (f *Federation) wrapActivity(now time.Time, typ string, jsonld, object any, objectIRI string, public bool, more map[string]any) (*hub.OutActivity, error) {
 	id := uris.Base(f.baseStr).Activity(randomID())
-	a := map[string]any{
-		"@context": asContext,
-		"id":       id,
-		"type":     typ,
-		"actor":    f.ActorID(),
-		"to":       []any{to},
-		"object":   object,
+	a := map[string]any{"@context": jsonld, "id": id, "type": typ, "actor": f.ActorID(), "object": object}
+	for k, v := range more {
+		a[k] = v
 	}
 	body, err := json.Marshal(a)
 	if err != nil {
 		return nil, err
 	}
-	return &hub.OutActivity{IRI: id, Type: typ, ObjectIRI: objectIRI, Body: body, CreatedAt: now}, nil
+	return &hub.OutActivity{IRI: id, Type: typ, ObjectIRI: objectIRI, Public: public, Body: body, CreatedAt: now}, nil
 }
 
 func randomID() string {
