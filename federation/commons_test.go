@@ -447,12 +447,7 @@ func TestCommentFixtures(t *testing.T) {
 	eventIRI := h.base + "/events/" + e.Slug
 	for _, file := range []string{"mastodon-create-note-reply-mention.json", "gotosocial-note-reply-single-mention-object.json", "lemmy-comment-note.json"} {
 		t.Run(file, func(t *testing.T) {
-			raw, err := os.ReadFile("testdata/activitypub/" + file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var d map[string]any
-			json.Unmarshal(raw, &d)
+			d := activityDoc(t, file)
 			if d["type"] == "Note" { // a bare Note: sent in a Create by its author
 				d = map[string]any{"@context": d["@context"], "id": d["id"].(string) + "#create", "type": "Create",
 					"actor": d["attributedTo"], "to": d["to"], "cc": d["cc"], "object": d}
@@ -462,7 +457,7 @@ func TestCommentFixtures(t *testing.T) {
 			if d["to"] == nil && d["cc"] == nil {
 				d["to"] = []any{"https://www.w3.org/ns/activitystreams#Public"}
 			}
-			raw, _ = json.Marshal(d)
+			raw, _ := json.Marshal(d)
 			before, _ := h.svc.Comments(context.Background(), hub.KindEvent, e.ID, false)
 			body, signer := rehost(t, f, raw)
 			if resp := f.post(signedPost{a: signer, url: h.inbox(), body: body}); resp.StatusCode != http.StatusAccepted {

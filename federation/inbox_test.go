@@ -189,6 +189,20 @@ func TestInboxFixtures(t *testing.T) {
 	})
 }
 
+// activityDoc reads the document testdata/activitypub/name.
+func activityDoc(t testing.TB, name string) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata/activitypub", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d map[string]any
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatal(name, err)
+	}
+	return d
+}
+
 // eachFixture runs fn as a subtest for each file matching pattern, with
 // its name, its content and what expect says of it; every file must have
 // an expectation, and every expectation a file.

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -358,13 +357,8 @@ func TestMobilizonBannerFetched(t *testing.T) {
 	h := pictureHub(t)
 	f := newFediverse(t)
 	hp := newHostilePictures(t)
-	raw, err := os.ReadFile("testdata/activitypub/mobilizon-event-europe-london.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var obj map[string]any
-	json.Unmarshal(raw, &obj)
-	raw, _ = json.Marshal(map[string]any{"@context": obj["@context"], "id": obj["id"].(string) + "#create", "type": "Create",
+	obj := activityDoc(t, "mobilizon-event-europe-london.json")
+	raw, _ := json.Marshal(map[string]any{"@context": obj["@context"], "id": obj["id"].(string) + "#create", "type": "Create",
 		"actor": obj["actor"], "to": obj["to"], "object": obj})
 	body, signer := rehost(t, f, raw)
 	body = bytes.ReplaceAll(body, []byte(f.srv.URL+"/media/"), []byte(hp.srv.URL+"/media/"))
