@@ -131,19 +131,13 @@ func (s *TagStore) reindexUsers(ctx context.Context, tx *sql.Tx, tagID int64, ch
 		kind hub.Kind
 		join tagJoin
 	}{{hub.KindEvent, eventTags}, {hub.KindGuide, guideTags}, {hub.KindCaseStudy, caseStudyTags}} {
-		rows, err := tx.QueryContext(ctx, `SELECT `+j.join.column+` FROM `+j.join.table+` WHERE tag_id = ?`, tagID)
-		if err != nil {
+		if err := queryEach(ctx, tx, `SELECT `+j.join.column+` FROM `+j.join.table+` WHERE tag_id = ?`, []any{tagID}, func(r rowScanner) error {
+			id, err := scanValue[int64](r)
+			users[j.kind] = append(users[j.kind], id)
+			return err
+		}); err != nil {
 			return err
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			users[j.kind] = append(users[j.kind], id)
-		}
-		rows.Close()
 	}
 	if change != nil {
 		if err := change(); err != nil {
