@@ -243,8 +243,7 @@ func TestPeerEventShapes(t *testing.T) {
 			if tt.wrap != "" {
 				var obj map[string]any
 				json.Unmarshal(raw, &obj)
-				raw, _ = json.Marshal(map[string]any{"@context": obj["@context"], "id": obj["id"].(string) + "#create", "type": tt.wrap,
-					"actor": obj["actor"], "to": obj["to"], "object": obj})
+				raw, _ = json.Marshal(inActivity(tt.wrap, obj, obj["actor"], "@context", "to"))
 			}
 			body, signer := rehost(t, f, raw)
 			// Before the hub follows the sender, its events are ignored.
@@ -449,8 +448,7 @@ func TestCommentFixtures(t *testing.T) {
 		t.Run(file, func(t *testing.T) {
 			d := activityDoc(t, file)
 			if d["type"] == "Note" { // a bare Note: sent in a Create by its author
-				d = map[string]any{"@context": d["@context"], "id": d["id"].(string) + "#create", "type": "Create",
-					"actor": d["attributedTo"], "to": d["to"], "cc": d["cc"], "object": d}
+				d = inActivity("Create", d, d["attributedTo"], "@context", "to", "cc")
 			}
 			obj := d["object"].(map[string]any)
 			obj["inReplyTo"] = eventIRI

@@ -203,6 +203,17 @@ func activityDoc(t testing.TB, name string) map[string]any {
 	return d
 }
 
+// inActivity wraps a bare object in an activity typ by actor, as its
+// server sends it, with the object's fields named in copied (its context
+// and addressing).
+func inActivity(typ string, obj map[string]any, actor any, copied ...string) map[string]any {
+	a := map[string]any{"id": obj["id"].(string) + "#create", "type": typ, "actor": actor, "object": obj}
+	for _, k := range copied {
+		a[k] = obj[k]
+	}
+	return a
+}
+
 // eachFixture runs fn as a subtest for each file matching pattern, with
 // its name, its content and what expect says of it; every file must have
 // an expectation, and every expectation a file.

@@ -358,8 +358,7 @@ func TestMobilizonBannerFetched(t *testing.T) {
 	f := newFediverse(t)
 	hp := newHostilePictures(t)
 	obj := activityDoc(t, "mobilizon-event-europe-london.json")
-	raw, _ := json.Marshal(map[string]any{"@context": obj["@context"], "id": obj["id"].(string) + "#create", "type": "Create",
-		"actor": obj["actor"], "to": obj["to"], "object": obj})
+	raw, _ := json.Marshal(inActivity("Create", obj, obj["actor"], "@context", "to"))
 	body, signer := rehost(t, f, raw)
 	body = bytes.ReplaceAll(body, []byte(f.srv.URL+"/media/"), []byte(hp.srv.URL+"/media/"))
 	var act map[string]any
