@@ -52,12 +52,7 @@ func upgradeWith(t *testing.T, version int, statements ...string) *DB {
 		}
 	}
 	raw.Close()
-	db, err := Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return openAt(t, path)
 }
 
 // Opening a database from an older version backs it up first, then
