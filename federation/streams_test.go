@@ -95,8 +95,16 @@ func TestSentDocumentsParseWithGoFed(t *testing.T) {
 // getRaw fetches an ActivityStreams document's bytes.
 func getRaw(t *testing.T, u string) []byte {
 	t.Helper()
+	_, b := getWith(t, u, "application/activity+json")
+	return b
+}
+
+// getWith fetches u asking for accept; it returns the answer, its body
+// read and closed, and the body.
+func getWith(t testing.TB, u, accept string) (*http.Response, []byte) {
+	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, u, nil)
-	req.Header.Set("Accept", "application/activity+json")
+	req.Header.Set("Accept", accept)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -106,5 +114,5 @@ func getRaw(t *testing.T, u string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b
+	return resp, b
 }
