@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
@@ -313,7 +314,7 @@ func TestArticles(t *testing.T) {
 // TestStoreRoundTrip checks the storage adapter keeps what federation gives it.
 func TestStoreRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	db := tempDB(t)
+	db := federation.OpenTestDB(t)
 	st := db.Federation()
 	if err := st.SaveFollower(ctx, &hub.FollowerRecord{ActorID: "https://a.example/u/1", FollowID: "f1", Inbox: "https://a.example/u/1/inbox", SharedInbox: "https://a.example/inbox", CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)

@@ -74,17 +74,6 @@ func openHubWith(t testing.TB, path string, clk *clock, allowPrivate bool, opts 
 	return openHubConfig(t, path, clk, allowPrivate, nil, opts...)
 }
 
-// tempDB is a new database in a temporary folder, closed when t ends.
-func tempDB(t *testing.T) *storage.DB {
-	t.Helper()
-	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
 // openHubConfig is openHubWith with a last word on federation's Config.
 func openHubConfig(t testing.TB, path string, clk *clock, allowPrivate bool, config func(*federation.Config), opts ...federation.Option) *testHub {
 	t.Helper()

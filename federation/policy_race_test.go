@@ -40,7 +40,7 @@ func (g *gatedPolicy) Policy(ctx context.Context) (*hub.Policy, error) {
 // saw TestBlocksAndAllowlist fail that way.)
 func TestPolicyChangeBeatsAReadUnderWay(t *testing.T) {
 	ctx := context.Background()
-	db := tempDB(t)
+	db := federation.OpenTestDB(t)
 	gate := &gatedPolicy{FederationCommonsStore: db.Commons(), armed: make(chan struct{}), read: make(chan struct{}), release: make(chan struct{})}
 	base, _ := url.Parse("https://hub.example")
 	fed, err := federation.New(ctx, federation.Config{Content: hub.NewReader(db.Stores()), Store: db.Federation(), Commons: gate, BaseURL: base,
