@@ -64,18 +64,11 @@ func (s *GuideStore) FindGuideBySlug(ctx context.Context, slug string) (*hub.Gui
 
 // FindGuides returns guides newest first, with the total.
 func (s *GuideStore) FindGuides(ctx context.Context, f hub.GuideFilter) ([]*hub.Guide, int, error) {
-	var where []string
-	var args []any
-	if f.Tag != "" {
-		where = append(where, "g.id IN (SELECT gt.guide_id FROM guide_tags gt JOIN tags t ON t.id = gt.tag_id WHERE t.slug = ?)")
-		args = append(args, f.Tag)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, "g.title LIKE ? ESCAPE '\\'")
-		args = append(args, "%"+escapeLike(q)+"%")
-	}
-	out, total, err := findPage(ctx, s.db.db, listing{from: "guides g", columns: guideColumns, where: where, args: args,
-		order: "g.created_at DESC, g.id DESC", limit: f.Limit, offset: f.Offset}, scanGuide, "list guides")
+	l := listing{from: "guides g", columns: guideColumns, order: "g.created_at DESC, g.id DESC", limit: f.Limit, offset: f.Offset}
+	l.filter(f.Tag != "", guideTags.has("g"), f.Tag)
+	q := strings.TrimSpace(f.Query)
+	l.filter(q != "", "g.title LIKE ? ESCAPE '\\'", "%"+escapeLike(q)+"%")
+	out, total, err := findPage(ctx, s.db.db, l, scanGuide, "list guides")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -253,22 +246,12 @@ func (s *CaseStudyStore) FindCaseStudyBySlug(ctx context.Context, slug string) (
 
 // FindCaseStudies returns case studies newest first, with the total.
 func (s *CaseStudyStore) FindCaseStudies(ctx context.Context, f hub.CaseStudyFilter) ([]*hub.CaseStudy, int, error) {
-	var where []string
-	var args []any
-	if f.Tag != "" {
-		where = append(where, "c.id IN (SELECT ct.case_study_id FROM case_study_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.slug = ?)")
-		args = append(args, f.Tag)
-	}
-	if f.PlaceID != 0 {
-		where = append(where, "c.place_id = ?")
-		args = append(args, f.PlaceID)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, "c.title LIKE ? ESCAPE '\\'")
-		args = append(args, "%"+escapeLike(q)+"%")
-	}
-	out, total, err := findPage(ctx, s.db.db, listing{from: "case_studies c", columns: caseStudyColumns, where: where, args: args,
-		order: "c.created_at DESC, c.id DESC", limit: f.Limit, offset: f.Offset}, scanCaseStudy, "list case studies")
+	l := listing{from: "case_studies c", columns: caseStudyColumns, order: "c.created_at DESC, c.id DESC", limit: f.Limit, offset: f.Offset}
+	l.filter(f.Tag != "", caseStudyTags.has("c"), f.Tag)
+	l.filter(f.PlaceID != 0, "c.place_id = ?", f.PlaceID)
+	q := strings.TrimSpace(f.Query)
+	l.filter(q != "", "c.title LIKE ? ESCAPE '\\'", "%"+escapeLike(q)+"%")
+	out, total, err := findPage(ctx, s.db.db, l, scanCaseStudy, "list case studies")
 	if err != nil {
 		return nil, 0, err
 	}

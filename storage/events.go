@@ -89,39 +89,18 @@ func (s *EventStore) FindEventBySlug(ctx context.Context, slug string) (*hub.Eve
 
 // FindEvents returns events matching f, ordered by start, and the total.
 func (s *EventStore) FindEvents(ctx context.Context, f hub.EventFilter) ([]*hub.Event, int, error) {
-	var where []string
-	var args []any
-	if !f.To.IsZero() {
-		where = append(where, "e.start_at < ?")
-		args = append(args, unix(f.To))
-	}
-	if !f.From.IsZero() {
-		// A one-off event must not have ended; a series must not be over.
-		where = append(where, "(CASE WHEN e.recurrence = '' THEN e.end_at > ? ELSE (e.series_end IS NULL OR e.series_end > ?) END)")
-		args = append(args, unix(f.From), unix(f.From))
-	}
-	if f.Tag != "" {
-		where = append(where, "e.id IN (SELECT et.event_id FROM event_tags et JOIN tags t ON t.id = et.tag_id WHERE t.slug = ?)")
-		args = append(args, f.Tag)
-	}
-	if f.PlaceID != 0 {
-		where = append(where, "e.place_id = ?")
-		args = append(args, f.PlaceID)
-	}
-	if f.SourceFeedID != 0 {
-		where = append(where, "e.source_feed_id = ?")
-		args = append(args, f.SourceFeedID)
-	}
-	if f.Imported {
-		where = append(where, "e.source_uid != ''")
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, "(e.title LIKE ? ESCAPE '\\' OR e.description LIKE ? ESCAPE '\\')")
-		like := "%" + escapeLike(q) + "%"
-		args = append(args, like, like)
-	}
-	out, total, err := findPage(ctx, s.db.db, listing{from: "events e", columns: eventColumns, where: where, args: args,
-		order: "e.start_at, e.id", limit: f.Limit, offset: f.Offset}, scanEvent, "list events")
+	l := listing{from: "events e", columns: eventColumns, order: "e.start_at, e.id", limit: f.Limit, offset: f.Offset}
+	l.filter(!f.To.IsZero(), "e.start_at < ?", unix(f.To))
+	// A one-off event must not have ended; a series must not be over.
+	l.filter(!f.From.IsZero(), "(CASE WHEN e.recurrence = '' THEN e.end_at > ? ELSE (e.series_end IS NULL OR e.series_end > ?) END)", unix(f.From), unix(f.From))
+	l.filter(f.Tag != "", eventTags.has("e"), f.Tag)
+	l.filter(f.PlaceID != 0, "e.place_id = ?", f.PlaceID)
+	l.filter(f.SourceFeedID != 0, "e.source_feed_id = ?", f.SourceFeedID)
+	l.filter(f.Imported, "e.source_uid != ''")
+	q := strings.TrimSpace(f.Query)
+	like := "%" + escapeLike(q) + "%"
+	l.filter(q != "", "(e.title LIKE ? ESCAPE '\\' OR e.description LIKE ? ESCAPE '\\')", like, like)
+	out, total, err := findPage(ctx, s.db.db, l, scanEvent, "list events")
 	if err != nil {
 		return nil, 0, err
 	}

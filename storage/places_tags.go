@@ -40,6 +40,12 @@ func setTags(ctx context.Context, tx *sql.Tx, j tagJoin, itemID int64, names []s
 	return nil
 }
 
+// has is the condition that the item of the query's alias has the tag
+// whose slug is its argument.
+func (j tagJoin) has(alias string) string {
+	return alias + ".id IN (SELECT j." + j.column + " FROM " + j.table + " j JOIN tags t ON t.id = j.tag_id WHERE t.slug = ?)"
+}
+
 // loadTags returns the tag names of the given items, each list ordered by
 // name, in one query per idChunk items.
 func loadTags(ctx context.Context, q queryer, j tagJoin, ids []int64) (map[int64][]string, error) {

@@ -96,6 +96,13 @@ type listing struct {
 	limit, offset        int
 }
 
+// filter adds a condition, with its arguments, when on.
+func (l *listing) filter(on bool, cond string, args ...any) {
+	if on {
+		l.where, l.args = append(l.where, cond), append(l.args, args...)
+	}
+}
+
 // findPage returns the rows of l's page, as scan reads them, and how many
 // rows there are in all. what names the work in an error, as wrap does.
 func findPage[T any](ctx context.Context, q queryer, l listing, scan func(rowScanner) (T, error), what string) ([]T, int, error) {
