@@ -111,31 +111,19 @@ func remoteItemsByID(items []*hub.RemoteItem) (map[int64]*hub.RemoteItem, []int6
 
 // RemoteItems lists remote items: events by start, others newest first.
 func (s *CommonsStore) RemoteItems(ctx context.Context, f hub.RemoteItemFilter) ([]*hub.RemoteItem, int, error) {
-	var where []string
-	var args []any
-	if f.Kind != "" {
-		where, args = append(where, "i.kind = ?"), append(args, f.Kind)
-	}
-	if f.Host != "" {
-		where, args = append(where, "i.origin_host = ?"), append(args, f.Host)
-	}
-	if !f.After.IsZero() {
-		where, args = append(where, "(i.kind <> 'event' OR COALESCE(i.ends_at, i.starts_at) >= ?)"), append(args, unix(f.After))
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM remote_items i`+cond, args...).Scan(&total); err != nil {
-		return nil, 0, wrap(err, "count remote items")
-	}
-	order := " ORDER BY i.published_at DESC, i.id DESC"
+	l := listing{from: "remote_items i", columns: remoteItemCols, order: "i.published_at DESC, i.id DESC"}
 	if f.Kind == hub.KindEvent {
-		order = " ORDER BY i.starts_at, i.id"
+		l.order = "i.starts_at, i.id"
 	}
-	items, err := queryAll(ctx, s.db.db, scanRemoteItem, "list remote items",
-		`SELECT `+remoteItemCols+` FROM remote_items i`+cond+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	l.filter(f.Kind != "", "i.kind = ?", f.Kind)
+	l.filter(f.Host != "", "i.origin_host = ?", f.Host)
+	l.filter(!f.After.IsZero(), "(i.kind <> 'event' OR COALESCE(i.ends_at, i.starts_at) >= ?)", unix(f.After))
+	total, err := l.count(ctx, s.db.db, "count remote items")
+	if err != nil {
+		return nil, 0, err
+	}
+	// LIMIT as given, even 0 (none).
+	items, err := queryAll(ctx, s.db.db, scanRemoteItem, "list remote items", l.query()+` LIMIT ? OFFSET ?`, append(l.args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}

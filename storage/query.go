@@ -103,18 +103,34 @@ func (l *listing) filter(on bool, cond string, args ...any) {
 	}
 }
 
+// cond is the WHERE clause of l's conditions, "" when there are none.
+func (l listing) cond() string {
+	if len(l.where) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(l.where, " AND ")
+}
+
+// query selects l's rows, in order, without a limit.
+func (l listing) query() string {
+	return `SELECT ` + l.columns + ` FROM ` + l.from + l.cond() + ` ORDER BY ` + l.order
+}
+
+// count counts l's rows, ignoring its limit.
+func (l listing) count(ctx context.Context, q queryer, what string) (int, error) {
+	var total int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+l.from+l.cond(), l.args...).Scan(&total)
+	return total, wrap(err, what)
+}
+
 // findPage returns the rows of l's page, as scan reads them, and how many
 // rows there are in all. what names the work in an error, as wrap does.
 func findPage[T any](ctx context.Context, q queryer, l listing, scan func(rowScanner) (T, error), what string) ([]T, int, error) {
-	cond := ""
-	if len(l.where) > 0 {
-		cond = " WHERE " + strings.Join(l.where, " AND ")
+	total, err := l.count(ctx, q, what)
+	if err != nil {
+		return nil, 0, err
 	}
-	var total int
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+l.from+cond, l.args...).Scan(&total); err != nil {
-		return nil, 0, wrap(err, what)
-	}
-	query, args := `SELECT `+l.columns+` FROM `+l.from+cond+` ORDER BY `+l.order, l.args
+	query, args := l.query(), l.args
 	if l.limit > 0 {
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, l.limit, l.offset)
