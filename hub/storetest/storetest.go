@@ -54,6 +54,22 @@ func adaAndBo(s hub.Stores) (ada, bo *hub.Organiser) {
 	return ada, bo
 }
 
+// eventAndPlace saves an event, "Bike repair", and a place, "Zion Centre",
+// for pictures to belong to.
+func eventAndPlace(t *testing.T, s hub.Stores) (*hub.Event, *hub.Place) {
+	t.Helper()
+	start := time.Date(2026, 5, 1, 18, 0, 0, 0, time.UTC)
+	e := &hub.Event{Title: "Bike repair", TimeZone: "Europe/London", Start: start, End: start.Add(time.Hour)}
+	if err := s.Events.CreateEvent(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	pl := &hub.Place{Name: "Zion Centre", Slug: "zion-centre"}
+	if err := s.Places.CreatePlace(ctx, pl); err != nil {
+		t.Fatal(err)
+	}
+	return e, pl
+}
+
 // serviceWithDropIn is a service over new stores, acting as the host,
 // with a "Drop-in" series from Tuesday 6 October 2026, 10:00 to 12:00 in
 // London, repeating as rule says.
