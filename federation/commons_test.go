@@ -245,13 +245,8 @@ func TestPeerEventShapes(t *testing.T) {
 				json.Unmarshal(raw, &obj)
 				raw, _ = json.Marshal(inActivity(tt.wrap, obj, obj["actor"], "@context", "to"))
 			}
-			body, signer := rehost(t, f, raw)
 			// Before the hub follows the sender, its events are ignored.
-			if resp := f.post(signedPost{a: signer, url: h.inbox(), body: body}); resp.StatusCode != http.StatusAccepted {
-				t.Fatalf("unfollowed sender: %d", resp.StatusCode)
-			}
-			var act map[string]any
-			json.Unmarshal(body, &act)
+			signer, act := postRehosted(t, h, f, raw, "unfollowed sender")
 			objID := act["object"].(map[string]any)["id"].(string)
 			// Its origin serves it: an event attributed to another actor
 			// than its sender (Mobilizon: a member posts a group's event)
@@ -263,7 +258,7 @@ func TestPeerEventShapes(t *testing.T) {
 			followFake(t, h, f, signer)
 			// Sent again with a fresh activity id (the first was seen).
 			act["id"] = act["id"].(string) + "-again"
-			body, _ = json.Marshal(act)
+			body, _ := json.Marshal(act)
 			if resp := f.post(signedPost{a: signer, url: h.inbox(), body: body}); resp.StatusCode != http.StatusAccepted {
 				t.Fatalf("followed sender: %d", resp.StatusCode)
 			}
@@ -457,12 +452,7 @@ func TestCommentFixtures(t *testing.T) {
 			}
 			raw, _ := json.Marshal(d)
 			before, _ := h.svc.Comments(context.Background(), hub.KindEvent, e.ID, false)
-			body, signer := rehost(t, f, raw)
-			if resp := f.post(signedPost{a: signer, url: h.inbox(), body: body}); resp.StatusCode != http.StatusAccepted {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
-			var sent map[string]any
-			json.Unmarshal(body, &sent)
+			signer, sent := postRehosted(t, h, f, raw, "status")
 			sentID := sent["object"].(map[string]any)["id"].(string)
 			after, _ := h.svc.Comments(context.Background(), hub.KindEvent, e.ID, false)
 			if len(after) != len(before)+1 {

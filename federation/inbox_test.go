@@ -214,6 +214,20 @@ func inActivity(typ string, obj map[string]any, actor any, copied ...string) map
 	return a
 }
 
+// postRehosted posts a document from another server, moved to f
+// (rehost), to the hub, which must accept it; it returns the signer and
+// what was sent. what names the post in a failure.
+func postRehosted(t *testing.T, h *testHub, f *fediverse, raw []byte, what string) (*remoteActor, map[string]any) {
+	t.Helper()
+	body, signer := rehost(t, f, raw)
+	if resp := f.post(signedPost{a: signer, url: h.inbox(), body: body}); resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("%s: %d", what, resp.StatusCode)
+	}
+	var sent map[string]any
+	json.Unmarshal(body, &sent)
+	return signer, sent
+}
+
 // eachFixture runs fn as a subtest for each file matching pattern, with
 // its name, its content and what expect says of it; every file must have
 // an expectation, and every expectation a file.
