@@ -354,39 +354,43 @@ func (f *Federation) collection(w http.ResponseWriter, r *http.Request, id strin
 }
 
 func (f *Federation) outbox(w http.ResponseWriter, r *http.Request) {
-	n, offset := page(r)
-	acts, total, err := f.store.Outbox(r.Context(), pageSize, offset)
-	if err != nil {
-		f.fail(w, r, err)
-		return
-	}
-	var items []any
-	if n > 0 {
-		for _, a := range acts {
-			var v map[string]any
-			if json.Unmarshal(a.Body, &v) == nil {
-				delete(v, "@context")
-				items = append(items, v)
-			}
+	storedCollection(f, w, r, f.outboxIRI(), f.store.Outbox, func(a *hub.OutActivity) (any, bool) {
+		var v map[string]any
+		if json.Unmarshal(a.Body, &v) != nil {
+			return nil, false
 		}
-	}
-	f.collection(w, r, f.outboxIRI(), total, n, items)
+		delete(v, "@context")
+		return v, true
+	})
 }
 
 func (f *Federation) followers(w http.ResponseWriter, r *http.Request) {
+	read := func(ctx context.Context, limit, offset int) ([]*hub.FollowerRecord, int, error) {
+		return f.store.Followers(ctx, false, limit, offset)
+	}
+	storedCollection(f, w, r, f.followersIRI(), read, func(rec *hub.FollowerRecord) (any, bool) { return rec.ActorID, true })
+}
+
+// storedCollection writes the collection id, or its page ?page=N, of what
+// read lists (a page of it and the total), each entry as item makes it
+// (false: left out).
+func storedCollection[T any](f *Federation, w http.ResponseWriter, r *http.Request, id string,
+	read func(ctx context.Context, limit, offset int) ([]T, int, error), item func(T) (any, bool)) {
 	n, offset := page(r)
-	recs, total, err := f.store.Followers(r.Context(), false, pageSize, offset)
+	list, total, err := read(r.Context(), pageSize, offset)
 	if err != nil {
 		f.fail(w, r, err)
 		return
 	}
 	var items []any
 	if n > 0 {
-		for _, rec := range recs {
-			items = append(items, rec.ActorID)
+		for _, v := range list {
+			if it, ok := item(v); ok {
+				items = append(items, it)
+			}
 		}
 	}
-	f.collection(w, r, f.followersIRI(), total, n, items)
+	f.collection(w, r, id, total, n, items)
 }
 
 // following lists the peers the hub follows and that accepted: the
