@@ -68,11 +68,7 @@ func (s *GuideStore) FindGuides(ctx context.Context, f hub.GuideFilter) ([]*hub.
 	l.filter(f.Tag != "", guideTags.has("g"), f.Tag)
 	q := strings.TrimSpace(f.Query)
 	l.filter(q != "", "g.title LIKE ? ESCAPE '\\'", "%"+escapeLike(q)+"%")
-	out, total, err := findPage(ctx, s.db.db, l, scanGuide, "list guides")
-	if err != nil {
-		return nil, 0, err
-	}
-	return out, total, wrap(s.fill(ctx, out), "list guides")
+	return findFilledPage(ctx, s.db.db, l, scanGuide, s.fill, "list guides")
 }
 
 func insertRevision(ctx context.Context, tx *sql.Tx, guideID int64, number int, rev *hub.GuideRevision, at int64) error {
@@ -251,11 +247,7 @@ func (s *CaseStudyStore) FindCaseStudies(ctx context.Context, f hub.CaseStudyFil
 	l.filter(f.PlaceID != 0, "c.place_id = ?", f.PlaceID)
 	q := strings.TrimSpace(f.Query)
 	l.filter(q != "", "c.title LIKE ? ESCAPE '\\'", "%"+escapeLike(q)+"%")
-	out, total, err := findPage(ctx, s.db.db, l, scanCaseStudy, "list case studies")
-	if err != nil {
-		return nil, 0, err
-	}
-	return out, total, wrap(s.fill(ctx, out), "list case studies")
+	return findFilledPage(ctx, s.db.db, l, scanCaseStudy, s.fill, "list case studies")
 }
 
 func caseStudyArgs(c *hub.CaseStudy) []any {

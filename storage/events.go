@@ -100,11 +100,7 @@ func (s *EventStore) FindEvents(ctx context.Context, f hub.EventFilter) ([]*hub.
 	q := strings.TrimSpace(f.Query)
 	like := "%" + escapeLike(q) + "%"
 	l.filter(q != "", "(e.title LIKE ? ESCAPE '\\' OR e.description LIKE ? ESCAPE '\\')", like, like)
-	out, total, err := findPage(ctx, s.db.db, l, scanEvent, "list events")
-	if err != nil {
-		return nil, 0, err
-	}
-	return out, total, wrap(s.fill(ctx, out), "list events")
+	return findFilledPage(ctx, s.db.db, l, scanEvent, s.fill, "list events")
 }
 
 func escapeLike(s string) string {

@@ -164,6 +164,16 @@ func (db *DB) execAny(ctx context.Context, what, query string, args ...any) (boo
 	return n > 0, nil
 }
 
+// findFilledPage is findPage for rows that fill then completes (their
+// tags, places and so on).
+func findFilledPage[T any](ctx context.Context, q queryer, l listing, scan func(rowScanner) (T, error), fill func(context.Context, []T) error, what string) ([]T, int, error) {
+	out, total, err := findPage(ctx, q, l, scan, what)
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, total, wrap(fill(ctx, out), what)
+}
+
 // execOne runs a statement that changes one row. When it changes none, the
 // answer is missing (an ENOTFOUND); what names the work in other errors.
 func (db *DB) execOne(ctx context.Context, missing *hub.Error, what, query string, args ...any) error {
