@@ -438,6 +438,40 @@ func areaPlace(a hub.Area) map[string]any {
 	return p
 }
 
+// itemObject is the ActivityStreams object of the item kind with slug
+// (for an event, of its occurrence on ?date= when the request names one).
+func (f *Federation) itemObject(r *http.Request, kind hub.Kind, slug string, st hub.Settings) (map[string]any, error) {
+	ctx := r.Context()
+	switch kind {
+	case hub.KindEvent:
+		e, err := f.content.EventBySlug(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		id, occ := f.itemURL(kind, e.Slug), e.First()
+		if date := r.URL.Query().Get("date"); date != "" && e.Recurring() {
+			if occ, err = e.OccurrenceOn(date); err != nil {
+				return nil, err
+			}
+			id = f.occurrenceIRI(e, occ.Key()) // a moved date answers under the IRI it was published with
+		}
+		return f.withPicture(ctx, f.eventObject(e, occ, id, st), hub.OwnerEvent, e.ID), nil
+	case hub.KindGuide:
+		g, err := f.content.GuideBySlug(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		return f.withPicture(ctx, f.guideObject(g, st), hub.OwnerGuide, g.ID), nil
+	case hub.KindCaseStudy:
+		c, err := f.content.CaseStudyBySlug(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		return f.withPicture(ctx, f.caseStudyObject(c, st), hub.OwnerCaseStudy, c.ID), nil
+	}
+	return nil, hub.Errorf(hub.ENOTFOUND, "not found")
+}
+
 // ServeObject answers an item page's URL with its ActivityStreams object:
 // the hub's web pages call it when the request asks for activity+json.
 // kind is hub.KindEvent, KindGuide or KindCaseStudy.
@@ -448,39 +482,9 @@ func (f *Federation) ServeObject(w http.ResponseWriter, r *http.Request, kind hu
 		f.fail(w, r, err)
 		return
 	}
-	var obj map[string]any
-	switch kind {
-	case hub.KindEvent:
-		e, err := f.content.EventBySlug(ctx, slug)
-		if err != nil {
-			f.fail(w, r, err)
-			return
-		}
-		id, occ := f.itemURL(kind, e.Slug), e.First()
-		if date := r.URL.Query().Get("date"); date != "" && e.Recurring() {
-			if occ, err = e.OccurrenceOn(date); err != nil {
-				f.fail(w, r, err)
-				return
-			}
-			id = f.occurrenceIRI(e, occ.Key()) // a moved date answers under the IRI it was published with
-		}
-		obj = f.withPicture(ctx, f.eventObject(e, occ, id, st), hub.OwnerEvent, e.ID)
-	case hub.KindGuide:
-		g, err := f.content.GuideBySlug(ctx, slug)
-		if err != nil {
-			f.fail(w, r, err)
-			return
-		}
-		obj = f.withPicture(ctx, f.guideObject(g, st), hub.OwnerGuide, g.ID)
-	case hub.KindCaseStudy:
-		c, err := f.content.CaseStudyBySlug(ctx, slug)
-		if err != nil {
-			f.fail(w, r, err)
-			return
-		}
-		obj = f.withPicture(ctx, f.caseStudyObject(c, st), hub.OwnerCaseStudy, c.ID)
-	default:
-		f.fail(w, r, hub.Errorf(hub.ENOTFOUND, "not found"))
+	obj, err := f.itemObject(r, kind, slug, st)
+	if err != nil {
+		f.fail(w, r, err)
 		return
 	}
 	// The form depends on who asks (askerFamily): caches must keep the
