@@ -346,7 +346,7 @@ func TestCommentsFromReplies(t *testing.T) {
 	h := newHub(t)
 	f, g := newFediverse(t), newFediverse(t)
 	alice, bob := f.actor("alice", true), g.actor("bob", true)
-	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+	e := h.repairCafe()
 	eventIRI := h.base + "/events/" + e.Slug
 	public := []any{"https://www.w3.org/ns/activitystreams#Public"}
 	note := func(a *remoteActor, fv *fediverse, id, inReplyTo, content string, to []any) map[string]any {
@@ -437,7 +437,7 @@ func TestCommentsFromReplies(t *testing.T) {
 func TestCommentFixtures(t *testing.T) {
 	h := newHub(t)
 	f := newFediverse(t)
-	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+	e := h.repairCafe()
 	eventIRI := h.base + "/events/" + e.Slug
 	for _, file := range []string{"mastodon-create-note-reply-mention.json", "gotosocial-note-reply-single-mention-object.json", "lemmy-comment-note.json"} {
 		t.Run(file, func(t *testing.T) {
@@ -469,6 +469,13 @@ func TestCommentFixtures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// repairCafe publishes the event "Repair café" on 2 March 2027 at 10:00
+// in London, for replies to answer.
+func (h *testHub) repairCafe() *hub.Event {
+	h.t.Helper()
+	return h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
 }
 
 // reply has a post from a on f: the activity typ of a public Note id,
@@ -638,7 +645,7 @@ func TestCommonsPages(t *testing.T) {
 		t.Errorf("bad kind: %d", status)
 	}
 
-	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+	e := h.repairCafe()
 	h.reply(f, alice, "Create", alice.id(f)+"/statuses/1", "/events/"+e.Slug, `<p>See you there! <script>alert(5)</script></p>`)
 	_, ev := h.getPage("/events/" + e.Slug)
 	if !strings.Contains(ev, "Replies from the fediverse") || !strings.Contains(ev, "See you there!") || strings.Contains(ev, "alert(5)") {

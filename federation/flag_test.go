@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -44,7 +43,7 @@ func TestFlagFromMastodon(t *testing.T) {
 	h := newHub(t)
 	f := newFediverse(t)
 	instance := f.actorAt("/actor")
-	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+	e := h.repairCafe()
 	body := mastodonFlag(t, f, h.actorID(), h.base+"/events/"+e.Slug)
 
 	unsigned := postUnsigned(t, h.inbox(), body)
@@ -100,7 +99,7 @@ func TestFlagAboutACommentIsResolved(t *testing.T) {
 	f := newFediverse(t)
 	troll := newFediverse(t)
 	alice := troll.actor("alice", true)
-	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+	e := h.repairCafe()
 	note := alice.id(troll) + "/statuses/1"
 	h.reply(troll, alice, "Create", note, "/events/"+e.Slug, "<p>rude words</p>")
 	c := h.keptReply(t, note)
@@ -148,7 +147,7 @@ func TestFlagOutReachesTheServer(t *testing.T) {
 	h := newHub(t)
 	remote := newFediverse(t)
 	alice := remote.actor("alice", true)
-	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+	e := h.repairCafe()
 	note := alice.id(remote) + "/statuses/9"
 	h.reply(remote, alice, "Create", note, "/events/"+e.Slug, "<p>buy pills</p>")
 	c := h.keptReply(t, note)

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -19,7 +18,7 @@ func TestRepliesHeldForReview(t *testing.T) {
 	h := newHub(t)
 	friends, strangers := newFediverse(t), newFediverse(t)
 	bob, eve := friends.actor("bob", true), strangers.actor("eve", true)
-	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+	e := h.repairCafe()
 	n := 0
 	reply := func(f *fediverse, a *remoteActor, typ, id, content string) *hub.Comment {
 		t.Helper()
