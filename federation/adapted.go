@@ -211,15 +211,9 @@ func (in *inbox) noteAdaptation(ctx context.Context, obj doc, actor string) erro
 // forgetAdaptation removes the credit of an adaptation its own server
 // deletes: sent by the actor credited with it, or confirmed gone there.
 func (in *inbox) forgetAdaptation(ctx context.Context, iri string, from *hub.RemoteActor) error {
-	a, err := in.commons.AdaptationByObject(ctx, iri)
-	if hub.ErrorCode(err) == hub.ENOTFOUND {
-		return nil
-	}
-	if err != nil {
+	found, err := originDeletes(ctx, in, iri, from, in.commons.AdaptationByObject, func(a *hub.Adaptation) string { return a.By.ActorID })
+	if !found || err != nil {
 		return err
-	}
-	if a.By.ActorID != from.ID && !in.goneAtOrigin(ctx, iri) {
-		return refuse(http.StatusForbidden, "only %s can delete %s, and its server still serves it", a.By.ActorID, iri)
 	}
 	if _, err := in.commons.DeleteAdaptation(ctx, iri); err != nil {
 		return err

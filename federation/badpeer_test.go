@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -154,15 +153,7 @@ func TestMisbehavingServersDoNotHoldOthers(t *testing.T) {
 			h := newHub(t)
 			bad := newBadPeer(t, tt.answer)
 			var fastGot atomic.Int64
-			fast := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.Method != http.MethodPost {
-					http.NotFound(w, r) // NodeInfo: the hub asks what it runs
-					return
-				}
-				fastGot.Add(1)
-				w.WriteHeader(http.StatusAccepted)
-			}))
-			t.Cleanup(fast.Close)
+			fast := acceptingServer(t, &fastGot)
 			for i := range 10 {
 				for _, base := range []string{bad.url(), fast.URL} {
 					if err := h.db.Federation().SaveFollower(h.host(), &hub.FollowerRecord{

@@ -596,17 +596,7 @@ type document struct {
 // capture fetches path from the hub and keeps its answer as the expected one.
 func capture(b *testing.B, base, path, accept string) document {
 	b.Helper()
-	req, _ := http.NewRequest(http.MethodGet, base+path, nil)
-	req.Header.Set("Accept", accept)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		b.Fatal(err)
-	}
+	resp, body := getWith(b, base+path, accept)
 	if resp.StatusCode != http.StatusOK {
 		b.Fatalf("GET %s: %s: %s", path, resp.Status, body)
 	}

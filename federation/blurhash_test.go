@@ -1,8 +1,6 @@
 package federation_test
 
 import (
-	"encoding/json"
-	"os"
 	"testing"
 	"time"
 
@@ -29,14 +27,7 @@ func contextTerm(doc map[string]any, term string) any {
 // Mastodon's own documents define it (toot:blurhash), so Mastodon shows
 // the blurred placeholder while the picture loads.
 func TestAttachmentsCarryTheBlurhash(t *testing.T) {
-	raw, err := os.ReadFile("testdata/activitypub/mastodon-note-attachment-blurhash-group-mention.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var note map[string]any
-	if err := json.Unmarshal(raw, &note); err != nil {
-		t.Fatal(err)
-	}
+	note := activityDoc(t, "mastodon-note-attachment-blurhash-group-mention.json")
 	h := newHub(t)
 	start := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
 	e := &hub.Event{Title: "Bike repair", TimeZone: "Europe/London", Start: start, End: start.Add(2 * time.Hour)}

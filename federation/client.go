@@ -195,12 +195,19 @@ var errNotItem = errors.New("not an event, guide or case study")
 
 // fetchItem dereferences an object IRI and checks it really lives there.
 func (f *Federation) fetchItem(ctx context.Context, iri string) (doc, error) {
+	return f.fetchOwn(ctx, iri, "%s answered with the object %q")
+}
+
+// fetchOwn dereferences iri and checks that the document is its own: it
+// carries that id exactly (fetchDoc has already checked it came from that
+// origin). mismatch, of iri and the id found, says when it is not.
+func (f *Federation) fetchOwn(ctx context.Context, iri, mismatch string) (doc, error) {
 	d, err := f.fetchDoc(ctx, iri)
 	if err != nil {
 		return nil, err
 	}
 	if d.id() != iri {
-		return nil, fmt.Errorf("%s answered with the object %q", iri, d.id())
+		return nil, fmt.Errorf(mismatch, iri, d.id())
 	}
 	return d, nil
 }

@@ -243,16 +243,10 @@ func TestPeerEventShapes(t *testing.T) {
 			if tt.wrap != "" {
 				var obj map[string]any
 				json.Unmarshal(raw, &obj)
-				raw, _ = json.Marshal(map[string]any{"@context": obj["@context"], "id": obj["id"].(string) + "#create", "type": tt.wrap,
-					"actor": obj["actor"], "to": obj["to"], "object": obj})
+				raw, _ = json.Marshal(inActivity(tt.wrap, obj, obj["actor"], "@context", "to"))
 			}
-			body, signer := rehost(t, f, raw)
 			// Before the hub follows the sender, its events are ignored.
-			if resp := f.post(signedPost{a: signer, url: h.inbox(), body: body}); resp.StatusCode != http.StatusAccepted {
-				t.Fatalf("unfollowed sender: %d", resp.StatusCode)
-			}
-			var act map[string]any
-			json.Unmarshal(body, &act)
+			signer, act := postRehosted(t, h, f, raw, "unfollowed sender")
 			objID := act["object"].(map[string]any)["id"].(string)
 			// Its origin serves it: an event attributed to another actor
 			// than its sender (Mobilizon: a member posts a group's event)
@@ -264,7 +258,7 @@ func TestPeerEventShapes(t *testing.T) {
 			followFake(t, h, f, signer)
 			// Sent again with a fresh activity id (the first was seen).
 			act["id"] = act["id"].(string) + "-again"
-			body, _ = json.Marshal(act)
+			body, _ := json.Marshal(act)
 			if resp := f.post(signedPost{a: signer, url: h.inbox(), body: body}); resp.StatusCode != http.StatusAccepted {
 				t.Fatalf("followed sender: %d", resp.StatusCode)
 			}
@@ -352,7 +346,7 @@ func TestCommentsFromReplies(t *testing.T) {
 	h := newHub(t)
 	f, g := newFediverse(t), newFediverse(t)
 	alice, bob := f.actor("alice", true), g.actor("bob", true)
-	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+	e := h.repairCafe()
 	eventIRI := h.base + "/events/" + e.Slug
 	public := []any{"https://www.w3.org/ns/activitystreams#Public"}
 	note := func(a *remoteActor, fv *fediverse, id, inReplyTo, content string, to []any) map[string]any {
@@ -443,33 +437,22 @@ func TestCommentsFromReplies(t *testing.T) {
 func TestCommentFixtures(t *testing.T) {
 	h := newHub(t)
 	f := newFediverse(t)
-	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+	e := h.repairCafe()
 	eventIRI := h.base + "/events/" + e.Slug
 	for _, file := range []string{"mastodon-create-note-reply-mention.json", "gotosocial-note-reply-single-mention-object.json", "lemmy-comment-note.json"} {
 		t.Run(file, func(t *testing.T) {
-			raw, err := os.ReadFile("testdata/activitypub/" + file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var d map[string]any
-			json.Unmarshal(raw, &d)
+			d := activityDoc(t, file)
 			if d["type"] == "Note" { // a bare Note: sent in a Create by its author
-				d = map[string]any{"@context": d["@context"], "id": d["id"].(string) + "#create", "type": "Create",
-					"actor": d["attributedTo"], "to": d["to"], "cc": d["cc"], "object": d}
+				d = inActivity("Create", d, d["attributedTo"], "@context", "to", "cc")
 			}
 			obj := d["object"].(map[string]any)
 			obj["inReplyTo"] = eventIRI
 			if d["to"] == nil && d["cc"] == nil {
 				d["to"] = []any{"https://www.w3.org/ns/activitystreams#Public"}
 			}
-			raw, _ = json.Marshal(d)
+			raw, _ := json.Marshal(d)
 			before, _ := h.svc.Comments(context.Background(), hub.KindEvent, e.ID, false)
-			body, signer := rehost(t, f, raw)
-			if resp := f.post(signedPost{a: signer, url: h.inbox(), body: body}); resp.StatusCode != http.StatusAccepted {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
-			var sent map[string]any
-			json.Unmarshal(body, &sent)
+			signer, sent := postRehosted(t, h, f, raw, "status")
 			sentID := sent["object"].(map[string]any)["id"].(string)
 			after, _ := h.svc.Comments(context.Background(), hub.KindEvent, e.ID, false)
 			if len(after) != len(before)+1 {
@@ -488,13 +471,38 @@ func TestCommentFixtures(t *testing.T) {
 	}
 }
 
-// Blocking a domain refuses its deliveries with 403, removes its
-// followers and content, and sends it nothing; allowlist mode refuses
-// everyone not allowed.
-func TestBlocksAndAllowlist(t *testing.T) {
-	h := newHub(t)
-	f := newFediverse(t)
-	alice, group := f.actor("alice", true), f.actor("group", true)
+// repairCafe publishes the event "Repair café" on 2 March 2027 at 10:00
+// in London, for replies to answer.
+func (h *testHub) repairCafe() *hub.Event {
+	h.t.Helper()
+	return h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+}
+
+// reply has a post from a on f: the activity typ of a public Note id,
+// answering the hub's page at path; it returns the hub's answer.
+func (h *testHub) reply(f *fediverse, a *remoteActor, typ, id, path, content string) *http.Response {
+	h.t.Helper()
+	return f.post(signedPost{a: a, url: h.inbox(), body: f.activity(a, typ, map[string]any{"id": id, "type": "Note",
+		"attributedTo": a.id(f), "inReplyTo": h.base + path, "to": []any{"https://www.w3.org/ns/activitystreams#Public"},
+		"content": content})})
+}
+
+// keptReply returns the comment the hub kept of the reply id, failing the
+// test when there is none.
+func (h *testHub) keptReply(t testing.TB, id string) *hub.Comment {
+	t.Helper()
+	c, err := h.db.Commons().CommentByObject(h.host(), id)
+	if err != nil {
+		t.Fatalf("the reply was not kept: %v", err)
+	}
+	return c
+}
+
+// followedAndFollowing makes a hub followed by alice and following group,
+// both on one fake server, with group's event "Litter pick" kept.
+func followedAndFollowing(t *testing.T) (h *testHub, f *fediverse, alice, group *remoteActor) {
+	h, f = newHub(t), newFediverse(t)
+	alice, group = f.actor("alice", true), f.actor("group", true)
 	h.follow(f, alice)
 	followFake(t, h, f, group)
 	f.post(signedPost{a: group, url: h.inbox(), body: f.activity(group, "Create", map[string]any{"id": group.id(f) + "/events/1", "type": "Event",
@@ -502,6 +510,14 @@ func TestBlocksAndAllowlist(t *testing.T) {
 	if h.itemTitled("Litter pick") == nil {
 		t.Fatal("item not kept")
 	}
+	return h, f, alice, group
+}
+
+// Blocking a domain refuses its deliveries with 403, removes its
+// followers and content, and sends it nothing; allowlist mode refuses
+// everyone not allowed.
+func TestBlocksAndAllowlist(t *testing.T) {
+	h, f, alice, group := followedAndFollowing(t)
 	fHost := strings.TrimPrefix(f.srv.URL, "http://")
 	if err := h.svc.Block(h.host(), hub.Block{Kind: hub.BlockDomain, Value: f.srv.URL + "/", Note: "spam"}); err != nil {
 		t.Fatal(err)
@@ -629,10 +645,8 @@ func TestCommonsPages(t *testing.T) {
 		t.Errorf("bad kind: %d", status)
 	}
 
-	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
-	f.post(signedPost{a: alice, url: h.inbox(), body: f.activity(alice, "Create", map[string]any{"id": alice.id(f) + "/statuses/1", "type": "Note",
-		"attributedTo": alice.id(f), "inReplyTo": h.base + "/events/" + e.Slug, "to": []any{"https://www.w3.org/ns/activitystreams#Public"},
-		"content": `<p>See you there! <script>alert(5)</script></p>`})})
+	e := h.repairCafe()
+	h.reply(f, alice, "Create", alice.id(f)+"/statuses/1", "/events/"+e.Slug, `<p>See you there! <script>alert(5)</script></p>`)
 	_, ev := h.getPage("/events/" + e.Slug)
 	if !strings.Contains(ev, "Replies from the fediverse") || !strings.Contains(ev, "See you there!") || strings.Contains(ev, "alert(5)") {
 		t.Errorf("event page comments:\n%s", ev)

@@ -8,18 +8,25 @@ import (
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
+// followedWeeklySeries makes a hub with a follower that publishes a weekly
+// series starting tomorrow at 19:00 in London, and waits for the Creates
+// of its first two occurrences (those within the window).
+func followedWeeklySeries(t *testing.T) (h *testHub, f *fediverse, e *hub.Event, start time.Time) {
+	h, f = newHub(t), newFediverse(t)
+	h.follow(f, f.actor("sam", false))
+	now := h.clock.now()
+	start = time.Date(now.Year(), now.Month(), now.Day(), 19, 0, 0, 0, london).AddDate(0, 0, 1)
+	e = h.event("Weekly drop-in", start, "FREQ=WEEKLY")
+	waitFor(t, "Creates", func() bool { return len(f.deliveries("Create")) >= 2 })
+	return h, f, e, start
+}
+
 // TestCancelledOccurrenceIsAnUpdate: cancelling one date of a published
 // series sends one Update of that occurrence, carrying eventStatus and
 // ical:status, with a summary that starts "Cancelled: reason"; the other
 // occurrence is not sent again; restoring sends an Update without them.
 func TestCancelledOccurrenceIsAnUpdate(t *testing.T) {
-	h := newHub(t)
-	f := newFediverse(t)
-	h.follow(f, f.actor("sam", false))
-	now := h.clock.now()
-	start := time.Date(now.Year(), now.Month(), now.Day(), 19, 0, 0, 0, london).AddDate(0, 0, 1)
-	e := h.event("Weekly drop-in", start, "FREQ=WEEKLY")
-	waitFor(t, "Creates", func() bool { return len(f.deliveries("Create")) >= 2 })
+	h, f, e, start := followedWeeklySeries(t)
 
 	date := start.AddDate(0, 0, 7).Format("2006-01-02")
 	if err := h.svc.SetEventStatus(h.host(), e.ID, date, "cancelled", "Room flooded"); err != nil {
@@ -81,13 +88,7 @@ func TestImportedHistoryIsNotSent(t *testing.T) {
 // another day sends an Update of the same object (its IRI names the date
 // it had) at the new time, rescheduled, with previousStartDate.
 func TestMovedOccurrenceIsAnUpdate(t *testing.T) {
-	h := newHub(t)
-	f := newFediverse(t)
-	h.follow(f, f.actor("sam", false))
-	now := h.clock.now()
-	start := time.Date(now.Year(), now.Month(), now.Day(), 19, 0, 0, 0, london).AddDate(0, 0, 1)
-	e := h.event("Weekly drop-in", start, "FREQ=WEEKLY")
-	waitFor(t, "Creates", func() bool { return len(f.deliveries("Create")) >= 2 })
+	h, f, e, start := followedWeeklySeries(t)
 	date := start.AddDate(0, 0, 7).Format("2006-01-02")
 	newStart := start.AddDate(0, 0, 9).Add(-time.Hour)
 	if err := h.svc.MoveOccurrence(h.host(), e.ID, date, newStart, "Room booked"); err != nil {

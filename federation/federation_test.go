@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
-	"github.com/commonplace-hub/commonplace/storage"
 )
 
 func TestWellKnownAndActor(t *testing.T) {
@@ -314,11 +314,7 @@ func TestArticles(t *testing.T) {
 // TestStoreRoundTrip checks the storage adapter keeps what federation gives it.
 func TestStoreRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := federation.OpenTestDB(t)
 	st := db.Federation()
 	if err := st.SaveFollower(ctx, &hub.FollowerRecord{ActorID: "https://a.example/u/1", FollowID: "f1", Inbox: "https://a.example/u/1/inbox", SharedInbox: "https://a.example/inbox", CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)

@@ -322,13 +322,32 @@ func (f *fediverse) post(p signedPost) *http.Response {
 	return resp
 }
 
+// activityRequest is an unsigned POST of an ActivityStreams document.
+func activityRequest(t testing.TB, url string, body []byte) *http.Request {
+	t.Helper()
+	r, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Header.Set("Content-Type", "application/activity+json")
+	return r
+}
+
+// postUnsigned sends an activityRequest and returns the answer's status.
+func postUnsigned(t testing.TB, url string, body []byte) int {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(activityRequest(t, url, body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 // request builds the signed request of a post without sending it.
 func (f *fediverse) request(p signedPost) *http.Request {
 	f.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, p.url, bytes.NewReader(p.body))
-	if err != nil {
-		f.t.Fatal(err)
-	}
+	req := activityRequest(f.t, p.url, p.body)
 	if p.date.IsZero() {
 		p.date = time.Now()
 	}

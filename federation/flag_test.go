@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -44,16 +43,10 @@ func TestFlagFromMastodon(t *testing.T) {
 	h := newHub(t)
 	f := newFediverse(t)
 	instance := f.actorAt("/actor")
-	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+	e := h.repairCafe()
 	body := mastodonFlag(t, f, h.actorID(), h.base+"/events/"+e.Slug)
 
-	unsigned, _ := http.NewRequest(http.MethodPost, h.inbox(), bytes.NewReader(body))
-	unsigned.Header.Set("Content-Type", "application/activity+json")
-	resp, err := http.DefaultClient.Do(unsigned)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	unsigned := postUnsigned(t, h.inbox(), body)
 	mallory := f.actor("mallory", true)
 	refused := map[string]signedPost{
 		// mallory signs with her own key a Flag claiming to come from the
@@ -67,8 +60,8 @@ func TestFlagFromMastodon(t *testing.T) {
 			r.Body, r.ContentLength = readCloser(b), int64(len(b))
 		}},
 	}
-	if resp.StatusCode != 401 {
-		t.Errorf("unsigned: %d, want 401", resp.StatusCode)
+	if unsigned != 401 {
+		t.Errorf("unsigned: %d, want 401", unsigned)
 	}
 	for name, p := range refused {
 		if resp := f.post(p); resp.StatusCode != 401 {
@@ -106,15 +99,10 @@ func TestFlagAboutACommentIsResolved(t *testing.T) {
 	f := newFediverse(t)
 	troll := newFediverse(t)
 	alice := troll.actor("alice", true)
-	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+	e := h.repairCafe()
 	note := alice.id(troll) + "/statuses/1"
-	troll.post(signedPost{a: alice, url: h.inbox(), body: troll.activity(alice, "Create", map[string]any{"id": note, "type": "Note",
-		"attributedTo": alice.id(troll), "inReplyTo": h.base + "/events/" + e.Slug, "to": []any{"https://www.w3.org/ns/activitystreams#Public"},
-		"content": "<p>rude words</p>"})})
-	c, err := h.db.Commons().CommentByObject(h.host(), note)
-	if err != nil {
-		t.Fatalf("the reply was not kept: %v", err)
-	}
+	h.reply(troll, alice, "Create", note, "/events/"+e.Slug, "<p>rude words</p>")
+	c := h.keptReply(t, note)
 	// Mastodon reports a reply to its author's server and to the servers
 	// it answered: this hub.
 	if resp := f.post(signedPost{a: f.actorAt("/actor"), url: h.inbox(), body: mastodonFlag(t, f, alice.id(troll), note)}); resp.StatusCode != 202 {
@@ -159,15 +147,10 @@ func TestFlagOutReachesTheServer(t *testing.T) {
 	h := newHub(t)
 	remote := newFediverse(t)
 	alice := remote.actor("alice", true)
-	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+	e := h.repairCafe()
 	note := alice.id(remote) + "/statuses/9"
-	remote.post(signedPost{a: alice, url: h.inbox(), body: remote.activity(alice, "Create", map[string]any{"id": note, "type": "Note",
-		"attributedTo": alice.id(remote), "inReplyTo": h.base + "/events/" + e.Slug, "to": []any{"https://www.w3.org/ns/activitystreams#Public"},
-		"content": "<p>buy pills</p>"})})
-	c, err := h.db.Commons().CommentByObject(h.host(), note)
-	if err != nil {
-		t.Fatalf("the reply was not kept: %v", err)
-	}
+	h.reply(remote, alice, "Create", note, "/events/"+e.Slug, "<p>buy pills</p>")
+	c := h.keptReply(t, note)
 	r, err := h.svc.ReportRemote(h.admin(), hub.RemoteReport{CommentID: c.ID, Comment: "Spam under our repair café.", Block: true})
 	if err != nil {
 		t.Fatal(err)
@@ -195,13 +178,8 @@ func TestFlagOutReachesTheServer(t *testing.T) {
 	gone := newFediverse(t)
 	bob := gone.actor("bob", true)
 	note2 := bob.id(gone) + "/statuses/1"
-	gone.post(signedPost{a: bob, url: h.inbox(), body: gone.activity(bob, "Create", map[string]any{"id": note2, "type": "Note",
-		"attributedTo": bob.id(gone), "inReplyTo": h.base + "/events/" + e.Slug, "to": []any{"https://www.w3.org/ns/activitystreams#Public"},
-		"content": "<p>hi</p>"})})
-	c2, err := h.db.Commons().CommentByObject(h.host(), note2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h.reply(gone, bob, "Create", note2, "/events/"+e.Slug, "<p>hi</p>")
+	c2 := h.keptReply(t, note2)
 	gone.srv.Close()
 	h.db.Federation().DeleteRemoteActor(h.host(), bob.id(gone))
 	if _, err := h.svc.ReportRemote(h.admin(), hub.RemoteReport{CommentID: c2.ID, Comment: "x"}); hub.ErrorCode(err) != hub.EUNAVAILABLE {

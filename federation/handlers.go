@@ -311,13 +311,14 @@ func (f *Federation) nodeinfo(w http.ResponseWriter, r *http.Request) {
 	f.writeJSON(w, r, c.ContentType, c.Body)
 }
 
-// page reads ?page=N (from 1); 0 means the collection itself.
-func page(r *http.Request) int {
+// page reads ?page=N (from 1; 0 means the collection itself) and says
+// where its entries start.
+func page(r *http.Request) (n, offset int) {
 	n, err := strconv.Atoi(r.URL.Query().Get("page"))
 	if err != nil || n < 1 {
-		return 0
+		return 0, 0
 	}
-	return n
+	return n, (n - 1) * pageSize
 }
 
 // collection writes an OrderedCollection, or one OrderedCollectionPage of it.
@@ -353,47 +354,43 @@ func (f *Federation) collection(w http.ResponseWriter, r *http.Request, id strin
 }
 
 func (f *Federation) outbox(w http.ResponseWriter, r *http.Request) {
-	n := page(r)
-	offset := 0
-	if n > 0 {
-		offset = (n - 1) * pageSize
-	}
-	acts, total, err := f.store.Outbox(r.Context(), pageSize, offset)
-	if err != nil {
-		f.fail(w, r, err)
-		return
-	}
-	var items []any
-	if n > 0 {
-		for _, a := range acts {
-			var v map[string]any
-			if json.Unmarshal(a.Body, &v) == nil {
-				delete(v, "@context")
-				items = append(items, v)
-			}
+	storedCollection(f, w, r, f.outboxIRI(), f.store.Outbox, func(a *hub.OutActivity) (any, bool) {
+		var v map[string]any
+		if json.Unmarshal(a.Body, &v) != nil {
+			return nil, false
 		}
-	}
-	f.collection(w, r, f.outboxIRI(), total, n, items)
+		delete(v, "@context")
+		return v, true
+	})
 }
 
 func (f *Federation) followers(w http.ResponseWriter, r *http.Request) {
-	n := page(r)
-	offset := 0
-	if n > 0 {
-		offset = (n - 1) * pageSize
+	read := func(ctx context.Context, limit, offset int) ([]*hub.FollowerRecord, int, error) {
+		return f.store.Followers(ctx, false, limit, offset)
 	}
-	recs, total, err := f.store.Followers(r.Context(), false, pageSize, offset)
+	storedCollection(f, w, r, f.followersIRI(), read, func(rec *hub.FollowerRecord) (any, bool) { return rec.ActorID, true })
+}
+
+// storedCollection writes the collection id, or its page ?page=N, of what
+// read lists (a page of it and the total), each entry as item makes it
+// (false: left out).
+func storedCollection[T any](f *Federation, w http.ResponseWriter, r *http.Request, id string,
+	read func(ctx context.Context, limit, offset int) ([]T, int, error), item func(T) (any, bool)) {
+	n, offset := page(r)
+	list, total, err := read(r.Context(), pageSize, offset)
 	if err != nil {
 		f.fail(w, r, err)
 		return
 	}
 	var items []any
 	if n > 0 {
-		for _, rec := range recs {
-			items = append(items, rec.ActorID)
+		for _, v := range list {
+			if it, ok := item(v); ok {
+				items = append(items, it)
+			}
 		}
 	}
-	f.collection(w, r, f.followersIRI(), total, n, items)
+	f.collection(w, r, id, total, n, items)
 }
 
 // following lists the peers the hub follows and that accepted: the
@@ -413,10 +410,10 @@ func (f *Federation) following(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	n := page(r)
+	n, offset := page(r)
 	var items []any
 	if n > 0 {
-		for i := (n - 1) * pageSize; i < len(ids) && i < n*pageSize; i++ {
+		for i := offset; i < len(ids) && i < offset+pageSize; i++ {
 			items = append(items, ids[i])
 		}
 	}
@@ -441,6 +438,40 @@ func areaPlace(a hub.Area) map[string]any {
 	return p
 }
 
+// itemObject is the ActivityStreams object of the item kind with slug
+// (for an event, of its occurrence on ?date= when the request names one).
+func (f *Federation) itemObject(r *http.Request, kind hub.Kind, slug string, st hub.Settings) (map[string]any, error) {
+	ctx := r.Context()
+	switch kind {
+	case hub.KindEvent:
+		e, err := f.content.EventBySlug(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		id, occ := f.itemURL(kind, e.Slug), e.First()
+		if date := r.URL.Query().Get("date"); date != "" && e.Recurring() {
+			if occ, err = e.OccurrenceOn(date); err != nil {
+				return nil, err
+			}
+			id = f.occurrenceIRI(e, occ.Key()) // a moved date answers under the IRI it was published with
+		}
+		return f.withPicture(ctx, f.eventObject(e, occ, id, st), hub.OwnerEvent, e.ID), nil
+	case hub.KindGuide:
+		g, err := f.content.GuideBySlug(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		return f.withPicture(ctx, f.guideObject(g, st), hub.OwnerGuide, g.ID), nil
+	case hub.KindCaseStudy:
+		c, err := f.content.CaseStudyBySlug(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		return f.withPicture(ctx, f.caseStudyObject(c, st), hub.OwnerCaseStudy, c.ID), nil
+	}
+	return nil, hub.Errorf(hub.ENOTFOUND, "not found")
+}
+
 // ServeObject answers an item page's URL with its ActivityStreams object:
 // the hub's web pages call it when the request asks for activity+json.
 // kind is hub.KindEvent, KindGuide or KindCaseStudy.
@@ -451,39 +482,9 @@ func (f *Federation) ServeObject(w http.ResponseWriter, r *http.Request, kind hu
 		f.fail(w, r, err)
 		return
 	}
-	var obj map[string]any
-	switch kind {
-	case hub.KindEvent:
-		e, err := f.content.EventBySlug(ctx, slug)
-		if err != nil {
-			f.fail(w, r, err)
-			return
-		}
-		id, occ := f.itemURL(kind, e.Slug), e.First()
-		if date := r.URL.Query().Get("date"); date != "" && e.Recurring() {
-			if occ, err = e.OccurrenceOn(date); err != nil {
-				f.fail(w, r, err)
-				return
-			}
-			id = f.occurrenceIRI(e, occ.Key()) // a moved date answers under the IRI it was published with
-		}
-		obj = f.withPicture(ctx, f.eventObject(e, occ, id, st), hub.OwnerEvent, e.ID)
-	case hub.KindGuide:
-		g, err := f.content.GuideBySlug(ctx, slug)
-		if err != nil {
-			f.fail(w, r, err)
-			return
-		}
-		obj = f.withPicture(ctx, f.guideObject(g, st), hub.OwnerGuide, g.ID)
-	case hub.KindCaseStudy:
-		c, err := f.content.CaseStudyBySlug(ctx, slug)
-		if err != nil {
-			f.fail(w, r, err)
-			return
-		}
-		obj = f.withPicture(ctx, f.caseStudyObject(c, st), hub.OwnerCaseStudy, c.ID)
-	default:
-		f.fail(w, r, hub.Errorf(hub.ENOTFOUND, "not found"))
+	obj, err := f.itemObject(r, kind, slug, st)
+	if err != nil {
+		f.fail(w, r, err)
 		return
 	}
 	// The form depends on who asks (askerFamily): caches must keep the

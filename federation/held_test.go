@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -19,7 +18,7 @@ func TestRepliesHeldForReview(t *testing.T) {
 	h := newHub(t)
 	friends, strangers := newFediverse(t), newFediverse(t)
 	bob, eve := friends.actor("bob", true), strangers.actor("eve", true)
-	e := h.event("Repair café", time.Date(2027, 3, 2, 10, 0, 0, 0, london), "")
+	e := h.repairCafe()
 	n := 0
 	reply := func(f *fediverse, a *remoteActor, typ, id, content string) *hub.Comment {
 		t.Helper()
@@ -27,17 +26,10 @@ func TestRepliesHeldForReview(t *testing.T) {
 			n++
 			id = a.id(f) + "/statuses/" + strconv.Itoa(n)
 		}
-		resp := f.post(signedPost{a: a, url: h.inbox(), body: f.activity(a, typ, map[string]any{"id": id, "type": "Note",
-			"attributedTo": a.id(f), "inReplyTo": h.base + "/events/" + e.Slug, "to": []any{"https://www.w3.org/ns/activitystreams#Public"},
-			"content": content})})
-		if resp.StatusCode != http.StatusAccepted {
+		if resp := h.reply(f, a, typ, id, "/events/"+e.Slug, content); resp.StatusCode != http.StatusAccepted {
 			t.Fatalf("%s: %d", typ, resp.StatusCode)
 		}
-		c, err := h.db.Commons().CommentByObject(h.host(), id)
-		if err != nil {
-			t.Fatalf("the reply was not kept: %v", err)
-		}
-		return c
+		return h.keptReply(t, id)
 	}
 	admin := h.admin()
 	visible := func() map[string]bool {

@@ -21,16 +21,7 @@ import (
 // more is delivered to it; and it cannot be followed under another
 // spelling. Lifting the block under another spelling lifts it.
 func TestBlockHoldsAgainstRespelledHosts(t *testing.T) {
-	h := newHub(t)
-	f := newFediverse(t)
-	alice, group := f.actor("alice", true), f.actor("group", true)
-	h.follow(f, alice)
-	followFake(t, h, f, group)
-	f.post(signedPost{a: group, url: h.inbox(), body: f.activity(group, "Create", map[string]any{"id": group.id(f) + "/events/1", "type": "Event",
-		"name": "Litter pick", "attributedTo": group.id(f), "startTime": "2027-04-01T10:00:00Z", "to": []any{"https://www.w3.org/ns/activitystreams#Public"}})})
-	if h.itemTitled("Litter pick") == nil {
-		t.Fatal("item not kept")
-	}
+	h, f, alice, group := followedAndFollowing(t)
 	port := f.srv.URL[strings.LastIndex(f.srv.URL, ":")+1:]
 
 	if err := h.svc.Block(h.host(), hub.Block{Kind: hub.BlockDomain, Value: "127.0.0.1", Note: "spam"}); err != nil {

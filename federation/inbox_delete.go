@@ -44,21 +44,32 @@ func (in *inbox) onDeleteObject(ctx context.Context, act doc, from *hub.RemoteAc
 	if err := in.forgetAdaptation(ctx, iri, from); err != nil {
 		return err
 	}
-	prev, err := in.commons.RemoteItemByObject(ctx, iri)
-	if hub.ErrorCode(err) == hub.ENOTFOUND {
-		return nil
-	}
-	if err != nil {
+	found, err := originDeletes(ctx, in, iri, from, in.commons.RemoteItemByObject, func(it *hub.RemoteItem) string { return it.Origin.ActorID })
+	if !found || err != nil {
 		return err
-	}
-	if prev.Origin.ActorID != from.ID && !in.goneAtOrigin(ctx, iri) {
-		return refuse(http.StatusForbidden, "only %s can delete %s, and its server still serves it", prev.Origin.ActorID, iri)
 	}
 	gone, err := in.commons.DeleteRemoteItem(ctx, iri)
 	if gone {
 		in.log.Info("commons item deleted by its origin", "object", iri, "by", from.ID)
 	}
 	return err
+}
+
+// originDeletes finds what iri names (find) and checks that from may
+// delete it: the actor credited with it (owner), or anyone on its server
+// once the server says it is gone. found is false when there is nothing.
+func originDeletes[T any](ctx context.Context, in *inbox, iri string, from *hub.RemoteActor, find func(context.Context, string) (T, error), owner func(T) string) (found bool, err error) {
+	v, err := find(ctx, iri)
+	if hub.ErrorCode(err) == hub.ENOTFOUND {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if o := owner(v); o != from.ID && !in.goneAtOrigin(ctx, iri) {
+		return true, refuse(http.StatusForbidden, "only %s can delete %s, and its server still serves it", o, iri)
+	}
+	return true, nil
 }
 
 // goneAtOrigin reports whether the object's own server says it is gone

@@ -29,9 +29,7 @@ func TestInboxRefuses(t *testing.T) {
 	}{
 		{name: "good", post: signedPost{a: eve, url: h.inbox(), body: follow()}, want: 202},
 		{name: "unsigned", raw: func() *http.Request {
-			r, _ := http.NewRequest(http.MethodPost, h.inbox(), bytes.NewReader(follow()))
-			r.Header.Set("Content-Type", "application/activity+json")
-			return r
+			return activityRequest(t, h.inbox(), follow())
 		}, want: 401},
 		{name: "RFC 9421 signature that does not verify (and is old)", raw: func() *http.Request {
 			r, _ := http.NewRequest(http.MethodPost, h.inbox(), bytes.NewReader(follow()))
@@ -179,36 +177,78 @@ var fixtureExpect = map[string]int{
 func TestInboxFixtures(t *testing.T) {
 	h := newHub(t)
 	f := newFediverse(t)
-	files, _ := filepath.Glob("testdata/activitypub/*.json")
-	if len(files) != len(fixtureExpect) {
-		t.Errorf("%d fixture files, %d expectations", len(files), len(fixtureExpect))
+	eachFixture(t, "testdata/activitypub/*.json", fixtureExpect, func(t *testing.T, name string, raw []byte, want int) {
+		body, signer := rehost(t, f, raw)
+		resp := f.post(signedPost{a: signer, url: h.inbox(), body: body})
+		if resp.StatusCode != want {
+			t.Errorf("signed: status %d, want %d", resp.StatusCode, want)
+		}
+		if status := postUnsigned(t, h.inbox(), body); status != 401 {
+			t.Errorf("unsigned: status %d, want 401", status)
+		}
+	})
+}
+
+// activityDoc reads the document testdata/activitypub/name.
+func activityDoc(t testing.TB, name string) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata/activitypub", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d map[string]any
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatal(name, err)
+	}
+	return d
+}
+
+// inActivity wraps a bare object in an activity typ by actor, as its
+// server sends it, with the object's fields named in copied (its context
+// and addressing).
+func inActivity(typ string, obj map[string]any, actor any, copied ...string) map[string]any {
+	a := map[string]any{"id": obj["id"].(string) + "#create", "type": typ, "actor": actor, "object": obj}
+	for _, k := range copied {
+		a[k] = obj[k]
+	}
+	return a
+}
+
+// postRehosted posts a document from another server, moved to f
+// (rehost), to the hub, which must accept it; it returns the signer and
+// what was sent. what names the post in a failure.
+func postRehosted(t *testing.T, h *testHub, f *fediverse, raw []byte, what string) (*remoteActor, map[string]any) {
+	t.Helper()
+	body, signer := rehost(t, f, raw)
+	if resp := f.post(signedPost{a: signer, url: h.inbox(), body: body}); resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("%s: %d", what, resp.StatusCode)
+	}
+	var sent map[string]any
+	json.Unmarshal(body, &sent)
+	return signer, sent
+}
+
+// eachFixture runs fn as a subtest for each file matching pattern, with
+// its name, its content and what expect says of it; every file must have
+// an expectation, and every expectation a file.
+func eachFixture[W any](t *testing.T, pattern string, expect map[string]W, fn func(t *testing.T, name string, raw []byte, want W)) {
+	t.Helper()
+	files, _ := filepath.Glob(pattern)
+	if len(files) != len(expect) {
+		t.Errorf("%d files match %s, %d expectations", len(files), pattern, len(expect))
 	}
 	for _, file := range files {
 		name := filepath.Base(file)
 		t.Run(name, func(t *testing.T) {
-			want, ok := fixtureExpect[name]
+			want, ok := expect[name]
 			if !ok {
-				t.Fatal("no expectation for this fixture")
+				t.Fatal("no expectation for this file")
 			}
 			raw, err := os.ReadFile(file)
 			if err != nil {
 				t.Fatal(err)
 			}
-			body, signer := rehost(t, f, raw)
-			resp := f.post(signedPost{a: signer, url: h.inbox(), body: body})
-			if resp.StatusCode != want {
-				t.Errorf("signed: status %d, want %d", resp.StatusCode, want)
-			}
-			r, _ := http.NewRequest(http.MethodPost, h.inbox(), bytes.NewReader(body))
-			r.Header.Set("Content-Type", "application/activity+json")
-			unsigned, err := http.DefaultClient.Do(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			unsigned.Body.Close()
-			if unsigned.StatusCode != 401 {
-				t.Errorf("unsigned: status %d, want 401", unsigned.StatusCode)
-			}
+			fn(t, name, raw, want)
 		})
 	}
 }

@@ -255,7 +255,7 @@ func (f *Federation) eventObject(e *hub.Event, occ hub.Occurrence, id string, st
 	}
 	summary := "<p>" + strings.Join(lines, "<br>") + "</p>"
 	if occ.Status.Marked() {
-		summary = "<p>" + html.EscapeString(statusText(f.words(st), occ)) + "</p>" + summary
+		summary = "<p>" + html.EscapeString(occ.StatusIn(f.words(st))) + "</p>" + summary
 		setEventStatus(o, occ)
 	}
 	if a := markdown.Abstract(e.Description, 300); a != "" {
@@ -369,25 +369,4 @@ func objectHash(o map[string]any) (string, []byte, error) {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:]), body, nil
-}
-
-// statusText is "Cancelled: room flooded" in w's language for an
-// occurrence that is not going ahead as planned; "" for one that is.
-func statusText(w locales.Words, o hub.Occurrence) string {
-	if !o.Status.Marked() {
-		return ""
-	}
-	var label string
-	switch o.Status {
-	case hub.StatusCancelled:
-		label = w.T("Cancelled")
-	case hub.StatusPostponed:
-		label = w.T("Postponed")
-	default:
-		label = w.T("Rescheduled")
-	}
-	if o.StatusReason == "" {
-		return label
-	}
-	return w.T("[a status and its reason] %s: %s", label, o.StatusReason)
 }

@@ -64,12 +64,7 @@ func (b *networkBook) snapshot() (map[string]networkEntry, time.Time) {
 	return out, b.refreshed
 }
 
-func (b *networkBook) poke() {
-	select {
-	case b.wake <- struct{}{}:
-	default:
-	}
-}
+func (b *networkBook) poke() { nudge(b.wake) }
 
 // networkLoop reads the network at start, every networkRefresh, and
 // when the page finds it never read.

@@ -213,7 +213,30 @@ type hostileHub struct {
 
 func newHostileHub(t *testing.T) *hostileHub {
 	h := &hostileHub{}
-	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h.srv = followingServer(t, func(base string) map[string]any {
+		return map[string]any{"id": base + "/actor", "type": "Group", "preferredUsername": "evil", "inbox": base + "/inbox",
+			"name": `<img src=x onerror=alert(1)>`, "url": "javascript:alert(1)", "following": base + "/following",
+			"location": map[string]any{"type": "Place", "name": strings.Repeat("é", 5000), "latitude": 999, "longitude": "west"}}
+	}, 1_000_000, func(base string, n int) ([]any, string) {
+		items := []any{"javascript:alert(1)", base + "/actor"}
+		for i := 0; i < 150; i++ {
+			items = append(items, fmt.Sprintf("http://127.0.0.%d:9/actor/%d", n%200+1, i))
+		}
+		next := fmt.Sprintf("%s/following?page=%d", base, n+1)
+		if n == 2 {
+			next = base + "/following?page=1" // a cycle
+		}
+		return items, next
+	}, &h.pages)
+	return h
+}
+
+// followingServer is a server on 127.0.0.1 that says it runs Commonplace,
+// with actor(base) at /actor and a following collection at /following
+// (of total entries, when not 0) whose page n holds page(base, n); it
+// counts the pages read in pages.
+func followingServer(t *testing.T, actor func(base string) map[string]any, total int, page func(base string, n int) (items []any, next string), pages *atomic.Int32) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		base := "http://" + r.Host
 		w.Header().Set("Content-Type", "application/activity+json")
 		var v any
@@ -223,22 +246,17 @@ func newHostileHub(t *testing.T) *hostileHub {
 		case r.URL.Path == "/nodeinfo/2.1":
 			v = map[string]any{"software": map[string]any{"name": "commonplace", "version": "9"}}
 		case r.URL.Path == "/actor":
-			v = map[string]any{"id": base + "/actor", "type": "Group", "preferredUsername": "evil", "inbox": base + "/inbox",
-				"name": `<img src=x onerror=alert(1)>`, "url": "javascript:alert(1)", "following": base + "/following",
-				"location": map[string]any{"type": "Place", "name": strings.Repeat("é", 5000), "latitude": 999, "longitude": "west"}}
+			v = actor(base)
 		case r.URL.Path == "/following" && r.URL.RawQuery == "":
-			v = map[string]any{"id": base + "/following", "type": "OrderedCollection", "totalItems": 1_000_000, "first": base + "/following?page=1"}
+			c := map[string]any{"id": base + "/following", "type": "OrderedCollection", "first": base + "/following?page=1"}
+			if total != 0 {
+				c["totalItems"] = total
+			}
+			v = c
 		case r.URL.Path == "/following":
-			h.pages.Add(1)
+			pages.Add(1)
 			n, _ := strconv.Atoi(r.URL.Query().Get("page"))
-			items := []any{"javascript:alert(1)", base + "/actor"}
-			for i := 0; i < 150; i++ {
-				items = append(items, fmt.Sprintf("http://127.0.0.%d:9/actor/%d", n%200+1, i))
-			}
-			next := fmt.Sprintf("%s/following?page=%d", base, n+1)
-			if n == 2 {
-				next = base + "/following?page=1" // a cycle
-			}
+			items, next := page(base, n)
 			v = map[string]any{"id": base + r.URL.String(), "type": "OrderedCollectionPage", "orderedItems": items, "next": next}
 		default:
 			http.NotFound(w, r)
@@ -246,8 +264,8 @@ func newHostileHub(t *testing.T) *hostileHub {
 		}
 		json.NewEncoder(w).Encode(v)
 	}))
-	t.Cleanup(h.srv.Close)
-	return h
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 // A hostile hub following this one: its collection is cut at the bound
@@ -297,32 +315,16 @@ func TestNetworkHostileFollowing(t *testing.T) {
 // points to one more page.
 func endlessHub(t *testing.T, cycle ...string) (*httptest.Server, *atomic.Int32) {
 	var pages atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		base := "http://" + r.Host
-		w.Header().Set("Content-Type", "application/activity+json")
-		var v any
-		switch {
-		case r.URL.Path == "/.well-known/nodeinfo":
-			v = map[string]any{"links": []any{map[string]any{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": base + "/nodeinfo/2.1"}}}
-		case r.URL.Path == "/nodeinfo/2.1":
-			v = map[string]any{"software": map[string]any{"name": "commonplace", "version": "9"}}
-		case r.URL.Path == "/actor":
-			v = map[string]any{"id": base + "/actor", "type": "Group", "preferredUsername": "endless", "name": "Endless",
-				"inbox": base + "/inbox", "following": base + "/following"}
-		case r.URL.Path == "/following" && r.URL.RawQuery == "":
-			v = map[string]any{"id": base + "/following", "type": "OrderedCollection", "first": base + "/following?page=1"}
-		case r.URL.Path == "/following":
-			n, _ := strconv.Atoi(r.URL.Query().Get("page"))
-			pages.Add(1)
-			v = map[string]any{"id": base + r.URL.String(), "type": "OrderedCollectionPage",
-				"orderedItems": append([]string{base + "/actor"}, cycle...), "next": fmt.Sprintf("%s/following?page=%d", base, n+1)}
-		default:
-			http.NotFound(w, r)
-			return
+	srv := followingServer(t, func(base string) map[string]any {
+		return map[string]any{"id": base + "/actor", "type": "Group", "preferredUsername": "endless", "name": "Endless",
+			"inbox": base + "/inbox", "following": base + "/following"}
+	}, 0, func(base string, n int) ([]any, string) {
+		items := []any{base + "/actor"}
+		for _, c := range cycle {
+			items = append(items, c)
 		}
-		json.NewEncoder(w).Encode(v)
-	}))
-	t.Cleanup(srv.Close)
+		return items, fmt.Sprintf("%s/following?page=%d", base, n+1)
+	}, &pages)
 	return srv, &pages
 }
 

@@ -50,29 +50,15 @@ type pictureFetcher struct {
 // wakeup asks for a pass soon, without blocking (an item with a new
 // picture was kept).
 func (pf *pictureFetcher) wakeup() {
-	if pf == nil {
-		return
-	}
-	select {
-	case pf.wake <- struct{}{}:
-	default:
+	if pf != nil {
+		nudge(pf.wake)
 	}
 }
 
 // loop fetches due pictures when woken and every pictureTick, until ctx
 // ends.
 func (pf *pictureFetcher) loop(ctx context.Context) {
-	tick := time.NewTicker(pictureTick)
-	defer tick.Stop()
-	for {
-		pf.pass(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		case <-pf.wake:
-		}
-	}
+	runLoop(ctx, pictureTick, pf.wake, func() { pf.pass(ctx) })
 }
 
 // pass fetches every picture due now. After a failure that may pass (a

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -91,6 +90,16 @@ func pictureHub(t *testing.T) *testHub {
 	})
 }
 
+// pictureHubFollowing is a pictureHub following a group on a fake server,
+// and a picture server that hostilePictures describes.
+func pictureHubFollowing(t *testing.T) (*testHub, *fediverse, *remoteActor, *hostilePictures) {
+	h := pictureHub(t)
+	f := newFediverse(t)
+	group := f.actor("group", true)
+	followFake(t, h, f, group)
+	return h, f, group, newHostilePictures(t)
+}
+
 // sendEventWithPicture has the group create an event whose attachment is
 // the picture at url, and returns the item as the hub keeps it.
 func sendEventWithPicture(t *testing.T, h *testHub, f *fediverse, group *remoteActor, name, url, alt string) *hub.RemoteItem {
@@ -150,11 +159,7 @@ func getBody(t *testing.T, url string) (int, http.Header, []byte) {
 // address on the item's page and in the commons list with its
 // description, never from the peer's; it goes when the item goes.
 func TestPeersPicturesFetched(t *testing.T) {
-	h := pictureHub(t)
-	f := newFediverse(t)
-	group := f.actor("group", true)
-	followFake(t, h, f, group)
-	hp := newHostilePictures(t)
+	h, f, group, hp := pictureHubFollowing(t)
 	alt := "Volunteers fixing bikes in the car park"
 	it := sendEventWithPicture(t, h, f, group, "gps", hp.srv.URL+"/gps.jpg", alt)
 	h.fed.FetchPeerPictures(context.Background())
@@ -225,11 +230,7 @@ func TestPeersPicturesFetched(t *testing.T) {
 // a refusal is not tried again, a failure that may pass is, a bounded
 // number of times.
 func TestHostilePeerPictures(t *testing.T) {
-	h := pictureHub(t)
-	f := newFediverse(t)
-	group := f.actor("group", true)
-	followFake(t, h, f, group)
-	hp := newHostilePictures(t)
+	h, f, group, hp := pictureHubFollowing(t)
 	down := httptest.NewServer(http.NotFoundHandler())
 	downURL := down.URL + "/gone.jpg"
 	down.Close() // a peer that is down: connection refused
@@ -291,11 +292,7 @@ func TestHostilePeerPictures(t *testing.T) {
 // TestPeerPictureRetried: a picture whose server fails once is fetched on
 // the next try, not before it is due.
 func TestPeerPictureRetried(t *testing.T) {
-	h := pictureHub(t)
-	f := newFediverse(t)
-	group := f.actor("group", true)
-	followFake(t, h, f, group)
-	hp := newHostilePictures(t)
+	h, f, group, hp := pictureHubFollowing(t)
 	it := sendEventWithPicture(t, h, f, group, "flaky", hp.srv.URL+"/flaky.jpg", "A hall")
 	h.fed.FetchPeerPictures(context.Background())
 	if itemNow(t, h, it.ID).Picture.Local != nil || hp.flaky.Load() != 1 {
@@ -316,11 +313,7 @@ func TestPeerPictureRetried(t *testing.T) {
 // pass one timeout, not one per picture: its other pictures wait, untried,
 // for a later pass, and another server's picture is kept meanwhile.
 func TestHangingPeerHoldsUpNothing(t *testing.T) {
-	h := pictureHub(t)
-	f := newFediverse(t)
-	group := f.actor("group", true)
-	followFake(t, h, f, group)
-	hp := newHostilePictures(t)
+	h, f, group, hp := pictureHubFollowing(t)
 	var hangs atomic.Int32
 	release := make(chan struct{})
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -364,14 +357,8 @@ func TestMobilizonBannerFetched(t *testing.T) {
 	h := pictureHub(t)
 	f := newFediverse(t)
 	hp := newHostilePictures(t)
-	raw, err := os.ReadFile("testdata/activitypub/mobilizon-event-europe-london.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var obj map[string]any
-	json.Unmarshal(raw, &obj)
-	raw, _ = json.Marshal(map[string]any{"@context": obj["@context"], "id": obj["id"].(string) + "#create", "type": "Create",
-		"actor": obj["actor"], "to": obj["to"], "object": obj})
+	obj := activityDoc(t, "mobilizon-event-europe-london.json")
+	raw, _ := json.Marshal(inActivity("Create", obj, obj["actor"], "@context", "to"))
 	body, signer := rehost(t, f, raw)
 	body = bytes.ReplaceAll(body, []byte(f.srv.URL+"/media/"), []byte(hp.srv.URL+"/media/"))
 	var act map[string]any
@@ -397,11 +384,7 @@ func TestMobilizonBannerFetched(t *testing.T) {
 // TestBlockedPeersPicturesGo: blocking an actor removes its items and, with
 // them, their pictures.
 func TestBlockedPeersPicturesGo(t *testing.T) {
-	h := pictureHub(t)
-	f := newFediverse(t)
-	group := f.actor("group", true)
-	followFake(t, h, f, group)
-	hp := newHostilePictures(t)
+	h, f, group, hp := pictureHubFollowing(t)
 	it := sendEventWithPicture(t, h, f, group, "soon-blocked", hp.srv.URL+"/gps.jpg", "A hall")
 	h.fed.FetchPeerPictures(context.Background())
 	local := itemNow(t, h, it.ID).Picture.Local

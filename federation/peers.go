@@ -305,42 +305,35 @@ const (
 )
 
 // wakeBackfill nudges the backfill loop without blocking.
-func (ps *peers) wakeBackfill() {
-	select {
-	case ps.wake <- struct{}{}:
-	default:
-	}
-}
+func (ps *peers) wakeBackfill() { nudge(ps.wake) }
 
 // loop backfills accepted peers whose outbox is still to be read.
 func (ps *peers) loop(ctx context.Context) {
-	tick := time.NewTicker(backfillRetry)
-	defer tick.Stop()
-	for {
+	runLoop(ctx, backfillRetry, ps.wake, func() {
 		ps.retryFollowsDue(ctx)
 		ps.backfillDue(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-ps.wake:
-		case <-tick.C:
-		}
+	})
+}
+
+// listFor lists the peers for a background task; on an error it logs what
+// (unless ctx has ended) and lists none.
+func (ps *peers) listFor(ctx context.Context, what string) []*hub.Followed {
+	if ps.commons == nil {
+		return nil
 	}
+	list, err := ps.commons.FollowedList(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			ps.log.Error(what, "err", err)
+		}
+		return nil
+	}
+	return list
 }
 
 // backfillDue reads the outbox of every accepted peer not yet backfilled.
 func (ps *peers) backfillDue(ctx context.Context) {
-	if ps.commons == nil {
-		return
-	}
-	peers, err := ps.commons.FollowedList(ctx)
-	if err != nil {
-		if ctx.Err() == nil {
-			ps.log.Error("listing peers to backfill", "err", err)
-		}
-		return
-	}
-	for _, p := range peers {
+	for _, p := range ps.listFor(ctx, "listing peers to backfill") {
 		if p.State != hub.PeerAccepted || p.BackfilledAt != nil || ctx.Err() != nil {
 			continue
 		}

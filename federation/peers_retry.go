@@ -88,16 +88,7 @@ func (ps *peers) wakeLater(d time.Duration) {
 // retryFollowsDue sends again the Follow of every pending peer whose retry
 // has come, unless its server is refused now.
 func (ps *peers) retryFollowsDue(ctx context.Context) {
-	if ps.commons == nil {
-		return
-	}
-	list, err := ps.commons.FollowedList(ctx)
-	if err != nil {
-		if ctx.Err() == nil {
-			ps.log.Error("listing peers to follow again", "err", err)
-		}
-		return
-	}
+	list := ps.listFor(ctx, "listing peers to follow again")
 	now := ps.now()
 	for _, p := range list {
 		if p.State != hub.PeerPending || p.NextRetryAt == nil || p.NextRetryAt.After(now) || ctx.Err() != nil {

@@ -6,7 +6,6 @@ import (
 	"image"
 	_ "image/jpeg"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -53,14 +52,7 @@ func TestPicturesGoOutAsAttachments(t *testing.T) {
 	h := newHub(t)
 	f := newFediverse(t)
 	h.follow(f, f.actor("alice", true))
-	raw, err := os.ReadFile("testdata/activitypub/mastodon-note-attachment-blurhash-group-mention.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var note map[string]any
-	if err := json.Unmarshal(raw, &note); err != nil {
-		t.Fatal(err)
-	}
+	note := activityDoc(t, "mastodon-note-attachment-blurhash-group-mention.json")
 	real := note["attachment"].([]any)[0].(map[string]any)
 	realRead := readAsMastodon(t, real)
 	if realRead.remoteURL == "" || realRead.description == "" || realRead.contentType != "image/jpeg" || len(realRead.focus) != 2 {
@@ -169,12 +161,7 @@ func TestPeersPicturesAreKept(t *testing.T) {
 	f := newFediverse(t)
 	group := f.actor("group", true)
 	followFake(t, h, f, group)
-	raw, err := os.ReadFile("testdata/activitypub/mastodon-note-attachment-blurhash-group-mention.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var note map[string]any
-	json.Unmarshal(raw, &note)
+	note := activityDoc(t, "mastodon-note-attachment-blurhash-group-mention.json")
 	mastodonAttachment := note["attachment"].([]any)[0].(map[string]any)
 	tests := []struct {
 		name string

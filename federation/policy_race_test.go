@@ -5,13 +5,11 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
-	"github.com/commonplace-hub/commonplace/storage"
 )
 
 // gatedPolicy is the real commons store whose next policy read, once
@@ -42,11 +40,7 @@ func (g *gatedPolicy) Policy(ctx context.Context) (*hub.Policy, error) {
 // saw TestBlocksAndAllowlist fail that way.)
 func TestPolicyChangeBeatsAReadUnderWay(t *testing.T) {
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := federation.OpenTestDB(t)
 	gate := &gatedPolicy{FederationCommonsStore: db.Commons(), armed: make(chan struct{}), read: make(chan struct{}), release: make(chan struct{})}
 	base, _ := url.Parse("https://hub.example")
 	fed, err := federation.New(ctx, federation.Config{Content: hub.NewReader(db.Stores()), Store: db.Federation(), Commons: gate, BaseURL: base,

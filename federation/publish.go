@@ -72,24 +72,28 @@ func (f *Federation) desired(ctx context.Context, kind hub.Kind, id int64, st hu
 		return want, false, nil
 	case hub.KindGuide:
 		g, err := f.content.Guide(ctx, id)
-		if hub.ErrorCode(err) == hub.ENOTFOUND {
-			return nil, true, nil
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		return []wanted{{iri: f.itemURL(kind, g.Slug), obj: f.withPicture(ctx, f.guideObject(g, st), hub.OwnerGuide, g.ID)}}, false, nil
+		return wantOne(g, err, func(g *hub.Guide) wanted {
+			return wanted{iri: f.itemURL(kind, g.Slug), obj: f.withPicture(ctx, f.guideObject(g, st), hub.OwnerGuide, g.ID)}
+		})
 	case hub.KindCaseStudy:
 		c, err := f.content.CaseStudy(ctx, id)
-		if hub.ErrorCode(err) == hub.ENOTFOUND {
-			return nil, true, nil
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		return []wanted{{iri: f.itemURL(kind, c.Slug), obj: f.withPicture(ctx, f.caseStudyObject(c, st), hub.OwnerCaseStudy, c.ID)}}, false, nil
+		return wantOne(c, err, func(c *hub.CaseStudy) wanted {
+			return wanted{iri: f.itemURL(kind, c.Slug), obj: f.withPicture(ctx, f.caseStudyObject(c, st), hub.OwnerCaseStudy, c.ID)}
+		})
 	}
 	return nil, false, hub.Errorf(hub.EINVALID, "unknown item kind %q", kind)
+}
+
+// wantOne is what followers should have of an item that is one object,
+// read as v (or err): want(v), or nothing and gone when it is not there.
+func wantOne[T any](v T, err error, want func(T) wanted) ([]wanted, bool, error) {
+	if hub.ErrorCode(err) == hub.ENOTFOUND {
+		return nil, true, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return []wanted{want(v)}, false, nil
 }
 
 // SyncItem brings what followers have of an item in line with the item:
@@ -215,41 +219,32 @@ func (f *Federation) PublishDue(ctx context.Context) {
 // and addressed to its followers.
 func (f *Federation) newActivity(typ string, object any, objectIRI string) (*hub.OutActivity, error) {
 	now := f.now()
-	id := uris.Base(f.baseStr).Activity(randomID())
-	a := map[string]any{
-		"@context":  objectContext,
-		"id":        id,
-		"type":      typ,
-		"actor":     f.ActorID(),
+	return f.wrapActivity(now, typ, objectContext, object, objectIRI, typ == "Create" || typ == "Announce", map[string]any{
 		"published": now.UTC().Format(time.RFC3339),
 		"to":        []any{publicIRI},
 		"cc":        []any{f.followersIRI()},
-		"object":    object,
-	}
-	body, err := json.Marshal(a)
-	if err != nil {
-		return nil, err
-	}
-	return &hub.OutActivity{IRI: id, Type: typ, ObjectIRI: objectIRI, Public: typ == "Create" || typ == "Announce", Body: body, CreatedAt: now}, nil
+	})
 }
 
 // directActivity is an activity to one actor (Accept, Reject), not public.
 func (f *Federation) directActivity(typ string, object any, objectIRI, to string) (*hub.OutActivity, error) {
-	now := f.now()
+	return f.wrapActivity(f.now(), typ, asContext, object, objectIRI, false, map[string]any{"to": []any{to}})
+}
+
+// wrapActivity is an activity typ of the hub actor, made at now with a new
+// id, around object, in the JSON-LD context jsonld, with the fields of
+// more (its addressing); public says whether the outbox lists it.
+func (f *Federation) wrapActivity(now time.Time, typ string, jsonld, object any, objectIRI string, public bool, more map[string]any) (*hub.OutActivity, error) {
 	id := uris.Base(f.baseStr).Activity(randomID())
-	a := map[string]any{
-		"@context": asContext,
-		"id":       id,
-		"type":     typ,
-		"actor":    f.ActorID(),
-		"to":       []any{to},
-		"object":   object,
+	a := map[string]any{"@context": jsonld, "id": id, "type": typ, "actor": f.ActorID(), "object": object}
+	for k, v := range more {
+		a[k] = v
 	}
 	body, err := json.Marshal(a)
 	if err != nil {
 		return nil, err
 	}
-	return &hub.OutActivity{IRI: id, Type: typ, ObjectIRI: objectIRI, Body: body, CreatedAt: now}, nil
+	return &hub.OutActivity{IRI: id, Type: typ, ObjectIRI: objectIRI, Public: public, Body: body, CreatedAt: now}, nil
 }
 
 func randomID() string {

@@ -73,12 +73,7 @@ func newDispatcher(store hub.FederationStore, send func(context.Context, string,
 }
 
 // nudge wakes the loop without blocking: something was queued.
-func (d *dispatcher) nudge() {
-	select {
-	case d.wake <- struct{}{}:
-	default:
-	}
-}
+func (d *dispatcher) nudge() { nudge(d.wake) }
 
 // run claims and sends deliveries until ctx ends, then waits for the
 // deliveries under way.

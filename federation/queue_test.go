@@ -107,13 +107,7 @@ func TestDeliveryQueueSurvivesRestart(t *testing.T) {
 // An event series is published one occurrence at a time, as each comes
 // within the window (14 days), not all at once.
 func TestSeriesWindow(t *testing.T) {
-	h := newHub(t)
-	f := newFediverse(t)
-	h.follow(f, f.actor("sam", false))
-	now := h.clock.now()
-	start := time.Date(now.Year(), now.Month(), now.Day(), 19, 0, 0, 0, london).AddDate(0, 0, 1)
-	e := h.event("Weekly drop-in", start, "FREQ=WEEKLY")
-	waitFor(t, "Creates", func() bool { return len(f.deliveries("Create")) >= 2 })
+	h, f, e, start := followedWeeklySeries(t)
 	time.Sleep(200 * time.Millisecond)
 	creates := f.deliveries("Create")
 	if len(creates) != 2 {

@@ -168,6 +168,20 @@ var readerCases = []readerCase{
 	{"Friendica", fixture("friendica-2023.05.json"), friendicaSees},
 }
 
+// eachReader runs fn as a subtest for each server family, with a hub
+// followed by a reader on a server of that family.
+func eachReader(t *testing.T, fn func(t *testing.T, rc readerCase, h *testHub, f *fediverse)) {
+	for _, rc := range readerCases {
+		t.Run(rc.name, func(t *testing.T) {
+			h := newHub(t)
+			f := newFediverse(t)
+			f.nodeinfo = rc.nodeinfo(t)
+			h.follow(f, f.actor("reader", true))
+			fn(t, rc, h, f)
+		})
+	}
+}
+
 // checkReadable asserts a reader sees the title, when (with the zone),
 // where, the first lines and the link, none of it behind a warning.
 func checkReadable(t *testing.T, who string, s seen, link string) {
@@ -189,22 +203,16 @@ func checkReadable(t *testing.T, who string, s seen, link string) {
 // Every server family's readers see an event's title, date and time with
 // its zone, place, first lines and link, outside any content warning.
 func TestReadersSeeTheEventOnEveryServer(t *testing.T) {
-	for _, rc := range readerCases {
-		t.Run(rc.name, func(t *testing.T) {
-			h := newHub(t)
-			f := newFediverse(t)
-			f.nodeinfo = rc.nodeinfo(t)
-			h.follow(f, f.actor("reader", true))
-			e := h.event("Seed swap", time.Date(2027, 4, 3, 10, 0, 0, 0, london), "")
-			waitFor(t, "the Create", func() bool { return len(f.deliveries("Create")) == 1 })
-			d := f.deliveries("Create")[0]
-			if d.Verified != nil {
-				t.Fatalf("the rewritten delivery does not verify: %v", d.Verified)
-			}
-			obj, _ := d.Body["object"].(map[string]any)
-			checkReadable(t, rc.name, rc.sees(obj), h.base+"/events/"+e.Slug)
-		})
-	}
+	eachReader(t, func(t *testing.T, rc readerCase, h *testHub, f *fediverse) {
+		e := h.event("Seed swap", time.Date(2027, 4, 3, 10, 0, 0, 0, london), "")
+		waitFor(t, "the Create", func() bool { return len(f.deliveries("Create")) == 1 })
+		d := f.deliveries("Create")[0]
+		if d.Verified != nil {
+			t.Fatalf("the rewritten delivery does not verify: %v", d.Verified)
+		}
+		obj, _ := d.Body["object"].(map[string]any)
+		checkReadable(t, rc.name, rc.sees(obj), h.base+"/events/"+e.Slug)
+	})
 }
 
 // A title with markup characters shows as it is written on every server:
@@ -213,20 +221,14 @@ func TestReadersSeeTheEventOnEveryServer(t *testing.T) {
 // unknown tag and "&amp;" showed as "&").
 func TestTitlesShowAsWritten(t *testing.T) {
 	const title = `Tea & <cake> for "all" &amp; more`
-	for _, rc := range readerCases {
-		t.Run(rc.name, func(t *testing.T) {
-			h := newHub(t)
-			f := newFediverse(t)
-			f.nodeinfo = rc.nodeinfo(t)
-			h.follow(f, f.actor("reader", true))
-			h.event(title, time.Date(2027, 4, 3, 10, 0, 0, 0, london), "")
-			waitFor(t, "the Create", func() bool { return len(f.deliveries("Create")) == 1 })
-			obj, _ := f.deliveries("Create")[0].Body["object"].(map[string]any)
-			if v := rc.sees(obj).visible(); !strings.Contains(v, title) {
-				t.Errorf("%s: a reader does not see the title %q as written in:\n%s", rc.name, title, v)
-			}
-		})
-	}
+	eachReader(t, func(t *testing.T, rc readerCase, h *testHub, f *fediverse) {
+		h.event(title, time.Date(2027, 4, 3, 10, 0, 0, 0, london), "")
+		waitFor(t, "the Create", func() bool { return len(f.deliveries("Create")) == 1 })
+		obj, _ := f.deliveries("Create")[0].Body["object"].(map[string]any)
+		if v := rc.sees(obj).visible(); !strings.Contains(v, title) {
+			t.Errorf("%s: a reader does not see the title %q as written in:\n%s", rc.name, title, v)
+		}
+	})
 }
 
 // Hubs, Mobilizon and Gancio keep getting the full FEP-8a8e Event.
@@ -328,27 +330,21 @@ func TestFetchByIDFollowsTheAsker(t *testing.T) {
 // A guide reads as well: its title, that it is a guide from the hub, its
 // abstract and the link, outside any content warning, on every family.
 func TestReadersSeeAGuideOnEveryServer(t *testing.T) {
-	for _, rc := range readerCases {
-		t.Run(rc.name, func(t *testing.T) {
-			h := newHub(t)
-			f := newFediverse(t)
-			f.nodeinfo = rc.nodeinfo(t)
-			h.follow(f, f.actor("reader", true))
-			g := &hub.Guide{Title: "Running a drop-in", Summary: "How we run a weekly digital drop-in.", Body: "## Before\n\nBook the room."}
-			if err := h.svc.CreateGuide(h.host(), g); err != nil {
-				t.Fatal(err)
+	eachReader(t, func(t *testing.T, rc readerCase, h *testHub, f *fediverse) {
+		g := &hub.Guide{Title: "Running a drop-in", Summary: "How we run a weekly digital drop-in.", Body: "## Before\n\nBook the room."}
+		if err := h.svc.CreateGuide(h.host(), g); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the Create", func() bool { return len(f.deliveries("Create")) == 1 })
+		obj, _ := f.deliveries("Create")[0].Body["object"].(map[string]any)
+		s := rc.sees(obj)
+		if s.Warning != "" {
+			t.Errorf("behind a content warning %q", s.Warning)
+		}
+		for _, want := range []string{"Running a drop-in", "A guide from", "How we run a weekly digital drop-in.", h.base + "/guides/" + g.Slug} {
+			if !strings.Contains(s.visible(), want) {
+				t.Errorf("a reader does not see %q in:\n%s", want, s.visible())
 			}
-			waitFor(t, "the Create", func() bool { return len(f.deliveries("Create")) == 1 })
-			obj, _ := f.deliveries("Create")[0].Body["object"].(map[string]any)
-			s := rc.sees(obj)
-			if s.Warning != "" {
-				t.Errorf("behind a content warning %q", s.Warning)
-			}
-			for _, want := range []string{"Running a drop-in", "A guide from", "How we run a weekly digital drop-in.", h.base + "/guides/" + g.Slug} {
-				if !strings.Contains(s.visible(), want) {
-					t.Errorf("a reader does not see %q in:\n%s", want, s.visible())
-				}
-			}
-		})
-	}
+		}
+	})
 }

@@ -41,10 +41,7 @@ type rfc9421Post struct {
 
 func (f *fediverse) request9421(p rfc9421Post) *http.Request {
 	f.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, p.url, bytes.NewReader(p.body))
-	if err != nil {
-		f.t.Fatal(err)
-	}
+	req := activityRequest(f.t, p.url, p.body)
 	if p.created.IsZero() {
 		p.created = time.Now()
 	}
@@ -91,6 +88,7 @@ func (f *fediverse) request9421(p rfc9421Post) *http.Request {
 	}
 	base := strings.Join(append(lines, `"@signature-params": `+params), "\n")
 	var sig []byte
+	var err error
 	switch k := p.key.(type) {
 	case ed25519.PrivateKey:
 		sig = ed25519.Sign(k, []byte(base))

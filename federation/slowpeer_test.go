@@ -15,6 +15,21 @@ import (
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
+// acceptingServer is a server on 127.0.0.1 that accepts every delivery
+// at once, counting them in got.
+func acceptingServer(t *testing.T, got *atomic.Int64) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.NotFound(w, r) // NodeInfo: the hub asks what the server runs
+			return
+		}
+		got.Add(1)
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // A server that hangs holds at most perHost delivery workers (2 of this
 // hub's 4): deliveries to other servers go out meanwhile, and the slow
 // server's own deliveries still arrive, a few at a time.
@@ -42,15 +57,7 @@ func TestSlowServerDoesNotHoldOthers(t *testing.T) {
 	var once sync.Once
 	letGo := func() { once.Do(func() { close(release) }) }
 	t.Cleanup(func() { letGo(); slow.Close() })
-	fast := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			http.NotFound(w, r) // NodeInfo: the hub asks what the server runs
-			return
-		}
-		fastGot.Add(1)
-		w.WriteHeader(http.StatusAccepted)
-	}))
-	t.Cleanup(fast.Close)
+	fast := acceptingServer(t, &fastGot)
 	for i := range 10 {
 		for _, srv := range []*httptest.Server{slow, fast} {
 			if err := h.db.Federation().SaveFollower(h.host(), &hub.FollowerRecord{
@@ -202,15 +209,7 @@ func TestGarbagePeersDoNotHoldOthers(t *testing.T) {
 	}))
 	t.Cleanup(loop.Close)
 	var fastGot atomic.Int64
-	fast := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			http.NotFound(w, r) // NodeInfo: the hub asks what the server runs
-			return
-		}
-		fastGot.Add(1)
-		w.WriteHeader(http.StatusAccepted)
-	}))
-	t.Cleanup(fast.Close)
+	fast := acceptingServer(t, &fastGot)
 
 	garbage := map[string]string{hugeError.URL: "50 MB error page", loop.URL: "redirect loop"}
 	for i := range 5 {

@@ -3,6 +3,8 @@ package federation_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"testing"
 	"time"
 
@@ -90,4 +92,22 @@ func TestSentDocumentsParseWithGoFed(t *testing.T) {
 	if _, ok := toType(f.deliveries("Accept")[0].Raw).(vocab.ActivityStreamsAccept); !ok {
 		t.Error("Accept is not an Accept to go-fed")
 	}
+}
+
+// getWith fetches u asking for accept; it returns the answer, its body
+// read and closed, and the body.
+func getWith(t testing.TB, u, accept string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	req.Header.Set("Accept", accept)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, b
 }

@@ -90,14 +90,7 @@ func keyOwnerOf(d doc, keyID string) string {
 // fetchActorDoc fetches an actor from its own id: the document must carry
 // that id exactly (fetchDoc has already checked it came from that origin).
 func (f *Federation) fetchActorDoc(ctx context.Context, id string) (doc, error) {
-	d, err := f.fetchDoc(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if d.id() != id {
-		return nil, fmt.Errorf("%s answered with the document %q, not itself", id, d.id())
-	}
-	return d, nil
+	return f.fetchOwn(ctx, id, "%s answered with the document %q, not itself")
 }
 
 // fetchActor fetches and parses an actor from its own id, and caches it

@@ -8,18 +8,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 )
 
-// keyFixtures says, for each real actor or key document in
-// testdata/keys (sources in its README), how its server signs and what
-// the hub must make of it. A key or stub document comes with the owner
-// actor its server would serve beside it.
-var keyFixtures = map[string]struct {
+// keyFixture is what the hub must make of one key document.
+type keyFixture struct {
 	// signWith picks the keyId the server signs with, from the actor id
 	// and the key id the document publishes. Nil: the published key id.
 	signWith func(actor, published string) string
@@ -28,7 +23,13 @@ var keyFixtures = map[string]struct {
 	owner string
 	// genuine is the answer to a genuine Follow signed this way.
 	genuine int
-}{
+}
+
+// keyFixtures says, for each real actor or key document in
+// testdata/keys (sources in its README), how its server signs and what
+// the hub must make of it. A key or stub document comes with the owner
+// actor its server would serve beside it.
+var keyFixtures = map[string]keyFixture{
 	"mastodon-actor.json":                            {genuine: 202},
 	"mastodon-instance-actor.json":                   {genuine: 202},
 	"gotosocial-actor.json":                          {genuine: 202},
@@ -161,85 +162,70 @@ func publishedKey(d map[string]any) (keyID, actor string) {
 func TestRealKeyDocuments(t *testing.T) {
 	h := newHub(t)
 	fv := newFediverse(t) // only its signing code is used
-	files, _ := filepath.Glob("testdata/keys/*.json")
-	if len(files) != len(keyFixtures) {
-		t.Errorf("%d key documents, %d expectations", len(files), len(keyFixtures))
-	}
-	for _, file := range files {
-		name := filepath.Base(file)
-		t.Run(name, func(t *testing.T) {
-			want, ok := keyFixtures[name]
-			if !ok {
-				t.Fatal("no expectation for this document")
-			}
-			raw, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			signer := fv.actor(strings.TrimSuffix(name, ".json"), false)
-			der, _ := x509.MarshalPKIXPublicKey(&signer.key.PublicKey)
-			pemText := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	eachFixture(t, "testdata/keys/*.json", keyFixtures, func(t *testing.T, name string, raw []byte, want keyFixture) {
+		signer := fv.actor(strings.TrimSuffix(name, ".json"), false)
+		der, _ := x509.MarshalPKIXPublicKey(&signer.key.PublicKey)
+		pemText := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 
-			origin, attacker := newDocServer(t), newDocServer(t)
-			d := moveTo(t, raw, origin.srv.URL, pemText)
-			keyID, actor := publishedKey(d)
-			if _, full := d["inbox"]; full {
-				origin.serveAt(t, actor, d)
-				if stripFrag(keyID) != actor {
-					// A key at its own path: GoToSocial answers there with
-					// a stub actor (gotosocial-main-key-stub.json).
-					origin.serveAt(t, keyID, map[string]any{"id": actor, "type": d["type"], "publicKey": d["publicKey"]})
-				}
+		origin, attacker := newDocServer(t), newDocServer(t)
+		d := moveTo(t, raw, origin.srv.URL, pemText)
+		keyID, actor := publishedKey(d)
+		if _, full := d["inbox"]; full {
+			origin.serveAt(t, actor, d)
+			if stripFrag(keyID) != actor {
+				// A key at its own path: GoToSocial answers there with
+				// a stub actor (gotosocial-main-key-stub.json).
+				origin.serveAt(t, keyID, map[string]any{"id": actor, "type": d["type"], "publicKey": d["publicKey"]})
+			}
+		} else {
+			// A key document or stub, at its key id; and its owner.
+			origin.serveAt(t, keyID, d)
+			owner := map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "id": actor, "type": "Person",
+				"preferredUsername": "owner", "inbox": actor + "/inbox"}
+			if want.owner == "iri" {
+				owner["publicKey"] = keyID
 			} else {
-				// A key document or stub, at its key id; and its owner.
-				origin.serveAt(t, keyID, d)
-				owner := map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "id": actor, "type": "Person",
-					"preferredUsername": "owner", "inbox": actor + "/inbox"}
-				if want.owner == "iri" {
-					owner["publicKey"] = keyID
-				} else {
-					owner["publicKey"] = map[string]any{"id": strings.TrimSuffix(actor, "/") + "#main-key", "owner": actor, "publicKeyPem": pemText}
-					if strings.HasSuffix(keyID, "/main-key") { // GoToSocial's actor publishes the stub's key
-						owner["publicKey"].(map[string]any)["id"] = keyID
-					}
+				owner["publicKey"] = map[string]any{"id": strings.TrimSuffix(actor, "/") + "#main-key", "owner": actor, "publicKeyPem": pemText}
+				if strings.HasSuffix(keyID, "/main-key") { // GoToSocial's actor publishes the stub's key
+					owner["publicKey"].(map[string]any)["id"] = keyID
 				}
-				origin.serveAt(t, actor, owner)
 			}
-			signWith := keyID
-			if want.signWith != nil {
-				signWith = want.signWith(actor, keyID)
-			}
-			follow := func(a string) []byte {
-				b, _ := json.Marshal(map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "type": "Follow",
-					"id": strings.TrimSuffix(a, "/") + "/follows/" + randomHex(), "actor": a, "object": h.actorID()})
-				return b
-			}
+			origin.serveAt(t, actor, owner)
+		}
+		signWith := keyID
+		if want.signWith != nil {
+			signWith = want.signWith(actor, keyID)
+		}
+		follow := func(a string) []byte {
+			b, _ := json.Marshal(map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "type": "Follow",
+				"id": strings.TrimSuffix(a, "/") + "/follows/" + randomHex(), "actor": a, "object": h.actorID()})
+			return b
+		}
 
-			// Forged: the attacker serves the same document, naming the
-			// genuine ids, at their own address ...
-			forgedKey := strings.Replace(signWith, origin.srv.URL, attacker.srv.URL, 1)
-			attacker.serveAt(t, forgedKey, d)
-			if resp := fv.post(signedPost{a: signer, url: h.inbox(), body: follow(actor), keyID: forgedKey}); resp.StatusCode != http.StatusUnauthorized {
-				t.Errorf("the document served by another server, claiming %s: %d, want 401", actor, resp.StatusCode)
-			}
-			// ... or as their own actor whose key names the genuine actor as owner.
-			vouch := moveTo(t, raw, attacker.srv.URL, pemText)
-			if pk, ok := vouch["publicKey"].(map[string]any); ok {
-				pk["owner"] = actor
-			}
-			vouch["owner"] = actor
-			vk, _ := publishedKey(vouch)
-			attacker.serveAt(t, vk, vouch)
-			if resp := fv.post(signedPost{a: signer, url: h.inbox(), body: follow(actor), keyID: vk}); resp.StatusCode != http.StatusUnauthorized {
-				t.Errorf("another server's key document vouching for %s: %d, want 401", actor, resp.StatusCode)
-			}
+		// Forged: the attacker serves the same document, naming the
+		// genuine ids, at their own address ...
+		forgedKey := strings.Replace(signWith, origin.srv.URL, attacker.srv.URL, 1)
+		attacker.serveAt(t, forgedKey, d)
+		if resp := fv.post(signedPost{a: signer, url: h.inbox(), body: follow(actor), keyID: forgedKey}); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("the document served by another server, claiming %s: %d, want 401", actor, resp.StatusCode)
+		}
+		// ... or as their own actor whose key names the genuine actor as owner.
+		vouch := moveTo(t, raw, attacker.srv.URL, pemText)
+		if pk, ok := vouch["publicKey"].(map[string]any); ok {
+			pk["owner"] = actor
+		}
+		vouch["owner"] = actor
+		vk, _ := publishedKey(vouch)
+		attacker.serveAt(t, vk, vouch)
+		if resp := fv.post(signedPost{a: signer, url: h.inbox(), body: follow(actor), keyID: vk}); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("another server's key document vouching for %s: %d, want 401", actor, resp.StatusCode)
+		}
 
-			// Genuine.
-			if resp := fv.post(signedPost{a: signer, url: h.inbox(), body: follow(actor), keyID: signWith}); resp.StatusCode != want.genuine {
-				t.Errorf("genuine Follow signed with %s: %d, want %d", signWith, resp.StatusCode, want.genuine)
-			}
-		})
-	}
+		// Genuine.
+		if resp := fv.post(signedPost{a: signer, url: h.inbox(), body: follow(actor), keyID: signWith}); resp.StatusCode != want.genuine {
+			t.Errorf("genuine Follow signed with %s: %d, want %d", signWith, resp.StatusCode, want.genuine)
+		}
+	})
 }
 
 func stripFrag(iri string) string {

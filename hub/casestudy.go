@@ -60,10 +60,7 @@ func (c *CaseStudy) Sections() []CaseStudySection {
 // Validate checks and normalises a case study.
 func (c *CaseStudy) Validate() error {
 	f := fieldErrors{}
-	c.Title = strings.TrimSpace(c.Title)
-	c.Summary = strings.TrimSpace(c.Summary)
-	checkText(f, "title", "Title", c.Title, true, MaxTitle)
-	checkText(f, "summary", "Summary", c.Summary, false, MaxSummary)
+	checkTitleSummary(f, &c.Title, &c.Summary)
 	checkText(f, "problem", "The problem", c.Problem, true, MaxBody)
 	checkText(f, "approach", "What we tried", c.Approach, false, MaxBody)
 	checkText(f, "tools", "Tools used", c.Tools, false, MaxBody)
@@ -71,8 +68,7 @@ func (c *CaseStudy) Validate() error {
 	checkText(f, "lessons", "What we would do differently", c.Lessons, false, MaxBody)
 	checkText(f, "organisation", "Organisation", c.Organisation, false, MaxTitle)
 	checkText(f, "contact", "Contact", c.Contact, false, MaxShort)
-	c.Tags = normaliseTags(c.Tags)
-	checkTags(f, c.Tags)
+	normaliseAndCheckTags(f, &c.Tags)
 	return f.err("case study")
 }
 

@@ -315,31 +315,28 @@ func (s *Service) RecentComments(ctx context.Context, limit int) ([]*Comment, er
 
 // HideComment hides (or shows again) a comment; editors and admins.
 func (s *Service) HideComment(ctx context.Context, id int64, hidden bool) error {
-	if err := requireEditor(ctx); err != nil {
-		return err
-	}
-	if s.Commons == nil {
-		return Errorf(ENOTFOUND, "There is no such comment.")
-	}
-	if err := s.Commons.SetCommentHidden(ctx, id, hidden); err != nil {
-		return err
-	}
-	s.Logger.Info("comment moderated", "comment", id, "hidden", hidden, "by", actorName(ctx))
-	return nil
+	return s.changeComment(ctx, func(c CommonsStore) error { return c.SetCommentHidden(ctx, id, hidden) },
+		"comment moderated", "comment", id, "hidden", hidden)
 }
 
 // DeleteComment removes a comment for good; editors and admins.
 func (s *Service) DeleteComment(ctx context.Context, id int64) error {
+	return s.changeComment(ctx, func(c CommonsStore) error { return c.DeleteComment(ctx, id) }, "comment deleted", "comment", id)
+}
+
+// changeComment makes an editor's change to a comment and logs it as msg
+// with args and who made it. ENOTFOUND when the hub keeps no comments.
+func (s *Service) changeComment(ctx context.Context, change func(CommonsStore) error, msg string, args ...any) error {
 	if err := requireEditor(ctx); err != nil {
 		return err
 	}
 	if s.Commons == nil {
 		return Errorf(ENOTFOUND, "There is no such comment.")
 	}
-	if err := s.Commons.DeleteComment(ctx, id); err != nil {
+	if err := change(s.Commons); err != nil {
 		return err
 	}
-	s.Logger.Info("comment deleted", "comment", id, "by", actorName(ctx))
+	s.Logger.Info(msg, append(args, "by", actorName(ctx))...)
 	return nil
 }
 

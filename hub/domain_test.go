@@ -9,15 +9,6 @@ import (
 	"github.com/commonplace-hub/commonplace/hub"
 )
 
-func mustZone(t *testing.T, name string) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
-}
-
 func fieldKeys(err error) string {
 	var keys []string
 	for k := range hub.ErrorFields(err) {
@@ -28,7 +19,7 @@ func fieldKeys(err error) string {
 }
 
 func TestDomainEventValidate(t *testing.T) {
-	london := mustZone(t, "Europe/London")
+	london := zone(t, "Europe/London")
 	base := func() *hub.Event {
 		return &hub.Event{Title: "Drop-in", TimeZone: "Europe/London",
 			Start: time.Date(2026, 10, 6, 10, 0, 0, 0, london), End: time.Date(2026, 10, 6, 12, 0, 0, 0, london)}
@@ -174,7 +165,7 @@ func TestDomainRecurrenceAcrossDST(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			loc := mustZone(t, tt.zone)
+			loc := zone(t, tt.zone)
 			s := tt.start
 			start := time.Date(s[0], time.Month(s[1]), s[2], s[3], s[4], 0, 0, loc)
 			e := &hub.Event{Title: "x", TimeZone: tt.zone, Start: start, End: start.Add(time.Duration(tt.minutes) * time.Minute), Recurrence: tt.rule, Exceptions: tt.exceptions}
@@ -192,7 +183,7 @@ func TestDomainRecurrenceAcrossDST(t *testing.T) {
 }
 
 func TestDomainAllDayRecurringKeepsWholeDays(t *testing.T) {
-	london := mustZone(t, "Europe/London")
+	london := zone(t, "Europe/London")
 	e := &hub.Event{Title: "Market", TimeZone: "Europe/London", AllDay: true, Recurrence: "FREQ=WEEKLY",
 		Start: time.Date(2026, 10, 17, 0, 0, 0, 0, london), End: time.Date(2026, 10, 18, 0, 0, 0, 0, london)}
 	if err := e.Validate(); err != nil {
@@ -214,7 +205,7 @@ func TestDomainAllDayRecurringKeepsWholeDays(t *testing.T) {
 }
 
 func TestDomainMaxBoundsExpansion(t *testing.T) {
-	london := mustZone(t, "Europe/London")
+	london := zone(t, "Europe/London")
 	e := &hub.Event{Title: "x", TimeZone: "Europe/London", Recurrence: "FREQ=DAILY",
 		Start: time.Date(2026, 1, 1, 9, 0, 0, 0, london), End: time.Date(2026, 1, 1, 10, 0, 0, 0, london)}
 	if n := len(e.Occurrences(e.Start, e.Start.AddDate(5, 0, 0), 7)); n != 7 {
@@ -223,7 +214,7 @@ func TestDomainMaxBoundsExpansion(t *testing.T) {
 }
 
 func TestDomainRepeatRuleRoundTrip(t *testing.T) {
-	london := mustZone(t, "Europe/London")
+	london := zone(t, "Europe/London")
 	firstThursday := time.Date(2026, 11, 5, 18, 30, 0, 0, london)
 	tests := []struct {
 		rule     hub.RepeatRule

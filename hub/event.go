@@ -304,20 +304,9 @@ func (e *Event) Validate() error {
 	checkText(f, "description", "Description", e.Description, false, MaxBody)
 	checkText(f, "organiser", "Organiser", e.Organiser, false, MaxTitle)
 	checkText(f, "accessibility", "Accessibility notes", e.Accessibility, false, MaxSummary)
-	e.OnlineURL = strings.TrimSpace(e.OnlineURL)
-	if e.OnlineURL != "" {
-		if msg := checkURL(e.OnlineURL); msg != "" {
-			f.add("online_url", msg)
-		}
-	}
-	e.BookingURL = strings.TrimSpace(e.BookingURL)
-	if e.BookingURL != "" {
-		if msg := checkURL(e.BookingURL); msg != "" {
-			f.add("booking_url", msg)
-		}
-	}
-	e.Tags = normaliseTags(e.Tags)
-	checkTags(f, e.Tags)
+	checkOptionalURL(f, "online_url", &e.OnlineURL)
+	checkOptionalURL(f, "booking_url", &e.BookingURL)
+	normaliseAndCheckTags(f, &e.Tags)
 
 	loc, err := loadLocation(e.TimeZone)
 	// "Local" would tie the event to the server's zone, which can change.

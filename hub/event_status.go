@@ -210,6 +210,28 @@ func (o Occurrence) StatusText() string {
 	return o.Status.StatusLabel() + ": " + o.StatusReason
 }
 
+// StatusIn is the line readers see for an occurrence that is not going
+// ahead as planned, in w's language ("Cancelled: room flooded" in
+// English), for pages and federated summaries; "" for a scheduled one.
+func (o Occurrence) StatusIn(w Words) string {
+	if !o.Status.Marked() {
+		return ""
+	}
+	var label string
+	switch o.Status {
+	case StatusCancelled:
+		label = w.T("Cancelled")
+	case StatusPostponed:
+		label = w.T("Postponed")
+	default:
+		label = w.T("Rescheduled")
+	}
+	if o.StatusReason == "" {
+		return label
+	}
+	return w.T("[a status and its reason] %s: %s", label, o.StatusReason)
+}
+
 // AdoptImportedEvent gives an event that a one-off calendar import made
 // to the subscription feedID, so that subscribing to a feed imported once
 // before keeps its events instead of copying them.

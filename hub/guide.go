@@ -2,7 +2,6 @@ package hub
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
@@ -30,13 +29,9 @@ type Guide struct {
 // Validate checks and normalises a guide.
 func (g *Guide) Validate() error {
 	f := fieldErrors{}
-	g.Title = strings.TrimSpace(g.Title)
-	g.Summary = strings.TrimSpace(g.Summary)
-	checkText(f, "title", "Title", g.Title, true, MaxTitle)
-	checkText(f, "summary", "Summary", g.Summary, false, MaxSummary)
+	checkTitleSummary(f, &g.Title, &g.Summary)
 	checkText(f, "body", "The guide text", g.Body, true, MaxBody)
-	g.Tags = normaliseTags(g.Tags)
-	checkTags(f, g.Tags)
+	normaliseAndCheckTags(f, &g.Tags)
 	return f.err("guide")
 }
 

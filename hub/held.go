@@ -25,17 +25,8 @@ func (s *Service) HeldComments(ctx context.Context) ([]*Comment, error) {
 // ApproveComment shows a held reply to readers; editors and admins.
 // ENOTFOUND when no reply with that id is held.
 func (s *Service) ApproveComment(ctx context.Context, id int64) error {
-	if err := requireEditor(ctx); err != nil {
-		return err
-	}
-	if s.Commons == nil {
-		return Errorf(ENOTFOUND, "There is no such comment.")
-	}
-	if err := s.Commons.ReleaseComment(ctx, id); err != nil {
-		return err
-	}
-	s.Logger.Info("held reply approved", slog.Group("comment", "id", id), "by", actorName(ctx))
-	return nil
+	return s.changeComment(ctx, func(c CommonsStore) error { return c.ReleaseComment(ctx, id) },
+		"held reply approved", slog.Group("comment", "id", id))
 }
 
 // RejectComment deletes a held reply; editors and admins. ENOTFOUND when

@@ -58,6 +58,33 @@ func Slugify(s string) string {
 	return out
 }
 
+// checkOptionalURL trims an optional web address and checks it (checkURL)
+// when there is one.
+func checkOptionalURL(f fieldErrors, field string, u *string) {
+	*u = strings.TrimSpace(*u)
+	if *u == "" {
+		return
+	}
+	if msg := checkURL(*u); msg != "" {
+		f.add(field, msg)
+	}
+}
+
+// checkTitleSummary trims the title and summary of a guide or case study
+// and checks them.
+func checkTitleSummary(f fieldErrors, title, summary *string) {
+	*title, *summary = strings.TrimSpace(*title), strings.TrimSpace(*summary)
+	checkText(f, "title", "Title", *title, true, MaxTitle)
+	checkText(f, "summary", "Summary", *summary, false, MaxSummary)
+}
+
+// normaliseAndCheckTags normalises a list of tags (normaliseTags) and
+// checks it.
+func normaliseAndCheckTags(f fieldErrors, tags *[]string) {
+	*tags = normaliseTags(*tags)
+	checkTags(f, *tags)
+}
+
 // checkURL reports what is wrong with an absolute http(s) URL, or "".
 func checkURL(raw string) string {
 	u, err := url.Parse(raw)

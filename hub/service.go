@@ -176,6 +176,30 @@ func requireEditor(ctx context.Context) error {
 	return nil
 }
 
+// requireValidEdit checks that an editor is acting (requireEditor) and
+// that what they send is valid.
+func requireValidEdit(ctx context.Context, v interface{ Validate() error }) error {
+	if err := requireEditor(ctx); err != nil {
+		return err
+	}
+	return v.Validate()
+}
+
+// editExisting checks that an editor is acting, finds the stored version
+// of what they edit (by its id), and checks that the new one, v, is
+// valid; it returns the stored one.
+func editExisting[T any](ctx context.Context, find func(context.Context, int64) (T, error), id int64, v interface{ Validate() error }) (T, error) {
+	var zero T
+	if err := requireEditor(ctx); err != nil {
+		return zero, err
+	}
+	old, err := find(ctx, id)
+	if err != nil {
+		return zero, err
+	}
+	return old, v.Validate()
+}
+
 func requireAdmin(ctx context.Context) error {
 	o := OrganiserFrom(ctx)
 	if o == nil {
@@ -256,10 +280,7 @@ func (s *Service) prepareEventPlace(ctx context.Context, e *Event) error {
 // CreateEvent validates and stores a new event; a new Place given inline is
 // created with it.
 func (s *Service) CreateEvent(ctx context.Context, e *Event) error {
-	if err := requireEditor(ctx); err != nil {
-		return err
-	}
-	if err := e.Validate(); err != nil {
+	if err := requireValidEdit(ctx, e); err != nil {
 		return err
 	}
 	if err := s.prepareEventPlace(ctx, e); err != nil {
@@ -278,14 +299,8 @@ func (s *Service) CreateEvent(ctx context.Context, e *Event) error {
 
 // UpdateEvent validates and saves an existing event.
 func (s *Service) UpdateEvent(ctx context.Context, e *Event) error {
-	if err := requireEditor(ctx); err != nil {
-		return err
-	}
-	old, err := s.Events.FindEventByID(ctx, e.ID)
+	old, err := editExisting(ctx, s.Events.FindEventByID, e.ID, e)
 	if err != nil {
-		return err
-	}
-	if err := e.Validate(); err != nil {
 		return err
 	}
 	if err := s.prepareEventPlace(ctx, e); err != nil {
@@ -331,10 +346,7 @@ func (s *Service) ListPlaces(ctx context.Context) ([]*Place, error) {
 
 // CreatePlace validates and stores a place.
 func (s *Service) CreatePlace(ctx context.Context, p *Place) error {
-	if err := requireEditor(ctx); err != nil {
-		return err
-	}
-	if err := p.Validate(); err != nil {
+	if err := requireValidEdit(ctx, p); err != nil {
 		return err
 	}
 	p.Slug = Slugify(p.Name)
@@ -343,14 +355,8 @@ func (s *Service) CreatePlace(ctx context.Context, p *Place) error {
 
 // UpdatePlace validates and saves a place.
 func (s *Service) UpdatePlace(ctx context.Context, p *Place) error {
-	if err := requireEditor(ctx); err != nil {
-		return err
-	}
-	old, err := s.Places.FindPlaceByID(ctx, p.ID)
+	old, err := editExisting(ctx, s.Places.FindPlaceByID, p.ID, p)
 	if err != nil {
-		return err
-	}
-	if err := p.Validate(); err != nil {
 		return err
 	}
 	p.Slug, p.CreatedAt = old.Slug, old.CreatedAt
@@ -380,10 +386,7 @@ func (s *Service) ListTags(ctx context.Context) ([]*Tag, error) {
 // ECONFLICT when a topic with that slug
 // exists ("Food" and "food!" are one topic).
 func (s *Service) CreateTag(ctx context.Context, t *Tag) error {
-	if err := requireEditor(ctx); err != nil {
-		return err
-	}
-	if err := t.Validate(); err != nil {
+	if err := requireValidEdit(ctx, t); err != nil {
 		return err
 	}
 	t.Slug, t.Uses = Slugify(t.Name), 0
@@ -392,10 +395,7 @@ func (s *Service) CreateTag(ctx context.Context, t *Tag) error {
 
 // UpdateTag renames or describes a tag.
 func (s *Service) UpdateTag(ctx context.Context, t *Tag) error {
-	if err := requireEditor(ctx); err != nil {
-		return err
-	}
-	if err := t.Validate(); err != nil {
+	if err := requireValidEdit(ctx, t); err != nil {
 		return err
 	}
 	return s.Tags.UpdateTag(ctx, t)
@@ -432,10 +432,7 @@ func revisionOf(ctx context.Context, g *Guide, note string) *GuideRevision {
 
 // CreateGuide validates and stores a guide as its first revision.
 func (s *Service) CreateGuide(ctx context.Context, g *Guide) error {
-	if err := requireEditor(ctx); err != nil {
-		return err
-	}
-	if err := g.Validate(); err != nil {
+	if err := requireValidEdit(ctx, g); err != nil {
 		return err
 	}
 	var err error
@@ -465,14 +462,8 @@ func (s *Service) UpdateGuideWithNote(ctx context.Context, g *Guide, note string
 }
 
 func (s *Service) updateGuide(ctx context.Context, g *Guide, note string) error {
-	if err := requireEditor(ctx); err != nil {
-		return err
-	}
-	old, err := s.Guides.FindGuideByID(ctx, g.ID)
+	old, err := editExisting(ctx, s.Guides.FindGuideByID, g.ID, g)
 	if err != nil {
-		return err
-	}
-	if err := g.Validate(); err != nil {
 		return err
 	}
 	if g.AdaptedFrom, err = s.resolveAdaptedFrom(ctx, "guide", g.AdaptedFrom, old.AdaptedFrom); err != nil {
@@ -564,10 +555,7 @@ func (s *Service) checkPlaceRef(ctx context.Context, id int64) error {
 
 // CreateCaseStudy validates and stores a case study.
 func (s *Service) CreateCaseStudy(ctx context.Context, c *CaseStudy) error {
-	if err := requireEditor(ctx); err != nil {
-		return err
-	}
-	if err := c.Validate(); err != nil {
+	if err := requireValidEdit(ctx, c); err != nil {
 		return err
 	}
 	if err := s.checkPlaceRef(ctx, c.PlaceID); err != nil {
@@ -587,14 +575,8 @@ func (s *Service) CreateCaseStudy(ctx context.Context, c *CaseStudy) error {
 
 // UpdateCaseStudy validates and saves a case study.
 func (s *Service) UpdateCaseStudy(ctx context.Context, c *CaseStudy) error {
-	if err := requireEditor(ctx); err != nil {
-		return err
-	}
-	old, err := s.CaseStudies.FindCaseStudyByID(ctx, c.ID)
+	old, err := editExisting(ctx, s.CaseStudies.FindCaseStudyByID, c.ID, c)
 	if err != nil {
-		return err
-	}
-	if err := c.Validate(); err != nil {
 		return err
 	}
 	if err := s.checkPlaceRef(ctx, c.PlaceID); err != nil {

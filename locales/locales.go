@@ -136,27 +136,17 @@ func parseMessage(id string, v any) (Message, error) {
 		m.Other = v
 		return m, nil
 	case map[string]any:
+		forms := map[string]*string{"zero": &m.Zero, "one": &m.One, "two": &m.Two, "few": &m.Few, "many": &m.Many, "other": &m.Other}
 		for k, x := range v {
 			s, ok := x.(string)
 			if !ok {
 				return m, fmt.Errorf("form %q is not text", k)
 			}
-			switch k {
-			case "zero":
-				m.Zero = s
-			case "one":
-				m.One = s
-			case "two":
-				m.Two = s
-			case "few":
-				m.Few = s
-			case "many":
-				m.Many = s
-			case "other":
-				m.Other = s
-			default:
+			form, ok := forms[k]
+			if !ok {
 				return m, fmt.Errorf("unknown form %q (zero, one, two, few, many, other)", k)
 			}
+			*form = s
 		}
 		if m.Other == "" {
 			return m, fmt.Errorf("a plural message needs its other form")

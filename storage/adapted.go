@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"strings"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -13,31 +12,35 @@ import (
 
 var _ hub.AdaptationStore = (*CommonsStore)(nil)
 
+// loadAdapted reads what the local items ids of kind are adapted from
+// (loadAdaptedFrom) and peers' adaptations of them (loadAdaptedBy).
+func loadAdapted(ctx context.Context, q queryer, kind hub.Kind, ids []int64) (map[int64]*hub.AdaptedFrom, map[int64][]*hub.Adaptation, error) {
+	from, err := loadAdaptedFrom(ctx, q, kind, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	by, err := loadAdaptedBy(ctx, q, kind, ids)
+	return from, by, err
+}
+
 // loadAdaptedFrom reads the originals of the local items ids of kind.
 func loadAdaptedFrom(ctx context.Context, q queryer, kind hub.Kind, ids []int64) (map[int64]*hub.AdaptedFrom, error) {
 	out := map[int64]*hub.AdaptedFrom{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := []any{kind}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	rows, err := q.QueryContext(ctx, `SELECT item_id, object_id, url, title, original_kind, origin_actor, origin_name, origin_username, origin_url, origin_host
-		FROM adapted_from WHERE kind = ? AND item_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	err := queryEach(ctx, q, `SELECT item_id, object_id, url, title, original_kind, origin_actor, origin_name, origin_username, origin_url, origin_host
+		FROM adapted_from WHERE kind = ? AND item_id IN (`+placeholders(len(ids))+`)`, append([]any{kind}, int64Args(ids)...), func(r rowScanner) error {
+		var id int64
+		a := &hub.AdaptedFrom{}
+		err := r.Scan(&id, &a.ObjectID, &a.URL, &a.Title, &a.Kind, &a.Origin.ActorID, &a.Origin.Name, &a.Origin.Username, &a.Origin.URL, &a.Origin.Host)
+		out[id] = a
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		a := &hub.AdaptedFrom{}
-		if err := rows.Scan(&id, &a.ObjectID, &a.URL, &a.Title, &a.Kind, &a.Origin.ActorID, &a.Origin.Name, &a.Origin.Username, &a.Origin.URL, &a.Origin.Host); err != nil {
-			return nil, err
-		}
-		out[id] = a
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // loadAdaptedBy reads peers' adaptations of the local items ids of kind.
@@ -46,12 +49,8 @@ func loadAdaptedBy(ctx context.Context, q queryer, kind hub.Kind, ids []int64) (
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := []any{kind}
-	for _, id := range ids {
-		args = append(args, id)
-	}
 	list, err := queryAll(ctx, q, scanAdaptation, "list adaptations", `SELECT `+adaptationCols+` FROM adaptations
-		WHERE kind = ? AND item_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) AND hidden = 0 ORDER BY received_at, object_id`, args...)
+		WHERE kind = ? AND item_id IN (`+placeholders(len(ids))+`) AND hidden = 0 ORDER BY received_at, object_id`, append([]any{kind}, int64Args(ids)...)...)
 	for _, a := range list {
 		out[a.ItemID] = append(out[a.ItemID], a)
 	}
@@ -104,12 +103,7 @@ func (s *CommonsStore) SaveAdaptation(ctx context.Context, a *hub.Adaptation) er
 
 // DeleteAdaptation removes an adaptation by its ActivityPub id.
 func (s *CommonsStore) DeleteAdaptation(ctx context.Context, objectID string) (bool, error) {
-	res, err := s.db.exec(ctx, `DELETE FROM adaptations WHERE object_id = ?`, objectID)
-	if err != nil {
-		return false, wrap(err, "delete adaptation")
-	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
+	return s.db.execAny(ctx, "delete adaptation", `DELETE FROM adaptations WHERE object_id = ?`, objectID)
 }
 
 // CommonsItemByRef returns the commons item whose id or page is ref.
@@ -130,28 +124,16 @@ func saveRemoteOriginal(ctx context.Context, tx *sql.Tx, itemID int64, o *hub.Re
 
 // fillRemoteOriginals loads what each commons item says it is adapted from.
 func (s *CommonsStore) fillRemoteOriginals(ctx context.Context, items []*hub.RemoteItem) error {
-	byID := map[int64]*hub.RemoteItem{}
-	ids := make([]int64, 0, len(items))
-	for _, it := range items {
-		byID[it.ID] = it
-		ids = append(ids, it.ID)
-	}
-	return forChunks(ids, func(chunk []int64) error {
-		rows, err := s.db.db.QueryContext(ctx, `SELECT item_id, object_id, title FROM remote_item_adapted_from WHERE item_id IN (`+placeholders(len(chunk))+`)`, int64Args(chunk)...)
-		if err != nil {
+	byID, ids := remoteItemsByID(items)
+	return queryIn(ctx, s.db.db, `SELECT item_id, object_id, title FROM remote_item_adapted_from WHERE item_id IN `, ids, ``, nil, func(r rowScanner) error {
+		var id int64
+		o := &hub.RemoteOriginal{}
+		if err := r.Scan(&id, &o.ObjectID, &o.Title); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			o := &hub.RemoteOriginal{}
-			if err := rows.Scan(&id, &o.ObjectID, &o.Title); err != nil {
-				return err
-			}
-			if it := byID[id]; it != nil {
-				it.AdaptedFrom = o
-			}
+		if it := byID[id]; it != nil {
+			it.AdaptedFrom = o
 		}
-		return rows.Err()
+		return nil
 	})
 }

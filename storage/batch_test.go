@@ -30,9 +30,17 @@ func placeNames(t *testing.T, db *DB) []string {
 	return out
 }
 
+// openTemp opens a new database in a temporary folder (openAt).
 func openTemp(t *testing.T) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "hub.db"))
+	return openAt(t, filepath.Join(t.TempDir(), "hub.db"))
+}
+
+// openAt opens the database at path, as this version does, closing it
+// when t ends.
+func openAt(t *testing.T, path string) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"strings"
 
 	"github.com/commonplace-hub/commonplace/hub"
@@ -45,11 +44,8 @@ func scanSubscription(sc interface{ Scan(...any) error }) (*hub.Subscription, er
 
 // FindSubscriptionByID returns one subscription.
 func (s *CalendarStore) FindSubscriptionByID(ctx context.Context, id int64) (*hub.Subscription, error) {
-	sub, err := scanSubscription(s.db.db.QueryRowContext(ctx, `SELECT `+subscriptionColumns+` FROM calendar_subscriptions WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such calendar subscription.")
-	}
-	return sub, wrap(err, "find calendar subscription")
+	return queryOne(ctx, s.db.db, scanSubscription, hub.Errorf(hub.ENOTFOUND, "There is no such calendar subscription."), "find calendar subscription",
+		`SELECT `+subscriptionColumns+` FROM calendar_subscriptions WHERE id = ?`, id)
 }
 
 // FindSubscriptions returns every subscription, oldest first.

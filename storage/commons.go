@@ -81,76 +81,51 @@ func (s *CommonsStore) fillShares(ctx context.Context, items []*hub.RemoteItem) 
 	if err := s.fillRemoteOriginals(ctx, items); err != nil {
 		return err
 	}
-	byID := map[int64]*hub.RemoteItem{}
+	byID, ids := remoteItemsByID(items)
+	return queryIn(ctx, s.db.db, `SELECT s.item_id, s.peer_actor, COALESCE(p.name, ''), COALESCE(p.username, ''), COALESCE(p.url, ''), COALESCE(p.host, '')
+		FROM remote_item_sources s LEFT JOIN peers p ON p.actor_id = s.peer_actor
+		WHERE s.via = 'share' AND s.item_id IN `, ids, ` ORDER BY s.created_at`, nil, func(r rowScanner) error {
+		var id int64
+		var o hub.Origin
+		if err := r.Scan(&id, &o.ActorID, &o.Name, &o.Username, &o.URL, &o.Host); err != nil {
+			return err
+		}
+		if o.Host == "" {
+			o.Host = netaddr.HostOfURL(o.ActorID)
+		}
+		byID[id].SharedBy = append(byID[id].SharedBy, o)
+		return nil
+	})
+}
+
+// remoteItemsByID indexes items by id and lists their ids.
+func remoteItemsByID(items []*hub.RemoteItem) (map[int64]*hub.RemoteItem, []int64) {
+	byID := make(map[int64]*hub.RemoteItem, len(items))
 	ids := make([]int64, 0, len(items))
 	for _, it := range items {
 		byID[it.ID] = it
 		ids = append(ids, it.ID)
 	}
-	return forChunks(ids, func(chunk []int64) error {
-		rows, err := s.db.db.QueryContext(ctx, `SELECT s.item_id, s.peer_actor, COALESCE(p.name, ''), COALESCE(p.username, ''), COALESCE(p.url, ''), COALESCE(p.host, '')
-			FROM remote_item_sources s LEFT JOIN peers p ON p.actor_id = s.peer_actor
-			WHERE s.via = 'share' AND s.item_id IN (`+placeholders(len(chunk))+`) ORDER BY s.created_at`, int64Args(chunk)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var o hub.Origin
-			if err := rows.Scan(&id, &o.ActorID, &o.Name, &o.Username, &o.URL, &o.Host); err != nil {
-				return err
-			}
-			if o.Host == "" {
-				o.Host = netaddr.HostOfURL(o.ActorID)
-			}
-			byID[id].SharedBy = append(byID[id].SharedBy, o)
-		}
-		return rows.Err()
-	})
+	return byID, ids
 }
 
 // RemoteItems lists remote items: events by start, others newest first.
 func (s *CommonsStore) RemoteItems(ctx context.Context, f hub.RemoteItemFilter) ([]*hub.RemoteItem, int, error) {
-	var where []string
-	var args []any
-	if f.Kind != "" {
-		where, args = append(where, "i.kind = ?"), append(args, f.Kind)
-	}
-	if f.Host != "" {
-		where, args = append(where, "i.origin_host = ?"), append(args, f.Host)
-	}
-	if !f.After.IsZero() {
-		where, args = append(where, "(i.kind <> 'event' OR COALESCE(i.ends_at, i.starts_at) >= ?)"), append(args, unix(f.After))
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM remote_items i`+cond, args...).Scan(&total); err != nil {
-		return nil, 0, wrap(err, "count remote items")
-	}
-	order := " ORDER BY i.published_at DESC, i.id DESC"
+	l := listing{from: "remote_items i", columns: remoteItemCols, order: "i.published_at DESC, i.id DESC"}
 	if f.Kind == hub.KindEvent {
-		order = " ORDER BY i.starts_at, i.id"
+		l.order = "i.starts_at, i.id"
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+remoteItemCols+` FROM remote_items i`+cond+order+` LIMIT ? OFFSET ?`,
-		append(args, f.Limit, f.Offset)...)
+	l.filter(f.Kind != "", "i.kind = ?", f.Kind)
+	l.filter(f.Host != "", "i.origin_host = ?", f.Host)
+	l.filter(!f.After.IsZero(), "(i.kind <> 'event' OR COALESCE(i.ends_at, i.starts_at) >= ?)", unix(f.After))
+	total, err := l.count(ctx, s.db.db, "count remote items")
 	if err != nil {
-		return nil, 0, wrap(err, "list remote items")
+		return nil, 0, err
 	}
-	defer rows.Close()
-	var items []*hub.RemoteItem
-	for rows.Next() {
-		it, err := scanRemoteItem(rows)
-		if err != nil {
-			return nil, 0, wrap(err, "read remote item")
-		}
-		items = append(items, it)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, wrap(err, "list remote items")
+	// LIMIT as given, even 0 (none).
+	items, err := queryAll(ctx, s.db.db, scanRemoteItem, "list remote items", l.query()+` LIMIT ? OFFSET ?`, append(l.args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, err
 	}
 	return items, total, wrap(s.fillShares(ctx, items), "read re-shares")
 }
@@ -344,12 +319,8 @@ func (s *CommonsStore) FollowedList(ctx context.Context) ([]*hub.Followed, error
 // DeleteFollowed removes a followed actor and the items held only through it.
 func (s *CommonsStore) DeleteFollowed(ctx context.Context, actorID string) error {
 	return wrap(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM peers WHERE actor_id = ?`, actorID)
-		if err != nil {
+		if err := changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "This hub does not follow that account."), `DELETE FROM peers WHERE actor_id = ?`, actorID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return hub.Errorf(hub.ENOTFOUND, "This hub does not follow that account.")
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM remote_item_sources WHERE peer_actor = ?`, actorID); err != nil {
 			return err
@@ -444,12 +415,7 @@ func (s *CommonsStore) SaveComment(ctx context.Context, c *hub.Comment, inReplyT
 
 // DeleteCommentByObject removes a comment by its ActivityPub id.
 func (s *CommonsStore) DeleteCommentByObject(ctx context.Context, objectID string) (bool, error) {
-	res, err := s.db.exec(ctx, `DELETE FROM comments WHERE object_id = ?`, objectID)
-	if err != nil {
-		return false, wrap(err, "delete comment")
-	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
+	return s.db.execAny(ctx, "delete comment", `DELETE FROM comments WHERE object_id = ?`, objectID)
 }
 
 // SetCommentHidden hides or shows a comment.

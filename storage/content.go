@@ -37,11 +37,7 @@ func (s *GuideStore) fill(ctx context.Context, guides []*hub.Guide) error {
 	if err != nil {
 		return err
 	}
-	from, err := loadAdaptedFrom(ctx, s.db.db, hub.KindGuide, ids)
-	if err != nil {
-		return err
-	}
-	by, err := loadAdaptedBy(ctx, s.db.db, hub.KindGuide, ids)
+	from, by, err := loadAdapted(ctx, s.db.db, hub.KindGuide, ids)
 	if err != nil {
 		return err
 	}
@@ -52,14 +48,8 @@ func (s *GuideStore) fill(ctx context.Context, guides []*hub.Guide) error {
 }
 
 func (s *GuideStore) findOne(ctx context.Context, where string, arg any) (*hub.Guide, error) {
-	g, err := scanGuide(s.db.db.QueryRowContext(ctx, `SELECT `+guideColumns+` FROM guides g WHERE `+where, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such guide.")
-	}
-	if err != nil {
-		return nil, wrap(err, "find guide")
-	}
-	return g, wrap(s.fill(ctx, []*hub.Guide{g}), "find guide")
+	return queryFilled(ctx, s.db.db, scanGuide, s.fill, hub.Errorf(hub.ENOTFOUND, "There is no such guide."), "find guide",
+		`SELECT `+guideColumns+` FROM guides g WHERE `+where, arg)
 }
 
 // FindGuideByID returns a guide with its tags.
@@ -74,54 +64,11 @@ func (s *GuideStore) FindGuideBySlug(ctx context.Context, slug string) (*hub.Gui
 
 // FindGuides returns guides newest first, with the total.
 func (s *GuideStore) FindGuides(ctx context.Context, f hub.GuideFilter) ([]*hub.Guide, int, error) {
-	var where []string
-	var args []any
-	if f.Tag != "" {
-		where = append(where, "g.id IN (SELECT gt.guide_id FROM guide_tags gt JOIN tags t ON t.id = gt.tag_id WHERE t.slug = ?)")
-		args = append(args, f.Tag)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, "g.title LIKE ? ESCAPE '\\'")
-		args = append(args, "%"+escapeLike(q)+"%")
-	}
-	var out []*hub.Guide
-	total, err := findPage(ctx, s.db, "guides g", guideColumns, where, args, "g.created_at DESC, g.id DESC", f.Limit, f.Offset, func(rows *sql.Rows) error {
-		g, err := scanGuide(rows)
-		out = append(out, g)
-		return err
-	})
-	if err != nil {
-		return nil, 0, wrap(err, "list guides")
-	}
-	return out, total, wrap(s.fill(ctx, out), "list guides")
-}
-
-// findPage counts and lists the rows of a filtered query.
-func findPage(ctx context.Context, db *DB, from, columns string, where []string, args []any, order string, limit, offset int, scan func(*sql.Rows) error) (int, error) {
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from+cond, args...).Scan(&total); err != nil {
-		return 0, err
-	}
-	query := `SELECT ` + columns + ` FROM ` + from + cond + ` ORDER BY ` + order
-	if limit > 0 {
-		query += ` LIMIT ? OFFSET ?`
-		args = append(args, limit, offset)
-	}
-	rows, err := db.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return 0, err
-		}
-	}
-	return total, rows.Err()
+	l := listing{from: "guides g", columns: guideColumns, order: "g.created_at DESC, g.id DESC", limit: f.Limit, offset: f.Offset}
+	l.filter(f.Tag != "", guideTags.has("g"), f.Tag)
+	q := strings.TrimSpace(f.Query)
+	l.filter(q != "", "g.title LIKE ? ESCAPE '\\'", "%"+escapeLike(q)+"%")
+	return findFilledPage(ctx, s.db.db, l, scanGuide, s.fill, "list guides")
 }
 
 func insertRevision(ctx context.Context, tx *sql.Tx, guideID int64, number int, rev *hub.GuideRevision, at int64) error {
@@ -226,11 +173,8 @@ func (s *GuideStore) FindGuideRevisions(ctx context.Context, guideID int64) ([]*
 
 // FindGuideRevision returns one revision.
 func (s *GuideStore) FindGuideRevision(ctx context.Context, guideID int64, number int) (*hub.GuideRevision, error) {
-	r, err := scanRevision(s.db.db.QueryRowContext(ctx, `SELECT `+revisionColumns+` FROM guide_revisions WHERE guide_id = ? AND number = ?`, guideID, number))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such version of this guide.")
-	}
-	return r, wrap(err, "find revision")
+	return queryOne(ctx, s.db.db, scanRevision, hub.Errorf(hub.ENOTFOUND, "There is no such version of this guide."), "find revision",
+		`SELECT `+revisionColumns+` FROM guide_revisions WHERE guide_id = ? AND number = ?`, guideID, number)
 }
 
 // ---- case studies ----
@@ -271,11 +215,7 @@ func (s *CaseStudyStore) fill(ctx context.Context, list []*hub.CaseStudy) error 
 	if err != nil {
 		return err
 	}
-	from, err := loadAdaptedFrom(ctx, s.db.db, hub.KindCaseStudy, ids)
-	if err != nil {
-		return err
-	}
-	by, err := loadAdaptedBy(ctx, s.db.db, hub.KindCaseStudy, ids)
+	from, by, err := loadAdapted(ctx, s.db.db, hub.KindCaseStudy, ids)
 	if err != nil {
 		return err
 	}
@@ -286,14 +226,8 @@ func (s *CaseStudyStore) fill(ctx context.Context, list []*hub.CaseStudy) error 
 }
 
 func (s *CaseStudyStore) findOne(ctx context.Context, where string, arg any) (*hub.CaseStudy, error) {
-	c, err := scanCaseStudy(s.db.db.QueryRowContext(ctx, `SELECT `+caseStudyColumns+` FROM case_studies c WHERE `+where, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such case study.")
-	}
-	if err != nil {
-		return nil, wrap(err, "find case study")
-	}
-	return c, wrap(s.fill(ctx, []*hub.CaseStudy{c}), "find case study")
+	return queryFilled(ctx, s.db.db, scanCaseStudy, s.fill, hub.Errorf(hub.ENOTFOUND, "There is no such case study."), "find case study",
+		`SELECT `+caseStudyColumns+` FROM case_studies c WHERE `+where, arg)
 }
 
 // FindCaseStudyByID returns a case study with its place and tags.
@@ -308,30 +242,12 @@ func (s *CaseStudyStore) FindCaseStudyBySlug(ctx context.Context, slug string) (
 
 // FindCaseStudies returns case studies newest first, with the total.
 func (s *CaseStudyStore) FindCaseStudies(ctx context.Context, f hub.CaseStudyFilter) ([]*hub.CaseStudy, int, error) {
-	var where []string
-	var args []any
-	if f.Tag != "" {
-		where = append(where, "c.id IN (SELECT ct.case_study_id FROM case_study_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.slug = ?)")
-		args = append(args, f.Tag)
-	}
-	if f.PlaceID != 0 {
-		where = append(where, "c.place_id = ?")
-		args = append(args, f.PlaceID)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, "c.title LIKE ? ESCAPE '\\'")
-		args = append(args, "%"+escapeLike(q)+"%")
-	}
-	var out []*hub.CaseStudy
-	total, err := findPage(ctx, s.db, "case_studies c", caseStudyColumns, where, args, "c.created_at DESC, c.id DESC", f.Limit, f.Offset, func(rows *sql.Rows) error {
-		c, err := scanCaseStudy(rows)
-		out = append(out, c)
-		return err
-	})
-	if err != nil {
-		return nil, 0, wrap(err, "list case studies")
-	}
-	return out, total, wrap(s.fill(ctx, out), "list case studies")
+	l := listing{from: "case_studies c", columns: caseStudyColumns, order: "c.created_at DESC, c.id DESC", limit: f.Limit, offset: f.Offset}
+	l.filter(f.Tag != "", caseStudyTags.has("c"), f.Tag)
+	l.filter(f.PlaceID != 0, "c.place_id = ?", f.PlaceID)
+	q := strings.TrimSpace(f.Query)
+	l.filter(q != "", "c.title LIKE ? ESCAPE '\\'", "%"+escapeLike(q)+"%")
+	return findFilledPage(ctx, s.db.db, l, scanCaseStudy, s.fill, "list case studies")
 }
 
 func caseStudyArgs(c *hub.CaseStudy) []any {
@@ -374,12 +290,8 @@ func (s *CaseStudyStore) UpdateCaseStudy(ctx context.Context, c *hub.CaseStudy) 
 	now := unix(s.db.now())
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		args := append(caseStudyArgs(c), now, c.ID)
-		res, err := tx.ExecContext(ctx, `UPDATE case_studies SET title = ?, summary = ?, problem = ?, approach = ?, tools = ?, outcome = ?, lessons = ?, organisation = ?, place_id = ?, contact = ?, updated_at = ? WHERE id = ?`, args...)
-		if err != nil {
+		if err := changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such case study."), `UPDATE case_studies SET title = ?, summary = ?, problem = ?, approach = ?, tools = ?, outcome = ?, lessons = ?, organisation = ?, place_id = ?, contact = ?, updated_at = ? WHERE id = ?`, args...); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return hub.Errorf(hub.ENOTFOUND, "There is no such case study.")
 		}
 		if err := setTags(ctx, tx, caseStudyTags, c.ID, c.Tags); err != nil {
 			return err

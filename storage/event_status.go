@@ -18,29 +18,22 @@ func loadStatuses(ctx context.Context, q queryer, events []*hub.Event) (map[int6
 		zones[e.ID] = location(e.TimeZone)
 	}
 	out := map[int64][]hub.StatusMark{}
-	err := forChunks(ids, func(ids []int64) error {
-		rows, err := q.QueryContext(ctx, `SELECT event_id, date, status, reason, previous_start, moved_to FROM event_statuses
-			WHERE event_id IN (`+placeholders(len(ids))+`) ORDER BY event_id, date`, int64Args(ids)...)
-		if err != nil {
+	err := queryIn(ctx, q, `SELECT event_id, date, status, reason, previous_start, moved_to FROM event_statuses
+		WHERE event_id IN `, ids, ` ORDER BY event_id, date`, nil, func(r rowScanner) error {
+		var id int64
+		var m hub.StatusMark
+		var previous, moved sql.NullInt64
+		if err := r.Scan(&id, &m.Date, &m.Status, &m.Reason, &previous, &moved); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var m hub.StatusMark
-			var previous, moved sql.NullInt64
-			if err := rows.Scan(&id, &m.Date, &m.Status, &m.Reason, &previous, &moved); err != nil {
-				return err
-			}
-			if previous.Valid {
-				m.PreviousStart = time.Unix(previous.Int64, 0).In(zones[id])
-			}
-			if moved.Valid {
-				m.MovedTo = time.Unix(moved.Int64, 0).In(zones[id])
-			}
-			out[id] = append(out[id], m)
+		if previous.Valid {
+			m.PreviousStart = time.Unix(previous.Int64, 0).In(zones[id])
 		}
-		return rows.Err()
+		if moved.Valid {
+			m.MovedTo = time.Unix(moved.Int64, 0).In(zones[id])
+		}
+		out[id] = append(out[id], m)
+		return nil
 	})
 	return out, err
 }
@@ -51,12 +44,8 @@ func (s *EventStore) SetEventStatus(ctx context.Context, eventID int64, m hub.St
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		// The event changes with its marks: feeds' Last-Modified and
 		// followers' copies follow updated_at.
-		res, err := tx.ExecContext(ctx, `UPDATE events SET updated_at = ? WHERE id = ?`, unix(s.db.now()), eventID)
-		if err != nil {
+		if err := changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such event."), `UPDATE events SET updated_at = ? WHERE id = ?`, unix(s.db.now()), eventID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return hub.Errorf(hub.ENOTFOUND, "There is no such event.")
 		}
 		if !m.Status.Marked() {
 			_, err := tx.ExecContext(ctx, `DELETE FROM event_statuses WHERE event_id = ? AND date = ?`, eventID, m.Date)
@@ -69,7 +58,7 @@ func (s *EventStore) SetEventStatus(ctx context.Context, eventID int64, m hub.St
 		if !m.MovedTo.IsZero() {
 			moved = sql.NullInt64{Int64: unix(m.MovedTo), Valid: true}
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO event_statuses (event_id, date, status, reason, previous_start, moved_to, updated_at)
+		_, err := tx.ExecContext(ctx, `INSERT INTO event_statuses (event_id, date, status, reason, previous_start, moved_to, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (event_id, date) DO UPDATE SET status = excluded.status, reason = excluded.reason,
 				previous_start = excluded.previous_start, moved_to = excluded.moved_to, updated_at = excluded.updated_at`,

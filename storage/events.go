@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strings"
 	"time"
 
@@ -74,14 +73,8 @@ func (s *EventStore) fill(ctx context.Context, events []*hub.Event) error {
 }
 
 func (s *EventStore) findOne(ctx context.Context, where string, arg any) (*hub.Event, error) {
-	e, err := scanEvent(s.db.db.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events e WHERE `+where, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such event.")
-	}
-	if err != nil {
-		return nil, wrap(err, "find event")
-	}
-	return e, wrap(s.fill(ctx, []*hub.Event{e}), "find event")
+	return queryFilled(ctx, s.db.db, scanEvent, s.fill, hub.Errorf(hub.ENOTFOUND, "There is no such event."), "find event",
+		`SELECT `+eventColumns+` FROM events e WHERE `+where, arg)
 }
 
 // FindEventByID returns the event with its place and tags.
@@ -96,67 +89,18 @@ func (s *EventStore) FindEventBySlug(ctx context.Context, slug string) (*hub.Eve
 
 // FindEvents returns events matching f, ordered by start, and the total.
 func (s *EventStore) FindEvents(ctx context.Context, f hub.EventFilter) ([]*hub.Event, int, error) {
-	var where []string
-	var args []any
-	if !f.To.IsZero() {
-		where = append(where, "e.start_at < ?")
-		args = append(args, unix(f.To))
-	}
-	if !f.From.IsZero() {
-		// A one-off event must not have ended; a series must not be over.
-		where = append(where, "(CASE WHEN e.recurrence = '' THEN e.end_at > ? ELSE (e.series_end IS NULL OR e.series_end > ?) END)")
-		args = append(args, unix(f.From), unix(f.From))
-	}
-	if f.Tag != "" {
-		where = append(where, "e.id IN (SELECT et.event_id FROM event_tags et JOIN tags t ON t.id = et.tag_id WHERE t.slug = ?)")
-		args = append(args, f.Tag)
-	}
-	if f.PlaceID != 0 {
-		where = append(where, "e.place_id = ?")
-		args = append(args, f.PlaceID)
-	}
-	if f.SourceFeedID != 0 {
-		where = append(where, "e.source_feed_id = ?")
-		args = append(args, f.SourceFeedID)
-	}
-	if f.Imported {
-		where = append(where, "e.source_uid != ''")
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, "(e.title LIKE ? ESCAPE '\\' OR e.description LIKE ? ESCAPE '\\')")
-		like := "%" + escapeLike(q) + "%"
-		args = append(args, like, like)
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events e`+cond, args...).Scan(&total); err != nil {
-		return nil, 0, wrap(err, "count events")
-	}
-	query := `SELECT ` + eventColumns + ` FROM events e` + cond + ` ORDER BY e.start_at, e.id`
-	if f.Limit > 0 {
-		query += ` LIMIT ? OFFSET ?`
-		args = append(args, f.Limit, f.Offset)
-	}
-	rows, err := s.db.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, 0, wrap(err, "list events")
-	}
-	defer rows.Close()
-	var out []*hub.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, 0, wrap(err, "list events")
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, wrap(err, "list events")
-	}
-	return out, total, wrap(s.fill(ctx, out), "list events")
+	l := listing{from: "events e", columns: eventColumns, order: "e.start_at, e.id", limit: f.Limit, offset: f.Offset}
+	l.filter(!f.To.IsZero(), "e.start_at < ?", unix(f.To))
+	// A one-off event must not have ended; a series must not be over.
+	l.filter(!f.From.IsZero(), "(CASE WHEN e.recurrence = '' THEN e.end_at > ? ELSE (e.series_end IS NULL OR e.series_end > ?) END)", unix(f.From), unix(f.From))
+	l.filter(f.Tag != "", eventTags.has("e"), f.Tag)
+	l.filter(f.PlaceID != 0, "e.place_id = ?", f.PlaceID)
+	l.filter(f.SourceFeedID != 0, "e.source_feed_id = ?", f.SourceFeedID)
+	l.filter(f.Imported, "e.source_uid != ''")
+	q := strings.TrimSpace(f.Query)
+	like := "%" + escapeLike(q) + "%"
+	l.filter(q != "", "(e.title LIKE ? ESCAPE '\\' OR e.description LIKE ? ESCAPE '\\')", like, like)
+	return findFilledPage(ctx, s.db.db, l, scanEvent, s.fill, "list events")
 }
 
 func escapeLike(s string) string {
@@ -202,12 +146,8 @@ func (s *EventStore) UpdateEvent(ctx context.Context, e *hub.Event) error {
 	now := fromUnix(unix(s.db.now()))
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		args := append(eventArgs(e), unix(now), e.ID)
-		res, err := tx.ExecContext(ctx, `UPDATE events SET title = ?, description = ?, time_zone = ?, start_at = ?, end_at = ?, all_day = ?, recurrence = ?, exceptions = ?, series_end = ?, place_id = ?, online_url = ?, organiser = ?, accessibility = ?, booking_url = ?, updated_at = ? WHERE id = ?`, args...)
-		if err != nil {
+		if err := changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such event."), `UPDATE events SET title = ?, description = ?, time_zone = ?, start_at = ?, end_at = ?, all_day = ?, recurrence = ?, exceptions = ?, series_end = ?, place_id = ?, online_url = ?, organiser = ?, accessibility = ?, booking_url = ?, updated_at = ? WHERE id = ?`, args...); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return hub.Errorf(hub.ENOTFOUND, "There is no such event.")
 		}
 		if err := setTags(ctx, tx, eventTags, e.ID, e.Tags); err != nil {
 			return err
@@ -222,14 +162,8 @@ func (s *EventStore) UpdateEvent(ctx context.Context, e *hub.Event) error {
 
 // AdoptEvent gives a one-off imported event to the subscription feedID.
 func (s *EventStore) AdoptEvent(ctx context.Context, id, feedID int64) error {
-	res, err := s.db.exec(ctx, `UPDATE events SET source_feed_id = ? WHERE id = ? AND source_uid != '' AND source_feed_id IS NULL`, nullID(feedID), id)
-	if err != nil {
-		return wrap(err, "adopt event")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return hub.Errorf(hub.ENOTFOUND, "There is no such event from a one-off import.")
-	}
-	return nil
+	return s.db.execOne(ctx, hub.Errorf(hub.ENOTFOUND, "There is no such event from a one-off import."), "adopt event",
+		`UPDATE events SET source_feed_id = ? WHERE id = ? AND source_uid != '' AND source_feed_id IS NULL`, nullID(feedID), id)
 }
 
 // DeleteEvent removes the event.

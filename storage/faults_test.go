@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,11 +19,7 @@ import (
 // (file permissions cannot show it: tests may run as root).
 func TestFullDiskAndReadOnly(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTemp(t)
 	db.db.SetMaxOpenConns(1) // the pragmas below are per connection
 	svc := hub.NewService(db.Stores(), nil)
 	host := hub.HostContext(ctx)

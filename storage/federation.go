@@ -147,20 +147,9 @@ func (s *FederationStore) Followers(ctx context.Context, pending bool, limit, of
 	if err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM followers WHERE state = ?`, state).Scan(&total); err != nil {
 		return nil, 0, wrap(err, "count followers")
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+followerCols+` FROM followers WHERE state = ? ORDER BY created_at, actor_id LIMIT ? OFFSET ?`, state, limit, offset)
-	if err != nil {
-		return nil, 0, wrap(err, "list followers")
-	}
-	defer rows.Close()
-	var out []*hub.FollowerRecord
-	for rows.Next() {
-		f, err := scanFollower(rows)
-		if err != nil {
-			return nil, 0, wrap(err, "list followers")
-		}
-		out = append(out, f)
-	}
-	return out, total, wrap(rows.Err(), "list followers")
+	out, err := queryAll(ctx, s.db.db, scanFollower, "list followers",
+		`SELECT `+followerCols+` FROM followers WHERE state = ? ORDER BY created_at, actor_id LIMIT ? OFFSET ?`, state, limit, offset)
+	return out, total, err
 }
 
 // FollowerInboxes returns the distinct delivery inboxes of accepted followers.
@@ -236,22 +225,14 @@ func (s *FederationStore) Outbox(ctx context.Context, limit, offset int) ([]*hub
 	if err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM activities WHERE public = 1`).Scan(&total); err != nil {
 		return nil, 0, wrap(err, "count outbox")
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT id, iri, type, object_iri, public, body, created_at FROM activities WHERE public = 1 ORDER BY id DESC LIMIT ? OFFSET ?`, limit, offset)
-	if err != nil {
-		return nil, 0, wrap(err, "list outbox")
-	}
-	defer rows.Close()
-	var out []*hub.OutActivity
-	for rows.Next() {
+	out, err := queryAll(ctx, s.db.db, func(r rowScanner) (*hub.OutActivity, error) {
 		var a hub.OutActivity
 		var created int64
-		if err := rows.Scan(&a.ID, &a.IRI, &a.Type, &a.ObjectIRI, &a.Public, &a.Body, &created); err != nil {
-			return nil, 0, wrap(err, "list outbox")
-		}
+		err := r.Scan(&a.ID, &a.IRI, &a.Type, &a.ObjectIRI, &a.Public, &a.Body, &created)
 		a.CreatedAt = fromUnix(created)
-		out = append(out, &a)
-	}
-	return out, total, wrap(rows.Err(), "list outbox")
+		return &a, err
+	}, "list outbox", `SELECT id, iri, type, object_iri, public, body, created_at FROM activities WHERE public = 1 ORDER BY id DESC LIMIT ? OFFSET ?`, limit, offset)
+	return out, total, err
 }
 
 // ClaimDeliveries leases up to n due deliveries, skipping inboxes on

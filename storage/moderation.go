@@ -16,36 +16,21 @@ func (s *CommonsStore) Policy(ctx context.Context) (*hub.Policy, error) {
 	if err := s.db.db.QueryRowContext(ctx, `SELECT allowlist, hold_replies FROM federation_policy WHERE id = 1`).Scan(&p.Allowlist, &p.HoldReplies); err != nil {
 		return nil, wrap(err, "read federation policy")
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT kind, value, note, created_at FROM blocks ORDER BY created_at DESC, value`)
-	if err != nil {
-		return nil, wrap(err, "list blocks")
-	}
-	defer rows.Close()
-	for rows.Next() {
+	var err error
+	p.Blocks, err = queryAll(ctx, s.db.db, func(r rowScanner) (hub.Block, error) {
 		var b hub.Block
 		var created int64
-		if err := rows.Scan(&b.Kind, &b.Value, &b.Note, &created); err != nil {
-			return nil, wrap(err, "read block")
-		}
+		err := r.Scan(&b.Kind, &b.Value, &b.Note, &created)
 		b.Created = fromUnix(created)
-		p.Blocks = append(p.Blocks, b)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap(err, "list blocks")
-	}
-	hosts, err := s.db.db.QueryContext(ctx, `SELECT host FROM allowed_domains ORDER BY host`)
+		return b, err
+	}, "list blocks", `SELECT kind, value, note, created_at FROM blocks ORDER BY created_at DESC, value`)
 	if err != nil {
-		return nil, wrap(err, "list allowed domains")
+		return nil, err
 	}
-	defer hosts.Close()
-	for hosts.Next() {
-		var h string
-		if err := hosts.Scan(&h); err != nil {
-			return nil, wrap(err, "read allowed domain")
-		}
-		p.Allowed = append(p.Allowed, h)
+	if p.Allowed, err = queryAll(ctx, s.db.db, scanValue[string], "list allowed domains", `SELECT host FROM allowed_domains ORDER BY host`); err != nil {
+		return nil, err
 	}
-	return p, wrap(hosts.Err(), "list allowed domains")
+	return p, nil
 }
 
 // AddBlock records a block and removes what the blocked actor or domain
@@ -91,21 +76,18 @@ func (s *CommonsStore) AddBlock(ctx context.Context, b hub.Block) error {
 		}
 		// Followers are matched on the host of their IRI.
 		var followers []string
-		rows, err := tx.QueryContext(ctx, `SELECT actor_id FROM followers`)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
+		if err := queryEach(ctx, tx, `SELECT actor_id FROM followers`, nil, func(r rowScanner) error {
 			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
+			if err := r.Scan(&id); err != nil {
 				return err
 			}
 			if b.Kind == hub.BlockActor && id == b.Value || b.Kind == hub.BlockDomain && netaddr.HostMatches(netaddr.HostOfURL(id), b.Value) {
 				followers = append(followers, id)
 			}
+			return nil
+		}); err != nil {
+			return err
 		}
-		rows.Close()
 		for _, id := range followers {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM followers WHERE actor_id = ?`, id); err != nil {
 				return err
@@ -118,22 +100,15 @@ func (s *CommonsStore) AddBlock(ctx context.Context, b hub.Block) error {
 // matchingHosts runs query, which lists hosts, and returns those a block
 // on domain covers.
 func matchingHosts(ctx context.Context, tx *sql.Tx, query, domain string) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []string
-	for rows.Next() {
-		var h string
-		if err := rows.Scan(&h); err != nil {
-			return nil, err
-		}
-		if netaddr.HostMatches(h, domain) {
+	err := queryEach(ctx, tx, query, nil, func(r rowScanner) error {
+		h, err := scanValue[string](r)
+		if err == nil && netaddr.HostMatches(h, domain) {
 			out = append(out, h)
 		}
-	}
-	return out, rows.Err()
+		return err
+	})
+	return out, err
 }
 
 // normalHost is a host in its one spelling (netaddr.NormalizeHost), or as
@@ -149,23 +124,14 @@ func normalHost(h string) string {
 // spelling (rows saved by older versions may have another), within where;
 // it returns how many it deleted.
 func deleteHosts(ctx context.Context, tx *sql.Tx, table, column, where, host string) (int, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT `+column+` FROM `+table+` WHERE `+where)
-	if err != nil {
-		return 0, err
-	}
 	var spellings []string
-	for rows.Next() {
-		var h string
-		if err := rows.Scan(&h); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		if h == host || normalHost(h) == normalHost(host) {
+	if err := queryEach(ctx, tx, `SELECT DISTINCT `+column+` FROM `+table+` WHERE `+where, nil, func(r rowScanner) error {
+		h, err := scanValue[string](r)
+		if err == nil && (h == host || normalHost(h) == normalHost(host)) {
 			spellings = append(spellings, h)
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return err
+	}); err != nil {
 		return 0, err
 	}
 	n := 0

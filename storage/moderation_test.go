@@ -2,8 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -14,14 +12,7 @@ import (
 // migration 9 as HostOf now spells them, so a peer's stored host still
 // equals the host of its IRI and one server is one row.
 func TestHostsRespelledOnUpgrade(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "commonplace.db")
-	openOld(t, path, 8)
-	raw, err := sql.Open("sqlite3", dsn(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
+	db := upgradeWith(t, 8,
 		`INSERT INTO peers (actor_id, follow_id, inbox, host, state, created_at, updated_at) VALUES
 			('https://Social.Example:443/users/a', 'f1', 'https://social.example/inbox', 'social.example:443', 'accepted', 0, 0),
 			('http://old.example.:80/users/b', 'f2', 'http://old.example./inbox', 'old.example.:80', 'accepted', 0, 0),
@@ -32,19 +23,7 @@ func TestHostsRespelledOnUpgrade(t *testing.T) {
 			('domain', 'evil.example.', 'typed with a dot', 0), ('domain', 'evil.example', 'and without', 1),
 			('domain', 'bad.example:443', '', 0), ('actor', 'https://x.example./users/Keep', '', 0)`,
 		`INSERT INTO allowed_domains (host, created_at) VALUES ('Friends.Example.', 0), ('[::ffff:10.0.0.1]', 0)`,
-		`INSERT INTO peer_health (host, delivered) VALUES ('health.example:443', 3)`,
-	} {
-		if _, err := raw.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	raw.Close()
-
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+		`INSERT INTO peer_health (host, delivered) VALUES ('health.example:443', 3)`)
 	column := func(q string) []string {
 		rows, err := db.db.Query(q)
 		if err != nil {
@@ -78,11 +57,7 @@ func TestHostsRespelledOnUpgrade(t *testing.T) {
 // under any spelling; the server list has one row per server.
 func TestCommonsStoreMatchesHostsNormalised(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTemp(t)
 	for _, q := range []string{
 		`INSERT INTO peers (actor_id, follow_id, inbox, host, state, created_at, updated_at) VALUES
 			('https://evil.example:8443/users/a', 'f1', 'https://evil.example:8443/inbox', 'evil.example:8443', 'accepted', 0, 0),

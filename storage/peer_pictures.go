@@ -55,60 +55,39 @@ func saveRemotePicture(ctx context.Context, tx *sql.Tx, itemID int64, p *hub.Rem
 // fillRemotePictures loads the pictures of peers' items, with the copy
 // kept here when there is one.
 func (s *CommonsStore) fillRemotePictures(ctx context.Context, items []*hub.RemoteItem) error {
-	byID := make(map[int64]*hub.RemoteItem, len(items))
-	ids := make([]int64, 0, len(items))
-	for _, it := range items {
-		byID[it.ID] = it
-		ids = append(ids, it.ID)
-	}
-	return forChunks(ids, func(chunk []int64) error {
-		rows, err := s.db.db.QueryContext(ctx, `SELECT i.id, i.image_url, i.image_alt, i.image_type, i.image_width, i.image_height,
+	byID, ids := remoteItemsByID(items)
+	return queryIn(ctx, s.db.db, `SELECT i.id, i.image_url, i.image_alt, i.image_type, i.image_width, i.image_height,
 			p.id, p.owner, p.owner_id, p.alt, p.focus_x, p.focus_y, p.mime, p.hash, p.width, p.height, p.small_width, p.small_height, p.created_at,
 			COALESCE(p.blurhash, '')
 			FROM remote_items i LEFT JOIN pictures p ON p.owner = 'commons' AND p.owner_id = i.id
-			WHERE i.image_url != '' AND i.id IN (`+placeholders(len(chunk))+`)`, int64Args(chunk)...)
-		if err != nil {
+			WHERE i.image_url != '' AND i.id IN `, ids, ``, nil, func(r rowScanner) error {
+		var id int64
+		p := &hub.RemotePicture{}
+		var pid, ownerID, created, w, h, sw, sh sql.NullInt64
+		var owner, alt, mime, hash, blurhash sql.NullString
+		var fx, fy sql.NullFloat64
+		if err := r.Scan(&id, &p.URL, &p.Alt, &p.MediaType, &p.Width, &p.Height,
+			&pid, &owner, &ownerID, &alt, &fx, &fy, &mime, &hash, &w, &h, &sw, &sh, &created, &blurhash); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			p := &hub.RemotePicture{}
-			var pid, ownerID, created, w, h, sw, sh sql.NullInt64
-			var owner, alt, mime, hash, blurhash sql.NullString
-			var fx, fy sql.NullFloat64
-			if err := rows.Scan(&id, &p.URL, &p.Alt, &p.MediaType, &p.Width, &p.Height,
-				&pid, &owner, &ownerID, &alt, &fx, &fy, &mime, &hash, &w, &h, &sw, &sh, &created, &blurhash); err != nil {
-				return err
-			}
-			if pid.Valid {
-				p.Local = &hub.Picture{ID: pid.Int64, Owner: hub.PictureOwner(owner.String), OwnerID: ownerID.Int64, Alt: alt.String,
-					FocusX: fx.Float64, FocusY: fy.Float64, MIME: mime.String, Hash: hash.String, Width: int(w.Int64), Height: int(h.Int64),
-					SmallWidth: int(sw.Int64), SmallHeight: int(sh.Int64), CreatedAt: fromUnix(created.Int64), Blurhash: blurhash.String}
-			}
-			byID[id].Picture = p
+		if pid.Valid {
+			p.Local = &hub.Picture{ID: pid.Int64, Owner: hub.PictureOwner(owner.String), OwnerID: ownerID.Int64, Alt: alt.String,
+				FocusX: fx.Float64, FocusY: fy.Float64, MIME: mime.String, Hash: hash.String, Width: int(w.Int64), Height: int(h.Int64),
+				SmallWidth: int(sw.Int64), SmallHeight: int(sh.Int64), CreatedAt: fromUnix(created.Int64), Blurhash: blurhash.String}
 		}
-		return rows.Err()
+		byID[id].Picture = p
+		return nil
 	})
 }
 
 // PeerPicturesDue lists the items whose picture is due to be fetched.
 func (s *CommonsStore) PeerPicturesDue(ctx context.Context, now time.Time, limit int) ([]hub.PeerPictureFetch, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT id, image_url, image_alt, image_tries FROM remote_items
-		WHERE image_due_at IS NOT NULL AND image_due_at <= ? AND image_url <> '' ORDER BY image_due_at, id LIMIT ?`, unix(now), limit)
-	if err != nil {
-		return nil, wrap(err, "list pictures to fetch")
-	}
-	defer rows.Close()
-	var out []hub.PeerPictureFetch
-	for rows.Next() {
+	return queryAll(ctx, s.db.db, func(r rowScanner) (hub.PeerPictureFetch, error) {
 		var f hub.PeerPictureFetch
-		if err := rows.Scan(&f.ItemID, &f.URL, &f.Alt, &f.Tries); err != nil {
-			return nil, wrap(err, "list pictures to fetch")
-		}
-		out = append(out, f)
-	}
-	return out, wrap(rows.Err(), "list pictures to fetch")
+		err := r.Scan(&f.ItemID, &f.URL, &f.Alt, &f.Tries)
+		return f, err
+	}, "list pictures to fetch", `SELECT id, image_url, image_alt, image_tries FROM remote_items
+		WHERE image_due_at IS NOT NULL AND image_due_at <= ? AND image_url <> '' ORDER BY image_due_at, id LIMIT ?`, unix(now), limit)
 }
 
 // errPictureMoved: the item is gone, or its picture is now another one.

@@ -2,8 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,31 +15,14 @@ import (
 // reused); a peer's picture kept by address only is due for a fetch.
 func TestPeerPicturesUpgrade(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "commonplace.db")
-	openOld(t, path, 18)
-	raw, err := sql.Open("sqlite3", dsn(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
+	db := upgradeWith(t, 18,
 		`INSERT INTO places (id, slug, name, created_at, updated_at) VALUES (1, 'hall', 'Hall', 0, 0)`,
 		`INSERT INTO pictures (id, owner, owner_id, alt, mime, hash, width, height, small_width, small_height, large, small, created_at)
 			VALUES (7, 'place', 1, 'The hall', 'image/jpeg', 'abc', 10, 10, 10, 10, x'00', x'00', 0),
 			       (9, 'header', 0, '', 'image/jpeg', 'def', 10, 10, 10, 10, x'00', x'00', 0)`,
 		`DELETE FROM pictures WHERE id = 9`,
 		`INSERT INTO remote_items (id, object_id, kind, title, origin_actor, origin_host, published_at, updated_at, received_at, image_url)
-			VALUES (3, 'https://peer.example/e/1', 'event', 'Fair', 'https://peer.example/actor', 'peer.example', 0, 0, 0, 'https://peer.example/p.jpg')`,
-	} {
-		if _, err := raw.Exec(q); err != nil {
-			t.Fatal(q, err)
-		}
-	}
-	raw.Close()
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+			VALUES (3, 'https://peer.example/e/1', 'event', 'Fair', 'https://peer.example/actor', 'peer.example', 0, 0, 0, 'https://peer.example/p.jpg')`)
 	if p, err := db.Stores().Pictures.FindPicture(ctx, hub.OwnerPlace, 1); err != nil || p.ID != 7 || p.Alt != "The hall" {
 		t.Fatalf("the place's picture after the upgrade: %+v %v", p, err)
 	}

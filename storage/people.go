@@ -30,11 +30,8 @@ func scanOrganiser(sc interface{ Scan(...any) error }) (*hub.Organiser, error) {
 }
 
 func (s *OrganiserStore) findOne(ctx context.Context, where string, arg any) (*hub.Organiser, error) {
-	o, err := scanOrganiser(s.db.db.QueryRowContext(ctx, `SELECT `+organiserColumns+` FROM organisers WHERE `+where, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such organiser.")
-	}
-	return o, wrap(err, "find organiser")
+	return queryOne(ctx, s.db.db, scanOrganiser, hub.Errorf(hub.ENOTFOUND, "There is no such organiser."), "find organiser",
+		`SELECT `+organiserColumns+` FROM organisers WHERE `+where, arg)
 }
 
 // FindOrganiserByID returns an organiser.
@@ -177,11 +174,8 @@ func (s *TokenStore) CreateToken(ctx context.Context, t *hub.APIToken) error {
 
 // FindTokenByHash returns the token, or ENOTFOUND.
 func (s *TokenStore) FindTokenByHash(ctx context.Context, hash string) (*hub.APIToken, error) {
-	t, err := scanToken(s.db.db.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE hash = ?`, hash))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, hub.Errorf(hub.ENOTFOUND, "No such token.")
-	}
-	return t, wrap(err, "find token")
+	return queryOne(ctx, s.db.db, scanToken, hub.Errorf(hub.ENOTFOUND, "No such token."), "find token",
+		`SELECT `+tokenColumns+` FROM api_tokens WHERE hash = ?`, hash)
 }
 
 // FindTokens lists an organiser's tokens, newest first; 0 lists all.

@@ -74,21 +74,12 @@ func (s *PictureStore) FindPicture(ctx context.Context, owner hub.PictureOwner, 
 // FindPictures returns the pictures of many owners of one type.
 func (s *PictureStore) FindPictures(ctx context.Context, owner hub.PictureOwner, ownerIDs []int64) (map[int64]*hub.Picture, error) {
 	out := map[int64]*hub.Picture{}
-	err := forChunks(ownerIDs, func(ids []int64) error {
-		rows, err := s.db.db.QueryContext(ctx, `SELECT `+pictureColumns+` FROM pictures WHERE owner = ? AND owner_id IN (`+placeholders(len(ids))+`)`,
-			append([]any{string(owner)}, int64Args(ids)...)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			p, err := scanPicture(rows)
-			if err != nil {
-				return err
-			}
+	err := queryIn(ctx, s.db.db, `SELECT `+pictureColumns+` FROM pictures WHERE owner = ? AND owner_id IN `, ownerIDs, ``, []any{string(owner)}, func(r rowScanner) error {
+		p, err := scanPicture(r)
+		if err == nil {
 			out[p.OwnerID] = p
 		}
-		return rows.Err()
+		return err
 	})
 	return out, wrap(err, "read pictures")
 }
@@ -172,20 +163,8 @@ func changedOne(res sql.Result, err error, what string) error {
 
 // PicturesWithoutAlt lists the pictures with no description.
 func (s *PictureStore) PicturesWithoutAlt(ctx context.Context) ([]*hub.Picture, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+pictureColumns+` FROM pictures WHERE alt = '' ORDER BY id`)
-	if err != nil {
-		return nil, wrap(err, "list pictures")
-	}
-	defer rows.Close()
-	var out []*hub.Picture
-	for rows.Next() {
-		p, err := scanPicture(rows)
-		if err != nil {
-			return nil, wrap(err, "list pictures")
-		}
-		out = append(out, p)
-	}
-	return out, wrap(rows.Err(), "list pictures")
+	return queryAll(ctx, s.db.db, func(r rowScanner) (*hub.Picture, error) { return scanPicture(r) }, "list pictures",
+		`SELECT `+pictureColumns+` FROM pictures WHERE alt = '' ORDER BY id`)
 }
 
 // PictureSpace returns how many pictures are kept and their bytes.
@@ -199,20 +178,7 @@ func (s *PictureStore) PictureSpace(ctx context.Context) (int, int64, error) {
 // PicturesWithoutBlurhash lists the ids of pictures kept before blurhashes
 // were made (migration 0020 left them NULL).
 func (s *PictureStore) PicturesWithoutBlurhash(ctx context.Context) ([]int64, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT id FROM pictures WHERE blurhash IS NULL ORDER BY id`)
-	if err != nil {
-		return nil, wrap(err, "list pictures")
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, wrap(err, "list pictures")
-		}
-		ids = append(ids, id)
-	}
-	return ids, wrap(rows.Err(), "list pictures")
+	return queryAll(ctx, s.db.db, scanValue[int64], "list pictures", `SELECT id FROM pictures WHERE blurhash IS NULL ORDER BY id`)
 }
 
 // SetPictureBlurhash keeps a picture's blurhash; the picture's owner is not

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/commonplace-hub/commonplace/hub"
@@ -41,26 +40,25 @@ func setTags(ctx context.Context, tx *sql.Tx, j tagJoin, itemID int64, names []s
 	return nil
 }
 
+// has is the condition that the item of the query's alias has the tag
+// whose slug is its argument.
+func (j tagJoin) has(alias string) string {
+	return alias + ".id IN (SELECT j." + j.column + " FROM " + j.table + " j JOIN tags t ON t.id = j.tag_id WHERE t.slug = ?)"
+}
+
 // loadTags returns the tag names of the given items, each list ordered by
 // name, in one query per idChunk items.
 func loadTags(ctx context.Context, q queryer, j tagJoin, ids []int64) (map[int64][]string, error) {
 	out := map[int64][]string{}
-	err := forChunks(ids, func(ids []int64) error {
-		rows, err := q.QueryContext(ctx, `SELECT j.`+j.column+`, t.name FROM `+j.table+` j JOIN tags t ON t.id = j.tag_id
-			WHERE j.`+j.column+` IN (`+placeholders(len(ids))+`) ORDER BY t.name COLLATE NOCASE, t.id`, int64Args(ids)...)
-		if err != nil {
+	err := queryIn(ctx, q, `SELECT j.`+j.column+`, t.name FROM `+j.table+` j JOIN tags t ON t.id = j.tag_id
+		WHERE j.`+j.column+` IN `, ids, ` ORDER BY t.name COLLATE NOCASE, t.id`, nil, func(r rowScanner) error {
+		var id int64
+		var name string
+		if err := r.Scan(&id, &name); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var name string
-			if err := rows.Scan(&id, &name); err != nil {
-				return err
-			}
-			out[id] = append(out[id], name)
-		}
-		return rows.Err()
+		out[id] = append(out[id], name)
+		return nil
 	})
 	return out, err
 }
@@ -74,14 +72,15 @@ const tagUses = `(SELECT COUNT(*) FROM event_tags WHERE tag_id = t.id) + (SELECT
 
 // FindTagBySlug returns a tag with its use count.
 func (s *TagStore) FindTagBySlug(ctx context.Context, slug string) (*hub.Tag, error) {
+	return queryOne(ctx, s.db.db, scanTag, hub.Errorf(hub.ENOTFOUND, "There is no such topic."), "find tag",
+		`SELECT t.id, t.slug, t.name, t.description, `+tagUses+` FROM tags t WHERE t.slug = ?`, slug)
+}
+
+// scanTag reads a tag and its use count (tagUses).
+func scanTag(r rowScanner) (*hub.Tag, error) {
 	t := &hub.Tag{}
-	err := s.db.db.QueryRowContext(ctx, `SELECT t.id, t.slug, t.name, t.description, `+tagUses+` FROM tags t WHERE t.slug = ?`, slug).
-		Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.Uses)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such topic.")
-	}
-	if err != nil {
-		return nil, wrap(err, "find tag")
+	if err := r.Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.Uses); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -107,32 +106,15 @@ func (s *TagStore) CreateTag(ctx context.Context, t *hub.Tag) error {
 
 // FindTags returns every tag with its use count, ordered by name.
 func (s *TagStore) FindTags(ctx context.Context) ([]*hub.Tag, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT t.id, t.slug, t.name, t.description, `+tagUses+` FROM tags t ORDER BY t.name COLLATE NOCASE`)
-	if err != nil {
-		return nil, wrap(err, "list tags")
-	}
-	defer rows.Close()
-	var out []*hub.Tag
-	for rows.Next() {
-		t := &hub.Tag{}
-		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.Uses); err != nil {
-			return nil, wrap(err, "list tags")
-		}
-		out = append(out, t)
-	}
-	return out, wrap(rows.Err(), "list tags")
+	return queryAll(ctx, s.db.db, scanTag, "list tags", `SELECT t.id, t.slug, t.name, t.description, `+tagUses+` FROM tags t ORDER BY t.name COLLATE NOCASE`)
 }
 
 // UpdateTag changes a tag's name and description, and the search rows
 // of the items that use it.
 func (s *TagStore) UpdateTag(ctx context.Context, t *hub.Tag) error {
 	return wrap(s.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE tags SET name = ?, description = ? WHERE id = ?`, t.Name, t.Description, t.ID)
-		if err != nil {
+		if err := changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such topic."), `UPDATE tags SET name = ?, description = ? WHERE id = ?`, t.Name, t.Description, t.ID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return hub.Errorf(hub.ENOTFOUND, "There is no such topic.")
 		}
 		return s.reindexUsers(ctx, tx, t.ID, nil)
 	}), "update tag")
@@ -142,14 +124,7 @@ func (s *TagStore) UpdateTag(ctx context.Context, t *hub.Tag) error {
 func (s *TagStore) DeleteTag(ctx context.Context, id int64) error {
 	return wrap(s.db.inTx(ctx, func(tx *sql.Tx) error {
 		return s.reindexUsers(ctx, tx, id, func() error {
-			res, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE id = ?`, id)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return hub.Errorf(hub.ENOTFOUND, "There is no such topic.")
-			}
-			return nil
+			return changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such topic."), `DELETE FROM tags WHERE id = ?`, id)
 		})
 	}), "delete tag")
 }
@@ -162,19 +137,13 @@ func (s *TagStore) reindexUsers(ctx context.Context, tx *sql.Tx, tagID int64, ch
 		kind hub.Kind
 		join tagJoin
 	}{{hub.KindEvent, eventTags}, {hub.KindGuide, guideTags}, {hub.KindCaseStudy, caseStudyTags}} {
-		rows, err := tx.QueryContext(ctx, `SELECT `+j.join.column+` FROM `+j.join.table+` WHERE tag_id = ?`, tagID)
-		if err != nil {
+		if err := queryEach(ctx, tx, `SELECT `+j.join.column+` FROM `+j.join.table+` WHERE tag_id = ?`, []any{tagID}, func(r rowScanner) error {
+			id, err := scanValue[int64](r)
+			users[j.kind] = append(users[j.kind], id)
+			return err
+		}); err != nil {
 			return err
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			users[j.kind] = append(users[j.kind], id)
-		}
-		rows.Close()
 	}
 	if change != nil {
 		if err := change(); err != nil {
@@ -211,11 +180,8 @@ func scanPlace(sc interface{ Scan(...any) error }) (*hub.Place, error) {
 }
 
 func (s *PlaceStore) findOne(ctx context.Context, where string, arg any) (*hub.Place, error) {
-	p, err := scanPlace(s.db.db.QueryRowContext(ctx, `SELECT `+placeColumns+` FROM places WHERE `+where, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, hub.Errorf(hub.ENOTFOUND, "There is no such place.")
-	}
-	return p, wrap(err, "find place")
+	return queryOne(ctx, s.db.db, scanPlace, hub.Errorf(hub.ENOTFOUND, "There is no such place."), "find place",
+		`SELECT `+placeColumns+` FROM places WHERE `+where, arg)
 }
 
 // FindPlaceByID returns a place.
@@ -237,20 +203,12 @@ func (s *PlaceStore) FindPlaces(ctx context.Context) ([]*hub.Place, error) {
 // idChunk IDs.
 func loadPlaces(ctx context.Context, q queryer, ids []int64) (map[int64]*hub.Place, error) {
 	out := map[int64]*hub.Place{}
-	err := forChunks(ids, func(ids []int64) error {
-		rows, err := q.QueryContext(ctx, `SELECT `+placeColumns+` FROM places WHERE id IN (`+placeholders(len(ids))+`)`, int64Args(ids)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			p, err := scanPlace(rows)
-			if err != nil {
-				return err
-			}
+	err := queryIn(ctx, q, `SELECT `+placeColumns+` FROM places WHERE id IN `, ids, ``, nil, func(r rowScanner) error {
+		p, err := scanPlace(r)
+		if err == nil {
 			out[p.ID] = p
 		}
-		return rows.Err()
+		return err
 	})
 	return out, err
 }
@@ -311,14 +269,7 @@ func (s *PlaceStore) DeletePlace(ctx context.Context, id int64) error {
 		if events+studies > 0 {
 			return hub.Errorf(hub.ECONFLICT, "This place is still in use (events: %d, case studies: %d). Give them another place, or delete them, first.", events, studies)
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM places WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return hub.Errorf(hub.ENOTFOUND, "There is no such place.")
-		}
-		return nil
+		return changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such place."), `DELETE FROM places WHERE id = ?`, id)
 	})
 	return wrap(err, "delete place")
 }

@@ -79,11 +79,8 @@ func scanSuggestion(r rowScanner) (*hub.Suggestion, error) {
 
 // FindSuggestion returns one suggestion.
 func (s *QueueStore) FindSuggestion(ctx context.Context, id int64) (*hub.Suggestion, error) {
-	sg, err := scanSuggestion(s.db.db.QueryRowContext(ctx, `SELECT `+suggestionColumns+` FROM suggestions WHERE id = ?`, id))
-	if err == sql.ErrNoRows {
-		return nil, noSuggestion
-	}
-	return sg, wrap(err, "reading a suggestion")
+	return queryOne(ctx, s.db.db, scanSuggestion, noSuggestion, "reading a suggestion",
+		`SELECT `+suggestionColumns+` FROM suggestions WHERE id = ?`, id)
 }
 
 // ListSuggestions lists suggestions in state, oldest first.
@@ -157,11 +154,8 @@ func scanReport(row rowScanner) (*hub.Report, error) {
 
 // FindReport returns one report.
 func (s *QueueStore) FindReport(ctx context.Context, id int64) (*hub.Report, error) {
-	r, err := scanReport(s.db.db.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM reports WHERE id = ?`, id))
-	if err == sql.ErrNoRows {
-		return nil, noReport
-	}
-	return r, wrap(err, "reading a report")
+	return queryOne(ctx, s.db.db, scanReport, noReport, "reading a report",
+		`SELECT `+reportColumns+` FROM reports WHERE id = ?`, id)
 }
 
 // ListReports lists reports in state, oldest first.

@@ -179,20 +179,7 @@ func (s *SearchStore) queryError(err error) error {
 
 // Hosts lists the servers the commons holds items from.
 func (s *CommonsStore) Hosts(ctx context.Context) ([]string, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT DISTINCT origin_host FROM remote_items ORDER BY origin_host`)
-	if err != nil {
-		return nil, wrap(err, "list commons hosts")
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var h string
-		if err := rows.Scan(&h); err != nil {
-			return nil, wrap(err, "list commons hosts")
-		}
-		out = append(out, h)
-	}
-	return out, wrap(rows.Err(), "list commons hosts")
+	return queryAll(ctx, s.db.db, scanValue[string], "list commons hosts", `SELECT DISTINCT origin_host FROM remote_items ORDER BY origin_host`)
 }
 
 // CheckSearchIndex runs FTS5's integrity check: the index must agree with

@@ -36,6 +36,25 @@ func openOld(t *testing.T, path string, version int) {
 	}
 }
 
+// upgradeWith makes a database of schema version holding what statements
+// write into it, and opens it as this version does (migrating it).
+func upgradeWith(t *testing.T, version int, statements ...string) *DB {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "commonplace.db")
+	openOld(t, path, version)
+	raw, err := sql.Open("sqlite3", dsn(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range statements {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(q, err)
+		}
+	}
+	raw.Close()
+	return openAt(t, path)
+}
+
 // Opening a database from an older version backs it up first, then
 // migrates it; the content survives and is searchable; a second open
 // takes no further backup.
@@ -176,29 +195,12 @@ func TestDescribeCountsEveryTable(t *testing.T) {
 // targets stop matching and snippets lose the markup.
 func TestUpgradeReindexesMarkdownAsText(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "commonplace.db")
-	openOld(t, path, 6)
-	old, err := sql.Open("sqlite3", dsn(path))
-	if err != nil {
-		t.Fatal(err)
-	}
 	// What schema 6 left: the guide's row with its Markdown, indexing done.
-	for _, q := range []string{
+	db := upgradeWith(t, 6,
 		`UPDATE guides SET body = 'Read **the zine** [on folding](https://folds.example/howto) first.'`,
 		`DELETE FROM search_reindex`,
 		`INSERT INTO search_docs (ref, kind, local, item_id, slug, title, body, sort_at)
-			SELECT 'guide:' || id, 'guide', 1, id, slug, title, body, updated_at FROM guides`,
-	} {
-		if _, err := old.Exec(q); err != nil {
-			t.Fatal(q, err)
-		}
-	}
-	old.Close()
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+			SELECT 'guide:' || id, 'guide', 1, id, slug, title, body, updated_at FROM guides`)
 	svc := hub.NewService(db.Stores(), nil)
 	if res, err := svc.Search(ctx, hub.SearchQuery{Text: "howto"}); err != nil || res.Total != 0 {
 		t.Errorf("a link target still matches after the upgrade: %+v %v", res, err)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
-	"github.com/commonplace-hub/commonplace/hub/calendar"
 	"github.com/commonplace-hub/commonplace/hub/calendar/calendartest"
 )
 
@@ -29,14 +28,7 @@ func TestSubscribingAdoptsAnEarlierImport(t *testing.T) {
 	}
 	before := h.events(t, 0)
 	fs.set(feed, "text/calendar")
-	sub := &calendar.Subscription{URL: fs.URL + "/events.ics"}
-	if err := h.cals.Subscribe(h.host, sub); err != nil {
-		t.Fatal(err)
-	}
-	got, err := h.cals.Refresh(h.host, sub.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sub, got := h.subscribe(t, fs.URL+"/events.ics")
 	if r := got.LastReport; r.Created != 0 || r.Adopted != 3 || r.Unchanged != 3 {
 		t.Errorf("subscribing: %+v", r)
 	}
@@ -60,7 +52,7 @@ func TestSubscribingAdoptsAnEarlierImport(t *testing.T) {
 
 	// From now on the subscription keeps them in step.
 	fs.set(vcal("X-WR-CALNAME:Partner events", calendartest.QuizMoved, calendartest.Lunch), "text/calendar")
-	got, err = h.cals.Refresh(h.host, sub.ID)
+	got, err := h.cals.Refresh(h.host, sub.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,14 +81,7 @@ func TestFeedPicturesImported(t *testing.T) {
 	if jpegs == 0 || refused == 0 {
 		t.Fatalf("the feed's pictures: %d JPEG, %d others", jpegs, refused)
 	}
-	sub := &calendar.Subscription{URL: fs.URL + "/events.ics"}
-	if err := h.cals.Subscribe(h.host, sub); err != nil {
-		t.Fatal(err)
-	}
-	got, err := h.cals.Refresh(h.host, sub.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sub, got := h.subscribe(t, fs.URL+"/events.ics")
 	if got.LastReport.Created != len(res.Items) || len(got.LastReport.Skipped) != len(res.Skipped) {
 		t.Fatalf("report %+v: pictures kept events out", got.LastReport)
 	}
@@ -162,13 +155,7 @@ func TestFeedImagePicked(t *testing.T) {
 		"ATTACH;FMTTYPE=application/pdf:"+pics.URL+"/agenda.pdf")
 	pdfOnly := calendartest.VEvent("fair@partner", "Fair", "DTSTART:20261011T100000Z", "ATTACH;FMTTYPE=application/pdf:"+pics.URL+"/agenda.pdf")
 	fs.set(vcal(withImage, pdfOnly), "text/calendar")
-	sub := &calendar.Subscription{URL: fs.URL + "/events.ics"}
-	if err := h.cals.Subscribe(h.host, sub); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.cals.Refresh(h.host, sub.ID); err != nil {
-		t.Fatal(err)
-	}
+	sub, _ := h.subscribe(t, fs.URL+"/events.ics")
 	ev := h.events(t, sub.ID)
 	if p, err := h.svc.Picture(context.Background(), hub.OwnerEvent, ev["Talk"].ID); err != nil || p.Source != pics.URL+"/full.jpg" {
 		t.Fatalf("talk's picture: %+v %v", p, err)

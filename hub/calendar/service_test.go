@@ -84,6 +84,21 @@ func newCalendarHub(t testing.TB, client *http.Client) *calendarHub {
 	return &calendarHub{db: db, svc: svc, cals: calendar.NewService(db.Calendars(), svc, client, logger), host: hub.HostContext(context.Background())}
 }
 
+// subscribe subscribes the hub to the calendar at url and refreshes it
+// once; it returns the subscription and how it is after the refresh.
+func (h *calendarHub) subscribe(t *testing.T, url string) (sub, got *calendar.Subscription) {
+	t.Helper()
+	sub = &calendar.Subscription{URL: url}
+	if err := h.cals.Subscribe(h.host, sub); err != nil {
+		t.Fatal(err)
+	}
+	got, err := h.cals.Refresh(h.host, sub.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sub, got
+}
+
 // events returns the feed's hub events by title.
 func (h *calendarHub) events(t *testing.T, feedID int64) map[string]*hub.Event {
 	t.Helper()

@@ -3,7 +3,6 @@ package storetest
 import (
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -13,15 +12,7 @@ import (
 // owner's UpdatedAt; ENOTFOUND for a picture that is not there.
 func testPictureBlurhash(t *testing.T, open Opener) {
 	s := open(t).Stores
-	start := time.Date(2026, 5, 1, 18, 0, 0, 0, time.UTC)
-	e := &hub.Event{Title: "Bike repair", TimeZone: "Europe/London", Start: start, End: start.Add(time.Hour)}
-	if err := s.Events.CreateEvent(ctx, e); err != nil {
-		t.Fatal(err)
-	}
-	pl := &hub.Place{Name: "Zion Centre", Slug: "zion-centre"}
-	if err := s.Places.CreatePlace(ctx, pl); err != nil {
-		t.Fatal(err)
-	}
+	e, pl := eventAndPlace(t, s)
 	with := &hub.Picture{Owner: hub.OwnerEvent, OwnerID: e.ID, MIME: "image/jpeg", Hash: "a", Width: 4, Height: 3, SmallWidth: 4, SmallHeight: 3,
 		Large: []byte("l"), Small: []byte("s"), Blurhash: "LEHV6nWB2yk8pyo0adR*.7kCMdnj"}
 	without := &hub.Picture{Owner: hub.OwnerPlace, OwnerID: pl.ID, MIME: "image/jpeg", Hash: "b", Width: 4, Height: 3, SmallWidth: 4, SmallHeight: 3,

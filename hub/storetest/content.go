@@ -312,12 +312,7 @@ func testCaseStudyFilters(t *testing.T, open Opener) {
 			t.Fatal(err)
 		}
 	}
-	tests := []struct {
-		name  string
-		f     hub.CaseStudyFilter
-		want  string
-		total int
-	}{
+	tests := []filterCase[hub.CaseStudyFilter]{
 		{"all, newest first", hub.CaseStudyFilter{}, "third second first", 3},
 		{"tag", hub.CaseStudyFilter{Tag: "volunteers"}, "third first", 2},
 		{"place", hub.CaseStudyFilter{PlaceID: p.ID}, "third second", 2},
@@ -325,24 +320,12 @@ func testCaseStudyFilters(t *testing.T, open Opener) {
 		{"tag and place", hub.CaseStudyFilter{Tag: "volunteers", PlaceID: p.ID}, "third", 1},
 		{"page", hub.CaseStudyFilter{Limit: 1, Offset: 1}, "second", 3},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, total, err := s.CaseStudies.FindCaseStudies(ctx, tt.f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var slugs []string
-			for _, c := range got {
-				slugs = append(slugs, c.Slug)
-				if c.PlaceID != 0 && (c.Place == nil || c.Place.ID != c.PlaceID) {
-					t.Errorf("%s: place not loaded", c.Slug)
-				}
-			}
-			if strings.Join(slugs, " ") != tt.want || total != tt.total {
-				t.Errorf("got %v (total %d), want %s (total %d)", slugs, total, tt.want, tt.total)
-			}
-		})
-	}
+	checkFilters(t, tests, s.CaseStudies.FindCaseStudies, func(t *testing.T, c *hub.CaseStudy) string {
+		if c.PlaceID != 0 && (c.Place == nil || c.Place.ID != c.PlaceID) {
+			t.Errorf("%s: place not loaded", c.Slug)
+		}
+		return c.Slug
+	})
 }
 
 func testGuideFilters(t *testing.T, open Opener) {
@@ -357,12 +340,7 @@ func testGuideFilters(t *testing.T, open Opener) {
 			t.Fatal(err)
 		}
 	}
-	tests := []struct {
-		name  string
-		f     hub.GuideFilter
-		want  string
-		total int
-	}{
+	tests := []filterCase[hub.GuideFilter]{
 		{"all, newest first", hub.GuideFilter{}, "c b a", 3},
 		{"tag", hub.GuideFilter{Tag: "volunteers"}, "c a", 2},
 		{"query", hub.GuideFilter{Query: "rota"}, "c a", 2},
@@ -370,21 +348,7 @@ func testGuideFilters(t *testing.T, open Opener) {
 		{"page", hub.GuideFilter{Limit: 2}, "c b", 3},
 		{"second page", hub.GuideFilter{Limit: 2, Offset: 2}, "a", 3},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, total, err := s.Guides.FindGuides(ctx, tt.f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var slugs []string
-			for _, g := range got {
-				slugs = append(slugs, g.Slug)
-			}
-			if strings.Join(slugs, " ") != tt.want || total != tt.total {
-				t.Errorf("got %v (total %d), want %s (total %d)", slugs, total, tt.want, tt.total)
-			}
-		})
-	}
+	checkFilters(t, tests, s.Guides.FindGuides, func(_ *testing.T, g *hub.Guide) string { return g.Slug })
 	c, _ := s.Guides.FindGuideBySlug(ctx, "c")
 	if strings.Join(c.Tags, "|") != "Tools|Volunteers" || c.Revision != 1 {
 		t.Errorf("guide c: %+v", c)

@@ -3,9 +3,9 @@ package storetest
 import (
 	"context"
 	"errors"
-	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -393,13 +393,7 @@ func testLatestComments(t *testing.T, open Opener) {
 	at := time.Unix(1_800_000_000, 0).UTC()
 	save := func(n int, itemID int64) *hub.Comment {
 		t.Helper()
-		c := &hub.Comment{ObjectID: fmt.Sprintf("https://a.example/notes/%d", n), Kind: hub.KindEvent, ItemID: itemID,
-			Author: hub.Origin{ActorID: "https://a.example/users/ann", Host: "a.example"}, ContentHTML: fmt.Sprintf("<p>%d</p>", n),
-			Published: at.Add(time.Duration(n) * time.Minute)}
-		if err := s.SaveComment(ctx, c, "https://hub.example/events/e"); err != nil {
-			t.Fatal(err)
-		}
-		return c
+		return saveComment(t, s, strconv.Itoa(n), itemID, false, at.Add(time.Duration(n)*time.Minute))
 	}
 	for n := 1; n <= 30; n++ {
 		c := save(n, 7)

@@ -14,14 +14,8 @@ import (
 // find it; bad moves are refused and change nothing; restoring moves it
 // back.
 func testServiceMoveOccurrence(t *testing.T, open Opener) {
-	svc := hub.NewService(open(t).Stores, nil)
+	svc, host, e := serviceWithDropIn(t, open, "FREQ=WEEKLY;BYDAY=TU;COUNT=4")
 	london := zone(t, "Europe/London")
-	host := hub.HostContext(ctx)
-	e := &hub.Event{Title: "Drop-in", TimeZone: "Europe/London",
-		Start: time.Date(2026, 10, 6, 10, 0, 0, 0, london), End: time.Date(2026, 10, 6, 12, 0, 0, 0, london), Recurrence: "FREQ=WEEKLY;BYDAY=TU;COUNT=4"}
-	if err := svc.CreateEvent(host, e); err != nil {
-		t.Fatal(err)
-	}
 	one := &hub.Event{Title: "Fair", TimeZone: "Europe/London", Start: e.Start, End: e.End}
 	if err := svc.CreateEvent(host, one); err != nil {
 		t.Fatal(err)

@@ -109,14 +109,8 @@ func testEventStatuses(t *testing.T, open Opener) {
 // the start a date was due at, keeps it when the mark changes, and
 // occurrences carry their status.
 func testServiceEventStatus(t *testing.T, open Opener) {
-	svc := hub.NewService(open(t).Stores, nil)
+	svc, host, e := serviceWithDropIn(t, open, "FREQ=WEEKLY;BYDAY=TU")
 	london := zone(t, "Europe/London")
-	host := hub.HostContext(ctx)
-	e := &hub.Event{Title: "Drop-in", TimeZone: "Europe/London",
-		Start: time.Date(2026, 10, 6, 10, 0, 0, 0, london), End: time.Date(2026, 10, 6, 12, 0, 0, 0, london), Recurrence: "FREQ=WEEKLY;BYDAY=TU"}
-	if err := svc.CreateEvent(host, e); err != nil {
-		t.Fatal(err)
-	}
 	if err := svc.SetEventStatus(ctx, e.ID, "", hub.StatusCancelled, ""); hub.ErrorCode(err) != hub.EUNAUTHORIZED {
 		t.Errorf("a reader cancelled an event: %v", err)
 	}

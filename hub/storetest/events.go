@@ -94,12 +94,7 @@ func testEventFilters(t *testing.T, open Opener) {
 			t.Fatal(err)
 		}
 	}
-	tests := []struct {
-		name  string
-		f     hub.EventFilter
-		want  string
-		total int
-	}{
+	tests := []filterCase[hub.EventFilter]{
 		{"all by start", hub.EventFilter{}, "early weekly ended late fun", 5},
 		{"window", hub.EventFilter{From: day(21, 0), To: day(26, 0)}, "weekly late", 2},
 		{"window before series end", hub.EventFilter{From: day(10, 0), To: day(11, 0)}, "weekly ended", 2},
@@ -116,21 +111,7 @@ func testEventFilters(t *testing.T, open Opener) {
 		{"unknown tag", hub.EventFilter{Tag: "nothing"}, "", 0},
 		{"offset past the end", hub.EventFilter{Limit: 2, Offset: 10}, "", 5},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, total, err := s.Events.FindEvents(ctx, tt.f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var slugs []string
-			for _, e := range got {
-				slugs = append(slugs, e.Slug)
-			}
-			if strings.Join(slugs, " ") != tt.want || total != tt.total {
-				t.Errorf("got %v (total %d), want %s (total %d)", slugs, total, tt.want, tt.total)
-			}
-		})
-	}
+	checkFilters(t, tests, s.Events.FindEvents, func(_ *testing.T, e *hub.Event) string { return e.Slug })
 }
 
 func testEventZones(t *testing.T, open Opener) {

@@ -16,12 +16,7 @@ func testHeldComments(t *testing.T, open Opener) {
 	at := time.Unix(1_800_000_000, 0).UTC()
 	save := func(id string, held bool) *hub.Comment {
 		t.Helper()
-		c := &hub.Comment{ObjectID: "https://a.example/notes/" + id, Kind: hub.KindEvent, ItemID: 7, Held: held,
-			Author: hub.Origin{ActorID: "https://a.example/users/ann", Host: "a.example"}, ContentHTML: "<p>" + id + "</p>", Published: at}
-		if err := s.SaveComment(ctx, c, "https://hub.example/events/e"); err != nil {
-			t.Fatal(err)
-		}
-		return c
+		return saveComment(t, s, id, 7, held, at)
 	}
 	shown := save("shown", false)
 	held := save("held", true)

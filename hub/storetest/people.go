@@ -63,10 +63,7 @@ func testOrganisers(t *testing.T, open Opener) {
 
 func testSessions(t *testing.T, open Opener) {
 	s := open(t).Stores
-	ada := &hub.Organiser{Email: "ada@example.org", Name: "Ada", Role: hub.RoleAdmin, PasswordHash: "h"}
-	bo := &hub.Organiser{Email: "bo@example.org", Name: "Bo", Role: hub.RoleEditor, PasswordHash: "h"}
-	s.Organisers.CreateOrganiser(ctx, ada)
-	s.Organisers.CreateOrganiser(ctx, bo)
+	ada, bo := adaAndBo(s)
 	now := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
 	for _, sess := range []*hub.Session{
 		{TokenHash: "ada-phone", OrganiserID: ada.ID, CSRFToken: "c1", CreatedAt: now, ExpiresAt: now.Add(time.Hour)},
@@ -121,10 +118,7 @@ func testSessions(t *testing.T, open Opener) {
 
 func testTokens(t *testing.T, open Opener) {
 	s := open(t).Stores
-	ada := &hub.Organiser{Email: "ada@example.org", Name: "Ada", Role: hub.RoleAdmin, PasswordHash: "h"}
-	bo := &hub.Organiser{Email: "bo@example.org", Name: "Bo", Role: hub.RoleEditor, PasswordHash: "h"}
-	s.Organisers.CreateOrganiser(ctx, ada)
-	s.Organisers.CreateOrganiser(ctx, bo)
+	ada, bo := adaAndBo(s)
 	var tokens []*hub.APIToken
 	for _, tok := range []*hub.APIToken{
 		{OrganiserID: ada.ID, Name: "import script", Hash: "h1"},

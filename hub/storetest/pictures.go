@@ -3,7 +3,6 @@ package storetest
 import (
 	"bytes"
 	"testing"
-	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
 )
@@ -14,15 +13,7 @@ import (
 // with it.
 func testPictures(t *testing.T, open Opener) {
 	s := open(t).Stores
-	start := time.Date(2026, 5, 1, 18, 0, 0, 0, time.UTC)
-	e := &hub.Event{Title: "Bike repair", TimeZone: "Europe/London", Start: start, End: start.Add(time.Hour)}
-	if err := s.Events.CreateEvent(ctx, e); err != nil {
-		t.Fatal(err)
-	}
-	pl := &hub.Place{Name: "Zion Centre", Slug: "zion-centre"}
-	if err := s.Places.CreatePlace(ctx, pl); err != nil {
-		t.Fatal(err)
-	}
+	e, pl := eventAndPlace(t, s)
 	save := func(owner hub.PictureOwner, id int64, alt, large string) *hub.Picture {
 		t.Helper()
 		p := &hub.Picture{Owner: owner, OwnerID: id, Alt: alt, FocusX: 0.25, FocusY: -1, MIME: "image/jpeg", Hash: large + "-hash",

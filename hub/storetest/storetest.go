@@ -7,6 +7,7 @@ package storetest
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,6 +43,88 @@ func zone(t *testing.T, name string) *time.Location {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+// adaAndBo saves two organisers: Ada, an admin, and Bo, an editor.
+func adaAndBo(s hub.Stores) (ada, bo *hub.Organiser) {
+	ada = &hub.Organiser{Email: "ada@example.org", Name: "Ada", Role: hub.RoleAdmin, PasswordHash: "h"}
+	bo = &hub.Organiser{Email: "bo@example.org", Name: "Bo", Role: hub.RoleEditor, PasswordHash: "h"}
+	s.Organisers.CreateOrganiser(ctx, ada)
+	s.Organisers.CreateOrganiser(ctx, bo)
+	return ada, bo
+}
+
+// eventAndPlace saves an event, "Bike repair", and a place, "Zion Centre",
+// for pictures to belong to.
+func eventAndPlace(t *testing.T, s hub.Stores) (*hub.Event, *hub.Place) {
+	t.Helper()
+	start := time.Date(2026, 5, 1, 18, 0, 0, 0, time.UTC)
+	e := &hub.Event{Title: "Bike repair", TimeZone: "Europe/London", Start: start, End: start.Add(time.Hour)}
+	if err := s.Events.CreateEvent(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	pl := &hub.Place{Name: "Zion Centre", Slug: "zion-centre"}
+	if err := s.Places.CreatePlace(ctx, pl); err != nil {
+		t.Fatal(err)
+	}
+	return e, pl
+}
+
+// serviceWithDropIn is a service over new stores, acting as the host,
+// with a "Drop-in" series from Tuesday 6 October 2026, 10:00 to 12:00 in
+// London, repeating as rule says.
+func serviceWithDropIn(t *testing.T, open Opener, rule string) (*hub.Service, context.Context, *hub.Event) {
+	t.Helper()
+	svc := hub.NewService(open(t).Stores, nil)
+	london := zone(t, "Europe/London")
+	host := hub.HostContext(ctx)
+	e := &hub.Event{Title: "Drop-in", TimeZone: "Europe/London",
+		Start: time.Date(2026, 10, 6, 10, 0, 0, 0, london), End: time.Date(2026, 10, 6, 12, 0, 0, 0, london), Recurrence: rule}
+	if err := svc.CreateEvent(host, e); err != nil {
+		t.Fatal(err)
+	}
+	return svc, host, e
+}
+
+// saveComment saves Ann's reply id (its content "<p>id</p>") to the event
+// itemID, published at.
+func saveComment(t *testing.T, s hub.FederationCommonsStore, id string, itemID int64, held bool, at time.Time) *hub.Comment {
+	t.Helper()
+	c := &hub.Comment{ObjectID: "https://a.example/notes/" + id, Kind: hub.KindEvent, ItemID: itemID, Held: held,
+		Author: hub.Origin{ActorID: "https://a.example/users/ann", Host: "a.example"}, ContentHTML: "<p>" + id + "</p>", Published: at}
+	if err := s.SaveComment(ctx, c, "https://hub.example/events/e"); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// filterCase is a filter of a listing, and the slugs it must list (in
+// order, space-separated) and the total it must count.
+type filterCase[F any] struct {
+	name  string
+	f     F
+	want  string
+	total int
+}
+
+// checkFilters runs find with each case's filter, as a subtest, and
+// checks the slugs (from slug, which may check each item too) and total.
+func checkFilters[F, T any](t *testing.T, cases []filterCase[F], find func(context.Context, F) ([]T, int, error), slug func(*testing.T, T) string) {
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			got, total, err := find(ctx, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var slugs []string
+			for _, v := range got {
+				slugs = append(slugs, slug(t, v))
+			}
+			if strings.Join(slugs, " ") != tt.want || total != tt.total {
+				t.Errorf("got %v (total %d), want %s (total %d)", slugs, total, tt.want, tt.total)
+			}
+		})
+	}
 }
 
 var tests = []struct {

@@ -43,25 +43,9 @@ func (tr translator) elsewhere(n *zoneNote) string {
 }
 
 // statusText is "Cancelled: room flooded" in tr's language for an
-// occurrence that is not going ahead as planned; "" for one that is.
-func (tr translator) statusText(o hub.Occurrence) string {
-	if !o.Status.Marked() {
-		return ""
-	}
-	var label string
-	switch o.Status {
-	case hub.StatusCancelled:
-		label = tr.T("Cancelled")
-	case hub.StatusPostponed:
-		label = tr.T("Postponed")
-	default:
-		label = tr.T("Rescheduled")
-	}
-	if o.StatusReason == "" {
-		return label
-	}
-	return tr.T("[a status and its reason] %s: %s", label, o.StatusReason)
-}
+// occurrence that is not going ahead as planned; "" for one that is
+// (hub.Occurrence.StatusIn).
+func (tr translator) statusText(o hub.Occurrence) string { return o.StatusIn(tr.Words) }
 
 // listedOccurrence is an occurrence in a list of days, with its zone note.
 type listedOccurrence struct {

@@ -121,15 +121,24 @@ func Text(src string) string {
 func Summary(src string, n int) string {
 	text := html.UnescapeString(stripTags.Sanitize(string(SafeHTML(src))))
 	text = strings.Join(strings.Fields(text), " ")
-	if utf8.RuneCountInString(text) <= n {
+	cut, clipped := clip(text, n)
+	if !clipped {
 		return text
 	}
-	r := []rune(text)[:n]
-	cut := string(r)
+	return strings.TrimRight(cut, " ,.;:") + "…"
+}
+
+// clip is text when it has at most n runes; otherwise its first n runes,
+// cut back to their last space when that is past half of them, and true.
+func clip(text string, n int) (string, bool) {
+	if utf8.RuneCountInString(text) <= n {
+		return text, false
+	}
+	cut := string([]rune(text)[:n])
 	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
 		cut = cut[:i]
 	}
-	return strings.TrimRight(cut, " ,.;:") + "…"
+	return cut, true
 }
 
 // Abstract is the first paragraph of Markdown, without emphasis, code or
@@ -142,13 +151,8 @@ func Abstract(md string, max int) string {
 	}
 	para = strings.NewReplacer("**", "", "__", "", "`", "", "#", "").Replace(para)
 	para = strings.Join(strings.Fields(para), " ")
-	if utf8.RuneCountInString(para) <= max {
-		return para
+	if s, clipped := clip(para, max); clipped {
+		return s + "…"
 	}
-	r := []rune(para)[:max]
-	s := string(r)
-	if i := strings.LastIndexByte(s, ' '); i > max/2 {
-		s = s[:i]
-	}
-	return s + "…"
+	return para
 }

@@ -416,29 +416,32 @@ func (s *HostSet) has(h string) bool {
 // entries match: an entry without a port contains every port of that
 // name; subdomains are not contained. An invalid host is not contained.
 func (s *HostSet) Contains(host string) bool {
+	name, port, ok := s.lookup(host)
+	return ok && (s.has(name) || port != "" && s.has(name+":"+port))
+}
+
+// lookup is host normalised (NormalizeHost) and split into its name and
+// port, when it is valid and the set is not empty.
+func (s *HostSet) lookup(host string) (name, port string, ok bool) {
 	if len(s.m) == 0 {
-		return false
+		return "", "", false
 	}
 	h, err := NormalizeHost(host)
 	if err != nil {
-		return false
+		return "", "", false
 	}
-	name, port := splitHost(h)
-	return s.has(name) || port != "" && s.has(h)
+	name, port = splitHost(h)
+	return name, port, true
 }
 
 // Covers reports whether any host in the set covers host as HostMatches
 // does: host, or a parent domain of it, is in the set (without a port, or
 // with host's port). An invalid host is not covered.
 func (s *HostSet) Covers(host string) bool {
-	if len(s.m) == 0 {
+	name, port, ok := s.lookup(host)
+	if !ok {
 		return false
 	}
-	h, err := NormalizeHost(host)
-	if err != nil {
-		return false
-	}
-	name, port := splitHost(h)
 	ip := isIPName(name)
 	for {
 		if s.has(name) || port != "" && s.has(name+":"+port) {
