@@ -39,6 +39,18 @@ func fillBenchGuides(b *testing.B, path string, n int) {
 		b.Fatal(err)
 	}
 	db.Close()
+	now := time.Now().Unix()
+	benchInsert(b, path, `INSERT INTO guides (slug, title, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, n, func(i int) []any {
+		title := fmt.Sprintf("Guide %d %s%d", i, benchWords[i%len(benchWords)], i%(n/10))
+		return []any{fmt.Sprintf("guide-%d", i), title, "Plain text about a community guide.", now - int64(i), now - int64(i)}
+	}, `INSERT INTO search_docs (ref, kind, local, item_id, slug, title, body, sort_at)
+		SELECT 'guide:' || id, 'guide', 1, id, slug, title, body, updated_at FROM guides`)
+}
+
+// benchInsert runs insert n times, with the arguments row gives for each,
+// then then (when not ""), in one transaction on the hub database at
+// path, and optimises the search index.
+func benchInsert(b *testing.B, path, insert string, n int, row func(i int) []any, then string) {
 	raw, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=5000")
 	if err != nil {
 		b.Fatal(err)
@@ -48,21 +60,20 @@ func fillBenchGuides(b *testing.B, path string, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	stmt, err := tx.Prepare(`INSERT INTO guides (slug, title, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`)
+	stmt, err := tx.Prepare(insert)
 	if err != nil {
 		b.Fatal(err)
 	}
-	now := time.Now().Unix()
 	for i := 0; i < n; i++ {
-		title := fmt.Sprintf("Guide %d %s%d", i, benchWords[i%len(benchWords)], i%(n/10))
-		if _, err := stmt.Exec(fmt.Sprintf("guide-%d", i), title, "Plain text about a community guide.", now-int64(i), now-int64(i)); err != nil {
+		if _, err := stmt.Exec(row(i)...); err != nil {
 			b.Fatal(err)
 		}
 	}
 	stmt.Close()
-	if _, err := tx.Exec(`INSERT INTO search_docs (ref, kind, local, item_id, slug, title, body, sort_at)
-		SELECT 'guide:' || id, 'guide', 1, id, slug, title, body, updated_at FROM guides`); err != nil {
-		b.Fatal(err)
+	if then != "" {
+		if _, err := tx.Exec(then); err != nil {
+			b.Fatal(err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
@@ -94,36 +105,14 @@ func copyFile(b *testing.B, from, to string) {
 // n guides of the hub at origin, as fillBenchGuides made them but with
 // their word twice in the title, so that they rank first.
 func addBenchRelays(b *testing.B, path, origin string, n int) {
-	raw, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=5000")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer raw.Close()
-	tx, err := raw.Begin()
-	if err != nil {
-		b.Fatal(err)
-	}
-	stmt, err := tx.Prepare(`INSERT INTO remote_items (object_id, kind, url, title, summary, content_text, origin_actor, origin_name, origin_host,
-		tags, tag_names, published_at, updated_at, received_at) VALUES (?, 'guide', ?, ?, '', 'Plain text about a community guide.', ?, 'Origin', ?, '', '', ?, ?, ?)`)
-	if err != nil {
-		b.Fatal(err)
-	}
 	now := time.Now().Unix()
 	host := origin[len("http://"):]
-	for i := 0; i < n; i++ {
+	benchInsert(b, path, `INSERT INTO remote_items (object_id, kind, url, title, summary, content_text, origin_actor, origin_name, origin_host,
+		tags, tag_names, published_at, updated_at, received_at) VALUES (?, 'guide', ?, ?, '', 'Plain text about a community guide.', ?, 'Origin', ?, '', '', ?, ?, ?)`, n, func(i int) []any {
 		word := fmt.Sprintf("%s%d", benchWords[i%len(benchWords)], i%(n/10))
 		id := fmt.Sprintf("%s/guides/guide-%d", origin, i)
-		if _, err := stmt.Exec(id, id, fmt.Sprintf("Guide %d %s %s", i, word, word), origin+"/actor", host, now, now, now); err != nil {
-			b.Fatal(err)
-		}
-	}
-	stmt.Close()
-	if err := tx.Commit(); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := raw.Exec(`INSERT INTO search_fts (search_fts) VALUES ('optimize'); PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-		b.Fatal(err)
-	}
+		return []any{id, id, fmt.Sprintf("Guide %d %s %s", i, word, word), origin + "/actor", host, now, now, now}
+	}, "")
 }
 
 func BenchmarkNetworkSearch(b *testing.B)     { benchNetworkSearch(b, 2000, false) }

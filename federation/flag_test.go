@@ -98,11 +98,8 @@ func TestFlagAboutACommentIsResolved(t *testing.T) {
 	h := newHub(t)
 	f := newFediverse(t)
 	troll := newFediverse(t)
-	alice := troll.actor("alice", true)
 	e := h.repairCafe()
-	note := alice.id(troll) + "/statuses/1"
-	h.reply(troll, alice, "Create", note, "/events/"+e.Slug, "<p>rude words</p>")
-	c := h.keptReply(t, note)
+	alice, note, c := h.keptReplyBy(t, troll, "alice", "/statuses/1", e, "<p>rude words</p>")
 	// Mastodon reports a reply to its author's server and to the servers
 	// it answered: this hub.
 	if resp := f.post(signedPost{a: f.actorAt("/actor"), url: h.inbox(), body: mastodonFlag(t, f, alice.id(troll), note)}); resp.StatusCode != 202 {
@@ -132,6 +129,17 @@ func TestFlagAboutACommentIsResolved(t *testing.T) {
 	}
 }
 
+// keptReplyBy has the account name on f reply to event e with html, as
+// the status at path under its id, and returns the account, the reply's
+// id and the comment the hub kept of it.
+func (h *testHub) keptReplyBy(t *testing.T, f *fediverse, name, path string, e *hub.Event, html string) (*remoteActor, string, *hub.Comment) {
+	t.Helper()
+	author := f.actor(name, true)
+	note := author.id(f) + path
+	h.reply(f, author, "Create", note, "/events/"+e.Slug, html)
+	return author, note, h.keptReply(t, note)
+}
+
 // admin acts as an admin organiser with a name, as the pages do.
 func (h *testHub) admin() context.Context {
 	return hub.WithOrganiser(context.Background(), &hub.Organiser{ID: 1, Name: "Ada Admin", Email: "ada@example.org", Role: hub.RoleAdmin})
@@ -146,11 +154,8 @@ func readCloser(b []byte) io.ReadCloser { return io.NopCloser(bytes.NewReader(b)
 func TestFlagOutReachesTheServer(t *testing.T) {
 	h := newHub(t)
 	remote := newFediverse(t)
-	alice := remote.actor("alice", true)
 	e := h.repairCafe()
-	note := alice.id(remote) + "/statuses/9"
-	h.reply(remote, alice, "Create", note, "/events/"+e.Slug, "<p>buy pills</p>")
-	c := h.keptReply(t, note)
+	alice, note, c := h.keptReplyBy(t, remote, "alice", "/statuses/9", e, "<p>buy pills</p>")
 	r, err := h.svc.ReportRemote(h.admin(), hub.RemoteReport{CommentID: c.ID, Comment: "Spam under our repair café.", Block: true})
 	if err != nil {
 		t.Fatal(err)
@@ -176,10 +181,7 @@ func TestFlagOutReachesTheServer(t *testing.T) {
 	// A server that is down: nothing is sent or recorded, and the
 	// organiser is told.
 	gone := newFediverse(t)
-	bob := gone.actor("bob", true)
-	note2 := bob.id(gone) + "/statuses/1"
-	h.reply(gone, bob, "Create", note2, "/events/"+e.Slug, "<p>hi</p>")
-	c2 := h.keptReply(t, note2)
+	bob, _, c2 := h.keptReplyBy(t, gone, "bob", "/statuses/1", e, "<p>hi</p>")
 	gone.srv.Close()
 	h.db.Federation().DeleteRemoteActor(h.host(), bob.id(gone))
 	if _, err := h.svc.ReportRemote(h.admin(), hub.RemoteReport{CommentID: c2.ID, Comment: "x"}); hub.ErrorCode(err) != hub.EUNAVAILABLE {

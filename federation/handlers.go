@@ -102,9 +102,15 @@ var (
 )
 
 func (f *Federation) writeJSON(w http.ResponseWriter, r *http.Request, ctype []string, body []byte) {
+	writeCached(w, ctype, hdrVary, body)
+}
+
+// writeCached writes a public answer that caches may keep for a minute,
+// apart for each value of the vary headers.
+func writeCached(w http.ResponseWriter, ctype, vary []string, body []byte) {
 	h := w.Header()
 	h["Content-Type"] = ctype
-	h["Vary"] = hdrVary
+	h["Vary"] = vary
 	h["Cache-Control"] = hdrCacheControl
 	h["Access-Control-Allow-Origin"] = hdrAnyOrigin
 	w.Write(body)
@@ -494,10 +500,5 @@ func (f *Federation) ServeObject(w http.ResponseWriter, r *http.Request, kind hu
 		f.fail(w, r, err)
 		return
 	}
-	h := w.Header()
-	h["Content-Type"] = hdrAS
-	h["Vary"] = hdrVaryAsker
-	h["Cache-Control"] = hdrCacheControl
-	h["Access-Control-Allow-Origin"] = hdrAnyOrigin
-	w.Write(body)
+	writeCached(w, hdrAS, hdrVaryAsker, body)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/web"
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 	"github.com/commonplace-hub/commonplace/storage"
 )
 
@@ -147,13 +148,8 @@ func (h *testHub) get(path, accept string) (*http.Response, map[string]any) {
 	if accept != "" {
 		req.Header.Set("Accept", accept)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	resp, b := testkit.Do(h.t, nil, req)
 	var m map[string]any
-	b, _ := io.ReadAll(resp.Body)
 	json.Unmarshal(b, &m)
 	return resp, m
 }

@@ -44,17 +44,25 @@ func searchRelays(t *testing.T, a *testHub, peer *httptest.Server, q string) *hu
 	return an
 }
 
-// A relayed item's confirmation is kept across searches: another search
-// that brings it back within the keep shows it without asking its origin
-// again. Once the origin has retracted it (404), it is shown as it was
-// only until the keep ends; then it is asked for again and dropped.
-func TestNetworkSearchRelayConfirmationKept(t *testing.T) {
-	a := newHub(t)
-	var gets atomic.Int32
-	var retracted atomic.Bool
-	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		gets.Add(1)
-		if r.URL.Path != "/guides/soup" || retracted.Load() {
+// soupOrigin is a third server holding one guide, /guides/soup, in its
+// own words; gets counts the fetches of it. Once retracted is set, the
+// guide answers 404.
+type soupOrigin struct {
+	*httptest.Server
+	gets      atomic.Int32
+	retracted atomic.Bool
+}
+
+func newSoupOrigin(t *testing.T) *soupOrigin {
+	t.Helper()
+	o := &soupOrigin{}
+	o.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/guides/soup" {
+			http.NotFound(w, r)
+			return
+		}
+		o.gets.Add(1)
+		if o.retracted.Load() {
 			http.NotFound(w, r)
 			return
 		}
@@ -62,7 +70,18 @@ func TestNetworkSearchRelayConfirmationKept(t *testing.T) {
 		json.NewEncoder(w).Encode(map[string]any{"id": "http://" + r.Host + r.URL.Path, "type": "Article", "itemKind": "guide",
 			"name": "Soup kitchen rota", "content": "Who cooks when.", "to": []string{"https://www.w3.org/ns/activitystreams#Public"}})
 	}))
-	t.Cleanup(origin.Close)
+	t.Cleanup(o.Close)
+	return o
+}
+
+// A relayed item's confirmation is kept across searches: another search
+// that brings it back within the keep shows it without asking its origin
+// again. Once the origin has retracted it (404), it is shown as it was
+// only until the keep ends; then it is asked for again and dropped.
+func TestNetworkSearchRelayConfirmationKept(t *testing.T) {
+	a := newHub(t)
+	origin := newSoupOrigin(t)
+	gets, retracted := &origin.gets, &origin.retracted
 	id := origin.URL + "/guides/soup"
 	peer := relayingPeer(t, a, "one", func() []any {
 		return []any{map[string]any{"kind": "guide", "title": "Soup, says the peer", "url": id}}
@@ -97,18 +116,8 @@ func TestNetworkSearchRelayConfirmationKept(t *testing.T) {
 // from the kept confirmation.
 func TestNetworkSearchRelayConfirmationCreditsOnlyItsOrigin(t *testing.T) {
 	a := newHub(t)
-	var gets atomic.Int32
-	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/guides/soup" {
-			http.NotFound(w, r)
-			return
-		}
-		gets.Add(1)
-		w.Header().Set("Content-Type", "application/activity+json")
-		json.NewEncoder(w).Encode(map[string]any{"id": "http://" + r.Host + r.URL.Path, "type": "Article", "itemKind": "guide",
-			"name": "Soup kitchen rota", "content": "Who cooks when.", "to": []string{"https://www.w3.org/ns/activitystreams#Public"}})
-	}))
-	t.Cleanup(origin.Close)
+	origin := newSoupOrigin(t)
+	gets := &origin.gets
 	id := origin.URL + "/guides/soup"
 	originHost := strings.TrimPrefix(origin.URL, "http://")
 	claims := forgedDoc(t, func(string) string { return id }, "https://www.w3.org/ns/activitystreams#Public")

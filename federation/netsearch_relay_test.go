@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -160,18 +159,8 @@ func TestNetworkSearchRelayedLies(t *testing.T) {
 // origin once per search, shown once, in the origin's words.
 func TestNetworkSearchRelayConfirmedOnce(t *testing.T) {
 	a := newHub(t)
-	var gets atomic.Int32
-	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/guides/soup" {
-			http.NotFound(w, r)
-			return
-		}
-		gets.Add(1)
-		w.Header().Set("Content-Type", "application/activity+json")
-		json.NewEncoder(w).Encode(map[string]any{"id": "http://" + r.Host + r.URL.Path, "type": "Article", "itemKind": "guide",
-			"name": "Soup kitchen rota", "content": "Who cooks when.", "to": []string{"https://www.w3.org/ns/activitystreams#Public"}})
-	}))
-	t.Cleanup(origin.Close)
+	origin := newSoupOrigin(t)
+	gets := &origin.gets
 	ctx := context.Background()
 	for _, name := range []string{"one", "two"} {
 		peer := hostilePeer(t, func(w http.ResponseWriter, r *http.Request) {

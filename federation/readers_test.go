@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	xhtml "golang.org/x/net/html"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // What a reader sees of a post on each kind of server, emulated from each
@@ -272,12 +272,7 @@ func signedGet(t *testing.T, f *fediverse, a *remoteActor, url string) map[strin
 
 func getJSON(t *testing.T, req *http.Request) map[string]any {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	resp, b := testkit.Do(t, nil, req)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: %d %s", req.URL, resp.StatusCode, b)
 	}

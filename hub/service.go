@@ -317,13 +317,20 @@ func (s *Service) UpdateEvent(ctx context.Context, e *Event) error {
 
 // DeleteEvent removes an event.
 func (s *Service) DeleteEvent(ctx context.Context, id int64) error {
+	return s.deleteItem(ctx, KindEvent, id, s.Events.DeleteEvent)
+}
+
+// deleteItem removes the item id of kind with del, for an editor, and
+// tells followers and the log ("case study deleted", group case_study).
+func (s *Service) deleteItem(ctx context.Context, kind Kind, id int64, del func(context.Context, int64) error) error {
 	if err := requireEditor(ctx); err != nil {
 		return err
 	}
-	if err := s.Events.DeleteEvent(ctx, id); err != nil {
+	if err := del(ctx, id); err != nil {
 		return err
 	}
-	s.changed(ctx, Change{Kind: KindEvent, ID: id, Op: OpDelete}, "event deleted", slog.Group("event", "id", id))
+	noun := kind.Info().Noun
+	s.changed(ctx, Change{Kind: kind, ID: id, Op: OpDelete}, noun+" deleted", slog.Group(strings.ReplaceAll(noun, " ", "_"), "id", id))
 	return nil
 }
 
@@ -479,14 +486,7 @@ func (s *Service) updateGuide(ctx context.Context, g *Guide, note string) error 
 
 // DeleteGuide removes a guide and its revisions.
 func (s *Service) DeleteGuide(ctx context.Context, id int64) error {
-	if err := requireEditor(ctx); err != nil {
-		return err
-	}
-	if err := s.Guides.DeleteGuide(ctx, id); err != nil {
-		return err
-	}
-	s.changed(ctx, Change{Kind: KindGuide, ID: id, Op: OpDelete}, "guide deleted", slog.Group("guide", "id", id))
-	return nil
+	return s.deleteItem(ctx, KindGuide, id, s.Guides.DeleteGuide)
 }
 
 // GuideRevisions lists a guide's revisions, newest first.
@@ -595,14 +595,7 @@ func (s *Service) UpdateCaseStudy(ctx context.Context, c *CaseStudy) error {
 
 // DeleteCaseStudy removes a case study.
 func (s *Service) DeleteCaseStudy(ctx context.Context, id int64) error {
-	if err := requireEditor(ctx); err != nil {
-		return err
-	}
-	if err := s.CaseStudies.DeleteCaseStudy(ctx, id); err != nil {
-		return err
-	}
-	s.changed(ctx, Change{Kind: KindCaseStudy, ID: id, Op: OpDelete}, "case study deleted", slog.Group("case_study", "id", id))
-	return nil
+	return s.deleteItem(ctx, KindCaseStudy, id, s.CaseStudies.DeleteCaseStudy)
 }
 
 // ---- settings ----

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // adaptedItem is a guide or case study as the API answers it, with its
@@ -217,11 +218,6 @@ func (h *commonsHub) apiRaw(method, path string, in any) (int, string) {
 	req, _ := http.NewRequest(method, h.base()+"/api/v1"+path, bytes.NewReader(b))
 	req.Header.Set("Authorization", "Bearer "+h.token)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(out)
+	code, out := testkit.Send(h.t, nil, req)
+	return code, string(out)
 }

@@ -43,13 +43,11 @@ func partnerPictures(t *testing.T) (*httptest.Server, *atomic.Int32) {
 	return srv, &hits
 }
 
-// TestFeedPicturesImported: the real WordPress Events Manager feed's
-// ATTACH;FMTTYPE=image/... pictures (its host moved to a loopback server)
-// come in as the events' pictures, stripped of their metadata and without
-// a description (listed as needing one); the ones the server lies about
-// are skipped and their events imported all the same; a refresh does not
-// fetch them again.
-func TestFeedPicturesImported(t *testing.T) {
+// partnerFeed serves the real WordPress Events Manager feed, its
+// pictures' host moved to partnerPictures, to a calendar hub whose clock
+// stands on 19 September 2023; hits counts the requests for pictures.
+func partnerFeed(t *testing.T) (h *calendarHub, fs *feedServer, feed []byte, hits *atomic.Int32, now time.Time) {
+	t.Helper()
 	raw, err := os.ReadFile("testdata/wordpress-events-manager-community-centre.ics")
 	if err != nil {
 		t.Fatal(err)
@@ -57,12 +55,23 @@ func TestFeedPicturesImported(t *testing.T) {
 	pics, hits := partnerPictures(t)
 	// The feed folds its ATTACH lines inside the host name's path: only
 	// the scheme and host are replaced, so the folding stays the feed's.
-	feed := bytes.ReplaceAll(raw, []byte("https://www.birchcommunitycentre.co.uk"), []byte(pics.URL))
-	fs := newFeedServer(t)
+	feed = bytes.ReplaceAll(raw, []byte("https://www.birchcommunitycentre.co.uk"), []byte(pics.URL))
+	fs = newFeedServer(t)
 	fs.set(string(feed), "text/calendar")
-	h := newCalendarHub(t, fs.Client())
-	now := day("2023-09-19")
+	h = newCalendarHub(t, fs.Client())
+	now = day("2023-09-19")
 	h.svc.Now = func() time.Time { return now }
+	return h, fs, feed, hits, now
+}
+
+// TestFeedPicturesImported: the real WordPress Events Manager feed's
+// ATTACH;FMTTYPE=image/... pictures (its host moved to a loopback server)
+// come in as the events' pictures, stripped of their metadata and without
+// a description (listed as needing one); the ones the server lies about
+// are skipped and their events imported all the same; a refresh does not
+// fetch them again.
+func TestFeedPicturesImported(t *testing.T) {
+	h, fs, feed, hits, now := partnerFeed(t)
 	res, err := calendar.ParseBytes(feed, calendar.Options{Now: now, DefaultZone: "UTC"})
 	if err != nil {
 		t.Fatal(err)
@@ -184,17 +193,7 @@ func TestFeedImagePicked(t *testing.T) {
 // event comes in all the same, without them, and each skipped address is
 // recorded for the organiser pages.
 func TestFeedPicturesWithinTheBudget(t *testing.T) {
-	raw, err := os.ReadFile("testdata/wordpress-events-manager-community-centre.ics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pics, hits := partnerPictures(t)
-	feed := bytes.ReplaceAll(raw, []byte("https://www.birchcommunitycentre.co.uk"), []byte(pics.URL))
-	fs := newFeedServer(t)
-	fs.set(string(feed), "text/calendar")
-	h := newCalendarHub(t, fs.Client())
-	now := day("2023-09-19")
-	h.svc.Now = func() time.Time { return now }
+	h, fs, feed, hits, now := partnerFeed(t)
 	ctx := context.Background()
 	// The hub's header image takes more than the whole budget.
 	h.svc.PictureBudget = 1000

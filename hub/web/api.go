@@ -76,6 +76,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	return enc.Encode(v)
 }
 
+// readIDAndJSON reads the path's {id} (ENOTFOUND when it is not one)
+// and then the JSON body into v.
+func readIDAndJSON(r *http.Request, v any) (int64, error) {
+	id, err := idParam(r)
+	if err != nil {
+		return 0, err
+	}
+	return id, readJSON(r, v)
+}
+
 // readJSON decodes a JSON body strictly: unknown fields and trailing data
 // are errors, so typos do not silently lose data.
 func readJSON(r *http.Request, v any) error {
@@ -241,12 +251,9 @@ func apiCreate[J, T, O any](w http.ResponseWriter, r *http.Request, create func(
 // apiUpdate answers PUT .../{id}: the body read as J and stored by update
 // as the item id; the item then as load finds it and out shows it.
 func apiUpdate[J, T, O any](w http.ResponseWriter, r *http.Request, update func(context.Context, int64, *J) error, load func(context.Context, int64) (T, error), out func(T) O) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
 	var in J
-	if err := readJSON(r, &in); err != nil {
+	id, err := readIDAndJSON(r, &in)
+	if err != nil {
 		return err
 	}
 	if err := update(r.Context(), id, &in); err != nil {

@@ -73,14 +73,11 @@ func (s *Server) apiCommentList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCommentHide(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		Hidden bool `json:"hidden"`
 	}
-	if err := readJSON(r, &in); err != nil {
+	id, err := readIDAndJSON(r, &in)
+	if err != nil {
 		return err
 	}
 	return noContent(w, s.svc.HideComment(r.Context(), id, in.Hidden))

@@ -127,12 +127,9 @@ func (s *Server) moveOccurrence(r *http.Request, id int64, status hub.EventStatu
 // rescheduled, or (status "scheduled") removes the mark; it answers with
 // the event.
 func (s *Server) apiEventStatus(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
 	var in apijson.StatusMark
-	if err := readJSON(r, &in); err != nil {
+	id, err := readIDAndJSON(r, &in)
+	if err != nil {
 		return err
 	}
 	if strings.TrimSpace(in.Status) == "" {

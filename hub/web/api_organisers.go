@@ -36,12 +36,9 @@ func (s *Server) apiOrganiserCreate(w http.ResponseWriter, r *http.Request) erro
 // login), or as an admin someone else's. The password comes first, so
 // that a refusal changes nothing.
 func (s *Server) apiOrganiserUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
 	var in apijson.OrganiserUpdate
-	if err := readJSON(r, &in); err != nil {
+	id, err := readIDAndJSON(r, &in)
+	if err != nil {
 		return err
 	}
 	o := &hub.Organiser{ID: id, Email: in.Email, Name: in.Name, Role: in.Role}

@@ -122,24 +122,32 @@ func (s *Server) embedEvents(w http.ResponseWriter, r *http.Request) error {
 	f.To = f.From.AddDate(1, 0, 0)
 	heading := s.t(r, "What's on at %s", p.Site.Name)
 	more := url.Values{}
+	// narrow adds a filter's name to the heading and, for the list page's
+	// own filters, its slug as key to the "more" link.
+	narrow := func(name, key, slug string) {
+		heading = s.t(r, "[embed heading: what it shows, a filter] %s: %s", heading, name)
+		if key != "" {
+			more.Set(key, slug)
+		}
+	}
 	if eq.Topic != "" {
 		t, err := s.svc.TagBySlug(ctx, eq.Topic)
 		if err != nil {
 			return err
 		}
-		f.Tag, heading = t.Slug, s.t(r, "[embed heading: what it shows, a filter] %s: %s", heading, t.Name)
-		more.Set("tag", t.Slug)
+		f.Tag = t.Slug
+		narrow(t.Name, "tag", t.Slug)
 	}
 	if eq.Place != "" {
 		pl, err := s.svc.PlaceBySlug(ctx, eq.Place)
 		if err != nil {
 			return err
 		}
-		f.PlaceID, heading = pl.ID, s.t(r, "[embed heading: what it shows, a filter] %s: %s", heading, pl.Name)
-		more.Set("place", pl.Slug)
+		f.PlaceID = pl.ID
+		narrow(pl.Name, "place", pl.Slug)
 	}
 	if eq.Organiser != "" {
-		heading = s.t(r, "[embed heading: what it shows, a filter] %s: %s", heading, eq.Organiser)
+		narrow(eq.Organiser, "", "")
 	}
 	occ, err := s.svc.Occurrences(ctx, f)
 	if err != nil {

@@ -47,29 +47,26 @@ func occurrenceEventIDs(days []dayGroup) []int64 {
 	return ids
 }
 
-// guideIDs, caseStudyIDs and placeIDs are the ids of a list's items.
-func guideIDs(list []*hub.Guide) []int64 {
+// idsOf is the ids of a list's items, in order.
+func idsOf[T any](list []T, id func(T) int64) []int64 {
 	ids := make([]int64, len(list))
-	for i, g := range list {
-		ids[i] = g.ID
+	for i, v := range list {
+		ids[i] = id(v)
 	}
 	return ids
+}
+
+// guideIDs, caseStudyIDs and placeIDs are the ids of a list's items.
+func guideIDs(list []*hub.Guide) []int64 {
+	return idsOf(list, func(g *hub.Guide) int64 { return g.ID })
 }
 
 func caseStudyIDs(list []*hub.CaseStudy) []int64 {
-	ids := make([]int64, len(list))
-	for i, c := range list {
-		ids[i] = c.ID
-	}
-	return ids
+	return idsOf(list, func(c *hub.CaseStudy) int64 { return c.ID })
 }
 
 func placeIDs(list []*hub.Place) []int64 {
-	ids := make([]int64, len(list))
-	for i, pl := range list {
-		ids[i] = pl.ID
-	}
-	return ids
+	return idsOf(list, func(pl *hub.Place) int64 { return pl.ID })
 }
 
 // thumbnailOf is the template function "thumbnailFor": the picture of one

@@ -114,6 +114,13 @@ func DecodeQR(t testing.TB, png []byte) string {
 // made or its body cannot be read.
 func Send(t testing.TB, client *http.Client, req *http.Request) (int, []byte) {
 	t.Helper()
+	resp, b := Do(t, client, req)
+	return resp.StatusCode, b
+}
+
+// Do is Send returning the whole answer, its body read and closed.
+func Do(t testing.TB, client *http.Client, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
 	if client == nil {
 		client = http.DefaultClient
 	}
@@ -126,7 +133,7 @@ func Send(t testing.TB, client *http.Client, req *http.Request) (int, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp.StatusCode, b
+	return resp, b
 }
 
 // GetActivityJSON fetches u asking for ActivityStreams JSON and returns
