@@ -42,10 +42,7 @@ func (s *Server) routes() chi.Router {
 		})
 	}
 
-	// Anyone: picture files, on the busiest route of a page with pictures;
-	// they set their own headers (pictures.go).
-	s.pictureRoutes(r)
-
+	s.pictureRoutes(r) // anyone: picture files, outside the pages' group (they set its headers; pictures.go)
 	// Everything else is pages, feeds and files for people.
 	r.Group(func(r chi.Router) {
 		r.Use(securityHeaders)
