@@ -34,7 +34,7 @@ type pictureKey struct {
 }
 
 type pictureEntry struct {
-	p       *hub.Picture // with the bytes of one derivative
+	p       *servedPicture
 	bytes   int
 	expires time.Time
 }
@@ -47,7 +47,7 @@ func newPictureCache(ttl time.Duration, max int) *pictureCache {
 }
 
 // get returns the kept derivative, or nil when none is kept or it expired.
-func (c *pictureCache) get(id int64, size hub.PictureSize, now time.Time) *hub.Picture {
+func (c *pictureCache) get(id int64, size hub.PictureSize, now time.Time) *servedPicture {
 	if c == nil {
 		return nil
 	}
@@ -60,12 +60,12 @@ func (c *pictureCache) get(id int64, size hub.PictureSize, now time.Time) *hub.P
 	return e.p
 }
 
-// keep keeps p, read with the bytes of size, for one lifetime.
-func (c *pictureCache) keep(id int64, size hub.PictureSize, p *hub.Picture, now time.Time) {
-	n := len(p.Large) + len(p.Small)
-	if c == nil || n > c.max/4 {
+// keep keeps p, the derivative size, for one lifetime.
+func (c *pictureCache) keep(id int64, size hub.PictureSize, p *servedPicture, now time.Time) {
+	if c == nil || len(p.data) > c.max/4 {
 		return
 	}
+	n := len(p.data)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	key := pictureKey{id, size}
@@ -87,9 +87,9 @@ func (c *pictureCache) keep(id int64, size hub.PictureSize, p *hub.Picture, now 
 	c.bytes += n
 }
 
-// pictureData reads one derivative of a picture, from the picture cache
-// when it is there.
-func (s *Server) pictureData(r *http.Request, id int64, size hub.PictureSize) (*hub.Picture, error) {
+// pictureData reads one derivative of a picture, ready to send, from the
+// picture cache when it is there.
+func (s *Server) pictureData(r *http.Request, id int64, size hub.PictureSize) (*servedPicture, error) {
 	now := time.Now()
 	if p := s.pictures.get(id, size, now); p != nil {
 		return p, nil
@@ -98,6 +98,7 @@ func (s *Server) pictureData(r *http.Request, id int64, size hub.PictureSize) (*
 	if err != nil {
 		return nil, err
 	}
-	s.pictures.keep(id, size, p, now)
-	return p, nil
+	sp := newServedPicture(p, size)
+	s.pictures.keep(id, size, sp, now)
+	return sp, nil
 }

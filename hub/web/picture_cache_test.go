@@ -12,7 +12,7 @@ import (
 // over a quarter of it, and is off with no lifetime.
 func TestPictureCache(t *testing.T) {
 	now := time.Date(2026, 12, 6, 3, 0, 0, 0, time.UTC)
-	pic := func(n int) *hub.Picture { return &hub.Picture{Small: make([]byte, n)} }
+	pic := func(n int) *servedPicture { return &servedPicture{data: make([]byte, n)} }
 	c := newPictureCache(time.Second, 1000)
 	c.keep(1, hub.SizeSmall, pic(200), now)
 	if c.get(1, hub.SizeSmall, now.Add(999*time.Millisecond)) == nil {

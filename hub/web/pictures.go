@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -37,43 +38,114 @@ func isPictureUpload(r *http.Request) bool {
 		strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
 }
 
-// pictureRoutes serves pictures. Access: anyone.
+// pictureRoutes serves pictures. Access: anyone. Mounted outside the
+// pages' middleware: pictureFile sets every header securityHeaders would.
 func (s *Server) pictureRoutes(r chi.Router) {
 	s.pictures = newPictureCache(s.cfg.PageCache, pictureCacheBytes)
-	r.Get(uris.Pictures+"/{id}/{file}", s.html(s.pictureFile))
-	r.Head(uris.Pictures+"/{id}/{file}", s.html(s.pictureFile))
+	r.Get(uris.Pictures+"/{id}/{file}", s.pictureFile)
+	r.Head(uris.Pictures+"/{id}/{file}", s.pictureFile)
 }
+
+// headerField is one response header, its value slice shared between
+// answers (length equal to capacity, so an Add elsewhere copies first).
+type headerField struct {
+	key   string
+	value []string
+}
+
+// servedPicture is one derivative of a picture ready to send, its headers
+// built once: header is what every answer carries (the readers' pages'
+// security headers, then the picture's own: type, nosniff, cached for
+// good, ETag, a sandboxing CSP), plain adds what http.ServeContent sets
+// on a whole 200 (Last-Modified, Accept-Ranges, Content-Length).
+type servedPicture struct {
+	p             *hub.Picture
+	data          []byte
+	header, plain []headerField
+}
+
+func newServedPicture(p *hub.Picture, size hub.PictureSize) *servedPicture {
+	sp := &servedPicture{p: p, data: p.Large}
+	if size == hub.SizeSmall {
+		sp.data = p.Small
+	}
+	set := http.Header{}
+	for k, v := range publicPageHeaders {
+		set[k] = v
+	}
+	set.Set("Content-Type", p.MIME)
+	set.Set("X-Content-Type-Options", "nosniff")
+	set.Set("Cache-Control", "public, max-age=31536000, immutable")
+	set.Set("ETag", `"`+p.Hash[:32]+"-"+string(size)+`"`)
+	set.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	for k, v := range set {
+		sp.header = append(sp.header, headerField{k, v})
+	}
+	sp.plain = append(sp.plain, sp.header...)
+	if !p.CreatedAt.IsZero() && !p.CreatedAt.Equal(time.Unix(0, 0)) { // as ServeContent
+		sp.plain = append(sp.plain, headerField{"Last-Modified", []string{p.CreatedAt.UTC().Format(http.TimeFormat)}})
+	}
+	sp.plain = append(sp.plain, headerField{"Accept-Ranges", []string{"bytes"}},
+		headerField{"Content-Length", []string{strconv.Itoa(len(sp.data))}})
+	return sp
+}
+
+// conditionalHeaders are the request headers after which http.ServeContent
+// may answer other than a whole 200 (304, 412, 206, 416); If-Range only
+// counts with Range.
+var conditionalHeaders = []string{"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "Range"}
 
 // pictureFile serves one derivative of a picture at its stable address
 // (uris.Picture), cached for good: an address whose hash or type is not
-// the picture's is not found.
-func (s *Server) pictureFile(w http.ResponseWriter, r *http.Request) error {
+// the picture's is not found (the error page, with the pages' headers).
+// A plain GET or HEAD, what nearly every request is, gets the prepared
+// headers and bytes as they are; one with a conditional or Range header
+// goes through http.ServeContent, with the same headers.
+func (s *Server) pictureFile(w http.ResponseWriter, r *http.Request) {
+	sp, err := s.pictureFor(r)
+	if err != nil {
+		h := w.Header()
+		for k, v := range publicPageHeaders {
+			h[k] = v
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	h := w.Header()
+	for _, k := range conditionalHeaders {
+		if _, ok := r.Header[k]; ok {
+			for _, f := range sp.header {
+				h[f.key] = f.value
+			}
+			http.ServeContent(w, r, "", sp.p.CreatedAt, bytes.NewReader(sp.data))
+			return
+		}
+	}
+	for _, f := range sp.plain {
+		h[f.key] = f.value
+	}
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(sp.data)
+	}
+}
+
+// pictureFor is the derivative the request's address names.
+func (s *Server) pictureFor(r *http.Request) (*servedPicture, error) {
 	notFound := hub.Errorf(hub.ENOTFOUND, "There is no page at this address.")
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil {
-		return notFound
+		return nil, notFound
 	}
 	name, ext, _ := strings.Cut(chi.URLParam(r, "file"), ".")
 	hash, size, _ := strings.Cut(name, "-")
-	p, err := s.pictureData(r, id, hub.PictureSize(size))
+	sp, err := s.pictureData(r, id, hub.PictureSize(size))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if len(hash) != 16 || !strings.HasPrefix(p.Hash, hash) || ext != p.Ext() {
-		return notFound
+	if len(hash) != 16 || !strings.HasPrefix(sp.p.Hash, hash) || ext != sp.p.Ext() {
+		return nil, notFound
 	}
-	data := p.Large
-	if size == string(hub.SizeSmall) {
-		data = p.Small
-	}
-	h := w.Header()
-	h.Set("Content-Type", p.MIME)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	h.Set("ETag", `"`+p.Hash[:32]+"-"+size+`"`)
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	http.ServeContent(w, r, "", p.CreatedAt, bytes.NewReader(data))
-	return nil
+	return sp, nil
 }
 
 // shownPicture is a picture as pages show it: its two sizes, its size in

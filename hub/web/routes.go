@@ -42,6 +42,7 @@ func (s *Server) routes() chi.Router {
 		})
 	}
 
+	s.pictureRoutes(r) // anyone: picture files, outside the pages' group (they set its headers; pictures.go)
 	// Everything else is pages, feeds and files for people.
 	r.Group(func(r chi.Router) {
 		r.Use(securityHeaders)
@@ -51,7 +52,6 @@ func (s *Server) routes() chi.Router {
 		r.Get("/static/*", s.serveStatic)
 		r.Get("/theme.css", s.html(s.themeCSS))
 		r.Get("/logo", s.html(s.logo))
-		s.pictureRoutes(r)
 		// iCalendar and Atom feeds (feeds.go), also for HEAD.
 		for path, h := range map[string]handlerFunc{
 			"/calendar.ics":               s.calendarAll,
