@@ -47,8 +47,14 @@ func (s *Service) checkPictureBudget(ctx context.Context, owner PictureOwner, ow
 	if used+int64(len(p.Large)+len(p.Small)) <= s.PictureBudget {
 		return nil
 	}
-	return pictureRefused(Errorf(EINVALID, "There is no room for this picture: the hub's pictures already take %s MB of the %s MB they may use. Remove pictures it no longer needs, or ask whoever runs the hub to raise the limit.",
-		Megabytes(used), Megabytes(s.PictureBudget)))
+	return pictureRefused(noRoom(used, s.PictureBudget))
+}
+
+// noRoom is the refusal of a picture when the hub's pictures take used
+// bytes of a budget they may not pass.
+func noRoom(used, budget int64) *Error {
+	return Errorf(EINVALID, "There is no room for this picture: the hub's pictures already take %s MB of the %s MB they may use. Remove pictures it no longer needs, or ask whoever runs the hub to raise the limit.",
+		Megabytes(used), Megabytes(budget))
 }
 
 // Megabytes writes a size in megabytes (of 2²⁰ bytes) for people: "0.4",

@@ -58,8 +58,7 @@ func (r PictureRoom) Check(ctx context.Context, n int64) error {
 	if used+n < r.Budget || (n > 0 && used+n <= r.Budget) {
 		return nil
 	}
-	return Errorf(EINVALID, "There is no room for this picture: the hub's pictures already take %s MB of the %s MB they may use. Remove pictures it no longer needs, or ask whoever runs the hub to raise the limit.",
-		Megabytes(used), Megabytes(r.Budget))
+	return noRoom(used, r.Budget)
 }
 
 // Skipped logs and records that the picture at url, from source, was not

@@ -41,7 +41,6 @@ func isPictureUpload(r *http.Request) bool {
 // pictureRoutes serves pictures. Access: anyone. Mounted outside the
 // pages' middleware: pictureFile sets every header securityHeaders would.
 func (s *Server) pictureRoutes(r chi.Router) {
-	s.pictures = newPictureCache(s.cfg.PageCache, pictureCacheBytes)
 	r.Get(uris.Pictures+"/{id}/{file}", s.pictureFile)
 	r.Head(uris.Pictures+"/{id}/{file}", s.pictureFile)
 }

@@ -148,16 +148,17 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		catalog: cfg.Catalog,
-		cfg:     cfg,
-		svc:     cfg.Service,
-		log:     cfg.Logger,
-		base:    cfg.BaseURL,
-		views:   views,
-		md:      md,
-		logins:  newLoginThrottle(cfg),
-		static:  http.StripPrefix("/static/", http.FileServerFS(staticFS)),
-		pages:   newPageCache(cfg.PageCache, cfg.PageStore),
+		catalog:  cfg.Catalog,
+		cfg:      cfg,
+		svc:      cfg.Service,
+		log:      cfg.Logger,
+		base:     cfg.BaseURL,
+		views:    views,
+		md:       md,
+		logins:   newLoginThrottle(cfg),
+		static:   http.StripPrefix("/static/", http.FileServerFS(staticFS)),
+		pages:    newPageCache(cfg.PageCache, cfg.PageStore),
+		pictures: newPictureCache(cfg.PageCache, pictureCacheBytes),
 	}
 	s.router = s.routes()
 	return s, nil
