@@ -50,16 +50,16 @@ var caseStudySections = []struct{ name, usage string }{
 type caseStudyFlags struct {
 	title, summary, organisation, placeSlug, contact, tags string
 	adaptedFrom                                            string
-	text, files                                            map[string]*string
+	sections                                               map[string]*textFlag
 }
 
 func (f *caseStudyFlags) register(fs *flag.FlagSet, _ bool) {
 	fs.StringVar(&f.title, "title", "", "the case study's `title`")
 	fs.StringVar(&f.summary, "summary", "", "a short plain-text `summary`")
-	f.text, f.files = map[string]*string{}, map[string]*string{}
+	f.sections = map[string]*textFlag{}
 	for _, s := range caseStudySections {
-		f.text[s.name] = fs.String(s.name, "", "`text` (Markdown): "+s.usage)
-		f.files[s.name] = fs.String(s.name+"-file", "", "read --"+s.name+" from a `file`")
+		f.sections[s.name] = &textFlag{}
+		f.sections[s.name].register(fs, s.name, "`text` (Markdown): "+s.usage, "read --"+s.name+" from a `file`")
 	}
 	fs.StringVar(&f.organisation, "organisation", "", "the `name` of the group")
 	fs.StringVar(&f.placeSlug, "place-slug", "", "where it happened: a place `slug` (see 'commonplace place list')")
@@ -73,12 +73,8 @@ func (f *caseStudyFlags) apply(ctx context.Context, e *env, svc *hub.Service, c 
 	given(e, "summary", &c.Summary, f.summary)
 	targets := map[string]*string{"problem": &c.Problem, "approach": &c.Approach, "tools": &c.Tools, "outcome": &c.Outcome, "lessons": &c.Lessons}
 	for _, s := range caseStudySections {
-		text, ok, err := e.readText(s.name, *f.text[s.name], *f.files[s.name])
-		if err != nil {
+		if err := f.sections[s.name].apply(e, targets[s.name]); err != nil {
 			return err
-		}
-		if ok {
-			*targets[s.name] = text
 		}
 	}
 	given(e, "organisation", &c.Organisation, f.organisation)

@@ -341,6 +341,26 @@ func (e *env) readText(name, text, file string) (string, bool, error) {
 	return "", false, nil
 }
 
+// textFlag is a Markdown text flag, --NAME, with its --NAME-file variant
+// (a path, or - for standard input): see env.readText.
+type textFlag struct{ name, text, file string }
+
+// register adds --name, described by usage, and --name-file, by fileUsage.
+func (t *textFlag) register(fs *flag.FlagSet, name, usage, fileUsage string) {
+	t.name = name
+	fs.StringVar(&t.text, name, "", usage)
+	fs.StringVar(&t.file, name+"-file", "", fileUsage)
+}
+
+// apply sets *dst to the text given, when either flag was.
+func (t *textFlag) apply(e *env, dst *string) error {
+	text, ok, err := e.readText(t.name, t.text, t.file)
+	if ok {
+		*dst = text
+	}
+	return err
+}
+
 // splitList splits a comma-separated flag value, dropping empty items.
 func splitList(s string) []string {
 	var out []string

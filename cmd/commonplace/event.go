@@ -72,7 +72,7 @@ type eventFlags struct {
 	locality, postcode            string
 	onlineURL, bookingURL         string
 	tags, organiser, access       string
-	description, descriptionFile  string
+	description                   textFlag
 }
 
 func (f *eventFlags) register(fs *flag.FlagSet, _ bool) {
@@ -93,8 +93,7 @@ func (f *eventFlags) register(fs *flag.FlagSet, _ bool) {
 	fs.StringVar(&f.tags, "tags", "", "comma-separated `topics`, e.g. food,volunteering")
 	fs.StringVar(&f.organiser, "organiser", "", "`name` of the organiser or partner organisation")
 	fs.StringVar(&f.access, "accessibility", "", "accessibility `notes`: step-free access, hearing loop...")
-	fs.StringVar(&f.description, "description", "", "description `text` (Markdown)")
-	fs.StringVar(&f.descriptionFile, "description-file", "", "read the description from a `file` (- for standard input)")
+	f.description.register(fs, "description", "description `text` (Markdown)", "read the description from a `file` (- for standard input)")
 }
 
 // apply copies the flags given on the command line onto ev. For a new
@@ -167,12 +166,8 @@ func (f *eventFlags) apply(ctx context.Context, e *env, svc *hub.Service, ev *hu
 	given(e, "tags", &ev.Tags, splitList(f.tags))
 	given(e, "organiser", &ev.Organiser, f.organiser)
 	given(e, "accessibility", &ev.Accessibility, f.access)
-	desc, ok, err := e.readText("description", f.description, f.descriptionFile)
-	if err != nil {
+	if err := f.description.apply(e, &ev.Description); err != nil {
 		return err
-	}
-	if ok {
-		ev.Description = desc
 	}
 	return withValidation(bad, "event", func() error { cp := *ev; return cp.Validate() })
 }

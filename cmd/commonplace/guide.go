@@ -46,17 +46,17 @@ func guideCommand() *command {
 }
 
 type guideFlags struct {
-	title, summary, tags, body, bodyFile string
-	note                                 string // edit only
-	adaptedFrom                          string
+	title, summary, tags string
+	body                 textFlag
+	note                 string // edit only
+	adaptedFrom          string
 }
 
 func (f *guideFlags) register(fs *flag.FlagSet, edit bool) {
 	fs.StringVar(&f.title, "title", "", "the guide's `title`")
 	fs.StringVar(&f.summary, "summary", "", "a short plain-text `summary`, shown in lists and on the fediverse")
 	fs.StringVar(&f.tags, "tags", "", "comma-separated `topics`")
-	fs.StringVar(&f.body, "body", "", "the guide `text` (Markdown)")
-	fs.StringVar(&f.bodyFile, "body-file", "", "read the guide text from a `file` (- for standard input)")
+	f.body.register(fs, "body", "the guide `text` (Markdown)", "read the guide text from a `file` (- for standard input)")
 	fs.StringVar(&f.adaptedFrom, "adapted-from", "", "the `address` (or ActivityPub id) of another hub's guide or case study this builds on; empty: none")
 	if edit {
 		fs.StringVar(&f.note, "note", "", "a short `note` on what changed, kept with the revision")
@@ -68,14 +68,7 @@ func (f *guideFlags) apply(_ context.Context, e *env, _ *hub.Service, g *hub.Gui
 	given(e, "summary", &g.Summary, f.summary)
 	given(e, "tags", &g.Tags, splitList(f.tags))
 	given(e, "adapted-from", &g.AdaptedFrom, adaptedFromFlag(f.adaptedFrom))
-	body, ok, err := e.readText("body", f.body, f.bodyFile)
-	if err != nil {
-		return err
-	}
-	if ok {
-		g.Body = body
-	}
-	return nil
+	return f.body.apply(e, &g.Body)
 }
 
 func guideList(fs *flag.FlagSet, e *env) runFunc {

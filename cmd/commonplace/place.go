@@ -39,15 +39,15 @@ func placeCommand() *command {
 }
 
 type placeFlags struct {
-	name, description, descriptionFile           string
+	name                                         string
+	description                                  textFlag
 	address, locality, region, postcode, country string
 	lat, lon                                     string
 }
 
 func (f *placeFlags) register(fs *flag.FlagSet, _ bool) {
 	fs.StringVar(&f.name, "name", "", "the place's `name`")
-	fs.StringVar(&f.description, "description", "", "`text` about the place (Markdown): how to find it, access")
-	fs.StringVar(&f.descriptionFile, "description-file", "", "read the description from a `file` (- for standard input)")
+	f.description.register(fs, "description", "`text` about the place (Markdown): how to find it, access", "read the description from a `file` (- for standard input)")
 	fs.StringVar(&f.address, "address", "", "street `address`")
 	fs.StringVar(&f.locality, "locality", "", "town or `city`")
 	fs.StringVar(&f.region, "region", "", "`region` or county")
@@ -67,12 +67,8 @@ func (f *placeFlags) apply(_ context.Context, e *env, _ *hub.Service, p *hub.Pla
 			*dst = values[name]
 		}
 	}
-	desc, ok, err := e.readText("description", f.description, f.descriptionFile)
-	if err != nil {
+	if err := f.description.apply(e, &p.Description); err != nil {
 		return err
-	}
-	if ok {
-		p.Description = desc
 	}
 	bad := map[string]string{}
 	for _, c := range []struct {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/internal/uris"
-	"github.com/go-chi/chi/v5"
 )
 
 // Organiser pages for topics (the domain's tags) under /admin/topics: the
@@ -65,7 +64,7 @@ func (s *Server) topicCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) topicEdit(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.svc.TagBySlug(r.Context(), chi.URLParam(r, "slug"))
+	t, err := s.topicInPath(r)
 	if err != nil {
 		return err
 	}
@@ -75,7 +74,7 @@ func (s *Server) topicEdit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) topicUpdate(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.svc.TagBySlug(r.Context(), chi.URLParam(r, "slug"))
+	t, err := s.topicInPath(r)
 	if err != nil {
 		return err
 	}
@@ -93,7 +92,7 @@ func (s *Server) topicDeleter() *itemDeleter[*hub.Tag] {
 	return &itemDeleter[*hub.Tag]{
 		s: s, base: adminTopics, kind: msg("topic"), deleted: msg("Topic “%s” deleted."),
 		find: func(r *http.Request) (int64, *hub.Tag, error) {
-			t, err := s.svc.TagBySlug(r.Context(), chi.URLParam(r, "slug"))
+			t, err := s.topicInPath(r)
 			if err != nil {
 				return 0, nil, err
 			}

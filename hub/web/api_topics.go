@@ -7,7 +7,6 @@ import (
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/hub/apijson"
 	"github.com/commonplace-hub/commonplace/internal/uris"
-	"github.com/go-chi/chi/v5"
 )
 
 // The API's topics (the domain's tags) are at /api/v1/topics, and at
@@ -27,7 +26,7 @@ func (s *Server) apiTopicCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiTopicGet(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.svc.TagBySlug(r.Context(), chi.URLParam(r, "slug"))
+	t, err := s.topicInPath(r)
 	if err != nil {
 		return err
 	}
@@ -35,7 +34,7 @@ func (s *Server) apiTopicGet(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiTopicUpdate(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.svc.TagBySlug(r.Context(), chi.URLParam(r, "slug"))
+	t, err := s.topicInPath(r)
 	if err != nil {
 		return err
 	}
@@ -51,7 +50,7 @@ func (s *Server) apiTopicUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiTopicDelete(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.svc.TagBySlug(r.Context(), chi.URLParam(r, "slug"))
+	t, err := s.topicInPath(r)
 	if err != nil {
 		return err
 	}

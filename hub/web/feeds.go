@@ -58,7 +58,7 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request, f hub.Event
 }
 
 func (s *Server) calendarTopic(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.svc.TagBySlug(r.Context(), chi.URLParam(r, "slug"))
+	t, err := s.topicInPath(r)
 	if err != nil {
 		return err
 	}

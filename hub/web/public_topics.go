@@ -12,13 +12,18 @@ import (
 // Topics are the domain's tags (hub.Tag). Their pages are under /topics;
 // every address under /tags, where they were before, redirects there.
 
+// topicInPath is the topic {slug} in the path names.
+func (s *Server) topicInPath(r *http.Request) (*hub.Tag, error) {
+	return s.svc.TagBySlug(r.Context(), chi.URLParam(r, "slug"))
+}
+
 func (s *Server) topicList(w http.ResponseWriter, r *http.Request) error {
 	return publicList(s, w, r, "public/topics", "topics", msg("Topics"), msg("Topics of the events, guides and case studies on %s."), s.svc.ListTags)
 }
 
 func (s *Server) topicShow(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	t, err := s.svc.TagBySlug(ctx, chi.URLParam(r, "slug"))
+	t, err := s.topicInPath(r)
 	if err != nil {
 		return err
 	}
