@@ -11,18 +11,9 @@ import (
 )
 
 func (s *Server) caseStudyAdminList(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query().Get("q")
-	studies, pg, err := paged(r, func(ctx context.Context, limit, offset int) ([]*hub.CaseStudy, int, error) {
+	return adminSearchList(s, w, r, "admin/case_studies", msg("Case studies"), "CaseStudies", func(ctx context.Context, q string, limit, offset int) ([]*hub.CaseStudy, int, error) {
 		return s.svc.ListCaseStudies(ctx, hub.CaseStudyFilter{Query: q, Limit: limit, Offset: offset})
 	})
-	if err != nil {
-		return err
-	}
-	return s.adminPage(w, r, "admin/case_studies", s.t(r, "Case studies"), struct {
-		CaseStudies []*hub.CaseStudy
-		Query       string
-		Pager       pager
-	}{studies, q, pg})
 }
 
 // caseStudyItems is the case study editor and delete pages.

@@ -12,18 +12,9 @@ import (
 )
 
 func (s *Server) eventAdminList(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query().Get("q")
-	events, pg, err := paged(r, func(ctx context.Context, limit, offset int) ([]*hub.Event, int, error) {
+	return adminSearchList(s, w, r, "admin/events", msg("Events"), "Events", func(ctx context.Context, q string, limit, offset int) ([]*hub.Event, int, error) {
 		return s.svc.ListEvents(ctx, hub.EventFilter{Query: q, Limit: limit, Offset: offset})
 	})
-	if err != nil {
-		return err
-	}
-	return s.adminPage(w, r, "admin/events", s.t(r, "Events"), struct {
-		Events []*hub.Event
-		Query  string
-		Pager  pager
-	}{events, q, pg})
 }
 
 // withPlaces gives an editor the places to choose from.

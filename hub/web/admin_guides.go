@@ -13,18 +13,9 @@ import (
 )
 
 func (s *Server) guideAdminList(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query().Get("q")
-	guides, pg, err := paged(r, func(ctx context.Context, limit, offset int) ([]*hub.Guide, int, error) {
+	return adminSearchList(s, w, r, "admin/guides", msg("Guides"), "Guides", func(ctx context.Context, q string, limit, offset int) ([]*hub.Guide, int, error) {
 		return s.svc.ListGuides(ctx, hub.GuideFilter{Query: q, Limit: limit, Offset: offset})
 	})
-	if err != nil {
-		return err
-	}
-	return s.adminPage(w, r, "admin/guides", s.t(r, "Guides"), struct {
-		Guides []*hub.Guide
-		Query  string
-		Pager  pager
-	}{guides, q, pg})
 }
 
 // guideItems is the guide editor and delete pages.
