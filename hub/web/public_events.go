@@ -42,19 +42,36 @@ func (s *Server) today(st hub.Settings) time.Time {
 	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 }
 
-func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+// lists loads what p lists: the dates in the coming months that of finds,
+// by day in the hub's zone, and the guides and case studies that gf and cf
+// find (none for a nil filter); with their thumbnails.
+func (s *Server) lists(p *pageData, r *http.Request, months int, of hub.OccurrenceFilter, gf *hub.GuideFilter, cf *hub.CaseStudyFilter) (pageLists, error) {
 	ctx := r.Context()
+	of.From = s.svc.Now()
+	of.To = of.From.AddDate(0, months, 0)
+	occ, err := s.svc.Occurrences(ctx, of)
+	if err != nil {
+		return pageLists{}, err
+	}
+	var l pageLists
+	if gf != nil {
+		if l.Guides, _, err = s.svc.ListGuides(ctx, *gf); err != nil {
+			return pageLists{}, err
+		}
+	}
+	if cf != nil {
+		if l.CaseStudies, _, err = s.svc.ListCaseStudies(ctx, *cf); err != nil {
+			return pageLists{}, err
+		}
+	}
+	l.Days = groupByDay(occ, s.today(p.Site).Location())
+	s.addListThumbnails(p, r, l.Days, l.Guides, l.CaseStudies)
+	return l, nil
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	p := s.page(r, "", nil)
-	from := s.svc.Now()
-	occ, err := s.svc.Occurrences(ctx, hub.OccurrenceFilter{From: from, To: from.AddDate(0, 3, 0), Limit: 12})
-	if err != nil {
-		return err
-	}
-	guides, _, err := s.svc.ListGuides(ctx, hub.GuideFilter{Limit: 5})
-	if err != nil {
-		return err
-	}
-	studies, _, err := s.svc.ListCaseStudies(ctx, hub.CaseStudyFilter{Limit: 5})
+	lists, err := s.lists(p, r, 3, hub.OccurrenceFilter{Limit: 12}, &hub.GuideFilter{Limit: 5}, &hub.CaseStudyFilter{Limit: 5})
 	if err != nil {
 		return err
 	}
@@ -67,9 +84,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		"description": p.Site.Description,
 		"url":         s.absURL("/"),
 	}
-	p.Data = homeLists{groupByDay(occ, s.today(p.Site).Location()), guides, studies}
+	p.Data = lists
 	s.withPicture(p, r, hub.OwnerHeader, 0)
-	s.addListThumbnails(p, r, p.Data.(homeLists).Days, guides, studies)
 	return s.views.render(w, http.StatusOK, "public/home", p)
 }
 

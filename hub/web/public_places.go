@@ -20,21 +20,15 @@ func (s *Server) placeList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) placeShow(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	pl, err := s.svc.PlaceBySlug(ctx, chi.URLParam(r, "slug"))
-	if err != nil {
-		return err
-	}
-	from := s.svc.Now()
-	occ, err := s.svc.Occurrences(ctx, hub.OccurrenceFilter{From: from, To: from.AddDate(0, 3, 0), PlaceID: pl.ID, Limit: 30})
-	if err != nil {
-		return err
-	}
-	studies, _, err := s.svc.ListCaseStudies(ctx, hub.CaseStudyFilter{PlaceID: pl.ID, Limit: 50})
+	pl, err := s.svc.PlaceBySlug(r.Context(), chi.URLParam(r, "slug"))
 	if err != nil {
 		return err
 	}
 	p := s.page(r, pl.Name, nil)
+	lists, err := s.lists(p, r, 3, hub.OccurrenceFilter{PlaceID: pl.ID, Limit: 30}, nil, &hub.CaseStudyFilter{PlaceID: pl.ID, Limit: 50})
+	if err != nil {
+		return err
+	}
 	p.Section = "places"
 	p.Description = pl.Address()
 	if d := s.plainText(pl.Description, 200); d != "" {
@@ -45,14 +39,11 @@ func (s *Server) placeShow(w http.ResponseWriter, r *http.Request) error {
 	ld["url"] = s.absURL(uris.Place(pl.Slug))
 	p.JSONLD = ld
 	p.Calendar, p.CalendarLabel = uris.PlaceCalendar(pl.Slug), s.t(r, "[calendar of a place] events at %s", pl.Name)
-	days := groupByDay(occ, s.today(p.Site).Location())
-	s.addListThumbnails(p, r, days, nil, studies)
 	p.Data = struct {
-		Place       *hub.Place
-		Days        []dayGroup
-		CaseStudies []*hub.CaseStudy
-		MapURL      string
-	}{pl, days, studies, osmLink(pl)}
+		Place *hub.Place
+		pageLists
+		MapURL string
+	}{pl, lists, osmLink(pl)}
 	s.withPicture(p, r, hub.OwnerPlace, pl.ID)
 	return s.views.render(w, http.StatusOK, "public/place", p)
 }

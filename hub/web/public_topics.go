@@ -22,39 +22,25 @@ func (s *Server) topicList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) topicShow(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
 	t, err := s.topicInPath(r)
 	if err != nil {
 		return err
 	}
-	from := s.svc.Now()
-	occ, err := s.svc.Occurrences(ctx, hub.OccurrenceFilter{From: from, To: from.AddDate(0, 6, 0), Tag: t.Slug, Limit: 30})
-	if err != nil {
-		return err
-	}
-	guides, _, err := s.svc.ListGuides(ctx, hub.GuideFilter{Tag: t.Slug, Limit: 50})
-	if err != nil {
-		return err
-	}
-	studies, _, err := s.svc.ListCaseStudies(ctx, hub.CaseStudyFilter{Tag: t.Slug, Limit: 50})
-	if err != nil {
-		return err
-	}
 	p := s.page(r, s.t(r, "Topic: %s", t.Name), nil)
+	lists, err := s.lists(p, r, 6, hub.OccurrenceFilter{Tag: t.Slug, Limit: 30}, &hub.GuideFilter{Tag: t.Slug, Limit: 50}, &hub.CaseStudyFilter{Tag: t.Slug, Limit: 50})
+	if err != nil {
+		return err
+	}
 	p.Section = "topics"
 	p.Description = t.Description
 	if p.Description == "" {
 		p.Description = s.t(r, "Events, guides and case studies about %s on %s.", t.Name, p.Site.Name)
 	}
 	p.Calendar, p.CalendarLabel = uris.TopicCalendar(t.Slug), s.t(r, "[calendar of a topic] %s events", t.Name)
-	days := groupByDay(occ, s.today(p.Site).Location())
-	s.addListThumbnails(p, r, days, guides, studies)
 	p.Data = struct {
-		Tag         *hub.Tag
-		Days        []dayGroup
-		Guides      []*hub.Guide
-		CaseStudies []*hub.CaseStudy
-	}{t, days, guides, studies}
+		Tag *hub.Tag
+		pageLists
+	}{t, lists}
 	return s.views.render(w, http.StatusOK, "public/topic", p)
 }
 

@@ -88,8 +88,9 @@ func (s *Server) addListThumbnails(p *pageData, r *http.Request, days []dayGroup
 	s.addThumbnails(p, r, hub.OwnerCaseStudy, caseStudyIDs(studies))
 }
 
-// homeLists are the home page's lists.
-type homeLists struct {
+// pageLists are what the home, topic and place pages list (see
+// Server.lists): the coming dates by day, guides and case studies.
+type pageLists struct {
 	Days        []dayGroup
 	Guides      []*hub.Guide
 	CaseStudies []*hub.CaseStudy
