@@ -3,7 +3,6 @@ package federation_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/commonplace-hub/commonplace/hub"
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // items lists what a hub holds in its commons.
@@ -587,16 +587,8 @@ func TestBlocksAndAllowlist(t *testing.T) {
 // getPage fetches a page as a browser would.
 func (h *testHub) getPage(path string) (int, string) {
 	h.t.Helper()
-	resp, err := http.Get(h.base + path)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b := new(strings.Builder)
-	if _, err := io.Copy(b, resp.Body); err != nil {
-		h.t.Fatal(err)
-	}
-	return resp.StatusCode, b.String()
+	resp, b := testkit.Get(h.t, nil, h.base+path)
+	return resp.StatusCode, string(b)
 }
 
 // The commons pages show peers' items credited to them, hostile markup

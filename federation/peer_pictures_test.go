@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"image"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 	"github.com/commonplace-hub/commonplace/federation"
 	"github.com/commonplace-hub/commonplace/hub"
 	"github.com/commonplace-hub/commonplace/internal/picturetest"
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
@@ -145,12 +145,7 @@ func stillDue(t *testing.T, h *testHub, id int64) bool {
 
 func getBody(t *testing.T, url string) (int, http.Header, []byte) {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	resp, b := testkit.Get(t, nil, url)
 	return resp.StatusCode, resp.Header, b
 }
 

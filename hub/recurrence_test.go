@@ -29,6 +29,15 @@ func localStarts(occ []hub.Occurrence) []string {
 	return out
 }
 
+// localDates lists occurrences by their local dates (Occurrence.Date).
+func localDates(occ []hub.Occurrence) []string {
+	var out []string
+	for _, o := range occ {
+		out = append(out, o.Date())
+	}
+	return out
+}
+
 // utcStarts lists occurrence starts as UTC instants.
 func utcStarts(occ []hub.Occurrence) []string {
 	out := []string{}
@@ -163,11 +172,7 @@ func TestOccurrencesExceptions(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := series(t, tt.zone.String(), tt.start, 2*time.Hour, "FREQ=WEEKLY", tt.exceptions...)
 			occ := e.Occurrences(at(tt.zone, 2026, 11, 1, 0, 0), at(tt.zone, 2027, 1, 10, 0, 0), tt.max)
-			var got []string
-			for _, o := range occ {
-				got = append(got, o.Date())
-			}
-			if !slices.Equal(got, tt.want) {
+			if got := localDates(occ); !slices.Equal(got, tt.want) {
 				t.Errorf("dates\n got %q\nwant %q", got, tt.want)
 			}
 		})
@@ -210,11 +215,7 @@ func TestOccurrencesCountAndUntil(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := series(t, tt.zone.String(), tt.start, time.Hour, tt.rule)
 			occ := e.Occurrences(tt.start.AddDate(0, -1, 0), tt.start.AddDate(2, 0, 0), 0)
-			var got []string
-			for _, o := range occ {
-				got = append(got, o.Date())
-			}
-			if !slices.Equal(got, tt.want) {
+			if got := localDates(occ); !slices.Equal(got, tt.want) {
 				t.Errorf("dates\n got %q\nwant %q", got, tt.want)
 			}
 			if e.SeriesEnd == nil {
@@ -376,11 +377,7 @@ func TestNextOccurrences(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got []string
-			for _, o := range e.NextOccurrences(tt.now, tt.n) {
-				got = append(got, o.Date())
-			}
-			if !slices.Equal(got, tt.want) {
+			if got := localDates(e.NextOccurrences(tt.now, tt.n)); !slices.Equal(got, tt.want) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})

@@ -26,6 +26,28 @@ func checkValidation(t *testing.T, err error, want []string) {
 	}
 }
 
+// changeCase is one row of a validation table: a change made to a valid
+// value, and the fields it must make faulty (nil: still valid).
+type changeCase[T any] struct {
+	name   string
+	change func(*T)
+	want   []string
+}
+
+// checkChanges runs each case as a subtest named for it: the change is
+// made to a fresh valid value, and validate's faulty fields are compared
+// with the case's by checkValidation.
+func checkChanges[T any](t *testing.T, valid func() T, validate func(*T) error, cases []changeCase[T]) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			v := valid()
+			tt.change(&v)
+			checkValidation(t, validate(&v), tt.want)
+		})
+	}
+}
+
 func coordinate(v float64) *float64 { return &v }
 
 func TestPlaceValidate(t *testing.T) {
@@ -107,11 +129,7 @@ func TestGuideValidate(t *testing.T) {
 	valid := func() hub.Guide {
 		return hub.Guide{Title: "Running a volunteer rota", Summary: "What worked for us.", Body: "Start with a shared sheet."}
 	}
-	tests := []struct {
-		name   string
-		change func(g *hub.Guide)
-		want   []string
-	}{
+	checkChanges(t, valid, (*hub.Guide).Validate, []changeCase[hub.Guide]{
 		{"valid", func(g *hub.Guide) {}, nil},
 		{"no summary is fine", func(g *hub.Guide) { g.Summary = "" }, nil},
 		{"missing title", func(g *hub.Guide) { g.Title = "  " }, []string{"title"}},
@@ -126,14 +144,7 @@ func TestGuideValidate(t *testing.T) {
 			}
 		}, []string{"tags"}},
 		{"empty guide", func(g *hub.Guide) { *g = hub.Guide{} }, []string{"body", "title"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			g := valid()
-			tt.change(&g)
-			checkValidation(t, g.Validate(), tt.want)
-		})
-	}
+	})
 
 	g := &hub.Guide{Title: " Rota ", Summary: " Short. ", Body: "Text", Tags: []string{"#Volunteers", "volunteers", " rota "}}
 	if err := g.Validate(); err != nil {
@@ -148,11 +159,7 @@ func TestCaseStudyValidate(t *testing.T) {
 	valid := func() hub.CaseStudy {
 		return hub.CaseStudy{Title: "Community fridge", Problem: "Food was going to waste."}
 	}
-	tests := []struct {
-		name   string
-		change func(c *hub.CaseStudy)
-		want   []string
-	}{
+	checkChanges(t, valid, (*hub.CaseStudy).Validate, []changeCase[hub.CaseStudy]{
 		{"title and problem are enough", func(c *hub.CaseStudy) {}, nil},
 		{"every section", func(c *hub.CaseStudy) {
 			c.Summary, c.Approach, c.Tools, c.Outcome, c.Lessons = "S", "A", "T", "O", "L"
@@ -169,14 +176,7 @@ func TestCaseStudyValidate(t *testing.T) {
 		{"contact too long", func(c *hub.CaseStudy) { c.Contact = strings.Repeat("x", hub.MaxShort+1) }, []string{"contact"}},
 		{"tag too long", func(c *hub.CaseStudy) { c.Tags = []string{strings.Repeat("x", 51)} }, []string{"tags"}},
 		{"empty case study", func(c *hub.CaseStudy) { *c = hub.CaseStudy{} }, []string{"problem", "title"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := valid()
-			tt.change(&c)
-			checkValidation(t, c.Validate(), tt.want)
-		})
-	}
+	})
 }
 
 func TestCaseStudySections(t *testing.T) {
@@ -245,11 +245,7 @@ func TestOrganiserIsAdmin(t *testing.T) {
 }
 
 func TestSettingsValidate(t *testing.T) {
-	tests := []struct {
-		name   string
-		change func(s *hub.Settings)
-		want   []string
-	}{
+	checkChanges(t, hub.DefaultSettings, (*hub.Settings).Validate, []changeCase[hub.Settings]{
 		{"defaults", func(s *hub.Settings) {}, nil},
 		{"upper-case colour", func(s *hub.Settings) { s.AccentColour = "#1D6B57" }, nil},
 		{"another zone", func(s *hub.Settings) { s.TimeZone = "Pacific/Auckland" }, nil},
@@ -269,14 +265,7 @@ func TestSettingsValidate(t *testing.T) {
 		{"colour name", func(s *hub.Settings) { s.AccentColour = "green" }, []string{"accent_colour"}},
 		{"colour missing", func(s *hub.Settings) { s.AccentColour = "" }, []string{"accent_colour"}},
 		{"several problems", func(s *hub.Settings) { s.Name, s.TimeZone, s.AccentColour = "", "Nowhere", "red" }, []string{"accent_colour", "name", "timezone"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := hub.DefaultSettings()
-			tt.change(&s)
-			checkValidation(t, s.Validate(), tt.want)
-		})
-	}
+	})
 
 	s := hub.DefaultSettings()
 	s.Name, s.Language = "  Hulme Hub ", ""

@@ -2,13 +2,14 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // TestAdaptedByCreditHidden: two real hubs, B following A. B adapts A's
@@ -47,15 +48,7 @@ func TestAdaptedByCreditHidden(t *testing.T) {
 	}
 	hide := func(token, hidden string) string {
 		t.Helper()
-		resp, err := admin.PostForm(a.base()+"/admin/adaptations/hidden", url.Values{"csrf": {token}, "object_id": {obj[1]}, "hidden": {hidden}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp, body := testkit.PostForm(t, admin, a.base()+"/admin/adaptations/hidden", url.Values{"csrf": {token}, "object_id": {obj[1]}, "hidden": {hidden}})
 		if token != "" && (resp.StatusCode != http.StatusOK || resp.Request.URL.String() != edit) {
 			t.Fatalf("hiding (%s): %d at %s", hidden, resp.StatusCode, resp.Request.URL)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -145,12 +144,7 @@ func TestFullDisk(t *testing.T) {
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	post := func(path string, form url.Values) (int, string) {
 		t.Helper()
-		resp, err := c.PostForm(base+path, form)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
+		resp, b := testkit.PostForm(t, c, base+path, form)
 		return resp.StatusCode, string(b)
 	}
 	get := func(path string) (int, string) {

@@ -260,6 +260,33 @@ func TestRFC9421SignAndVerify(t *testing.T) {
 	}
 }
 
+// received is what a verifier is given: the request, its body, the time
+// it checks at and the key it verifies with.
+type received struct {
+	r    *http.Request
+	body []byte
+	at   time.Time
+	key  crypto.PublicKey
+}
+
+// replaceInInput tampers with the Signature-Input header, replacing the
+// first old with new.
+func replaceInInput(old, new string) func(*received) {
+	return func(in *received) {
+		in.r.Header.Set("Signature-Input", strings.Replace(in.r.Header.Get("Signature-Input"), old, new, 1))
+	}
+}
+
+// setHeader tampers with the request, setting header name to value.
+func setHeader(name, value string) func(*received) {
+	return func(in *received) { in.r.Header.Set(name, value) }
+}
+
+// deleteHeader tampers with the request, removing header name.
+func deleteHeader(name string) func(*received) {
+	return func(in *received) { in.r.Header.Del(name) }
+}
+
 // TestRFC9421Refusals: what Check and Verify refuse, and why, for a
 // request signed by the hub's own signer and then tampered with.
 func TestRFC9421Refusals(t *testing.T) {
@@ -268,110 +295,58 @@ func TestRFC9421Refusals(t *testing.T) {
 	edKey := rfcEd25519PrivateKey(t)
 	cases := []struct {
 		name   string
-		tamper func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey)
-		step   string // "parse", "check" or "verify": where it is refused
+		tamper func(in *received) // in is the signed request as received, the body, now and the RSA key
+		step   string             // "parse", "check" or "verify": where it is refused
 		want   string
 	}{
-		{"body changed after signing", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			return r, []byte(`{"type":"Delete"}`), now, &rsaTestKey.PublicKey
+		{"body changed after signing", func(in *received) {
+			in.body = []byte(`{"type":"Delete"}`)
 		}, "check", "does not match the body"},
-		{"content-digest replaced to match a new body", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			b := []byte(`{"type":"Delete"}`)
-			r.Header.Set("Content-Digest", ContentDigest(b))
-			return r, b, now, &rsaTestKey.PublicKey
+		{"content-digest replaced to match a new body", func(in *received) {
+			in.body = []byte(`{"type":"Delete"}`)
+			in.r.Header.Set("Content-Digest", ContentDigest(in.body))
 		}, "verify", "verification error"},
-		{"no content-digest", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			r.Header.Del("Content-Digest")
-			return r, body, now, &rsaTestKey.PublicKey
-		}, "check", "Content-Digest header is missing"},
-		{"content-digest with an unknown algorithm only", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			r.Header.Set("Content-Digest", "md5=:AAAA:")
-			return r, body, now, &rsaTestKey.PublicKey
-		}, "check", "no sha-256 or sha-512"},
-		{"expired: created two hours ago", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			return r, body, now.Add(2 * time.Hour), &rsaTestKey.PublicKey
-		}, "check", "expired"},
-		{"created in the future", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			return r, body, now.Add(-2 * time.Hour), &rsaTestKey.PublicKey
-		}, "check", "ahead of the hub's clock"},
-		{"another host", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			r.Host = "other.example"
-			return r, body, now, &rsaTestKey.PublicKey
+		{"no content-digest", deleteHeader("Content-Digest"), "check", "Content-Digest header is missing"},
+		{"content-digest with an unknown algorithm only", setHeader("Content-Digest", "md5=:AAAA:"), "check", "no sha-256 or sha-512"},
+		{"expired: created two hours ago", func(in *received) { in.at = now.Add(2 * time.Hour) }, "check", "expired"},
+		{"created in the future", func(in *received) { in.at = now.Add(-2 * time.Hour) }, "check", "ahead of the hub's clock"},
+		{"another host", func(in *received) { in.r.Host = "other.example" }, "verify", "verification error"},
+		{"another path", func(in *received) {
+			in.r.URL.Path, in.r.RequestURI = "/users/x/inbox", "/users/x/inbox"
 		}, "verify", "verification error"},
-		{"another path", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			r.URL.Path, r.RequestURI = "/users/x/inbox", "/users/x/inbox"
-			return r, body, now, &rsaTestKey.PublicKey
-		}, "verify", "verification error"},
-		{"http instead of https", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			r.URL.Scheme = "http"
-			return r, body, now, &rsaTestKey.PublicKey
-		}, "verify", "verification error"},
-		{"wrong key", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
+		{"http instead of https", func(in *received) { in.r.URL.Scheme = "http" }, "verify", "verification error"},
+		{"wrong key", func(in *received) {
 			other, _ := rsa.GenerateKey(rand.Reader, 2048)
-			return r, body, now, &other.PublicKey
+			in.key = &other.PublicKey
 		}, "verify", "verification error"},
-		{"alg confusion: rsa-v1_5-sha256 with an Ed25519 key", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			return r, body, now, edKey.Public()
-		}, "verify", "does not fit an Ed25519 key"},
-		{"alg confusion: hmac-sha256", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			r.Header.Set("Signature-Input", strings.Replace(r.Header.Get("Signature-Input"), "rsa-v1_5-sha256", "hmac-sha256", 1))
-			return r, body, now, &rsaTestKey.PublicKey
-		}, "parse", "not supported"},
-		{"alg changed to rsa-pss-sha512", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			r.Header.Set("Signature-Input", strings.Replace(r.Header.Get("Signature-Input"), "rsa-v1_5-sha256", "rsa-pss-sha512", 1))
-			return r, body, now, &rsaTestKey.PublicKey
-		}, "verify", "verification error"},
-		{"@method not covered", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			r.Header.Set("Signature-Input", strings.Replace(r.Header.Get("Signature-Input"), `"@method" `, "", 1))
-			return r, body, now, &rsaTestKey.PublicKey
-		}, "check", "must cover @method"},
-		{"target not covered", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			r.Header.Set("Signature-Input", strings.Replace(r.Header.Get("Signature-Input"), `"@target-uri" `, "", 1))
-			return r, body, now, &rsaTestKey.PublicKey
-		}, "check", "must cover @target-uri"},
-		{"content-digest not covered", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			r.Header.Set("Signature-Input", strings.Replace(r.Header.Get("Signature-Input"), ` "content-digest"`, "", 1))
-			return r, body, now, &rsaTestKey.PublicKey
-		}, "check", "must cover the Content-Digest"},
-		{"no created", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			r.Header.Set("Signature-Input", `sig1=("@method" "@target-uri" "content-digest");keyid="k"`)
-			return r, body, now, &rsaTestKey.PublicKey
-		}, "parse", "created is required"},
-		{"no keyid", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			r.Header.Set("Signature-Input", `sig1=("@method" "@target-uri" "content-digest");created=1800000000`)
-			return r, body, now, &rsaTestKey.PublicKey
-		}, "parse", "keyid is required"},
-		{"label without a signature", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			r.Header.Set("Signature", "other=:AAAA:")
-			return r, body, now, &rsaTestKey.PublicKey
-		}, "parse", "has no signature sig1"},
-		{"a response component", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			r.Header.Set("Signature-Input", strings.Replace(r.Header.Get("Signature-Input"), `"@method"`, `"@method" "@status"`, 1))
-			return r, body, now, &rsaTestKey.PublicKey
-		}, "verify", "not one a request has"},
-		{"a component covered twice", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			r.Header.Set("Signature-Input", strings.Replace(r.Header.Get("Signature-Input"), `"@method"`, `"@method" "@method"`, 1))
-			return r, body, now, &rsaTestKey.PublicKey
-		}, "parse", "twice"},
-		{"a covered header missing", func(r *http.Request) (*http.Request, []byte, time.Time, crypto.PublicKey) {
-			r.Header.Del("Date")
-			return r, body, now, &rsaTestKey.PublicKey
-		}, "verify", "signed header date is missing"},
+		{"alg confusion: rsa-v1_5-sha256 with an Ed25519 key", func(in *received) { in.key = edKey.Public() }, "verify", "does not fit an Ed25519 key"},
+		{"alg confusion: hmac-sha256", replaceInInput("rsa-v1_5-sha256", "hmac-sha256"), "parse", "not supported"},
+		{"alg changed to rsa-pss-sha512", replaceInInput("rsa-v1_5-sha256", "rsa-pss-sha512"), "verify", "verification error"},
+		{"@method not covered", replaceInInput(`"@method" `, ""), "check", "must cover @method"},
+		{"target not covered", replaceInInput(`"@target-uri" `, ""), "check", "must cover @target-uri"},
+		{"content-digest not covered", replaceInInput(` "content-digest"`, ""), "check", "must cover the Content-Digest"},
+		{"no created", setHeader("Signature-Input", `sig1=("@method" "@target-uri" "content-digest");keyid="k"`), "parse", "created is required"},
+		{"no keyid", setHeader("Signature-Input", `sig1=("@method" "@target-uri" "content-digest");created=1800000000`), "parse", "keyid is required"},
+		{"label without a signature", setHeader("Signature", "other=:AAAA:"), "parse", "has no signature sig1"},
+		{"a response component", replaceInInput(`"@method"`, `"@method" "@status"`), "verify", "not one a request has"},
+		{"a component covered twice", replaceInInput(`"@method"`, `"@method" "@method"`), "parse", "twice"},
+		{"a covered header missing", deleteHeader("Date"), "verify", "signed header date is missing"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := signedRequest(t, rsaTestKey, http.MethodPost, "https://hub.example/inbox", body, now)
-			r, b, at, key := c.tamper(r)
+			in := &received{r: signedRequest(t, rsaTestKey, http.MethodPost, "https://hub.example/inbox", body, now), body: body, at: now, key: &rsaTestKey.PublicKey}
+			c.tamper(in)
+			r := in.r
 			v := NewVerifier()
 			p, err := v.Parse(r.Header)
 			step := "parse"
 			if err == nil {
 				step = "check"
-				err = v.Check(r, p, b, at)
+				err = v.Check(r, p, in.body, in.at)
 			}
 			if err == nil {
 				step = "verify"
-				err = v.Verify(r, p, key)
+				err = v.Verify(r, p, in.key)
 			}
 			if err == nil {
 				t.Fatal("accepted")

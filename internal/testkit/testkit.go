@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -134,6 +135,29 @@ func Do(t testing.TB, client *http.Client, req *http.Request) (*http.Response, [
 		t.Fatal(err)
 	}
 	return resp, b
+}
+
+// Get fetches u with client (http.DefaultClient when nil), as
+// http.Client.Get does, and returns the whole answer as Do does.
+func Get(t testing.TB, client *http.Client, u string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Do(t, client, req)
+}
+
+// PostForm posts form to u, URL-encoded, as http.Client.PostForm does,
+// and returns the whole answer as Do does.
+func PostForm(t testing.TB, client *http.Client, u string, form url.Values) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return Do(t, client, req)
 }
 
 // GetActivityJSON fetches u asking for ActivityStreams JSON and returns

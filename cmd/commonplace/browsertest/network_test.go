@@ -1,13 +1,13 @@
 package browsertest
 
 import (
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/commonplace-hub/commonplace/internal/testkit"
 )
 
 // TestNetworkPage: three real demo hubs; an organiser of A follows B and
@@ -122,11 +122,6 @@ func peerPictureShown(t *testing.T, reader *tab, axe *axeChecker, base string) {
 
 func plainGet(t *testing.T, u string) string {
 	t.Helper()
-	resp, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	_, b := testkit.Get(t, nil, u)
 	return string(b)
 }
