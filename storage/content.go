@@ -71,6 +71,15 @@ func (s *GuideStore) FindGuides(ctx context.Context, f hub.GuideFilter) ([]*hub.
 	return findFilledPage(ctx, s.db.db, l, scanGuide, s.fill, "list guides")
 }
 
+// saveLinks writes, in tx, what goes with guide id's row: what it was
+// adapted from, its tags and its search entry.
+func (s *GuideStore) saveLinks(ctx context.Context, tx *sql.Tx, id int64, g *hub.Guide) error {
+	if err := setAdaptedFrom(ctx, tx, hub.KindGuide, id, g.AdaptedFrom); err != nil {
+		return err
+	}
+	return s.db.saveTagged(ctx, tx, hub.KindGuide, guideTags, id, g.Tags)
+}
+
 func insertRevision(ctx context.Context, tx *sql.Tx, guideID int64, number int, rev *hub.GuideRevision, at int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO guide_revisions (guide_id, number, title, summary, body, tags, author, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		guideID, number, rev.Title, rev.Summary, rev.Body, strings.Join(rev.Tags, "\n"), rev.Author, rev.Note, at)
@@ -84,23 +93,13 @@ func insertRevision(ctx context.Context, tx *sql.Tx, guideID int64, number int, 
 func (s *GuideStore) CreateGuide(ctx context.Context, g *hub.Guide, rev *hub.GuideRevision) error {
 	now := unix(s.db.now())
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		slug, err := uniqueSlug(ctx, tx, "guides", g.Slug, "guide")
+		id, slug, err := insertSlugged(ctx, tx, "guides", g.Slug, "guide",
+			`INSERT INTO guides (slug, title, summary, body, revision, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)`,
+			g.Title, g.Summary, g.Body, now, now)
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO guides (slug, title, summary, body, revision, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)`,
-			slug, g.Title, g.Summary, g.Body, now, now)
-		if err != nil {
-			return err
-		}
-		id, _ := res.LastInsertId()
-		if err := setTags(ctx, tx, guideTags, id, g.Tags); err != nil {
-			return err
-		}
-		if err := setAdaptedFrom(ctx, tx, hub.KindGuide, id, g.AdaptedFrom); err != nil {
-			return err
-		}
-		if err := s.db.indexLocal(ctx, tx, hub.KindGuide, id); err != nil {
+		if err := s.saveLinks(ctx, tx, id, g); err != nil {
 			return err
 		}
 		if err := insertRevision(ctx, tx, id, 1, rev, now); err != nil {
@@ -127,13 +126,7 @@ func (s *GuideStore) UpdateGuide(ctx context.Context, g *hub.Guide, rev *hub.Gui
 			g.Title, g.Summary, g.Body, number, now, g.ID); err != nil {
 			return err
 		}
-		if err := setTags(ctx, tx, guideTags, g.ID, g.Tags); err != nil {
-			return err
-		}
-		if err := setAdaptedFrom(ctx, tx, hub.KindGuide, g.ID, g.AdaptedFrom); err != nil {
-			return err
-		}
-		if err := s.db.indexLocal(ctx, tx, hub.KindGuide, g.ID); err != nil {
+		if err := s.saveLinks(ctx, tx, g.ID, g); err != nil {
 			return err
 		}
 		if err := insertRevision(ctx, tx, g.ID, number, rev, now); err != nil {
@@ -254,29 +247,26 @@ func caseStudyArgs(c *hub.CaseStudy) []any {
 	return []any{c.Title, c.Summary, c.Problem, c.Approach, c.Tools, c.Outcome, c.Lessons, c.Organisation, nullID(c.PlaceID), c.Contact}
 }
 
+// saveLinks writes, in tx, what goes with case study id's row: what it
+// was adapted from, its tags and its search entry.
+func (s *CaseStudyStore) saveLinks(ctx context.Context, tx *sql.Tx, id int64, c *hub.CaseStudy) error {
+	if err := setAdaptedFrom(ctx, tx, hub.KindCaseStudy, id, c.AdaptedFrom); err != nil {
+		return err
+	}
+	return s.db.saveTagged(ctx, tx, hub.KindCaseStudy, caseStudyTags, id, c.Tags)
+}
+
 // CreateCaseStudy stores a new case study with a unique slug.
 func (s *CaseStudyStore) CreateCaseStudy(ctx context.Context, c *hub.CaseStudy) error {
 	now := unix(s.db.now())
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		slug, err := uniqueSlug(ctx, tx, "case_studies", c.Slug, "case-study")
+		id, slug, err := insertSlugged(ctx, tx, "case_studies", c.Slug, "case-study",
+			`INSERT INTO case_studies (slug, title, summary, problem, approach, tools, outcome, lessons, organisation, place_id, contact, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(caseStudyArgs(c), now, now)...)
 		if err != nil {
 			return err
 		}
-		args := append([]any{slug}, caseStudyArgs(c)...)
-		args = append(args, now, now)
-		res, err := tx.ExecContext(ctx, `INSERT INTO case_studies (slug, title, summary, problem, approach, tools, outcome, lessons, organisation, place_id, contact, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
-		if err != nil {
-			return err
-		}
-		id, _ := res.LastInsertId()
-		if err := setTags(ctx, tx, caseStudyTags, id, c.Tags); err != nil {
-			return err
-		}
-		if err := setAdaptedFrom(ctx, tx, hub.KindCaseStudy, id, c.AdaptedFrom); err != nil {
-			return err
-		}
-		if err := s.db.indexLocal(ctx, tx, hub.KindCaseStudy, id); err != nil {
+		if err := s.saveLinks(ctx, tx, id, c); err != nil {
 			return err
 		}
 		c.ID, c.Slug, c.CreatedAt, c.UpdatedAt = id, slug, fromUnix(now), fromUnix(now)
@@ -293,13 +283,7 @@ func (s *CaseStudyStore) UpdateCaseStudy(ctx context.Context, c *hub.CaseStudy) 
 		if err := changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such case study."), `UPDATE case_studies SET title = ?, summary = ?, problem = ?, approach = ?, tools = ?, outcome = ?, lessons = ?, organisation = ?, place_id = ?, contact = ?, updated_at = ? WHERE id = ?`, args...); err != nil {
 			return err
 		}
-		if err := setTags(ctx, tx, caseStudyTags, c.ID, c.Tags); err != nil {
-			return err
-		}
-		if err := setAdaptedFrom(ctx, tx, hub.KindCaseStudy, c.ID, c.AdaptedFrom); err != nil {
-			return err
-		}
-		return s.db.indexLocal(ctx, tx, hub.KindCaseStudy, c.ID)
+		return s.saveLinks(ctx, tx, c.ID, c)
 	})
 	if err == nil {
 		c.UpdatedAt = fromUnix(now)

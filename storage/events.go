@@ -117,22 +117,14 @@ func eventArgs(e *hub.Event) []any {
 func (s *EventStore) CreateEvent(ctx context.Context, e *hub.Event) error {
 	now := fromUnix(unix(s.db.now()))
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		slug, err := uniqueSlug(ctx, tx, "events", e.Slug, "event")
-		if err != nil {
-			return err
-		}
-		args := append([]any{slug}, eventArgs(e)...)
-		args = append(args, unix(now), unix(now), nullID(e.SourceFeedID), e.SourceUID, e.SourceOccurrence)
-		res, err := tx.ExecContext(ctx, `INSERT INTO events (slug, title, description, time_zone, start_at, end_at, all_day, recurrence, exceptions, series_end, place_id, online_url, organiser, accessibility, booking_url, created_at, updated_at, source_feed_id, source_uid, source_occurrence)
+		args := append(eventArgs(e), unix(now), unix(now), nullID(e.SourceFeedID), e.SourceUID, e.SourceOccurrence)
+		id, slug, err := insertSlugged(ctx, tx, "events", e.Slug, "event",
+			`INSERT INTO events (slug, title, description, time_zone, start_at, end_at, all_day, recurrence, exceptions, series_end, place_id, online_url, organiser, accessibility, booking_url, created_at, updated_at, source_feed_id, source_uid, source_occurrence)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 		if err != nil {
 			return err
 		}
-		id, _ := res.LastInsertId()
-		if err := setTags(ctx, tx, eventTags, id, e.Tags); err != nil {
-			return err
-		}
-		if err := s.db.indexLocal(ctx, tx, hub.KindEvent, id); err != nil {
+		if err := s.db.saveTagged(ctx, tx, hub.KindEvent, eventTags, id, e.Tags); err != nil {
 			return err
 		}
 		e.ID, e.Slug, e.CreatedAt, e.UpdatedAt = id, slug, now, now
@@ -149,10 +141,7 @@ func (s *EventStore) UpdateEvent(ctx context.Context, e *hub.Event) error {
 		if err := changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such event."), `UPDATE events SET title = ?, description = ?, time_zone = ?, start_at = ?, end_at = ?, all_day = ?, recurrence = ?, exceptions = ?, series_end = ?, place_id = ?, online_url = ?, organiser = ?, accessibility = ?, booking_url = ?, updated_at = ? WHERE id = ?`, args...); err != nil {
 			return err
 		}
-		if err := setTags(ctx, tx, eventTags, e.ID, e.Tags); err != nil {
-			return err
-		}
-		return s.db.indexLocal(ctx, tx, hub.KindEvent, e.ID)
+		return s.db.saveTagged(ctx, tx, hub.KindEvent, eventTags, e.ID, e.Tags)
 	})
 	if err == nil {
 		e.UpdatedAt = now
