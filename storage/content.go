@@ -29,20 +29,13 @@ func scanGuide(sc interface{ Scan(...any) error }) (*hub.Guide, error) {
 }
 
 func (s *GuideStore) fill(ctx context.Context, guides []*hub.Guide) error {
-	ids := make([]int64, len(guides))
-	for i, g := range guides {
-		ids[i] = g.ID
-	}
-	tags, err := loadTags(ctx, s.db.db, guideTags, ids)
-	if err != nil {
-		return err
-	}
-	from, by, err := loadAdapted(ctx, s.db.db, hub.KindGuide, ids)
+	ids, _ := itemIDs(guides, func(g *hub.Guide) (int64, int64) { return g.ID, 0 })
+	l, err := guideLinks.load(ctx, s.db.db, ids, nil)
 	if err != nil {
 		return err
 	}
 	for _, g := range guides {
-		g.Tags, g.AdaptedFrom, g.AdaptedBy = tags[g.ID], from[g.ID], by[g.ID]
+		g.Tags, g.AdaptedFrom, g.AdaptedBy = l.tags[g.ID], l.from[g.ID], l.by[g.ID]
 	}
 	return nil
 }
@@ -71,15 +64,6 @@ func (s *GuideStore) FindGuides(ctx context.Context, f hub.GuideFilter) ([]*hub.
 	return findFilledPage(ctx, s.db.db, l, scanGuide, s.fill, "list guides")
 }
 
-// saveLinks writes, in tx, what goes with guide id's row: what it was
-// adapted from, its tags and its search entry.
-func (s *GuideStore) saveLinks(ctx context.Context, tx *sql.Tx, id int64, g *hub.Guide) error {
-	if err := setAdaptedFrom(ctx, tx, hub.KindGuide, id, g.AdaptedFrom); err != nil {
-		return err
-	}
-	return s.db.saveTagged(ctx, tx, hub.KindGuide, guideTags, id, g.Tags)
-}
-
 func insertRevision(ctx context.Context, tx *sql.Tx, guideID int64, number int, rev *hub.GuideRevision, at int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO guide_revisions (guide_id, number, title, summary, body, tags, author, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		guideID, number, rev.Title, rev.Summary, rev.Body, strings.Join(rev.Tags, "\n"), rev.Author, rev.Note, at)
@@ -99,7 +83,7 @@ func (s *GuideStore) CreateGuide(ctx context.Context, g *hub.Guide, rev *hub.Gui
 		if err != nil {
 			return err
 		}
-		if err := s.saveLinks(ctx, tx, id, g); err != nil {
+		if err := guideLinks.save(ctx, s.db, tx, id, g.Tags, g.AdaptedFrom); err != nil {
 			return err
 		}
 		if err := insertRevision(ctx, tx, id, 1, rev, now); err != nil {
@@ -126,7 +110,7 @@ func (s *GuideStore) UpdateGuide(ctx context.Context, g *hub.Guide, rev *hub.Gui
 			g.Title, g.Summary, g.Body, number, now, g.ID); err != nil {
 			return err
 		}
-		if err := s.saveLinks(ctx, tx, g.ID, g); err != nil {
+		if err := guideLinks.save(ctx, s.db, tx, g.ID, g.Tags, g.AdaptedFrom); err != nil {
 			return err
 		}
 		if err := insertRevision(ctx, tx, g.ID, number, rev, now); err != nil {
@@ -192,28 +176,13 @@ func scanCaseStudy(sc interface{ Scan(...any) error }) (*hub.CaseStudy, error) {
 }
 
 func (s *CaseStudyStore) fill(ctx context.Context, list []*hub.CaseStudy) error {
-	ids := make([]int64, len(list))
-	var placeIDs []int64
-	for i, c := range list {
-		ids[i] = c.ID
-		if c.PlaceID != 0 {
-			placeIDs = append(placeIDs, c.PlaceID)
-		}
-	}
-	tags, err := loadTags(ctx, s.db.db, caseStudyTags, ids)
-	if err != nil {
-		return err
-	}
-	places, err := loadPlaces(ctx, s.db.db, placeIDs)
-	if err != nil {
-		return err
-	}
-	from, by, err := loadAdapted(ctx, s.db.db, hub.KindCaseStudy, ids)
+	ids, placeIDs := itemIDs(list, func(c *hub.CaseStudy) (int64, int64) { return c.ID, c.PlaceID })
+	l, err := caseStudyLinks.load(ctx, s.db.db, ids, placeIDs)
 	if err != nil {
 		return err
 	}
 	for _, c := range list {
-		c.Tags, c.Place, c.AdaptedFrom, c.AdaptedBy = tags[c.ID], places[c.PlaceID], from[c.ID], by[c.ID]
+		c.Tags, c.Place, c.AdaptedFrom, c.AdaptedBy = l.tags[c.ID], l.places[c.PlaceID], l.from[c.ID], l.by[c.ID]
 	}
 	return nil
 }
@@ -247,15 +216,6 @@ func caseStudyArgs(c *hub.CaseStudy) []any {
 	return []any{c.Title, c.Summary, c.Problem, c.Approach, c.Tools, c.Outcome, c.Lessons, c.Organisation, nullID(c.PlaceID), c.Contact}
 }
 
-// saveLinks writes, in tx, what goes with case study id's row: what it
-// was adapted from, its tags and its search entry.
-func (s *CaseStudyStore) saveLinks(ctx context.Context, tx *sql.Tx, id int64, c *hub.CaseStudy) error {
-	if err := setAdaptedFrom(ctx, tx, hub.KindCaseStudy, id, c.AdaptedFrom); err != nil {
-		return err
-	}
-	return s.db.saveTagged(ctx, tx, hub.KindCaseStudy, caseStudyTags, id, c.Tags)
-}
-
 // CreateCaseStudy stores a new case study with a unique slug.
 func (s *CaseStudyStore) CreateCaseStudy(ctx context.Context, c *hub.CaseStudy) error {
 	now := unix(s.db.now())
@@ -266,7 +226,7 @@ func (s *CaseStudyStore) CreateCaseStudy(ctx context.Context, c *hub.CaseStudy) 
 		if err != nil {
 			return err
 		}
-		if err := s.saveLinks(ctx, tx, id, c); err != nil {
+		if err := caseStudyLinks.save(ctx, s.db, tx, id, c.Tags, c.AdaptedFrom); err != nil {
 			return err
 		}
 		c.ID, c.Slug, c.CreatedAt, c.UpdatedAt = id, slug, fromUnix(now), fromUnix(now)
@@ -283,7 +243,7 @@ func (s *CaseStudyStore) UpdateCaseStudy(ctx context.Context, c *hub.CaseStudy) 
 		if err := changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such case study."), `UPDATE case_studies SET title = ?, summary = ?, problem = ?, approach = ?, tools = ?, outcome = ?, lessons = ?, organisation = ?, place_id = ?, contact = ?, updated_at = ? WHERE id = ?`, args...); err != nil {
 			return err
 		}
-		return s.saveLinks(ctx, tx, c.ID, c)
+		return caseStudyLinks.save(ctx, s.db, tx, c.ID, c.Tags, c.AdaptedFrom)
 	})
 	if err == nil {
 		c.UpdatedAt = fromUnix(now)

@@ -44,19 +44,8 @@ func scanEvent(sc interface{ Scan(...any) error }) (*hub.Event, error) {
 
 // fill loads the places, tags and status marks of events.
 func (s *EventStore) fill(ctx context.Context, events []*hub.Event) error {
-	ids := make([]int64, 0, len(events))
-	var placeIDs []int64
-	for _, e := range events {
-		ids = append(ids, e.ID)
-		if e.PlaceID != 0 {
-			placeIDs = append(placeIDs, e.PlaceID)
-		}
-	}
-	tags, err := loadTags(ctx, s.db.db, eventTags, ids)
-	if err != nil {
-		return err
-	}
-	places, err := loadPlaces(ctx, s.db.db, placeIDs)
+	ids, placeIDs := itemIDs(events, func(e *hub.Event) (int64, int64) { return e.ID, e.PlaceID })
+	l, err := eventLinks.load(ctx, s.db.db, ids, placeIDs)
 	if err != nil {
 		return err
 	}
@@ -65,8 +54,8 @@ func (s *EventStore) fill(ctx context.Context, events []*hub.Event) error {
 		return err
 	}
 	for _, e := range events {
-		e.Tags = tags[e.ID]
-		e.Place = places[e.PlaceID]
+		e.Tags = l.tags[e.ID]
+		e.Place = l.places[e.PlaceID]
 		e.Statuses = statuses[e.ID]
 	}
 	return nil
@@ -124,7 +113,7 @@ func (s *EventStore) CreateEvent(ctx context.Context, e *hub.Event) error {
 		if err != nil {
 			return err
 		}
-		if err := s.db.saveTagged(ctx, tx, hub.KindEvent, eventTags, id, e.Tags); err != nil {
+		if err := eventLinks.save(ctx, s.db, tx, id, e.Tags, nil); err != nil {
 			return err
 		}
 		e.ID, e.Slug, e.CreatedAt, e.UpdatedAt = id, slug, now, now
@@ -141,7 +130,7 @@ func (s *EventStore) UpdateEvent(ctx context.Context, e *hub.Event) error {
 		if err := changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such event."), `UPDATE events SET title = ?, description = ?, time_zone = ?, start_at = ?, end_at = ?, all_day = ?, recurrence = ?, exceptions = ?, series_end = ?, place_id = ?, online_url = ?, organiser = ?, accessibility = ?, booking_url = ?, updated_at = ? WHERE id = ?`, args...); err != nil {
 			return err
 		}
-		return s.db.saveTagged(ctx, tx, hub.KindEvent, eventTags, e.ID, e.Tags)
+		return eventLinks.save(ctx, s.db, tx, e.ID, e.Tags, nil)
 	})
 	if err == nil {
 		e.UpdatedAt = now

@@ -469,16 +469,6 @@ func insertSlugged(ctx context.Context, tx *sql.Tx, table, base, fallback, query
 	return id, slug, nil
 }
 
-// saveTagged writes, in tx, what goes with the row of item id of kind
-// beside its own columns: its tags (names, joined by j) and then its
-// search entry, which reads them.
-func (db *DB) saveTagged(ctx context.Context, tx *sql.Tx, kind hub.Kind, j tagJoin, id int64, names []string) error {
-	if err := setTags(ctx, tx, j, id, names); err != nil {
-		return err
-	}
-	return db.indexLocal(ctx, tx, kind, id)
-}
-
 // locations caches loaded time zones: time.LoadLocation reads the zone
 // database from disk on every call, and lists load many events.
 var locations sync.Map // zone name -> *time.Location
