@@ -258,13 +258,7 @@ func (s *Service) Occurrences(ctx context.Context, f OccurrenceFilter) ([]Occurr
 // prepareEventPlace creates the event's new place, if it names one.
 func (s *Service) prepareEventPlace(ctx context.Context, e *Event) error {
 	if e.PlaceID != 0 {
-		if _, err := s.Places.FindPlaceByID(ctx, e.PlaceID); err != nil {
-			if ErrorCode(err) == ENOTFOUND {
-				return &Error{Code: EINVALID, Message: "The chosen place no longer exists.", Fields: map[string]string{"place_id": "Choose another place."}}
-			}
-			return err
-		}
-		return nil
+		return s.checkPlaceRef(ctx, e.PlaceID)
 	}
 	if e.Place != nil && e.Place.ID == 0 && e.Place.Name != "" {
 		p := *e.Place
@@ -293,7 +287,7 @@ func (s *Service) CreateEvent(ctx context.Context, e *Event) error {
 	if err := s.Events.CreateEvent(ctx, e); err != nil {
 		return err
 	}
-	s.changed(ctx, Change{Kind: KindEvent, ID: e.ID, Op: OpCreate}, "event created", slog.Group("event", "id", e.ID, "slug", e.Slug))
+	s.itemChanged(ctx, KindEvent, e.ID, OpCreate, "slug", e.Slug)
 	return nil
 }
 
@@ -311,7 +305,7 @@ func (s *Service) UpdateEvent(ctx context.Context, e *Event) error {
 	if err := s.Events.UpdateEvent(ctx, e); err != nil {
 		return err
 	}
-	s.changed(ctx, Change{Kind: KindEvent, ID: e.ID, Op: OpUpdate}, "event updated", slog.Group("event", "id", e.ID, "slug", e.Slug))
+	s.itemChanged(ctx, KindEvent, e.ID, OpUpdate, "slug", e.Slug)
 	return nil
 }
 
@@ -329,9 +323,19 @@ func (s *Service) deleteItem(ctx context.Context, kind Kind, id int64, del func(
 	if err := del(ctx, id); err != nil {
 		return err
 	}
-	noun := kind.Info().Noun
-	s.changed(ctx, Change{Kind: kind, ID: id, Op: OpDelete}, noun+" deleted", slog.Group(strings.ReplaceAll(noun, " ", "_"), "id", id))
+	s.itemChanged(ctx, kind, id, OpDelete)
 	return nil
+}
+
+// opDone says in the log what each operation did to an item.
+var opDone = map[string]string{OpCreate: "created", OpUpdate: "updated", OpDelete: "deleted"}
+
+// itemChanged tells followers and the log that the item id of kind was
+// created, updated or deleted (op): "case study created", with the id and
+// attrs grouped under case_study.
+func (s *Service) itemChanged(ctx context.Context, kind Kind, id int64, op string, attrs ...any) {
+	noun := kind.Info().Noun
+	s.changed(ctx, Change{Kind: kind, ID: id, Op: op}, noun+" "+opDone[op], slog.Group(strings.ReplaceAll(noun, " ", "_"), append([]any{"id", id}, attrs...)...))
 }
 
 // ---- places and tags ----
@@ -450,7 +454,7 @@ func (s *Service) CreateGuide(ctx context.Context, g *Guide) error {
 	if err := s.Guides.CreateGuide(ctx, g, revisionOf(ctx, g, "Created")); err != nil {
 		return err
 	}
-	s.changed(ctx, Change{Kind: KindGuide, ID: g.ID, Op: OpCreate}, "guide created", slog.Group("guide", "id", g.ID, "slug", g.Slug))
+	s.itemChanged(ctx, KindGuide, g.ID, OpCreate, "slug", g.Slug)
 	return nil
 }
 
@@ -480,7 +484,7 @@ func (s *Service) updateGuide(ctx context.Context, g *Guide, note string) error 
 	if err := s.Guides.UpdateGuide(ctx, g, revisionOf(ctx, g, note)); err != nil {
 		return err
 	}
-	s.changed(ctx, Change{Kind: KindGuide, ID: g.ID, Op: OpUpdate}, "guide updated", slog.Group("guide", "id", g.ID, "revision", g.Revision))
+	s.itemChanged(ctx, KindGuide, g.ID, OpUpdate, "revision", g.Revision)
 	return nil
 }
 
@@ -569,7 +573,7 @@ func (s *Service) CreateCaseStudy(ctx context.Context, c *CaseStudy) error {
 	if err := s.CaseStudies.CreateCaseStudy(ctx, c); err != nil {
 		return err
 	}
-	s.changed(ctx, Change{Kind: KindCaseStudy, ID: c.ID, Op: OpCreate}, "case study created", slog.Group("case_study", "id", c.ID, "slug", c.Slug))
+	s.itemChanged(ctx, KindCaseStudy, c.ID, OpCreate, "slug", c.Slug)
 	return nil
 }
 
@@ -589,7 +593,7 @@ func (s *Service) UpdateCaseStudy(ctx context.Context, c *CaseStudy) error {
 	if err := s.CaseStudies.UpdateCaseStudy(ctx, c); err != nil {
 		return err
 	}
-	s.changed(ctx, Change{Kind: KindCaseStudy, ID: c.ID, Op: OpUpdate}, "case study updated", slog.Group("case_study", "id", c.ID, "slug", c.Slug))
+	s.itemChanged(ctx, KindCaseStudy, c.ID, OpUpdate, "slug", c.Slug)
 	return nil
 }
 

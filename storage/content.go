@@ -29,20 +29,13 @@ func scanGuide(sc interface{ Scan(...any) error }) (*hub.Guide, error) {
 }
 
 func (s *GuideStore) fill(ctx context.Context, guides []*hub.Guide) error {
-	ids := make([]int64, len(guides))
-	for i, g := range guides {
-		ids[i] = g.ID
-	}
-	tags, err := loadTags(ctx, s.db.db, guideTags, ids)
-	if err != nil {
-		return err
-	}
-	from, by, err := loadAdapted(ctx, s.db.db, hub.KindGuide, ids)
+	ids, _ := itemIDs(guides, func(g *hub.Guide) (int64, int64) { return g.ID, 0 })
+	l, err := guideLinks.load(ctx, s.db.db, ids, nil)
 	if err != nil {
 		return err
 	}
 	for _, g := range guides {
-		g.Tags, g.AdaptedFrom, g.AdaptedBy = tags[g.ID], from[g.ID], by[g.ID]
+		g.Tags, g.AdaptedFrom, g.AdaptedBy = l.tags[g.ID], l.from[g.ID], l.by[g.ID]
 	}
 	return nil
 }
@@ -84,23 +77,13 @@ func insertRevision(ctx context.Context, tx *sql.Tx, guideID int64, number int, 
 func (s *GuideStore) CreateGuide(ctx context.Context, g *hub.Guide, rev *hub.GuideRevision) error {
 	now := unix(s.db.now())
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		slug, err := uniqueSlug(ctx, tx, "guides", g.Slug, "guide")
+		id, slug, err := insertSlugged(ctx, tx, "guides", g.Slug, "guide",
+			`INSERT INTO guides (slug, title, summary, body, revision, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)`,
+			g.Title, g.Summary, g.Body, now, now)
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO guides (slug, title, summary, body, revision, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)`,
-			slug, g.Title, g.Summary, g.Body, now, now)
-		if err != nil {
-			return err
-		}
-		id, _ := res.LastInsertId()
-		if err := setTags(ctx, tx, guideTags, id, g.Tags); err != nil {
-			return err
-		}
-		if err := setAdaptedFrom(ctx, tx, hub.KindGuide, id, g.AdaptedFrom); err != nil {
-			return err
-		}
-		if err := s.db.indexLocal(ctx, tx, hub.KindGuide, id); err != nil {
+		if err := guideLinks.save(ctx, s.db, tx, id, g.Tags, g.AdaptedFrom); err != nil {
 			return err
 		}
 		if err := insertRevision(ctx, tx, id, 1, rev, now); err != nil {
@@ -127,13 +110,7 @@ func (s *GuideStore) UpdateGuide(ctx context.Context, g *hub.Guide, rev *hub.Gui
 			g.Title, g.Summary, g.Body, number, now, g.ID); err != nil {
 			return err
 		}
-		if err := setTags(ctx, tx, guideTags, g.ID, g.Tags); err != nil {
-			return err
-		}
-		if err := setAdaptedFrom(ctx, tx, hub.KindGuide, g.ID, g.AdaptedFrom); err != nil {
-			return err
-		}
-		if err := s.db.indexLocal(ctx, tx, hub.KindGuide, g.ID); err != nil {
+		if err := guideLinks.save(ctx, s.db, tx, g.ID, g.Tags, g.AdaptedFrom); err != nil {
 			return err
 		}
 		if err := insertRevision(ctx, tx, g.ID, number, rev, now); err != nil {
@@ -199,28 +176,13 @@ func scanCaseStudy(sc interface{ Scan(...any) error }) (*hub.CaseStudy, error) {
 }
 
 func (s *CaseStudyStore) fill(ctx context.Context, list []*hub.CaseStudy) error {
-	ids := make([]int64, len(list))
-	var placeIDs []int64
-	for i, c := range list {
-		ids[i] = c.ID
-		if c.PlaceID != 0 {
-			placeIDs = append(placeIDs, c.PlaceID)
-		}
-	}
-	tags, err := loadTags(ctx, s.db.db, caseStudyTags, ids)
-	if err != nil {
-		return err
-	}
-	places, err := loadPlaces(ctx, s.db.db, placeIDs)
-	if err != nil {
-		return err
-	}
-	from, by, err := loadAdapted(ctx, s.db.db, hub.KindCaseStudy, ids)
+	ids, placeIDs := itemIDs(list, func(c *hub.CaseStudy) (int64, int64) { return c.ID, c.PlaceID })
+	l, err := caseStudyLinks.load(ctx, s.db.db, ids, placeIDs)
 	if err != nil {
 		return err
 	}
 	for _, c := range list {
-		c.Tags, c.Place, c.AdaptedFrom, c.AdaptedBy = tags[c.ID], places[c.PlaceID], from[c.ID], by[c.ID]
+		c.Tags, c.Place, c.AdaptedFrom, c.AdaptedBy = l.tags[c.ID], l.places[c.PlaceID], l.from[c.ID], l.by[c.ID]
 	}
 	return nil
 }
@@ -258,25 +220,13 @@ func caseStudyArgs(c *hub.CaseStudy) []any {
 func (s *CaseStudyStore) CreateCaseStudy(ctx context.Context, c *hub.CaseStudy) error {
 	now := unix(s.db.now())
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		slug, err := uniqueSlug(ctx, tx, "case_studies", c.Slug, "case-study")
+		id, slug, err := insertSlugged(ctx, tx, "case_studies", c.Slug, "case-study",
+			`INSERT INTO case_studies (slug, title, summary, problem, approach, tools, outcome, lessons, organisation, place_id, contact, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(caseStudyArgs(c), now, now)...)
 		if err != nil {
 			return err
 		}
-		args := append([]any{slug}, caseStudyArgs(c)...)
-		args = append(args, now, now)
-		res, err := tx.ExecContext(ctx, `INSERT INTO case_studies (slug, title, summary, problem, approach, tools, outcome, lessons, organisation, place_id, contact, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
-		if err != nil {
-			return err
-		}
-		id, _ := res.LastInsertId()
-		if err := setTags(ctx, tx, caseStudyTags, id, c.Tags); err != nil {
-			return err
-		}
-		if err := setAdaptedFrom(ctx, tx, hub.KindCaseStudy, id, c.AdaptedFrom); err != nil {
-			return err
-		}
-		if err := s.db.indexLocal(ctx, tx, hub.KindCaseStudy, id); err != nil {
+		if err := caseStudyLinks.save(ctx, s.db, tx, id, c.Tags, c.AdaptedFrom); err != nil {
 			return err
 		}
 		c.ID, c.Slug, c.CreatedAt, c.UpdatedAt = id, slug, fromUnix(now), fromUnix(now)
@@ -293,13 +243,7 @@ func (s *CaseStudyStore) UpdateCaseStudy(ctx context.Context, c *hub.CaseStudy) 
 		if err := changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such case study."), `UPDATE case_studies SET title = ?, summary = ?, problem = ?, approach = ?, tools = ?, outcome = ?, lessons = ?, organisation = ?, place_id = ?, contact = ?, updated_at = ? WHERE id = ?`, args...); err != nil {
 			return err
 		}
-		if err := setTags(ctx, tx, caseStudyTags, c.ID, c.Tags); err != nil {
-			return err
-		}
-		if err := setAdaptedFrom(ctx, tx, hub.KindCaseStudy, c.ID, c.AdaptedFrom); err != nil {
-			return err
-		}
-		return s.db.indexLocal(ctx, tx, hub.KindCaseStudy, c.ID)
+		return caseStudyLinks.save(ctx, s.db, tx, c.ID, c.Tags, c.AdaptedFrom)
 	})
 	if err == nil {
 		c.UpdatedAt = fromUnix(now)

@@ -44,19 +44,8 @@ func scanEvent(sc interface{ Scan(...any) error }) (*hub.Event, error) {
 
 // fill loads the places, tags and status marks of events.
 func (s *EventStore) fill(ctx context.Context, events []*hub.Event) error {
-	ids := make([]int64, 0, len(events))
-	var placeIDs []int64
-	for _, e := range events {
-		ids = append(ids, e.ID)
-		if e.PlaceID != 0 {
-			placeIDs = append(placeIDs, e.PlaceID)
-		}
-	}
-	tags, err := loadTags(ctx, s.db.db, eventTags, ids)
-	if err != nil {
-		return err
-	}
-	places, err := loadPlaces(ctx, s.db.db, placeIDs)
+	ids, placeIDs := itemIDs(events, func(e *hub.Event) (int64, int64) { return e.ID, e.PlaceID })
+	l, err := eventLinks.load(ctx, s.db.db, ids, placeIDs)
 	if err != nil {
 		return err
 	}
@@ -65,8 +54,8 @@ func (s *EventStore) fill(ctx context.Context, events []*hub.Event) error {
 		return err
 	}
 	for _, e := range events {
-		e.Tags = tags[e.ID]
-		e.Place = places[e.PlaceID]
+		e.Tags = l.tags[e.ID]
+		e.Place = l.places[e.PlaceID]
 		e.Statuses = statuses[e.ID]
 	}
 	return nil
@@ -117,22 +106,14 @@ func eventArgs(e *hub.Event) []any {
 func (s *EventStore) CreateEvent(ctx context.Context, e *hub.Event) error {
 	now := fromUnix(unix(s.db.now()))
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		slug, err := uniqueSlug(ctx, tx, "events", e.Slug, "event")
-		if err != nil {
-			return err
-		}
-		args := append([]any{slug}, eventArgs(e)...)
-		args = append(args, unix(now), unix(now), nullID(e.SourceFeedID), e.SourceUID, e.SourceOccurrence)
-		res, err := tx.ExecContext(ctx, `INSERT INTO events (slug, title, description, time_zone, start_at, end_at, all_day, recurrence, exceptions, series_end, place_id, online_url, organiser, accessibility, booking_url, created_at, updated_at, source_feed_id, source_uid, source_occurrence)
+		args := append(eventArgs(e), unix(now), unix(now), nullID(e.SourceFeedID), e.SourceUID, e.SourceOccurrence)
+		id, slug, err := insertSlugged(ctx, tx, "events", e.Slug, "event",
+			`INSERT INTO events (slug, title, description, time_zone, start_at, end_at, all_day, recurrence, exceptions, series_end, place_id, online_url, organiser, accessibility, booking_url, created_at, updated_at, source_feed_id, source_uid, source_occurrence)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 		if err != nil {
 			return err
 		}
-		id, _ := res.LastInsertId()
-		if err := setTags(ctx, tx, eventTags, id, e.Tags); err != nil {
-			return err
-		}
-		if err := s.db.indexLocal(ctx, tx, hub.KindEvent, id); err != nil {
+		if err := eventLinks.save(ctx, s.db, tx, id, e.Tags, nil); err != nil {
 			return err
 		}
 		e.ID, e.Slug, e.CreatedAt, e.UpdatedAt = id, slug, now, now
@@ -149,10 +130,7 @@ func (s *EventStore) UpdateEvent(ctx context.Context, e *hub.Event) error {
 		if err := changeOne(ctx, tx, hub.Errorf(hub.ENOTFOUND, "There is no such event."), `UPDATE events SET title = ?, description = ?, time_zone = ?, start_at = ?, end_at = ?, all_day = ?, recurrence = ?, exceptions = ?, series_end = ?, place_id = ?, online_url = ?, organiser = ?, accessibility = ?, booking_url = ?, updated_at = ? WHERE id = ?`, args...); err != nil {
 			return err
 		}
-		if err := setTags(ctx, tx, eventTags, e.ID, e.Tags); err != nil {
-			return err
-		}
-		return s.db.indexLocal(ctx, tx, hub.KindEvent, e.ID)
+		return eventLinks.save(ctx, s.db, tx, e.ID, e.Tags, nil)
 	})
 	if err == nil {
 		e.UpdatedAt = now

@@ -217,18 +217,14 @@ func loadPlaces(ctx context.Context, q queryer, ids []int64) (map[int64]*hub.Pla
 func (s *PlaceStore) CreatePlace(ctx context.Context, p *hub.Place) error {
 	now := s.db.now()
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		slug, err := uniqueSlug(ctx, tx, "places", p.Slug, "place")
-		if err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO places (slug, name, description, street_address, locality, region, postal_code, country, latitude, longitude, created_at, updated_at)
+		id, slug, err := insertSlugged(ctx, tx, "places", p.Slug, "place",
+			`INSERT INTO places (slug, name, description, street_address, locality, region, postal_code, country, latitude, longitude, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			slug, p.Name, p.Description, p.StreetAddress, p.Locality, p.Region, p.PostalCode, p.Country, nullFloat(p.Latitude), nullFloat(p.Longitude), unix(now), unix(now))
+			p.Name, p.Description, p.StreetAddress, p.Locality, p.Region, p.PostalCode, p.Country, nullFloat(p.Latitude), nullFloat(p.Longitude), unix(now), unix(now))
 		if err != nil {
 			return err
 		}
-		p.ID, _ = res.LastInsertId()
-		p.Slug, p.CreatedAt, p.UpdatedAt = slug, fromUnix(unix(now)), fromUnix(unix(now))
+		p.ID, p.Slug, p.CreatedAt, p.UpdatedAt = id, slug, fromUnix(unix(now)), fromUnix(unix(now))
 		return nil
 	})
 	return wrap(err, "create place")

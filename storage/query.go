@@ -186,3 +186,19 @@ func (db *DB) execOne(ctx context.Context, missing *hub.Error, what, query strin
 	}
 	return nil
 }
+
+// insertSlugged inserts a row of table in tx under a unique slug made from
+// base (uniqueSlug, with fallback): query is the INSERT, its first argument
+// the slug and the others args. It returns the new row's id and its slug.
+func insertSlugged(ctx context.Context, tx *sql.Tx, table, base, fallback, query string, args ...any) (int64, string, error) {
+	slug, err := uniqueSlug(ctx, tx, table, base, fallback)
+	if err != nil {
+		return 0, "", err
+	}
+	res, err := tx.ExecContext(ctx, query, append([]any{slug}, args...)...)
+	if err != nil {
+		return 0, "", err
+	}
+	id, _ := res.LastInsertId()
+	return id, slug, nil
+}

@@ -91,11 +91,19 @@ func (s *QueueStore) ListSuggestions(ctx context.Context, state string) ([]*hub.
 
 // DecideSuggestion records the decision and empties the email.
 func (s *QueueStore) DecideSuggestion(ctx context.Context, id int64, state string, eventID int64, by string, at time.Time) error {
-	err := s.db.execOne(ctx, hub.Errorf(hub.ECONFLICT, "This suggestion was already decided."), "deciding a suggestion",
+	return decidePending(ctx, s.db, s.FindSuggestion, id, hub.Errorf(hub.ECONFLICT, "This suggestion was already decided."), "deciding a suggestion",
 		`UPDATE suggestions SET state = ?, event_id = ?, decided_by = ?, decided_at = ?, email = '' WHERE id = ? AND state = 'pending'`,
 		state, nullID(eventID), by, unix(at), id)
+}
+
+// decidePending runs update, which decides the row id only while it is
+// pending. When it changes no row, the answer is find's error for a row
+// that does not exist (ENOTFOUND), else already (ECONFLICT).
+func decidePending[T any](ctx context.Context, db *DB, find func(context.Context, int64) (T, error), id int64,
+	already *hub.Error, what, update string, args ...any) error {
+	err := db.execOne(ctx, already, what, update, args...)
 	if hub.ErrorCode(err) == hub.ECONFLICT {
-		if _, ferr := s.FindSuggestion(ctx, id); ferr != nil {
+		if _, ferr := find(ctx, id); ferr != nil {
 			return ferr
 		}
 	}
@@ -166,14 +174,8 @@ func (s *QueueStore) ListReports(ctx context.Context, state string) ([]*hub.Repo
 
 // DecideReport records the decision on a pending report.
 func (s *QueueStore) DecideReport(ctx context.Context, id int64, state, by string, at time.Time) error {
-	err := s.db.execOne(ctx, hub.Errorf(hub.ECONFLICT, "This report was already decided."), "deciding a report",
+	return decidePending(ctx, s.db, s.FindReport, id, hub.Errorf(hub.ECONFLICT, "This report was already decided."), "deciding a report",
 		`UPDATE reports SET state = ?, decided_by = ?, decided_at = ? WHERE id = ? AND state = 'pending'`, state, by, unix(at), id)
-	if hub.ErrorCode(err) == hub.ECONFLICT {
-		if _, ferr := s.FindReport(ctx, id); ferr != nil {
-			return ferr
-		}
-	}
-	return err
 }
 
 // QueueCounts counts what is pending.

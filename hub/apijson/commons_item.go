@@ -2,7 +2,6 @@ package apijson
 
 import (
 	"github.com/commonplace-hub/commonplace/hub"
-	"github.com/commonplace-hub/commonplace/internal/uris"
 )
 
 // CommonsItem is a peer's item in the commons as the API and the CLI's
@@ -20,13 +19,8 @@ type CommonsItem struct {
 // derivatives' addresses on this hub, its description ("" when it came
 // without one and nobody described it), type, size and blurhash.
 type CommonsPicture struct {
-	URL       string `json:"url"`
-	SmallURL  string `json:"small_url"`
-	Alt       string `json:"alt"`
-	MediaType string `json:"media_type"`
-	Width     int    `json:"width"`
-	Height    int    `json:"height"`
-	Blurhash  string `json:"blurhash,omitempty"`
+	PictureFiles
+	Blurhash string `json:"blurhash,omitempty"`
 }
 
 // CommonsItem is the JSON of it.
@@ -36,7 +30,6 @@ func (enc Encoder) CommonsItem(it *hub.RemoteItem) CommonsItem {
 		return out
 	}
 	p := it.Picture.Local
-	out.Picture = &CommonsPicture{URL: enc.URL(uris.Picture(p, hub.SizeLarge)), SmallURL: enc.URL(uris.Picture(p, hub.SizeSmall)),
-		Alt: p.Alt, MediaType: p.MIME, Width: p.Width, Height: p.Height, Blurhash: p.Blurhash}
+	out.Picture = &CommonsPicture{PictureFiles: enc.pictureFiles(p), Blurhash: p.Blurhash}
 	return out
 }

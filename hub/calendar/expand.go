@@ -120,17 +120,10 @@ func (p *parser) skipSeries(g *series, reason string) {
 // RRULE and RDATEs less its EXDATEs. It returns why the series must be
 // skipped, or "".
 func (p *parser) expandSeries(s *seriesBuild) (reason string) {
-	if reason = p.readRule(s); reason != "" {
-		return reason
-	}
-	if reason = p.readExceptionDates(s); reason != "" {
-		return reason
-	}
-	if reason = p.expandRule(s); reason != "" {
-		return reason
-	}
-	if reason = p.addExtraDates(s); reason != "" {
-		return reason
+	for _, step := range []func(*seriesBuild) string{p.readRule, p.readExceptionDates, p.expandRule, p.addExtraDates} {
+		if reason = step(s); reason != "" {
+			return reason
+		}
 	}
 	sort.SliceStable(s.occs, func(i, j int) bool { return s.occs[i].start.Before(s.occs[j].start) })
 	return ""

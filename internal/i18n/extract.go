@@ -124,26 +124,18 @@ func walkNode(n parse.Node, f func(*parse.CommandNode)) {
 	switch n := n.(type) {
 	case nil:
 	case *parse.ListNode:
-		if n == nil {
-			return
-		}
-		for _, c := range n.Nodes {
-			walkNode(c, f)
+		if n != nil { // a typed nil: a branch without {{else}}
+			walkNodes(n.Nodes, f)
 		}
 	case *parse.ActionNode:
 		walkNode(n.Pipe, f)
 	case *parse.PipeNode:
-		if n == nil {
-			return
-		}
-		for _, c := range n.Cmds {
-			walkNode(c, f)
+		if n != nil {
+			walkNodes(n.Cmds, f)
 		}
 	case *parse.CommandNode:
 		f(n)
-		for _, a := range n.Args {
-			walkNode(a, f)
-		}
+		walkNodes(n.Args, f)
 	case *parse.ChainNode:
 		walkNode(n.Node, f)
 	case *parse.IfNode:
@@ -154,6 +146,13 @@ func walkNode(n parse.Node, f func(*parse.CommandNode)) {
 		walkBranch(&n.BranchNode, f)
 	case *parse.TemplateNode:
 		walkNode(n.Pipe, f)
+	}
+}
+
+// walkNodes walks each of nodes in turn.
+func walkNodes[N parse.Node](nodes []N, f func(*parse.CommandNode)) {
+	for _, n := range nodes {
+		walkNode(n, f)
 	}
 }
 
