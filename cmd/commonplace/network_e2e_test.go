@@ -155,6 +155,29 @@ func TestNetworkFourHubs(t *testing.T) {
 	}
 }
 
+// TestProcessStopped: processStopped says a running process is not
+// stopped, and says so of it once SIGSTOP has stopped it, and not once
+// SIGCONT has woken it.
+func TestProcessStopped(t *testing.T) {
+	cmd := exec.Command("sleep", "60")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	pid := cmd.Process.Pid
+	if processStopped(t, pid) {
+		t.Fatal("a running process is said to be stopped")
+	}
+	if err := cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	within(t, 10*time.Second, "the process to be stopped", func() bool { return processStopped(t, pid) })
+	if err := cmd.Process.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	within(t, 10*time.Second, "the process to run again", func() bool { return !processStopped(t, pid) })
+}
+
 // processStopped reports whether every thread of process pid is stopped
 // (state T or t): on Linux from /proc/PID/task/*/stat, elsewhere the
 // process's state from ps.
