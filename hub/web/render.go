@@ -213,6 +213,8 @@ func (r *renderer) funcs() template.FuncMap {
 			}
 			return m, nil
 		},
+		// list builds a partial's list argument: list (t "Title") (t "Updated").
+		"list": func(v ...any) []any { return v },
 		"str": itoa64,
 		// webcal: the webcal:// address of a feed, for "Subscribe" links.
 		"webcal": webcalURL,
