@@ -200,21 +200,42 @@ func (r *renderer) funcs() template.FuncMap {
 		"fieldID": func(name string) string { return "f-" + strings.ReplaceAll(name, "_", "-") },
 		// dict builds the argument map of a partial: dict "Name" "title" "Label" "Title".
 		"dict": func(kv ...any) (map[string]any, error) {
-			if len(kv)%2 != 0 {
-				return nil, fmt.Errorf("dict: odd number of arguments")
-			}
 			m := make(map[string]any, len(kv)/2)
-			for i := 0; i < len(kv); i += 2 {
-				k, ok := kv[i].(string)
-				if !ok {
-					return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
-				}
-				m[k] = kv[i+1]
-			}
-			return m, nil
+			return m, eachPair("dict", kv, func(k string, v any) { m[k] = v })
 		},
-		"str": itoa64,
+		// choices builds a select's options from value, label pairs:
+		// choices "" (t "Does not repeat") "DAILY" (t "Every day").
+		"choices": func(kv ...any) ([]choice, error) {
+			var list []choice
+			return list, eachPair("choices", kv, func(k string, v any) { list = append(list, choice{Value: k, Label: v}) })
+		},
+		// list builds a partial's list argument: list (t "Title") (t "Updated").
+		"list": func(v ...any) []any { return v },
+		"str":  itoa64,
 		// webcal: the webcal:// address of a feed, for "Subscribe" links.
 		"webcal": webcalURL,
 	}
+}
+
+// choice is one option of a select (the template function choices): its
+// value, and its label as t (a string) or tHTML gives it.
+type choice struct {
+	Value string
+	Label any
+}
+
+// eachPair calls f with each key and value of kv, the arguments of the
+// template function fn: keys are strings, each followed by its value.
+func eachPair(fn string, kv []any, f func(k string, v any)) error {
+	if len(kv)%2 != 0 {
+		return fmt.Errorf("%s: odd number of arguments", fn)
+	}
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return fmt.Errorf("%s: key %v is not a string", fn, kv[i])
+		}
+		f(k, kv[i+1])
+	}
+	return nil
 }

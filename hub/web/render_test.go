@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"io/fs"
 	"net/http/httptest"
 	"strings"
@@ -105,6 +106,34 @@ func TestEveryPageParses(t *testing.T) {
 	for view, p := range r.pages {
 		if _, err := p.template(); err != nil {
 			t.Errorf("%s: %v", view, err)
+		}
+	}
+}
+
+// dict and choices take key, value pairs; an odd count, or a key that is
+// not a string, is refused with the function's name.
+func TestPairFunctions(t *testing.T) {
+	funcs := (&renderer{}).funcs()
+	for _, tc := range []struct{ src, want, err string }{
+		{`{{with dict "X" 1 "Y" "two"}}{{.X}} {{.Y}}{{end}}`, "1 two", ""},
+		{`{{range choices "" "None" "DAILY" "Every day"}}[{{.Value}}={{.Label}}]{{end}}`, "[=None][DAILY=Every day]", ""},
+		{`{{range choices}}x{{end}}`, "", ""},
+		{`{{dict "X"}}`, "", "dict: odd number of arguments"},
+		{`{{choices "" "None" "A"}}`, "", "choices: odd number of arguments"},
+		{`{{dict 1 "x"}}`, "", "dict: key 1 is not a string"},
+		{`{{choices 2 "x"}}`, "", "choices: key 2 is not a string"},
+	} {
+		tmpl := template.Must(template.New("t").Funcs(funcs).Parse(tc.src))
+		var b strings.Builder
+		err := tmpl.Execute(&b, nil)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: got %v, want an error containing %q", tc.src, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || b.String() != tc.want {
+			t.Errorf("%s: got %q, %v; want %q", tc.src, b.String(), err, tc.want)
 		}
 	}
 }
