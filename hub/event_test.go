@@ -82,7 +82,7 @@ func TestEventValidate(t *testing.T) {
 		}
 		return tags
 	}
-	base := *dropIn(t) // its fields are all values: each copy is a fresh event
+	base := *dropIn(t) // dropIn sets no slice or pointer field, so each copy is a fresh event
 	valid := func() hub.Event { return base }
 	checkChanges(t, valid, (*hub.Event).Validate, []changeCase[hub.Event]{
 		{"valid one-off", func(e *hub.Event) {}, nil},

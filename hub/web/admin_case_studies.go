@@ -11,7 +11,7 @@ import (
 )
 
 func (s *Server) caseStudyAdminList(w http.ResponseWriter, r *http.Request) error {
-	return adminSearchList(s, w, r, "admin/case_studies", msg("Case studies"), "CaseStudies", func(ctx context.Context, q string, limit, offset int) ([]*hub.CaseStudy, int, error) {
+	return adminSearchList(s, w, r, "admin/case_studies", msg("Case studies"), func(ctx context.Context, q string, limit, offset int) ([]*hub.CaseStudy, int, error) {
 		return s.svc.ListCaseStudies(ctx, hub.CaseStudyFilter{Query: q, Limit: limit, Offset: offset})
 	})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func (s *Server) eventAdminList(w http.ResponseWriter, r *http.Request) error {
-	return adminSearchList(s, w, r, "admin/events", msg("Events"), "Events", func(ctx context.Context, q string, limit, offset int) ([]*hub.Event, int, error) {
+	return adminSearchList(s, w, r, "admin/events", msg("Events"), func(ctx context.Context, q string, limit, offset int) ([]*hub.Event, int, error) {
 		return s.svc.ListEvents(ctx, hub.EventFilter{Query: q, Limit: limit, Offset: offset})
 	})
 }

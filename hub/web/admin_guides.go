@@ -13,7 +13,7 @@ import (
 )
 
 func (s *Server) guideAdminList(w http.ResponseWriter, r *http.Request) error {
-	return adminSearchList(s, w, r, "admin/guides", msg("Guides"), "Guides", func(ctx context.Context, q string, limit, offset int) ([]*hub.Guide, int, error) {
+	return adminSearchList(s, w, r, "admin/guides", msg("Guides"), func(ctx context.Context, q string, limit, offset int) ([]*hub.Guide, int, error) {
 		return s.svc.ListGuides(ctx, hub.GuideFilter{Query: q, Limit: limit, Offset: offset})
 	})
 }

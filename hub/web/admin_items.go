@@ -220,10 +220,17 @@ func adminList[T any](s *Server, view, title string, list func(context.Context) 
 	}
 }
 
+// adminListData is what an organisers' list page shows: one page of items
+// of one kind, the search that narrowed them, and the pager.
+type adminListData[T any] struct {
+	Items []T
+	Query string
+	Pager pager
+}
+
 // adminSearchList is the organisers' list of one kind of item, a page at
-// a time, narrowed by the search in ?q=: the view's data is the items
-// (under field, as the view names them), the Query and the Pager.
-func adminSearchList[T any](s *Server, w http.ResponseWriter, r *http.Request, view, title, field string, list func(ctx context.Context, q string, limit, offset int) ([]T, int, error)) error {
+// a time, narrowed by the search in ?q=.
+func adminSearchList[T any](s *Server, w http.ResponseWriter, r *http.Request, view, title string, list func(ctx context.Context, q string, limit, offset int) ([]T, int, error)) error {
 	q := r.URL.Query().Get("q")
 	items, pg, err := paged(r, func(ctx context.Context, limit, offset int) ([]T, int, error) {
 		return list(ctx, q, limit, offset)
@@ -231,5 +238,5 @@ func adminSearchList[T any](s *Server, w http.ResponseWriter, r *http.Request, v
 	if err != nil {
 		return err
 	}
-	return s.adminPage(w, r, view, s.t(r, title), map[string]any{field: items, "Query": q, "Pager": pg})
+	return s.adminPage(w, r, view, s.t(r, title), adminListData[T]{Items: items, Query: q, Pager: pg})
 }

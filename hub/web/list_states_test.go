@@ -26,11 +26,11 @@ func TestListPartialStates(t *testing.T) {
 		data       any
 		want, not  []string
 	}{
-		{"events, none", "admin/events", map[string]any{"Events": []*hub.Event(nil), "Query": "", "Pager": newPager(1, 0)},
+		{"events, none", "admin/events", adminListData[*hub.Event]{Pager: newPager(1, 0)},
 			[]string{`<p>No events yet. <a href="/admin/events/new">Add the first one</a>.</p>`, `<p><a href="/admin/embed">Embed on your website</a></p>`}, []string{"<table", `class="pager"`}},
-		{"guides, no match", "admin/guides", map[string]any{"Guides": []*hub.Guide(nil), "Query": "zz<b>", "Pager": newPager(1, 0)},
+		{"guides, no match", "admin/guides", adminListData[*hub.Guide]{Query: "zz<b>", Pager: newPager(1, 0)},
 			[]string{`<p>No guides match “zz&lt;b&gt;”.</p>`}, []string{"<table", "Write the first one"}},
-		{"case studies, one of two pages", "admin/case_studies", map[string]any{"CaseStudies": []*hub.CaseStudy{{ID: 2, Slug: "c", Title: "C"}}, "Query": "", "Pager": newPager(1, 2*listPageSize)},
+		{"case studies, one of two pages", "admin/case_studies", adminListData[*hub.CaseStudy]{Items: []*hub.CaseStudy{{ID: 2, Slug: "c", Title: "C"}}, Pager: newPager(1, 2*listPageSize)},
 			[]string{`<caption class="visually-hidden">Case studies, newest first</caption>`, `<th scope="col">Organisation</th>`, `<td><a href="/case-studies/c">C</a></td>`, `href="/admin/case-studies?page=2"`}, []string{"No case studies"}},
 		{"places, none", "admin/places", []*hub.Place(nil),
 			[]string{`<p>No places yet. Places are also added when you create an event at a new place.</p>`}, []string{"<table", "/admin/places/new\">No"}},
