@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"cmp"
 	"sync"
 	"time"
 
@@ -33,10 +34,12 @@ type (
 // reaching it means something is wrong, and forgetting is always safe.
 const maxCached = 1000
 
-// memoryCache is a Cache in this process's memory.
+// memoryCache is a Cache in this process's memory. Its zero value is
+// ready and keeps at most maxCached entries.
 type memoryCache[V any] struct {
 	mu      sync.Mutex
 	entries map[string]memoryEntry[V]
+	max     int // entries kept at most; 0 means maxCached
 }
 
 type memoryEntry[V any] struct {
@@ -46,7 +49,7 @@ type memoryEntry[V any] struct {
 
 // NewMemoryCache returns a Cache in this process's memory.
 func NewMemoryCache[V any]() Cache[V] {
-	return &memoryCache[V]{entries: map[string]memoryEntry[V]{}}
+	return &memoryCache[V]{}
 }
 
 func (c *memoryCache[V]) Get(key string, now time.Time) (V, bool) {
@@ -61,12 +64,43 @@ func (c *memoryCache[V]) Get(key string, now time.Time) (V, bool) {
 }
 
 func (c *memoryCache[V]) Put(key string, v V, expires time.Time) {
+	c.put(key, v, expires, time.Time{})
+}
+
+// put keeps v under key until expires. A new key in a full cache first
+// drops the entries expired at now (none when now is zero), then, if it
+// is still full, all of them: forgetting is always safe.
+func (c *memoryCache[V]) put(key string, v V, expires, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.entries) > maxCached {
+	if c.entries == nil {
 		c.entries = map[string]memoryEntry[V]{}
 	}
+	if _, ok := c.entries[key]; !ok && len(c.entries) >= cmp.Or(c.max, maxCached) {
+		for k, e := range c.entries {
+			if !now.Before(e.expires) {
+				delete(c.entries, k)
+			}
+		}
+		if len(c.entries) >= cmp.Or(c.max, maxCached) {
+			clear(c.entries)
+		}
+	}
 	c.entries[key] = memoryEntry[V]{v, expires}
+}
+
+// forget drops key's entry.
+func (c *memoryCache[V]) forget(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.entries, key)
+}
+
+// len is how many entries are kept, expired ones included.
+func (c *memoryCache[V]) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
 }
 
 // PolicyCache keeps the moderation policy (blocks and the allowlist, with

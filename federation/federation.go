@@ -105,11 +105,11 @@ type Federation struct {
 	version      string
 	userAgent    string
 
-	queue    *dispatcher   // the delivery queue
-	peers    *peers        // following other hubs, and reading their outboxes
-	software *softwareBook // what each remote server runs, for its readers' form
-	network  *networkBook  // the hubs around this one, as last read (network.go)
-	searches searchAnswers // peers' recent answers to network searches (netsearch.go)
+	queue    *dispatcher                 // the delivery queue
+	peers    *peers                      // following other hubs, and reading their outboxes
+	software *softwareBook               // what each remote server runs, for its readers' form
+	network  *networkBook                // the hubs around this one, as last read (network.go)
+	searches memoryCache[hub.PeerAnswer] // peers' recent answers to network searches, for networkSearchKeep (netsearch.go)
 
 	relays relayConfirmations // relayed results their origins confirmed, across searches (netsearch_confirmed.go)
 

@@ -31,34 +31,6 @@ const (
 	maxResultSummary      = 300
 )
 
-// searchAnswers keeps peers' answers for networkSearchKeep, so a page
-// asked again (or by many readers) does not ask the peers again.
-type searchAnswers struct {
-	mu      sync.Mutex
-	entries map[string]keptAnswer
-}
-
-type keptAnswer struct {
-	a       hub.PeerAnswer
-	expires time.Time
-}
-
-func (c *searchAnswers) get(key string, now time.Time) (hub.PeerAnswer, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	k, ok := c.entries[key]
-	return k.a, ok && now.Before(k.expires)
-}
-
-func (c *searchAnswers) put(key string, a hub.PeerAnswer, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) > maxCached {
-		c.entries = map[string]keptAnswer{}
-	}
-	c.entries[key] = keptAnswer{a, now.Add(networkSearchKeep)}
-}
-
 // SearchNetwork asks the hubs this hub follows: hub.NetworkSearcher.
 // Peers are those accepted whose server runs Commonplace; a peer that is
 // slow, down or answers garbage is reported, never waited for beyond the
@@ -100,7 +72,7 @@ func (f *Federation) SearchNetwork(ctx context.Context, q hub.NetworkQuery) ([]h
 func (f *Federation) askPeer(ctx context.Context, p *hub.Followed, q hub.NetworkQuery, confirming *relayMemo) hub.PeerAnswer {
 	origin := hub.Origin{ActorID: p.ActorID, Name: p.Name, Username: p.Username, URL: p.URL, Host: p.Host}
 	key := p.ActorID + "\x00" + string(q.Kind) + "\x00" + q.Text
-	if a, ok := f.searches.get(key, f.now()); ok {
+	if a, ok := f.searches.Get(key, f.now()); ok {
 		return a
 	}
 	results, total, err := f.fetchSearch(ctx, p.ActorID, q)
@@ -130,7 +102,7 @@ func (f *Federation) askPeer(ctx context.Context, p *hub.Followed, q hub.Network
 		f.log.Debug("network search: a peer's answer", "peer", p.ActorID, "problem", a.Problem, "err", err)
 	}
 	if a.Problem != hub.NetworkSearchSlow && (unconfirmed == 0 || ctx.Err() == nil) { // a slow peer may be quicker next time
-		f.searches.put(key, a, f.now())
+		f.searches.Put(key, a, f.now().Add(networkSearchKeep))
 	}
 	return a
 }

@@ -27,17 +27,13 @@ const (
 	maxRelayConfirmed  = 2000 // ids kept at most; past it, the expired go, then all
 )
 
-// relayConfirmations is the kept confirmations; its zero value is ready,
-// and a nil one keeps nothing.
+// relayConfirmations is the kept confirmations, in a memoryCache bounded
+// by maxRelayConfirmed; its zero value is ready, and a nil one keeps
+// nothing.
 type relayConfirmations struct {
-	mu      sync.Mutex
-	entries map[string]keptConfirmation
-	gen     uint64 // counts forget calls, so a fetch begun before one is not kept after it
-}
-
-type keptConfirmation struct {
-	r       hub.NetworkResult
-	expires time.Time
+	mu   sync.Mutex // orders put's token check against forget
+	gen  uint64     // counts forget calls, so a fetch begun before one is not kept after it
+	kept memoryCache[hub.NetworkResult]
 }
 
 // get returns id's kept confirmation, unless there is none, it expired at
@@ -46,14 +42,11 @@ func (c *relayConfirmations) get(id string, now time.Time) (*hub.NetworkResult, 
 	if c == nil {
 		return nil, false
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	k, ok := c.entries[id]
-	if !ok || !now.Before(k.expires) || k.r.URL != id || k.r.Origin == nil || k.r.Origin.Host != HostOf(id) {
+	r, ok := c.kept.Get(id, now)
+	if !ok || r.URL != id || r.Origin == nil || r.Origin.Host != HostOf(id) {
 		return nil, false
 	}
-	r := k.r
-	o := *k.r.Origin
+	o := *r.Origin
 	r.Origin = &o
 	return &r, true
 }
@@ -79,23 +72,11 @@ func (c *relayConfirmations) put(id string, r *hub.NetworkResult, token uint64, 
 	if token != c.gen {
 		return
 	}
-	if c.entries == nil {
-		c.entries = map[string]keptConfirmation{}
-	}
-	if len(c.entries) >= maxRelayConfirmed {
-		for k, e := range c.entries {
-			if !now.Before(e.expires) {
-				delete(c.entries, k)
-			}
-		}
-		if len(c.entries) >= maxRelayConfirmed {
-			clear(c.entries)
-		}
-	}
 	kept := *r
 	o := *r.Origin
 	kept.Origin = &o
-	c.entries[id] = keptConfirmation{kept, now.Add(relayConfirmedKeep)}
+	c.kept.max = maxRelayConfirmed // set where entries are added, so the zero value is ready
+	c.kept.put(id, kept, now.Add(relayConfirmedKeep), now)
 }
 
 // forget drops id's confirmation: its origin deleted or changed it.
@@ -106,12 +87,8 @@ func (c *relayConfirmations) forget(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
-	delete(c.entries, id)
+	c.kept.forget(id)
 }
 
 // size is how many confirmations are kept, expired ones included.
-func (c *relayConfirmations) size() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.entries)
-}
+func (c *relayConfirmations) size() int { return c.kept.len() }
